@@ -1,0 +1,94 @@
+"""Terreau: the platform a local authority runs for its network of engaged citizens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from community.config import INSTANCE, config_for
+
+# Domain packages, in order. Each may hold `models`, `views` (HTML blueprint `bp`), `api`
+# (flask-smorest blueprint `blp`) and `events` (Socket.IO handlers); the factory wires
+# whichever exist.
+DOMAINS = ("core", "territory", "members", "auth")
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build a Terreau application for `config_name` (development, testing, production)."""
+    from importlib import import_module
+
+    config = config_for(config_name)
+    config.check()
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+    _init_extensions(app)
+    from community.core import errors, jinja, security
+
+    errors.register_error_handlers(app)
+    security.init_security(app)
+    jinja.init_jinja(app)
+
+    from community.core.rest import init_api_security
+    from community.extensions import api, csrf
+
+    for domain in DOMAINS:
+        if _has_module(domain, "views"):
+            app.register_blueprint(import_module(f"community.{domain}.views").bp)
+        if _has_module(domain, "api"):
+            blp = import_module(f"community.{domain}.api").blp
+            csrf.exempt(blp)  # see init_api_security: session writes still need the token
+            api.register_blueprint(blp)
+        if _has_module(domain, "events"):
+            import_module(f"community.{domain}.events")
+    init_api_security(app)
+
+    from community import cli
+
+    cli.init_cli(app)
+    return app
+
+
+def _has_module(domain: str, name: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(f"community.{domain}.{name}") is not None
+
+
+def import_models() -> None:
+    """Import every domain's models so that the metadata is complete."""
+    from importlib import import_module
+
+    for domain in DOMAINS:
+        if _has_module(domain, "models"):
+            import_module(f"community.{domain}.models")
+
+
+def _init_extensions(app: Flask) -> None:
+    from community.auth import loaders
+    from community.core.database import init_database
+    from community.core.i18n import init_i18n
+    from community.extensions import api, csrf, db, limiter, login_manager, migrate, socketio
+
+    import_models()
+    init_database(app)
+    migrate.init_app(app, db, directory=str(INSTANCE.parent / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    init_i18n(app)
+    loaders.init_login(app, login_manager)
+    limiter.init_app(app)
+    api.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
+        manage_session=False,
+    )

@@ -1,0 +1,1 @@
+"""Authentication: sign-up, login, password reset and API tokens."""

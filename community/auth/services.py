@@ -1,0 +1,222 @@
+"""Account rules: sign-up, authentication, password reset, API tokens.
+
+Services take the acting member explicitly, flush, and never commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from community.auth.models import ApiToken, hash_token
+from community.auth.passwords import hash_password, needs_rehash, verify_password
+from community.core.errors import Invalid
+from community.core.models import utcnow
+from community.extensions import db
+from community.members.models import Member, new_session_nonce
+from community.members.services import check_display_name, normalise_email
+from community.territory.models import Neighbourhood
+
+RESET_SALT = "terreau-password-reset"
+CONFIRM_SALT = "terreau-confirm-email"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+@dataclass
+class SignupData:
+    email: str
+    password: str
+    display_name: str
+    accept_charter: bool
+    neighbourhood_id: int | None = None
+
+
+def check_password(password: str) -> None:
+    """Refuse passwords that are too short or too long."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise Invalid(
+            _("Choose a password of at least %(n)d characters.", n=minimum),
+            {"password": [_("At least %(n)d characters.", n=minimum)]},
+        )
+    if len(password) > 200:
+        raise Invalid(_("This password is too long."), {"password": [_("At most 200 characters.")]})
+
+
+def sign_up(data: SignupData) -> Member:
+    """Create a citizen account. Refuses a taken pseudonym; a taken e-mail raises `EmailTaken`."""
+    errors: dict[str, list[str]] = {}
+    if not data.accept_charter:
+        errors["accept_charter"] = [_("You need to accept the charter to join.")]
+    email = normalise_email(data.email)
+    try:
+        check_password(data.password)
+    except Invalid as error:
+        errors.update(error.errors or {})
+    try:
+        display_name = check_display_name(data.display_name)
+    except Invalid as error:
+        errors.update(error.errors or {})
+    neighbourhood = None
+    if data.neighbourhood_id is not None:
+        neighbourhood = db.session.get(Neighbourhood, data.neighbourhood_id)
+        if neighbourhood is None or not neighbourhood.active:
+            errors["neighbourhood_id"] = [_("Unknown neighbourhood.")]
+    if errors:
+        raise Invalid(_("Some fields are not valid."), errors)
+    if email_taken(email):
+        raise EmailTaken(email)
+    member = Member(
+        email=email,
+        display_name=display_name,
+        display_name_key=display_name.casefold(),
+        password_hash=hash_password(data.password),
+        role="citizen",
+        neighbourhood=neighbourhood,
+        charter_accepted_at=utcnow(),
+    )
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+class EmailTaken(Exception):
+    """The e-mail has an account already. Callers must not tell the visitor so (see views)."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(email)
+        self.email = email
+
+
+def email_taken(email: str) -> bool:
+    return db.session.execute(select(Member.id).where(Member.email == email)).first() is not None
+
+
+def find_by_email(email: str) -> Member | None:
+    return db.session.execute(
+        select(Member).where(Member.email == normalise_email(email, strict=False))
+    ).scalar_one_or_none()
+
+
+def authenticate(email: str, password: str) -> Member | None:
+    """The member with these credentials, or None (same work done either way)."""
+    member = find_by_email(email)
+    if not verify_password(member.password_hash if member else None, password):
+        return None
+    assert member is not None
+    if needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+    member.last_login_at = utcnow()
+    db.session.flush()
+    return member
+
+
+def make_confirm_token(member: Member) -> str:
+    """A signed token for the link that confirms a new account's e-mail."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).dumps(
+        {"id": member.id, "e": member.email}
+    )
+
+
+def confirm_email(token: str) -> Member | None:
+    """Confirm the e-mail a token was made for; None if the token is wrong or too old."""
+    try:
+        data = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT).loads(
+            token, max_age=CONFIRM_MAX_AGE
+        )
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return None
+    member = db.session.get(Member, data["id"])
+    if member is None or member.email != data.get("e"):
+        return None
+    if member.email_confirmed_at is None:
+        member.email_confirmed_at = utcnow()
+        db.session.flush()
+    return member
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def make_reset_token(member: Member) -> str:
+    """A signed link token; it dies with its age limit or when the password changes."""
+    return _reset_serializer().dumps({"id": member.id, "h": member.password_hash[-16:]})
+
+
+def member_for_reset_token(token: str) -> Member | None:
+    """The member a valid reset token stands for, or None if it is wrong, used or expired."""
+    try:
+        data = _reset_serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+        )
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    member = db.session.get(Member, data.get("id")) if isinstance(data.get("id"), int) else None
+    if member is None or not secrets.compare_digest(member.password_hash[-16:], str(data.get("h"))):
+        return None
+    return member
+
+
+def reset_password(member: Member, new_password: str) -> None:
+    """Set a new password and end every other session and token of the member."""
+    check_password(new_password)
+    member.password_hash = hash_password(new_password)
+    member.session_nonce = new_session_nonce()
+    if member.email_confirmed_at is None:  # following the link proved the address
+        member.email_confirmed_at = utcnow()
+    db.session.execute(ApiToken.__table__.delete().where(ApiToken.member_id == member.id))
+    db.session.flush()
+
+
+def issue_token(member: Member) -> tuple[str, ApiToken]:
+    """A new bearer token for `member`: the clear value is returned once and stored hashed."""
+    clear = secrets.token_urlsafe(32)
+    token = ApiToken(
+        member=member,
+        token_hash=hash_token(clear),
+        expires_at=utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"]),
+    )
+    db.session.add(token)
+    db.session.flush()
+    return clear, token
+
+
+def member_for_token(clear: str) -> tuple[Member, ApiToken] | None:
+    """The member a bearer token belongs to, if it is known and unexpired."""
+    if not clear or len(clear) > 200:
+        return None
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(clear))
+    ).scalar_one_or_none()
+    now = utcnow()
+    if token is None or not token.is_valid(now):
+        return None
+    return token.member, token
+
+
+def revoke_token(token: ApiToken) -> None:
+    db.session.delete(token)
+    db.session.flush()
+
+
+def purge_expired_tokens(now: datetime | None = None) -> int:
+    """Delete expired tokens; returns how many."""
+    result = db.session.execute(
+        ApiToken.__table__.delete().where(ApiToken.expires_at <= (now or utcnow()))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def count_members() -> int:
+    return db.session.execute(select(func.count(Member.id))).scalar_one()

@@ -1,0 +1,189 @@
+"""Sign-up, login, logout and password reset pages."""
+
+from __future__ import annotations
+
+import smtplib
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from community.auth import mails, services
+from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from community.core.errors import Invalid
+from community.core.forms import apply_errors
+from community.core.permissions import current_member
+from community.extensions import db, limiter
+from community.members.models import Member, new_session_nonce
+from community.territory.services import neighbourhood_choices
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _signup_limit() -> str:
+    return str(current_app.config["SIGNUP_RATE_LIMIT"])
+
+
+def _reset_limit() -> str:
+    return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for("members.me")
+
+
+def start_session(member: Member, remember: bool = False) -> None:
+    """A fresh session for `member` (nothing of the anonymous one carries over)."""
+    session.clear()
+    login_user(member, remember=remember)
+
+
+def _deliver(send, member: Member) -> None:  # type: ignore[no-untyped-def]
+    try:
+        send(member)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("could not send mail to member %s", member.id)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup() -> str | Response:
+    if current_member():
+        return redirect(url_for("members.me"))
+    form = SignupForm()
+    form.neighbourhood_id.choices = [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    if form.validate_on_submit():
+        data = services.SignupData(
+            email=form.email.data or "",
+            password=form.password.data or "",
+            display_name=form.display_name.data or "",
+            accept_charter=bool(form.accept_charter.data),
+            neighbourhood_id=form.neighbourhood_id.data,
+        )
+        try:
+            member = services.sign_up(data)
+        except Invalid as error:
+            apply_errors(form, error)
+        except services.EmailTaken as taken:
+            existing = services.find_by_email(taken.email)
+            if existing is not None:
+                _deliver(mails.send_already_registered, existing)
+            return redirect(url_for("auth.signup_sent"))
+        else:
+            db.session.commit()
+            _deliver(mails.send_confirmation, member)
+            return redirect(url_for("auth.signup_sent"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.get("/signup/sent")
+def signup_sent() -> str:
+    return render_template("auth/signup_sent.html")
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str) -> Response:
+    member = services.confirm_email(token)
+    if member is None:
+        flash(_("This link is not valid or has expired. Log in to receive a new one."), "error")
+        return redirect(url_for("auth.login"))
+    db.session.commit()
+    start_session(member)
+    flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
+    return redirect(url_for("members.me"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response:
+    if current_member():
+        return redirect(url_for("members.me"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        member = services.authenticate(form.email.data or "", form.password.data or "")
+        if member is None:
+            form.password.errors = [_("Wrong e-mail or password.")]
+        elif member.email_confirmed_at is None:
+            db.session.commit()
+            _deliver(mails.send_confirmation, member)
+            flash(
+                _("Please confirm your e-mail first: we have just sent you a new link."), "info"
+            )
+        else:
+            db.session.commit()
+            start_session(member, remember=bool(form.remember.data))
+            flash(_("Hello %(name)s!", name=member.display_name), "success")
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    member = current_member()
+    everywhere = request.form.get("everywhere") == "1"
+    if member is not None and everywhere:
+        member.session_nonce = new_session_nonce()
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out. See you soon!"), "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgot() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        member = services.find_by_email(form.email.data or "")
+        if member is not None:
+            _deliver(mails.send_reset, member)
+        # The same answer whether or not the address has an account.
+        flash(
+            _("If this address has an account, we have sent it a link to choose a new password."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset(token: str) -> str | Response:
+    member = services.member_for_reset_token(token)
+    if member is None:
+        flash(_("This link is not valid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(member, form.password.data or "")
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            start_session(member)
+            flash(_("Your new password is saved."), "success")
+            return redirect(url_for("members.me"))
+    return render_template("auth/reset.html", form=form)

@@ -1,0 +1,85 @@
+"""Command-line tasks: `flask --app wsgi seed-demo | create-admin EMAIL | demo-accounts`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from community.extensions import db
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(demo_accounts_command)
+
+
+def _print_demo_accounts() -> None:
+    from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    click.echo("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
+    for email, role, label in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<30} {role:<8} {label}")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo commune into an empty database."""
+    from community.demo import database_is_empty, seed_demo
+
+    if not current_app.config["DEMO_ACCOUNTS_ENABLED"]:
+        raise click.ClickException("demo data is refused in production")
+    if not database_is_empty():
+        click.echo("La base contient déjà des membres : données de démonstration non chargées.")
+        return
+    seed_demo()
+    db.session.commit()
+    click.echo("Données de démonstration chargées.")
+    _print_demo_accounts()
+
+
+@click.command("demo-accounts")
+def demo_accounts_command() -> None:
+    """Print the demo accounts."""
+    if current_app.config["DEMO_ACCOUNTS_ENABLED"]:
+        _print_demo_accounts()
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--display-name", default="Administration", show_default=True)
+@click.password_option(help="Asked for when not given.")
+def create_admin_command(email: str, display_name: str, password: str) -> None:
+    """Create an admin account, or make an existing member admin."""
+    from community.auth.passwords import hash_password
+    from community.auth.services import check_password, find_by_email
+    from community.core.errors import Invalid
+    from community.core.models import utcnow
+    from community.members.models import Member
+    from community.members.services import check_display_name, normalise_email
+
+    try:
+        email = normalise_email(email)
+        existing = find_by_email(email)
+        if existing is not None:
+            existing.role = "admin"
+            existing.email_confirmed_at = existing.email_confirmed_at or utcnow()
+            db.session.commit()
+            click.echo(f"{email} est maintenant administrateur·rice.")
+            return
+        check_password(password)
+        name = check_display_name(display_name)
+    except Invalid as error:
+        raise click.ClickException(f"{error.message} {error.errors or ''}") from None
+    db.session.add(
+        Member(
+            email=email,
+            display_name=name,
+            display_name_key=name.casefold(),
+            password_hash=hash_password(password),
+            role="admin",
+            email_confirmed_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    click.echo(f"Compte administrateur créé : {email}")

@@ -1,0 +1,177 @@
+"""Errors raised by services, and how each protocol answers them.
+
+A service raises a `DomainError`; an HTML view turns it into a form message, the JSON API
+into the one error shape (`code`, `status`, `message`, `errors`), a socket handler into an
+error acknowledgement. The codes are shared by the three.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+# HTTP status → the error code clients see (the socket protocol uses the same words).
+CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    423: "locked",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the act; `message` is shown to the person."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+    def ack(self) -> dict[str, Any]:
+        """The Socket.IO acknowledgement for this error."""
+        return {"ok": False, "error": {"code": self.code, "message": self.message}}
+
+
+class Invalid(DomainError):
+    status = 422
+    code = "invalid"
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class Locked(DomainError):
+    status = 423
+    code = "locked"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
+def wants_json() -> bool:
+    """True when the request came to the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def json_error(
+    status: int, message: str, errors: dict[str, Any] | None = None, code: str | None = None
+) -> Response:
+    """The one JSON error shape of the API."""
+    payload: dict[str, Any] = {
+        "code": code or CODES.get(status, "error"),
+        "status": status,
+        "message": message,
+    }
+    if errors:
+        payload["errors"] = errors
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+def _default_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Please log in first."),
+        403: _("You are not allowed to do this."),
+        404: _("This page does not exist, or no longer does."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with what already exists."),
+        413: _("What you sent is too large."),
+        415: _("This type of content is not accepted."),
+        422: _("Some fields are not valid."),
+        423: _("This is locked."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Please try again later."),
+    }
+    return messages.get(status, _("Something went wrong."))
+
+
+def html_error(status: int, message: str | None = None) -> tuple[str, int]:
+    """A French error page for `status`."""
+    template = f"errors/{status}.html" if status in {400, 403, 404, 429, 500} else "errors/generic.html"
+    return (
+        render_template(template, status=status, message=message or _default_message(status)),
+        status,
+    )
+
+
+def handle_http_exception(error: HTTPException) -> Any:
+    """Answer any HTTP error with the JSON shape on the API, a French page elsewhere."""
+    status = error.code or 500
+    if status >= 500 and error.original_exception is not None:  # type: ignore[attr-defined]
+        current_app.logger.exception("unhandled error", exc_info=error.original_exception)  # type: ignore[attr-defined]
+    data = getattr(error, "data", None) or {}
+    if wants_json():
+        errors = data.get("errors") or data.get("messages")
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+            # webargs nests errors by location; a client wants the fields.
+            flat: dict[str, Any] = {}
+            for location_errors in errors.values():
+                flat.update(location_errors)
+            errors = flat
+        if status == 400 and isinstance(error, CSRFError):
+            message = _("The security token is missing or expired. Reload the page.")
+        elif status == 422:
+            message = _default_message(422)
+        else:
+            message = data.get("message") or _default_message(status)
+        response = json_error(status, message, errors)
+    else:
+        message = None
+        if isinstance(error, CSRFError):
+            message = _("The form expired. Please go back, reload the page and try again.")
+        body, _status = html_error(status, message)
+        response = current_app.make_response((body, status))
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return response
+
+
+def handle_domain_error(error: DomainError) -> Any:
+    """A service's refusal that a view did not handle itself."""
+    if wants_json():
+        return json_error(error.status, error.message, error.errors, error.code)
+    return html_error(error.status, error.message)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)

@@ -1,0 +1,190 @@
+"""Languages: the locale of a request, and the translation catalogs of each domain.
+
+Each domain package keeps its own catalog in `community/<domain>/translations/`, extracted
+from its Python code and its `templates/<domain>/` folder, so that domains evolve without
+stepping on one another. Message ids are English; French is the default and must be
+complete (`python -m community.core.i18n check` fails otherwise, and so does the test suite).
+
+    python -m community.core.i18n update    # extract, then merge into the fr and en catalogs
+    python -m community.core.i18n compile   # .po → .mo (the build runs it)
+    python -m community.core.i18n check     # exit 1 if a French translation is missing
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, current_app, request
+
+PACKAGE = Path(__file__).resolve().parent.parent
+ROOT = PACKAGE.parent
+TEMPLATES = ROOT / "templates"
+LOCALES = ("fr", "en")
+# Templates at the top of templates/ (layout, errors, macros) belong to the core catalog.
+CORE_TEMPLATE_DIRS = ("", "errors", "macros")
+
+
+def select_locale() -> str:
+    """The member's chosen language, else the browser's, else French."""
+    from flask_login import current_user
+
+    languages = current_app.config["LANGUAGES"]
+    locale = getattr(current_user, "locale", None) if current_user else None
+    if locale in languages:
+        return str(locale)
+    cookie = request.cookies.get("lang")
+    if cookie in languages:
+        return str(cookie)
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def domains() -> list[str]:
+    """Domain packages (each may hold a catalog)."""
+    return sorted(
+        p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()
+    )
+
+
+def translation_directories() -> list[str]:
+    return [str(PACKAGE / d / "translations") for d in domains() if (PACKAGE / d / "translations").is_dir()]
+
+
+def init_i18n(app: Flask) -> None:
+    from community.extensions import babel
+
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def _sources(domain: str) -> Iterator[tuple[Path, Path]]:
+    """(directory, file) pairs whose strings belong to `domain`'s catalog."""
+    package = PACKAGE / domain
+    for path in sorted(package.rglob("*.py")):
+        yield package, path
+    if domain == "core":
+        for path in sorted(PACKAGE.glob("*.py")):
+            yield PACKAGE, path
+        for sub in CORE_TEMPLATE_DIRS:
+            for path in sorted((TEMPLATES / sub).glob("*.html")):
+                yield TEMPLATES, path
+    else:
+        for path in sorted((TEMPLATES / domain).rglob("*.html")):
+            yield TEMPLATES, path
+
+
+def extract(domain: str):  # type: ignore[no-untyped-def]
+    """The template catalog of `domain`, read from its sources."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_file
+
+    catalog = Catalog(project="Terreau", charset="utf-8", creation_date=datetime.now(UTC))
+    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None,
+                "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # fmt: skip
+    for base, path in _sources(domain):
+        method = "python" if path.suffix == ".py" else "jinja2"
+        options = {"extensions": "jinja2.ext.do"} if method == "jinja2" else {}
+        for lineno, message, comments, context in extract_from_file(
+            method, str(path), keywords=keywords, options=options
+        ):
+            catalog.add(
+                message,
+                None,
+                [(str(path.relative_to(ROOT)), lineno)],
+                auto_comments=comments,
+                context=context,
+            )
+    return catalog
+
+
+def _po_path(domain: str, locale: str) -> Path:
+    return PACKAGE / domain / "translations" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def _read(path: Path):  # type: ignore[no-untyped-def]
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        return read_po(handle, locale=path.parent.parent.name)
+
+
+def update() -> None:
+    """Extract every domain and merge the new ids into its fr and en catalogs."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    for domain in domains():
+        template = extract(domain)
+        if not len(template):
+            continue
+        for locale in LOCALES:
+            path = _po_path(domain, locale)
+            if path.exists():
+                catalog = _read(path)
+                catalog.update(template, no_fuzzy_matching=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                catalog = Catalog(locale=locale, project="Terreau", charset="utf-8")
+                catalog.update(template, no_fuzzy_matching=True)
+            with path.open("wb") as handle:
+                write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=True)
+            print(f"updated {path.relative_to(ROOT)}")
+
+
+def compile_all() -> None:
+    from babel.messages.mofile import write_mo
+
+    for domain in domains():
+        for locale in LOCALES:
+            path = _po_path(domain, locale)
+            if path.exists():
+                catalog = _read(path)
+                with path.with_suffix(".mo").open("wb") as handle:
+                    write_mo(handle, catalog, use_fuzzy=False)
+
+
+def missing_french() -> dict[str, list[str]]:
+    """Message ids found in the code with no French translation, by domain."""
+    missing: dict[str, list[str]] = {}
+    for domain in domains():
+        template = extract(domain)
+        path = _po_path(domain, "fr")
+        catalog = _read(path) if path.exists() else None
+        for message in template:
+            if not message.id:
+                continue
+            known = catalog.get(message.id, message.context) if catalog is not None else None
+            strings = known.string if known is not None else None
+            translated = (
+                known is not None
+                and not known.fuzzy
+                and (all(strings) if isinstance(strings, (list, tuple)) else bool(strings))
+            )
+            if not translated:
+                ident = message.id if isinstance(message.id, str) else message.id[0]
+                missing.setdefault(domain, []).append(ident)
+    return missing
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        missing = missing_french()
+        for domain, ids in missing.items():
+            for ident in ids:
+                print(f"{domain}: missing French for {ident!r}")
+        return 1 if missing else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1 @@
+"""Members: profiles, preferences and platform roles."""

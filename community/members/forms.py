@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length
+
+from community.auth.forms import optional_int
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        _l("Pseudonym"),
+        validators=[DataRequired(), Length(min=3, max=40)],
+        description=_l("The name other people see."),
+    )
+    neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int)
+    theme_ids = CheckboxesField(_l("Themes that interest me"), coerce=int)
+    skills = TextAreaField(
+        _l("What I know how to do"),
+        validators=[Length(max=1500)],
+        description=_l("One per line: cooking, repairing bikes, speaking Arabic, gardening…"),
+    )
+    bio = TextAreaField(_l("A few words about me"), validators=[Length(max=1000)])
+    locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])

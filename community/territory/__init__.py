@@ -1,0 +1,1 @@
+"""Territory: the themes and neighbourhoods that profiles, communities and the observatory use."""

@@ -1,0 +1,64 @@
+"""Managing themes and neighbourhoods (admins), and reading them (everyone)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TypeVar
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community.core.errors import Invalid
+from community.extensions import db
+from community.territory.models import Neighbourhood, Theme
+
+Place = TypeVar("Place", Theme, Neighbourhood)
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, dash-separated: "Centre-ville Nord" → "centre-ville-nord"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+
+
+def active_themes() -> list[Theme]:
+    return list(db.session.execute(select(Theme).where(Theme.active).order_by(Theme.name)).scalars())
+
+
+def active_neighbourhoods() -> list[Neighbourhood]:
+    return list(
+        db.session.execute(
+            select(Neighbourhood).where(Neighbourhood.active).order_by(Neighbourhood.name)
+        ).scalars()
+    )
+
+
+def theme_choices() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in active_themes()]
+
+
+def neighbourhood_choices() -> list[tuple[int, str]]:
+    return [(n.id, n.name) for n in active_neighbourhoods()]
+
+
+def save_place(kind: type[Place], name: str, place: Place | None = None, active: bool = True) -> Place:
+    """Create or rename a theme or neighbourhood; names and slugs stay unique."""
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 80:
+        raise Invalid(_("A name has 2 to 80 characters."), {"name": [_("2 to 80 characters.")]})
+    slug = slugify(name)
+    if not slug:
+        raise Invalid(_("This name needs at least one letter or digit."), {"name": [_("Not valid.")]})
+    clash = db.session.execute(
+        select(kind.id).where((kind.name == name) | (kind.slug == slug))
+    ).scalar_one_or_none()
+    if clash is not None and (place is None or clash != place.id):
+        raise Invalid(_("This name is already used."), {"name": [_("Already used.")]})
+    if place is None:
+        place = kind(name=name, slug=slug, active=active)
+        db.session.add(place)
+    else:
+        place.name, place.slug, place.active = name, slug, active
+    db.session.flush()
+    return place
