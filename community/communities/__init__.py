@@ -1,0 +1,1 @@
+"""Thematic communities, memberships, gardener pairs and their handovers."""

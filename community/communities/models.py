@@ -1,0 +1,138 @@
+"""Communities, who belongs to them, and the pair of gardeners who look after each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.core.models import UTCDateTime, utcnow
+from community.extensions import db
+
+if TYPE_CHECKING:
+    from community.members.models import Member
+    from community.territory.models import Neighbourhood, Theme
+
+VISIBILITIES = ("open", "on_request")
+MEMBERSHIP_STATUSES = ("pending", "active", "left", "refused", "banned")
+SIDES = ("technician", "citizen")
+
+
+class Community(db.Model):  # type: ignore[name-defined,misc]
+    """A thematic community: open to all, or joined on request."""
+
+    __tablename__ = "communities"
+    __table_args__ = (CheckConstraint("visibility IN ('open', 'on_request')", name="visibility"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"), index=True)
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The charter is Markdown; `charter_html` is its sanitised rendering, made once on save.
+    charter: Mapped[str] = mapped_column(Text, default="")
+    charter_html: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+
+    theme: Mapped[Theme] = relationship(lazy="joined")
+    neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Community {self.slug}>"
+
+
+class Membership(db.Model):  # type: ignore[name-defined,misc]
+    """A member in a community: `pending` (asked), `active`, `left`, `refused` or `banned`."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("community_id", "member_id"),
+        CheckConstraint(
+            "status IN ('pending', 'active', 'left', 'refused', 'banned')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    request_message: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    charter_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    banned_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    community: Mapped[Community] = relationship()
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.member_id}@{self.community_id} {self.status}>"
+
+
+class GardenerMandate(db.Model):  # type: ignore[name-defined,misc]
+    """One side of a community's gardener pair, for a dated period.
+
+    The pair of a community is its two mandates with no end date: one `technician` (staff)
+    and one `citizen` (an active member). A partial unique index keeps at most one open
+    mandate per side; ended mandates are the history.
+    """
+
+    __tablename__ = "gardener_mandates"
+    __table_args__ = (
+        CheckConstraint("side IN ('technician', 'citizen')", name="side"),
+        Index(
+            "uq_gardener_mandates_open_side",
+            "community_id",
+            "side",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+
+    community: Mapped[Community] = relationship()
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+
+    def __repr__(self) -> str:
+        return f"<GardenerMandate {self.side} {self.member_id}@{self.community_id}>"
+
+
+class Handover(db.Model):  # type: ignore[name-defined,misc]
+    """The note a gardener leaves to their successor ("passation")."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(16))
+    from_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    to_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text)
+    note_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    community: Mapped[Community] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Handover {self.side} {self.from_member_id}→{self.to_member_id}>"

@@ -1,0 +1,59 @@
+"""Who may do what in a community. Every view, endpoint, socket handler and template uses these."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from community.communities.models import Community, GardenerMandate, Membership
+from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
+from community.members.models import Member
+
+
+def membership_of(member: Member | None, community: Community) -> Membership | None:
+    if not is_authenticated(member):
+        return None
+    assert member is not None
+    return db.session.execute(
+        select(Membership).where(
+            Membership.community_id == community.id, Membership.member_id == member.id
+        )
+    ).scalar_one_or_none()
+
+
+def is_member(member: Member | None, community: Community) -> bool:
+    """An active member of `community`."""
+    membership = membership_of(member, community)
+    return membership is not None and membership.status == "active"
+
+
+def is_gardener(member: Member | None, community: Community) -> bool:
+    """One of the two gardeners of `community` right now."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    return (
+        db.session.execute(
+            select(GardenerMandate.id).where(
+                GardenerMandate.community_id == community.id,
+                GardenerMandate.member_id == member.id,
+                GardenerMandate.ended_at.is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
+def can_moderate(member: Member | None, community: Community) -> bool:
+    """Hide and restore messages, lock threads, resolve reports: its gardeners, and staff."""
+    return is_staff(member) or is_gardener(member, community)
+
+
+def can_answer_memberships(member: Member | None, community: Community) -> bool:
+    """Accept or refuse requests to join, name ambassadors: its gardeners, and staff."""
+    return is_staff(member) or is_gardener(member, community)
+
+
+def can_manage_communities(member: Member | None) -> bool:
+    """Create and edit communities, assign gardener pairs: staff only."""
+    return is_staff(member)

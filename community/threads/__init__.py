@@ -1,0 +1,1 @@
+"""Discussion threads and their messages, live over Socket.IO."""

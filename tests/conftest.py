@@ -1,0 +1,331 @@
+"""Test harness: one app and schema per session, each test in a rolled-back transaction.
+
+Tests marked `live` or `browser` talk to a real server thread and commit for real; their
+rows are deleted afterwards instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier
+from sqlalchemy import text
+from sqlalchemy.orm import Session as SASession
+
+from community import create_app
+from community.core.queries import count_queries
+from community.extensions import db
+from community.members.models import Member
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+# --- mail: a real SMTP server (aiosmtpd) that keeps what it receives -------------------
+
+
+@dataclass
+class Outbox:
+    messages: list[Message] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.messages.clear()
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if m["To"] == address]
+
+    @staticmethod
+    def text_of(message: Message) -> str:
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                payload = part.get_payload(decode=True)
+                assert isinstance(payload, bytes)
+                return payload.decode(part.get_content_charset() or "utf-8")
+        raise AssertionError("no text part")
+
+    def links_in(self, message: Message) -> list[str]:
+        return re.findall(r"https?://\S+", self.text_of(message))
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[str, int, Outbox]]:
+    from aiosmtpd.controller import Controller
+
+    outbox = Outbox()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            outbox.messages.append(message_from_bytes(envelope.content))
+            return "250 Message accepted for delivery"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield "127.0.0.1", port, outbox
+    controller.stop()
+
+
+@pytest.fixture
+def outbox(smtp_server: tuple[str, int, Outbox]) -> Iterator[Outbox]:
+    smtp_server[2].clear()
+    yield smtp_server[2]
+    smtp_server[2].clear()
+
+
+# --- the application -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, Outbox]) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("terreau")
+    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+    from community.config import database_url
+
+    application = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url(database),
+        MAIL_SERVER=smtp_server[0],
+        MAIL_PORT=smtp_server[1],
+        UPLOAD_FOLDER=str(tmp / "uploads"),
+        PUBLIC_URL="http://localhost",
+    )
+    with application.app_context():
+        db.drop_all()
+        db.create_all()  # tests only: the product builds its schema with migrations
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _BoundSession(db.Session):  # type: ignore[name-defined,misc]
+    """Flask-SQLAlchemy's session, bound to the test's connection instead of the engine."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
+
+
+@pytest.fixture(autouse=True)
+def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+    live = request.node.get_closest_marker("live") or request.node.get_closest_marker("browser")
+    ctx = app.app_context()
+    ctx.push()
+    if live:
+        try:
+            yield
+        finally:
+            db.session.remove()
+            _delete_everything()
+            ctx.pop()
+        return
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+        ctx.pop()
+
+
+def _delete_everything() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _reset_limits(app: Flask) -> Iterator[None]:
+    from community.extensions import limiter
+
+    limiter.reset()
+    yield
+
+
+# --- clients -----------------------------------------------------------------------------
+
+
+class TerreauClient(FlaskClient):
+    """The Flask test client, plus CSRF tokens and logging in without a password round trip."""
+
+    def csrf_token(self) -> str:
+        response = self.get("/auth/login" if not self._logged_in() else "/me")
+        match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def _logged_in(self) -> bool:
+        with self.session_transaction() as session:
+            return "_user_id" in session
+
+    def post_form(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """POST a form as a browser would: with the page's CSRF token."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+    def login_as(self, member: Member) -> TerreauClient:
+        app = self.application
+        with app.test_request_context(environ_base=self.environ_base):
+            identifier = _create_identifier()
+        with self.session_transaction() as session:
+            session["_user_id"] = member.get_id()
+            session["_fresh"] = True
+            session["_id"] = identifier
+        return self
+
+
+@pytest.fixture
+def client(app: Flask) -> TerreauClient:
+    app.test_client_class = TerreauClient
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def login_as(client: TerreauClient):  # type: ignore[no-untyped-def]
+    return client.login_as
+
+
+@pytest.fixture
+def api_token(app: Flask):  # type: ignore[no-untyped-def]
+    """`api_token(member)` → the `Authorization` header of a fresh bearer token."""
+    from community.auth.services import issue_token
+
+    def make(member: Member) -> dict[str, str]:
+        clear, _ = issue_token(member)
+        return {"Authorization": f"Bearer {clear}"}
+
+    return make
+
+
+@pytest.fixture
+def queries(app: Flask):  # type: ignore[no-untyped-def]
+    """`with queries() as log: …` then `log.count`."""
+    return lambda: count_queries(db.engine)
+
+
+# --- real servers ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served by a real threaded server on a free port (Socket.IO included)."""
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    origins = list(app.config["ALLOWED_ORIGINS"])
+    app.config["ALLOWED_ORIGINS"] = [*origins, base]
+    app.config["PUBLIC_URL"] = base
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.config["ALLOWED_ORIGINS"] = origins
+        app.config["PUBLIC_URL"] = "http://localhost"
+
+
+def commit_rows(*objects: Any) -> None:
+    """For live tests: store rows for real so another thread or process sees them."""
+    for obj in objects:
+        db.session.add(obj)
+    db.session.commit()
+
+
+# --- the browser (Playwright driving Debian's Chromium) -----------------------------------
+
+
+def _chromium_missing_reason() -> str | None:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        return "Debian's chromium is not installed (make test installs it when run as root)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    reason = _chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 360, "height": 740}, "locale": "fr-FR"}
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core finds no serious or critical violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+    details = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
+    )
+    assert not bad, f"axe violations on {page.url}:\n{details}"
+
+
+def assert_no_horizontal_scroll(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"{page.url} scrolls sideways: {width}px wide in {viewport}px"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("TEST_POSTGRES_ADMIN_URL") or "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(postgres_admin_url(), connect_timeout=2).close()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture
+def sql(app: Flask):  # type: ignore[no-untyped-def]
+    """Run raw SQL in the test's transaction (to check what was stored)."""
+    return lambda statement, **params: db.session.execute(text(statement), params)
+
+
+__all__ = ["SASession", "assert_accessible", "assert_no_horizontal_scroll", "commit_rows"]
