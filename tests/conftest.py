@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
+from flask_sqlalchemy.session import Session as FSASession
 from sqlalchemy import text
 from sqlalchemy.orm import Session as SASession
 
@@ -116,7 +117,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, O
         db.engine.dispose()
 
 
-class _BoundSession(db.Session):  # type: ignore[name-defined,misc]
+class _BoundSession(FSASession):
     """Flask-SQLAlchemy's session, bound to the test's connection instead of the engine."""
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Any:
