@@ -172,7 +172,19 @@ def _reset_limits(app: Flask) -> Iterator[None]:
 
 
 class TerreauClient(FlaskClient):
-    """The Flask test client, plus CSRF tokens and logging in without a password round trip."""
+    """The Flask test client, plus CSRF tokens and logging in without a password round trip.
+
+    Each request runs in a fresh application context, as in production: otherwise it would
+    reuse the test's context, and `g` (where Flask-Login keeps the loaded member) would leak
+    from one request to the next. The test's own session is expired afterwards so that it
+    reads what the request stored.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
     def csrf_token(self) -> str:
         response = self.get("/auth/login" if not self._logged_in() else "/me")
