@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,7 @@ def smtp_server() -> Iterator[tuple[str, int, Outbox]]:
 
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            outbox.messages.append(message_from_bytes(envelope.content))
+            outbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 Message accepted for delivery"
 
     port = free_port()
@@ -86,6 +86,13 @@ def outbox(smtp_server: tuple[str, int, Outbox]) -> Iterator[Outbox]:
 
 
 # --- the application -------------------------------------------------------------------
+
+
+def page_text(response: Any) -> str:
+    """A response's HTML with entities decoded (apostrophes are escaped in pages)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
 
 
 def free_port() -> int:

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from community.auth import mails, services
 from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
@@ -71,7 +72,7 @@ def signup() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
     form = SignupForm()
-    form.neighbourhood_id.choices = [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    form.neighbourhood_id.choices = [SelectChoice("", _("— I'd rather not say —")), *neighbourhood_choices()]
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",

@@ -141,8 +141,11 @@ def handle_http_exception(error: HTTPException) -> Any:
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
             # webargs nests errors by location; a client wants the fields.
             flat: dict[str, Any] = {}
-            for location_errors in errors.values():
-                flat.update(location_errors)
+            for location, location_errors in errors.items():
+                if isinstance(location_errors, dict):
+                    flat.update(location_errors)
+                else:
+                    flat[f"_{location}"] = location_errors
             errors = flat
         if status == 400 and isinstance(error, CSRFError):
             message = _("The security token is missing or expired. Reload the page.")

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
 from community.extensions import db
@@ -34,12 +35,14 @@ def active_neighbourhoods() -> list[Neighbourhood]:
     )
 
 
-def theme_choices() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in active_themes()]
+def theme_choices() -> list[SelectChoice]:
+    """Choices for a form's theme field."""
+    return [SelectChoice(t.id, t.name) for t in active_themes()]
 
 
-def neighbourhood_choices() -> list[tuple[int, str]]:
-    return [(n.id, n.name) for n in active_neighbourhoods()]
+def neighbourhood_choices() -> list[SelectChoice]:
+    """Choices for a form's neighbourhood field."""
+    return [SelectChoice(n.id, n.name) for n in active_neighbourhoods()]
 
 
 def save_place(kind: type[Place], name: str, place: Place | None = None, active: bool = True) -> Place:
