@@ -67,7 +67,7 @@ def smtp_server() -> Iterator[tuple[str, int, Outbox]]:
     outbox = Outbox()
 
     class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             outbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 Message accepted for delivery"
 
@@ -102,7 +102,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, Outbox]) -> Iterator[Flask]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, Outbox]
+) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("terreau")
     database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
     from community.config import database_url
@@ -317,7 +319,8 @@ def assert_accessible(page: Any) -> None:
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     details = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in bad
     )
     assert not bad, f"axe violations on {page.url}:\n{details}"
 

@@ -18,7 +18,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[name-defined]
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)

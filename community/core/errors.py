@@ -123,7 +123,9 @@ def _default_message(status: int) -> str:
 
 def html_error(status: int, message: str | None = None) -> tuple[str, int]:
     """A French error page for `status`."""
-    template = f"errors/{status}.html" if status in {400, 403, 404, 429, 500} else "errors/generic.html"
+    template = (
+        f"errors/{status}.html" if status in {400, 403, 404, 429, 500} else "errors/generic.html"
+    )
     return (
         render_template(template, status=status, message=message or _default_message(status)),
         status,
@@ -138,7 +140,13 @@ def handle_http_exception(error: HTTPException) -> Any:
     data = getattr(error, "data", None) or {}
     if wants_json():
         errors = data.get("errors") or data.get("messages")
-        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+        if isinstance(errors, dict) and set(errors) <= {
+            "json",
+            "query",
+            "form",
+            "files",
+            "headers",
+        }:
             # webargs nests errors by location; a client wants the fields.
             flat: dict[str, Any] = {}
             for location, location_errors in errors.items():

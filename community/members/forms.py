@@ -28,4 +28,6 @@ class ProfileForm(FlaskForm):
         description=_l("One per line: cooking, repairing bikes, speaking Arabic, gardening…"),
     )
     bio = TextAreaField(_l("A few words about me"), validators=[Length(max=1000)])
-    locale = SelectField(_l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")]
+    )

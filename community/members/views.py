@@ -32,7 +32,10 @@ def edit() -> str | Response:
     member = current_member()
     assert member is not None
     form = ProfileForm(obj=member)
-    form.neighbourhood_id.choices = [SelectChoice("", _("— I'd rather not say —")), *neighbourhood_choices()]
+    form.neighbourhood_id.choices = [
+        SelectChoice("", _("— I'd rather not say —")),
+        *neighbourhood_choices(),
+    ]
     form.theme_ids.choices = theme_choices()
     if not form.is_submitted():
         form.theme_ids.data = [t.id for t in member.themes]

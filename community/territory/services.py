@@ -24,7 +24,9 @@ def slugify(text: str) -> str:
 
 
 def active_themes() -> list[Theme]:
-    return list(db.session.execute(select(Theme).where(Theme.active).order_by(Theme.name)).scalars())
+    return list(
+        db.session.execute(select(Theme).where(Theme.active).order_by(Theme.name)).scalars()
+    )
 
 
 def active_neighbourhoods() -> list[Neighbourhood]:
@@ -45,14 +47,18 @@ def neighbourhood_choices() -> list[SelectChoice]:
     return [SelectChoice(n.id, n.name) for n in active_neighbourhoods()]
 
 
-def save_place(kind: type[Place], name: str, place: Place | None = None, active: bool = True) -> Place:
+def save_place(
+    kind: type[Place], name: str, place: Place | None = None, active: bool = True
+) -> Place:
     """Create or rename a theme or neighbourhood; names and slugs stay unique."""
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 80:
         raise Invalid(_("A name has 2 to 80 characters."), {"name": [_("2 to 80 characters.")]})
     slug = slugify(name)
     if not slug:
-        raise Invalid(_("This name needs at least one letter or digit."), {"name": [_("Not valid.")]})
+        raise Invalid(
+            _("This name needs at least one letter or digit."), {"name": [_("Not valid.")]}
+        )
     clash = db.session.execute(
         select(kind.id).where((kind.name == name) | (kind.slug == slug))
     ).scalar_one_or_none()

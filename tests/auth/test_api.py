@@ -62,7 +62,9 @@ def test_a_body_that_is_not_json_is_refused(client):
 
 def test_token_lifecycle(client):
     member = make_member(email="jeton@example.org")
-    response = client.post("/api/v1/tokens", json={"email": "jeton@example.org", "password": PASSWORD})
+    response = client.post(
+        "/api/v1/tokens", json={"email": "jeton@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert len(body["token"]) > 30 and body["expires_at"] > utcnow().isoformat()[:10]
@@ -75,14 +77,19 @@ def test_token_lifecycle(client):
 
 def test_tokens_are_stored_hashed(client, sql):
     make_member(email="jeton@example.org")
-    token = client.post("/api/v1/tokens", json={"email": "jeton@example.org", "password": PASSWORD}).get_json()["token"]
+    token = client.post(
+        "/api/v1/tokens", json={"email": "jeton@example.org", "password": PASSWORD}
+    ).get_json()["token"]
     stored = [row[0] for row in sql("SELECT token_hash FROM api_tokens")]
     assert token not in stored and len(stored[0]) == 64
 
 
 @pytest.mark.parametrize(
     "credentials",
-    [{"email": "jeton@example.org", "password": "faux"}, {"email": "x@example.org", "password": PASSWORD}],
+    [
+        {"email": "jeton@example.org", "password": "faux"},
+        {"email": "x@example.org", "password": PASSWORD},
+    ],
 )
 def test_wrong_credentials_are_a_401(client, credentials):
     make_member(email="jeton@example.org")
@@ -92,13 +99,17 @@ def test_wrong_credentials_are_a_401(client, credentials):
 
 def test_unconfirmed_accounts_get_no_token(client):
     make_member(email="jeton@example.org", confirmed=False)
-    response = client.post("/api/v1/tokens", json={"email": "jeton@example.org", "password": PASSWORD})
+    response = client.post(
+        "/api/v1/tokens", json={"email": "jeton@example.org", "password": PASSWORD}
+    )
     assert_error(response, 403, "forbidden")
 
 
 @pytest.mark.parametrize("header", ["Bearer nope", "Bearer " + "x" * 500, "Basic abc", "Bearer"])
 def test_wrong_tokens_are_a_401(client, header):
-    assert_error(client.get("/api/v1/me", headers={"Authorization": header}), 401, "unauthenticated")
+    assert_error(
+        client.get("/api/v1/me", headers={"Authorization": header}), 401, "unauthenticated"
+    )
 
 
 def test_expired_tokens_are_refused(client, api_token):
@@ -116,7 +127,11 @@ def test_token_creation_is_rate_limited(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "2 per minute")
     for _ in range(2):
         client.post("/api/v1/tokens", json={"email": "x@example.org", "password": "faux"})
-    assert_error(client.post("/api/v1/tokens", json={"email": "x@example.org", "password": "faux"}), 429, "rate_limited")
+    assert_error(
+        client.post("/api/v1/tokens", json={"email": "x@example.org", "password": "faux"}),
+        429,
+        "rate_limited",
+    )
 
 
 def test_patch_me_changes_the_profile(client, api_token):
@@ -137,7 +152,9 @@ def test_patch_me_changes_the_profile(client, api_token):
     assert me["display_name"] == "Nouveau Nom" and me["neighbourhood"]["name"] == "Bellevue"
     assert [t["name"] for t in me["themes"]] == ["Culture"] and me["skills"] == ["couture", "vélo"]
     assert me["locale"] == "en" and me["role"] == "citizen"
-    cleared = client.patch("/api/v1/me", json={"neighbourhood_id": None}, headers=headers).get_json()
+    cleared = client.patch(
+        "/api/v1/me", json={"neighbourhood_id": None}, headers=headers
+    ).get_json()
     assert cleared["neighbourhood"] is None and cleared["display_name"] == "Nouveau Nom"
 
 
@@ -172,7 +189,10 @@ def test_session_writes_to_the_api_need_the_csrf_token(client):
     client.login_as(member)
     assert client.patch("/api/v1/me", json={"bio": "x"}).status_code == 400
     token = client.csrf_token()
-    assert client.patch("/api/v1/me", json={"bio": "x"}, headers={"X-CSRFToken": token}).status_code == 200
+    assert (
+        client.patch("/api/v1/me", json={"bio": "x"}, headers={"X-CSRFToken": token}).status_code
+        == 200
+    )
 
 
 def test_themes_and_neighbourhoods_are_public_and_sorted(client):
@@ -180,5 +200,7 @@ def test_themes_and_neighbourhoods_are_public_and_sorted(client):
     make_neighbourhood("Le Port")
     themes = client.get("/api/v1/themes").get_json()
     names = [t["name"] for t in themes]
-    assert names == sorted(names) and "Caché" not in names and {"id", "slug", "name"} <= set(themes[0])
+    assert (
+        names == sorted(names) and "Caché" not in names and {"id", "slug", "name"} <= set(themes[0])
+    )
     assert "Le Port" in [n["name"] for n in client.get("/api/v1/neighbourhoods").get_json()]

@@ -16,7 +16,10 @@ def test_login_then_logout(client):
     assert client.get("/me").status_code == 302
 
 
-@pytest.mark.parametrize("email,password", [("lea@example.org", "mauvais mot de passe"), ("inconnu@example.org", PASSWORD)])
+@pytest.mark.parametrize(
+    "email,password",
+    [("lea@example.org", "mauvais mot de passe"), ("inconnu@example.org", PASSWORD)],
+)
 def test_wrong_credentials_get_one_message_that_reveals_nothing(client, email, password):
     make_member(email="lea@example.org")
     html = _login(client, email, password).get_data(as_text=True)
@@ -35,7 +38,8 @@ def test_login_starts_a_new_session(client):
 def test_next_only_goes_to_this_site(client):
     make_member(email="lea@example.org")
     response = client.post_form(
-        "/auth/login?next=https://evil.example/x", {"email": "lea@example.org", "password": PASSWORD}
+        "/auth/login?next=https://evil.example/x",
+        {"email": "lea@example.org", "password": PASSWORD},
     )
     assert response.headers["Location"].endswith("/me")
     client.post_form("/auth/logout")

@@ -20,12 +20,16 @@ def test_forgotten_password_link_sets_a_new_password_once(client, outbox):
     assert client.get(link).headers["Location"].endswith("/auth/forgot")
     old = client.post_form("/auth/login", {"email": "lea@example.org", "password": PASSWORD})
     assert old.status_code == 200
-    new = client.post_form("/auth/login", {"email": "lea@example.org", "password": data["password"]})
+    new = client.post_form(
+        "/auth/login", {"email": "lea@example.org", "password": data["password"]}
+    )
     assert new.status_code == 302
 
 
 def test_unknown_address_gets_the_same_answer_and_no_mail(client, outbox):
-    known = client.post_form("/auth/forgot", {"email": "personne@example.org"}, follow_redirects=True)
+    known = client.post_form(
+        "/auth/forgot", {"email": "personne@example.org"}, follow_redirects=True
+    )
     assert "Si cette adresse a un compte" in known.get_data(as_text=True)
     assert outbox.messages == []
 
@@ -41,7 +45,9 @@ def test_expired_or_forged_links_are_refused(app, client, monkeypatch):
 def test_mismatched_or_short_new_passwords_are_refused(client):
     member = make_member()
     url = f"/auth/reset/{make_reset_token(member)}"
-    html = client.post_form(url, {"password": "une longue phrase", "confirm": "autre"}).get_data(as_text=True)
+    html = client.post_form(url, {"password": "une longue phrase", "confirm": "autre"}).get_data(
+        as_text=True
+    )
     assert "différents" in html
     html = client.post_form(url, {"password": "court", "confirm": "court"}).get_data(as_text=True)
     assert "Au moins 10 caractères" in html

@@ -23,7 +23,9 @@ def _member(email):
 def test_signup_sends_a_confirmation_link_that_logs_in(client, outbox):
     place = make_neighbourhood("Les Tilleuls")
     response = client.post_form("/auth/signup", {**GOOD, "neighbourhood_id": str(place.id)})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/signup/sent")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/auth/signup/sent"
+    )
     member = _member("nouvelle@example.org")
     assert member is not None and member.role == "citizen" and member.neighbourhood == place
     assert member.email_confirmed_at is None and member.password_hash.startswith("$argon2")
@@ -38,7 +40,9 @@ def test_signup_sends_a_confirmation_link_that_logs_in(client, outbox):
 def test_cannot_log_in_before_confirming(client, outbox):
     client.post_form("/auth/signup", GOOD)
     outbox.clear()
-    response = client.post_form("/auth/login", {"email": GOOD["email"], "password": GOOD["password"]})
+    response = client.post_form(
+        "/auth/login", {"email": GOOD["email"], "password": GOOD["password"]}
+    )
     assert response.status_code == 200
     assert "Confirmez d'abord votre e-mail" in page_text(response)
     assert len(outbox.to(GOOD["email"])) == 1  # a fresh link
@@ -48,7 +52,9 @@ def test_cannot_log_in_before_confirming(client, outbox):
 def test_a_taken_email_gets_the_same_answer_and_its_owner_is_told(client, outbox):
     make_member(email="deja@example.org", display_name="Déjà Là")
     response = client.post_form("/auth/signup", {**GOOD, "email": "Deja@Example.org"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/signup/sent")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/auth/signup/sent"
+    )
     [mail] = outbox.to("deja@example.org")
     assert "déjà un compte" in mail["Subject"]
     assert _member("nouvelle@example.org") is None
@@ -65,7 +71,9 @@ def test_a_taken_email_gets_the_same_answer_and_its_owner_is_told(client, outbox
         ({"neighbourhood_id": "999999"}, "N'est pas un choix valide"),
     ],
 )
-def test_bad_signup_input_is_refused_in_french_and_nothing_is_stored(client, outbox, change, field_message):
+def test_bad_signup_input_is_refused_in_french_and_nothing_is_stored(
+    client, outbox, change, field_message
+):
     data = {**GOOD, **change}
     if change.get("accept_charter") == "":
         data.pop("accept_charter")
@@ -86,7 +94,11 @@ def test_pseudonyms_are_unique_whatever_the_case(client, outbox):
 def test_signup_is_rate_limited(app, client, outbox, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNUP_RATE_LIMIT", "2 per hour")
     for n in range(2):
-        client.post_form("/auth/signup", {**GOOD, "email": f"n{n}@example.org", "display_name": f"Nom {n}"})
-    response = client.post_form("/auth/signup", {**GOOD, "email": "n3@example.org", "display_name": "Nom 3"})
+        client.post_form(
+            "/auth/signup", {**GOOD, "email": f"n{n}@example.org", "display_name": f"Nom {n}"}
+        )
+    response = client.post_form(
+        "/auth/signup", {**GOOD, "email": "n3@example.org", "display_name": "Nom 3"}
+    )
     assert response.status_code == 429
     assert "Trop de tentatives" in response.get_data(as_text=True)

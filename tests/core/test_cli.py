@@ -24,9 +24,13 @@ def test_demo_is_refused_in_production_config(app, monkeypatch):
 
 def test_create_admin(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-admin", "Chef@Example.org", "--password", "une phrase solide"])
+    result = runner.invoke(
+        args=["create-admin", "Chef@Example.org", "--password", "une phrase solide"]
+    )
     assert result.exit_code == 0, result.output
-    admin = db.session.execute(select(Member).where(Member.email == "chef@example.org")).scalar_one()
+    admin = db.session.execute(
+        select(Member).where(Member.email == "chef@example.org")
+    ).scalar_one()
     assert admin.role == "admin" and admin.email_confirmed_at is not None
     weak = runner.invoke(args=["create-admin", "b@example.org", "--password", "court"])
     assert weak.exit_code != 0

@@ -18,7 +18,7 @@ def test_links_get_safe_rel_and_headings_are_demoted():
 
 
 def test_raw_html_and_images_are_not_kept():
-    html = render_markdown('<img src=x onerror=alert(1)> ![img](https://evil.example/x.png)')
+    html = render_markdown("<img src=x onerror=alert(1)> ![img](https://evil.example/x.png)")
     assert "<img" not in html and "&lt;img" in html
 
 

@@ -60,7 +60,9 @@ def test_pages_load_nothing_from_another_host_and_have_no_inline_script(client, 
 
 def test_unexpected_error_is_a_french_500_and_json_on_the_api(tmp_path):
     app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}", PROPAGATE_EXCEPTIONS=False
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}",
+        PROPAGATE_EXCEPTIONS=False,
     )
 
     @app.get("/boom")

@@ -30,7 +30,9 @@ def test_migrations_match_the_models_on_sqlite(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not postgres_available(), reason="no PostgreSQL server answers on 127.0.0.1:5432")
+@pytest.mark.skipif(
+    not postgres_available(), reason="no PostgreSQL server answers on 127.0.0.1:5432"
+)
 def test_migrations_match_the_models_on_postgresql():
     import psycopg
 

@@ -11,7 +11,11 @@ def test_profile_needs_a_login(client):
 
 def test_edit_profile_in_french(client):
     member = make_member(display_name="Léa")
-    place, food, culture = make_neighbourhood("La Roseraie"), make_theme("Alimentation"), make_theme("Culture")
+    place, food, culture = (
+        make_neighbourhood("La Roseraie"),
+        make_theme("Alimentation"),
+        make_theme("Culture"),
+    )
     client.login_as(member)
     form = page_text(client.get("/me/edit"))
     assert "Modifier mon profil" in form and "Mes savoir-faire" in form
@@ -54,7 +58,9 @@ def test_taken_pseudonym_is_refused(client):
     make_member(display_name="Maryse")
     member = make_member(display_name="Avant")
     client.login_as(member)
-    response = client.post_form("/me/edit", {"display_name": "maryse", "locale": "fr", "neighbourhood_id": ""})
+    response = client.post_form(
+        "/me/edit", {"display_name": "maryse", "locale": "fr", "neighbourhood_id": ""}
+    )
     assert "Déjà pris." in page_text(response) and member.display_name == "Avant"
 
 

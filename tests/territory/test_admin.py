@@ -6,7 +6,9 @@ from tests.conftest import page_text
 from tests.factories import make_member, make_theme
 
 
-@pytest.mark.parametrize("role,status", [(None, 401), ("citizen", 403), ("staff", 403), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role,status", [(None, 401), ("citizen", 403), ("staff", 403), ("admin", 200)]
+)
 @pytest.mark.parametrize("url", ["/admin/territory/", "/admin/territory/themes/new"])
 def test_only_admins_manage_the_territory(client, role, status, url):
     if role:
@@ -25,7 +27,9 @@ def test_non_admins_cannot_post_either(client, role):
 
 def test_admin_adds_renames_and_hides_places(client):
     client.login_as(make_member("admin"))
-    client.post_form("/admin/territory/neighbourhoods/new", {"name": "Les Hauts-de-Loire", "active": "y"})
+    client.post_form(
+        "/admin/territory/neighbourhoods/new", {"name": "Les Hauts-de-Loire", "active": "y"}
+    )
     place = db.session.execute(db.select(Neighbourhood)).scalar_one()
     assert place.slug == "les-hauts-de-loire" and place.active
     client.post_form(f"/admin/territory/neighbourhoods/{place.id}", {"name": "Hauts de Loire"})
