@@ -41,7 +41,6 @@ def load_member_from_request(_request: object) -> Member | None:
         return None
     found = member_for_token(clear)
     if found is None:
-        g.bad_token = True
         return None
     member, token = found
     g.api_token = token
