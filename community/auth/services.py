@@ -208,4 +208,3 @@ def member_for_token(clear: str) -> tuple[Member, ApiToken] | None:
 def revoke_token(token: ApiToken) -> None:
     db.session.delete(token)
     db.session.flush()
-

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from community.core.validation import translate_errors
+
 # HTTP status → the error code clients see (the socket protocol uses the same words).
 CODES = {
     400: "bad_request",
@@ -155,6 +157,7 @@ def handle_http_exception(error: HTTPException) -> Any:
                 else:
                     flat[f"_{location}"] = location_errors
             errors = flat
+        errors = translate_errors(errors) if errors else errors
         if status == 400 and isinstance(error, CSRFError):
             message = _("The security token is missing or expired. Reload the page.")
         elif status == 422:

@@ -85,7 +85,7 @@ def extract(domain: str):
     from babel.messages.extract import extract_from_file
 
     catalog = Catalog(project="Terreau", charset="utf-8", creation_date=datetime.now(UTC))
-    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None,
+    keywords = {"N_": None, "_": None, "gettext": None, "lazy_gettext": None, "_l": None,
                 "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # fmt: skip
     for _base, path in _sources(domain):
         method = "python" if path.suffix == ".py" else "jinja2"

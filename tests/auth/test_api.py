@@ -204,3 +204,15 @@ def test_themes_and_neighbourhoods_are_public_and_sorted(client):
         names == sorted(names) and "Caché" not in names and {"id", "slug", "name"} <= set(themes[0])
     )
     assert "Le Port" in [n["name"] for n in client.get("/api/v1/neighbourhoods").get_json()]
+
+
+def test_field_errors_speak_the_clients_language(client):
+    body = {"email": 3, "display_name": "a", "extra": 1}
+    french = client.post("/api/v1/members", json=body).get_json()["errors"]
+    assert french["password"] == ["Ce champ est obligatoire."]
+    assert french["display_name"] == ["La longueur doit être comprise entre 3 et 40."]
+    assert french["extra"] == ["Champ inconnu."]
+    english = client.post(
+        "/api/v1/members", json=body, headers={"Accept-Language": "en"}
+    ).get_json()
+    assert english["errors"]["password"] == ["Missing data for required field."]
