@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import community.core.validation  # noqa: F401  (before any schema is defined)
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from marshmallow import validate
 
 
-def N_(message: str) -> str:  # noqa: N802 - the usual gettext marker name
+def N_(message: str) -> str:
     """Mark a message for extraction without translating it here."""
     return message
 
