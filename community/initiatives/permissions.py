@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from community.communities.models import GardenerMandate
 from community.communities.permissions import is_gardener
 from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
 from community.initiatives.models import Initiative
 from community.members.models import Member
 
@@ -53,5 +57,17 @@ def can_see_volunteers(member: Member | None, initiative: Initiative) -> bool:
 
 
 def can_see_awaiting(member: Member | None) -> bool:
-    """The list of initiatives awaiting an answer: any member (it shows their own communities)."""
-    return is_authenticated(member)
+    """The list of initiatives awaiting an answer: staff, and whoever gardens a community."""
+    if is_staff(member):
+        return True
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    return (
+        db.session.execute(
+            select(GardenerMandate.id).where(
+                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+            )
+        ).first()
+        is not None
+    )

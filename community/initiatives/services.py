@@ -233,8 +233,12 @@ def change_status(
     reason = reason or None
     errors: dict[str, list[str]] = {}
     if status not in allowed_moves(member, initiative):
-        if status in ANSWER_MOVES.get(initiative.status, ()) or status == "withdrawn":
+        if status in ANSWER_MOVES.get(initiative.status, ()):
             raise Forbidden(_("Only the gardeners of its community or staff may do this."))
+        if (status == "withdrawn" and initiative.status not in CLOSED_STATUSES) or (
+            status == "under_review" and can_ask_for_support(initiative)
+        ):
+            raise Forbidden(_("Only its author may do this."))
         errors["status"] = [_("This initiative cannot go from “%(current)s” to “%(new)s”.",
                               current=status_label(initiative.status), new=status_label(status))]
     if len(answer) > ANSWER_MAX:
