@@ -6,11 +6,27 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.auth.forms import optional_int
 from community.initiatives.labels import REASON_LABELS, SORT_LABELS, STATUS_LABELS
 from community.members.forms import CheckboxesField
+
+
+def choices(pairs: object) -> list[SelectChoice]:
+    """WTForms 3.3 wants `SelectChoice` objects, no longer (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[attr-defined]
+
+
+class _LazyChoices:
+    """Choices with lazy labels, translated when the form is shown."""
+
+    def __init__(self, *pairs: object) -> None:
+        self.pairs = pairs
+
+    def __call__(self) -> list[SelectChoice]:
+        return [SelectChoice(value, str(label)) for value, label in self.pairs]  # type: ignore[misc]
 
 
 class InitiativeForm(FlaskForm):
@@ -47,7 +63,7 @@ class StatusForm(FlaskForm):
     )
     reason = SelectField(
         _l("Reason for a refusal"),
-        choices=[("", _l("— Only for a refusal —")), *REASON_LABELS.items()],
+        choices=_LazyChoices(("", _l("— Only for a refusal —")), *REASON_LABELS.items()),
         validators=[Optional()],
     )
 
@@ -78,17 +94,17 @@ class BrowseForm(FlaskForm):
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int, validate_choice=False)
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("All")), *STATUS_LABELS.items()],
+        choices=_LazyChoices(("", _l("All")), *STATUS_LABELS.items()),
         validate_choice=False,
     )
     community = SelectField(_l("Community"), validate_choice=False)
     kind = SelectField(
         _l("Kind"),
-        choices=[
+        choices=_LazyChoices(
             ("", _l("All")),
             ("informal", _l("Informal (already running)")),
             ("spontaneous", _l("Spontaneous (no community)")),
-        ],
+        ),
         validate_choice=False,
     )
-    sort = SelectField(_l("Sort"), choices=list(SORT_LABELS.items()), validate_choice=False)
+    sort = SelectField(_l("Sort"), choices=_LazyChoices(*SORT_LABELS.items()), validate_choice=False)

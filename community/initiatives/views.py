@@ -34,6 +34,7 @@ from community.initiatives.forms import (
     StatusForm,
     StoryForm,
     VolunteerForm,
+    choices,
 )
 from community.initiatives.labels import REASON_LABELS, STATUS_LABELS
 from community.initiatives.models import Initiative
@@ -78,9 +79,9 @@ def _community_choices() -> list[tuple[str, str]]:
 @bp.get("")
 def index() -> str:
     form = BrowseForm(request.args)
-    form.theme_id.choices = [(None, _("All")), *theme_choices()]
-    form.neighbourhood_id.choices = [(None, _("All")), *neighbourhood_choices()]
-    form.community.choices = [("", _("All")), *_community_choices()]
+    form.theme_id.choices = choices([(None, _("All")), *theme_choices()])
+    form.neighbourhood_id.choices = choices([(None, _("All")), *neighbourhood_choices()])
+    form.community.choices = choices([("", _("All")), *_community_choices()])
     form.validate()
 
     def number(name: str) -> int | None:
@@ -107,9 +108,9 @@ def _initiative_form(informal: bool) -> str | Response:
     require(permissions.can_propose(member), member)
     assert member is not None
     form = InitiativeForm()
-    form.theme_ids.choices = theme_choices()
-    form.neighbourhood_id.choices = [(None, _("— Choose —")), *neighbourhood_choices()]
-    form.community.choices = [("", _("None: a spontaneous initiative")), *_community_choices()]
+    form.theme_ids.choices = choices(theme_choices())
+    form.neighbourhood_id.choices = choices([(None, _("— Choose —")), *neighbourhood_choices()])
+    form.community.choices = choices([("", _("None: a spontaneous initiative")), *_community_choices()])
     if not form.is_submitted():
         form.community.data = request.args.get("community", "")
         if member.neighbourhood_id:
@@ -127,7 +128,6 @@ def _initiative_form(informal: bool) -> str | Response:
         try:
             initiative = services.propose(member, data, informal=informal)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
@@ -162,8 +162,8 @@ def edit(initiative_id: int) -> str | Response:
     assert member is not None
     form = InitiativeForm(obj=initiative)
     del form.community  # a community is chosen once, when proposing
-    form.theme_ids.choices = theme_choices()
-    form.neighbourhood_id.choices = [(None, _("— Choose —")), *neighbourhood_choices()]
+    form.theme_ids.choices = choices(theme_choices())
+    form.neighbourhood_id.choices = choices([(None, _("— Choose —")), *neighbourhood_choices()])
     if not form.is_submitted():
         form.theme_ids.data = [t.id for t in initiative.themes]
         form.needs.data = "\n".join(initiative.needs or [])
@@ -179,7 +179,6 @@ def edit(initiative_id: int) -> str | Response:
         try:
             services.edit(member, initiative, data)
         except (Invalid, Conflict) as error:
-            db.session.rollback()
             apply_errors(form, error)  # type: ignore[arg-type]
         else:
             db.session.commit()
@@ -190,9 +189,9 @@ def edit(initiative_id: int) -> str | Response:
 
 def _status_form(member: Any, initiative: Initiative) -> StatusForm:
     form = StatusForm(prefix="status")
-    form.status.choices = [
+    form.status.choices = choices(
         (move, str(STATUS_LABELS[move])) for move in services.allowed_moves(member, initiative)
-    ]
+    )
     return form
 
 
@@ -252,7 +251,6 @@ def change_status(initiative_id: int) -> Response | tuple[str, int]:
                 member, initiative, form.status.data or "", form.answer.data or "", form.reason.data
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
@@ -276,7 +274,6 @@ def support(initiative_id: int) -> Response:
             services.support(member, initiative)
             message = _("Thank you for your support!")
     except Conflict as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
@@ -301,7 +298,6 @@ def participation(initiative_id: int) -> Response | tuple[str, int]:
         try:
             services.volunteer(member, initiative, form.message.data or "")
         except (Invalid, Conflict) as error:
-            db.session.rollback()
             apply_errors(form, error)  # type: ignore[arg-type]
         else:
             db.session.commit()
@@ -324,7 +320,6 @@ def post_update(initiative_id: int) -> Response | tuple[str, int]:
         try:
             stories.post_update(member, initiative, form.body.data or "", photo)
         except (Invalid, Conflict) as error:
-            db.session.rollback()
             apply_errors(form, error)  # type: ignore[arg-type]
         else:
             db.session.commit()
