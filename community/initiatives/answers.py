@@ -50,7 +50,7 @@ class AwaitingItem:
     overdue: bool
 
 
-def _awaiting_stmt() -> Select[tuple[Initiative]]:
+def _awaiting_stmt() -> Select[Initiative]:
     return (
         select(Initiative)
         .where(
@@ -107,11 +107,15 @@ class ResponseFigures:
         return None if self.share is None else round(self.share * 100)
 
 
-def _figures(rows: list[tuple[datetime, datetime | None, str]], now: datetime) -> ResponseFigures:
+def _figures(
+    rows: list[tuple[datetime | None, datetime | None, str]], now: datetime
+) -> ResponseFigures:
     delay = answer_delay()
     counted = on_time = awaiting = overdue = 0
     durations: list[float] = []
     for since, answered, status in rows:
+        if since is None:
+            continue
         if answered is not None:
             counted += 1
             waited = answered - since
@@ -132,27 +136,32 @@ def _figures(rows: list[tuple[datetime, datetime | None, str]], now: datetime) -
     )
 
 
-def _rows_stmt() -> Select[tuple[int | None, datetime | None, datetime | None, str]]:
+def _rows_stmt() -> Select[int | None, datetime | None, datetime | None, str]:
     return select(
-        Initiative.community_id, Initiative.awaiting_since, Initiative.answered_at, Initiative.status
+        Initiative.community_id,
+        Initiative.awaiting_since,
+        Initiative.answered_at,
+        Initiative.status,
     ).where(Initiative.awaiting_since.is_not(None))
 
 
-def response_figures(community: Community | None = None, now: datetime | None = None) -> ResponseFigures:
+def response_figures(
+    community: Community | None = None, now: datetime | None = None
+) -> ResponseFigures:
     """Share of initiatives answered within the delay and median days to a first answer."""
     stmt = _rows_stmt()
     if community is not None:
         stmt = stmt.where(Initiative.community_id == community.id)
     rows = [(since, answered, status) for _c, since, answered, status in db.session.execute(stmt)]
-    return _figures(rows, now or utcnow())  # type: ignore[arg-type]
+    return _figures(rows, now or utcnow())
 
 
 def figures_by_community(now: datetime | None = None) -> list[tuple[Community, ResponseFigures]]:
     """Response figures of every community that has received initiatives to answer."""
-    grouped: dict[int, list[tuple[datetime, datetime | None, str]]] = {}
+    grouped: dict[int, list[tuple[datetime | None, datetime | None, str]]] = {}
     for community_id, since, answered, status in db.session.execute(_rows_stmt()):
         if community_id is not None:
-            grouped.setdefault(community_id, []).append((since, answered, status))  # type: ignore[arg-type]
+            grouped.setdefault(community_id, []).append((since, answered, status))
     if not grouped:
         return []
     communities = db.session.execute(

@@ -203,7 +203,7 @@ def post_update(initiative_id: int) -> InitiativeUpdate:
     try:
         data = StoryInSchema().load(raw)
     except ValidationError as error:
-        raise Invalid(_("Some fields are not valid."), error.normalized_messages()) from None  # type: ignore[arg-type]
+        raise Invalid(_("Some fields are not valid."), error.normalized_messages()) from None
     update = stories.post_update(member, initiative, data["body"], photo)
     db.session.commit()
     return update

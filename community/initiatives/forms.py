@@ -26,7 +26,7 @@ class _LazyChoices:
         self.pairs = pairs
 
     def __call__(self) -> list[SelectChoice]:
-        return [SelectChoice(value, str(label)) for value, label in self.pairs]  # type: ignore[misc]
+        return [SelectChoice(value, str(label)) for value, label in self.pairs]  # type: ignore[has-type,misc]
 
 
 class InitiativeForm(FlaskForm):
@@ -78,9 +78,7 @@ class VolunteerForm(FlaskForm):
 
 class StoryForm(FlaskForm):
     body = TextAreaField(_l("What happened?"), validators=[DataRequired(), Length(max=4_000)])
-    photo = FileField(
-        _l("A photo (optional)"), description=_l("JPEG, PNG or WebP, at most 5 MB.")
-    )
+    photo = FileField(_l("A photo (optional)"), description=_l("JPEG, PNG or WebP, at most 5 MB."))
 
 
 class BrowseForm(FlaskForm):
@@ -107,4 +105,6 @@ class BrowseForm(FlaskForm):
         ),
         validate_choice=False,
     )
-    sort = SelectField(_l("Sort"), choices=_LazyChoices(*SORT_LABELS.items()), validate_choice=False)
+    sort = SelectField(
+        _l("Sort"), choices=_LazyChoices(*SORT_LABELS.items()), validate_choice=False
+    )

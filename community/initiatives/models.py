@@ -47,7 +47,7 @@ initiative_themes = Table(
 )
 
 
-class Initiative(db.Model):  # type: ignore[name-defined,misc]
+class Initiative(db.Model):  # type: ignore[name-defined]
     """A proposal, or an informal action declared by those who already run it.
 
     `awaiting_since` starts the answer clock (at proposal, or when an informal initiative asks
@@ -98,7 +98,9 @@ class Initiative(db.Model):  # type: ignore[name-defined,misc]
         cascade="all, delete-orphan",
     )
     participations: Mapped[list[Participation]] = relationship(
-        back_populates="initiative", order_by="Participation.created_at", cascade="all, delete-orphan"
+        back_populates="initiative",
+        order_by="Participation.created_at",
+        cascade="all, delete-orphan",
     )
 
     def __repr__(self) -> str:
@@ -119,7 +121,7 @@ class Initiative(db.Model):  # type: ignore[name-defined,misc]
         )
 
 
-class StatusChange(db.Model):  # type: ignore[name-defined,misc]
+class StatusChange(db.Model):  # type: ignore[name-defined]
     """A move in the lifecycle, with its author and the public answer that explains it."""
 
     __tablename__ = "initiative_status_changes"
@@ -146,7 +148,7 @@ class StatusChange(db.Model):  # type: ignore[name-defined,misc]
         return f"<StatusChange {self.initiative_id} {self.from_status}→{self.to_status}>"
 
 
-class Support(db.Model):  # type: ignore[name-defined,misc]
+class Support(db.Model):  # type: ignore[name-defined]
     """A member supports an initiative (once)."""
 
     __tablename__ = "initiative_supports"
@@ -163,7 +165,7 @@ class Support(db.Model):  # type: ignore[name-defined,misc]
         return f"<Support {self.member_id}→{self.initiative_id}>"
 
 
-class Participation(db.Model):  # type: ignore[name-defined,misc]
+class Participation(db.Model):  # type: ignore[name-defined]
     """A member lends a hand ("je donne un coup de main"), saying what they can bring."""
 
     __tablename__ = "initiative_participations"
@@ -184,7 +186,7 @@ class Participation(db.Model):  # type: ignore[name-defined,misc]
         return f"<Participation {self.member_id}→{self.initiative_id}>"
 
 
-class InitiativeUpdate(db.Model):  # type: ignore[name-defined,misc]
+class InitiativeUpdate(db.Model):  # type: ignore[name-defined]
     """A piece of the initiative's story, with an optional photo stored under UPLOAD_FOLDER."""
 
     __tablename__ = "initiative_updates"

@@ -31,7 +31,7 @@ def _like(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-def with_relations(stmt: Select[tuple[Initiative]]) -> Select[tuple[Initiative]]:
+def with_relations(stmt: Select[Initiative]) -> Select[Initiative]:
     """What a list or a JSON initiative shows, in a fixed number of queries."""
     return stmt.options(
         selectinload(Initiative.themes),
@@ -42,7 +42,7 @@ def with_relations(stmt: Select[tuple[Initiative]]) -> Select[tuple[Initiative]]
     )
 
 
-def browse(filters: Filters) -> Select[tuple[Initiative]]:
+def browse(filters: Filters) -> Select[Initiative]:
     """The select of initiatives matching `filters`, sorted (paginate it)."""
     stmt = select(Initiative)
     if filters.theme_id is not None:

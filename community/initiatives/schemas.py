@@ -48,7 +48,9 @@ class InitiativeSchema(Schema):
         return due.isoformat() if due and initiative.awaiting_answer else None
 
 
-_needs = fields.List(fields.String(validate=validate.Length(max=200)), validate=validate.Length(max=50))
+_needs = fields.List(
+    fields.String(validate=validate.Length(max=200)), validate=validate.Length(max=50)
+)
 _theme_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(max=50))
 
 

@@ -92,14 +92,18 @@ def _themes(data: InitiativeData, ids: list[int]) -> list[Theme]:
     if len(ids) > MAX_THEMES:
         data.fail("theme_ids", _("At most %(n)d themes.", n=MAX_THEMES))
         return []
-    themes = list(db.session.execute(select(Theme).where(Theme.id.in_(ids), Theme.active)).scalars())
+    themes = list(
+        db.session.execute(select(Theme).where(Theme.id.in_(ids), Theme.active)).scalars()
+    )
     if len(themes) != len(ids):
         data.fail("theme_ids", _("Unknown theme."))
     return themes
 
 
 def _neighbourhood(data: InitiativeData, neighbourhood_id: int | None) -> Neighbourhood | None:
-    place = db.session.get(Neighbourhood, neighbourhood_id) if neighbourhood_id is not None else None
+    place = (
+        db.session.get(Neighbourhood, neighbourhood_id) if neighbourhood_id is not None else None
+    )
     if place is None or not place.active:
         data.fail("neighbourhood_id", _("Choose a neighbourhood from the list."))
         return None
@@ -239,8 +243,13 @@ def change_status(
             status == "under_review" and can_ask_for_support(initiative)
         ):
             raise Forbidden(_("Only its author may do this."))
-        errors["status"] = [_("This initiative cannot go from “%(current)s” to “%(new)s”.",
-                              current=status_label(initiative.status), new=status_label(status))]
+        errors["status"] = [
+            _(
+                "This initiative cannot go from “%(current)s” to “%(new)s”.",
+                current=status_label(initiative.status),
+                new=status_label(status),
+            )
+        ]
     if len(answer) > ANSWER_MAX:
         errors["answer"] = [_("At most %(n)d characters.", n=ANSWER_MAX)]
     if status == "declined":
@@ -300,7 +309,9 @@ def _refresh_support_count(initiative: Initiative) -> None:
 
 def _support_of(member: Member, initiative: Initiative) -> Support | None:
     return db.session.execute(
-        select(Support).where(Support.initiative_id == initiative.id, Support.member_id == member.id)
+        select(Support).where(
+            Support.initiative_id == initiative.id, Support.member_id == member.id
+        )
     ).scalar_one_or_none()
 
 
@@ -337,7 +348,9 @@ def participation_of(member: Member | None, initiative: Initiative) -> Participa
     ).scalar_one_or_none()
 
 
-def volunteer(member: Member, initiative: Initiative, message: str = "") -> tuple[Participation, bool]:
+def volunteer(
+    member: Member, initiative: Initiative, message: str = ""
+) -> tuple[Participation, bool]:
     """Lend a hand, saying what one can bring; volunteering again updates the message."""
     require(permissions.can_support(member, initiative), member)
     if initiative.status in CLOSED_STATUSES:
@@ -345,7 +358,8 @@ def volunteer(member: Member, initiative: Initiative, message: str = "") -> tupl
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX:
         raise Invalid(
-            _("Your message is too long."), {"message": [_("At most %(n)d characters.", n=MESSAGE_MAX)]}
+            _("Your message is too long."),
+            {"message": [_("At most %(n)d characters.", n=MESSAGE_MAX)]},
         )
     participation = participation_of(member, initiative)
     created = participation is None

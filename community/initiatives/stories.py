@@ -58,11 +58,13 @@ def prepare_photo(photo: Photo) -> bytes:
     if not data:
         raise _photo_error(_("The photo is empty."))
     if len(data) > limit:
-        raise _photo_error(_("The photo is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024)))
+        raise _photo_error(
+            _("The photo is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024))
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.format not in PHOTO_TYPES:
                 raise _photo_error(_("Send a JPEG, PNG or WebP photo."))
             if image.width * image.height > PHOTO_MAX_PIXELS:
@@ -113,7 +115,9 @@ def post_update(
     if not body:
         raise Invalid(_("Write what happened."), {"body": [_("Required.")]})
     if len(body) > BODY_MAX:
-        raise Invalid(_("The text is too long."), {"body": [_("At most %(n)d characters.", n=BODY_MAX)]})
+        raise Invalid(
+            _("The text is too long."), {"body": [_("At most %(n)d characters.", n=BODY_MAX)]}
+        )
     content = prepare_photo(photo) if photo is not None else None
     update = InitiativeUpdate(
         initiative=initiative,

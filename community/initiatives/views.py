@@ -110,7 +110,9 @@ def _initiative_form(informal: bool) -> str | Response:
     form = InitiativeForm()
     form.theme_ids.choices = choices(theme_choices())
     form.neighbourhood_id.choices = choices([(None, _("— Choose —")), *neighbourhood_choices()])
-    form.community.choices = choices([("", _("None: a spontaneous initiative")), *_community_choices()])
+    form.community.choices = choices(
+        [("", _("None: a spontaneous initiative")), *_community_choices()]
+    )
     if not form.is_submitted():
         form.community.data = request.args.get("community", "")
         if member.neighbourhood_id:
@@ -226,7 +228,8 @@ def _show(
         can_post_update=permissions.can_post_update(member, initiative),
         can_edit=permissions.can_edit(member, initiative)
         and initiative.status not in ("done", "declined", "withdrawn"),
-        can_ask=permissions.is_author(member, initiative) and services.can_ask_for_support(initiative),
+        can_ask=permissions.is_author(member, initiative)
+        and services.can_ask_for_support(initiative),
     )
     return page, status
 
@@ -316,7 +319,9 @@ def post_update(initiative_id: int) -> Response | tuple[str, int]:
     form = StoryForm(prefix="story")
     if form.validate_on_submit():
         upload = form.photo.data
-        photo = stories.Photo(upload.stream, upload.filename) if upload and upload.filename else None
+        photo = (
+            stories.Photo(upload.stream, upload.filename) if upload and upload.filename else None
+        )
         try:
             stories.post_update(member, initiative, form.body.data or "", photo)
         except (Invalid, Conflict) as error:

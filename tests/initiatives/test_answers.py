@@ -58,7 +58,9 @@ def test_awaiting_list_covers_the_gardeners_communities_overdue_first(world):
     middle = make_initiative(world.author, community=world.community, awaiting_since=now - 29 * DAY)
     elsewhere = make_initiative(world.author, community=world.other, awaiting_since=now - 50 * DAY)
     spontaneous = make_initiative(world.author, awaiting_since=now - 60 * DAY)
-    answered = make_initiative(world.author, community=world.community, awaiting_since=now - 45 * DAY)
+    answered = make_initiative(
+        world.author, community=world.community, awaiting_since=now - 45 * DAY
+    )
     services.change_status(world.gardener, answered, "accepted", "Oui !")
     informal = make_initiative(world.author, community=world.community, informal=True)
 
@@ -91,7 +93,9 @@ def test_response_figures_on_a_known_data_set(world):
     community = world.community
 
     def proposed(days_before_now):
-        return make_initiative(world.author, community=community, awaiting_since=now - days_before_now * DAY)
+        return make_initiative(
+            world.author, community=community, awaiting_since=now - days_before_now * DAY
+        )
 
     def answer_after(initiative, days):
         services.change_status(world.staff, initiative, "under_review", "Reçu.")
@@ -105,7 +109,9 @@ def test_response_figures_on_a_known_data_set(world):
     proposed(10)
     services.change_status(world.author, proposed(50), "withdrawn", "")
     make_initiative(world.author, community=community, informal=True)
-    answer_after(make_initiative(world.author, community=world.other, awaiting_since=now - 90 * DAY), 1)
+    answer_after(
+        make_initiative(world.author, community=world.other, awaiting_since=now - 90 * DAY), 1
+    )
 
     figures = answers.response_figures(community, now=now)
     assert figures.counted == 4

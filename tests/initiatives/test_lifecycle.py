@@ -269,9 +269,13 @@ def test_status_changes_keep_their_order(world):
     initiative = make_initiative(world.author, community=world.community)
     move(initiative, world.gardener, "accepted")
     move(initiative, world.gardener, "in_progress")
-    stored = db.session.execute(
-        select(StatusChange.to_status)
-        .where(StatusChange.initiative_id == initiative.id)
-        .order_by(StatusChange.id)
-    ).scalars().all()
+    stored = (
+        db.session.execute(
+            select(StatusChange.to_status)
+            .where(StatusChange.initiative_id == initiative.id)
+            .order_by(StatusChange.id)
+        )
+        .scalars()
+        .all()
+    )
     assert stored == ["accepted", "in_progress"]

@@ -50,7 +50,9 @@ def test_browse_query_count_stays_flat(client, world, queries):
 
 def test_initiative_page_shows_the_timeline_and_the_thread_link(client, world):
     initiative = make_initiative(world.author, community=world.community, title="Boîte à livres")
-    services.change_status(world.gardener, initiative, "declined", "Une boîte existe déjà rue Haute.", "exists")
+    services.change_status(
+        world.gardener, initiative, "declined", "Une boîte existe déjà rue Haute.", "exists"
+    )
     page = text_of(client.get(f"/initiatives/{initiative.id}"))
     assert "Boîte à livres" in page
     assert "Une boîte existe déjà rue Haute." in page
@@ -81,7 +83,9 @@ def test_propose_through_the_form(client, world):
          "community": world.community.slug, "needs": "peinture\npinceaux\n"},
     )  # fmt: skip
     assert response.status_code == 302
-    initiative = db.session.execute(select(Initiative).where(Initiative.title == "Fresque du marché")).scalar_one()
+    initiative = db.session.execute(
+        select(Initiative).where(Initiative.title == "Fresque du marché")
+    ).scalar_one()
     assert response.headers["Location"].endswith(f"/initiatives/{initiative.id}")
     assert initiative.needs == ["peinture", "pinceaux"] and initiative.status == "proposed"
     assert initiative.community_id == world.community.id
@@ -96,13 +100,17 @@ def test_declare_through_the_form(client, world):
          "neighbourhood_id": str(place.id), "community": ""},
     )  # fmt: skip
     assert response.status_code == 302
-    initiative = db.session.execute(select(Initiative).where(Initiative.title == "Potager partagé")).scalar_one()
+    initiative = db.session.execute(
+        select(Initiative).where(Initiative.title == "Potager partagé")
+    ).scalar_one()
     assert initiative.informal and initiative.status == "in_progress" and initiative.spontaneous
 
 
 def test_a_bad_form_shows_errors_and_stores_nothing(client, world):
     client.login_as(world.author)
-    response = client.post_form("/initiatives/new", {"title": "", "summary": "x" * 400, "community": ""})
+    response = client.post_form(
+        "/initiatives/new", {"title": "", "summary": "x" * 400, "community": ""}
+    )
     page = text_of(response)
     assert response.status_code == 200 and 'aria-invalid="true"' in page
     assert db.session.execute(select(func.count(Initiative.id))).scalar_one() == 0
@@ -121,7 +129,9 @@ HTML_ALLOWED = {
 def html_call(client, act, initiative):
     base = f"/initiatives/{initiative.id}"
     if act == "status":
-        return client.post_form(f"{base}/status", {"status-status": "accepted", "status-answer": "Oui"})
+        return client.post_form(
+            f"{base}/status", {"status-status": "accepted", "status-answer": "Oui"}
+        )
     if act == "update":
         return client.post_form(f"{base}/updates", {"story-body": "Des nouvelles"})
     if act == "edit":
@@ -154,8 +164,16 @@ def test_html_permission_matrix(client, world, role, act):
 def test_idor_gardener_of_another_community_gets_403(client, world):
     theirs = make_initiative(world.author, community=world.other)
     client.login_as(world.gardener)
-    assert client.post_form(f"/initiatives/{theirs.id}/status", {"status-status": "accepted"}).status_code == 403
-    assert client.post_form(f"/initiatives/{theirs.id}/updates", {"story-body": "x"}).status_code == 403
+    assert (
+        client.post_form(
+            f"/initiatives/{theirs.id}/status", {"status-status": "accepted"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post_form(f"/initiatives/{theirs.id}/updates", {"story-body": "x"}).status_code
+        == 403
+    )
 
 
 def test_volunteers_are_shown_to_the_author_and_gardeners_only(client, world, as_member):
@@ -213,7 +231,9 @@ def test_a_rolled_back_photo_leaves_no_file(app, world):
     assert stored_files(app) == before
 
 
-@pytest.mark.parametrize(("role", "status"), [("visitor", 302), ("citizen", 403), ("gardener", 200), ("staff", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("visitor", 302), ("citizen", 403), ("gardener", 200), ("staff", 200)]
+)
 def test_awaiting_page_for_gardeners_and_staff(client, world, role, status):
     make_initiative(world.author, community=world.community, title="À répondre")
     if role != "visitor":
@@ -234,7 +254,9 @@ def test_figures_page_is_public(client, world):
 def test_includes_render_for_the_dashboard_and_the_community_page(app, world):
     mine = make_initiative(world.author, community=world.community, title="Pour Maryse")
     make_initiative(world.author, community=world.other, title="Pas pour elle")
-    services.change_status(world.gardener, make_initiative(world.author, community=world.community), "accepted", "Oui")
+    services.change_status(
+        world.gardener, make_initiative(world.author, community=world.community), "accepted", "Oui"
+    )
     with app.test_request_context():
         login_user(world.gardener)
         awaiting = render_template_string('{% include "initiatives/_awaiting_answer.html" %}')
