@@ -391,7 +391,7 @@ def test_a_photo_too_large_is_refused_and_nothing_stored(app, client, world, api
     finally:
         del app.config["INITIATIVE_PHOTO_MAX_BYTES"]
     assert response.status_code == 422
-    assert "too large" in response.get_json()["errors"]["photo"][0]
+    assert "trop lourde" in response.get_json()["errors"]["photo"][0]
     assert stored_files(app) == before
     assert db.session.execute(select(func.count(InitiativeUpdate.id))).scalar_one() == 0
 

@@ -18,7 +18,7 @@ from tests.initiatives.factories import make_initiative
 # pytest-base-url's session fixture trips a pytest 9 deprecation warning; not ours to fix.
 @pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 def test_propose_support_and_read_the_timeline(live_server, page):
-    lea = make_member(email="lea@example.org", display_name="Léa")
+    make_member(email="lea@example.org", display_name="Léa")
     agent = make_member("staff", display_name="Karim")
     theme = make_theme("Biodiversité")
     make_neighbourhood("La Roseraie")

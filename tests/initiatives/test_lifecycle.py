@@ -87,7 +87,7 @@ def test_illegal_transitions_are_refused_with_a_clear_error(world, start, target
     with pytest.raises(Invalid) as caught:
         move(initiative, world.agent, target)
     assert "status" in caught.value.errors
-    assert "cannot go from" in caught.value.message
+    assert "ne peut pas passer de" in caught.value.message
     assert initiative.status == start
 
 

@@ -194,7 +194,7 @@ def test_declining_in_html_without_answer_shows_the_error(client, world):
         f"/initiatives/{initiative.id}/status", {"status-status": "declined", "status-reason": ""}
     )
     assert response.status_code == 422
-    assert "A refusal must be explained" in text_of(response) or "refus" in text_of(response)
+    assert "Un refus doit être expliqué" in text_of(response)
     db.session.expire_all()
     assert db.session.get(Initiative, initiative.id).status == "proposed"
 
