@@ -9,7 +9,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from community.communities.models import Community
 from community.extensions import db
-from community.initiatives.models import Initiative, initiative_themes
+from community.initiatives.models import (
+    Initiative,
+    InitiativeUpdate,
+    Participation,
+    StatusChange,
+    initiative_themes,
+)
 
 SORTS = ("newest", "supported")
 
@@ -85,6 +91,10 @@ def browse(filters: Filters) -> Select[Initiative]:
 
 
 def get_initiative(initiative_id: int) -> Initiative | None:
-    return db.session.execute(
-        with_relations(select(Initiative).where(Initiative.id == initiative_id))
-    ).scalar_one_or_none()
+    """One initiative with everything its page shows: answers, story, volunteers."""
+    stmt = with_relations(select(Initiative).where(Initiative.id == initiative_id)).options(
+        selectinload(Initiative.status_changes).joinedload(StatusChange.author),
+        selectinload(Initiative.updates).joinedload(InitiativeUpdate.author),
+        selectinload(Initiative.participations).joinedload(Participation.member),
+    )
+    return db.session.execute(stmt).scalar_one_or_none()

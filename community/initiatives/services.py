@@ -18,6 +18,7 @@ from community.core.models import utcnow
 from community.core.permissions import require
 from community.extensions import db
 from community.initiatives import permissions
+from community.initiatives.labels import STATUS_LABELS
 from community.initiatives.models import (
     CLOSED_STATUSES,
     REASONS,
@@ -290,8 +291,6 @@ def change_status(
 
 def status_label(status: str) -> str:
     """The French word for a status."""
-    from community.initiatives.labels import STATUS_LABELS
-
     return str(STATUS_LABELS.get(status, status))
 
 

@@ -61,7 +61,11 @@ bp.add_app_template_filter(format_decimal, "format_decimal")
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"status_labels": STATUS_LABELS, "reason_labels": REASON_LABELS}
+    return {
+        "status_labels": STATUS_LABELS,
+        "reason_labels": REASON_LABELS,
+        "can_see_awaiting_initiatives": permissions.can_see_awaiting,
+    }
 
 
 def _load(initiative_id: int) -> Initiative:
