@@ -230,6 +230,7 @@ def _show(
         story_form=story_form or StoryForm(prefix="story"),
         volunteer_form=volunteer_form,
         can_post_update=permissions.can_post_update(member, initiative),
+        can_answer=permissions.can_answer(member, initiative),
         can_edit=permissions.can_edit(member, initiative)
         and initiative.status not in ("done", "declined", "withdrawn"),
         can_ask=permissions.is_author(member, initiative)

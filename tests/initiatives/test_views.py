@@ -266,3 +266,22 @@ def test_includes_render_for_the_dashboard_and_the_community_page(app, world):
     assert "Pour Maryse" in awaiting and "Pas pour elle" not in awaiting
     assert f"/initiatives/{mine.id}" in awaiting
     assert "100" in figures
+
+
+def test_initiative_page_query_count_stays_flat(client, world, queries):
+    initiative = make_initiative(world.author, community=world.community)
+    client.login_as(world.author)
+    client.get(f"/initiatives/{initiative.id}")
+    with queries() as few:
+        client.get(f"/initiatives/{initiative.id}")
+    for helper in [world.citizen, world.member_of_it, world.staff, world.admin]:
+        services.volunteer(helper, initiative, "Présent")
+        services.support(helper, initiative)
+    for status in ("accepted", "in_progress"):
+        services.change_status(world.gardener, initiative, status, "Oui")
+    for n in range(3):
+        stories.post_update(world.author, initiative, f"Nouvelle {n}")
+    with queries() as many:
+        page = text_of(client.get(f"/initiatives/{initiative.id}"))
+    assert page.count("Présent") == 4 and "Nouvelle 2" in page
+    assert many.count == few.count
