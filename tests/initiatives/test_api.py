@@ -399,3 +399,40 @@ def test_a_photo_too_large_is_refused_and_nothing_stored(app, client, world, api
 def test_photo_names_cannot_walk_the_disk(client):
     assert client.get("/initiatives/photos/..%2F..%2Fconfig.py").status_code == 404
     assert client.get("/initiatives/photos/abc.jpg").status_code == 404
+
+
+def test_openapi_documents_the_initiative_rows(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = spec["paths"]
+    for path in ("/api/v1/initiatives", "/api/v1/initiatives/{initiative_id}",
+                 "/api/v1/initiatives/{initiative_id}/status",
+                 "/api/v1/initiatives/{initiative_id}/support",
+                 "/api/v1/initiatives/{initiative_id}/participation",
+                 "/api/v1/initiatives/{initiative_id}/updates"):  # fmt: skip
+        assert path in paths, path
+
+
+def test_patch_checks_its_input_and_closed_initiatives(client, world, api_token):
+    initiative = make_initiative(world.author)
+    headers = api_token(world.author)
+    url = f"/api/v1/initiatives/{initiative.id}"
+    assert client.patch(url, json={"title": ""}, headers=headers).status_code == 422
+    assert client.patch(url, json={"owner": 1}, headers=headers).status_code == 422
+    ok = client.patch(url, json={"needs": ["une échelle"]}, headers=headers)
+    assert ok.status_code == 200 and ok.get_json()["needs"] == ["une échelle"]
+    services.change_status(world.author, initiative, "withdrawn")
+    closed = client.patch(url, json={"title": "Encore"}, headers=headers)
+    assert closed.status_code == 409 and closed.get_json()["code"] == "conflict"
+
+
+def test_the_author_asks_for_support_through_the_api(client, world, api_token):
+    initiative = make_initiative(world.author, informal=True, community=world.community)
+    url = f"/api/v1/initiatives/{initiative.id}/status"
+    response = client.post(
+        url,
+        json={"status": "under_review", "answer": "Un local ?"},
+        headers=api_token(world.author),
+    )
+    assert response.status_code == 201
+    body = client.get(f"/api/v1/initiatives/{initiative.id}").get_json()
+    assert body["status"] == "under_review" and body["answer_due_at"]
