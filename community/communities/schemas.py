@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from community.communities.models import SIDES
 from community.members.schemas import PublicMemberSchema
 from community.territory.schemas import PlaceSchema
 
@@ -57,4 +56,3 @@ class GardenersUpdateSchema(Schema):
     handover_note = fields.String(load_default="", validate=validate.Length(max=5000))
 
 
-__all__ = ["SIDES"]

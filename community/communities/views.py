@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from community.communities import services
 from community.communities.forms import AnswerForm, CommunityForm, GardenersForm, JoinForm, LeaveForm
-from community.communities.models import Community, Membership
+from community.communities.models import Membership
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
@@ -253,4 +253,3 @@ def answer(membership_id: int) -> Response:
     return redirect(url_for("communities.dashboard"))
 
 
-__all__ = ["Community", "bp"]
