@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from community.ambassadors.models import PLACE_KINDS
 from community.auth.forms import optional_int
+from community.communities.forms import as_choices
 
 PLACE_LABELS = {
     "market": _l("Market"),
@@ -33,7 +34,7 @@ class NameForm(FlaskForm):
 class AnswerNominationForm(FlaskForm):
     decision = RadioField(
         _l("Your answer"),
-        choices=[("accept", _l("I accept")), ("decline", _l("I decline"))],
+        choices=as_choices([("accept", _l("I accept")), ("decline", _l("I decline"))]),
         validators=[DataRequired()],
     )
     shown = BooleanField(_l("Show my pseudonym on the community's public page of ambassadors"))
@@ -62,7 +63,7 @@ class OutreachForm(FlaskForm):
     happened_on = DateField(_l("Date of the outing"), validators=[InputRequired()])
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int, validate_choice=True)
     place_kind = SelectField(
-        _l("Kind of place"), choices=[(k, PLACE_LABELS[k]) for k in PLACE_KINDS], validators=[DataRequired()]
+        _l("Kind of place"), choices=as_choices([(k, PLACE_LABELS[k]) for k in PLACE_KINDS]), validators=[DataRequired()]
     )
     people_met = IntegerField(
         _l("Number of people met"), validators=[InputRequired(), NumberRange(min=0, max=10000)]

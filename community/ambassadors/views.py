@@ -24,6 +24,7 @@ from community.ambassadors.permissions import (
     can_read_outreach,
     is_the_ambassador,
 )
+from community.communities.forms import as_choices
 from community.communities.services import active_members, community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
@@ -139,8 +140,8 @@ def outreach(ambassador_id: int) -> str | Response:
     require(can_read_outreach(member, ambassador), member)
     assert member is not None
     form = OutreachForm()
-    form.neighbourhood_id.choices = [(None, _("— Not given —")), *neighbourhood_choices()]
-    form.theme_ids.choices = theme_choices()
+    form.neighbourhood_id.choices = as_choices([(None, _("— Not given —")), *neighbourhood_choices()])
+    form.theme_ids.choices = as_choices(theme_choices())
     writable = can_log_outreach(member, ambassador)
     if writable and form.validate_on_submit():
         data = services.OutreachData(
@@ -177,10 +178,12 @@ def name(slug: str) -> str | Response:
     require(can_name_ambassador(member, community), member)
     assert member is not None
     form = NameForm()
-    form.member_id.choices = [
-        (None, _("— Choose —")),
-        *((m.id, m.display_name) for m in db.session.execute(active_members(community)).scalars()),
-    ]
+    form.member_id.choices = as_choices(
+        [
+            (None, _("— Choose —")),
+            *((m.id, m.display_name) for m in db.session.execute(active_members(community)).scalars()),
+        ]
+    )
     if form.validate_on_submit():
         chosen = db.session.get(Member, form.member_id.data) if form.member_id.data else None
         try:

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from community.auth import mails, services
 from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
@@ -73,7 +74,10 @@ def signup() -> str | Response:
     form = SignupForm()
     if request.method == "GET" and request.args.get("invitation"):
         form.invitation.data = request.args["invitation"][:64]
-    form.neighbourhood_id.choices = [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    form.neighbourhood_id.choices = [
+        SelectChoice(value, label)  # type: ignore[arg-type]
+        for value, label in [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    ]
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.auth.forms import optional_int
+
+
+def as_choices(pairs: object) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[attr-defined]
 
 
 class CommunityForm(FlaskForm):
@@ -25,7 +30,9 @@ class CommunityForm(FlaskForm):
     )
     visibility = RadioField(
         _l("Who may join"),
-        choices=[("open", _l("Anyone, at once")), ("on_request", _l("On request, answered by the gardeners"))],
+        choices=as_choices(
+            [("open", _l("Anyone, at once")), ("on_request", _l("On request, answered by the gardeners"))]
+        ),
         default="open",
     )
 
@@ -44,7 +51,7 @@ class LeaveForm(FlaskForm):
 class AnswerForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("accept", _l("Accept")), ("refuse", _l("Refuse"))],
+        choices=as_choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
         validators=[DataRequired()],
     )
     answer = TextAreaField(

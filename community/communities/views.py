@@ -8,7 +8,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from community.communities import services
-from community.communities.forms import AnswerForm, CommunityForm, GardenersForm, JoinForm, LeaveForm
+from community.communities.forms import (
+    AnswerForm,
+    CommunityForm,
+    GardenersForm,
+    JoinForm,
+    LeaveForm,
+    as_choices,
+)
 from community.communities.models import Membership
 from community.communities.permissions import (
     can_answer_memberships,
@@ -133,8 +140,8 @@ def members(slug: str) -> str:
 
 
 def _community_form(form: CommunityForm) -> None:
-    form.theme_id.choices = [(None, _("— Choose —")), *theme_choices()]
-    form.neighbourhood_id.choices = [(None, _("— None —")), *neighbourhood_choices()]
+    form.theme_id.choices = as_choices([(None, _("— Choose —")), *theme_choices()])
+    form.neighbourhood_id.choices = as_choices([(None, _("— None —")), *neighbourhood_choices()])
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -182,11 +189,13 @@ def gardeners(slug: str) -> str | Response:
         select(Member).where(Member.role.in_(("staff", "admin"))).order_by(Member.display_name_key)
     ).scalars()
     none = (None, _("— Nobody —"))
-    form.technician_id.choices = [none, *((m.id, m.display_name) for m in staff)]
-    form.citizen_id.choices = [
-        none,
-        *((m.id, m.display_name) for m in db.session.execute(services.active_members(community)).scalars()),
-    ]
+    form.technician_id.choices = as_choices([none, *((m.id, m.display_name) for m in staff)])
+    form.citizen_id.choices = as_choices(
+        [
+            none,
+            *((m.id, m.display_name) for m in db.session.execute(services.active_members(community)).scalars()),
+        ]
+    )
     if form.validate_on_submit():
         try:
             for side in ("technician", "citizen"):

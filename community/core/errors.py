@@ -142,7 +142,10 @@ def handle_http_exception(error: HTTPException) -> Any:
             # webargs nests errors by location; a client wants the fields.
             flat: dict[str, Any] = {}
             for location_errors in errors.values():
-                flat.update(location_errors)
+                if isinstance(location_errors, dict):
+                    flat.update(location_errors)
+                else:  # a body that is not JSON at all: a list of messages
+                    flat.setdefault("_schema", []).extend(location_errors)
             errors = flat
         if status == 400 and isinstance(error, CSRFError):
             message = _("The security token is missing or expired. Reload the page.")
