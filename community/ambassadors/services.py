@@ -130,11 +130,10 @@ def step_down(member: Member, ambassador: Ambassador) -> Ambassador:
         raise Conflict(_("This mandate is not active."))
     now = utcnow()
     ambassador.status, ambassador.ended_at, ambassador.shown = "ended", now, False
-    db.session.execute(
-        Invitation.__table__.update()
-        .where(Invitation.ambassador_id == ambassador.id, Invitation.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    for invitation in db.session.execute(
+        select(Invitation).where(Invitation.ambassador_id == ambassador.id, Invitation.revoked_at.is_(None))
+    ).scalars():
+        invitation.revoked_at = now
     db.session.flush()
     return ambassador
 
