@@ -51,7 +51,9 @@ def create_ambassador(data: dict[str, Any]) -> Ambassador:
     if data["neighbourhood_id"] is not None:
         neighbourhood = db.session.get(Neighbourhood, data["neighbourhood_id"])
         if neighbourhood is None:
-            raise Invalid(_("Unknown neighbourhood."), {"neighbourhood_id": [_("Unknown neighbourhood.")]})
+            raise Invalid(
+                _("Unknown neighbourhood."), {"neighbourhood_id": [_("Unknown neighbourhood.")]}
+            )
     from community.ambassadors.permissions import can_name_ambassador
 
     if community is not None or neighbourhood is not None:
@@ -76,5 +78,3 @@ def create_outreach(data: dict[str, Any], ambassador_id: int) -> OutreachLog:
     entry = services.log_outreach(member, ambassador, services.OutreachData(**data))
     db.session.commit()
     return entry
-
-

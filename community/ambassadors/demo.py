@@ -14,9 +14,11 @@ from community.extensions import db
 OUTINGS = (
     (3, "market", "les-tilleuls", 25, ("alimentation",), "Envie d'un composteur près de l'école.",
      "Proposer un atelier compost au marché."),
-    (10, "building", "la-roseraie", 12, ("dechets-et-reemploi",), "Encombrants laissés dans les halls.",
+    (10, "building", "la-roseraie", 12, ("dechets-et-reemploi",),
+     "Encombrants laissés dans les halls.",
      "Demander un ramassage mensuel."),
-    (17, "school", "les-tilleuls", 30, ("mobilite", "alimentation"), "Parents inquiets de la circulation.", ""),
+    (17, "school", "les-tilleuls", 30, ("mobilite", "alimentation"),
+     "Parents inquiets de la circulation.", ""),
     (24, "social_centre", "bellevue", 8, ("solidarite",), "Personnes âgées isolées l'hiver.",
      "Relayer aux jardiniers de Voisins solidaires."),
 )  # fmt: skip
@@ -58,11 +60,15 @@ def seed(ctx: Any) -> None:
     # A neighbourhood ambassador (staff named), and a proposal not yet answered.
     other = ctx.members["crowd12"]
     neighbourhood_mission = "Faire connaître la plateforme aux habitants du Port."
-    port = services.name_ambassador(agent, other, neighbourhood_mission, neighbourhood=ctx.neighbourhoods["le-port"])
+    port = services.name_ambassador(
+        agent, other, neighbourhood_mission, neighbourhood=ctx.neighbourhoods["le-port"]
+    )
     services.answer_nomination(other, port, accept=True, shown=False)
     services.create_invitation(other, port, "permanence du centre social")
     velo = ctx.extra["communities"]["velo-quotidien"]
     member = db.session.execute(communities.active_members(velo)).scalars().first()
     if member is not None:
-        services.name_ambassador(agent, member, "Relayer les balades vélo dans les écoles.", community=velo)
+        services.name_ambassador(
+            agent, member, "Relayer les balades vélo dans les écoles.", community=velo
+        )
     ctx.extra["ambassadors"] = {"porte-voix": ambassador}

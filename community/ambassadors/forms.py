@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.ambassadors.models import PLACE_KINDS
@@ -23,11 +32,15 @@ PLACE_LABELS = {
 
 
 class NameForm(FlaskForm):
-    member_id = SelectField(_l("Member"), coerce=optional_int, validate_choice=True, validators=[DataRequired()])
+    member_id = SelectField(
+        _l("Member"), coerce=optional_int, validate_choice=True, validators=[DataRequired()]
+    )
     mission = TextAreaField(
         _l("Mission"),
         validators=[DataRequired(), Length(min=10, max=2000)],
-        description=_l("What you ask of the ambassador: where they go, whom they meet, what they relay."),
+        description=_l(
+            "What you ask of the ambassador: where they go, whom they meet, what they relay."
+        ),
     )
 
 
@@ -63,7 +76,9 @@ class OutreachForm(FlaskForm):
     happened_on = DateField(_l("Date of the outing"), validators=[InputRequired()])
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int, validate_choice=True)
     place_kind = SelectField(
-        _l("Kind of place"), choices=as_choices([(k, PLACE_LABELS[k]) for k in PLACE_KINDS]), validators=[DataRequired()]
+        _l("Kind of place"),
+        choices=as_choices([(k, PLACE_LABELS[k]) for k in PLACE_KINDS]),
+        validators=[DataRequired()],
     )
     people_met = IntegerField(
         _l("Number of people met"), validators=[InputRequired(), NumberRange(min=0, max=10000)]

@@ -40,12 +40,8 @@ class Ambassador(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "ambassadors"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('proposed', 'active', 'declined', 'ended')", name="status"
-        ),
-        CheckConstraint(
-            "(community_id IS NULL) <> (neighbourhood_id IS NULL)", name="one_scope"
-        ),
+        CheckConstraint("status IN ('proposed', 'active', 'declined', 'ended')", name="status"),
+        CheckConstraint("(community_id IS NULL) <> (neighbourhood_id IS NULL)", name="one_scope"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +74,9 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True)
+    ambassador_id: Mapped[int] = mapped_column(
+        ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True
+    )
     token: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -100,8 +98,12 @@ class InvitationUse(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "invitation_uses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), unique=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitations.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), unique=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def __repr__(self) -> str:
@@ -126,13 +128,16 @@ class OutreachLog(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         CheckConstraint("people_met >= 0", name="people_met"),
         CheckConstraint(
-            "place_kind IN ('market', 'building', 'school', 'social_centre', 'event', 'shop', 'other')",
+            "place_kind IN ('market', 'building', 'school', 'social_centre', 'event', 'shop', "
+            "'other')",
             name="place_kind",
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ambassador_id: Mapped[int] = mapped_column(ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True)
+    ambassador_id: Mapped[int] = mapped_column(
+        ForeignKey("ambassadors.id", ondelete="CASCADE"), index=True
+    )
     happened_on: Mapped[date] = mapped_column(Date)
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="SET NULL"), index=True

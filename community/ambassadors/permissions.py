@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 
 def can_name_ambassador(
-    member: Member | None, community: Community | None = None, neighbourhood: Neighbourhood | None = None
+    member: Member | None,
+    community: Community | None = None,
+    neighbourhood: Neighbourhood | None = None,
 ) -> bool:
     """For a community: its gardeners and staff; for a neighbourhood: staff."""
     if community is not None:
@@ -38,7 +40,7 @@ def can_log_outreach(member: Member | None, ambassador: Ambassador) -> bool:
 
 
 def can_read_outreach(member: Member | None, ambassador: Ambassador) -> bool:
-    """Read the journal: the ambassador and the gardeners of its community (staff: aggregates only)."""
+    """Read the journal: the ambassador and its community's gardeners (staff: aggregates only)."""
     if is_the_ambassador(member, ambassador):
         return True
     return ambassador.community is not None and is_gardener(member, ambassador.community)

@@ -22,7 +22,7 @@ class AmbassadorSchema(Schema):
 
 
 class AmbassadorCreateSchema(Schema):
-    """`POST /ambassadors`: a member, a mission, and a `community` (slug) or a `neighbourhood_id`."""
+    """`POST /ambassadors`: a member, a mission, a `community` (slug) or a `neighbourhood_id`."""
 
     member_id = fields.Integer(required=True, strict=True)
     mission = fields.String(required=True, validate=validate.Length(max=2000))
@@ -33,12 +33,17 @@ class AmbassadorCreateSchema(Schema):
 class OutreachSchema(Schema):
     id = fields.Integer(dump_only=True)
     happened_on = fields.Date(required=True)
-    neighbourhood_id = fields.Integer(load_default=None, allow_none=True, strict=True, load_only=True)
+    neighbourhood_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, load_only=True
+    )
     neighbourhood = fields.Nested(PlaceSchema, allow_none=True, dump_only=True)
     place_kind = fields.String(required=True, validate=validate.OneOf(PLACE_KINDS))
     people_met = fields.Integer(required=True, strict=True)
     theme_ids = fields.List(
-        fields.Integer(strict=True), load_default=list, load_only=True, validate=validate.Length(max=20)
+        fields.Integer(strict=True),
+        load_default=list,
+        load_only=True,
+        validate=validate.Length(max=20),
     )
     themes = fields.List(fields.Nested(PlaceSchema), dump_only=True)
     topics = fields.String(load_default="", validate=validate.Length(max=2000))

@@ -14,7 +14,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 
-from community.ambassadors.models import PLACE_KINDS, Ambassador, Invitation, InvitationUse, OutreachLog
+from community.ambassadors.models import (
+    PLACE_KINDS,
+    Ambassador,
+    Invitation,
+    InvitationUse,
+    OutreachLog,
+)
 from community.ambassadors.permissions import (
     can_log_outreach,
     can_manage_invitations,
@@ -46,7 +52,7 @@ def name_ambassador(
     community: Community | None = None,
     neighbourhood: Neighbourhood | None = None,
 ) -> Ambassador:
-    """Name `member` ambassador for a community (its gardeners, staff) or a neighbourhood (staff)."""
+    """Name `member` ambassador of a community (its gardeners, staff) or a neighbourhood (staff)."""
     if (community is None) == (neighbourhood is None):
         raise Invalid(
             _("Name an ambassador for a community or for a neighbourhood."),
@@ -73,11 +79,11 @@ def name_ambassador(
                 _("An ambassador of a community must be an active member of it."),
                 {"member_id": [_("Choose an active member of this community.")]},
             )
-    scope = (
-        Ambassador.community_id == community.id
-        if community is not None
-        else Ambassador.neighbourhood_id == neighbourhood.id  # type: ignore[union-attr]
-    )
+    if community is not None:
+        scope = Ambassador.community_id == community.id
+    else:
+        assert neighbourhood is not None
+        scope = Ambassador.neighbourhood_id == neighbourhood.id
     already = db.session.execute(
         select(Ambassador.id).where(
             scope, Ambassador.member_id == member.id, Ambassador.status.in_(("proposed", "active"))
@@ -98,7 +104,9 @@ def name_ambassador(
     return ambassador
 
 
-def answer_nomination(member: Member, ambassador: Ambassador, accept: bool, shown: bool = False) -> Ambassador:
+def answer_nomination(
+    member: Member, ambassador: Ambassador, accept: bool, shown: bool = False
+) -> Ambassador:
     """The named member accepts (the mandate starts) or declines; `shown` is their consent."""
     if ambassador.member_id != member.id:
         raise Forbidden(_("Only the member named answers this proposal."))
@@ -131,7 +139,9 @@ def step_down(member: Member, ambassador: Ambassador) -> Ambassador:
     now = utcnow()
     ambassador.status, ambassador.ended_at, ambassador.shown = "ended", now, False
     for invitation in db.session.execute(
-        select(Invitation).where(Invitation.ambassador_id == ambassador.id, Invitation.revoked_at.is_(None))
+        select(Invitation).where(
+            Invitation.ambassador_id == ambassador.id, Invitation.revoked_at.is_(None)
+        )
     ).scalars():
         invitation.revoked_at = now
     db.session.flush()
@@ -139,7 +149,7 @@ def step_down(member: Member, ambassador: Ambassador) -> Ambassador:
 
 
 def visible_ambassadors(member: Member) -> Select[Any]:
-    """Ambassadors `member` may list: all for staff; else those of the communities they garden, and their own."""
+    """Ambassadors `member` may list: all for staff, else their own and their communities'."""
     stmt = select(Ambassador).order_by(Ambassador.created_at.desc(), Ambassador.id.desc())
     if is_staff(member):
         return stmt
@@ -158,7 +168,9 @@ def may_list_ambassadors(member: Member) -> bool:
             GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
         )
     ).first()
-    mine = db.session.execute(select(Ambassador.id).where(Ambassador.member_id == member.id)).first()
+    mine = db.session.execute(
+        select(Ambassador.id).where(Ambassador.member_id == member.id)
+    ).first()
     return gardener is not None or mine is not None
 
 
@@ -211,7 +223,10 @@ def create_invitation(
             raise Invalid(_("A link lasts 1 to 365 days."), {"valid_days": [_("1 to 365 days.")]})
         expires_at = utcnow() + timedelta(days=valid_days)
     invitation = Invitation(
-        ambassador_id=ambassador.id, token=secrets.token_urlsafe(24), label=label, expires_at=expires_at
+        ambassador_id=ambassador.id,
+        token=secrets.token_urlsafe(24),
+        label=label,
+        expires_at=expires_at,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -232,8 +247,14 @@ def usable_invitation(token: str | None) -> Invitation | None:
     """The link behind a token if it still works (not revoked, not expired, mandate active)."""
     if not token or len(token) > 64:
         return None
-    invitation = db.session.execute(select(Invitation).where(Invitation.token == token)).scalar_one_or_none()
-    if invitation is None or not invitation.usable(utcnow()) or invitation.ambassador.status != "active":
+    invitation = db.session.execute(
+        select(Invitation).where(Invitation.token == token)
+    ).scalar_one_or_none()
+    if (
+        invitation is None
+        or not invitation.usable(utcnow())
+        or invitation.ambassador.status != "active"
+    ):
         return None
     return invitation
 
@@ -329,7 +350,9 @@ def log_outreach(member: Member, ambassador: Ambassador, data: OutreachData) -> 
             errors["neighbourhood_id"] = [_("Unknown neighbourhood.")]
     themes: list[Theme] = []
     if data.theme_ids:
-        themes = list(db.session.execute(select(Theme).where(Theme.id.in_(data.theme_ids))).scalars())
+        themes = list(
+            db.session.execute(select(Theme).where(Theme.id.in_(data.theme_ids))).scalars()
+        )
         if len(themes) != len(set(data.theme_ids)):
             errors["theme_ids"] = [_("Unknown theme.")]
     for name in ("topics", "follow_up"):
@@ -338,7 +361,10 @@ def log_outreach(member: Member, ambassador: Ambassador, data: OutreachData) -> 
             errors[name] = [_("At most 2,000 characters.")]
         elif contact_details_in(text):
             errors[name] = [
-                _("No e-mail address or phone number of the people met: write what you heard, not who said it.")
+                _(
+                    "No e-mail address or phone number of the people met: "
+                    "write what you heard, not who said it."
+                )
             ]
     if errors:
         raise Invalid(_("Some fields are not valid."), errors)
@@ -374,6 +400,3 @@ def ambassador_or_404(ambassador_id: int) -> Ambassador:
     if ambassador is None:
         raise NotFound(_("This ambassador does not exist."))
     return ambassador
-
-
-

@@ -69,7 +69,9 @@ def answer(ambassador_id: int) -> Response:
         flash(_("Choose to accept or decline."), "error")
         return redirect(url_for("ambassadors.mine"))
     try:
-        services.answer_nomination(member, ambassador, form.decision.data == "accept", bool(form.shown.data))
+        services.answer_nomination(
+            member, ambassador, form.decision.data == "accept", bool(form.shown.data)
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -109,7 +111,9 @@ def create_invitation(ambassador_id: int) -> str | Response:
     form = InvitationForm()
     if form.validate_on_submit():
         try:
-            services.create_invitation(member, ambassador, form.label.data or "", form.valid_days.data)
+            services.create_invitation(
+                member, ambassador, form.label.data or "", form.valid_days.data
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -140,7 +144,9 @@ def outreach(ambassador_id: int) -> str | Response:
     require(can_read_outreach(member, ambassador), member)
     assert member is not None
     form = OutreachForm()
-    form.neighbourhood_id.choices = as_choices([(None, _("— Not given —")), *neighbourhood_choices()])
+    form.neighbourhood_id.choices = as_choices(
+        [(None, _("— Not given —")), *neighbourhood_choices()]
+    )
     form.theme_ids.choices = as_choices(theme_choices())
     writable = can_log_outreach(member, ambassador)
     if writable and form.validate_on_submit():
@@ -181,7 +187,10 @@ def name(slug: str) -> str | Response:
     form.member_id.choices = as_choices(
         [
             (None, _("— Choose —")),
-            *((m.id, m.display_name) for m in db.session.execute(active_members(community)).scalars()),
+            *(
+                (m.id, m.display_name)
+                for m in db.session.execute(active_members(community)).scalars()
+            ),
         ]
     )
     if form.validate_on_submit():
@@ -204,12 +213,16 @@ def name(slug: str) -> str | Response:
         .where(Ambassador.community_id == community.id)
         .order_by(Ambassador.created_at.desc())
     ).scalars()
-    return render_template("ambassadors/name.html", community=community, form=form, ambassadors=list(ambassadors))
+    return render_template(
+        "ambassadors/name.html", community=community, form=form, ambassadors=list(ambassadors)
+    )
 
 
 @bp.get("/communities/<slug>/ambassadors")
 def public(slug: str) -> str:
     community = community_by_slug(slug)
     return render_template(
-        "ambassadors/public.html", community=community, ambassadors=services.public_ambassadors(community)
+        "ambassadors/public.html",
+        community=community,
+        ambassadors=services.public_ambassadors(community),
     )

@@ -75,7 +75,7 @@ def signup() -> str | Response:
     if request.method == "GET" and request.args.get("invitation"):
         form.invitation.data = request.args["invitation"][:64]
     form.neighbourhood_id.choices = [
-        SelectChoice(value, label)  # type: ignore[arg-type]
+        SelectChoice(value, label)
         for value, label in [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
     ]
     if form.validate_on_submit():

@@ -26,13 +26,17 @@ from community.extensions import db
 from community.members.models import Member
 from community.members.schemas import PublicMemberSchema
 
-blp = Blueprint("communities-api", __name__, url_prefix="/api/v1", description="Thematic communities")
+blp = Blueprint(
+    "communities-api", __name__, url_prefix="/api/v1", description="Thematic communities"
+)
 
 
 def _page(stmt: Any, pagination: PaginationParameters) -> list[Any]:
     pagination.item_count = count_of(stmt)
     return list(
-        db.session.execute(stmt.limit(pagination.page_size).offset(pagination.first_item)).scalars().unique()
+        db.session.execute(stmt.limit(pagination.page_size).offset(pagination.first_item))
+        .scalars()
+        .unique()
     )
 
 
@@ -40,7 +44,9 @@ def _page(stmt: Any, pagination: PaginationParameters) -> list[Any]:
 @blp.arguments(CommunityQuerySchema, location="query")
 @blp.response(200, CommunitySchema(many=True))
 @blp.paginate()
-def list_communities(args: dict[str, Any], pagination_parameters: PaginationParameters) -> list[Any]:
+def list_communities(
+    args: dict[str, Any], pagination_parameters: PaginationParameters
+) -> list[Any]:
     """Communities by name, filtered by `theme`, `neighbourhood` (ids) and a text search `q`."""
     stmt = services.search_communities(args["q"], args["theme"], args["neighbourhood"])
     return services.cards_for(_page(stmt, pagination_parameters))

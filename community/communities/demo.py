@@ -24,7 +24,8 @@ COMMUNITIES = (
      "Recenser et protéger les haies, les mares et ce qui y vit.", "crowd1", "jardinier"),
     ("velo-quotidien", "Vélo au quotidien", "mobilite", None, "open",
      "Itinéraires sûrs, ateliers de réparation, balades découverte.", "agent", None),
-    ("voisins-solidaires", "Voisins solidaires de la Roseraie", "solidarite", "la-roseraie", "on_request",
+    ("voisins-solidaires", "Voisins solidaires de la Roseraie", "solidarite", "la-roseraie",
+     "on_request",
      "Coups de main entre voisins, repérer celles et ceux qui restent seuls.", None, "crowd8"),
     ("culture-bellevue", "Culture à Bellevue", "culture", "bellevue", "open",
      "Lectures, concerts au pied des immeubles et fêtes de quartier.", None, None),
@@ -63,7 +64,12 @@ def seed(ctx: Any) -> None:
             if key:
                 services.assign_gardener(admin, community, side, ctx.members[key])
     # Membership requests waiting for an answer, and one joined community for the demo inhabitant.
-    services.join(ctx.members["habitant"], communities["haies-et-mares"], True, "J'ai une mare dans mon jardin.")
+    services.join(
+        ctx.members["habitant"],
+        communities["haies-et-mares"],
+        True,
+        "J'ai une mare dans mon jardin.",
+    )
     services.join(ctx.members["porte-voix"], communities["compost-tilleuls"], True)
     services.join(ctx.members["porte-voix"], communities["zero-dechet"], True)
     services.join(crowd[0], communities["voisins-solidaires"], True, "Je peux faire des courses.")

@@ -20,10 +20,14 @@ class CommunityForm(FlaskForm):
     slug = StringField(
         _l("Address (slug)"),
         validators=[Optional(), Length(max=80)],
-        description=_l("Lower-case letters, digits and dashes. Left empty, it is made from the name."),
+        description=_l(
+            "Lower-case letters, digits and dashes. Left empty, it is made from the name."
+        ),
     )
     theme_id = SelectField(_l("Theme"), coerce=optional_int, validate_choice=True)
-    neighbourhood_id = SelectField(_l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True)
+    neighbourhood_id = SelectField(
+        _l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     charter = TextAreaField(
         _l("Charter"), validators=[Length(max=20000)], description=_l("Markdown is accepted.")
@@ -31,7 +35,10 @@ class CommunityForm(FlaskForm):
     visibility = RadioField(
         _l("Who may join"),
         choices=as_choices(
-            [("open", _l("Anyone, at once")), ("on_request", _l("On request, answered by the gardeners"))]
+            [
+                ("open", _l("Anyone, at once")),
+                ("on_request", _l("On request, answered by the gardeners")),
+            ]
         ),
         default="open",
     )
@@ -62,8 +69,12 @@ class AnswerForm(FlaskForm):
 
 
 class GardenersForm(FlaskForm):
-    technician_id = SelectField(_l("Technician gardener (staff)"), coerce=optional_int, validate_choice=True)
-    citizen_id = SelectField(_l("Citizen gardener (active member)"), coerce=optional_int, validate_choice=True)
+    technician_id = SelectField(
+        _l("Technician gardener (staff)"), coerce=optional_int, validate_choice=True
+    )
+    citizen_id = SelectField(
+        _l("Citizen gardener (active member)"), coerce=optional_int, validate_choice=True
+    )
     handover_note = TextAreaField(
         _l("Handover note"),
         validators=[Length(max=5000)],

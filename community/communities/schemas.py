@@ -54,5 +54,3 @@ class GardenersUpdateSchema(Schema):
     technician_id = fields.Integer(allow_none=True, strict=True)
     citizen_id = fields.Integer(allow_none=True, strict=True)
     handover_note = fields.String(load_default="", validate=validate.Length(max=5000))
-
-

@@ -58,7 +58,9 @@ class CommunityCard:
 
 def community_by_slug(slug: str) -> Community:
     """The community with this slug, or `NotFound`."""
-    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
     if community is None:
         raise NotFound(_("This community does not exist."))
     return community
@@ -92,7 +94,7 @@ def cards_for(communities: list[Community]) -> list[CommunityCard]:
     pairs: dict[int, dict[str, Member]] = {}
     if ids:
         counts = dict(
-            db.session.execute(  # type: ignore[arg-type]
+            db.session.execute(
                 select(Membership.community_id, func.count(Membership.id))
                 .where(Membership.community_id.in_(ids), Membership.status == "active")
                 .group_by(Membership.community_id)
@@ -219,7 +221,9 @@ class CommunityData:
     slug: str = ""
 
 
-def save_community(actor: Member, data: CommunityData, community: Community | None = None) -> Community:
+def save_community(
+    actor: Member, data: CommunityData, community: Community | None = None
+) -> Community:
     """Create or edit a community (staff): unique name and slug, known theme and neighbourhood."""
     if not is_staff(actor):
         raise Forbidden(_("Only staff create and edit communities."))
@@ -260,6 +264,7 @@ def save_community(actor: Member, data: CommunityData, community: Community | No
         community = Community(created_by_id=actor.id)
         db.session.add(community)
     community.name, community.slug = name, slug
+    assert theme is not None  # checked above
     community.theme, community.neighbourhood = theme, neighbourhood
     community.description = (data.description or "").strip()
     community.charter = data.charter or ""
@@ -280,7 +285,9 @@ def _membership(member: Member, community: Community) -> Membership | None:
     ).scalar_one_or_none()
 
 
-def join(member: Member, community: Community, accept_charter: bool, message: str = "") -> Membership:
+def join(
+    member: Member, community: Community, accept_charter: bool, message: str = ""
+) -> Membership:
     """Join an open community at once, or ask to join an on-request one; the charter is accepted."""
     if not accept_charter:
         raise Invalid(
@@ -326,7 +333,7 @@ def leave(member: Member, community: Community) -> Membership:
 
 
 def answer_request(actor: Member, membership: Membership, accept: bool, answer: str) -> Membership:
-    """A gardener (or staff) accepts or refuses a pending request, with an answer the member reads."""
+    """A gardener (or staff) accepts or refuses a request, with an answer the member reads."""
     from community.communities.permissions import can_answer_memberships
 
     if not can_answer_memberships(actor, membership.community):
@@ -385,11 +392,17 @@ def assign_gardener(
     if current is not None:
         if len(note) < MIN_HANDOVER:
             raise Invalid(
-                _("Replacing a gardener needs a handover note of at least %(n)d characters.", n=MIN_HANDOVER),
+                _(
+                    "Replacing a gardener needs a handover note of at least %(n)d characters.",
+                    n=MIN_HANDOVER,
+                ),
                 {"handover_note": [_("What is under way, who to know, what was promised.")]},
             )
         if len(note) > MAX_HANDOVER:
-            raise Invalid(_("The handover note is too long."), {"handover_note": [_("At most 5,000 characters.")]})
+            raise Invalid(
+                _("The handover note is too long."),
+                {"handover_note": [_("At most 5,000 characters.")]},
+            )
     now = utcnow()
     if current is not None:
         current.ended_at = now
@@ -408,7 +421,11 @@ def assign_gardener(
     mandate = None
     if member is not None:
         mandate = GardenerMandate(
-            community_id=community.id, member_id=member.id, side=side, started_at=now, appointed_by_id=actor.id
+            community_id=community.id,
+            member_id=member.id,
+            side=side,
+            started_at=now,
+            appointed_by_id=actor.id,
         )
         db.session.add(mandate)
     db.session.flush()

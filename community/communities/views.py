@@ -31,7 +31,12 @@ from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
 from community.members.models import Member
-from community.territory.services import active_neighbourhoods, active_themes, neighbourhood_choices, theme_choices
+from community.territory.services import (
+    active_neighbourhoods,
+    active_themes,
+    neighbourhood_choices,
+    theme_choices,
+)
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -193,7 +198,10 @@ def gardeners(slug: str) -> str | Response:
     form.citizen_id.choices = as_choices(
         [
             none,
-            *((m.id, m.display_name) for m in db.session.execute(services.active_members(community)).scalars()),
+            *(
+                (m.id, m.display_name)
+                for m in db.session.execute(services.active_members(community)).scalars()
+            ),
         ]
     )
     if form.validate_on_submit():
@@ -201,7 +209,9 @@ def gardeners(slug: str) -> str | Response:
             for side in ("technician", "citizen"):
                 chosen_id = getattr(form, f"{side}_id").data
                 chosen = db.session.get(Member, chosen_id) if chosen_id else None
-                services.assign_gardener(member, community, side, chosen, form.handover_note.data or "")
+                services.assign_gardener(
+                    member, community, side, chosen, form.handover_note.data or ""
+                )
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -224,7 +234,9 @@ def gardeners(slug: str) -> str | Response:
 def needing_gardener() -> str:
     member = current_member()
     require(can_manage_communities(member), member)
-    return render_template("communities/needing.html", cards=services.communities_needing_gardener())
+    return render_template(
+        "communities/needing.html", cards=services.communities_needing_gardener()
+    )
 
 
 @bp.get("/dashboard")
@@ -253,12 +265,12 @@ def answer(membership_id: int) -> Response:
         flash(_("Choose to accept or refuse."), "error")
         return redirect(url_for("communities.dashboard"))
     try:
-        services.answer_request(member, membership, form.decision.data == "accept", form.answer.data or "")
+        services.answer_request(
+            member, membership, form.decision.data == "accept", form.answer.data or ""
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:
         db.session.commit()
         flash(_("Your answer is sent."), "success")
     return redirect(url_for("communities.dashboard"))
-
-

@@ -10,7 +10,9 @@ from community.extensions import db
 from community.members.models import Member
 
 
-def make_ambassador(member: Member, community: Any = None, neighbourhood: Any = None, **fields: Any) -> Ambassador:
+def make_ambassador(
+    member: Member, community: Any = None, neighbourhood: Any = None, **fields: Any
+) -> Ambassador:
     status = fields.pop("status", "active")
     ambassador = Ambassador(
         member_id=member.id,
@@ -29,7 +31,9 @@ def make_ambassador(member: Member, community: Any = None, neighbourhood: Any = 
 def make_invitation(ambassador: Ambassador, label: str = "marché", **fields: Any) -> Invitation:
     import secrets
 
-    invitation = Invitation(ambassador_id=ambassador.id, token=secrets.token_urlsafe(24), label=label, **fields)
+    invitation = Invitation(
+        ambassador_id=ambassador.id, token=secrets.token_urlsafe(24), label=label, **fields
+    )
     db.session.add(invitation)
     db.session.flush()
     return invitation

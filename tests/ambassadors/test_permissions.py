@@ -16,7 +16,16 @@ from community.members.models import Member
 from tests.ambassadors.factories import make_ambassador, make_invitation
 from tests.factories import make_community, make_member
 
-ROLES = ("visitor", "citizen", "member", "ambassador", "gardener", "other_gardener", "staff", "admin")
+ROLES = (
+    "visitor",
+    "citizen",
+    "member",
+    "ambassador",
+    "gardener",
+    "other_gardener",
+    "staff",
+    "admin",
+)
 
 
 @dataclass
@@ -75,25 +84,36 @@ def test_journal_page(client: Any, world: World, role: str) -> None:
 def test_logging_an_outing_by_form(client: Any, world: World, role: str) -> None:
     response = _login(client, world, role).post_form(
         f"/ambassadors/{world.ambassador.id}/outreach",
-        {"happened_on": date.today().isoformat(), "place_kind": "market", "people_met": "5", "topics": "Le bruit."},
+        {
+            "happened_on": date.today().isoformat(),
+            "place_kind": "market",
+            "people_met": "5",
+            "topics": "Le bruit.",
+        },
     )
-    assert response.status_code == (_expect(JOURNAL_READERS, role, 302) if role != "gardener" else 200)
+    assert response.status_code == (
+        _expect(JOURNAL_READERS, role, 302) if role != "gardener" else 200
+    )
     count = db.session.execute(select(OutreachLog)).scalars().all()
     assert len(count) == (1 if role == "ambassador" else 0)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    "action", ["step-down", "invitations", "shown"]
-)
-def test_only_the_ambassador_acts_on_the_mandate(client: Any, world: World, role: str, action: str) -> None:
-    response = _login(client, world, role).post_form(f"/ambassadors/{world.ambassador.id}/{action}", {"label": "x"})
+@pytest.mark.parametrize("action", ["step-down", "invitations", "shown"])
+def test_only_the_ambassador_acts_on_the_mandate(
+    client: Any, world: World, role: str, action: str
+) -> None:
+    response = _login(client, world, role).post_form(
+        f"/ambassadors/{world.ambassador.id}/{action}", {"label": "x"}
+    )
     assert response.status_code == _expect(OWNER, role, 302)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_revoking_a_link(client: Any, world: World, role: str) -> None:
-    response = _login(client, world, role).post_form(f"/ambassadors/invitations/{world.invitation.id}/revoke")
+    response = _login(client, world, role).post_form(
+        f"/ambassadors/invitations/{world.invitation.id}/revoke"
+    )
     assert response.status_code == _expect(OWNER, role, 302)
     assert (world.invitation.revoked_at is not None) == (role == "ambassador")
 
@@ -126,7 +146,11 @@ def test_api_name(client: Any, api_token: Any, world: World, role: str) -> None:
     headers = api_token(world.people[role]) if role != "visitor" else {}
     response = client.post(
         "/api/v1/ambassadors",
-        json={"member_id": world.people["member"].id, "community": world.community.slug, "mission": "Relayer au marché."},
+        json={
+            "member_id": world.people["member"].id,
+            "community": world.community.slug,
+            "mission": "Relayer au marché.",
+        },
         headers=headers,
     )
     assert response.status_code == _expect(NAMERS, role, 201), response.get_json()
@@ -144,7 +168,9 @@ def test_api_list(client: Any, api_token: Any, world: World, role: str) -> None:
     assert response.status_code == _expect(allowed, role, 200)
     if response.status_code == 200:
         ids = [a["id"] for a in response.get_json()]
-        assert (world.ambassador.id in ids) == (role in {"ambassador", "gardener", "staff", "admin"})
+        assert (world.ambassador.id in ids) == (
+            role in {"ambassador", "gardener", "staff", "admin"}
+        )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -152,7 +178,12 @@ def test_api_outreach(client: Any, api_token: Any, world: World, role: str) -> N
     headers = api_token(world.people[role]) if role != "visitor" else {}
     response = client.post(
         f"/api/v1/ambassadors/{world.ambassador.id}/outreach",
-        json={"happened_on": date.today().isoformat(), "place_kind": "school", "people_met": 7, "topics": "Cantine."},
+        json={
+            "happened_on": date.today().isoformat(),
+            "place_kind": "school",
+            "people_met": 7,
+            "topics": "Cantine.",
+        },
         headers=headers,
     )
     assert response.status_code == _expect(OWNER, role, 201)
@@ -161,12 +192,19 @@ def test_api_outreach(client: Any, api_token: Any, world: World, role: str) -> N
 def test_api_outreach_refuses_contact_details(client: Any, api_token: Any, world: World) -> None:
     response = client.post(
         f"/api/v1/ambassadors/{world.ambassador.id}/outreach",
-        json={"happened_on": date.today().isoformat(), "place_kind": "market", "people_met": 3, "follow_up": "marie@example.org"},
+        json={
+            "happened_on": date.today().isoformat(),
+            "place_kind": "market",
+            "people_met": 3,
+            "follow_up": "marie@example.org",
+        },
         headers=api_token(world.people["ambassador"]),
     )
     assert response.status_code == 422 and "follow_up" in response.get_json()["errors"]
     assert client.post(
-        "/api/v1/ambassadors/999999/outreach", json={}, headers=api_token(world.people["ambassador"])
+        "/api/v1/ambassadors/999999/outreach",
+        json={},
+        headers=api_token(world.people["ambassador"]),
     ).status_code in {404, 422}
 
 
@@ -185,8 +223,12 @@ def test_signup_page_carries_the_invitation(client: Any, world: World, outbox: A
         },
     )
     assert response.status_code == 302
-    newcomer = db.session.execute(select(Member).where(Member.email == "venue@example.org")).scalar_one()
-    use = db.session.execute(select(InvitationUse).where(InvitationUse.member_id == newcomer.id)).scalar_one()
+    newcomer = db.session.execute(
+        select(Member).where(Member.email == "venue@example.org")
+    ).scalar_one()
+    use = db.session.execute(
+        select(InvitationUse).where(InvitationUse.member_id == newcomer.id)
+    ).scalar_one()
     assert use.invitation_id == world.invitation.id
 
 
@@ -202,5 +244,9 @@ def test_api_signup_with_invitation(client: Any, world: World, outbox: Any) -> N
         },
     )
     assert response.status_code == 202
-    newcomer = db.session.execute(select(Member).where(Member.email == "api@example.org")).scalar_one()
-    assert db.session.execute(select(InvitationUse).where(InvitationUse.member_id == newcomer.id)).first()
+    newcomer = db.session.execute(
+        select(Member).where(Member.email == "api@example.org")
+    ).scalar_one()
+    assert db.session.execute(
+        select(InvitationUse).where(InvitationUse.member_id == newcomer.id)
+    ).first()

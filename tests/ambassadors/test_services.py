@@ -14,7 +14,13 @@ from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
 from community.extensions import db
 from tests.ambassadors.factories import make_ambassador, make_invitation, make_use
-from tests.factories import make_community, make_member, make_membership, make_neighbourhood, make_theme
+from tests.factories import (
+    make_community,
+    make_member,
+    make_membership,
+    make_neighbourhood,
+    make_theme,
+)
 
 pytestmark = pytest.mark.usefixtures("request_context")
 MISSION = "Aller au marché du samedi, relayer ce qu'on entend."
@@ -76,7 +82,12 @@ def test_who_may_name_and_whom() -> None:
     place = make_neighbourhood()
     with pytest.raises(Forbidden):
         services.name_ambassador(gardener, outsider, MISSION, neighbourhood=place)
-    assert services.name_ambassador(make_member("staff"), outsider, MISSION, neighbourhood=place).neighbourhood_id == place.id
+    assert (
+        services.name_ambassador(
+            make_member("staff"), outsider, MISSION, neighbourhood=place
+        ).neighbourhood_id
+        == place.id
+    )
     services.name_ambassador(gardener, member, MISSION, community=community)
     with pytest.raises(Conflict):
         services.name_ambassador(gardener, member, MISSION, community=community)
@@ -113,22 +124,41 @@ def test_links_expire_and_are_revoked() -> None:
 def test_signing_up_through_a_link_records_who_brought_whom() -> None:
     member = make_member()
     link = make_invitation(make_ambassador(member, make_community()))
-    data = SignupData("nouvelle@example.org", "un mot de passe solide", "Nouvelle", True, invitation=link.token)
+    data = SignupData(
+        "nouvelle@example.org", "un mot de passe solide", "Nouvelle", True, invitation=link.token
+    )
     newcomer = sign_up(data)
-    use = db.session.execute(select(InvitationUse).where(InvitationUse.member_id == newcomer.id)).scalar_one()
+    use = db.session.execute(
+        select(InvitationUse).where(InvitationUse.member_id == newcomer.id)
+    ).scalar_one()
     assert use.invitation_id == link.id
     # A dead or unknown link does not stop a sign-up; it is simply not counted.
     link.revoked_at = utcnow()
-    late = sign_up(SignupData("tard@example.org", "un mot de passe solide", "En retard", True, invitation=link.token))
-    other = sign_up(SignupData("autre@example.org", "un mot de passe solide", "Autre", True, invitation="nope"))
+    late = sign_up(
+        SignupData(
+            "tard@example.org", "un mot de passe solide", "En retard", True, invitation=link.token
+        )
+    )
+    other = sign_up(
+        SignupData("autre@example.org", "un mot de passe solide", "Autre", True, invitation="nope")
+    )
     for person in (late, other):
-        assert db.session.execute(select(InvitationUse).where(InvitationUse.member_id == person.id)).first() is None
+        assert (
+            db.session.execute(
+                select(InvitationUse).where(InvitationUse.member_id == person.id)
+            ).first()
+            is None
+        )
 
 
 def test_reach_counts_joined_and_engaged_per_link(queries) -> None:  # type: ignore[no-untyped-def]
     member = make_member()
     ambassador = make_ambassador(member, make_community())
-    market, school, empty = make_invitation(ambassador, "marché"), make_invitation(ambassador, "école"), make_invitation(ambassador, "vide")
+    market, school, empty = (
+        make_invitation(ambassador, "marché"),
+        make_invitation(ambassador, "école"),
+        make_invitation(ambassador, "vide"),
+    )
     community = make_community()
     people = [make_member() for _ in range(5)]
     for person in people[:3]:
@@ -158,7 +188,9 @@ def test_outreach_refuses_contact_details() -> None:
             services.log_outreach(member, ambassador, _outing(**{field: text}))
         assert field in (error.value.errors or {})
     theme = make_theme()
-    entry = services.log_outreach(member, ambassador, _outing(theme_ids=[theme.id], follow_up="Atelier compost."))
+    entry = services.log_outreach(
+        member, ambassador, _outing(theme_ids=[theme.id], follow_up="Atelier compost.")
+    )
     assert entry.themes == [theme] and entry.people_met == 12
 
 

@@ -24,7 +24,11 @@ def test_find_join_and_see_the_pair(live_server: str, page: Any) -> None:
     gardener = make_member(display_name="Maryse jardinière")
     citizen = make_member(email="lea@example.org", display_name="Léa")
     community = make_community(
-        "Compost des Tilleuls", theme=theme, technician=technician, citizen=gardener, charter="Respect."
+        "Compost des Tilleuls",
+        theme=theme,
+        technician=technician,
+        citizen=gardener,
+        charter="Respect.",
     )
     make_community("Vélo au quotidien", theme=make_theme("Mobilité"))
     community.charter_html = "<p>Respect.</p>"

@@ -113,12 +113,26 @@ def test_html_forms_need_the_csrf_token(client: Any, world: World) -> None:
         ("get", "/api/v1/communities/{slug}", EVERYONE, 200, None),
         ("get", "/api/v1/communities/{slug}/members", READERS, 200, None),
         ("put", "/api/v1/communities/{slug}/gardeners", STAFF, 200, {"handover_note": ""}),
-        ("post", "/api/v1/communities/{other}/membership", EVERYONE - {"visitor"}, 200, {"accept_charter": True}),
+        (
+            "post",
+            "/api/v1/communities/{other}/membership",
+            EVERYONE - {"visitor"},
+            200,
+            {"accept_charter": True},
+        ),
         ("get", "/api/v1/ambassadors", DASHBOARD | STAFF, 200, None),
     ],
 )
 def test_api(
-    client: Any, api_token: Any, world: World, role: str, method: str, url: str, allowed: set[str], ok: int, body: Any
+    client: Any,
+    api_token: Any,
+    world: World,
+    role: str,
+    method: str,
+    url: str,
+    allowed: set[str],
+    ok: int,
+    body: Any,
 ) -> None:
     headers = api_token(world.people[role]) if role != "visitor" else {}
     response = getattr(client, method)(
@@ -156,12 +170,14 @@ def test_membership_api_answers_the_status(client: Any, api_token: Any, world: W
     headers = api_token(world.people["citizen"])
     url = f"/api/v1/communities/{world.community.slug}/membership"
     assert client.post(url, json={"accept_charter": False}, headers=headers).status_code == 422
-    assert client.post(url, json={"accept_charter": True, "message": "Hello"}, headers=headers).get_json() == {
-        "status": "pending"
-    }
+    assert client.post(
+        url, json={"accept_charter": True, "message": "Hello"}, headers=headers
+    ).get_json() == {"status": "pending"}
     assert client.delete(url, headers=headers).get_json() == {"status": "left"}
     assert client.delete(url, headers=headers).status_code == 404
-    assert client.post(url, data="nope", headers={**headers, "Content-Type": "application/json"}).status_code in {400, 422}
+    assert client.post(
+        url, data="nope", headers={**headers, "Content-Type": "application/json"}
+    ).status_code in {400, 422}
 
 
 def test_gardeners_api_replaces_with_a_handover(client: Any, api_token: Any, world: World) -> None:
@@ -171,7 +187,9 @@ def test_gardeners_api_replaces_with_a_handover(client: Any, api_token: Any, wor
     refused = client.put(url, json={"citizen_id": member.id}, headers=headers)
     assert refused.status_code == 422 and "handover_note" in refused.get_json()["errors"]
     answer = client.put(
-        url, json={"citizen_id": member.id, "handover_note": "Tout est dans le classeur vert, merci !"}, headers=headers
+        url,
+        json={"citizen_id": member.id, "handover_note": "Tout est dans le classeur vert, merci !"},
+        headers=headers,
     )
     assert answer.status_code == 200
     assert answer.get_json()["gardeners"]["citizen"]["id"] == member.id

@@ -35,12 +35,19 @@ def test_list_is_flat(client: Any, queries: Any, viewer: str) -> None:
 
 def test_community_page_and_members_are_flat(client: Any, queries: Any) -> None:
     viewer = make_member()
-    community = make_community(technician=make_member("staff"), citizen=make_member(), members=(viewer,))
+    community = make_community(
+        technician=make_member("staff"), citizen=make_member(), members=(viewer,)
+    )
     for _ in range(8):
         make_membership(community, make_member())
     client.login_as(viewer)
-    urls = [f"/communities/{community.slug}", f"/communities/{community.slug}/members",
-            f"/api/v1/communities/{community.slug}", f"/api/v1/communities/{community.slug}/members?page_size=100"]  # fmt: skip
+    slug = community.slug
+    urls = [
+        f"/communities/{slug}",
+        f"/communities/{slug}/members",
+        f"/api/v1/communities/{slug}",
+        f"/api/v1/communities/{slug}/members?page_size=100",
+    ]
     small = [_count(client, queries, url) for url in urls]
     for _ in range(190):
         make_membership(community, make_member())

@@ -21,15 +21,21 @@ def test_staff_create_a_community_with_its_charter_rendered() -> None:
     theme = make_theme()
     community = services.save_community(
         staff,
-        services.CommunityData(name="Jardins du Port", theme_id=theme.id, charter="## Règles\n\n*respect*"),
+        services.CommunityData(
+            name="Jardins du Port", theme_id=theme.id, charter="## Règles\n\n*respect*"
+        ),
     )
     assert community.slug == "jardins-du-port"
-    assert "<h3>Règles</h3>" in community.charter_html and "<em>respect</em>" in community.charter_html
+    assert (
+        "<h3>Règles</h3>" in community.charter_html and "<em>respect</em>" in community.charter_html
+    )
 
 
 def test_a_citizen_cannot_create_a_community() -> None:
     with pytest.raises(Forbidden):
-        services.save_community(make_member(), services.CommunityData(name="Nope", theme_id=make_theme().id))
+        services.save_community(
+            make_member(), services.CommunityData(name="Nope", theme_id=make_theme().id)
+        )
 
 
 @pytest.mark.parametrize(
@@ -53,7 +59,8 @@ def test_slug_and_name_stay_unique() -> None:
     existing = make_community(slug="deja-la")
     with pytest.raises(Invalid) as error:
         services.save_community(
-            make_member("staff"), services.CommunityData(name="Autre", slug="deja-la", theme_id=existing.theme_id)
+            make_member("staff"),
+            services.CommunityData(name="Autre", slug="deja-la", theme_id=existing.theme_id),
         )
     assert "slug" in (error.value.errors or {})
 
@@ -143,7 +150,10 @@ def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
     assert "handover_note" in (error.value.errors or {})
     services.assign_gardener(staff, community, "citizen", new, NOTE)
     mandates = services.mandate_history(community)
-    assert [(m.member_id, m.ended_at is None) for m in mandates] == [(new.id, True), (old.id, False)]
+    assert [(m.member_id, m.ended_at is None) for m in mandates] == [
+        (new.id, True),
+        (old.id, False),
+    ]
     handover = db.session.execute(select(Handover)).scalar_one()
     assert (handover.from_member_id, handover.to_member_id, handover.note) == (old.id, new.id, NOTE)
     # The successor reads it; the predecessor and other gardeners do not.
@@ -154,8 +164,10 @@ def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
 def test_one_active_pair_only() -> None:
     staff = make_member("staff")
     community = make_community(technician=staff)
-    db.session.add(GardenerMandate(community=community, member=make_member("staff"), side="technician"))
-    with pytest.raises(Exception):  # noqa: B017,PT011 - the partial unique index refuses it
+    db.session.add(
+        GardenerMandate(community=community, member=make_member("staff"), side="technician")
+    )
+    with pytest.raises(Exception):  # noqa: B017 - the partial unique index refuses it
         db.session.flush()
 
 
@@ -184,5 +196,7 @@ def test_search_and_filters() -> None:
     b = make_community("Vélo", description="réparer son vélo 100% ensemble")
     found = db.session.execute(services.search_communities("compost")).scalars().all()
     assert a in found and b not in found
-    assert db.session.execute(services.search_communities("", theme_id=theme.id)).scalars().all() == [a]
+    assert db.session.execute(
+        services.search_communities("", theme_id=theme.id)
+    ).scalars().all() == [a]
     assert b in db.session.execute(services.search_communities("100%")).scalars().all()
