@@ -432,6 +432,17 @@ def assign_gardener(
     return mandate
 
 
+def handovers_of(community: Community) -> list[Handover]:
+    """Every handover note of a community, newest first (for staff)."""
+    return list(
+        db.session.execute(
+            select(Handover)
+            .where(Handover.community_id == community.id)
+            .order_by(Handover.created_at.desc(), Handover.id.desc())
+        ).scalars()
+    )
+
+
 def mandate_history(community: Community) -> list[GardenerMandate]:
     """Every mandate of a community, newest first."""
     from sqlalchemy.orm import joinedload

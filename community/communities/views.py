@@ -50,6 +50,7 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("")
 def index() -> str:
+    member = current_member()
     q = request.args.get("q", "")[:100]
     theme_id, neighbourhood_id = _int_arg("theme"), _int_arg("neighbourhood")
     page = paginate(services.search_communities(q, theme_id, neighbourhood_id), page_from_request())
@@ -62,6 +63,7 @@ def index() -> str:
         neighbourhood_id=neighbourhood_id,
         themes=active_themes(),
         neighbourhoods=active_neighbourhoods(),
+        gardener=can_see_dashboard(member),
     )
 
 
@@ -227,6 +229,7 @@ def gardeners(slug: str) -> str | Response:
         community=community,
         card=card,
         history=services.mandate_history(community),
+        handovers=services.handovers_of(community),
     )
 
 

@@ -196,3 +196,27 @@ def test_gardeners_api_replaces_with_a_handover(client: Any, api_token: Any, wor
     not_staff = client.put(url, json={"technician_id": world.people["citizen"].id}, headers=headers)
     assert not_staff.status_code == 422
     assert client.put(url, json={"technician_id": 999999}, headers=headers).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("role", "url", "sees"),
+    [
+        ("member", "/communities/dashboard", True),  # the successor
+        ("gardener", "/communities/dashboard", False),  # the predecessor: no longer a gardener
+        ("other_gardener", "/communities/dashboard", False),
+        ("staff", "/communities/{slug}/gardeners", True),
+    ],
+)
+def test_handover_notes_reach_the_successor_and_staff_only(
+    client: Any, world: World, role: str, url: str, sees: bool
+) -> None:
+    from community.communities import services
+
+    note = "Le composteur de la rue Haute attend sa réparation promise."
+    with client.application.test_request_context():
+        services.assign_gardener(
+            world.people["staff"], world.community, "citizen", world.people["member"], note
+        )
+    client.login_as(world.people[role])
+    response = client.get(url.format(slug=world.community.slug))
+    assert (note in response.get_data(as_text=True)) == sees
