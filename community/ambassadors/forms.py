@@ -44,6 +44,22 @@ class NameForm(FlaskForm):
     )
 
 
+class NameForNeighbourhoodForm(FlaskForm):
+    neighbourhood_id = SelectField(
+        _l("Neighbourhood"), coerce=optional_int, validate_choice=True, validators=[DataRequired()]
+    )
+    pseudonym = StringField(
+        _l("Pseudonym of the member"), validators=[DataRequired(), Length(min=3, max=40)]
+    )
+    mission = TextAreaField(
+        _l("Mission"),
+        validators=[DataRequired(), Length(min=10, max=2000)],
+        description=_l(
+            "What you ask of the ambassador: where they go, whom they meet, what they relay."
+        ),
+    )
+
+
 class AnswerNominationForm(FlaskForm):
     decision = RadioField(
         _l("Your answer"),

@@ -13,6 +13,7 @@ from community.ambassadors.forms import (
     AnswerNominationForm,
     InvitationForm,
     NameForm,
+    NameForNeighbourhoodForm,
     OutreachForm,
     ShownForm,
     SimpleForm,
@@ -32,6 +33,7 @@ from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
 from community.extensions import db
 from community.members.models import Member
+from community.territory.models import Neighbourhood
 from community.territory.services import neighbourhood_choices, theme_choices
 
 bp = Blueprint("ambassadors", __name__)
@@ -215,6 +217,45 @@ def name(slug: str) -> str | Response:
     ).scalars()
     return render_template(
         "ambassadors/name.html", community=community, form=form, ambassadors=list(ambassadors)
+    )
+
+
+@bp.route("/ambassadors/neighbourhoods", methods=["GET", "POST"])
+def name_for_neighbourhood() -> str | Response:
+    member = current_member()
+    require(can_name_ambassador(member), member)
+    assert member is not None
+    form = NameForNeighbourhoodForm()
+    form.neighbourhood_id.choices = as_choices([(None, _("— Choose —")), *neighbourhood_choices()])
+    if form.validate_on_submit():
+        place = db.session.get(Neighbourhood, form.neighbourhood_id.data)
+        chosen = db.session.execute(
+            select(Member).where(
+                Member.display_name_key == (form.pseudonym.data or "").strip().casefold()
+            )
+        ).scalar_one_or_none()
+        try:
+            if chosen is None:
+                raise Invalid(
+                    _("No member has this pseudonym."), {"pseudonym": [_("Unknown pseudonym.")]}
+                )
+            services.name_ambassador(member, chosen, form.mission.data or "", neighbourhood=place)
+        except DomainError as error:
+            if isinstance(error, Invalid):
+                apply_errors(form, error)
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The member is asked; they will accept or decline."), "success")
+            return redirect(url_for("ambassadors.name_for_neighbourhood"))
+    ambassadors = db.session.execute(
+        select(Ambassador)
+        .where(Ambassador.neighbourhood_id.is_not(None))
+        .order_by(Ambassador.created_at.desc())
+    ).scalars()
+    return render_template(
+        "ambassadors/neighbourhoods.html", form=form, ambassadors=list(ambassadors)
     )
 
 

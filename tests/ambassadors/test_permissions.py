@@ -250,3 +250,26 @@ def test_api_signup_with_invitation(client: Any, world: World, outbox: Any) -> N
     assert db.session.execute(
         select(InvitationUse).where(InvitationUse.member_id == newcomer.id)
     ).first()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_naming_for_a_neighbourhood_is_for_staff(client: Any, world: World, role: str) -> None:
+    from tests.factories import make_neighbourhood
+
+    place = make_neighbourhood()
+    target = world.people["citizen"]
+    response = _login(client, world, role).post_form(
+        "/ambassadors/neighbourhoods",
+        {
+            "neighbourhood_id": str(place.id),
+            "pseudonym": target.display_name,
+            "mission": "Faire connaître la plateforme.",
+        },
+    )
+    assert response.status_code == _expect({"staff", "admin"}, role, 302)
+    named = (
+        db.session.execute(select(Ambassador).where(Ambassador.neighbourhood_id == place.id))
+        .scalars()
+        .all()
+    )
+    assert len(named) == (1 if role in {"staff", "admin"} else 0)
