@@ -73,8 +73,9 @@ def seed(ctx: Any) -> None:
     services.join(ctx.members["porte-voix"], communities["compost-tilleuls"], True)
     services.join(ctx.members["porte-voix"], communities["zero-dechet"], True)
     services.join(crowd[0], communities["voisins-solidaires"], True, "Je peux faire des courses.")
-    # A handover: the citizen side of "Zéro déchet" changed hands.
-    successor = ctx.members["porte-voix"]
+    # A handover: the citizen side of "Zéro déchet" passed to the demo citizen gardener.
+    successor = ctx.members["jardinier"]
+    services.join(successor, communities["zero-dechet"], True)
     services.assign_gardener(
         admin,
         communities["zero-dechet"],

@@ -23,7 +23,7 @@ def test_demo_communities_and_ambassadors() -> None:
     assert sum(1 for c in cards if c.technician is agent) >= 2
     assert any(c.citizen is jardinier and c.community.visibility == "open" for c in cards)
     assert services.pending_requests_for(ctx.members["admin"])
-    assert services.handovers_for(ctx.members["porte-voix"])
+    assert services.handovers_for(jardinier)
     yanis = db.session.execute(
         select(Ambassador).where(
             Ambassador.member_id == ctx.members["porte-voix"].id, Ambassador.status == "active"
