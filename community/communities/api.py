@@ -103,15 +103,13 @@ def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
     member = current_member()
     require(can_manage_communities(member), member)
     assert member is not None
+    changes: dict[str, Member | None] = {}
     for side in ("technician", "citizen"):
         key = f"{side}_id"
-        if key not in data:
-            continue
-        chosen = None
-        if data[key] is not None:
-            chosen = db.session.get(Member, data[key])
-            if chosen is None:
+        if key in data:
+            changes[side] = db.session.get(Member, data[key]) if data[key] is not None else None
+            if data[key] is not None and changes[side] is None:
                 raise Invalid(_("Unknown member."), {key: [_("Unknown member.")]})
-        services.assign_gardener(member, community, side, chosen, data["handover_note"])
+    services.assign_pair(member, community, changes, data["handover_note"])
     db.session.commit()
     return services.card_for(community)

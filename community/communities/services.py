@@ -373,20 +373,20 @@ def assign_gardener(
         if side == "technician" and not is_staff(member):
             raise Invalid(
                 _("The technician gardener must be a member of staff."),
-                {side: [_("Choose a member of staff.")]},
+                {f"{side}_id": [_("Choose a member of staff.")]},
             )
         if side == "citizen":
             membership = _membership(member, community)
             if membership is None or membership.status != "active":
                 raise Invalid(
                     _("The citizen gardener must be an active member of the community."),
-                    {side: [_("Choose an active member of this community.")]},
+                    {f"{side}_id": [_("Choose an active member of this community.")]},
                 )
         other = open_mandate(community, "citizen" if side == "technician" else "technician")
         if other is not None and other.member_id == member.id:
             raise Invalid(
                 _("One person cannot hold both sides of the pair."),
-                {side: [_("Already the other gardener.")]},
+                {f"{side}_id": [_("Already the other gardener.")]},
             )
     note = (handover_note or "").strip()
     if current is not None:
@@ -430,6 +430,16 @@ def assign_gardener(
         db.session.add(mandate)
     db.session.flush()
     return mandate
+
+
+def assign_pair(
+    actor: Member, community: Community, changes: dict[str, Member | None], handover_note: str = ""
+) -> None:
+    """Set one or both sides at once; if either is refused, neither changes (a savepoint)."""
+    with db.session.begin_nested():
+        for side in SIDES:
+            if side in changes:
+                assign_gardener(actor, community, side, changes[side], handover_note)
 
 
 def handovers_of(community: Community) -> list[Handover]:

@@ -207,18 +207,17 @@ def gardeners(slug: str) -> str | Response:
         ]
     )
     if form.validate_on_submit():
+        changes = {
+            side: db.session.get(Member, chosen_id) if chosen_id else None
+            for side, chosen_id in (
+                ("technician", form.technician_id.data),
+                ("citizen", form.citizen_id.data),
+            )
+        }
         try:
-            for side in ("technician", "citizen"):
-                chosen_id = getattr(form, f"{side}_id").data
-                chosen = db.session.get(Member, chosen_id) if chosen_id else None
-                services.assign_gardener(
-                    member, community, side, chosen, form.handover_note.data or ""
-                )
+            services.assign_pair(member, community, changes, form.handover_note.data or "")
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
-            if error.errors and any(k in error.errors for k in ("technician", "citizen")):
-                form.form_errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The gardener pair is saved."), "success")

@@ -200,3 +200,13 @@ def test_search_and_filters() -> None:
         services.search_communities("", theme_id=theme.id)
     ).scalars().all() == [a]
     assert b in db.session.execute(services.search_communities("100%")).scalars().all()
+
+
+def test_a_pair_change_is_all_or_nothing() -> None:
+    staff, member = make_member("staff"), make_member()
+    community = make_community(members=(member,))
+    with pytest.raises(Invalid):
+        services.assign_pair(staff, community, {"technician": staff, "citizen": make_member()})
+    assert services.card_for(community).technician is None
+    services.assign_pair(staff, community, {"technician": staff, "citizen": member})
+    assert services.card_for(community).pair_complete
