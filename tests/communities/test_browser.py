@@ -59,3 +59,40 @@ def test_find_join_and_see_the_pair(live_server: str, page: Any) -> None:
     assert "Karim technicien" in pair and "Maryse jardinière" in pair
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
+
+
+def test_staff_pages_are_accessible(live_server: str, page: Any) -> None:
+    staff = make_member("staff", display_name="Karim agent")
+    community = make_community(
+        "Haies et mares", visibility="on_request", technician=staff, members=(make_member(),)
+    )
+    make_community("Vélo au quotidien")
+    from tests.factories import make_membership
+
+    pending = make_membership(community, make_member(display_name="Nouvelle voisine"), "pending")
+    pending.request_message = "J'ai une mare."
+    db.session.commit()
+    slug = community.slug
+
+    page.goto(f"{live_server}/auth/login")
+    page.fill("input[name=email]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    for path in (
+        "/communities/dashboard",
+        f"/communities/{slug}/gardeners",
+        f"/communities/{slug}/edit",
+        "/communities/needing-gardener",
+        f"/communities/{slug}/members",
+        f"/communities/{slug}/ambassadors/name",
+        "/ambassadors/neighbourhoods",
+    ):
+        page.goto(f"{live_server}{path}")
+        assert page.locator("h1").count() == 1, path
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
+    page.goto(f"{live_server}/communities/dashboard")
+    page.check("input[name=decision][value=accept]")
+    page.click("article.card button[type=submit]")
+    page.wait_for_url("**/communities/dashboard")
+    assert "Nouvelle voisine" not in page.inner_text("main")
