@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from community.ambassadors import services
+from community.ambassadors import invitations, services
 from community.ambassadors.models import InvitationUse
 from community.communities import services as communities
 from community.core.models import utcnow
@@ -31,10 +31,10 @@ def seed(ctx: Any) -> None:
     mission = "Aller au marché du samedi et au pied des immeubles, relayer ce qu'on entend."
     ambassador = services.name_ambassador(jardinier, yanis, mission, community=compost)
     services.answer_nomination(yanis, ambassador, accept=True, shown=True)
-    market = services.create_invitation(yanis, ambassador, "marché du samedi", valid_days=90)
-    school = services.create_invitation(yanis, ambassador, "école Jules-Ferry")
-    old = services.create_invitation(yanis, ambassador, "fête de quartier 2025")
-    services.revoke_invitation(yanis, old)
+    market = invitations.create_invitation(yanis, ambassador, "marché du samedi", valid_days=90)
+    school = invitations.create_invitation(yanis, ambassador, "école Jules-Ferry")
+    old = invitations.create_invitation(yanis, ambassador, "fête de quartier 2025")
+    invitations.revoke_invitation(yanis, old)
     # Crowd members who signed up through the links (the record of who brought whom).
     brought = [ctx.members[f"crowd{i}"] for i in range(30, 37)]
     for index, member in enumerate(brought):
@@ -64,7 +64,7 @@ def seed(ctx: Any) -> None:
         agent, other, neighbourhood_mission, neighbourhood=ctx.neighbourhoods["le-port"]
     )
     services.answer_nomination(other, port, accept=True, shown=False)
-    services.create_invitation(other, port, "permanence du centre social")
+    invitations.create_invitation(other, port, "permanence du centre social")
     velo = ctx.extra["communities"]["velo-quotidien"]
     member = db.session.execute(communities.active_members(velo)).scalars().first()
     if member is not None:

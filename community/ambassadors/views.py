@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from community.ambassadors import services
+from community.ambassadors import invitations, services
 from community.ambassadors.forms import (
     PLACE_LABELS,
     AnswerNominationForm,
@@ -48,7 +48,7 @@ def mine() -> str:
     return render_template(
         "ambassadors/mine.html",
         mandates=mandates,
-        reach={a.id: services.reach_of(a) for a in mandates if a.status in ("active", "ended")},
+        reach={a.id: invitations.reach_of(a) for a in mandates if a.status in ("active", "ended")},
         answer_form=AnswerNominationForm(),
         invitation_form=InvitationForm(),
         simple_form=SimpleForm(),
@@ -113,7 +113,7 @@ def create_invitation(ambassador_id: int) -> str | Response:
     form = InvitationForm()
     if form.validate_on_submit():
         try:
-            services.create_invitation(
+            invitations.create_invitation(
                 member, ambassador, form.label.data or "", form.valid_days.data
             )
         except DomainError as error:
@@ -133,7 +133,7 @@ def revoke_invitation(invitation_id: int) -> Response:
     require(is_the_ambassador(member, invitation.ambassador), member)
     assert member is not None
     if SimpleForm().validate_on_submit():
-        services.revoke_invitation(member, invitation)
+        invitations.revoke_invitation(member, invitation)
         db.session.commit()
         flash(_("This link no longer works."), "success")
     return redirect(url_for("ambassadors.mine"))

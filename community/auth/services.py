@@ -86,7 +86,7 @@ def sign_up(data: SignupData) -> Member:
     db.session.add(member)
     db.session.flush()
     if data.invitation:
-        from community.ambassadors.services import record_invitation
+        from community.ambassadors.invitations import record_invitation
 
         record_invitation(member, data.invitation)
     return member

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from community.communities import services
+from community.communities import pairs, services
 from community.communities.permissions import can_join, can_manage_communities, can_see_members
 from community.communities.schemas import (
     CommunityDetailSchema,
@@ -110,6 +110,6 @@ def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
             changes[side] = db.session.get(Member, data[key]) if data[key] is not None else None
             if data[key] is not None and changes[side] is None:
                 raise Invalid(_("Unknown member."), {key: [_("Unknown member.")]})
-    services.assign_pair(member, community, changes, data["handover_note"])
+    pairs.assign_pair(member, community, changes, data["handover_note"])
     db.session.commit()
     return services.card_for(community)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from community.communities import services
+from community.communities import pairs, services
 
 CHARTER = (
     "## Notre charte\n\n"
@@ -62,7 +62,7 @@ def seed(ctx: Any) -> None:
                     services.answer_request(admin, membership, True, "Bienvenue !")
         for side, key in (("technician", technician), ("citizen", citizen)):
             if key:
-                services.assign_gardener(admin, community, side, ctx.members[key])
+                pairs.assign_gardener(admin, community, side, ctx.members[key])
     # Membership requests waiting for an answer, and one joined community for the demo inhabitant.
     services.join(
         ctx.members["habitant"],
@@ -76,7 +76,7 @@ def seed(ctx: Any) -> None:
     # A handover: the citizen side of "Zéro déchet" passed to the demo citizen gardener.
     successor = ctx.members["jardinier"]
     services.join(successor, communities["zero-dechet"], True)
-    services.assign_gardener(
+    pairs.assign_gardener(
         admin,
         communities["zero-dechet"],
         "citizen",

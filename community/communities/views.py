@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from community.communities import services
+from community.communities import pairs, services
 from community.communities.forms import (
     AnswerForm,
     CommunityForm,
@@ -215,7 +215,7 @@ def gardeners(slug: str) -> str | Response:
             )
         }
         try:
-            services.assign_pair(member, community, changes, form.handover_note.data or "")
+            pairs.assign_pair(member, community, changes, form.handover_note.data or "")
         except Invalid as error:
             apply_errors(form, error)
         else:
@@ -227,8 +227,8 @@ def gardeners(slug: str) -> str | Response:
         form=form,
         community=community,
         card=card,
-        history=services.mandate_history(community),
-        handovers=services.handovers_of(community),
+        history=pairs.mandate_history(community),
+        handovers=pairs.handovers_of(community),
     )
 
 
@@ -236,9 +236,7 @@ def gardeners(slug: str) -> str | Response:
 def needing_gardener() -> str:
     member = current_member()
     require(can_manage_communities(member), member)
-    return render_template(
-        "communities/needing.html", cards=services.communities_needing_gardener()
-    )
+    return render_template("communities/needing.html", cards=pairs.communities_needing_gardener())
 
 
 @bp.get("/dashboard")
@@ -248,9 +246,9 @@ def dashboard() -> str:
     assert member is not None
     return render_template(
         "communities/dashboard.html",
-        mandates=services.gardened_by(member),
+        mandates=pairs.gardened_by(member),
         requests=services.pending_requests_for(member),
-        handovers=services.handovers_for(member),
+        handovers=pairs.handovers_for(member),
         answer_form=AnswerForm(),
         staff=is_staff(member),
     )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from community.ambassadors import services
+from community.ambassadors import invitations, services
 from community.ambassadors.models import InvitationUse
 from community.auth.services import SignupData, sign_up
 from community.core.errors import Conflict, Forbidden, Invalid
@@ -47,7 +47,7 @@ def test_a_gardener_names_a_member_who_accepts_then_steps_down() -> None:
     services.answer_nomination(member, ambassador, True, shown=True)
     assert ambassador.status == "active" and ambassador.started_at is not None
     assert services.public_ambassadors(community) == [ambassador]
-    invitation = services.create_invitation(member, ambassador, "école")
+    invitation = invitations.create_invitation(member, ambassador, "école")
     services.step_down(member, ambassador)
     assert ambassador.status == "ended" and ambassador.ended_at is not None
     assert invitation.revoked_at is not None
@@ -104,21 +104,21 @@ def test_only_agreed_ambassadors_are_public() -> None:
 def test_links_expire_and_are_revoked() -> None:
     member = make_member()
     ambassador = make_ambassador(member, make_community())
-    link = services.create_invitation(member, ambassador, "marché du samedi", valid_days=30)
-    assert services.usable_invitation(link.token) is link
+    link = invitations.create_invitation(member, ambassador, "marché du samedi", valid_days=30)
+    assert invitations.usable_invitation(link.token) is link
     link.expires_at = utcnow() - timedelta(seconds=1)
-    assert services.usable_invitation(link.token) is None
-    other = services.create_invitation(member, ambassador)
+    assert invitations.usable_invitation(link.token) is None
+    other = invitations.create_invitation(member, ambassador)
     with pytest.raises(Forbidden):
-        services.revoke_invitation(make_member(), other)
-    services.revoke_invitation(member, other)
-    assert services.usable_invitation(other.token) is None
+        invitations.revoke_invitation(make_member(), other)
+    invitations.revoke_invitation(member, other)
+    assert invitations.usable_invitation(other.token) is None
     with pytest.raises(Invalid):
-        services.create_invitation(member, ambassador, "appelez le 06 12 34 56 78")
+        invitations.create_invitation(member, ambassador, "appelez le 06 12 34 56 78")
     with pytest.raises(Invalid):
-        services.create_invitation(member, ambassador, valid_days=0)
+        invitations.create_invitation(member, ambassador, valid_days=0)
     with pytest.raises(Forbidden):
-        services.create_invitation(make_member(), ambassador)
+        invitations.create_invitation(make_member(), ambassador)
 
 
 def test_signing_up_through_a_link_records_who_brought_whom() -> None:
@@ -170,7 +170,8 @@ def test_reach_counts_joined_and_engaged_per_link(queries) -> None:  # type: ign
     make_membership(community, people[1], "left")  # not engaged
     make_membership(community, people[3])
     with queries() as log:
-        reach = {r.invitation.label: (r.joined, r.engaged) for r in services.reach_of(ambassador)}
+        rows = invitations.reach_of(ambassador)
+    reach = {r.invitation.label: (r.joined, r.engaged) for r in rows}
     assert reach == {"marché": (3, 1), "école": (2, 1), "vide": (0, 0)}
     assert log.count == 1
     assert empty.id

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from community.ambassadors import invitations
 from community.ambassadors import services as ambassadors
 from community.ambassadors.models import Ambassador, OutreachLog
-from community.communities import services
+from community.communities import pairs, services
 from community.communities.models import Community
 from community.demo import seed_demo
 from community.extensions import db
@@ -23,13 +24,13 @@ def test_demo_communities_and_ambassadors() -> None:
     assert sum(1 for c in cards if c.technician is agent) >= 2
     assert any(c.citizen is jardinier and c.community.visibility == "open" for c in cards)
     assert services.pending_requests_for(ctx.members["admin"])
-    assert services.handovers_for(jardinier)
+    assert pairs.handovers_for(jardinier)
     yanis = db.session.execute(
         select(Ambassador).where(
             Ambassador.member_id == ctx.members["porte-voix"].id, Ambassador.status == "active"
         )
     ).scalar_one()
-    reach = ambassadors.reach_of(yanis)
+    reach = invitations.reach_of(yanis)
     assert (
         len(reach) >= 2 and sum(r.joined for r in reach) > 0 and sum(r.engaged for r in reach) > 0
     )

@@ -210,11 +210,11 @@ def test_gardeners_api_replaces_with_a_handover(client: Any, api_token: Any, wor
 def test_handover_notes_reach_the_successor_and_staff_only(
     client: Any, world: World, role: str, url: str, sees: bool
 ) -> None:
-    from community.communities import services
+    from community.communities import pairs
 
     note = "Le composteur de la rue Haute attend sa réparation promise."
     with client.application.test_request_context():
-        services.assign_gardener(
+        pairs.assign_gardener(
             world.people["staff"], world.community, "citizen", world.people["member"], note
         )
     client.login_as(world.people[role])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from community.communities import services
+from community.communities import pairs, services
 from community.communities.models import GardenerMandate, Handover
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.extensions import db
@@ -118,38 +118,38 @@ def test_the_citizen_gardener_cannot_leave_without_a_handover() -> None:
 def test_technician_must_be_staff_and_citizen_must_be_an_active_member() -> None:
     staff, community = make_member("staff"), make_community()
     with pytest.raises(Invalid):
-        services.assign_gardener(staff, community, "technician", make_member())
+        pairs.assign_gardener(staff, community, "technician", make_member())
     with pytest.raises(Invalid):
-        services.assign_gardener(staff, community, "citizen", make_member())
+        pairs.assign_gardener(staff, community, "citizen", make_member())
     pending = make_member()
     make_membership(community, pending, "pending")
     with pytest.raises(Invalid):
-        services.assign_gardener(staff, community, "citizen", pending)
-    assert services.assign_gardener(staff, community, "technician", staff) is not None
+        pairs.assign_gardener(staff, community, "citizen", pending)
+    assert pairs.assign_gardener(staff, community, "technician", staff) is not None
 
 
 def test_only_staff_assign_gardeners() -> None:
     gardener = make_member()
     community = make_community(citizen=gardener)
     with pytest.raises(Forbidden):
-        services.assign_gardener(gardener, community, "technician", make_member("staff"))
+        pairs.assign_gardener(gardener, community, "technician", make_member("staff"))
 
 
 def test_one_person_cannot_hold_both_sides() -> None:
     staff = make_member("staff")
     community = make_community(technician=staff, members=(staff,))
     with pytest.raises(Invalid):
-        services.assign_gardener(make_member("staff"), community, "citizen", staff)
+        pairs.assign_gardener(make_member("staff"), community, "citizen", staff)
 
 
 def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
     staff, old, new = make_member("staff"), make_member(), make_member()
     community = make_community(citizen=old, members=(new,))
     with pytest.raises(Invalid) as error:
-        services.assign_gardener(staff, community, "citizen", new, "")
+        pairs.assign_gardener(staff, community, "citizen", new, "")
     assert "handover_note" in (error.value.errors or {})
-    services.assign_gardener(staff, community, "citizen", new, NOTE)
-    mandates = services.mandate_history(community)
+    pairs.assign_gardener(staff, community, "citizen", new, NOTE)
+    mandates = pairs.mandate_history(community)
     assert [(m.member_id, m.ended_at is None) for m in mandates] == [
         (new.id, True),
         (old.id, False),
@@ -157,8 +157,8 @@ def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
     handover = db.session.execute(select(Handover)).scalar_one()
     assert (handover.from_member_id, handover.to_member_id, handover.note) == (old.id, new.id, NOTE)
     # The successor reads it; the predecessor and other gardeners do not.
-    assert services.handovers_for(new) == [handover]
-    assert services.handovers_for(old) == []
+    assert pairs.handovers_for(new) == [handover]
+    assert pairs.handovers_for(old) == []
 
 
 def test_one_active_pair_only() -> None:
@@ -174,11 +174,11 @@ def test_one_active_pair_only() -> None:
 def test_removing_a_gardener_needs_a_note_too_and_the_community_needs_one() -> None:
     staff = make_member("staff")
     community = make_community(technician=staff, citizen=make_member())
-    assert community not in [c.community for c in services.communities_needing_gardener()]
+    assert community not in [c.community for c in pairs.communities_needing_gardener()]
     with pytest.raises(Invalid):
-        services.assign_gardener(staff, community, "technician", None)
-    services.assign_gardener(staff, community, "technician", None, NOTE)
-    cards = services.communities_needing_gardener()
+        pairs.assign_gardener(staff, community, "technician", None)
+    pairs.assign_gardener(staff, community, "technician", None, NOTE)
+    cards = pairs.communities_needing_gardener()
     assert community in [c.community for c in cards]
     assert not services.card_for(community).pair_complete
 
@@ -206,7 +206,7 @@ def test_a_pair_change_is_all_or_nothing() -> None:
     staff, member = make_member("staff"), make_member()
     community = make_community(members=(member,))
     with pytest.raises(Invalid):
-        services.assign_pair(staff, community, {"technician": staff, "citizen": make_member()})
+        pairs.assign_pair(staff, community, {"technician": staff, "citizen": make_member()})
     assert services.card_for(community).technician is None
-    services.assign_pair(staff, community, {"technician": staff, "citizen": member})
+    pairs.assign_pair(staff, community, {"technician": staff, "citizen": member})
     assert services.card_for(community).pair_complete
