@@ -220,3 +220,13 @@ def test_handover_notes_reach_the_successor_and_staff_only(
     client.login_as(world.people[role])
     response = client.get(url.format(slug=world.community.slug))
     assert (note in response.get_data(as_text=True)) == sees
+
+
+def test_lists_are_paginated_and_filtered(client: Any, world: World) -> None:
+    response = client.get("/api/v1/communities?page_size=1")
+    assert len(response.get_json()) == 1
+    assert '"total": 2' in response.headers["X-Pagination"]
+    theme_id = world.other.theme_id
+    only = client.get(f"/api/v1/communities?theme={theme_id}").get_json()
+    assert [c["slug"] for c in only] == [world.other.slug]
+    assert client.get("/api/v1/communities?theme=abc").status_code == 422
