@@ -10,16 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.auth.forms import optional_int
+from community.core.forms import as_choices
 from community.initiatives.labels import REASON_LABELS, SORT_LABELS, STATUS_LABELS
 from community.members.forms import CheckboxesField
 
-
-def choices(pairs: object) -> list[SelectChoice]:
-    """WTForms 3.3 wants `SelectChoice` objects, no longer (value, label) tuples."""
-    return [
-        pair if isinstance(pair, SelectChoice) else SelectChoice(*pair)
-        for pair in pairs  # type: ignore[attr-defined]
-    ]
+choices = as_choices  # kept for the initiatives views
 
 
 class _LazyChoices:
