@@ -69,10 +69,8 @@ def can_join(member: Member | None, community: Community) -> bool:
     return is_authenticated(member)
 
 
-def can_see_dashboard(member: Member | None) -> bool:
-    """The gardener dashboard: anyone holding an open mandate, and staff."""
-    if is_staff(member):
-        return True
+def gardens_any(member: Member | None) -> bool:
+    """Holds an open gardener mandate in at least one community."""
     if not is_authenticated(member):
         return False
     assert member is not None
@@ -84,3 +82,8 @@ def can_see_dashboard(member: Member | None) -> bool:
         ).first()
         is not None
     )
+
+
+def can_see_dashboard(member: Member | None) -> bool:
+    """The gardener dashboard: anyone holding an open mandate, and staff."""
+    return is_staff(member) or gardens_any(member)

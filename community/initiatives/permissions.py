@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from community.communities.models import GardenerMandate
-from community.communities.permissions import is_gardener
+from community.communities.permissions import gardens_any, is_gardener
 from community.core.permissions import is_authenticated, is_staff
-from community.extensions import db
 from community.initiatives.models import Initiative
 from community.members.models import Member
 
@@ -58,16 +54,4 @@ def can_see_volunteers(member: Member | None, initiative: Initiative) -> bool:
 
 def can_see_awaiting(member: Member | None) -> bool:
     """The list of initiatives awaiting an answer: staff, and whoever gardens a community."""
-    if is_staff(member):
-        return True
-    if not is_authenticated(member):
-        return False
-    assert member is not None
-    return (
-        db.session.execute(
-            select(GardenerMandate.id).where(
-                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-            )
-        ).first()
-        is not None
-    )
+    return is_staff(member) or gardens_any(member)
