@@ -11,7 +11,7 @@ from community.config import INSTANCE, config_for
 # Domain packages, in order. Each may hold `models`, `views` (HTML blueprint `bp`), `api`
 # (flask-smorest blueprint `blp`) and `events` (Socket.IO handlers); the factory wires
 # whichever exist.
-DOMAINS = ("core", "territory", "members", "auth", "communities", "threads")
+DOMAINS = ("core", "territory", "members", "auth", "communities", "threads", "moderation")
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -89,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
+        # Read at each handshake, so that a changed setting (or a test server's URL) applies.
+        cors_allowed_origins=lambda origin: origin in app.config["ALLOWED_ORIGINS"],
         manage_session=False,
     )
