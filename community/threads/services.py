@@ -27,7 +27,8 @@ from community.threads.models import (
 )
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
-MENTION = re.compile(r"(?<![\w@])@([\w][\w.\-]{1,39})")
+MENTION = re.compile(r"(?<![\w@])@(\w[^\n@]{0,39})")
+TRAILING = ".,;:!?)»\"' "
 MAX_REASON_LENGTH = 500
 
 
@@ -162,14 +163,34 @@ def post_message(
     return Posted(message, created=True)
 
 
+def _mention_candidates(text: str) -> list[list[str]]:
+    """For each `@`, the pseudonyms it may start (pseudonyms may hold up to 4 words)."""
+    candidates = []
+    for tail in MENTION.findall(text):
+        words = tail.split()
+        options = [" ".join(words[:n]).rstrip(TRAILING).casefold() for n in range(1, min(4, len(words)) + 1)]
+        candidates.append([o for o in options if o])
+    return candidates
+
+
 def _record_mentions(message: Message) -> None:
-    keys = {name.casefold().rstrip(".-") for name in MENTION.findall(message.body)}
+    candidates = _mention_candidates(message.body)
+    keys = {key for options in candidates for key in options}
     if not keys:
         return
-    found = db.session.execute(
-        select(Member.id).where(Member.display_name_key.in_(keys), Member.id != message.author_id)
-    ).scalars()
-    for member_id in found:
+    known = dict(
+        db.session.execute(
+            select(Member.display_name_key, Member.id).where(
+                Member.display_name_key.in_(keys), Member.id != message.author_id
+            )
+        ).all()
+    )
+    mentioned = set()
+    for options in candidates:
+        matches = [key for key in options if key in known]
+        if matches:
+            mentioned.add(known[max(matches, key=len)])
+    for member_id in mentioned:
         db.session.add(MessageMention(message_id=message.id, member_id=member_id))
     db.session.flush()
 
