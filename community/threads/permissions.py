@@ -48,6 +48,16 @@ def can_moderate_thread(member: Member | None, thread: Thread) -> bool:
     return can_moderate(member, thread.community)
 
 
+def can_read_community_threads(member: Member | None, community: object) -> bool:
+    """List a community's topics: anyone for an open community, insiders otherwise."""
+    from community.communities.models import Community
+
+    assert isinstance(community, Community)
+    if community.visibility == "open":
+        return True
+    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
+
+
 def can_create_thread(member: Member | None, community: object) -> bool:
     """Open a topic in a community: its active members, gardeners and staff."""
     from community.communities.models import Community
