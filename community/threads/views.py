@@ -24,7 +24,6 @@ from community.threads.permissions import (
     can_post_in_thread,
     can_read_community_threads,
     can_read_thread,
-    can_see_hidden,
 )
 from community.threads.realtime import begin_write, broadcast_new, broadcast_updated, thread_sequence
 
@@ -54,18 +53,20 @@ def show(thread_id: int) -> str | Response:
     # last_seq BEFORE the messages: the live script joins with it, so a message committed
     # between the two reads arrives twice (dropped by id), never zero times.
     last_seq = thread.last_seq
-    before = request.args.get("before", type=int)
-    messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
     read_seq = services.last_read_seq(member, thread)
+    before = request.args.get("before", type=int)
     if member is not None and before is None and last_seq > read_seq:
         services.mark_read(member, thread, last_seq)
         db.session.commit()
+    messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
     if not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
     if request.method == "GET" and request.args.get("reply_to", "").isdigit():
         form.reply_to.data = request.args["reply_to"]
     first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
     moderator = can_moderate_thread(member, thread)
+    may_post = can_post_in_thread(member, thread)
+    own = member.id if member is not None else None
     return render_template(
         "threads/thread.html",
         thread=thread,
@@ -74,11 +75,11 @@ def show(thread_id: int) -> str | Response:
         earlier=earlier,
         first_unread=first_unread,
         form=form,
-        action_form=ActionForm(),
-        may_post=can_post_in_thread(member, thread),
+        may_post=may_post,
         moderator=moderator,
-        can_edit=lambda m: can_edit_message(member, m),
-        reveal=lambda m: can_see_hidden(member, m),
+        # The same rules as can_edit_message / can_see_hidden, without a query per message.
+        can_edit=lambda m: own is not None and m.author_id == own and may_post,
+        reveal=lambda m: moderator or (own is not None and m.author_id == own),
         me=member,
     )
 

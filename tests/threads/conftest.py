@@ -32,6 +32,21 @@ class Cast:
 
 
 @pytest.fixture
+def client(client: Any) -> Any:
+    """The test client, without the member that the shared app context remembers between requests."""
+    from flask import g
+
+    original = client.open
+
+    def open_fresh(*args: Any, **kwargs: Any) -> Any:
+        g.pop("_login_user", None)
+        return original(*args, **kwargs)
+
+    client.open = open_fresh
+    return client
+
+
+@pytest.fixture
 def cast(app: Flask) -> Cast:
     return build_cast("open")
 
@@ -82,3 +97,11 @@ def sio(app: Flask, api_token: Any):  # type: ignore[no-untyped-def]
 
 def received(client: Any, name: str) -> list[Any]:
     return [item["args"][0] for item in client.get_received() if item["name"] == name]
+
+
+def login(client: Any, member: Any) -> Any:
+    """Log the test client in as `member`, forgetting whoever the app context remembered."""
+    from flask import g
+
+    g.pop("_login_user", None)
+    return client.login_as(member)

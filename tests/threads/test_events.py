@@ -10,7 +10,7 @@ from community.extensions import db, socketio
 from community.moderation.models import ModerationAction
 from community.threads.models import Message, MessageMention, ThreadRead
 from tests.factories import make_community, make_member, make_thread
-from tests.threads.conftest import build_cast, received
+from tests.threads.conftest import build_cast, login, received
 
 
 def send(client: Any, thread: Any, body: str = "Bonjour", client_id: str = "c1", **extra: Any) -> Any:
@@ -33,7 +33,7 @@ def test_bad_token_is_refused(app: Any) -> None:
 
 
 def test_session_cookie_connects(app: Any, client: Any, cast: Any) -> None:
-    client.login_as(cast.member)
+    login(client, cast.member)
     sock = socketio.test_client(app, flask_test_client=client)
     assert sock.is_connected()
     ack = sock.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
@@ -42,13 +42,13 @@ def test_session_cookie_connects(app: Any, client: Any, cast: Any) -> None:
 
 
 def test_foreign_origin_is_refused(app: Any, client: Any, cast: Any) -> None:
-    client.login_as(cast.member)
+    login(client, cast.member)
     sock = socketio.test_client(app, flask_test_client=client, headers={"Origin": "https://evil.example"})
     assert not sock.is_connected()
 
 
 def test_logout_disconnects_sockets(app: Any, client: Any, cast: Any) -> None:
-    client.login_as(cast.member)
+    login(client, cast.member)
     sock = socketio.test_client(app, flask_test_client=client)
     assert sock.is_connected()
     client.post_form("/auth/logout")
