@@ -84,7 +84,7 @@ def begin_write() -> None:
     A deferred SQLite transaction that reads, then writes, fails at once under WAL when another
     writer committed in between; taking the write lock up front makes writers queue instead.
     """
-    session = db.session
+    session = db.session()
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return  # PostgreSQL locks rows; a test's bound connection has no concurrency
