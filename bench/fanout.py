@@ -52,8 +52,17 @@ def wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
 
 def start(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [GUNICORN, "--worker-class", "gevent", "--workers", "1", "--no-control-socket",
-         "--bind", f"127.0.0.1:{port}", target],  # fmt: skip
+        [
+            GUNICORN,
+            "--worker-class",
+            "gevent",
+            "--workers",
+            "1",
+            "--no-control-socket",
+            "--bind",
+            f"127.0.0.1:{port}",
+            target,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -70,12 +79,25 @@ def prepare_terreau(clients: int) -> tuple[dict[str, str], dict[str, object]]:
     with psycopg.connect(PG_SERVER, autocommit=True) as connection:
         connection.execute("DROP SCHEMA IF EXISTS bench_fanout CASCADE")
         connection.execute("CREATE SCHEMA bench_fanout")
-    url = PG_SERVER.replace("postgresql://", "postgresql+psycopg://") + "?options=-csearch_path%3Dbench_fanout"
+    url = (
+        PG_SERVER.replace("postgresql://", "postgresql+psycopg://")
+        + "?options=-csearch_path%3Dbench_fanout"
+    )
     env = {**os.environ, "DATABASE_URL": url, "TERREAU_ENV": "development"}
     env.pop("REDIS_URL", None)
-    subprocess.run([PYTHON, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     out = subprocess.run(
-        [PYTHON, "-m", "tests.threads.seed_live", "1", str(clients)], cwd=ROOT, env=env, check=True, capture_output=True
+        [PYTHON, "-m", "tests.threads.seed_live", "1", str(clients)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     data = json.loads(out.stdout.decode().strip().splitlines()[-1])
     server_env = {
@@ -88,8 +110,10 @@ def prepare_terreau(clients: int) -> tuple[dict[str, str], dict[str, object]]:
     return server_env, data
 
 
-def measure(url: str, tokens: list[str | None], send_token: str | None, thread_id: int, messages: int) -> dict[str, float]:
-    """Connect the readers (threaded clients), send `messages` one after the other, time deliveries."""
+def measure(
+    url: str, tokens: list[str | None], send_token: str | None, thread_id: int, messages: int
+) -> dict[str, float]:
+    """Connect the readers, send `messages` one after the other, time the deliveries."""
     latencies: list[float] = []
     lock = threading.Lock()
     expected = len(tokens) * messages
@@ -105,19 +129,30 @@ def measure(url: str, tokens: list[str | None], send_token: str | None, thread_i
     def connect(token: str | None) -> socketio.Client:
         client = socketio.Client(reconnection=False)
         client.on("message:new", on_new)
-        client.connect(url, auth={"token": token} if token else None, transports=["websocket"], wait_timeout=30)
+        client.connect(
+            url, auth={"token": token} if token else None, transports=["websocket"], wait_timeout=30
+        )
         return client
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         readers = list(pool.map(connect, tokens))
-        acks = list(pool.map(lambda c: c.call("thread:join", {"thread_id": thread_id}, timeout=60), readers))
+        acks = list(
+            pool.map(lambda c: c.call("thread:join", {"thread_id": thread_id}, timeout=60), readers)
+        )
     assert all(ack["ok"] for ack in acks)
     sender = socketio.Client(reconnection=False)
-    sender.connect(url, auth={"token": send_token} if send_token else None, transports=["websocket"], wait_timeout=30)
+    sender.connect(
+        url,
+        auth={"token": send_token} if send_token else None,
+        transports=["websocket"],
+        wait_timeout=30,
+    )
     started = time.perf_counter()
     for n in range(messages):
         ack = sender.call(
-            "message:send", {"thread_id": thread_id, "body": f"bench {n}", "client_id": f"{time.time_ns()}-{n}"}, timeout=60
+            "message:send",
+            {"thread_id": thread_id, "body": f"bench {n}", "client_id": f"{time.time_ns()}-{n}"},
+            timeout=60,
         )
         assert ack["ok"], ack
     done.wait(timeout=120)
@@ -135,11 +170,15 @@ def measure(url: str, tokens: list[str | None], send_token: str | None, thread_i
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, nargs="*", default=[100, 500])
     parser.add_argument("--messages", type=int, default=30)
     args = parser.parse_args()
-    print(f"{'server':<10} {'clients':>7} {'delivered':>12} {'p50 ms':>8} {'p99 ms':>8} {'msg/s':>9}")
+    print(
+        f"{'server':<10} {'clients':>7} {'delivered':>12} {'p50 ms':>8} {'p99 ms':>8} {'msg/s':>9}"
+    )
     for clients in args.clients:
         env, data = prepare_terreau(clients)
         runs = []
@@ -147,7 +186,11 @@ def main() -> None:
         process = start("gunicorn_app:app", port, env)
         try:
             runs.append(("terreau", (measure(
-                f"http://127.0.0.1:{port}", data["read_tokens"], data["send_tokens"][0], data["thread_id"], args.messages
+                f"http://127.0.0.1:{port}",
+                data["read_tokens"],
+                data["send_tokens"][0],
+                data["thread_id"],
+                args.messages,
             ))))  # fmt: skip
         finally:
             process.terminate()
@@ -163,7 +206,8 @@ def main() -> None:
             process.wait()
         for name, r in runs:
             print(
-                f"{name:<10} {clients:>7} {r['received']:>6}/{r['expected']:<5} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['per_second']:>9.0f}"
+                f"{name:<10} {clients:>7} {r['received']:>6}/{r['expected']:<5} "
+                f"{r['p50']:>8.1f} {r['p99']:>8.1f} {r['per_second']:>9.0f}"
             )
 
 

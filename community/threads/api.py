@@ -38,7 +38,9 @@ blp = Blueprint("threads-api", __name__, url_prefix="/api/v1", description="Disc
 
 
 def community_by_slug(slug: str) -> Community:
-    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
     if community is None:
         raise NotFound(_("This community does not exist."))
     return community
@@ -49,7 +51,9 @@ def community_threads(community: Community) -> Select[Any]:
     return (
         select(Thread)
         .where(Thread.community_id == community.id, Thread.kind == "community")
-        .order_by(Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
+        .order_by(
+            Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc()
+        )
     )
 
 
@@ -97,13 +101,15 @@ def get_thread(thread_id: int) -> Thread:
 @blp.arguments(MessagesQuerySchema, location="query")
 @blp.response(200, MessageSchema(many=True), headers={"X-More": {"schema": {"type": "boolean"}}})
 def list_messages(args: dict[str, Any], thread_id: int) -> Response:
-    """Messages after `after_seq`, oldest first, at most `limit` (200); `X-More` tells if more follow."""
+    """Messages after `after_seq`, oldest first, at most `limit`; `X-More` if more follow."""
     thread = _readable_thread(thread_id)
     member = current_member()
     moderator = can_moderate_thread(member, thread)
     messages, more = services.messages_after(thread, args["after_seq"], args["limit"])
     own = member.id if member is not None else None
-    response = jsonify([message_payload(m, reveal=moderator or m.author_id == own) for m in messages])
+    response = jsonify(
+        [message_payload(m, reveal=moderator or m.author_id == own) for m in messages]
+    )
     response.headers["X-More"] = "true" if more else "false"
     return response
 
@@ -111,7 +117,9 @@ def list_messages(args: dict[str, Any], thread_id: int) -> Response:
 @blp.post("/threads/<int:thread_id>/messages")
 @blp.arguments(MessageCreateSchema)
 @blp.response(201, MessageSchema)
-@blp.alt_response(200, schema=MessageSchema, description="The stored message, for a known client_id")
+@blp.alt_response(
+    200, schema=MessageSchema, description="The stored message, for a known client_id"
+)
 def post_message(data: dict[str, Any], thread_id: int) -> Any:
     """Post a message; the same `client_id` again returns the stored message (200)."""
     with thread_sequence(thread_id):
@@ -121,7 +129,9 @@ def post_message(data: dict[str, Any], thread_id: int) -> Any:
         if thread is None:
             raise NotFound(_("This thread does not exist."))
         require(can_post_in_thread(member, thread), member)
-        posted = services.post_message(member, thread, data["body"], data.get("client_id"), data.get("reply_to"))
+        posted = services.post_message(
+            member, thread, data["body"], data.get("client_id"), data.get("reply_to")
+        )
         if posted.created:
             broadcast_new(posted.message)
         payload = message_payload(posted.message, reveal=True)

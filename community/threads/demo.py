@@ -8,16 +8,25 @@ from community.communities.models import Community, GardenerMandate, Membership
 from community.core.models import utcnow
 from community.extensions import db
 from community.threads import services
-from community.threads.models import Thread
 
 TOPICS = (
     (
         "Bienvenue : présentez-vous !",
         True,
         (
-            ("jardinier", "Bienvenue à toutes et à tous ! Dites-nous qui vous êtes et ce qui vous amène."),
-            ("habitant", "Bonjour, je m'appelle Léa, j'habite près du marché et j'aimerais apprendre à composter."),
-            ("porte-voix", "Bienvenue Léa ! On fait une permanence au composteur du square le samedi matin."),
+            (
+                "jardinier",
+                "Bienvenue à toutes et à tous ! Dites-nous qui vous êtes et ce qui vous amène.",
+            ),
+            (
+                "habitant",
+                "Bonjour, je m'appelle Léa, j'habite près du marché "
+                "et j'aimerais apprendre à composter.",
+            ),
+            (
+                "porte-voix",
+                "Bienvenue Léa ! On fait une permanence au composteur du square le samedi matin.",
+            ),
         ),
     ),
     (
@@ -25,7 +34,11 @@ TOPICS = (
         False,
         (
             ("habitant", "Le bac d'apport est plein depuis mardi, on fait comment ?"),
-            ("agent", "Merci du signalement : le retournement est prévu jeudi, le bac de maturation sera libéré."),
+            (
+                "agent",
+                "Merci du signalement : le retournement est prévu jeudi, "
+                "le bac de maturation sera libéré.",
+            ),
             ("crowd1", "Je peux aider à retourner le compost jeudi, à quelle heure ?"),
             ("agent", "À 17 h 30. Prévoyez des gants, les fourches sont dans le local."),
         ),
@@ -47,10 +60,16 @@ def _demo_community(ctx: Any) -> Community:
     db.session.flush()
     for key in ("jardinier", "habitant", "porte-voix", "crowd1"):
         db.session.add(
-            Membership(community=community, member=ctx.members[key], status="active", joined_at=utcnow())
+            Membership(
+                community=community, member=ctx.members[key], status="active", joined_at=utcnow()
+            )
         )
-    db.session.add(GardenerMandate(community=community, member=ctx.members["agent"], side="technician"))
-    db.session.add(GardenerMandate(community=community, member=ctx.members["jardinier"], side="citizen"))
+    db.session.add(
+        GardenerMandate(community=community, member=ctx.members["agent"], side="technician")
+    )
+    db.session.add(
+        GardenerMandate(community=community, member=ctx.members["jardinier"], side="citizen")
+    )
     db.session.flush()
     return community
 
@@ -63,9 +82,7 @@ def seed(ctx: Any) -> None:
         thread.pinned = pinned
         for n, (key, body) in enumerate(lines):
             services.post_message(ctx.members[key], thread, body, f"demo-{thread.id}-{n}")
-    # One hidden message, so that moderators see what the others do not.
-    thread = db.session.query(Thread).filter_by(community_id=community.id).order_by(Thread.id.desc()).first()
-    assert thread is not None
+    # One hidden message, so that moderators see what the others do not (in the last topic).
     message = services.post_message(
         ctx.members["crowd2"], thread, "Achetez mes bacs pas chers, écrivez-moi !", "demo-spam"
     ).message

@@ -82,7 +82,9 @@ def acting_member() -> Member:
     if valid and auth and member and auth.session_nonce is not None:
         valid = member.session_nonce == auth.session_nonce
     if valid and auth and auth.token_id is not None:
-        token = db.session.execute(select(ApiToken).where(ApiToken.id == auth.token_id)).scalar_one_or_none()
+        token = db.session.execute(
+            select(ApiToken).where(ApiToken.id == auth.token_id)
+        ).scalar_one_or_none()
         valid = token is not None and token.is_valid(_now())
     if not valid or member is None:
         raise Unauthenticated(_("Please log in first."))
@@ -129,7 +131,9 @@ def on_join(data: Payload) -> Payload:
     if after_seq is None:
         after_seq = 0
     if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
-        raise Invalid(_("Some fields are not valid."), {"after_seq": [_("A positive integer is expected.")]})
+        raise Invalid(
+            _("Some fields are not valid."), {"after_seq": [_("A positive integer is expected.")]}
+        )
     begin_write()
     member = acting_member()
     thread = services.get_thread(thread_id)
@@ -145,7 +149,9 @@ def on_join(data: Payload) -> Payload:
     payload = {
         "thread_id": thread.id,
         "last_seq": thread.last_seq,
-        "messages": [message_payload(m, reveal=moderator or m.author_id == member.id) for m in messages],
+        "messages": [
+            message_payload(m, reveal=moderator or m.author_id == member.id) for m in messages
+        ],
         "more": more,
     }
     if messages:
@@ -169,13 +175,17 @@ def on_send(data: Payload) -> Payload:
     thread_id = _id(data, "thread_id")
     client_id = data.get("client_id")
     if client_id is None:
-        raise Invalid(_("Some fields are not valid."), {"client_id": [_("This field is required.")]})
+        raise Invalid(
+            _("Some fields are not valid."), {"client_id": [_("This field is required.")]}
+        )
     with thread_sequence(thread_id):
         begin_write()
         member = acting_member()
         thread = services.get_thread(thread_id)
         require(can_post_in_thread(member, thread), member)
-        posted = services.post_message(member, thread, data.get("body"), client_id, data.get("reply_to"))
+        posted = services.post_message(
+            member, thread, data.get("body"), client_id, data.get("reply_to")
+        )
         if posted.created:
             broadcast_new(posted.message)
         payload = message_payload(posted.message, reveal=True)
@@ -183,7 +193,9 @@ def on_send(data: Payload) -> Payload:
     return {"message": payload}
 
 
-def _message_act(data: Payload, allowed: Callable[[Member, Any], bool], act: Callable[..., Any], *args: str) -> Payload:
+def _message_act(
+    data: Payload, allowed: Callable[[Member, Any], bool], act: Callable[..., Any], *args: str
+) -> Payload:
     message_id = _id(data, "message_id")
     message = services.get_message(message_id)
     thread_id = message.thread_id

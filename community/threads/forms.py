@@ -23,16 +23,21 @@ class MessageForm(FlaskForm):
 
 class EditForm(FlaskForm):
     body = TextAreaField(
-        _l("Your message"), validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY_LENGTH)]
+        _l("Your message"),
+        validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY_LENGTH)],
     )
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=500)])
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=500)]
+    )
 
 
 class ThreadForm(FlaskForm):
-    title = StringField(_l("Title of the topic"), validators=[DataRequired(), Length(min=3, max=160)])
+    title = StringField(
+        _l("Title of the topic"), validators=[DataRequired(), Length(min=3, max=160)]
+    )
 
 
 class ActionForm(FlaskForm):

@@ -10,9 +10,9 @@ processes share `REDIS_URL`. Redis then hands the publishes to every process in 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -74,7 +74,7 @@ def thread_sequence(thread_id: int) -> Iterator[None]:
             if acquired:
                 try:
                     shared.release()
-                except Exception:  # noqa: BLE001 - expired: the broadcast is out anyway
+                except Exception:
                     current_app.logger.warning("thread %s sequence lock expired", thread_id)
 
 

@@ -41,7 +41,9 @@ class Posted:
 def get_thread(thread_id: object) -> Thread:
     """The thread with this id, or NotFound."""
     if not isinstance(thread_id, int) or isinstance(thread_id, bool):
-        raise Invalid(_("Some fields are not valid."), {"thread_id": [_("An integer is expected.")]})
+        raise Invalid(
+            _("Some fields are not valid."), {"thread_id": [_("An integer is expected.")]}
+        )
     thread = db.session.get(Thread, thread_id)
     if thread is None:
         raise NotFound(_("This thread does not exist."))
@@ -51,7 +53,9 @@ def get_thread(thread_id: object) -> Thread:
 def get_message(message_id: object) -> Message:
     """The message with this id, or NotFound."""
     if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise Invalid(_("Some fields are not valid."), {"message_id": [_("An integer is expected.")]})
+        raise Invalid(
+            _("Some fields are not valid."), {"message_id": [_("An integer is expected.")]}
+        )
     message = db.session.get(Message, message_id)
     if message is None:
         raise NotFound(_("This message does not exist."))
@@ -62,7 +66,9 @@ def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
     title = (title or "").strip()
     if not 3 <= len(title) <= 160:
-        raise Invalid(_("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]})
+        raise Invalid(
+            _("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]}
+        )
     thread = Thread(kind="community", community=community, title=title, created_by_id=author.id)
     db.session.add(thread)
     db.session.flush()
@@ -128,7 +134,9 @@ def post_message(
     reply_to_id = None
     if reply_to is not None:
         if not isinstance(reply_to, int) or isinstance(reply_to, bool):
-            raise Invalid(_("Some fields are not valid."), {"reply_to": [_("An integer is expected.")]})
+            raise Invalid(
+                _("Some fields are not valid."), {"reply_to": [_("An integer is expected.")]}
+            )
         parent = db.session.get(Message, reply_to)
         if parent is None or parent.thread_id != thread.id:
             raise Invalid(
@@ -168,7 +176,10 @@ def _mention_candidates(text: str) -> list[list[str]]:
     candidates = []
     for tail in MENTION.findall(text):
         words = tail.split()
-        options = [" ".join(words[:n]).rstrip(TRAILING).casefold() for n in range(1, min(4, len(words)) + 1)]
+        options = [
+            " ".join(words[:n]).rstrip(TRAILING).casefold()
+            for n in range(1, min(4, len(words)) + 1)
+        ]
         candidates.append([o for o in options if o])
     return candidates
 
@@ -205,7 +216,9 @@ def edit_message(author: Member, message: Message, body: object) -> Message:
     message.body = text
     message.body_html = render_markdown(text)
     message.edited_at = utcnow()
-    db.session.execute(MessageMention.__table__.delete().where(MessageMention.message_id == message.id))
+    db.session.execute(
+        MessageMention.__table__.delete().where(MessageMention.message_id == message.id)
+    )
     db.session.flush()
     _record_mentions(message)
     return message
@@ -218,7 +231,9 @@ def delete_message(author: Member, message: Message) -> Message:
     message.deleted_at = utcnow()
     message.body = ""
     message.body_html = ""
-    db.session.execute(MessageMention.__table__.delete().where(MessageMention.message_id == message.id))
+    db.session.execute(
+        MessageMention.__table__.delete().where(MessageMention.message_id == message.id)
+    )
     db.session.flush()
     return message
 
@@ -234,7 +249,9 @@ def _reason(reason: object) -> str:
     return reason.strip()
 
 
-def _record(actor: Member, action: str, target_type: str, target_id: int, thread: Thread, reason: str) -> None:
+def _record(
+    actor: Member, action: str, target_type: str, target_id: int, thread: Thread, reason: str
+) -> None:
     db.session.add(
         ModerationAction(
             actor_id=actor.id,
@@ -277,7 +294,14 @@ def set_locked(moderator: Member, thread: Thread, locked: bool, reason: str = ""
     """Lock (no new messages) or unlock a thread; the act is recorded."""
     if thread.locked != locked:
         thread.locked = locked
-        _record(moderator, "lock" if locked else "unlock", "thread", thread.id, thread, reason.strip()[:MAX_REASON_LENGTH])
+        _record(
+            moderator,
+            "lock" if locked else "unlock",
+            "thread",
+            thread.id,
+            thread,
+            reason.strip()[:MAX_REASON_LENGTH],
+        )
         db.session.flush()
     return thread
 
@@ -289,8 +313,10 @@ def set_pinned(moderator: Member, thread: Thread, pinned: bool) -> Thread:
     return thread
 
 
-def messages_after(thread: Thread, after_seq: int = 0, limit: int = PAGE_SIZE) -> tuple[list[Message], bool]:
-    """Messages with `seq` above `after_seq`, oldest first, at most `limit`; and whether more follow."""
+def messages_after(
+    thread: Thread, after_seq: int = 0, limit: int = PAGE_SIZE
+) -> tuple[list[Message], bool]:
+    """Messages above `after_seq`, oldest first, at most `limit`; and whether more follow."""
     rows = list(
         db.session.execute(
             select(Message)
@@ -302,8 +328,10 @@ def messages_after(thread: Thread, after_seq: int = 0, limit: int = PAGE_SIZE) -
     return rows[:limit], len(rows) > limit
 
 
-def messages_before(thread: Thread, before_seq: int | None, limit: int = 50) -> tuple[list[Message], bool]:
-    """The `limit` messages before `before_seq` (the latest when None), oldest first; and whether earlier ones exist."""
+def messages_before(
+    thread: Thread, before_seq: int | None, limit: int = 50
+) -> tuple[list[Message], bool]:
+    """The `limit` messages before `before_seq` (or the latest), oldest first; and if more exist."""
     stmt = select(Message).where(Message.thread_id == thread.id)
     if before_seq is not None:
         stmt = stmt.where(Message.seq < before_seq)
@@ -327,7 +355,9 @@ def last_read_seq(member: Member | None, thread: Thread) -> int:
 def mark_read(member: Member, thread: Thread, seq: int) -> None:
     """Move the member's unread marker forward to `seq` (never back)."""
     read = db.session.execute(
-        select(ThreadRead).where(ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id)
+        select(ThreadRead).where(
+            ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id
+        )
     ).scalar_one_or_none()
     if read is None:
         db.session.add(ThreadRead(thread_id=thread.id, member_id=member.id, last_read_seq=seq))
@@ -344,7 +374,9 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
     reads = dict(
         db.session.execute(
             select(ThreadRead.thread_id, func.max(ThreadRead.last_read_seq))
-            .where(ThreadRead.member_id == member.id, ThreadRead.thread_id.in_([t.id for t in threads]))
+            .where(
+                ThreadRead.member_id == member.id, ThreadRead.thread_id.in_([t.id for t in threads])
+            )
             .group_by(ThreadRead.thread_id)
         ).all()
     )

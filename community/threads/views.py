@@ -25,7 +25,12 @@ from community.threads.permissions import (
     can_read_community_threads,
     can_read_thread,
 )
-from community.threads.realtime import begin_write, broadcast_new, broadcast_updated, thread_sequence
+from community.threads.realtime import (
+    begin_write,
+    broadcast_new,
+    broadcast_updated,
+    thread_sequence,
+)
 
 bp = Blueprint("threads", __name__)
 PAGE_MESSAGES = 50
@@ -95,7 +100,9 @@ def _post(thread_id: int, form: MessageForm) -> Response | None:
         assert member is not None
         reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
         try:
-            posted = services.post_message(member, thread, form.body.data, form.client_id.data or None, reply_to)
+            posted = services.post_message(
+                member, thread, form.body.data, form.client_id.data or None, reply_to
+            )
         except Invalid as error:
             apply_errors(form, error)
             return None
@@ -144,7 +151,9 @@ def edit(message_id: int) -> str | Response:
     form = EditForm(data={"body": message.body} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            return _act_on_message(message_id, can_edit_message, services.edit_message, form.body.data)
+            return _act_on_message(
+                message_id, can_edit_message, services.edit_message, form.body.data
+            )
         except Invalid as error:
             apply_errors(form, error)
     return render_template("threads/edit.html", form=form, message=message)
@@ -155,7 +164,9 @@ def _moderate(message_id: int, act: object) -> Response:
     message = _message(message_id)
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
-        return redirect(url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}"))
+        return redirect(
+            url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
+        )
     try:
         return _act_on_message(
             message_id, lambda m, msg: can_moderate_thread(m, msg.thread), act, form.reason.data
@@ -222,5 +233,10 @@ def community_index(slug: str) -> str | Response:
     page = paginate(community_threads(community), page_from_request())
     unread = services.unread_counts(member, page.items)
     return render_template(
-        "threads/community.html", community=community, page=page, form=form, may_create=may_create, unread=unread
+        "threads/community.html",
+        community=community,
+        page=page,
+        form=form,
+        may_create=may_create,
+        unread=unread,
     )

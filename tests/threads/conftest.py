@@ -33,7 +33,7 @@ class Cast:
 
 @pytest.fixture
 def client(client: Any) -> Any:
-    """The test client, without the member that the shared app context remembers between requests."""
+    """The test client, forgetting the member the shared app context remembers."""
     from flask import g
 
     original = client.open
@@ -56,7 +56,9 @@ def build_cast(visibility: str) -> Cast:
     gardener = make_member()
     member = make_member()
     pending = make_member()
-    community = make_community(visibility=visibility, technician=technician, citizen=gardener, members=(member,))
+    community = make_community(
+        visibility=visibility, technician=technician, citizen=gardener, members=(member,)
+    )
     make_membership(community, pending, status="pending")
     other = make_community(citizen=make_member())
     from community.communities.models import GardenerMandate
@@ -109,5 +111,5 @@ def login(client: Any, member: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def base_url() -> None:
-    """pytest-base-url's own fixture trips a pytest deprecation (an error here); tests give full URLs."""
+    """pytest-base-url's fixture trips a pytest deprecation (an error here); use full URLs."""
     return None

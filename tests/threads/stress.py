@@ -26,13 +26,17 @@ class Listener:
     def start(self, after_seq: int = 0) -> dict[str, Any]:
         self.client = socketio.Client(reconnection=False)
         self.client.on("message:new", self._on_new)
-        self.client.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        self.client.connect(
+            self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10
+        )
         return self.join(after_seq)
 
     def join(self, after_seq: int) -> dict[str, Any]:
         """Join (again) with `after_seq`, following `more` until caught up."""
         while True:
-            ack = self.client.call("thread:join", {"thread_id": self.thread_id, "after_seq": after_seq}, timeout=30)
+            ack = self.client.call(
+                "thread:join", {"thread_id": self.thread_id, "after_seq": after_seq}, timeout=30
+            )
             assert ack["ok"], ack
             for message in ack["messages"]:
                 self._keep(message)
@@ -57,7 +61,9 @@ class Listener:
             self.client.disconnect()
 
 
-def send_many(url: str, token: str, thread_id: int, count: int, prefix: str, errors: list[Any]) -> None:
+def send_many(
+    url: str, token: str, thread_id: int, count: int, prefix: str, errors: list[Any]
+) -> None:
     """One member sending `count` messages one after the other, each acknowledged."""
     client = socketio.Client(reconnection=False)
     try:
@@ -70,7 +76,7 @@ def send_many(url: str, token: str, thread_id: int, count: int, prefix: str, err
             )
             if not ack.get("ok"):
                 errors.append(ack)
-    except Exception as error:  # noqa: BLE001 - reported by the test
+    except Exception as error:
         errors.append(repr(error))
     finally:
         client.disconnect()
@@ -80,7 +86,9 @@ def run_senders(urls: list[str], tokens: list[str], thread_id: int, count: int) 
     """Every token sends `count` messages at once, spread over the servers; returns the errors."""
     errors: list[Any] = []
     threads = [
-        threading.Thread(target=send_many, args=(urls[i % len(urls)], token, thread_id, count, f"s{i}", errors))
+        threading.Thread(
+            target=send_many, args=(urls[i % len(urls)], token, thread_id, count, f"s{i}", errors)
+        )
         for i, token in enumerate(tokens)
     ]
     for t in threads:

@@ -13,9 +13,13 @@ from tests.factories import make_community, make_member, make_thread
 from tests.threads.conftest import build_cast, login, received
 
 
-def send(client: Any, thread: Any, body: str = "Bonjour", client_id: str = "c1", **extra: Any) -> Any:
+def send(
+    client: Any, thread: Any, body: str = "Bonjour", client_id: str = "c1", **extra: Any
+) -> Any:
     return client.emit(
-        "message:send", {"thread_id": thread.id, "body": body, "client_id": client_id, **extra}, callback=True
+        "message:send",
+        {"thread_id": thread.id, "body": body, "client_id": client_id, **extra},
+        callback=True,
     )
 
 
@@ -43,7 +47,9 @@ def test_session_cookie_connects(app: Any, client: Any, cast: Any) -> None:
 
 def test_foreign_origin_is_refused(app: Any, client: Any, cast: Any) -> None:
     login(client, cast.member)
-    sock = socketio.test_client(app, flask_test_client=client, headers={"Origin": "https://evil.example"})
+    sock = socketio.test_client(
+        app, flask_test_client=client, headers={"Origin": "https://evil.example"}
+    )
     assert not sock.is_connected()
 
 
@@ -66,14 +72,19 @@ def test_join_returns_missed_messages_paged(sio: Any, cast: Any) -> None:
     first = reader.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
     assert first["ok"] and first["thread_id"] == cast.thread.id and first["last_seq"] == 205
     assert [m["seq"] for m in first["messages"]] == list(range(1, 201)) and first["more"] is True
-    rest = reader.emit("thread:join", {"thread_id": cast.thread.id, "after_seq": 200}, callback=True)
-    assert [m["seq"] for m in rest["messages"]] == [201, 202, 203, 204, 205] and rest["more"] is False
+    rest = reader.emit(
+        "thread:join", {"thread_id": cast.thread.id, "after_seq": 200}, callback=True
+    )
+    assert [m["seq"] for m in rest["messages"]] == [201, 202, 203, 204, 205] and rest[
+        "more"
+    ] is False
     read = db.session.query(ThreadRead).filter_by(member_id=cast.citizen.id).one()
     assert read.last_read_seq == 205
 
 
 @pytest.mark.parametrize(
-    "payload", [{}, {"thread_id": "1"}, {"thread_id": 1, "after_seq": -1}, {"thread_id": 1, "after_seq": "x"}]
+    "payload",
+    [{}, {"thread_id": "1"}, {"thread_id": 1, "after_seq": -1}, {"thread_id": 1, "after_seq": "x"}],
 )
 def test_join_invalid(sio: Any, cast: Any, payload: dict[str, Any]) -> None:
     ack = sio(cast.member).emit("thread:join", payload, callback=True)
@@ -114,7 +125,10 @@ def test_send_stores_acks_and_broadcasts(sio: Any, cast: Any) -> None:
         "id", "thread_id", "seq", "author", "body_html", "reply_to", "client_id",
         "created_at", "edited_at", "hidden", "deleted",
     }  # fmt: skip
-    assert message["seq"] == 1 and message["author"] == {"id": cast.member.id, "display_name": cast.member.display_name}
+    assert message["seq"] == 1 and message["author"] == {
+        "id": cast.member.id,
+        "display_name": cast.member.display_name,
+    }
     assert "<strong>tous</strong>" in message["body_html"] and message["client_id"] == "c1"
     assert message["created_at"].endswith("+00:00")
     assert received(reader, "message:new") == [message]
@@ -146,7 +160,16 @@ def test_reply_to(sio: Any, cast: Any) -> None:
 
 @pytest.mark.parametrize(
     "body, client_id",
-    [("", "a"), ("   ", "a"), ("x" * 4001, "a"), (None, "a"), ("ok", ""), ("ok", "x" * 65), ("ok", None), ("ok", 5)],
+    [
+        ("", "a"),
+        ("   ", "a"),
+        ("x" * 4001, "a"),
+        (None, "a"),
+        ("ok", ""),
+        ("ok", "x" * 65),
+        ("ok", None),
+        ("ok", 5),
+    ],
 )
 def test_send_invalid(sio: Any, cast: Any, body: Any, client_id: Any) -> None:
     ack = send(sio(cast.member), cast.thread, body, client_id)
@@ -169,14 +192,18 @@ def test_send_rate_limited(app: Any, sio: Any, cast: Any) -> None:
     app.config["MESSAGE_RATE_LIMIT"] = "3 per minute"
     try:
         author = sio(cast.member)
-        codes = [send(author, cast.thread, "x", f"r{n}").get("error", {}).get("code") for n in range(4)]
+        codes = [
+            send(author, cast.thread, "x", f"r{n}").get("error", {}).get("code") for n in range(4)
+        ]
     finally:
         app.config["MESSAGE_RATE_LIMIT"] = "1000 per minute"
     assert codes == [None, None, None, "rate_limited"]
 
 
 def test_send_unknown_thread(sio: Any, cast: Any) -> None:
-    ack = sio(cast.member).emit("message:send", {"thread_id": 424242, "body": "x", "client_id": "x"}, callback=True)
+    ack = sio(cast.member).emit(
+        "message:send", {"thread_id": 424242, "body": "x", "client_id": "x"}, callback=True
+    )
     assert ack["error"]["code"] == "not_found"
 
 
@@ -198,23 +225,54 @@ def test_edit_and_delete(sio: Any, cast: Any) -> None:
     reader.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
     message = send(author, cast.thread, "Avant")["message"]
     reader.get_received()
-    edited = author.emit("message:edit", {"message_id": message["id"], "body": "Après"}, callback=True)
-    assert edited["ok"] and "Après" in edited["message"]["body_html"] and edited["message"]["edited_at"]
+    edited = author.emit(
+        "message:edit", {"message_id": message["id"], "body": "Après"}, callback=True
+    )
+    assert (
+        edited["ok"]
+        and "Après" in edited["message"]["body_html"]
+        and edited["message"]["edited_at"]
+    )
     assert received(reader, "message:updated") == [edited["message"]]
-    assert author.emit("message:edit", {"message_id": message["id"], "body": ""}, callback=True)["error"]["code"] == "invalid"
+    assert (
+        author.emit("message:edit", {"message_id": message["id"], "body": ""}, callback=True)[
+            "error"
+        ]["code"]
+        == "invalid"
+    )
     deleted = author.emit("message:delete", {"message_id": message["id"]}, callback=True)
     assert deleted["message"]["deleted"] is True and deleted["message"]["body_html"] == ""
     assert db.session.get(Message, message["id"]).body == ""
-    assert author.emit("message:edit", {"message_id": message["id"], "body": "x"}, callback=True)["error"]["code"] == "invalid"
+    assert (
+        author.emit("message:edit", {"message_id": message["id"], "body": "x"}, callback=True)[
+            "error"
+        ]["code"]
+        == "invalid"
+    )
 
 
 def test_others_cannot_edit_or_delete(sio: Any, cast: Any) -> None:
     message = send(sio(cast.member), cast.thread)["message"]
     for role in ("citizen", "gardener", "admin"):
         other = sio(cast.role(role))
-        assert other.emit("message:edit", {"message_id": message["id"], "body": "x"}, callback=True)["error"]["code"] == "forbidden"
-        assert other.emit("message:delete", {"message_id": message["id"]}, callback=True)["error"]["code"] == "forbidden"
-    assert sio(cast.member).emit("message:edit", {"message_id": 999999, "body": "x"}, callback=True)["error"]["code"] == "not_found"
+        assert (
+            other.emit("message:edit", {"message_id": message["id"], "body": "x"}, callback=True)[
+                "error"
+            ]["code"]
+            == "forbidden"
+        )
+        assert (
+            other.emit("message:delete", {"message_id": message["id"]}, callback=True)["error"][
+                "code"
+            ]
+            == "forbidden"
+        )
+    assert (
+        sio(cast.member).emit("message:edit", {"message_id": 999999, "body": "x"}, callback=True)[
+            "error"
+        ]["code"]
+        == "not_found"
+    )
 
 
 def test_hide_and_restore_reach_the_right_people(sio: Any, cast: Any) -> None:
@@ -224,9 +282,18 @@ def test_hide_and_restore_reach_the_right_people(sio: Any, cast: Any) -> None:
     message = send(author, cast.thread, "Propos limite")["message"]
     for c in (author, reader, gardener):
         c.get_received()
-    assert gardener.emit("message:hide", {"message_id": message["id"]}, callback=True)["error"]["code"] == "invalid"
-    ack = gardener.emit("message:hide", {"message_id": message["id"], "reason": "Hors charte"}, callback=True)
-    assert ack["ok"] and ack["message"]["hidden"] is True and "Propos limite" in ack["message"]["body_html"]
+    assert (
+        gardener.emit("message:hide", {"message_id": message["id"]}, callback=True)["error"]["code"]
+        == "invalid"
+    )
+    ack = gardener.emit(
+        "message:hide", {"message_id": message["id"], "reason": "Hors charte"}, callback=True
+    )
+    assert (
+        ack["ok"]
+        and ack["message"]["hidden"] is True
+        and "Propos limite" in ack["message"]["body_html"]
+    )
     assert [m["body_html"] for m in received(reader, "message:updated")] == [""]
     assert "Propos limite" in received(gardener, "message:updated")[-1]["body_html"]
     assert "Propos limite" in received(author, "message:updated")[-1]["body_html"]
@@ -234,7 +301,9 @@ def test_hide_and_restore_reach_the_right_people(sio: Any, cast: Any) -> None:
     for c, visible in ((reader, False), (author, True), (gardener, True)):
         join = c.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
         assert ("Propos limite" in join["messages"][0]["body_html"]) is visible
-    restored = gardener.emit("message:restore", {"message_id": message["id"], "reason": "Erreur"}, callback=True)
+    restored = gardener.emit(
+        "message:restore", {"message_id": message["id"], "reason": "Erreur"}, callback=True
+    )
     assert restored["message"]["hidden"] is False
     assert received(reader, "message:updated")[-1]["body_html"] != ""
     acts = db.session.query(ModerationAction).order_by(ModerationAction.id).all()
@@ -251,16 +320,31 @@ def test_typing_reaches_the_others(sio: Any, cast: Any) -> None:
         c.get_received()
     assert author.emit("typing", {"thread_id": cast.thread.id}, callback=True) == {"ok": True}
     assert received(reader, "typing") == [
-        {"thread_id": cast.thread.id, "member": {"id": cast.member.id, "display_name": cast.member.display_name}}
+        {
+            "thread_id": cast.thread.id,
+            "member": {"id": cast.member.id, "display_name": cast.member.display_name},
+        }
     ]
     assert received(author, "typing") == []
-    assert reader.emit("typing", {"thread_id": cast.thread.id}, callback=True)["error"]["code"] == "forbidden"
+    assert (
+        reader.emit("typing", {"thread_id": cast.thread.id}, callback=True)["error"]["code"]
+        == "forbidden"
+    )
 
 
 # --- the permission matrix -----------------------------------------------------------------------
 
-ROLES = ("citizen", "pending", "member", "gardener", "technician", "staff", "admin", "other_gardener")
-# Open community: anyone logged in reads; members, gardeners and staff post; gardeners and staff moderate.
+ROLES = (
+    "citizen",
+    "pending",
+    "member",
+    "gardener",
+    "technician",
+    "staff",
+    "admin",
+    "other_gardener",
+)
+# Open community: anyone logged in reads; members, gardeners, staff post; gardeners, staff moderate.
 OPEN = {
     "join": set(ROLES),
     "send": {"member", "gardener", "technician", "staff", "admin"},
@@ -294,8 +378,12 @@ def test_matrix(sio: Any, visibility: str, act: str, role: str) -> None:
         assert ack["error"]["code"] == "forbidden"
 
 
-@pytest.mark.parametrize("visibility, citizen_may_post", [(None, True), ("open", True), ("on_request", False)])
-def test_initiative_thread_posting(sio: Any, visibility: str | None, citizen_may_post: bool) -> None:
+@pytest.mark.parametrize(
+    "visibility, citizen_may_post", [(None, True), ("open", True), ("on_request", False)]
+)
+def test_initiative_thread_posting(
+    sio: Any, visibility: str | None, citizen_may_post: bool
+) -> None:
     community = make_community(visibility=visibility) if visibility else None
     thread = make_thread(community, kind="initiative")
     ack = send(sio(make_member()), thread)
@@ -306,7 +394,9 @@ def test_idor_hide_in_another_community(sio: Any, cast: Any) -> None:
     other = make_community(visibility="open", citizen=make_member())
     thread = make_thread(other)
     target = send(sio(make_member_in(other)), thread)["message"]
-    ack = sio(cast.gardener).emit("message:hide", {"message_id": target["id"], "reason": "r"}, callback=True)
+    ack = sio(cast.gardener).emit(
+        "message:hide", {"message_id": target["id"], "reason": "r"}, callback=True
+    )
     assert ack["error"]["code"] == "forbidden"
 
 

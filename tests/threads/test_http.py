@@ -63,7 +63,9 @@ def test_no_js_form_errors(client: Any, cast: Any) -> None:
     login(client, cast.member)
     response = client.post_form(f"/threads/{cast.thread.id}", {"body": ""})
     assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
-    assert client.post(f"/threads/{cast.thread.id}", data={"body": "x"}).status_code == 400  # no CSRF
+    assert (
+        client.post(f"/threads/{cast.thread.id}", data={"body": "x"}).status_code == 400
+    )  # no CSRF
 
 
 def test_outsider_cannot_post_by_form(client: Any, cast: Any) -> None:
@@ -79,7 +81,9 @@ def test_unread_marker(client: Any, cast: Any) -> None:
     assert "unread-marker" not in client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
     post(cast.member, cast.thread, "pas encore lu")
     page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
-    assert page.index("unread-marker") < page.index("pas encore lu") and page.index("lu<") < page.index("unread-marker")
+    assert page.index("unread-marker") < page.index("pas encore lu") and page.index(
+        "lu<"
+    ) < page.index("unread-marker")
     assert "unread-marker" not in client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
 
 
@@ -121,10 +125,17 @@ def test_community_threads_page_and_create(client: Any, cast: Any) -> None:
     page = client.get(f"/communities/{cast.community.slug}/threads").get_data(as_text=True)
     assert page.index("Épinglé") < page.index("Un sujet")
     login(client, cast.member)
-    response = client.post_form(f"/communities/{cast.community.slug}/threads", {"title": "Composteur collectif"})
+    response = client.post_form(
+        f"/communities/{cast.community.slug}/threads", {"title": "Composteur collectif"}
+    )
     assert response.status_code == 302
     login(client, cast.citizen)
-    assert client.post_form(f"/communities/{cast.community.slug}/threads", {"title": "Intrus"}).status_code == 403
+    assert (
+        client.post_form(
+            f"/communities/{cast.community.slug}/threads", {"title": "Intrus"}
+        ).status_code
+        == 403
+    )
 
 
 def test_on_request_thread_hidden_from_outsiders(client: Any) -> None:
@@ -164,7 +175,9 @@ def test_api_post_message_same_broadcast(client: Any, cast: Any, api_token: Any,
         (None, {"body": "x"}, 401),
     ],
 )
-def test_api_post_errors(client: Any, cast: Any, api_token: Any, role: str | None, body: Any, status: int) -> None:
+def test_api_post_errors(
+    client: Any, cast: Any, api_token: Any, role: str | None, body: Any, status: int
+) -> None:
     headers = api_token(cast.role(role)) if role else {}
     response = client.post(f"/api/v1/threads/{cast.thread.id}/messages", json=body, headers=headers)
     assert response.status_code == status and response.json["status"] == status
@@ -174,9 +187,16 @@ def test_api_locked_and_unknown(client: Any, cast: Any, api_token: Any) -> None:
     headers = api_token(cast.member)
     cast.thread.locked = True
     db.session.flush()
-    locked = client.post(f"/api/v1/threads/{cast.thread.id}/messages", json={"body": "x"}, headers=headers)
+    locked = client.post(
+        f"/api/v1/threads/{cast.thread.id}/messages", json={"body": "x"}, headers=headers
+    )
     assert locked.status_code == 423 and locked.json["code"] == "locked"
-    assert client.post("/api/v1/threads/99999/messages", json={"body": "x"}, headers=headers).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/threads/99999/messages", json={"body": "x"}, headers=headers
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/threads/99999").status_code == 404
 
 
@@ -190,11 +210,18 @@ def test_api_read_thread_and_messages(client: Any, cast: Any) -> None:
     assert client.get(f"/api/v1/threads/{cast.thread.id}/messages?limit=500").status_code == 422
 
 
-def test_api_hidden_body_only_for_author_and_moderators(client: Any, cast: Any, api_token: Any) -> None:
+def test_api_hidden_body_only_for_author_and_moderators(
+    client: Any, cast: Any, api_token: Any
+) -> None:
     message = post(cast.member, cast.thread, "secret")
     services.hide_message(cast.gardener, message, "raison")
     url = f"/api/v1/threads/{cast.thread.id}/messages"
-    for role, visible in (("citizen", False), ("member", True), ("gardener", True), ("staff", True)):
+    for role, visible in (
+        ("citizen", False),
+        ("member", True),
+        ("gardener", True),
+        ("staff", True),
+    ):
         body = client.get(url, headers=api_token(cast.role(role))).json[0]["body_html"]
         assert ("secret" in body) is visible, role
 
@@ -202,10 +229,16 @@ def test_api_hidden_body_only_for_author_and_moderators(client: Any, cast: Any, 
 def test_api_community_threads(client: Any, cast: Any, api_token: Any) -> None:
     url = f"/api/v1/communities/{cast.community.slug}/threads"
     listed = client.get(url)
-    assert listed.status_code == 200 and listed.json[0]["id"] == cast.thread.id and "X-Pagination" in listed.headers
+    assert (
+        listed.status_code == 200
+        and listed.json[0]["id"] == cast.thread.id
+        and "X-Pagination" in listed.headers
+    )
     created = client.post(url, json={"title": "Nouveau sujet"}, headers=api_token(cast.member))
     assert created.status_code == 201 and created.json["title"] == "Nouveau sujet"
-    assert client.post(url, json={"title": "Nope"}, headers=api_token(cast.citizen)).status_code == 403
+    assert (
+        client.post(url, json={"title": "Nope"}, headers=api_token(cast.citizen)).status_code == 403
+    )
     assert client.post(url, json={"title": "x"}, headers=api_token(cast.member)).status_code == 422
     assert client.get("/api/v1/communities/nope/threads").status_code == 404
     closed = build_cast("on_request")

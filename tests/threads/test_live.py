@@ -45,7 +45,9 @@ def test_concurrent_senders_get_gapless_seq_and_every_client_all_in_order(live_s
         for listener in listeners:
             listener.stop()
     db.session.rollback()  # end the read snapshot taken before the senders wrote
-    seqs = db.session.execute(select(Message.seq).where(Message.thread_id == thread.id).order_by(Message.seq)).scalars()
+    seqs = db.session.execute(
+        select(Message.seq).where(Message.thread_id == thread.id).order_by(Message.seq)
+    ).scalars()
     assert list(seqs) == list(range(1, total + 1))
     assert db.session.get(Thread, thread.id).last_seq == total
 
@@ -70,7 +72,9 @@ def test_disconnect_mid_stream_and_rejoin_with_last_seq(live_server: str) -> Non
     # Reconnect with the last seq we hold: the server sends whatever was missed.
     listener.client.handlers["/"]["message:new"] = listener._on_new
     last = max(listener.seqs)
-    listener.client.connect(live_server, auth={"token": read_tokens[0]}, transports=["websocket"], wait_timeout=10)
+    listener.client.connect(
+        live_server, auth={"token": read_tokens[0]}, transports=["websocket"], wait_timeout=10
+    )
     try:
         listener.join(last)
         assert listener.done.wait(timeout=30)
@@ -83,12 +87,16 @@ def test_disconnect_mid_stream_and_rejoin_with_last_seq(live_server: str) -> Non
 def test_resending_client_id_over_a_real_socket_creates_nothing(live_server: str) -> None:
     thread, send_tokens, _ = _setup(1, 0)
     client = socketio.Client(reconnection=False)
-    client.connect(live_server, auth={"token": send_tokens[0]}, transports=["websocket"], wait_timeout=10)
+    client.connect(
+        live_server, auth={"token": send_tokens[0]}, transports=["websocket"], wait_timeout=10
+    )
     try:
         payload = {"thread_id": thread.id, "body": "Une seule fois", "client_id": "retry-me"}
         first = client.call("message:send", payload, timeout=10)
         client.disconnect()
-        client.connect(live_server, auth={"token": send_tokens[0]}, transports=["websocket"], wait_timeout=10)
+        client.connect(
+            live_server, auth={"token": send_tokens[0]}, transports=["websocket"], wait_timeout=10
+        )
         second = client.call("message:send", payload, timeout=10)
     finally:
         client.disconnect()
@@ -102,7 +110,7 @@ def test_anonymous_and_foreign_origin_refused_on_a_real_server(live_server: str)
     client = socketio.Client(reconnection=False)
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(live_server, transports=["websocket"], wait_timeout=5)
-    thread, tokens, _ = _setup(1, 0)
+    _thread, tokens, _ = _setup(1, 0)
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(
             live_server,

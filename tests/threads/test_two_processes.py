@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = os.environ.get("TERREAU_LIVE_PG", "postgresql://postgres@127.0.0.1:5432/test_issue5")
 REDIS_URL = os.environ.get("TERREAU_LIVE_REDIS", "redis://127.0.0.1:6379/5")
 SCHEMA = "live_two_processes"
-DATABASE_URL = PG_SERVER.replace("postgresql://", "postgresql+psycopg://") + f"?options=-csearch_path%3D{SCHEMA}"
+DATABASE_URL = (
+    PG_SERVER.replace("postgresql://", "postgresql+psycopg://")
+    + f"?options=-csearch_path%3D{SCHEMA}"
+)
 
 
 def _missing() -> str | None:
@@ -34,13 +37,13 @@ def _missing() -> str | None:
         import psycopg
 
         psycopg.connect(PG_SERVER, connect_timeout=2).close()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"PostgreSQL not reachable at {PG_SERVER}: {error}"
     try:
         import redis
 
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return f"Redis not reachable at {REDIS_URL}: {error}"
     return None
 
@@ -72,9 +75,19 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "TERREAU_ENV": "development"}
     env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     seeded = subprocess.run(
-        [sys.executable, "-m", "tests.threads.seed_live", "20", "4"], cwd=ROOT, env=env, check=True, capture_output=True
+        [sys.executable, "-m", "tests.threads.seed_live", "20", "4"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     data = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
     ports = [free_port(), free_port()]
@@ -89,8 +102,17 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     processes = [
         subprocess.Popen(
-            [gunicorn, "--worker-class", "gevent", "--workers", "1", "--no-control-socket",
-             "--bind", f"127.0.0.1:{port}", "gunicorn_app:app"],  # fmt: skip
+            [
+                gunicorn,
+                "--worker-class",
+                "gevent",
+                "--workers",
+                "1",
+                "--no-control-socket",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "gunicorn_app:app",
+            ],
             cwd=ROOT,
             env=server_env,
             stdout=subprocess.DEVNULL,
@@ -111,20 +133,29 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
             connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
 
 
-def test_two_processes_share_seq_and_broadcasts(two_servers: tuple[list[str], dict[str, Any]]) -> None:
+def test_two_processes_share_seq_and_broadcasts(
+    two_servers: tuple[list[str], dict[str, Any]],
+) -> None:
     import psycopg
 
     urls, data = two_servers
     total = 20 * 50
-    listeners = [Listener(urls[i % 2], token, data["thread_id"], total) for i, token in enumerate(data["read_tokens"])]
+    listeners = [
+        Listener(urls[i % 2], token, data["thread_id"], total)
+        for i, token in enumerate(data["read_tokens"])
+    ]
     try:
         for listener in listeners:
             listener.start()
         errors = run_senders(urls, data["send_tokens"], data["thread_id"], 50)
         assert errors == []
         for listener in listeners:
-            assert listener.done.wait(timeout=60), f"{listener.url} got {len(listener.seqs)} of {total}"
-            assert listener.seqs == list(range(1, total + 1))  # every message, in seq order, on both servers
+            assert listener.done.wait(timeout=60), (
+                f"{listener.url} got {len(listener.seqs)} of {total}"
+            )
+            assert listener.seqs == list(
+                range(1, total + 1)
+            )  # every message, in seq order, on both servers
         # A late listener on either server catches up by seq, paged.
         late = Listener(urls[1], data["read_tokens"][0], data["thread_id"], total)
         ack = late.start()
