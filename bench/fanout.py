@@ -183,7 +183,8 @@ def main() -> None:
         env, data = prepare_terreau(clients)
         runs = []
         port = free_port()
-        process = start("gunicorn_app:app", port, env)
+        # websocket-client sends an Origin header: it must be an allowed one.
+        process = start("gunicorn_app:app", port, {**env, "ALLOWED_ORIGINS": f"http://127.0.0.1:{port}"})
         try:
             runs.append(("terreau", (measure(
                 f"http://127.0.0.1:{port}",
