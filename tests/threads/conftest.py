@@ -113,3 +113,15 @@ def login(client: Any, member: Any) -> Any:
 def base_url() -> None:
     """pytest-base-url's fixture trips a pytest deprecation (an error here); use full URLs."""
     return None
+
+
+@pytest.fixture(autouse=True)
+def _restore_socketio_server(app: Flask) -> Any:
+    """Flask-SocketIO's test client patches the shared server for good (mock packet senders,
+    synchronous handlers); undo it after each test so that real-server tests get a real one."""
+    yield
+    server = socketio.server
+    for name in ("_send_packet", "_send_eio_packet"):
+        server.__dict__.pop(name, None)
+    server.async_handlers = True
+    server.eio.async_handlers = True
