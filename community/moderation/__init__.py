@@ -1,0 +1,1 @@
+"""Moderation: reports, moderation acts and transparency."""
