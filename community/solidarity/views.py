@@ -126,7 +126,6 @@ def new_offer() -> str | Response:
                 form.availability.data or "",
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
@@ -163,7 +162,6 @@ def new_request() -> str | Response:
                 oral_consent=bool(form.oral_consent.data),
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
@@ -212,14 +210,16 @@ def show_request(request_id: int) -> str:
 
 
 def _domain_action(act: Any, done_message: str) -> None:
-    """Run one service behind a CSRF-checked button; flash the refusal, if any."""
+    """Run one service behind a CSRF-checked button; flash the refusal, if any.
+
+    Services check everything before they change anything, so a refusal leaves nothing to undo.
+    """
     if not ActionForm().validate_on_submit():
         flash(_("The form expired. Please go back, reload the page and try again."), "error")
         return
     try:
         act()
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
@@ -236,7 +236,6 @@ def propose(request_id: int) -> str | Response:
         try:
             services.propose_help(member, request, form.message.data or "")
         except DomainError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
@@ -282,7 +281,6 @@ def exchange(proposal_id: int) -> str | Response:
         try:
             services.send_exchange_message(member, proposal, form.body.data or "")
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
@@ -316,7 +314,6 @@ def new_signal() -> str | Response:
                 form.text.data or "",
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
