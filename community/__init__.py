@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -12,7 +13,16 @@ from community.config import INSTANCE, config_for
 # (flask-smorest blueprint `blp`) and `events` (Socket.IO handlers); the factory wires
 # whichever exist.
 DOMAINS = (
-    "core", "territory", "members", "auth", "communities", "threads", "solidarity", "observatory",
+    "core",
+    "territory",
+    "members",
+    "auth",
+    "communities",
+    "ambassadors",
+    "threads",
+    "initiatives",
+    "solidarity",
+    "observatory",
 )
 
 
@@ -29,6 +39,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         static_folder="../static",
     )
     app.config.from_object(config)
+    if config.ENV_NAME == "production":
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # checked by config.check()
     app.config.update(overrides)
 
     _init_extensions(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -20,10 +20,13 @@ class SignupForm(FlaskForm):
         description=_l("The name other people see. Not your e-mail."),
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    neighbourhood_id = SelectField(_l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True)
+    neighbourhood_id = SelectField(
+        _l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True
+    )
     accept_charter = BooleanField(
         _l("I have read and I accept the charter of the platform"), validators=[DataRequired()]
     )
+    invitation = HiddenField(validators=[Length(max=64)])
 
 
 class LoginForm(FlaskForm):

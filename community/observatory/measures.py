@@ -14,7 +14,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, select
 
+from community.ambassadors.models import OutreachLog, outreach_themes
 from community.communities.models import Community, Membership
+from community.initiatives.models import Initiative, initiative_themes
 from community.extensions import db
 from community.members.models import Member, member_themes
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
@@ -107,9 +109,45 @@ def _signals(period: Period) -> Select[Any]:
     )
 
 
+def _initiatives(informal: bool) -> Callable[[Period], Select[Any]]:
+    """Initiatives of the period (withdrawn ones left out), by neighbourhood and each theme."""
+
+    def query(period: Period) -> Select[Any]:
+        return (
+            select(Initiative.neighbourhood_id, initiative_themes.c.theme_id, func.count())
+            .join(initiative_themes, initiative_themes.c.initiative_id == Initiative.id)
+            .where(
+                Initiative.informal.is_(informal),
+                Initiative.status != "withdrawn",
+                Initiative.neighbourhood_id.is_not(None),
+                _within(Initiative.created_at, period),
+            )
+            .group_by(Initiative.neighbourhood_id, initiative_themes.c.theme_id)
+        )
+
+    return query
+
+
+def _outreach(period: Period) -> Select[Any]:
+    """People met by ambassadors, by neighbourhood and each topic heard (a sum, not rows)."""
+    return (
+        select(OutreachLog.neighbourhood_id, outreach_themes.c.theme_id, func.sum(OutreachLog.people_met))
+        .join(outreach_themes, outreach_themes.c.outreach_id == OutreachLog.id)
+        .where(
+            OutreachLog.neighbourhood_id.is_not(None),
+            OutreachLog.happened_on >= period.start.date(),
+            OutreachLog.happened_on < period.end.date(),
+        )
+        .group_by(OutreachLog.neighbourhood_id, outreach_themes.c.theme_id)
+    )
+
+
 MEASURES: tuple[Measure, ...] = (
     Measure("members", _l("Members (by theme of interest)"), _members),
     Measure("memberships", _l("Community memberships"), _memberships),
+    Measure("formal_initiatives", _l("Initiatives"), _initiatives(False)),
+    Measure("informal_initiatives", _l("Informal initiatives"), _initiatives(True)),
+    Measure("outreach_people", _l("People met by ambassadors"), _outreach),
     Measure("help_offers", _l("Help offers"), _offers),
     Measure("help_requests", _l("Help requests"), lambda p: _requests(p), family="requests"),
     Measure("matches", _l("Matches"), _matches, family="requests"),
@@ -126,7 +164,7 @@ def measures() -> tuple[Measure, ...]:
 def counts(measure: Measure, period: Period) -> Counts:
     """{(neighbourhood_id, theme_id): count} for one measure, by one grouped query."""
     return {
-        (int(n), int(t)): int(c)
+        (int(n), int(t)): int(c or 0)
         for n, t, c in db.session.execute(measure.query(period)).all()
         if n is not None and t is not None
     }

@@ -10,7 +10,9 @@ from statistics import median
 
 from sqlalchemy import exists, func, or_, select
 
+from community.ambassadors.models import OutreachLog, outreach_themes
 from community.communities.models import Community
+from community.initiatives.models import Initiative, initiative_themes
 from community.extensions import db
 from community.members.models import Member
 from community.observatory.measures import Period
@@ -36,6 +38,9 @@ class Radar:
     reach: list[PlaceCount] = field(default_factory=list)
     reach_total: int | None = 0
     reach_median: float = 0.0
+    uncovered_informal: list[PlaceCount] = field(default_factory=list)
+    uncovered_informal_total: int | None = 0
+    outreach_themes_without_community: list[tuple[Theme, int | None]] = field(default_factory=list)
 
 
 def covered(theme_id: object, neighbourhood_id: object) -> object:
@@ -59,6 +64,48 @@ def _uncovered_signals(period: Period) -> dict[int, int]:
     return {int(n): int(c) for n, c in db.session.execute(stmt).all()}
 
 
+def _uncovered_informal(period: Period) -> dict[int, int]:
+    """Informal initiatives of the period, attached to no community, none of whose themes a
+    community covers in their neighbourhood; by neighbourhood."""
+    theme_covered = (
+        select(initiative_themes.c.theme_id)
+        .where(
+            initiative_themes.c.initiative_id == Initiative.id,
+            covered(initiative_themes.c.theme_id, Initiative.neighbourhood_id),
+        )
+        .exists()
+    )
+    stmt = (
+        select(Initiative.neighbourhood_id, func.count())
+        .where(
+            Initiative.informal.is_(True),
+            Initiative.community_id.is_(None),
+            Initiative.status != "withdrawn",
+            Initiative.neighbourhood_id.is_not(None),
+            Initiative.created_at >= period.start,
+            Initiative.created_at < period.end,
+            ~theme_covered,
+        )
+        .group_by(Initiative.neighbourhood_id)
+    )
+    return {int(n): int(c) for n, c in db.session.execute(stmt).all()}
+
+
+def _outreach_without_community(period: Period) -> dict[int, int]:
+    """People met per topic heard in outreach, for themes that have no community at all."""
+    stmt = (
+        select(outreach_themes.c.theme_id, func.sum(OutreachLog.people_met))
+        .join(OutreachLog, OutreachLog.id == outreach_themes.c.outreach_id)
+        .where(
+            OutreachLog.happened_on >= period.start.date(),
+            OutreachLog.happened_on < period.end.date(),
+            ~exists().where(Community.theme_id == outreach_themes.c.theme_id),
+        )
+        .group_by(outreach_themes.c.theme_id)
+    )
+    return {int(t): int(c or 0) for t, c in db.session.execute(stmt).all()}
+
+
 def _reach() -> dict[int, int]:
     """Confirmed members per neighbourhood, all time (one grouped query)."""
     stmt = (
@@ -80,6 +127,19 @@ def radar(summary: Summary) -> Radar:
     result.uncovered_signals = [
         PlaceCount(n, v) for n, v, r in zip(places, values, [raw.get(n.id, 0) for n in places], strict=True) if r
     ]
+
+    informal = _uncovered_informal(summary.period)
+    values, result.uncovered_informal_total = suppress_line(
+        [informal.get(n.id, 0) for n in places], min_cell, TOTAL_FREE
+    )
+    result.uncovered_informal = [
+        PlaceCount(n, v) for n, v in zip(places, values, strict=True) if informal.get(n.id, 0)
+    ]
+
+    heard = _outreach_without_community(summary.period)
+    themes = [t for t in summary.themes if heard.get(t.id, 0)]
+    shown_heard, _total = suppress_line([heard[t.id] for t in themes], min_cell, TOTAL_FREE)
+    result.outreach_themes_without_community = list(zip(themes, shown_heard, strict=True))
 
     # Cells with requests and no offers, read from the published tables (already suppressed).
     if summary.tables and summary.themes:

@@ -47,18 +47,20 @@ def gardened_theme_ids(member: Member | None) -> set[int]:
 
 
 def is_go_between(member: Member | None) -> bool:
-    """May record a request on behalf of an inhabitant without an account: gardeners."""
+    """May record a request on behalf of an inhabitant without an account: gardeners and
+    active ambassadors."""
+    from community.ambassadors.models import Ambassador
+
     if not is_authenticated(member):
         return False
     assert member is not None
-    return (
-        db.session.execute(
-            select(GardenerMandate.id).where(
-                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-            )
-        ).first()
-        is not None
+    gardener = select(GardenerMandate.id).where(
+        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
     )
+    ambassador = select(Ambassador.id).where(
+        Ambassador.member_id == member.id, Ambassador.status == "active"
+    )
+    return bool(db.session.execute(select(exists(gardener) | exists(ambassador))).scalar())
 
 
 def offers_help_for(member: Member | None, request: HelpRequest) -> bool:
