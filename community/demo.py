@@ -23,6 +23,7 @@ SEEDERS = (
     "communities.demo",
     "ambassadors.demo",
     "initiatives.demo",
+    "solidarity.demo",
 )
 
 
