@@ -1,7 +1,8 @@
 """Time the observatory on 100,000 rows (not part of the suite).
 
     .venv/bin/python bench/observatory.py               # a temporary SQLite file
-    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_db .venv/bin/python bench/observatory.py
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test_issue7 \
+        .venv/bin/python bench/observatory.py
 
 The database given is emptied and filled. Prints the row counts, the time of each part of
 the page and of the JSON summary, and the number of SQL statements.
@@ -56,10 +57,19 @@ def main() -> None:
             insert(Member),
             [
                 {
-                    "email": f"m{i}@bench.local", "display_name": f"M{i}", "display_name_key": f"m{i}",
-                    "password_hash": "x", "role": "citizen", "neighbourhood_id": rng.choice(places).id,
-                    "bio": "", "skills": [], "locale": "fr", "session_nonce": "x",
-                    "charter_accepted_at": now, "email_confirmed_at": now, "created_at": when(),
+                    "email": f"m{i}@bench.local",
+                    "display_name": f"M{i}",
+                    "display_name_key": f"m{i}",
+                    "password_hash": "x",
+                    "role": "citizen",
+                    "neighbourhood_id": rng.choice(places).id,
+                    "bio": "",
+                    "skills": [],
+                    "locale": "fr",
+                    "session_nonce": "x",
+                    "charter_accepted_at": now,
+                    "email_confirmed_at": now,
+                    "created_at": when(),
                 }
                 for i in range(n_members)
             ],
@@ -69,14 +79,23 @@ def main() -> None:
             insert(member_themes),
             [{"member_id": m, "theme_id": t.id} for m in member_ids for t in rng.sample(themes, 2)],
         )
-        communities = [Community(slug=f"c{i}", name=f"C{i}", theme_id=themes[i % 10].id) for i in range(30)]
+        communities = [
+            Community(slug=f"c{i}", name=f"C{i}", theme_id=themes[i % 10].id) for i in range(30)
+        ]
         db.session.add_all(communities)
         db.session.flush()
         db.session.execute(
             insert(Membership),
             [
-                {"community_id": c.id, "member_id": m, "status": "active", "joined_at": when(),
-                 "request_message": "", "answer": "", "created_at": now}
+                {
+                    "community_id": c.id,
+                    "member_id": m,
+                    "status": "active",
+                    "joined_at": when(),
+                    "request_message": "",
+                    "answer": "",
+                    "created_at": now,
+                }
                 for m in rng.sample(member_ids, ROWS // 10)
                 for c in rng.sample(communities, 2)
             ],
@@ -86,24 +105,57 @@ def main() -> None:
             rows = []
             for _ in range(n):
                 created = when()
-                rows.append({
-                    "theme_id": rng.choice(themes).id, "neighbourhood_id": rng.choice(places).id,
-                    "created_at": created, **{k: (v(created) if callable(v) else v) for k, v in extra.items()},
-                })
+                rows.append(
+                    {
+                        "theme_id": rng.choice(themes).id,
+                        "neighbourhood_id": rng.choice(places).id,
+                        "created_at": created,
+                        **{k: (v(created) if callable(v) else v) for k, v in extra.items()},
+                    }
+                )
             return rows
 
-        db.session.execute(insert(HelpOffer), place_rows(ROWS // 5, {
-            "author_id": lambda _c: rng.choice(member_ids), "text": "x", "text_html": "x", "availability": ""}))
-        db.session.execute(insert(HelpRequest), place_rows(ROWS // 5, {
-            "author_id": lambda _c: rng.choice(member_ids), "text": "x", "text_html": "x",
-            "status": lambda _c: rng.choice(["open", "open", "matched", "done", "withdrawn"]),
-            "on_behalf": False, "expires_at": lambda c: c + timedelta(days=60)}))
-        db.session.execute(insert(SolidaritySignal), place_rows(ROWS // 10, {
-            "kind": "other", "people": 3, "contact": "no", "text": "", "text_html": ""}))
+        db.session.execute(
+            insert(HelpOffer),
+            place_rows(
+                ROWS // 5,
+                {
+                    "author_id": lambda _c: rng.choice(member_ids),
+                    "text": "x",
+                    "text_html": "x",
+                    "availability": "",
+                },
+            ),
+        )
+        db.session.execute(
+            insert(HelpRequest),
+            place_rows(
+                ROWS // 5,
+                {
+                    "author_id": lambda _c: rng.choice(member_ids),
+                    "text": "x",
+                    "text_html": "x",
+                    "status": lambda _c: rng.choice(
+                        ["open", "open", "matched", "done", "withdrawn"]
+                    ),
+                    "on_behalf": False,
+                    "expires_at": lambda c: c + timedelta(days=60),
+                },
+            ),
+        )
+        db.session.execute(
+            insert(SolidaritySignal),
+            place_rows(
+                ROWS // 10,
+                {"kind": "other", "people": 3, "contact": "no", "text": "", "text_html": ""},
+            ),
+        )
         db.session.commit()
-        print(f"filled in {time.perf_counter() - started:.1f} s on {db.engine.dialect.name}: "
-              f"{n_members} members, {ROWS // 5} offers, {ROWS // 5} requests, {ROWS // 10} signals, "
-              f"~{ROWS // 5} memberships")
+        print(
+            f"filled in {time.perf_counter() - started:.1f} s on {db.engine.dialect.name}: "
+            f"{n_members} members, {ROWS // 5} offers, {ROWS // 5} requests, {ROWS // 10} signals, "
+            f"~{ROWS // 5} memberships"
+        )
 
         from community.observatory import services
         from community.observatory.network import network
@@ -128,8 +180,14 @@ def main() -> None:
                 step()
                 print(f"{label:<34} {1000 * (time.perf_counter() - t):8.1f} ms")
         print(f"SQL statements for the whole page: {log.count}")
-        staff = Member(email="staff@bench.local", display_name="Staff", display_name_key="staff",
-                       password_hash="x", role="staff", email_confirmed_at=now)
+        staff = Member(
+            email="staff@bench.local",
+            display_name="Staff",
+            display_name_key="staff",
+            password_hash="x",
+            role="staff",
+            email_confirmed_at=now,
+        )
         db.session.add(staff)
         db.session.commit()
         client = app.test_client()
@@ -138,7 +196,10 @@ def main() -> None:
             session["_fresh"] = True
         t = time.perf_counter()
         response = client.get("/observatory")
-        print(f"{'GET /observatory (full page)':<34} {1000 * (time.perf_counter() - t):8.1f} ms -> {response.status_code}")
+        print(
+            f"{'GET /observatory (full page)':<34} {1000 * (time.perf_counter() - t):8.1f} ms"
+            f" -> {response.status_code}"
+        )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,10 @@ from community.observatory import services
 from community.observatory.permissions import can_see_observatory
 
 blp = Blueprint(
-    "observatory-api", __name__, url_prefix="/api/v1", description="Aggregates for the authority's staff"
+    "observatory-api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Aggregates for the authority's staff",
 )
 
 
@@ -53,7 +56,9 @@ def cells_csv(args: dict[str, Any]) -> Response:
         return "" if v is None else v
 
     for cell in data["cells"]:  # type: ignore[attr-defined]
-        writer.writerow([cell["neighbourhood"]["slug"], cell["theme"]["slug"], *(value(cell[k]) for k in keys)])
+        writer.writerow(
+            [cell["neighbourhood"]["slug"], cell["theme"]["slug"], *(value(cell[k]) for k in keys)]
+        )
     for row in data["neighbourhood_totals"]:  # type: ignore[attr-defined]
         writer.writerow([row["neighbourhood"]["slug"], "*", *(value(row[k]) for k in keys)])
     for row in data["theme_totals"]:  # type: ignore[attr-defined]
@@ -68,5 +73,3 @@ def cells_csv(args: dict[str, Any]) -> Response:
             "Cache-Control": "no-store",
         },
     )
-
-

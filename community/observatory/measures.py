@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 
 from community.ambassadors.models import OutreachLog, outreach_themes
 from community.communities.models import Community, Membership
-from community.initiatives.models import Initiative, initiative_themes
 from community.extensions import db
+from community.initiatives.models import Initiative, initiative_themes
 from community.members.models import Member, member_themes
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
 
@@ -34,7 +34,7 @@ class Period:
 class Measure:
     key: str
     label: Any
-    query: Callable[[Period], Select[Any]]
+    query: Callable[[Period], Any]
     # Measures of one family share a hidden pattern: the first bounds the sum of the others.
     family: str | None = None
 
@@ -43,7 +43,7 @@ def _within(column: Any, period: Period) -> Any:
     return and_(column >= period.start, column < period.end)
 
 
-def _members(period: Period) -> Select[Any]:
+def _members(period: Period) -> Any:
     """Members by neighbourhood and by each theme they follow (a member counts once per theme)."""
     return (
         select(Member.neighbourhood_id, member_themes.c.theme_id, func.count())
@@ -57,7 +57,7 @@ def _members(period: Period) -> Select[Any]:
     )
 
 
-def _memberships(period: Period) -> Select[Any]:
+def _memberships(period: Period) -> Any:
     """Active memberships, by the member's neighbourhood and the community's theme."""
     return (
         select(Member.neighbourhood_id, Community.theme_id, func.count())
@@ -73,7 +73,7 @@ def _memberships(period: Period) -> Select[Any]:
     )
 
 
-def _offers(period: Period) -> Select[Any]:
+def _offers(period: Period) -> Any:
     return (
         select(HelpOffer.neighbourhood_id, HelpOffer.theme_id, func.count())
         .where(_within(HelpOffer.created_at, period))
@@ -81,7 +81,7 @@ def _offers(period: Period) -> Select[Any]:
     )
 
 
-def _requests(period: Period, extra: Any = None) -> Select[Any]:
+def _requests(period: Period, extra: Any = None) -> Any:
     stmt = select(HelpRequest.neighbourhood_id, HelpRequest.theme_id, func.count()).where(
         _within(HelpRequest.created_at, period)
     )
@@ -90,18 +90,18 @@ def _requests(period: Period, extra: Any = None) -> Select[Any]:
     return stmt.group_by(HelpRequest.neighbourhood_id, HelpRequest.theme_id)
 
 
-def _matches(period: Period) -> Select[Any]:
+def _matches(period: Period) -> Any:
     """Requests of the period whose author accepted a helper."""
     return _requests(period, HelpRequest.status.in_(("matched", "done")))
 
 
-def _unanswered(period: Period) -> Select[Any]:
+def _unanswered(period: Period) -> Any:
     """Requests of the period still open (or expired) that nobody offered to help with."""
     nobody = ~select(HelpProposal.id).where(HelpProposal.request_id == HelpRequest.id).exists()
     return _requests(period, and_(HelpRequest.status == "open", nobody))
 
 
-def _signals(period: Period) -> Select[Any]:
+def _signals(period: Period) -> Any:
     return (
         select(SolidaritySignal.neighbourhood_id, SolidaritySignal.theme_id, func.count())
         .where(_within(SolidaritySignal.created_at, period))
@@ -109,10 +109,10 @@ def _signals(period: Period) -> Select[Any]:
     )
 
 
-def _initiatives(informal: bool) -> Callable[[Period], Select[Any]]:
+def _initiatives(informal: bool) -> Callable[[Period], Any]:
     """Initiatives of the period (withdrawn ones left out), by neighbourhood and each theme."""
 
-    def query(period: Period) -> Select[Any]:
+    def query(period: Period) -> Any:
         return (
             select(Initiative.neighbourhood_id, initiative_themes.c.theme_id, func.count())
             .join(initiative_themes, initiative_themes.c.initiative_id == Initiative.id)
@@ -128,10 +128,14 @@ def _initiatives(informal: bool) -> Callable[[Period], Select[Any]]:
     return query
 
 
-def _outreach(period: Period) -> Select[Any]:
+def _outreach(period: Period) -> Any:
     """People met by ambassadors, by neighbourhood and each topic heard (a sum, not rows)."""
     return (
-        select(OutreachLog.neighbourhood_id, outreach_themes.c.theme_id, func.sum(OutreachLog.people_met))
+        select(
+            OutreachLog.neighbourhood_id,
+            outreach_themes.c.theme_id,
+            func.sum(OutreachLog.people_met),
+        )
         .join(outreach_themes, outreach_themes.c.outreach_id == OutreachLog.id)
         .where(
             OutreachLog.neighbourhood_id.is_not(None),

@@ -27,7 +27,9 @@ class Link:
 class Network:
     communities: list[Community]
     links: list[Link] = field(default_factory=list)
-    bridges: list[Community] = field(default_factory=list)  # cut vertices: they hold others together
+    bridges: list[Community] = field(
+        default_factory=list
+    )  # cut vertices: they hold others together
     isolated: list[Community] = field(default_factory=list)
     groups: int = 0
 
@@ -37,7 +39,10 @@ def shared_members() -> dict[tuple[int, int], int]:
     first, second = aliased(Membership), aliased(Membership)
     stmt = (
         select(first.community_id, second.community_id, func.count())
-        .join(second, (second.member_id == first.member_id) & (second.community_id > first.community_id))
+        .join(
+            second,
+            (second.member_id == first.member_id) & (second.community_id > first.community_id),
+        )
         .where(first.status == "active", second.status == "active")
         .group_by(first.community_id, second.community_id)
     )

@@ -1,4 +1,4 @@
-""""Under the radar": what the platform does not see, or sees without anyone to answer it.
+""" "Under the radar": what the platform does not see, or sees without anyone to answer it.
 
 Lists of places, with counts suppressed by the same rule as the tables.
 """
@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import median
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 
 from community.ambassadors.models import OutreachLog, outreach_themes
 from community.communities.models import Community
-from community.initiatives.models import Initiative, initiative_themes
 from community.extensions import db
+from community.initiatives.models import Initiative, initiative_themes
 from community.members.models import Member
 from community.observatory.measures import Period
 from community.observatory.services import Summary
@@ -43,7 +44,7 @@ class Radar:
     outreach_themes_without_community: list[tuple[Theme, int | None]] = field(default_factory=list)
 
 
-def covered(theme_id: object, neighbourhood_id: object) -> object:
+def covered(theme_id: Any, neighbourhood_id: Any) -> Any:
     """A community of this theme exists for the whole territory or for this neighbourhood."""
     return exists().where(
         Community.theme_id == theme_id,
@@ -61,7 +62,7 @@ def _uncovered_signals(period: Period) -> dict[int, int]:
         )
         .group_by(SolidaritySignal.neighbourhood_id)
     )
-    return {int(n): int(c) for n, c in db.session.execute(stmt).all()}
+    return {int(n): int(c) for n, c in db.session.execute(stmt).all() if n is not None}
 
 
 def _uncovered_informal(period: Period) -> dict[int, int]:
@@ -88,7 +89,7 @@ def _uncovered_informal(period: Period) -> dict[int, int]:
         )
         .group_by(Initiative.neighbourhood_id)
     )
-    return {int(n): int(c) for n, c in db.session.execute(stmt).all()}
+    return {int(n): int(c) for n, c in db.session.execute(stmt).all() if n is not None}
 
 
 def _outreach_without_community(period: Period) -> dict[int, int]:
@@ -113,7 +114,7 @@ def _reach() -> dict[int, int]:
         .where(Member.neighbourhood_id.is_not(None), Member.email_confirmed_at.is_not(None))
         .group_by(Member.neighbourhood_id)
     )
-    return {int(n): int(c) for n, c in db.session.execute(stmt).all()}
+    return {int(n): int(c) for n, c in db.session.execute(stmt).all() if n is not None}
 
 
 def radar(summary: Summary) -> Radar:
@@ -123,9 +124,13 @@ def radar(summary: Summary) -> Radar:
     min_cell = summary.min_cell
 
     raw = _uncovered_signals(summary.period)
-    values, result.uncovered_total = suppress_line([raw.get(n.id, 0) for n in places], min_cell, TOTAL_FREE)
+    values, result.uncovered_total = suppress_line(
+        [raw.get(n.id, 0) for n in places], min_cell, TOTAL_FREE
+    )
     result.uncovered_signals = [
-        PlaceCount(n, v) for n, v, r in zip(places, values, [raw.get(n.id, 0) for n in places], strict=True) if r
+        PlaceCount(n, v)
+        for n, v, r in zip(places, values, [raw.get(n.id, 0) for n in places], strict=True)
+        if r
     ]
 
     informal = _uncovered_informal(summary.period)
@@ -149,7 +154,9 @@ def radar(summary: Summary) -> Radar:
         for i, n in enumerate(places):
             for j, t in enumerate(summary.themes):
                 if (n.id, t.id) in raw_requests and offers.published.cells[i][j] == 0:
-                    result.requests_without_offers.append(PlaceCount(n, requests.published.cells[i][j], t))
+                    result.requests_without_offers.append(
+                        PlaceCount(n, requests.published.cells[i][j], t)
+                    )
 
     reach_raw = _reach()
     counts = [reach_raw.get(n.id, 0) for n in places]
@@ -175,4 +182,3 @@ def _nonzero_cells(summary: Summary) -> set[tuple[int, int]]:
             if value is None or value > 0:
                 found.add((n.id, t.id))
     return found
-

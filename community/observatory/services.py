@@ -53,20 +53,32 @@ class Summary:
         cells = []
         for i, neighbourhood in enumerate(self.neighbourhoods):
             for j, theme in enumerate(self.themes):
-                row: dict[str, object] = {"neighbourhood": place(neighbourhood), "theme": place(theme)}
+                row: dict[str, object] = {
+                    "neighbourhood": place(neighbourhood),
+                    "theme": place(theme),
+                }
                 row.update({t.measure.key: t.published.cells[i][j] for t in self.tables})
                 cells.append(row)
         return {
             "min_cell": self.min_cell,
-            "period": {"start": month_label(self.period.start), "end": month_label(last_month(self.period))},
+            "period": {
+                "start": month_label(self.period.start),
+                "end": month_label(last_month(self.period)),
+            },
             "measures": keys,
             "cells": cells,
             "neighbourhood_totals": [
-                {"neighbourhood": place(n), **{t.measure.key: t.published.row_totals[i] for t in self.tables}}
+                {
+                    "neighbourhood": place(n),
+                    **{t.measure.key: t.published.row_totals[i] for t in self.tables},
+                }
                 for i, n in enumerate(self.neighbourhoods)
             ],
             "theme_totals": [
-                {"theme": place(th), **{t.measure.key: t.published.column_totals[j] for t in self.tables}}
+                {
+                    "theme": place(th),
+                    **{t.measure.key: t.published.column_totals[j] for t in self.tables},
+                }
                 for j, th in enumerate(self.themes)
             ],
             "totals": {t.measure.key: t.published.total for t in self.tables},
@@ -111,7 +123,9 @@ def parse_period(start: str | None, end: str | None, now: datetime | None = None
     first = first or add_months(last, -11)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     if months < 1:
-        raise Invalid(_("The period is not valid."), {"start": [_("The start comes after the end.")]})
+        raise Invalid(
+            _("The period is not valid."), {"start": [_("The start comes after the end.")]}
+        )
     if months > MAX_MONTHS:
         raise Invalid(
             _("The period is not valid."), {"start": [_("At most %(n)d months.", n=MAX_MONTHS)]}
@@ -120,12 +134,16 @@ def parse_period(start: str | None, end: str | None, now: datetime | None = None
 
 
 def places() -> tuple[list[Neighbourhood], list[Theme]]:
-    neighbourhoods = list(db.session.execute(select(Neighbourhood).order_by(Neighbourhood.name)).scalars())
+    neighbourhoods = list(
+        db.session.execute(select(Neighbourhood).order_by(Neighbourhood.name)).scalars()
+    )
     themes = list(db.session.execute(select(Theme).order_by(Theme.name)).scalars())
     return neighbourhoods, themes
 
 
-def matrix(data: dict[tuple[int, int], int], neighbourhoods: list[Neighbourhood], themes: list[Theme]) -> list[list[int]]:
+def matrix(
+    data: dict[tuple[int, int], int], neighbourhoods: list[Neighbourhood], themes: list[Theme]
+) -> list[list[int]]:
     return [[data.get((n.id, t.id), 0) for t in themes] for n in neighbourhoods]
 
 
@@ -135,7 +153,9 @@ def summary(period: Period, min_cell: int | None = None) -> Summary:
     neighbourhoods, themes = places()
     result = Summary(min_cell, period, neighbourhoods, themes)
     if not neighbourhoods or not themes:
-        empty = Published([[] for _n in neighbourhoods], [0 for _n in neighbourhoods], [0 for _t in themes], 0)
+        empty = Published(
+            [[] for _n in neighbourhoods], [0 for _n in neighbourhoods], [0 for _t in themes], 0
+        )
         result.tables = [Table(m, empty) for m in measures()]
         return result
     raw = {m.key: matrix(counts(m, period), neighbourhoods, themes) for m in measures()}

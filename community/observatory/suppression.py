@@ -142,7 +142,9 @@ def protect_family(
 
     def safe(k: int, e: Entry) -> bool:
         if k == 0:
-            tries = [lambda f: value[f] >= 2 and slack(f) >= 1] + [part_down(p) for p in range(1, len(grids))]
+            tries = [lambda f: value[f] >= 2 and slack(f) >= 1] + [
+                part_down(p) for p in range(1, len(grids))
+            ]
         else:
             tries = [part_down(k)]
         return any(_undetermined(e, hidden, shape, check) for check in tries)
@@ -166,7 +168,7 @@ def protect_family(
         failing = [(k, e) for k, e in sensitive if not safe(k, e)]
         if not failing:
             return hidden, False
-        k, (i, j) = failing[0]
+        _k, (i, j) = failing[0]
         added = False
         for line in (lines[i], lines[n_rows + j]):
             options = [e for e in candidates(line) if value[e] >= 2] or candidates(line)
@@ -207,7 +209,9 @@ def suppress_family(tables: Sequence[Sequence[Sequence[int]]], min_cell: int) ->
 
 def _publish(grid: list[list[int]], hidden: set[Entry]) -> Published:
     n_rows, n_cols = len(grid), len(grid[0])
-    shown = [[None if (i, j) in hidden else grid[i][j] for j in range(n_cols)] for i in range(n_rows)]
+    shown = [
+        [None if (i, j) in hidden else grid[i][j] for j in range(n_cols)] for i in range(n_rows)
+    ]
     return Published(
         cells=[row[:-1] for row in shown[:-1]],
         row_totals=[row[-1] for row in shown[:-1]],

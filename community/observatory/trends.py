@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from community.extensions import db
 from community.members.models import Member
@@ -40,8 +40,15 @@ TRENDS: tuple[TrendMeasure, ...] = (
         lambda: Member.created_at,
         lambda: Member.email_confirmed_at.is_not(None),
     ),
-    TrendMeasure("help_offers", _l("Help offers"), lambda: HelpOffer.created_at, table_key="help_offers"),
-    TrendMeasure("help_requests", _l("Help requests"), lambda: HelpRequest.created_at, table_key="help_requests"),
+    TrendMeasure(
+        "help_offers", _l("Help offers"), lambda: HelpOffer.created_at, table_key="help_offers"
+    ),
+    TrendMeasure(
+        "help_requests",
+        _l("Help requests"),
+        lambda: HelpRequest.created_at,
+        table_key="help_requests",
+    ),
     TrendMeasure(
         "solidarity_signals",
         _l("Solidarity signals"),
@@ -75,7 +82,7 @@ def months_of(period: Period) -> list[str]:
     return months
 
 
-def _query(trend: TrendMeasure, period: Period) -> Select[Any]:
+def _query(trend: TrendMeasure, period: Period) -> Any:
     column = trend.column()
     month = month_of(column)
     stmt = select(month, func.count()).where(column >= period.start, column < period.end)
@@ -106,35 +113,40 @@ def bar_chart(series: Series, title: str, description: str, hidden_label: str) -
     """A server-side SVG bar chart with `role="img"`, a title and a description."""
     width, height, top, bottom, left = 320, 160, 16, 28, 8
     values = [v or 0 for v in series.values]
-    peak = max(values + [1])
+    peak = max([*values, 1])
     n = max(len(values), 1)
     step = (width - 2 * left) / n
     bar = max(step * 0.7, 2)
     slug = series.key.replace("_", "-")
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-{slug}-title chart-{slug}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-labelledby="chart-{slug}-title chart-{slug}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="chart-{slug}-title">{escape(title)}</title>',
         f'<desc id="chart-{slug}-desc">{escape(description)}</desc>',
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - left}" y2="{height - bottom}" class="axis"/>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - left}" '
+        f'y2="{height - bottom}" class="axis"/>',
     ]
     usable = height - top - bottom
     for index, (month, value) in enumerate(zip(series.months, series.values, strict=True)):
         x = left + index * step + (step - bar) / 2
         if value is None:
             parts.append(
-                f'<rect x="{x:.1f}" y="{height - bottom - 6}" width="{bar:.1f}" height="6" class="bar-hidden"/>'
+                f'<rect x="{x:.1f}" y="{height - bottom - 6}" width="{bar:.1f}" '
+                'height="6" class="bar-hidden"/>'
             )
             label = hidden_label
         else:
             h = usable * value / peak
             parts.append(
-                f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}" class="bar"/>'
+                f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" class="bar"/>'
             )
             label = str(value)
         if n <= 12:
+            top_of_bar = height - bottom - (usable * (value or 0) / peak) - 3
             parts.append(
-                f'<text x="{x + bar / 2:.1f}" y="{height - bottom - (usable * (value or 0) / peak) - 3:.1f}" '
+                f'<text x="{x + bar / 2:.1f}" y="{top_of_bar:.1f}" '
                 f'class="bar-value" text-anchor="middle">{escape(label)}</text>'
             )
         if n <= 12 or index % max(1, n // 6) == 0:
@@ -143,4 +155,5 @@ def bar_chart(series: Series, title: str, description: str, hidden_label: str) -
                 f'text-anchor="middle">{escape(month[5:])}</text>'
             )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    # Every piece of text above went through escape(); the rest is our own markup.
+    return Markup("".join(parts))  # noqa: S704

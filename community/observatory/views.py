@@ -36,7 +36,9 @@ def index() -> tuple[str, int] | str:
     charts: list[tuple[Any, Any]] = []
     for s in series:
         title = _("%(measure)s per month", measure=s.label)
-        shown = [f"{m}: {hidden if v is None else v}" for m, v in zip(s.months, s.values, strict=True)]
+        shown = [
+            f"{m}: {hidden if v is None else v}" for m, v in zip(s.months, s.values, strict=True)
+        ]
         description = _("Bar chart, one bar per month: %(values)s.", values="; ".join(shown))
         charts.append((s, bar_chart(s, title, description, hidden)))
     context: dict[str, Any] = {

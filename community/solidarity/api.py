@@ -29,7 +29,10 @@ from community.solidarity.schemas import (
 from community.solidarity.services import Place
 
 blp = Blueprint(
-    "solidarity-api", __name__, url_prefix="/api/v1", description="Mutual help and solidarity signals"
+    "solidarity-api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Mutual help and solidarity signals",
 )
 
 

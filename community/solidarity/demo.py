@@ -70,34 +70,46 @@ def seed(ctx: Any) -> None:
         where = Place(ctx.themes[theme].id, ctx.neighbourhoods[place].id)
         for index in range(offers):
             author = crowd[(len(made["offers"]) * 7) % len(crowd)]
-            offer = services.create_offer(author, where, OFFER_TEXTS[index % len(OFFER_TEXTS)], "en semaine le soir")
+            offer = services.create_offer(
+                author, where, OFFER_TEXTS[index % len(OFFER_TEXTS)], "en semaine le soir"
+            )
             offer.created_at = now - timedelta(days=rng.randint(5, 300))
             made["offers"].append(offer)
             helpers.setdefault((theme, place), []).append(author)
         for index in range(requests):
             author = crowd[(len(made["requests"]) * 5 + 3) % len(crowd)]
             when = now - timedelta(days=rng.randint(1, 50))
-            request = services.create_request(author, where, REQUEST_TEXTS[index % len(REQUEST_TEXTS)], now=when)
+            request = services.create_request(
+                author, where, REQUEST_TEXTS[index % len(REQUEST_TEXTS)], now=when
+            )
             made["requests"].append(request)
             candidates = [h for h in helpers.get((theme, place), []) if h is not author]
             if candidates and index % 3 == 0:
                 proposal = services.propose_help(candidates[0], request, "Avec plaisir !", now=when)
                 services.accept_proposal(author, proposal, now=when + timedelta(hours=5))
-                services.send_exchange_message(candidates[0], proposal, "Bonjour, je passe demain à 10 h ?")
+                services.send_exchange_message(
+                    candidates[0], proposal, "Bonjour, je passe demain à 10 h ?"
+                )
                 services.send_exchange_message(author, proposal, "Parfait, merci beaucoup.")
                 if index % 2 == 0:
                     services.mark_done(author, proposal, now=when + timedelta(days=2))
             elif candidates and index % 3 == 1:
-                services.propose_help(candidates[-1], request, "Je peux passer en fin de journée.", now=when)
+                services.propose_help(
+                    candidates[-1], request, "Je peux passer en fin de journée.", now=when
+                )
 
     # The demo accounts: Léa asks for help; Maryse (gardener of an alimentation community)
     # sees it; Yanis records a request on behalf of someone he met at the market.
     lea, maryse = ctx.members["habitant"], ctx.members["jardinier"]
     tilleuls = Place(ctx.themes["alimentation"].id, ctx.neighbourhoods["les-tilleuls"].id)
     made["requests"].append(
-        services.create_request(lea, tilleuls, "Je cherche quelqu'un pour m'apprendre à faire des conserves.")
+        services.create_request(
+            lea, tilleuls, "Je cherche quelqu'un pour m'apprendre à faire des conserves."
+        )
     )
-    services.create_offer(maryse, tilleuls, "Je peux aider au jardin partagé et au compost.", "le mercredi")
+    services.create_offer(
+        maryse, tilleuls, "Je peux aider au jardin partagé et au compost.", "le mercredi"
+    )
     go_between = ctx.members["porte-voix"]
     if services.permissions.is_go_between(go_between):
         made["requests"].append(

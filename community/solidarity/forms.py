@@ -34,7 +34,10 @@ class OfferForm(PlaceForm):
     text = TextAreaField(
         _l("What I can do"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],
-        description=_l("For example: shopping for a neighbour, help with a form, a lift to the market. No phone number or e-mail."),
+        description=_l(
+            "For example: shopping for a neighbour, help with a form, a lift to the market. "
+            "No phone number or e-mail."
+        ),
     )
     availability = StringField(
         _l("When I am available"),
@@ -47,7 +50,9 @@ class RequestForm(PlaceForm):
     text = TextAreaField(
         _l("What help is needed"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],
-        description=_l("Helpers of the neighbourhood read this without your name. No phone number or e-mail."),
+        description=_l(
+            "Helpers of the neighbourhood read this without your name. No phone number or e-mail."
+        ),
     )
     on_behalf = BooleanField(_l("I record this request for an inhabitant who has no account"))
     oral_consent = BooleanField(
@@ -81,5 +86,8 @@ class SignalForm(PlaceForm):
     text = TextAreaField(
         _l("What you have seen"),
         validators=[DataRequired(), Length(max=MAX_TEXT)],
-        description=_l("For example: neighbours do the shopping for an elderly person in a residence. No names, no phone numbers, no e-mails."),
+        description=_l(
+            "For example: neighbours do the shopping for an elderly person in a residence. "
+            "No names, no phone numbers, no e-mails."
+        ),
     )

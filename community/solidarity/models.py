@@ -31,8 +31,8 @@ SIGNAL_KINDS = ("neighbour_help", "informal_group", "association", "solidarity_s
 SIGNAL_CONTACTS = ("no", "via_ambassador")
 
 
-class HelpOffer(db.Model):  # type: ignore[name-defined,misc]
-    """"Je propose": what a member can do, in a theme and a neighbourhood, and when."""
+class HelpOffer(db.Model):  # type: ignore[name-defined]
+    """ "Je propose": what a member can do, in a theme and a neighbourhood, and when."""
 
     __tablename__ = "help_offers"
     __table_args__ = (Index("ix_help_offers_place", "theme_id", "neighbourhood_id"),)
@@ -59,8 +59,8 @@ class HelpOffer(db.Model):  # type: ignore[name-defined,misc]
         return f"<HelpOffer {self.id} theme={self.theme_id} place={self.neighbourhood_id}>"
 
 
-class HelpRequest(db.Model):  # type: ignore[name-defined,misc]
-    """"J'ai besoin". `author` is who posted it: the person, or the go-between who recorded it
+class HelpRequest(db.Model):  # type: ignore[name-defined]
+    """ "J'ai besoin". `author` is who posted it: the person, or the go-between who recorded it
     on behalf of an inhabitant without an account (`on_behalf`, oral consent dated)."""
 
     __tablename__ = "help_requests"
@@ -97,7 +97,7 @@ class HelpRequest(db.Model):  # type: ignore[name-defined,misc]
         return f"<HelpRequest {self.id} {self.status}>"
 
 
-class HelpProposal(db.Model):  # type: ignore[name-defined,misc]
+class HelpProposal(db.Model):  # type: ignore[name-defined]
     """A helper offers to answer a request; once accepted, the two talk in private."""
 
     __tablename__ = "help_proposals"
@@ -134,7 +134,7 @@ class HelpProposal(db.Model):  # type: ignore[name-defined,misc]
         return f"<HelpProposal {self.id} request={self.request_id} {self.status}>"
 
 
-class ExchangeMessage(db.Model):  # type: ignore[name-defined,misc]
+class ExchangeMessage(db.Model):  # type: ignore[name-defined]
     """A message of the private exchange between a requester and the helper they accepted."""
 
     __tablename__ = "help_exchange_messages"
@@ -155,14 +155,15 @@ class ExchangeMessage(db.Model):  # type: ignore[name-defined,misc]
         return f"<ExchangeMessage {self.id} proposal={self.proposal_id}>"
 
 
-class SolidaritySignal(db.Model):  # type: ignore[name-defined,misc]
+class SolidaritySignal(db.Model):  # type: ignore[name-defined]
     """An informal solidarity spotted in the field. No personal data; the text is dropped
     when the signal is archived (after `SIGNAL_RETENTION_MONTHS`), the counts stay."""
 
     __tablename__ = "solidarity_signals"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('neighbour_help', 'informal_group', 'association', 'solidarity_shop', 'other')",
+            "kind IN ('neighbour_help', 'informal_group', 'association', 'solidarity_shop', "
+            "'other')",
             name="kind",
         ),
         CheckConstraint("contact IN ('no', 'via_ambassador')", name="contact"),

@@ -102,10 +102,7 @@ def is_author(member: Member | None, request: HelpRequest) -> bool:
 
 def can_see_request(member: Member | None, request: HelpRequest) -> bool:
     """Its author, the gardeners of its theme, a matching offerer (anonymised), its helper."""
-    return (
-        can_see_identity(member, request)
-        or offers_help_for(member, request)
-    )
+    return can_see_identity(member, request) or offers_help_for(member, request)
 
 
 def can_see_identity(member: Member | None, request: HelpRequest) -> bool:

@@ -88,7 +88,16 @@ class SignalSchema(Schema):
 def request_for(request: Any, show_identity: bool) -> dict[str, Any]:
     """One request for one reader, to dump with `HelpRequestOutSchema`: anonymised unless
     they may know who asked (`author` and `on_behalf` are then null)."""
-    fields_ = ("id", "theme", "neighbourhood", "text", "text_html", "status", "created_at", "expires_at")
+    fields_ = (
+        "id",
+        "theme",
+        "neighbourhood",
+        "text",
+        "text_html",
+        "status",
+        "created_at",
+        "expires_at",
+    )
     data = {name: getattr(request, name) for name in fields_}
     data["author"] = request.author if show_identity else None
     data["on_behalf"] = request.on_behalf if show_identity else None

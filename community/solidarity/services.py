@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -181,7 +182,9 @@ def propose_help(
     return proposal
 
 
-def accept_proposal(member: Member, proposal: HelpProposal, now: datetime | None = None) -> HelpProposal:
+def accept_proposal(
+    member: Member, proposal: HelpProposal, now: datetime | None = None
+) -> HelpProposal:
     """The requester accepts a helper: their private exchange opens, the other offers close."""
     now = now or utcnow()
     if not permissions.can_answer_proposal(member, proposal):
@@ -226,7 +229,9 @@ def mark_done(member: Member, proposal: HelpProposal, now: datetime | None = Non
     return proposal
 
 
-def withdraw_request(member: Member, request: HelpRequest, now: datetime | None = None) -> HelpRequest:
+def withdraw_request(
+    member: Member, request: HelpRequest, now: datetime | None = None
+) -> HelpRequest:
     """The author withdraws a request; pending offers of help close with it."""
     if not permissions.can_withdraw_request(member, request):
         raise Forbidden(_("You are not allowed to do this."))
@@ -318,7 +323,7 @@ def archive_signals(now: datetime | None = None) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def visible_requests_stmt(member: Member, now: datetime):  # type: ignore[no-untyped-def]
+def visible_requests_stmt(member: Member, now: datetime) -> Any:
     """Requests `member` may see besides their own: gardened themes, matching offers, accepted."""
     gardened = permissions.gardened_theme_ids(member)
     matching = (

@@ -78,29 +78,41 @@ def index() -> str:
     if member is None:
         return render_template("solidarity/welcome.html")
     now = utcnow()
-    my_offers = db.session.execute(
-        select(HelpOffer)
-        .where(HelpOffer.author_id == member.id, HelpOffer.withdrawn_at.is_(None))
-        .order_by(HelpOffer.created_at.desc())
-    ).scalars().all()
-    my_requests = db.session.execute(
-        select(HelpRequest)
-        .where(HelpRequest.author_id == member.id)
-        .options(selectinload(HelpRequest.proposals))
-        .order_by(HelpRequest.created_at.desc())
-        .limit(50)
-    ).scalars().all()
-    exchanges = db.session.execute(
-        select(HelpProposal)
-        .join(HelpRequest, HelpProposal.request_id == HelpRequest.id)
-        .where(
-            HelpProposal.status.in_(("accepted", "done")),
-            (HelpProposal.helper_id == member.id) | (HelpRequest.author_id == member.id),
+    my_offers = (
+        db.session.execute(
+            select(HelpOffer)
+            .where(HelpOffer.author_id == member.id, HelpOffer.withdrawn_at.is_(None))
+            .order_by(HelpOffer.created_at.desc())
         )
-        .options(selectinload(HelpProposal.request), selectinload(HelpProposal.helper))
-        .order_by(HelpProposal.accepted_at.desc())
-        .limit(50)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
+    my_requests = (
+        db.session.execute(
+            select(HelpRequest)
+            .where(HelpRequest.author_id == member.id)
+            .options(selectinload(HelpRequest.proposals))
+            .order_by(HelpRequest.created_at.desc())
+            .limit(50)
+        )
+        .scalars()
+        .all()
+    )
+    exchanges = (
+        db.session.execute(
+            select(HelpProposal)
+            .join(HelpRequest, HelpProposal.request_id == HelpRequest.id)
+            .where(
+                HelpProposal.status.in_(("accepted", "done")),
+                (HelpProposal.helper_id == member.id) | (HelpRequest.author_id == member.id),
+            )
+            .options(selectinload(HelpProposal.request), selectinload(HelpProposal.helper))
+            .order_by(HelpProposal.accepted_at.desc())
+            .limit(50)
+        )
+        .scalars()
+        .all()
+    )
     page = paginate(services.visible_requests_stmt(member, now), page_from_request(), 20)
     return render_template(
         "solidarity/index.html",
@@ -165,7 +177,10 @@ def new_request() -> str | Response:
             apply_errors(form, error)
         else:
             db.session.commit()
-            flash(_("Your request is saved. Helpers of the neighbourhood can now offer their help."), "success")
+            flash(
+                _("Your request is saved. Helpers of the neighbourhood can now offer their help."),
+                "success",
+            )
             return redirect(url_for("solidarity.show_request", request_id=request.id))
     return render_template("solidarity/request_form.html", form=form, go_between=go_between)
 
@@ -201,7 +216,8 @@ def show_request(request_id: int) -> str:
         is_author=author,
         proposals=proposals,
         mine=mine,
-        can_propose=mine is None and permissions.can_propose(member, request)
+        can_propose=mine is None
+        and permissions.can_propose(member, request)
         and not request.is_expired(utcnow()),
         can_withdraw=permissions.can_withdraw_request(member, request),
         proposal_form=ProposalForm(),
@@ -239,7 +255,10 @@ def propose(request_id: int) -> str | Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Your offer of help is sent. You will talk together once it is accepted."), "success")
+            flash(
+                _("Your offer of help is sent. You will talk together once it is accepted."),
+                "success",
+            )
     return redirect(url_for("solidarity.show_request", request_id=request.id))
 
 
@@ -248,7 +267,9 @@ def withdraw_request(request_id: int) -> Response:
     member = _member()
     request = _load(HelpRequest, request_id)
     require(permissions.is_author(member, request), member)
-    _domain_action(lambda: services.withdraw_request(member, request), _("Your request is withdrawn."))
+    _domain_action(
+        lambda: services.withdraw_request(member, request), _("Your request is withdrawn.")
+    )
     return redirect(url_for("solidarity.show_request", request_id=request.id))
 
 
@@ -257,8 +278,16 @@ def answer_proposal(proposal_id: int, action: str) -> Response:
     member = _member()
     proposal = _load(HelpProposal, proposal_id)
     acts = {
-        "accept": (permissions.can_answer_proposal, services.accept_proposal, _("You accepted this help. You can now talk together.")),
-        "decline": (permissions.can_answer_proposal, services.decline_proposal, _("This offer of help is not retained.")),
+        "accept": (
+            permissions.can_answer_proposal,
+            services.accept_proposal,
+            _("You accepted this help. You can now talk together."),
+        ),
+        "decline": (
+            permissions.can_answer_proposal,
+            services.decline_proposal,
+            _("This offer of help is not retained."),
+        ),
         "done": (permissions.can_use_exchange, services.mark_done, _("Marked as done. Thank you!")),
     }
     if action not in acts:

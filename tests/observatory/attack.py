@@ -71,7 +71,11 @@ class Attacker:
             changed = False
             for equation in self.equations:
                 unknown = [(c, v) for c, v in equation if self.value(v, assign) is None]
-                known = sum(c * self.value(v, assign) for c, v in equation if self.value(v, assign) is not None)  # type: ignore[operator]
+                known = sum(
+                    c * self.value(v, assign)
+                    for c, v in equation
+                    if self.value(v, assign) is not None
+                )  # type: ignore[operator]
                 if not unknown:
                     if known != 0:
                         return False
@@ -129,7 +133,9 @@ def recovered_below(published_tables, tables, min_cell, lows) -> list[Var]:  # t
     ]
 
 
-def line_recovered(values: Sequence[int], shown: Sequence[int | None], total: int | None, low: int, min_cell: int) -> list[int]:
+def line_recovered(
+    values: Sequence[int], shown: Sequence[int | None], total: int | None, low: int, min_cell: int
+) -> list[int]:
     """For one series: hidden values below the threshold that are determined."""
     hidden = [i for i, v in enumerate(shown) if v is None]
     if total is None:

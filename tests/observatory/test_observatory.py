@@ -15,7 +15,13 @@ from community.extensions import db
 from community.observatory import services
 from community.observatory.suppression import Published
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
-from tests.factories import make_community, make_member, make_membership, make_neighbourhood, make_theme
+from tests.factories import (
+    make_community,
+    make_member,
+    make_membership,
+    make_neighbourhood,
+    make_theme,
+)
 from tests.observatory.attack import recovered_below
 
 URLS = ("/observatory", "/api/v1/observatory/summary", "/api/v1/observatory/cells.csv")
@@ -37,10 +43,25 @@ ALLOWED = {"technician_gardener", "staff", "admin"}
 
 
 @pytest.mark.parametrize("url", URLS)
-@pytest.mark.parametrize("who", ["visitor", "citizen", "member_of_it", "citizen_gardener", "technician_gardener", "staff", "admin"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "visitor",
+        "citizen",
+        "member_of_it",
+        "citizen_gardener",
+        "technician_gardener",
+        "staff",
+        "admin",
+    ],
+)
 def test_only_staff_and_admins_read_the_observatory(client, api_token, url, who) -> None:  # type: ignore[no-untyped-def]
     people = roles()
-    make_community(technician=people["technician_gardener"], citizen=people["citizen_gardener"], members=(people["member_of_it"],))
+    make_community(
+        technician=people["technician_gardener"],
+        citizen=people["citizen_gardener"],
+        members=(people["member_of_it"],),
+    )
     member = people[who]
     if member is not None:
         if url.startswith("/api/"):
@@ -57,7 +78,16 @@ def test_only_staff_and_admins_read_the_observatory(client, api_token, url, who)
         assert "min_cell" not in response.get_data(as_text=True)
 
 
-def _rows(theme, place, requests: int = 0, matched: int = 0, unanswered: int = 0, offers: int = 0, signals: int = 0, when=None):  # type: ignore[no-untyped-def]
+def _rows(
+    theme,
+    place,
+    requests: int = 0,
+    matched: int = 0,
+    unanswered: int = 0,
+    offers: int = 0,
+    signals: int = 0,
+    when=None,
+):  # type: ignore[no-untyped-def]
     """Insert rows straight away (many of them, quickly) for one cell."""
     author = _rows.author  # type: ignore[attr-defined]
     now = when or utcnow()
@@ -65,25 +95,67 @@ def _rows(theme, place, requests: int = 0, matched: int = 0, unanswered: int = 0
     objects: list[object] = []
     for index in range(requests):
         status = "matched" if index < matched else "open"
-        request = HelpRequest(author_id=author.id, theme_id=theme.id, neighbourhood_id=place.id, text="x", text_html="x",
-                              status=status, created_at=now, expires_at=later)
+        request = HelpRequest(
+            author_id=author.id,
+            theme_id=theme.id,
+            neighbourhood_id=place.id,
+            text="x",
+            text_html="x",
+            status=status,
+            created_at=now,
+            expires_at=later,
+        )
         objects.append(request)
         if index < matched:
-            objects.append(HelpProposal(request=request, helper_id=author.id, status="accepted", accepted_at=now))
+            objects.append(
+                HelpProposal(
+                    request=request, helper_id=author.id, status="accepted", accepted_at=now
+                )
+            )
         elif index >= matched + unanswered:
             objects.append(HelpProposal(request=request, helper_id=author.id, status="proposed"))
-    objects += [HelpOffer(author_id=author.id, theme_id=theme.id, neighbourhood_id=place.id, text="x", text_html="x", created_at=now) for _ in range(offers)]
-    objects += [SolidaritySignal(theme_id=theme.id, neighbourhood_id=place.id, kind="other", people=2, contact="no", created_at=now) for _ in range(signals)]
+    objects += [
+        HelpOffer(
+            author_id=author.id,
+            theme_id=theme.id,
+            neighbourhood_id=place.id,
+            text="x",
+            text_html="x",
+            created_at=now,
+        )
+        for _ in range(offers)
+    ]
+    objects += [
+        SolidaritySignal(
+            theme_id=theme.id,
+            neighbourhood_id=place.id,
+            kind="other",
+            people=2,
+            contact="no",
+            created_at=now,
+        )
+        for _ in range(signals)
+    ]
     db.session.add_all(objects)
 
 
 cell_counts = st.tuples(
     st.integers(0, 9), st.integers(0, 9), st.integers(0, 9), st.integers(0, 9), st.integers(0, 9)
-).map(lambda t: {"requests": t[0], "matched": min(t[1], t[0]), "unanswered": min(t[2], t[0] - min(t[1], t[0])), "offers": t[3], "signals": t[4]})
+).map(
+    lambda t: {
+        "requests": t[0],
+        "matched": min(t[1], t[0]),
+        "unanswered": min(t[2], t[0] - min(t[1], t[0])),
+        "offers": t[3],
+        "signals": t[4],
+    }
+)
 
 
 def published_from_json(data: dict, key: str, n_places: int, n_themes: int) -> Published:  # type: ignore[type-arg]
-    cells = [[data["cells"][i * n_themes + j][key] for j in range(n_themes)] for i in range(n_places)]
+    cells = [
+        [data["cells"][i * n_themes + j][key] for j in range(n_themes)] for i in range(n_places)
+    ]
     return Published(
         cells,
         [row[key] for row in data["neighbourhood_totals"]],
@@ -92,7 +164,11 @@ def published_from_json(data: dict, key: str, n_places: int, n_themes: int) -> P
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(shape=st.tuples(st.integers(1, 2), st.integers(1, 3)), data=st.data())
 def test_api_and_csv_leak_no_small_count(client, api_token, shape, data) -> None:  # type: ignore[no-untyped-def]
     try:
@@ -101,11 +177,28 @@ def test_api_and_csv_leak_no_small_count(client, api_token, shape, data) -> None
         _rows.author = staff  # type: ignore[attr-defined]
         places = sorted((make_neighbourhood() for _ in range(n_places)), key=lambda p: p.name)
         themes = sorted((make_theme() for _ in range(n_themes)), key=lambda t: t.name)
-        truth: dict[str, list[list[int]]] = {k: [[0] * n_themes for _ in range(n_places)] for k in ("help_requests", "matches", "unanswered_requests", "help_offers", "solidarity_signals")}
+        truth: dict[str, list[list[int]]] = {
+            k: [[0] * n_themes for _ in range(n_places)]
+            for k in (
+                "help_requests",
+                "matches",
+                "unanswered_requests",
+                "help_offers",
+                "solidarity_signals",
+            )
+        }
         for i, place in enumerate(places):
             for j, theme in enumerate(themes):
                 counts = data.draw(cell_counts)
-                _rows(theme, place, counts["requests"], counts["matched"], counts["unanswered"], counts["offers"], counts["signals"])
+                _rows(
+                    theme,
+                    place,
+                    counts["requests"],
+                    counts["matched"],
+                    counts["unanswered"],
+                    counts["offers"],
+                    counts["signals"],
+                )
                 truth["help_requests"][i][j] = counts["requests"]
                 truth["matches"][i][j] = counts["matched"]
                 truth["unanswered_requests"][i][j] = counts["unanswered"]
@@ -116,8 +209,18 @@ def test_api_and_csv_leak_no_small_count(client, api_token, shape, data) -> None
         headers = api_token(staff)
         summary = client.get("/api/v1/observatory/summary", headers=headers).get_json()
         assert summary["min_cell"] == 5
-        assert [c["neighbourhood"]["id"] for c in summary["cells"][::n_themes]] == [p.id for p in places]
-        rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/observatory/cells.csv", headers=headers).get_data(as_text=True))))
+        assert [c["neighbourhood"]["id"] for c in summary["cells"][::n_themes]] == [
+            p.id for p in places
+        ]
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    client.get("/api/v1/observatory/cells.csv", headers=headers).get_data(
+                        as_text=True
+                    )
+                )
+            )
+        )
         # The CSV says exactly what the JSON says.
         for key in summary["measures"]:
             from_csv = [None if r[key] == "" else int(r[key]) for r in rows]
@@ -176,16 +279,35 @@ def test_summary_shape_and_small_cells(client, api_token) -> None:  # type: igno
     assert len(cell) == 4
     assert cell[("Bruyère", "Bien-vieillir")]["help_offers"] is None  # 3 < 5
     # A lone small cell would be recomputed from its row: its partners are hidden too.
-    assert sum(v is None for v in (cell[("Bruyère", "Alimentation")]["help_offers"], data["neighbourhood_totals"][1]["help_offers"])) >= 1
+    assert (
+        sum(
+            v is None
+            for v in (
+                cell[("Bruyère", "Alimentation")]["help_offers"],
+                data["neighbourhood_totals"][1]["help_offers"],
+            )
+        )
+        >= 1
+    )
     assert cell[("Aubépine", "Bien-vieillir")]["solidarity_signals"] == 0  # zeros are shown
-    assert set(data["measures"]) >= {"members", "memberships", "help_offers", "help_requests", "matches", "unanswered_requests", "solidarity_signals"}
+    assert set(data["measures"]) >= {
+        "members",
+        "memberships",
+        "help_offers",
+        "help_requests",
+        "matches",
+        "unanswered_requests",
+        "solidarity_signals",
+    }
 
 
 def test_period_is_checked(client, api_token) -> None:  # type: ignore[no-untyped-def]
     staff = make_member("staff")
     response = client.get("/api/v1/observatory/summary?start=2026-13", headers=api_token(staff))
     assert response.status_code == 422 and "start" in response.get_json()["errors"]
-    response = client.get("/api/v1/observatory/summary?start=2026-05&end=2026-01", headers=api_token(staff))
+    response = client.get(
+        "/api/v1/observatory/summary?start=2026-05&end=2026-01", headers=api_token(staff)
+    )
     assert response.status_code == 422
     client.login_as(staff)
     assert client.get("/observatory?start=nope").status_code == 422
@@ -204,7 +326,9 @@ def test_period_filters_counts(client, api_token) -> None:  # type: ignore[no-un
     assert recent["totals"]["help_offers"] == 8
     start = f"{old.year:04d}-{old.month:02d}"
     end = f"{now.year:04d}-{now.month:02d}"
-    both = client.get(f"/api/v1/observatory/summary?start={start}&end={end}", headers=api_token(staff)).get_json()
+    both = client.get(
+        f"/api/v1/observatory/summary?start={start}&end={end}", headers=api_token(staff)
+    ).get_json()
     assert both["totals"]["help_offers"] == 14
 
 
@@ -216,9 +340,12 @@ def test_page_has_accessible_charts_and_numbers(client) -> None:  # type: ignore
     client.login_as(staff)
     html = client.get("/observatory").get_data(as_text=True)
     assert html.count('role="img"') == 4
-    assert html.count("<title id=\"chart-") == 4 and html.count("<desc id=\"chart-") == 4
+    assert html.count('<title id="chart-') == 4 and html.count('<desc id="chart-') == 4
     assert "<table" in html and "trend-table" in html
-    assert "Besoin" not in html and staff.display_name not in html.split("<main")[1].split("</main>")[0]
+    assert (
+        "Besoin" not in html
+        and staff.display_name not in html.split("<main")[1].split("</main>")[0]
+    )
 
 
 def test_page_query_count_is_constant(client, queries) -> None:  # type: ignore[no-untyped-def]
@@ -285,5 +412,7 @@ def test_under_the_radar(client) -> None:  # type: ignore[no-untyped-def]
     result = radar(services.summary(services.parse_period(None, None)))
     uncovered = {item.neighbourhood.name: item.count for item in result.uncovered_signals}
     assert uncovered == {"Zone A": 6}
-    assert [(i.neighbourhood.name, i.theme.name) for i in result.requests_without_offers] == [("Zone A", "Isolement")]
+    assert [(i.neighbourhood.name, i.theme.name) for i in result.requests_without_offers] == [
+        ("Zone A", "Isolement")
+    ]
     assert all(i.count is None or i.count >= 5 for i in result.requests_without_offers)

@@ -18,16 +18,24 @@ def make_offer(author: Any = None, theme: Any = None, neighbourhood: Any = None,
     theme = theme or make_theme()
     neighbourhood = neighbourhood or make_neighbourhood()
     return services.create_offer(
-        author, Place(theme.id, neighbourhood.id), kw.pop("text", "Je peux faire des courses."), **kw
+        author,
+        Place(theme.id, neighbourhood.id),
+        kw.pop("text", "Je peux faire des courses."),
+        **kw,
     )
 
 
-def make_request(author: Any = None, theme: Any = None, neighbourhood: Any = None, **kw: Any) -> Any:
+def make_request(
+    author: Any = None, theme: Any = None, neighbourhood: Any = None, **kw: Any
+) -> Any:
     author = author or make_member()
     theme = theme or make_theme()
     neighbourhood = neighbourhood or make_neighbourhood()
     return services.create_request(
-        author, Place(theme.id, neighbourhood.id), kw.pop("text", "Besoin d'aide pour porter mes courses."), **kw
+        author,
+        Place(theme.id, neighbourhood.id),
+        kw.pop("text", "Besoin d'aide pour porter mes courses."),
+        **kw,
     )
 
 

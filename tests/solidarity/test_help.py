@@ -109,7 +109,9 @@ def test_identity_reaches_the_helper_only_once_accepted(client, world) -> None: 
     request, people = world
     offerer, author = people["offerer"], people["author"]
     client.login_as(offerer)
-    response = client.post_form(f"/solidarity/requests/{request.id}/proposals", {"message": "Avec plaisir"})
+    response = client.post_form(
+        f"/solidarity/requests/{request.id}/proposals", {"message": "Avec plaisir"}
+    )
     assert response.status_code == 302
     proposal = request.proposals[0]
     html = client.get(f"/solidarity/requests/{request.id}").get_data(as_text=True)
@@ -120,7 +122,9 @@ def test_identity_reaches_the_helper_only_once_accepted(client, world) -> None: 
     html = client.get(f"/solidarity/requests/{request.id}").get_data(as_text=True)
     assert offerer.display_name in html
     response = client.post_form(f"/solidarity/proposals/{proposal.id}/accept")
-    assert response.status_code == 302 and f"/solidarity/exchanges/{proposal.id}" in response.location
+    assert (
+        response.status_code == 302 and f"/solidarity/exchanges/{proposal.id}" in response.location
+    )
     assert request.status == "matched"
     client.post_form(f"/solidarity/exchanges/{proposal.id}", {"body": "Bonjour, mardi 10 h ?"})
     # Now the helper knows who asked, and the exchange is theirs.
@@ -169,7 +173,9 @@ def test_who_may_propose(world) -> None:  # type: ignore[no-untyped-def]
 
 def test_requests_expire_after_the_configured_days(app, world) -> None:  # type: ignore[no-untyped-def]
     request, people = world
-    assert request.expires_at - request.created_at == timedelta(days=app.config["HELP_REQUEST_DAYS"])
+    assert request.expires_at - request.created_at == timedelta(
+        days=app.config["HELP_REQUEST_DAYS"]
+    )
     assert app.config["HELP_REQUEST_DAYS"] == 60
     later = request.expires_at + timedelta(seconds=1)
     assert request.is_expired(later)
@@ -203,15 +209,26 @@ def test_contact_details_are_refused_in_requests_and_offers(client, api_token, t
 def test_api_creates_offers_and_requests(client, api_token) -> None:  # type: ignore[no-untyped-def]
     member, theme, place = make_member(), make_theme(), make_neighbourhood()
     payload = {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Du bricolage"}
-    response = client.post("/api/v1/help-offers", json={**payload, "availability": "le soir"}, headers=api_token(member))
+    response = client.post(
+        "/api/v1/help-offers",
+        json={**payload, "availability": "le soir"},
+        headers=api_token(member),
+    )
     assert response.status_code == 201
-    assert response.get_json()["theme"]["id"] == theme.id and response.get_json()["availability"] == "le soir"
+    assert (
+        response.get_json()["theme"]["id"] == theme.id
+        and response.get_json()["availability"] == "le soir"
+    )
     response = client.post("/api/v1/help-requests", json=payload, headers=api_token(member))
     assert response.status_code == 201
     data = response.get_json()
-    assert data["status"] == "open" and data["author"]["id"] == member.id and "email" not in str(data)
+    assert (
+        data["status"] == "open" and data["author"]["id"] == member.id and "email" not in str(data)
+    )
     assert client.post("/api/v1/help-requests", json=payload).status_code == 401
-    bad = client.post("/api/v1/help-requests", json={**payload, "theme_id": 999999}, headers=api_token(member))
+    bad = client.post(
+        "/api/v1/help-requests", json={**payload, "theme_id": 999999}, headers=api_token(member)
+    )
     assert bad.status_code == 422 and "theme_id" in bad.get_json()["errors"]
     missing = client.post("/api/v1/help-requests", json={"text": "x"}, headers=api_token(member))
     assert missing.status_code == 422
@@ -221,13 +238,31 @@ def test_on_behalf_needs_a_go_between_and_oral_consent(client, api_token) -> Non
     theme, place = make_theme(), make_neighbourhood()
     gardener, citizen = make_member(), make_member()
     make_community(theme=theme, citizen=gardener)
-    payload = {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Mme R. a besoin d'aide", "on_behalf": True}
-    assert client.post("/api/v1/help-requests", json={**payload, "oral_consent": True}, headers=api_token(citizen)).status_code == 403
+    payload = {
+        "theme_id": theme.id,
+        "neighbourhood_id": place.id,
+        "text": "Mme R. a besoin d'aide",
+        "on_behalf": True,
+    }
+    assert (
+        client.post(
+            "/api/v1/help-requests",
+            json={**payload, "oral_consent": True},
+            headers=api_token(citizen),
+        ).status_code
+        == 403
+    )
     response = client.post("/api/v1/help-requests", json=payload, headers=api_token(gardener))
     assert response.status_code == 422 and "oral_consent" in response.get_json()["errors"]
-    response = client.post("/api/v1/help-requests", json={**payload, "text": "Mme R., 06 12 34 56 78", "oral_consent": True}, headers=api_token(gardener))
+    response = client.post(
+        "/api/v1/help-requests",
+        json={**payload, "text": "Mme R., 06 12 34 56 78", "oral_consent": True},
+        headers=api_token(gardener),
+    )
     assert response.status_code == 422
-    response = client.post("/api/v1/help-requests", json={**payload, "oral_consent": True}, headers=api_token(gardener))
+    response = client.post(
+        "/api/v1/help-requests", json={**payload, "oral_consent": True}, headers=api_token(gardener)
+    )
     assert response.status_code == 201
     request = HelpRequest.query.one()
     assert request.on_behalf and request.consent_at is not None and request.author_id == gardener.id
@@ -244,10 +279,13 @@ def test_request_form_without_js(client) -> None:  # type: ignore[no-untyped-def
     assert response.status_code == 200
     assert "adresse e-mail" in response.get_data(as_text=True)
     response = client.post_form(
-        "/solidarity/requests/new", {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Un coup de main"}
+        "/solidarity/requests/new",
+        {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Un coup de main"},
     )
     assert response.status_code == 302
-    assert client.post("/solidarity/requests/new", data={"theme_id": theme.id}).status_code == 400  # no CSRF
+    assert (
+        client.post("/solidarity/requests/new", data={"theme_id": theme.id}).status_code == 400
+    )  # no CSRF
 
 
 def test_withdraw(world) -> None:  # type: ignore[no-untyped-def]

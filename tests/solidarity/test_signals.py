@@ -28,10 +28,16 @@ def payload(theme, place, **overrides):  # type: ignore[no-untyped-def]
 
 def test_api_records_a_signal(client, api_token) -> None:  # type: ignore[no-untyped-def]
     member, theme, place = make_member(), make_theme(), make_neighbourhood()
-    response = client.post("/api/v1/solidarity-signals", json=payload(theme, place), headers=api_token(member))
+    response = client.post(
+        "/api/v1/solidarity-signals", json=payload(theme, place), headers=api_token(member)
+    )
     assert response.status_code == 201
     data = response.get_json()
-    assert data["kind"] == "neighbour_help" and data["people"] == 4 and data["contact"] == "via_ambassador"
+    assert (
+        data["kind"] == "neighbour_help"
+        and data["people"] == 4
+        and data["contact"] == "via_ambassador"
+    )
     assert "recorded_by" not in data
     assert client.post("/api/v1/solidarity-signals", json=payload(theme, place)).status_code == 401
 
@@ -47,7 +53,9 @@ def test_api_records_a_signal(client, api_token) -> None:  # type: ignore[no-unt
 def test_personal_data_is_refused_with_a_clear_message(client, api_token, text, kind) -> None:  # type: ignore[no-untyped-def]
     member, theme, place = make_member(), make_theme(), make_neighbourhood()
     response = client.post(
-        "/api/v1/solidarity-signals", json=payload(theme, place, text=text), headers=api_token(member)
+        "/api/v1/solidarity-signals",
+        json=payload(theme, place, text=text),
+        headers=api_token(member),
     )
     assert response.status_code == 422
     message = response.get_json()["errors"]["text"][0]
@@ -65,12 +73,20 @@ def test_personal_data_is_refused_with_a_clear_message(client, api_token, text, 
 
 @pytest.mark.parametrize(
     "field, value",
-    [("kind", "gossip"), ("contact", "phone"), ("people", 0), ("people", "beaucoup"), ("theme_id", 99999)],
+    [
+        ("kind", "gossip"),
+        ("contact", "phone"),
+        ("people", 0),
+        ("people", "beaucoup"),
+        ("theme_id", 99999),
+    ],
 )
 def test_bad_input_is_refused(client, api_token, field, value) -> None:  # type: ignore[no-untyped-def]
     member, theme, place = make_member(), make_theme(), make_neighbourhood()
     response = client.post(
-        "/api/v1/solidarity-signals", json=payload(theme, place, **{field: value}), headers=api_token(member)
+        "/api/v1/solidarity-signals",
+        json=payload(theme, place, **{field: value}),
+        headers=api_token(member),
     )
     assert response.status_code == 422 and field in response.get_json()["errors"]
 
@@ -109,7 +125,12 @@ def test_months_ago_clamps_the_day() -> None:
 
 def test_who_sees_signals(client) -> None:  # type: ignore[no-untyped-def]
     theme, place = make_theme(), make_neighbourhood()
-    recorder, gardener, citizen, staff = make_member(), make_member(), make_member(), make_member("staff")
+    recorder, gardener, citizen, staff = (
+        make_member(),
+        make_member(),
+        make_member(),
+        make_member("staff"),
+    )
     make_community(theme=theme, citizen=gardener)
     make_signal(recorder, theme, place, text="Un collectif de voisins répare des vélos")
     for member, sees in ((recorder, True), (gardener, True), (citizen, False), (staff, False)):
