@@ -18,7 +18,7 @@ CONTACT_LABELS = {
 REQUEST_STATUS_LABELS = {
     "open": _l("Open"),
     "matched": _l("A helper was accepted"),
-    "done": _l("Done"),
+    "done": _l("Help given"),
     "withdrawn": _l("Withdrawn"),
     "expired": _l("Expired"),
 }
@@ -27,5 +27,5 @@ PROPOSAL_STATUS_LABELS = {
     "accepted": _l("Accepted"),
     "declined": _l("Not retained"),
     "withdrawn": _l("Withdrawn"),
-    "done": _l("Done"),
+    "done": _l("Help given"),
 }

@@ -74,7 +74,7 @@ def _text(text: str | None, field: str = "text", *, required: bool = True) -> st
     if required and not text:
         raise Invalid(_("Some fields are not valid."), {field: [_("This field is required.")]})
     if len(text) > MAX_TEXT:
-        message = _("At most %(n)d characters.", n=MAX_TEXT)
+        message = _("%(n)d characters at most.", n=MAX_TEXT)
         raise Invalid(message, {field: [message]})
     no_personal_data(text, field)
     return text
@@ -86,7 +86,7 @@ def create_offer(author: Member, place: Place, text: str, availability: str = ""
     text = _text(text)
     availability = (availability or "").strip()
     if len(availability) > MAX_AVAILABILITY:
-        message = _("At most %(n)d characters.", n=MAX_AVAILABILITY)
+        message = _("%(n)d characters at most.", n=MAX_AVAILABILITY)
         raise Invalid(message, {"availability": [message]})
     no_personal_data(availability, "availability")
     offer = HelpOffer(
@@ -252,7 +252,7 @@ def send_exchange_message(member: Member, proposal: HelpProposal, body: str) -> 
     if not body:
         raise Invalid(_("Some fields are not valid."), {"body": [_("This field is required.")]})
     if len(body) > MAX_TEXT:
-        message = _("At most %(n)d characters.", n=MAX_TEXT)
+        message = _("%(n)d characters at most.", n=MAX_TEXT)
         raise Invalid(message, {"body": [message]})
     message = ExchangeMessage(
         proposal=proposal, author=member, body=body, body_html=render_markdown(body)
