@@ -22,6 +22,8 @@ DOMAINS = (
     "threads",
     "moderation",
     "initiatives",
+    "solidarity",
+    "observatory",
 )
 
 

@@ -24,6 +24,7 @@ SEEDERS = (
     "ambassadors.demo",
     "initiatives.demo",
     "threads.demo",
+    "solidarity.demo",
 )
 
 

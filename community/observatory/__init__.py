@@ -1,0 +1,1 @@
+"""The observatory: staff read aggregates only, with small counts suppressed."""

@@ -1,0 +1,75 @@
+"""`/api/v1/observatory/summary` and `/cells.csv`: staff only, suppressed like the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from community.core.permissions import require
+from community.core.rest import authenticated_member
+from community.observatory import services
+from community.observatory.permissions import can_see_observatory
+
+blp = Blueprint(
+    "observatory-api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Aggregates for the authority's staff",
+)
+
+
+class PeriodArgs(Schema):
+    start = fields.String(load_default=None, metadata={"description": "first month, YYYY-MM"})
+    end = fields.String(load_default=None, metadata={"description": "last month, YYYY-MM"})
+
+
+def _summary(args: dict[str, Any]) -> services.Summary:
+    member = authenticated_member()
+    require(can_see_observatory(member), member)
+    return services.summary(services.parse_period(args.get("start"), args.get("end")))
+
+
+@blp.get("/observatory/summary")
+@blp.arguments(PeriodArgs, location="query")
+def get_summary(args: dict[str, Any]) -> Any:
+    """Every measure by neighbourhood × theme; a hidden number is null, zeros are shown."""
+    return _summary(args).as_json()
+
+
+@blp.get("/observatory/cells.csv")
+@blp.arguments(PeriodArgs, location="query")
+def cells_csv(args: dict[str, Any]) -> Response:
+    """The same numbers as the summary, as CSV; a hidden number is an empty field."""
+    summary = _summary(args)
+    data = summary.as_json()
+    keys: list[str] = data["measures"]  # type: ignore[assignment]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["neighbourhood", "theme", *keys])
+
+    def value(v: object) -> object:
+        return "" if v is None else v
+
+    for cell in data["cells"]:  # type: ignore[attr-defined]
+        writer.writerow(
+            [cell["neighbourhood"]["slug"], cell["theme"]["slug"], *(value(cell[k]) for k in keys)]
+        )
+    for row in data["neighbourhood_totals"]:  # type: ignore[attr-defined]
+        writer.writerow([row["neighbourhood"]["slug"], "*", *(value(row[k]) for k in keys)])
+    for row in data["theme_totals"]:  # type: ignore[attr-defined]
+        writer.writerow(["*", row["theme"]["slug"], *(value(row[k]) for k in keys)])
+    writer.writerow(["*", "*", *(value(data["totals"][k]) for k in keys)])  # type: ignore[index]
+    period = f"{data['period']['start']}_{data['period']['end']}"  # type: ignore[index]
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="observatoire_{period}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,56 @@
+"""`/observatory`: the staff's page of aggregates (tables, trends, network, under the radar)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+
+from community.core.errors import Invalid
+from community.core.permissions import current_member, require
+from community.observatory import services
+from community.observatory.network import network
+from community.observatory.permissions import can_see_observatory
+from community.observatory.radar import radar
+from community.observatory.trends import bar_chart, trends
+
+bp = Blueprint("observatory", __name__, url_prefix="/observatory")
+
+
+@bp.get("")
+def index() -> tuple[str, int] | str:
+    member = current_member()
+    require(can_see_observatory(member), member)
+    error: Invalid | None = None
+    try:
+        period = services.parse_period(request.args.get("start"), request.args.get("end"))
+    except Invalid as invalid:
+        error = invalid
+        period = services.parse_period(None, None)
+    summary = services.summary(period)
+    series = trends(summary)
+    # Every hidden number looks the same, whether below the threshold or hidden to protect
+    # one: telling them apart would tell an attacker which ones are small.
+    hidden = _("hidden")
+    charts: list[tuple[Any, Any]] = []
+    for s in series:
+        title = _("%(measure)s per month", measure=s.label)
+        shown = [
+            f"{m}: {hidden if v is None else v}" for m, v in zip(s.months, s.values, strict=True)
+        ]
+        description = _("Bar chart, one bar per month: %(values)s.", values="; ".join(shown))
+        charts.append((s, bar_chart(s, title, description, hidden)))
+    context: dict[str, Any] = {
+        "summary": summary,
+        "charts": charts,
+        "network": network(summary.min_cell),
+        "radar": radar(summary),
+        "hidden": hidden,
+        "start": services.month_label(period.start),
+        "end": services.month_label(services.last_month(period)),
+        "error": error,
+        "selected": request.args.get("measure") or "help_requests",
+    }
+    body = render_template("observatory/index.html", **context)
+    return (body, 422) if error else body

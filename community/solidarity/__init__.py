@@ -1,0 +1,1 @@
+"""Mutual help ("entraide": offers, requests, private exchanges) and solidarity signals."""

@@ -1,0 +1,80 @@
+"""At 360 × 740: a member asks for help; a staff member reads the observatory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import PASSWORD, make_member, make_neighbourhood, make_theme
+from tests.solidarity.factories import make_offer, make_request, make_signal
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.live,
+    pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning"),
+]
+
+
+def login(page: Any, live_server: str, email: str) -> None:
+    page.goto(f"{live_server}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+
+
+def test_member_posts_a_help_request(live_server: str, page: Any) -> None:
+    theme, place = make_theme("Solidarité"), make_neighbourhood("La Roseraie")
+    lea = make_member(email="lea@example.org", display_name="Léa")
+    db.session.commit()
+
+    login(page, live_server, lea.email)
+    page.goto(f"{live_server}/solidarity")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.click("a[href$='/solidarity/requests/new']")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.select_option("select[name=theme_id]", str(theme.id))
+    page.select_option("select[name=neighbourhood_id]", str(place.id))
+    page.fill("textarea[name=text]", "Appelez-moi au 06 12 34 56 78")
+    page.click("form.stack button[type=submit]")
+    # Refused, and said so next to the field.
+    assert page.locator("#text-error").count() == 1
+    assert "téléphone" in page.locator("#text-error").inner_text()
+    assert_accessible(page)
+    page.fill("textarea[name=text]", "J'aurais besoin d'aide pour porter mes courses.")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/solidarity/requests/*")
+    assert "porter mes courses" in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_staff_reads_the_observatory(live_server: str, page: Any) -> None:
+    theme, other = make_theme("Solidarité"), make_theme("Alimentation")
+    place, far = make_neighbourhood("La Roseraie"), make_neighbourhood("Le Port")
+    agent = make_member("staff", email="agent@example.org", display_name="Karim")
+    for _ in range(6):
+        make_offer(theme=theme, neighbourhood=place)
+        make_request(theme=theme, neighbourhood=place)
+    make_offer(theme=other, neighbourhood=far)
+    make_signal(theme=other, neighbourhood=far)
+    db.session.commit()
+
+    login(page, live_server, agent.email)
+    page.goto(f"{live_server}/observatory?measure=help_offers")
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    charts = page.locator("svg[role=img]")
+    assert charts.count() == 4
+    for index in range(charts.count()):
+        labelled = charts.nth(index).get_attribute("aria-labelledby") or ""
+        title_id, desc_id = labelled.split()
+        assert page.locator(f"#{title_id}").text_content()
+        assert "barre" in (page.locator(f"#{desc_id}").text_content() or "")
+    grid = page.locator("table.grid").inner_text()
+    assert "masqué" in grid and "6" in grid
+    assert page.locator("table.trend-table").count() == 4
