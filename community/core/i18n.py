@@ -175,6 +175,30 @@ def missing_french() -> dict[str, list[str]]:
     return missing
 
 
+def conflicting_french() -> dict[str, dict[str, str]]:
+    """Message ids translated differently by two domains.
+
+    Flask-Babel merges every domain's catalog into one, so the same id can only have one
+    French text: a domain that needs another wording needs another id (or a context).
+    """
+    seen: dict[tuple[str, str | None], dict[str, str]] = {}
+    for domain in domains():
+        path = _po_path(domain, "fr")
+        if not path.exists():
+            continue
+        for message in _read(path):
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            ident = message.id if isinstance(message.id, str) else message.id[0]
+            text = message.string if isinstance(message.string, str) else message.string[0]
+            seen.setdefault((ident, message.context), {})[domain] = text
+    return {
+        ident: by_domain
+        for (ident, _context), by_domain in seen.items()
+        if len(set(by_domain.values())) > 1
+    }
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -186,7 +210,10 @@ def main(argv: list[str]) -> int:
         for domain, ids in missing.items():
             for ident in ids:
                 print(f"{domain}: missing French for {ident!r}")
-        return 1 if missing else 0
+        conflicts = conflicting_french()
+        for ident, by_domain in conflicts.items():
+            print(f"{ident!r} is translated differently: {by_domain}")
+        return 1 if missing or conflicts else 0
     else:
         print(__doc__)
         return 2

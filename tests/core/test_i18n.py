@@ -28,3 +28,10 @@ def test_the_members_choice_wins_over_the_browser(client):
     client.login_as(member)
     html = client.get("/me", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "My profile" in html
+
+
+def test_no_message_is_translated_two_ways():
+    """All catalogs merge into one: the same id must read the same everywhere."""
+    from community.core.i18n import conflicting_french
+
+    assert conflicting_french() == {}
