@@ -11,7 +11,9 @@ from community.config import INSTANCE, config_for
 # Domain packages, in order. Each may hold `models`, `views` (HTML blueprint `bp`), `api`
 # (flask-smorest blueprint `blp`) and `events` (Socket.IO handlers); the factory wires
 # whichever exist.
-DOMAINS = ("core", "territory", "members", "auth", "communities", "threads")
+DOMAINS = (
+    "core", "territory", "members", "auth", "communities", "threads", "moderation", "notifications",
+)  # fmt: skip
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 from flask import Flask, current_app
 
@@ -12,6 +14,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_accounts_command)
+    import_module("community.notifications.cli").init_cli(app)
 
 
 def _print_demo_accounts() -> None:

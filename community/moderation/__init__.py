@@ -1,0 +1,1 @@
+"""Reports, moderation acts and their public transparency."""

@@ -1,0 +1,70 @@
+"""What can be reported: each target type says how to load one, who answers for it, and how
+to hide and restore it.
+
+    register("message", TargetType(load=..., hide=..., restore=...))
+
+A loader returns a `Target` (the object, its community — whose gardeners moderate it, none
+for staff only —, its author, a label and a link) or None when there is no such object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from community.communities.models import Community
+from community.extensions import db
+from community.members.models import Member
+
+
+@dataclass
+class Target:
+    obj: Any
+    community: Community | None
+    author: Member | None
+    label: str
+    url: str = ""
+    hidden: bool = False
+
+
+@dataclass
+class TargetType:
+    load: Callable[[int], Target | None]
+    # hide(actor, obj, reason) / restore(actor, obj, reason): change the object, flush.
+    hide: Callable[[Member, Any, str], None] | None = None
+    restore: Callable[[Member, Any, str], None] | None = None
+    # The word used in notifications: "your message", "your initiative"…
+    noun: Any = field(default_factory=lambda: _l("your content"))
+
+
+REGISTRY: dict[str, TargetType] = {}
+
+
+def register(name: str, target_type: TargetType) -> None:
+    REGISTRY[name] = target_type
+
+
+def load_target(target_type: str, target_id: int) -> Target | None:
+    """The reported object behind (`target_type`, `target_id`), or None."""
+    kind = REGISTRY.get(target_type)
+    return kind.load(target_id) if kind is not None else None
+
+
+def _load_member(member_id: int) -> Target | None:
+    member = db.session.get(Member, member_id)
+    if member is None or member.email_confirmed_at is None:
+        return None
+    return Target(
+        obj=member,
+        community=None,
+        author=member,
+        label=member.display_name,
+        url=url_for("members.profile", member_id=member.id),
+    )
+
+
+register("member", TargetType(load=_load_member, noun=_l("your account")))

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+
+FREQUENCY_CHOICES = [
+    ("immediate", _l("Right away, one e-mail per notification")),
+    ("daily", _l("Once a day, a summary (recommended)")),
+    ("weekly", _l("Once a week, a summary")),
+    ("none", _l("Never: I will look on the site")),
+]
+
+
+class PreferenceForm(FlaskForm):
+    email_frequency = RadioField(_l("E-mails about my notifications"), choices=FREQUENCY_CHOICES)
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token (buttons that change something)."""
