@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from community.core.permissions import is_staff
+from community.extensions import db
 from community.members.models import Member
 from community.moderation.models import ModerationAction, Report
 from community.moderation.permissions import gardened_community_ids
@@ -35,3 +36,18 @@ def journal(member: Member) -> Select[Any]:
     if not is_staff(member):
         stmt = stmt.where(ModerationAction.community_id.in_(gardened_community_ids(member)))
     return stmt.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+
+
+def acts_about(target_type: str, target_id: int) -> list[ModerationAction]:
+    """The journal entries about one target, oldest first."""
+    return list(
+        db.session.execute(
+            select(ModerationAction)
+            .options(selectinload(ModerationAction.actor))
+            .where(
+                ModerationAction.target_type == target_type,
+                ModerationAction.target_id == target_id,
+            )
+            .order_by(ModerationAction.created_at, ModerationAction.id)
+        ).scalars()
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from community.communities.models import Community
 from community.extensions import db
@@ -39,6 +40,8 @@ class TargetType:
     restore: Callable[[Member, Any, str], None] | None = None
     # The word used in notifications: "your message", "your initiative"…
     noun: Any = field(default_factory=lambda: _l("your content"))
+    # load_many(ids) → {id: Target}: lists use it to stay at one query per type.
+    load_many: Callable[[list[int]], dict[int, Target]] | None = None
 
 
 REGISTRY: dict[str, TargetType] = {}
@@ -54,10 +57,25 @@ def load_target(target_type: str, target_id: int) -> Target | None:
     return kind.load(target_id) if kind is not None else None
 
 
-def _load_member(member_id: int) -> Target | None:
-    member = db.session.get(Member, member_id)
-    if member is None or member.email_confirmed_at is None:
-        return None
+def load_targets(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Target]:
+    """Many targets at once, by (type, id): one query per type when the type can."""
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in keys:
+        by_type.setdefault(target_type, []).append(target_id)
+    found: dict[tuple[str, int], Target] = {}
+    for target_type, ids in by_type.items():
+        kind = REGISTRY.get(target_type)
+        if kind is None:
+            continue
+        if kind.load_many is not None:
+            loaded = kind.load_many(sorted(set(ids)))
+        else:
+            loaded = {i: t for i in set(ids) if (t := kind.load(i)) is not None}
+        found.update({(target_type, i): t for i, t in loaded.items()})
+    return found
+
+
+def _member_target(member: Member) -> Target:
     return Target(
         obj=member,
         community=None,
@@ -67,4 +85,18 @@ def _load_member(member_id: int) -> Target | None:
     )
 
 
-register("member", TargetType(load=_load_member, noun=_l("your account")))
+def _load_member(member_id: int) -> Target | None:
+    member = db.session.get(Member, member_id)
+    if member is None or member.email_confirmed_at is None:
+        return None
+    return _member_target(member)
+
+
+def _load_members(ids: list[int]) -> dict[int, Target]:
+    members = db.session.execute(
+        select(Member).where(Member.id.in_(ids), Member.email_confirmed_at.is_not(None))
+    ).scalars()
+    return {m.id: _member_target(m) for m in members}
+
+
+register("member", TargetType(load=_load_member, load_many=_load_members, noun=_l("your account")))
