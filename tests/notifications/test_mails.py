@@ -31,7 +31,7 @@ def test_immediate_mail_leaves_after_commit(outbox, prefer) -> None:  # type: ig
     assert "http://localhost/threads/4#m-2" in outbox.links_in(message)
     assert message.is_multipart()
     assert {p.get_content_type() for p in message.walk()} >= {"text/plain", "text/html"}
-    assert message["List-Unsubscribe"].startswith("<http://localhost/notifications/unsubscribe/")
+    assert message["List-Unsubscribe"].strip().startswith("<http://localhost/notifications/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
