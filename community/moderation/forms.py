@@ -7,26 +7,27 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 REASON_CHOICES = [
-    ("insult", _l("Insult")),
-    ("harassment", _l("Harassment")),
-    ("spam", _l("Spam or advertising")),
-    ("personal_data", _l("Personal data (address, phone…)")),
-    ("off_charter", _l("Against the charter")),
-    ("other", _l("Something else")),
+    SelectChoice("insult", _l("Insult")),
+    SelectChoice("harassment", _l("Harassment")),
+    SelectChoice("spam", _l("Spam or advertising")),
+    SelectChoice("personal_data", _l("Personal data (address, phone…)")),
+    SelectChoice("off_charter", _l("Against the charter")),
+    SelectChoice("other", _l("Something else")),
 ]
 ACTION_CHOICES = [
-    ("dismiss", _l("Dismiss: nothing wrong")),
-    ("hide", _l("Hide the content")),
-    ("restore", _l("Restore the content")),
-    ("warn", _l("Warn the member")),
-    ("suspend", _l("Suspend the member")),
+    SelectChoice("dismiss", _l("Dismiss: nothing wrong")),
+    SelectChoice("hide", _l("Hide the content")),
+    SelectChoice("restore", _l("Restore the content")),
+    SelectChoice("warn", _l("Warn the member")),
+    SelectChoice("suspend", _l("Suspend the member")),
 ]
 SCOPE_CHOICES = [
-    ("community", _l("From this community")),
-    ("platform", _l("From the whole platform (staff only)")),
+    SelectChoice("community", _l("From this community")),
+    SelectChoice("platform", _l("From the whole platform (staff only)")),
 ]
 
 

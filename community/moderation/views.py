@@ -14,7 +14,7 @@ from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries, services, transparency
-from community.moderation.forms import ReportForm, ResolveForm
+from community.moderation.forms import SCOPE_CHOICES, ReportForm, ResolveForm
 from community.moderation.models import Report
 from community.moderation.permissions import can_report, can_resolve, can_see_queue
 from community.moderation.targets import load_target, load_targets
@@ -86,7 +86,7 @@ def detail(report_id: int) -> str | Response:
     target = load_target(report.target_type, report.target_id)
     form = ResolveForm()
     if not is_staff(member):
-        form.scope.choices = [c for c in form.scope.choices if c[0] == "community"]  # type: ignore[union-attr]
+        form.scope.choices = [c for c in SCOPE_CHOICES if c.value == "community"]
     if form.validate_on_submit():
         try:
             services.resolve(

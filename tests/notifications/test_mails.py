@@ -31,7 +31,11 @@ def test_immediate_mail_leaves_after_commit(outbox, prefer) -> None:  # type: ig
     assert "http://localhost/threads/4#m-2" in outbox.links_in(message)
     assert message.is_multipart()
     assert {p.get_content_type() for p in message.walk()} >= {"text/plain", "text/html"}
-    assert message["List-Unsubscribe"].strip().startswith("<http://localhost/notifications/unsubscribe/")
+    assert (
+        message["List-Unsubscribe"]
+        .strip()
+        .startswith("<http://localhost/notifications/unsubscribe/")
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
@@ -93,7 +97,9 @@ def test_digest_groups_by_kind_and_is_sent_once(app, outbox) -> None:  # type: i
     db.session.commit()
     assert send_digests() == (1, 0)
     [message] = outbox.to(member.email)
-    assert "Réponse trois" in outbox.text_of(message) and "Réponse un" not in outbox.text_of(message)
+    assert "Réponse trois" in outbox.text_of(message) and "Réponse un" not in outbox.text_of(
+        message
+    )
 
 
 def test_weekly_digest_waits_a_week(outbox, prefer) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,9 @@ from tests.factories import make_member
 
 def test_notify_stores_and_counts() -> None:
     member, actor = make_member(), make_member()
-    notification = services.notify(member, "reply", "Quelqu'un vous a répondu", "/threads/1", actor=actor)
+    notification = services.notify(
+        member, "reply", "Quelqu'un vous a répondu", "/threads/1", actor=actor
+    )
     assert notification is not None
     assert notification.member_id == member.id and notification.actor_id == actor.id
     assert not notification.read
@@ -75,7 +77,9 @@ def test_notifications_newest_first() -> None:
     rows = list(db.session.execute(services.notifications_of(member)).scalars())
     assert rows == [new, old]
     services.mark_read(member, [new.id])  # type: ignore[union-attr]
-    assert list(db.session.execute(services.notifications_of(member, unread_only=True)).scalars()) == [old]
+    assert list(
+        db.session.execute(services.notifications_of(member, unread_only=True)).scalars()
+    ) == [old]
 
 
 def test_email_frequency_defaults_to_daily_and_can_change(app) -> None:  # type: ignore[no-untyped-def]
