@@ -234,6 +234,7 @@ def _tell_subject(
 
     noun = REGISTRY[report.target_type].noun
     clause = charter_clause(report.reason)
+    reason = reason.rstrip(" .")  # the sentence adds its own full stop
     if action == "hide":
         text = _l(
             "Moderation: %(what)s was hidden. Reason: %(reason)s. Charter: %(clause)s.",
