@@ -19,7 +19,7 @@ def make_report(
     reason: str = "insult",
     **fields: Any,
 ) -> Report:
-    """A report about member `target`; with `community`, it is that community's gardeners' to answer."""
+    """A report about member `target`; with `community`, its gardeners answer it."""
     report = Report(
         reporter=reporter or make_member(),
         target_type="member",

@@ -25,11 +25,17 @@ def _request(app):  # type: ignore[no-untyped-def]
 
 
 def notifications_of(member) -> list[Notification]:  # type: ignore[no-untyped-def]
-    return list(db.session.execute(select(Notification).where(Notification.member_id == member.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Notification).where(Notification.member_id == member.id)
+        ).scalars()
+    )
 
 
 def test_report_a_member(world) -> None:  # type: ignore[no-untyped-def]
-    report = services.report(world.citizen, "member", world.author.id, "harassment", "  Messages insistants  ")
+    report = services.report(
+        world.citizen, "member", world.author.id, "harassment", "  Messages insistants  "
+    )
     assert report.status == "open" and report.text == "Messages insistants"
     assert report.target_author == world.author and report.community is None
 
@@ -73,7 +79,12 @@ def test_dismiss_is_logged_and_tells_nobody_off(world) -> None:  # type: ignore[
     assert report.status == "resolved" and report.resolution == "dismiss"
     assert other.status == "open"  # a dismissal answers one report only
     [act] = db.session.execute(select(ModerationAction)).scalars()
-    assert (act.action, act.actor, act.community, act.report_id) == ("dismiss", world.gardener_a, world.a, report.id)
+    assert (act.action, act.actor, act.community, act.report_id) == (
+        "dismiss",
+        world.gardener_a,
+        world.a,
+        report.id,
+    )
     assert notifications_of(world.author) == []
 
 
@@ -122,7 +133,9 @@ def test_suspend_from_a_community_until_a_date(world) -> None:  # type: ignore[n
     until = utcnow() + timedelta(days=14)
     services.resolve(world.gardener_a, report, "suspend", "Harcèlement répété", until)
     membership = db.session.execute(
-        select(Membership).where(Membership.member_id == world.author.id, Membership.community_id == world.a.id)
+        select(Membership).where(
+            Membership.member_id == world.author.id, Membership.community_id == world.a.id
+        )
     ).scalar_one()
     assert membership.status == "banned" and membership.banned_until == until
     assert is_banned_from(world.author, world.a)
@@ -131,7 +144,10 @@ def test_suspend_from_a_community_until_a_date(world) -> None:  # type: ignore[n
     [act] = db.session.execute(select(ModerationAction)).scalars()
     assert (act.action, act.until, act.community) == ("suspend_community", until, world.a)
     [notification] = notifications_of(world.author)
-    assert "suspendu·e de la communauté" in notification.text and "Harcèlement répété" in notification.text
+    assert (
+        "suspendu·e de la communauté" in notification.text
+        and "Harcèlement répété" in notification.text
+    )
 
 
 def test_suspend_someone_who_never_joined(world) -> None:  # type: ignore[no-untyped-def]
@@ -176,7 +192,9 @@ def test_staff_cannot_be_suspended_from_the_platform(world) -> None:  # type: ig
 
 
 def test_the_journal_is_append_only(world) -> None:  # type: ignore[no-untyped-def]
-    act = services.record_action(world.staff, "lock", "thread", 1, community=world.a, reason="Hors sujet")
+    act = services.record_action(
+        world.staff, "lock", "thread", 1, community=world.a, reason="Hors sujet"
+    )
     act.reason = "autre chose"
     with pytest.raises(ValueError, match="append-only"):
         db.session.flush()
