@@ -86,7 +86,9 @@ def _message(member: Member, subject: str, template: str, context: dict[str, Any
         render_template(f"notifications/mail/{template}.txt", **context),
         render_template(f"notifications/mail/{template}.html", **context),
     )
-    # RFC 2369 and RFC 8058: mail clients offer a one-click "unsubscribe" button.
+    # RFC 2369 and RFC 8058: mail clients offer a one-click "unsubscribe" button. A long link
+    # must stay one token (folded or encoded, clients would not read it): allow long lines.
+    message.policy = message.policy.clone(max_line_length=998)
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message

@@ -1,0 +1,85 @@
+"""Demo moderation: reports open and answered, a journal over several months."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from community.core.models import utcnow
+from community.extensions import db
+from community.moderation import services
+from community.moderation.models import ModerationAction, Report
+
+
+def seed(ctx: Any) -> None:
+    with current_app.test_request_context("/"):
+        _seed(ctx)
+
+
+def _seed(ctx: Any) -> None:
+    from community.communities.models import Community
+
+    rng = random.Random(6)  # noqa: S311 - demo data, not security
+    members = ctx.members
+    staff, habitant = members["agent"], members["habitant"]
+    communities = list(db.session.execute(select(Community).order_by(Community.id)).scalars())
+    now = utcnow()
+
+    # Today: two open reports about a member who posts adverts, one answered by a warning.
+    spammer = members["crowd12"]
+    services.report(
+        habitant, "member", spammer.id, "spam", "Il propose ses services payants partout."
+    )
+    services.report(
+        members["crowd3"], "member", spammer.id, "spam", "Publicité pour son entreprise."
+    )
+    rude = members["crowd20"]
+    answered = services.report(
+        members["porte-voix"], "member", rude.id, "insult", "Propos insultants."
+    )
+    services.resolve(staff, answered, "warn", "Merci de rester courtois avec les autres habitants")
+    services.report(members["crowd7"], "member", members["crowd25"].id, "personal_data",
+                    "A publié le numéro de téléphone d'une voisine.")  # fmt: skip
+
+    # The past months, for the transparency page: counts only, spread over communities.
+    reasons = ("insult", "harassment", "spam", "personal_data", "off_charter", "other")
+    for months_ago in range(1, 6):
+        for _ in range(rng.randint(2, 6)):
+            community = rng.choice(communities) if communities and rng.random() < 0.8 else None
+            when = now - timedelta(days=30 * months_ago + rng.randint(0, 20))
+            target = members[f"crowd{rng.randint(1, 40)}"]
+            report = Report(
+                reporter=members[f"crowd{rng.randint(1, 40)}"],
+                target_type="member",
+                target_id=target.id,
+                target_author=target,
+                community=community,
+                reason=rng.choice(reasons),
+                text="",
+                status="resolved",
+                resolution=rng.choice(("dismiss", "warn", "dismiss")),
+                resolved_by_id=staff.id,
+                resolved_at=when + timedelta(days=1),
+                created_at=when,
+            )
+            db.session.add(report)
+            db.session.flush()
+            db.session.add(
+                ModerationAction(
+                    actor=staff,
+                    action=report.resolution,
+                    target_type="member",
+                    target_id=target.id,
+                    community=community,
+                    subject=target,
+                    report_id=report.id,
+                    reason="Rappel de la charte" if report.resolution == "warn" else "",
+                    created_at=when + timedelta(days=1),
+                )
+            )
+    db.session.flush()
+    ctx.extra["moderation_staff"] = staff
