@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import selectinload
 
 from community.core.errors import Invalid
@@ -115,9 +115,9 @@ def mark_read(member: Member, ids: list[int] | None = None) -> int:
         if not ids:
             return 0
         stmt = stmt.where(Notification.id.in_(ids))
-    changed = db.session.execute(stmt).rowcount or 0
+    result: CursorResult[Any] = db.session.execute(stmt)  # type: ignore[assignment]
     db.session.flush()
-    return int(changed)
+    return int(result.rowcount or 0)
 
 
 def unsubscribe(member: Member) -> NotificationPreference:

@@ -179,3 +179,9 @@ def test_monthly_counts(world) -> None:  # type: ignore[no-untyped-def]
     assert [r.community for r in current.reports] == [world.a.name, None]
     assert {row.community: row.counts for row in current.actions} == {world.a.name: {"hide": 1}}
     assert {row.community: row.counts for row in months[1].reports} == {world.a.name: {"spam": 1}}
+
+
+def test_a_profile_has_a_report_link(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.citizen)
+    html = client.get(f"/members/{world.author.id}").get_data(as_text=True)
+    assert f"/report?target_type=member&amp;target_id={world.author.id}" in html
