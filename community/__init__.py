@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -29,6 +30,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         static_folder="../static",
     )
     app.config.from_object(config)
+    if config.ENV_NAME == "production":
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # checked by config.check()
     app.config.update(overrides)
 
     _init_extensions(app)

@@ -20,7 +20,7 @@ def init_cli(app: Flask) -> None:
 def _print_demo_accounts() -> None:
     from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-    click.echo("Comptes de démonstration (mot de passe : %s)" % DEMO_PASSWORD)
+    click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for email, role, label in DEMO_ACCOUNTS:
         click.echo(f"  {email:<30} {role:<8} {label}")
 

@@ -101,7 +101,9 @@ class Config:
     MAIL_USE_TLS = _bool(os.environ.get("MAIL_USE_TLS"), False)
     MAIL_USE_SSL = _bool(os.environ.get("MAIL_USE_SSL"), False)
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
-    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
+    MAIL_DEFAULT_SENDER = (
+        os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
+    )
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000"
 
     # API documentation (flask-smorest)
@@ -136,7 +138,7 @@ class TestingConfig(Config):
     # Generous limits: the tests that exercise a limit lower it themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per minute"
-    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
     MESSAGE_RATE_LIMIT = "1000 per minute"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"

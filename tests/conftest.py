@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -67,8 +67,8 @@ def smtp_server() -> Iterator[tuple[str, int, Outbox]]:
     outbox = Outbox()
 
     class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-            outbox.messages.append(message_from_bytes(envelope.content))
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            outbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 Message accepted for delivery"
 
     port = free_port()
@@ -88,6 +88,13 @@ def outbox(smtp_server: tuple[str, int, Outbox]) -> Iterator[Outbox]:
 # --- the application -------------------------------------------------------------------
 
 
+def page_text(response: Any) -> str:
+    """A response's HTML with entities decoded (apostrophes are escaped in pages)."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -95,7 +102,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, Outbox]) -> Iterator[Flask]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, Outbox]
+) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("terreau")
     database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
     from community.config import database_url
@@ -172,7 +181,19 @@ def _reset_limits(app: Flask) -> Iterator[None]:
 
 
 class TerreauClient(FlaskClient):
-    """The Flask test client, plus CSRF tokens and logging in without a password round trip."""
+    """The Flask test client, plus CSRF tokens and logging in without a password round trip.
+
+    Each request runs in a fresh application context, as in production: otherwise it would
+    reuse the test's context, and `g` (where Flask-Login keeps the loaded member) would leak
+    from one request to the next. The test's own session is expired afterwards so that it
+    reads what the request stored.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
     def csrf_token(self) -> str:
         response = self.get("/auth/login" if not self._logged_in() else "/me")
@@ -298,7 +319,8 @@ def assert_accessible(page: Any) -> None:
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     details = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in bad
     )
     assert not bad, f"axe violations on {page.url}:\n{details}"
 

@@ -11,7 +11,7 @@ from community.extensions import db
 from community.members.models import Member
 from community.territory.models import Neighbourhood, Theme
 
-PASSWORD = "un mot de passe solide"  # noqa: S105
+PASSWORD = "un mot de passe solide"
 _counter = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 

@@ -11,8 +11,8 @@ from flask_smorest import Blueprint
 from community.auth import mails, services
 from community.auth.schemas import CredentialsSchema, SignupAnswerSchema, SignupSchema, TokenSchema
 from community.auth.views import _deliver
-from community.core.rest import authenticated_member
 from community.core.errors import Forbidden, Invalid, Unauthenticated
+from community.core.rest import authenticated_member
 from community.extensions import db, limiter
 
 blp = Blueprint("auth-api", __name__, url_prefix="/api/v1", description="Sign-up and tokens")

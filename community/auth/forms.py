@@ -20,7 +20,9 @@ class SignupForm(FlaskForm):
         description=_l("The name other people see. Not your e-mail."),
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    neighbourhood_id = SelectField(_l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True)
+    neighbourhood_id = SelectField(
+        _l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True
+    )
     accept_charter = BooleanField(
         _l("I have read and I accept the charter of the platform"), validators=[DataRequired()]
     )

@@ -16,7 +16,9 @@ def load_member_from_session(user_id: str) -> Member | None:
     member_id, _, nonce = user_id.partition(".")
     if not member_id.isdigit() or not nonce:
         return None
-    member = db.session.execute(select(Member).where(Member.id == int(member_id))).scalar_one_or_none()
+    member = db.session.execute(
+        select(Member).where(Member.id == int(member_id))
+    ).scalar_one_or_none()
     if member is None or member.session_nonce != nonce or member.email_confirmed_at is None:
         return None
     return member
@@ -39,7 +41,6 @@ def load_member_from_request(_request: object) -> Member | None:
         return None
     found = member_for_token(clear)
     if found is None:
-        g.bad_token = True
         return None
     member, token = found
     g.api_token = token

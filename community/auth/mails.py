@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -11,7 +13,7 @@ from community.core.mail import send_mail
 from community.members.models import Member
 
 
-def _external(endpoint: str, **values: str) -> str:
+def _external(endpoint: str, **values: Any) -> str:
     from flask import current_app
 
     return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
@@ -31,7 +33,11 @@ def send_confirmation(member: Member) -> None:
 
 def send_already_registered(member: Member) -> None:
     """Someone signed up with an address that has an account: tell its owner, not them."""
-    context = {"member": member, "login": _external("auth.login"), "forgot": _external("auth.forgot")}
+    context = {
+        "member": member,
+        "login": _external("auth.login"),
+        "forgot": _external("auth.forgot"),
+    }
     with force_locale(member.locale):
         send_mail(
             member.email,

@@ -18,7 +18,7 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(db.Model):  # type: ignore[name-defined]
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,6 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     member: Mapped[Member] = relationship(lazy="joined")
 

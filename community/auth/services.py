@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
@@ -208,15 +208,3 @@ def member_for_token(clear: str) -> tuple[Member, ApiToken] | None:
 def revoke_token(token: ApiToken) -> None:
     db.session.delete(token)
     db.session.flush()
-
-
-def purge_expired_tokens(now: datetime | None = None) -> int:
-    """Delete expired tokens; returns how many."""
-    result = db.session.execute(
-        ApiToken.__table__.delete().where(ApiToken.expires_at <= (now or utcnow()))
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def count_members() -> int:
-    return db.session.execute(select(func.count(Member.id))).scalar_one()

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from community.auth import mails, services
 from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
@@ -58,7 +59,7 @@ def start_session(member: Member, remember: bool = False) -> None:
     login_user(member, remember=remember)
 
 
-def _deliver(send, member: Member) -> None:  # type: ignore[no-untyped-def]
+def _deliver(send, member: Member) -> None:
     try:
         send(member)
     except (OSError, smtplib.SMTPException):
@@ -71,7 +72,10 @@ def signup() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
     form = SignupForm()
-    form.neighbourhood_id.choices = [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    form.neighbourhood_id.choices = [
+        SelectChoice("", _("— I'd rather not say —")),
+        *neighbourhood_choices(),
+    ]
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",
@@ -126,9 +130,7 @@ def login() -> str | Response:
         elif member.email_confirmed_at is None:
             db.session.commit()
             _deliver(mails.send_confirmation, member)
-            flash(
-                _("Please confirm your e-mail first: we have just sent you a new link."), "info"
-            )
+            flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
             db.session.commit()
             start_session(member, remember=bool(form.remember.data))

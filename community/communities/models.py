@@ -20,7 +20,7 @@ MEMBERSHIP_STATUSES = ("pending", "active", "left", "refused", "banned")
 SIDES = ("technician", "citizen")
 
 
-class Community(db.Model):  # type: ignore[name-defined,misc]
+class Community(db.Model):  # type: ignore[name-defined]
     """A thematic community: open to all, or joined on request."""
 
     __tablename__ = "communities"
@@ -48,7 +48,7 @@ class Community(db.Model):  # type: ignore[name-defined,misc]
         return f"<Community {self.slug}>"
 
 
-class Membership(db.Model):  # type: ignore[name-defined,misc]
+class Membership(db.Model):  # type: ignore[name-defined]
     """A member in a community: `pending` (asked), `active`, `left`, `refused` or `banned`."""
 
     __tablename__ = "memberships"
@@ -60,12 +60,16 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))
     request_message: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     charter_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -79,7 +83,7 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
         return f"<Membership {self.member_id}@{self.community_id} {self.status}>"
 
 
-class GardenerMandate(db.Model):  # type: ignore[name-defined,misc]
+class GardenerMandate(db.Model):  # type: ignore[name-defined]
     """One side of a community's gardener pair, for a dated period.
 
     The pair of a community is its two mandates with no end date: one `technician` (staff)
@@ -101,12 +105,16 @@ class GardenerMandate(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     side: Mapped[str] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    appointed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
 
     community: Mapped[Community] = relationship()
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
@@ -115,15 +123,19 @@ class GardenerMandate(db.Model):  # type: ignore[name-defined,misc]
         return f"<GardenerMandate {self.side} {self.member_id}@{self.community_id}>"
 
 
-class Handover(db.Model):  # type: ignore[name-defined,misc]
+class Handover(db.Model):  # type: ignore[name-defined]
     """The note a gardener leaves to their successor ("passation")."""
 
     __tablename__ = "handovers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
     side: Mapped[str] = mapped_column(String(16))
-    from_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    from_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
     to_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )

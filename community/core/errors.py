@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from community.core.validation import translate_errors
+
 # HTTP status → the error code clients see (the socket protocol uses the same words).
 CODES = {
     400: "bad_request",
@@ -123,7 +125,9 @@ def _default_message(status: int) -> str:
 
 def html_error(status: int, message: str | None = None) -> tuple[str, int]:
     """A French error page for `status`."""
-    template = f"errors/{status}.html" if status in {400, 403, 404, 429, 500} else "errors/generic.html"
+    template = (
+        f"errors/{status}.html" if status in {400, 403, 404, 429, 500} else "errors/generic.html"
+    )
     return (
         render_template(template, status=status, message=message or _default_message(status)),
         status,
@@ -138,12 +142,22 @@ def handle_http_exception(error: HTTPException) -> Any:
     data = getattr(error, "data", None) or {}
     if wants_json():
         errors = data.get("errors") or data.get("messages")
-        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers"}:
+        if isinstance(errors, dict) and set(errors) <= {
+            "json",
+            "query",
+            "form",
+            "files",
+            "headers",
+        }:
             # webargs nests errors by location; a client wants the fields.
             flat: dict[str, Any] = {}
-            for location_errors in errors.values():
-                flat.update(location_errors)
+            for location, location_errors in errors.items():
+                if isinstance(location_errors, dict):
+                    flat.update(location_errors)
+                else:
+                    flat[f"_{location}"] = location_errors
             errors = flat
+        errors = translate_errors(errors) if errors else errors
         if status == 400 and isinstance(error, CSRFError):
             message = _("The security token is missing or expired. Reload the page.")
         elif status == 422:

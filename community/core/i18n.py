@@ -38,18 +38,22 @@ def select_locale() -> str:
     cookie = request.cookies.get("lang")
     if cookie in languages:
         return str(cookie)
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def domains() -> list[str]:
     """Domain packages (each may hold a catalog)."""
-    return sorted(
-        p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()
-    )
+    return sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
 
 
 def translation_directories() -> list[str]:
-    return [str(PACKAGE / d / "translations") for d in domains() if (PACKAGE / d / "translations").is_dir()]
+    return [
+        str(PACKAGE / d / "translations")
+        for d in domains()
+        if (PACKAGE / d / "translations").is_dir()
+    ]
 
 
 def init_i18n(app: Flask) -> None:
@@ -75,15 +79,15 @@ def _sources(domain: str) -> Iterator[tuple[Path, Path]]:
             yield TEMPLATES, path
 
 
-def extract(domain: str):  # type: ignore[no-untyped-def]
+def extract(domain: str):
     """The template catalog of `domain`, read from its sources."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
     catalog = Catalog(project="Terreau", charset="utf-8", creation_date=datetime.now(UTC))
-    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None,
+    keywords = {"N_": None, "_": None, "gettext": None, "lazy_gettext": None, "_l": None,
                 "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # fmt: skip
-    for base, path in _sources(domain):
+    for _base, path in _sources(domain):
         method = "python" if path.suffix == ".py" else "jinja2"
         options = {"extensions": "jinja2.ext.do"} if method == "jinja2" else {}
         for lineno, message, comments, context in extract_from_file(
@@ -103,7 +107,7 @@ def _po_path(domain: str, locale: str) -> Path:
     return PACKAGE / domain / "translations" / locale / "LC_MESSAGES" / "messages.po"
 
 
-def _read(path: Path):  # type: ignore[no-untyped-def]
+def _read(path: Path):
     from babel.messages.pofile import read_po
 
     with path.open("rb") as handle:

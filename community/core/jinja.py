@@ -23,8 +23,12 @@ def init_jinja(app: Flask) -> None:
     def _locale() -> dict[str, Any]:
         return {"locale": str(get_locale() or "fr")}
 
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["datetime"] = (
-        lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
+        format_date(value, fmt) if value else ""
     )
-    app.jinja_env.filters["isodate"] = lambda value: value.isoformat() if isinstance(value, datetime) else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["isodate"] = lambda value: (
+        value.isoformat() if isinstance(value, datetime) else ""
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import sys
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -26,10 +27,19 @@ def send(message: EmailMessage) -> None:
     """Deliver `message` with the configured backend."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "console":
-        current_app.logger.info("mail (console backend):\n%s", message.as_string())
+        # Development: show the mail, decoded, in the terminal that runs the server.
+        text = message.get_body(preferencelist=("plain",))
+        body = text.get_content() if text is not None else ""
+        print(
+            f"--- mail to {message['To']}: {message['Subject']}\n{body}---",
+            file=sys.stderr,
+            flush=True,
+        )
         return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+    with smtp_class(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:

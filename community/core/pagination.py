@@ -43,7 +43,9 @@ def count_of(stmt: Select[Any]) -> int:
     return db.session.execute(select(func.count()).select_from(inner)).scalar_one()
 
 
-def paginate(stmt: Select[Any], page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> Pagination[Any]:
+def paginate(
+    stmt: Select[Any], page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> Pagination[Any]:
     """One page of `stmt`'s scalars; out-of-range numbers are clamped."""
     page_size = min(max(1, page_size), MAX_PAGE_SIZE)
     total = count_of(stmt)
@@ -63,7 +65,7 @@ def page_from_request() -> int:
         return 1
 
 
-class SelectPage(Page):  # type: ignore[misc]
+class SelectPage(Page):
     """flask-smorest page over a SQLAlchemy select (used with `@blp.paginate(SelectPage)`)."""
 
     @property
@@ -72,7 +74,5 @@ class SelectPage(Page):  # type: ignore[misc]
 
     @property
     def items(self) -> list[Any]:
-        stmt = self.collection.limit(self.page_params.page_size).offset(
-            self.page_params.first_item
-        )
+        stmt = self.collection.limit(self.page_params.page_size).offset(self.page_params.first_item)
         return list(db.session.execute(stmt).scalars().unique())

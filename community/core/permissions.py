@@ -44,5 +44,5 @@ def current_member() -> Member | None:
     from flask_login import current_user
 
     if current_user and current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[no-any-return]
+        return current_user._get_current_object()
     return None

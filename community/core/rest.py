@@ -8,7 +8,7 @@ import flask_smorest
 from werkzeug.exceptions import HTTPException
 
 
-class Api(flask_smorest.Api):  # type: ignore[misc]
+class Api(flask_smorest.Api):
     """flask-smorest's Api whose app-wide error handler is Terreau's."""
 
     def handle_http_exception(self, error: HTTPException) -> Any:
@@ -17,7 +17,7 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
         return handle_http_exception(error)
 
 
-def authenticated_member():  # type: ignore[no-untyped-def]
+def authenticated_member():
     """The member behind the bearer token or session; 401 in the one error shape otherwise."""
     from flask_babel import gettext as _
 
@@ -30,7 +30,7 @@ def authenticated_member():  # type: ignore[no-untyped-def]
     return member
 
 
-def init_api_security(app) -> None:  # type: ignore[no-untyped-def]
+def init_api_security(app) -> None:
     """The API is CSRF-exempt for token clients; a browser session writing to it needs the token.
 
     A bearer token cannot be sent by another site, a cookie can: so a write authenticated by

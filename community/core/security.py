@@ -32,6 +32,7 @@ def set_security_headers(response: Response) -> Response:
 def init_security(app: Flask) -> None:
     app.after_request(set_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
+
         @app.after_request
         def _hsts(response: Response) -> Response:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")

@@ -34,8 +34,16 @@ def healthz() -> dict[str, str]:
 def language() -> Response:
     """Remember a visitor's language choice in a cookie (members choose it in their profile)."""
     lang = request.form.get("lang", "")
-    response = redirect(safe_next(request.form.get("next")) if request.form.get("next") else url_for("core.home"))
+    response = redirect(
+        safe_next(request.form.get("next")) if request.form.get("next") else url_for("core.home")
+    )
     if lang in current_app.config["LANGUAGES"]:
-        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        response.set_cookie(
+            "lang",
+            lang,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
     return response

@@ -12,7 +12,9 @@ from community.members import services
 from community.members.models import Member
 from community.members.schemas import MeSchema, MeUpdateSchema
 
-blp = Blueprint("members-api", __name__, url_prefix="/api/v1", description="The member's own account")
+blp = Blueprint(
+    "members-api", __name__, url_prefix="/api/v1", description="The member's own account"
+)
 
 
 @blp.get("/me")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from community.auth.forms import optional_int
@@ -27,4 +28,6 @@ class ProfileForm(FlaskForm):
         description=_l("One per line: cooking, repairing bikes, speaking Arabic, gardening…"),
     )
     bio = TextAreaField(_l("A few words about me"), validators=[Length(max=1000)])
-    locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")]
+    )

@@ -31,7 +31,7 @@ def new_session_nonce() -> str:
     return secrets.token_hex(8)
 
 
-class Member(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class Member(UserMixin, db.Model):  # type: ignore[name-defined]
     """An account. `display_name` (the pseudonym) is what other people see; never the e-mail."""
 
     __tablename__ = "members"

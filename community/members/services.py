@@ -26,7 +26,9 @@ def normalise_email(email: str, *, strict: bool = True) -> str:
     if not strict:
         return email.lower()
     if len(email) > 254:
-        raise Invalid(_("This e-mail address is too long."), {"email": [_("At most 254 characters.")]})
+        raise Invalid(
+            _("This e-mail address is too long."), {"email": [_("At most 254 characters.")]}
+        )
     try:
         result = validate_email(email, check_deliverability=False)
     except EmailNotValidError:
@@ -88,7 +90,8 @@ def clean_skills(skills: list[str]) -> list[str]:
         cleaned.append(skill)
     if len(cleaned) > MAX_SKILLS:
         raise Invalid(
-            _("At most %(n)d skills.", n=MAX_SKILLS), {"skills": [_("At most %(n)d.", n=MAX_SKILLS)]}
+            _("At most %(n)d skills.", n=MAX_SKILLS),
+            {"skills": [_("At most %(n)d.", n=MAX_SKILLS)]},
         )
     return cleaned
 
@@ -97,7 +100,7 @@ def update_profile(member: Member, changes: ProfileChanges) -> Member:
     """Apply `changes` to `member`'s own profile, all or nothing."""
     errors: dict[str, list[str]] = {}
 
-    def attempt(key: str, check):  # type: ignore[no-untyped-def]
+    def attempt(key: str, check):
         try:
             return check()
         except Invalid as error:
@@ -122,7 +125,11 @@ def update_profile(member: Member, changes: ProfileChanges) -> Member:
         )
         if len(themes) != len(wanted):
             errors["theme_ids"] = [_("Unknown theme.")]
-    skills = attempt("skills", lambda: clean_skills(changes.skills or [])) if changes.skills is not None else None
+    skills = (
+        attempt("skills", lambda: clean_skills(changes.skills or []))
+        if changes.skills is not None
+        else None
+    )
     if changes.bio is not None and len(changes.bio) > MAX_BIO_LENGTH:
         errors["bio"] = [_("At most %(n)d characters.", n=MAX_BIO_LENGTH)]
     if changes.locale is not None and changes.locale not in LOCALES:
@@ -147,4 +154,3 @@ def update_profile(member: Member, changes: ProfileChanges) -> Member:
         member.locale = changes.locale
     db.session.flush()
     return member
-

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
@@ -31,7 +32,10 @@ def edit() -> str | Response:
     member = current_member()
     assert member is not None
     form = ProfileForm(obj=member)
-    form.neighbourhood_id.choices = [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    form.neighbourhood_id.choices = [
+        SelectChoice("", _("— I'd rather not say —")),
+        *neighbourhood_choices(),
+    ]
     form.theme_ids.choices = theme_choices()
     if not form.is_submitted():
         form.theme_ids.data = [t.id for t in member.themes]

@@ -8,7 +8,9 @@ from community.territory import services
 from community.territory.models import Neighbourhood, Theme
 from community.territory.schemas import PlaceSchema
 
-blp = Blueprint("territory-api", __name__, url_prefix="/api/v1", description="Themes and neighbourhoods")
+blp = Blueprint(
+    "territory-api", __name__, url_prefix="/api/v1", description="Themes and neighbourhoods"
+)
 
 
 @blp.get("/themes")

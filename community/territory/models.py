@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community.extensions import db
 
 
-class Theme(db.Model):  # type: ignore[name-defined,misc]
+class Theme(db.Model):  # type: ignore[name-defined]
     """A field of action: alimentation, biodiversité, déchets…"""
 
     __tablename__ = "themes"
@@ -22,7 +22,7 @@ class Theme(db.Model):  # type: ignore[name-defined,misc]
         return f"<Theme {self.slug}>"
 
 
-class Neighbourhood(db.Model):  # type: ignore[name-defined,misc]
+class Neighbourhood(db.Model):  # type: ignore[name-defined]
     """A neighbourhood or sector of the territory: the unit of the observatory."""
 
     __tablename__ = "neighbourhoods"

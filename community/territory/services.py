@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
 from community.extensions import db
@@ -23,7 +24,9 @@ def slugify(text: str) -> str:
 
 
 def active_themes() -> list[Theme]:
-    return list(db.session.execute(select(Theme).where(Theme.active).order_by(Theme.name)).scalars())
+    return list(
+        db.session.execute(select(Theme).where(Theme.active).order_by(Theme.name)).scalars()
+    )
 
 
 def active_neighbourhoods() -> list[Neighbourhood]:
@@ -34,22 +37,28 @@ def active_neighbourhoods() -> list[Neighbourhood]:
     )
 
 
-def theme_choices() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in active_themes()]
+def theme_choices() -> list[SelectChoice]:
+    """Choices for a form's theme field."""
+    return [SelectChoice(t.id, t.name) for t in active_themes()]
 
 
-def neighbourhood_choices() -> list[tuple[int, str]]:
-    return [(n.id, n.name) for n in active_neighbourhoods()]
+def neighbourhood_choices() -> list[SelectChoice]:
+    """Choices for a form's neighbourhood field."""
+    return [SelectChoice(n.id, n.name) for n in active_neighbourhoods()]
 
 
-def save_place(kind: type[Place], name: str, place: Place | None = None, active: bool = True) -> Place:
+def save_place(
+    kind: type[Place], name: str, place: Place | None = None, active: bool = True
+) -> Place:
     """Create or rename a theme or neighbourhood; names and slugs stay unique."""
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 80:
         raise Invalid(_("A name has 2 to 80 characters."), {"name": [_("2 to 80 characters.")]})
     slug = slugify(name)
     if not slug:
-        raise Invalid(_("This name needs at least one letter or digit."), {"name": [_("Not valid.")]})
+        raise Invalid(
+            _("This name needs at least one letter or digit."), {"name": [_("Not valid.")]}
+        )
     clash = db.session.execute(
         select(kind.id).where((kind.name == name) | (kind.slug == slug))
     ).scalar_one_or_none()

@@ -17,7 +17,10 @@ from community.territory.permissions import can_manage_territory
 
 bp = Blueprint("territory", __name__, url_prefix="/admin/territory")
 
-KINDS: dict[str, type[Theme] | type[Neighbourhood]] = {"themes": Theme, "neighbourhoods": Neighbourhood}
+KINDS: dict[str, type[Theme] | type[Neighbourhood]] = {
+    "themes": Theme,
+    "neighbourhoods": Neighbourhood,
+}
 
 
 def _kind(kind: str) -> type[Theme] | type[Neighbourhood]:
@@ -30,7 +33,9 @@ def _kind(kind: str) -> type[Theme] | type[Neighbourhood]:
 def index() -> str:
     require(can_manage_territory(current_member()), current_member())
     themes = db.session.execute(db.select(Theme).order_by(Theme.name)).scalars().all()
-    neighbourhoods = db.session.execute(db.select(Neighbourhood).order_by(Neighbourhood.name)).scalars().all()
+    neighbourhoods = (
+        db.session.execute(db.select(Neighbourhood).order_by(Neighbourhood.name)).scalars().all()
+    )
     return render_template(
         "territory/index.html", themes=themes, neighbourhoods=neighbourhoods, form=PlaceForm()
     )
@@ -45,7 +50,7 @@ def edit(kind: str, place_id: int | None = None) -> str | Response:
     form = PlaceForm(obj=place)
     if form.validate_on_submit():
         try:
-            services.save_place(model, form.name.data or "", place, bool(form.active.data))  # type: ignore[type-var]
+            services.save_place(model, form.name.data or "", place, bool(form.active.data))
         except Invalid as error:
             apply_errors(form, error)
         else:

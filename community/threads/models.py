@@ -14,7 +14,7 @@ from community.extensions import db
 THREAD_KINDS = ("community", "initiative")
 
 
-class Thread(db.Model):  # type: ignore[name-defined,misc]
+class Thread(db.Model):  # type: ignore[name-defined]
     """A discussion. `last_seq` is the `seq` of its latest message (0 when empty)."""
 
     __tablename__ = "threads"

@@ -1,0 +1,67 @@
+"""A person on a phone signs up, logs in and edits their profile, in French."""
+
+import pytest
+
+from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import PASSWORD, make_member, make_neighbourhood, make_theme
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def check_page(page):
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+
+
+def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
+    make_neighbourhood("Les Tilleuls")
+    make_theme("Alimentation")
+    db.session.commit()
+
+    page.goto(live_server + "/")
+    check_page(page)
+    page.get_by_role("link", name="S'inscrire").click()
+    check_page(page)
+    page.get_by_label("E-mail").fill("camille@example.org")
+    page.get_by_label("Pseudonyme").fill("Camille")
+    page.get_by_label("Mot de passe").fill("une phrase de passe")
+    page.get_by_label("Quartier (facultatif)").select_option(label="Les Tilleuls")
+    page.get_by_label("J'ai lu et j'accepte la charte de la plateforme").check()
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.get_by_role("heading", name="Regardez votre boîte mail").wait_for()
+    check_page(page)
+
+    [mail] = outbox.to("camille@example.org")
+    page.goto(outbox.links_in(mail)[0])
+    page.get_by_text("Votre e-mail est confirmé").wait_for()
+    check_page(page)
+
+    page.get_by_role("link", name="Modifier mon profil").click()
+    check_page(page)
+    page.get_by_label("Alimentation").check()
+    page.get_by_label("Mes savoir-faire").fill("cuisine\ncompostage")
+    page.get_by_label("Quelques mots sur moi").fill("Nouvelle aux Tilleuls.")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Votre profil est enregistré.").wait_for()
+    assert "compostage" in page.content()
+    check_page(page)
+
+
+def test_log_in_with_the_keyboard_and_see_errors_announced(page, live_server):
+    make_member(email="lea@example.org", display_name="Léa")
+    db.session.commit()
+
+    page.goto(live_server + "/auth/login")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    page.get_by_label("E-mail").fill("lea@example.org")
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.keyboard.press("Enter")
+    page.get_by_text("E-mail ou mot de passe incorrect.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "password"  # focus on the error
+    check_page(page)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_text("Bonjour Léa !").wait_for()
+    check_page(page)
