@@ -34,6 +34,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # checked by config.check()
     app.config.update(overrides)
 
+    # Socket.IO handlers are declared before `socketio.init_app`: declared after it, a handler
+    # lands on that one server only, and another app built in the process would lack it.
+    for domain in DOMAINS:
+        if _has_module(domain, "events"):
+            import_module(f"community.{domain}.events")
     _init_extensions(app)
     from community.core import errors, jinja, security
 
@@ -51,8 +56,6 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
             blp = import_module(f"community.{domain}.api").blp
             csrf.exempt(blp)  # see init_api_security: session writes still need the token
             api.register_blueprint(blp)
-        if _has_module(domain, "events"):
-            import_module(f"community.{domain}.events")
     init_api_security(app)
 
     from community import cli
