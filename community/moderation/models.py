@@ -38,7 +38,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Report(db.Model):  # type: ignore[name-defined,misc]
+class Report(db.Model):  # type: ignore[name-defined]
     """A member's report ("signalement") about a message, an initiative or another member.
 
     `community_id` is the community whose gardeners answer it (none: staff answer it);
@@ -92,7 +92,7 @@ class Report(db.Model):  # type: ignore[name-defined,misc]
         return f"<Report {self.id} {self.target_type}:{self.target_id} {self.reason} {self.status}>"
 
 
-class ModerationAction(db.Model):  # type: ignore[name-defined,misc]
+class ModerationAction(db.Model):  # type: ignore[name-defined]
     """One moderation act, written once and never changed or deleted (the audit log)."""
 
     __tablename__ = "moderation_actions"
@@ -128,7 +128,7 @@ def _append_only(_mapper: Any, _connection: Any, target: ModerationAction) -> No
     raise ValueError(f"{target!r} is append-only")
 
 
-class PlatformSuspension(db.Model):  # type: ignore[name-defined,misc]
+class PlatformSuspension(db.Model):  # type: ignore[name-defined]
     """A member suspended from the whole platform by staff, until a date or indefinitely."""
 
     __tablename__ = "platform_suspensions"

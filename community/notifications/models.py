@@ -31,7 +31,7 @@ FREQUENCIES = ("immediate", "daily", "weekly", "none")
 DEFAULT_FREQUENCY = "daily"
 
 
-class Notification(db.Model):  # type: ignore[name-defined,misc]
+class Notification(db.Model):  # type: ignore[name-defined]
     """Something that happened for a member. `emailed_at` is set once it left by e-mail."""
 
     __tablename__ = "notifications"
@@ -62,7 +62,7 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
         return self.read_at is not None
 
 
-class NotificationPreference(db.Model):  # type: ignore[name-defined,misc]
+class NotificationPreference(db.Model):  # type: ignore[name-defined]
     """A member's e-mail choice; no row means the default (a daily digest)."""
 
     __tablename__ = "notification_preferences"
