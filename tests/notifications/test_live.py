@@ -48,10 +48,12 @@ def test_a_notification_reaches_the_open_socket(live_server) -> None:  # type: i
     client, received = open_socket(live_server, logged_in_cookies(live_server, member.email))
     spy, spied = open_socket(live_server, logged_in_cookies(live_server, stranger.email))
     try:
-        assert client.call("notifications:subscribe", {}, timeout=10) == {"ok": True, "unread_count": 0}
+        ack = client.call("notifications:subscribe", {}, timeout=10)
+        assert ack == {"ok": True, "unread_count": 0}
         spy.call("notifications:subscribe", {}, timeout=10)
         db.session.commit()  # end the read begun above: the server wrote since (logins)
-        services.notify(member, "reply", "Karim vous a répondu", "/threads/1#message-2", actor=other)
+        url = "/threads/1#message-2"
+        services.notify(member, "reply", "Karim vous a répondu", url, actor=other)
         db.session.commit()
         payload = received.get(timeout=10)
         assert payload["text"] == "Karim vous a répondu"
