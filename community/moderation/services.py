@@ -229,45 +229,67 @@ def _tell_subject(
     until: datetime | None,
     scope: str | None,
 ) -> None:
-    """The member concerned always learns what was done, why, and which charter clause."""
+    tell_member(
+        actor,
+        subject,
+        "suspend_platform" if action == "suspend" and scope == "platform" else action,
+        reason,
+        noun=REGISTRY[report.target_type].noun,
+        reason_code=report.reason,
+        url=target.url if target is not None else "",
+        community=report.community,
+    )
+
+
+def tell_member(
+    actor: Member | None,
+    member: Member | None,
+    action: str,
+    reason: str,
+    *,
+    noun: Any = None,
+    reason_code: str = "other",
+    url: str = "",
+    community: Community | None = None,
+) -> None:
+    """Tell the member concerned what was done (hide, restore, warn, suspend), why, and the
+    charter clause: moderation never happens silently. Other domains call it after their act.
+    """
     from community.notifications.services import notify
 
-    noun = REGISTRY[report.target_type].noun
-    clause = charter_clause(report.reason)
+    if member is None:  # erased account
+        return
+    what = noun if noun is not None else _l("your content")
+    clause = charter_clause(reason_code)
     reason = reason.rstrip(" .")  # the sentence adds its own full stop
     if action == "hide":
         text = _l(
             "Moderation: %(what)s was hidden. Reason: %(reason)s. Charter: %(clause)s.",
-            what=noun,
+            what=what,
             reason=reason,
             clause=clause,
         )
     elif action == "restore":
-        text = _l("Moderation: %(what)s is visible again.", what=noun)
+        text = _l("Moderation: %(what)s is visible again.", what=what)
     elif action == "warn":
         text = _l(
             "Moderation: you receive a warning. Reason: %(reason)s. Charter: %(clause)s.",
             reason=reason,
             clause=clause,
         )
-    elif scope == "platform":
+    elif action == "suspend_platform" or community is None:
         text = _l(
             "Moderation: your account is suspended. Reason: %(reason)s. Charter: %(clause)s.",
             reason=reason,
             clause=clause,
         )
     else:
-        community = report.community.name if report.community is not None else ""
         text = _l(
             "Moderation: you are suspended from %(community)s. "
             "Reason: %(reason)s. Charter: %(clause)s.",
-            community=community,
+            community=community.name,
             reason=reason,
             clause=clause,
         )
-    url = (
-        target.url
-        if target is not None and target.url and action in {"hide", "restore"}
-        else "/charte"
-    )
-    notify(subject, "moderation", text, url, actor=actor)
+    link = url if url and action in {"hide", "restore"} else "/charte"
+    notify(member, "moderation", text, link, actor=actor)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import Community, Membership
@@ -15,7 +14,7 @@ from community.core.permissions import is_staff
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.models import PlatformSuspension, Report
-from community.moderation.services import record_action
+from community.moderation.services import record_action, tell_member
 
 
 def suspend_from_community(
@@ -46,19 +45,7 @@ def suspend_from_community(
         reason=reason, until=until, report=report,
     )  # fmt: skip
     if notify_member:
-        from community.notifications.services import notify
-
-        notify(
-            member,
-            "moderation",
-            _l(
-                "Moderation: you are suspended from %(community)s. Reason: %(reason)s.",
-                community=community.name,
-                reason=reason,
-            ),
-            "/charte",
-            actor=actor,
-        )
+        tell_member(actor, member, "suspend_community", reason, community=community)
     return membership
 
 
@@ -93,18 +80,7 @@ def suspend_from_platform(
         report=report,
     )
     if notify_member:
-        from community.notifications.services import notify
-
-        notify(
-            member,
-            "moderation",
-            _l(
-                "Moderation: your account is suspended from Terreau. Reason: %(reason)s.",
-                reason=reason,
-            ),
-            "/charte",
-            actor=actor,
-        )
+        tell_member(actor, member, "suspend_platform", reason)
     return suspension
 
 

@@ -231,3 +231,35 @@ def test_journal_is_scoped_by_role(world) -> None:  # type: ignore[no-untyped-de
     platform = services.record_action(world.staff, "suspend_platform", "member", world.author.id)
     assert set(db.session.execute(queries.journal(world.gardener_a)).scalars()) == {in_a}
     assert set(db.session.execute(queries.journal(world.admin)).scalars()) == {in_a, in_b, platform}
+
+
+def test_direct_suspensions_tell_the_member(world) -> None:  # type: ignore[no-untyped-def]
+    from community.moderation.suspensions import suspend_from_community, suspend_from_platform
+
+    suspend_from_community(world.gardener_a, world.author, world.a, None, "Insultes")
+    suspend_from_platform(world.staff, world.member_a, None, "Menaces")
+    [to_author] = notifications_of(world.author)
+    assert world.a.name in to_author.text and "Insultes" in to_author.text
+    [to_member] = notifications_of(world.member_a)
+    assert "votre compte est suspendu" in to_member.text
+    assert [
+        a.action
+        for a in db.session.execute(
+            select(ModerationAction).order_by(ModerationAction.id)
+        ).scalars()
+    ] == [
+        "suspend_community",
+        "suspend_platform",
+    ]
+
+
+def test_tell_member_is_the_one_way_to_tell(world) -> None:  # type: ignore[no-untyped-def]
+    services.tell_member(world.gardener_a, world.author, "hide", "Numéro de téléphone publié.",
+                         reason_code="personal_data", url="/threads/3#message-9")  # fmt: skip
+    [notification] = notifications_of(world.author)
+    assert notification.text == (
+        "Modération : votre contenu a été masqué. Motif : Numéro de téléphone publié. "
+        "Charte : article 3 (Vie privée)."
+    )
+    assert notification.url == "/threads/3#message-9"
+    services.tell_member(world.gardener_a, None, "hide", "compte effacé")  # nobody to tell
