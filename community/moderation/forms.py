@@ -65,3 +65,9 @@ class ResolveForm(FlaskForm):
             return None
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         return datetime.combine(day, time(23, 59, 59), tzinfo=zone)
+
+
+class LiftForm(FlaskForm):
+    reason = TextAreaField(
+        _l("A word for the member (optional)"), validators=[Optional(), Length(max=1000)]
+    )

@@ -252,7 +252,7 @@ def tell_member(
     url: str = "",
     community: Community | None = None,
 ) -> None:
-    """Tell the member concerned what was done (hide, restore, warn, suspend), why, and the
+    """Tell the member concerned what was done (hide, restore, warn, suspend, lift), why, and the
     charter clause: moderation never happens silently. Other domains call it after their act.
     """
     from community.notifications.services import notify
@@ -271,6 +271,14 @@ def tell_member(
         )
     elif action == "restore":
         text = _l("Moderation: %(what)s is visible again.", what=what)
+    elif action == "lift":
+        if community is not None:
+            text = _l(
+                "Moderation: your suspension from %(community)s is lifted.",
+                community=community.name,
+            )
+        else:
+            text = _l("Moderation: your suspension is lifted.")
     elif action == "warn":
         text = _l(
             "Moderation: you receive a warning. Reason: %(reason)s. Charter: %(clause)s.",

@@ -113,3 +113,65 @@ def is_banned_from(
     if membership is None or membership.status != "banned":
         return False
     return membership.banned_until is None or membership.banned_until > (now or utcnow())
+
+
+def lift_platform_suspension(
+    actor: Member, suspension: PlatformSuspension, reason: str = ""
+) -> None:
+    """End a platform suspension before its term (staff only)."""
+    if not is_staff(actor):
+        raise Forbidden(_("Only the authority's staff can suspend someone from the platform."))
+    if suspension.lifted_at is not None:
+        return
+    suspension.lifted_at = utcnow()
+    member = suspension.member
+    record_action(actor, "lift_suspension", "member", member.id, subject=member, reason=reason)
+    tell_member(actor, member, "lift", reason)
+
+
+def lift_community_ban(actor: Member, membership: Membership, reason: str = "") -> None:
+    """End a suspension from a community: the member may join again (its gardeners, staff)."""
+    if membership.status != "banned":
+        return
+    membership.status = "left"
+    membership.banned_until = None
+    community, member = membership.community, membership.member
+    record_action(
+        actor, "lift_suspension", "member", member.id, community=community, subject=member,
+        reason=reason,
+    )  # fmt: skip
+    tell_member(actor, member, "lift", reason, community=community)
+
+
+def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[Membership]]:
+    """Suspensions in force that `member` may lift: platform ones for staff, and community bans."""
+    from sqlalchemy.orm import selectinload
+
+    from community.moderation.permissions import gardened_community_ids
+
+    now = utcnow()
+    platform: list[PlatformSuspension] = []
+    bans = select(Membership).where(Membership.status == "banned")
+    if is_staff(member):
+        platform = [
+            s
+            for s in db.session.execute(
+                select(PlatformSuspension)
+                .where(PlatformSuspension.lifted_at.is_(None))
+                .options(selectinload(PlatformSuspension.member))
+                .order_by(PlatformSuspension.created_at.desc())
+            ).scalars()
+            if s.active(now)
+        ]
+    else:
+        bans = bans.where(Membership.community_id.in_(gardened_community_ids(member)))
+    banned = [
+        m
+        for m in db.session.execute(
+            bans.options(
+                selectinload(Membership.member), selectinload(Membership.community)
+            ).order_by(Membership.answered_at.desc())
+        ).scalars()
+        if m.banned_until is None or m.banned_until > now
+    ]
+    return platform, banned

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from community.communities.models import Membership
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
@@ -14,9 +15,20 @@ from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries, services, transparency
-from community.moderation.forms import SCOPE_CHOICES, ReportForm, ResolveForm
-from community.moderation.models import Report
-from community.moderation.permissions import can_report, can_resolve, can_see_queue
+from community.moderation.forms import SCOPE_CHOICES, LiftForm, ReportForm, ResolveForm
+from community.moderation.models import PlatformSuspension, Report
+from community.moderation.permissions import (
+    can_moderate_in,
+    can_report,
+    can_resolve,
+    can_see_queue,
+    can_suspend_from_platform,
+)
+from community.moderation.suspensions import (
+    lift_community_ban,
+    lift_platform_suspension,
+    suspensions_seen_by,
+)
 from community.moderation.targets import load_target, load_targets
 
 bp = Blueprint("moderation", __name__)
@@ -127,3 +139,48 @@ def journal() -> str:
 def transparency_page() -> str:
     """Public: how many reports and acts, per month, category and community. No names."""
     return render_template("moderation/transparency.html", months=transparency.monthly_counts())
+
+
+@bp.get("/moderation/suspensions")
+@login_required
+def suspensions() -> str:
+    """Suspensions in force that one may lift."""
+    member = current_member()
+    require(can_see_queue(member), member)
+    assert member is not None
+    platform, bans = suspensions_seen_by(member)
+    return render_template(
+        "moderation/suspensions.html", platform=platform, bans=bans, form=LiftForm()
+    )
+
+
+@bp.post("/moderation/suspensions/platform/<int:suspension_id>/lift")
+@login_required
+def lift_platform(suspension_id: int) -> Response:
+    member = current_member()
+    suspension = db.get_or_404(PlatformSuspension, suspension_id)
+    require(can_suspend_from_platform(member), member)
+    assert member is not None
+    form = LiftForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lift_platform_suspension(member, suspension, form.reason.data or "")
+    db.session.commit()
+    flash(_("The suspension is lifted. The member has been told."), "success")
+    return redirect(url_for("moderation.suspensions"))
+
+
+@bp.post("/moderation/suspensions/community/<int:membership_id>/lift")
+@login_required
+def lift_ban(membership_id: int) -> Response:
+    member = current_member()
+    membership = db.get_or_404(Membership, membership_id)
+    require(can_moderate_in(member, membership.community), member)
+    assert member is not None
+    form = LiftForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lift_community_ban(member, membership, form.reason.data or "")
+    db.session.commit()
+    flash(_("The suspension is lifted. The member has been told."), "success")
+    return redirect(url_for("moderation.suspensions"))

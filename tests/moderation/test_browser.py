@@ -40,6 +40,7 @@ def test_moderation_pages_are_accessible_on_a_phone(live_server, page, world) ->
         "/moderation?status=resolved",
         f"/moderation/reports/{report.id}",
         "/moderation/journal",
+        "/moderation/suspensions",
         "/transparency",
         "/notifications",
         "/me/notifications/settings",
