@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import Community
 from community.extensions import db
 from community.members.models import Member
+from community.notifications.links import site_path
 
 
 @dataclass
@@ -81,7 +81,7 @@ def _member_target(member: Member) -> Target:
         community=None,
         author=member,
         label=member.display_name,
-        url=url_for("members.profile", member_id=member.id),
+        url=site_path("members.profile", member_id=member.id),
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from community.core.mail import build_message, send
 from community.extensions import db
 from community.members.models import Member
+from community.notifications.links import external
 from community.notifications.models import KINDS, Notification
 
 _PENDING = "terreau_pending_mails"
@@ -40,18 +41,6 @@ KIND_LABELS = {
     "invitation": _l("Your invitations"),
     "overdue": _l("Initiatives awaiting an answer"),
 }
-
-
-def external(path_or_endpoint: str, **values: Any) -> str:
-    """An absolute link for a mail: a site path, or an endpoint and its values."""
-    if path_or_endpoint.startswith("/"):
-        path = path_or_endpoint
-    elif has_request_context():
-        path = url_for(path_or_endpoint, **values)
-    else:  # a service called from the CLI or a worker
-        with current_app.test_request_context("/"):
-            path = url_for(path_or_endpoint, **values)
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + path
 
 
 def _serializer() -> URLSafeSerializer:
