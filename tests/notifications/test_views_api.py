@@ -185,3 +185,16 @@ def test_api_preferences(client, api_token) -> None:  # type: ignore[no-untyped-
         "/api/v1/me/notifications/preferences", json={"email_frequency": "hourly"}, headers=headers
     )
     assert bad.status_code == 422
+
+
+def test_the_openapi_document_lists_the_endpoints(client) -> None:  # type: ignore[no-untyped-def]
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in (
+        "/api/v1/me/notifications",
+        "/api/v1/me/notifications/read",
+        "/api/v1/me/notifications/preferences",
+        "/api/v1/reports",
+        "/api/v1/moderation/reports",
+        "/api/v1/moderation/reports/{report_id}/resolve",
+    ):
+        assert path in paths, path
