@@ -198,3 +198,8 @@ def test_the_openapi_document_lists_the_endpoints(client) -> None:  # type: igno
         "/api/v1/moderation/reports/{report_id}/resolve",
     ):
         assert path in paths, path
+
+
+def test_the_profile_links_to_the_e_mail_preferences(client) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(make_member())
+    assert 'href="/me/notifications/settings"' in client.get("/me").get_data(as_text=True)
