@@ -29,9 +29,12 @@ CORE_TEMPLATE_DIRS = ("", "errors", "macros")
 
 def select_locale() -> str:
     """The member's chosen language, else the browser's, else French."""
+    from flask import has_request_context
     from flask_login import current_user
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, mail digests: the caller uses force_locale
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     locale = getattr(current_user, "locale", None) if current_user else None
     if locale in languages:
         return str(locale)
