@@ -13,8 +13,17 @@ from community.config import INSTANCE, config_for
 # (flask-smorest blueprint `blp`) and `events` (Socket.IO handlers); the factory wires
 # whichever exist.
 DOMAINS = (
-    "core", "territory", "members", "auth", "communities", "threads", "moderation", "notifications",
-)  # fmt: skip
+    "core",
+    "territory",
+    "members",
+    "auth",
+    "communities",
+    "ambassadors",
+    "threads",
+    "initiatives",
+    "moderation",
+    "notifications",
+)
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:

@@ -17,7 +17,15 @@ from community.members.models import Member
 
 DEMO_PASSWORD = "terreau-demo"  # noqa: S105 - documented demo password, refused in production
 # Modules with a `seed(ctx)` function, run in this order.
-SEEDERS = ("territory.demo", "members.demo", "moderation.demo", "notifications.demo")
+SEEDERS = (
+    "territory.demo",
+    "members.demo",
+    "communities.demo",
+    "ambassadors.demo",
+    "initiatives.demo",
+    "moderation.demo",
+    "notifications.demo",
+)
 
 
 @dataclass

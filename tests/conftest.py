@@ -185,11 +185,12 @@ class TerreauClient(FlaskClient):
 
     Each request runs in a fresh application context, as in production: otherwise it would
     reuse the test's context, and `g` (where Flask-Login keeps the loaded member) would leak
-    from one request to the next. The test's own session is expired afterwards so that it
-    reads what the request stored.
+    from one request to the next. The test's session is flushed before (the request sees what
+    the test changed) and expired after (the test reads what the request stored).
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        db.session.flush()  # what the test changed is what the request sees
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -26,6 +26,7 @@ class SignupForm(FlaskForm):
     accept_charter = BooleanField(
         _l("I have read and I accept the charter of the platform"), validators=[DataRequired()]
     )
+    invitation = HiddenField(validators=[Length(max=64)])
 
 
 class LoginForm(FlaskForm):

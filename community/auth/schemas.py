@@ -9,6 +9,7 @@ class SignupSchema(Schema):
     display_name = fields.String(required=True, validate=validate.Length(min=3, max=40))
     neighbourhood_id = fields.Integer(allow_none=True, strict=True, load_default=None)
     accept_charter = fields.Boolean(required=True)
+    invitation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 
 class SignupAnswerSchema(Schema):

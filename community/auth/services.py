@@ -35,6 +35,8 @@ class SignupData:
     display_name: str
     accept_charter: bool
     neighbourhood_id: int | None = None
+    # Token of an ambassador's invitation link: records who brought whom (a dead link is ignored).
+    invitation: str | None = None
 
 
 def check_password(password: str) -> None:
@@ -83,6 +85,10 @@ def sign_up(data: SignupData) -> Member:
     )
     db.session.add(member)
     db.session.flush()
+    if data.invitation:
+        from community.ambassadors.invitations import record_invitation
+
+        record_invitation(member, data.invitation)
     return member
 
 

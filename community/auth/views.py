@@ -72,6 +72,8 @@ def signup() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
     form = SignupForm()
+    if request.method == "GET" and request.args.get("invitation"):
+        form.invitation.data = request.args["invitation"][:64]
     form.neighbourhood_id.choices = [
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
@@ -83,6 +85,7 @@ def signup() -> str | Response:
             display_name=form.display_name.data or "",
             accept_charter=bool(form.accept_charter.data),
             neighbourhood_id=form.neighbourhood_id.data,
+            invitation=form.invitation.data or None,
         )
         try:
             member = services.sign_up(data)

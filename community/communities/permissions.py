@@ -57,3 +57,33 @@ def can_answer_memberships(member: Member | None, community: Community) -> bool:
 def can_manage_communities(member: Member | None) -> bool:
     """Create and edit communities, assign gardener pairs: staff only."""
     return is_staff(member)
+
+
+def can_see_members(member: Member | None, community: Community) -> bool:
+    """The member list (pseudonyms only): active members of it, its gardeners, and staff."""
+    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
+
+
+def can_join(member: Member | None, community: Community) -> bool:
+    """Join or ask to join: any logged-in member (a ban is refused by the service)."""
+    return is_authenticated(member)
+
+
+def gardens_any(member: Member | None) -> bool:
+    """Holds an open gardener mandate in at least one community."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    return (
+        db.session.execute(
+            select(GardenerMandate.id).where(
+                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+            )
+        ).first()
+        is not None
+    )
+
+
+def can_see_dashboard(member: Member | None) -> bool:
+    """The gardener dashboard: anyone holding an open mandate, and staff."""
+    return is_staff(member) or gardens_any(member)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
 
@@ -17,3 +21,8 @@ def apply_errors(form: FlaskForm, error: Invalid) -> None:
             placed = True
     if not placed:
         form.form_errors.append(error.message)
+
+
+def as_choices(pairs: Iterable[Any]) -> list[SelectChoice]:
+    """WTForms choices from `SelectChoice`s or (value, label) pairs (tuples are deprecated)."""
+    return [pair if isinstance(pair, SelectChoice) else SelectChoice(*pair) for pair in pairs]

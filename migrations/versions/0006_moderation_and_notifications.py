@@ -1,7 +1,7 @@
 """moderation and notifications
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-22 06:01:08.296238
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0002'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

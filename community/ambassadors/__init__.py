@@ -1,0 +1,1 @@
+"""Ambassadors ("porte-voix"): mandates, invitation links and the outreach journal."""

@@ -1,0 +1,55 @@
+"""Who may do what with ambassadors, their links and their journal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from community.communities.permissions import can_answer_memberships, is_gardener
+from community.core.permissions import is_authenticated, is_staff
+
+if TYPE_CHECKING:
+    from community.ambassadors.models import Ambassador
+    from community.communities.models import Community
+    from community.members.models import Member
+    from community.territory.models import Neighbourhood
+
+
+def can_name_ambassador(
+    member: Member | None,
+    community: Community | None = None,
+    neighbourhood: Neighbourhood | None = None,
+) -> bool:
+    """For a community: its gardeners and staff; for a neighbourhood: staff."""
+    if community is not None:
+        return can_answer_memberships(member, community)
+    return is_staff(member)
+
+
+def is_the_ambassador(member: Member | None, ambassador: Ambassador) -> bool:
+    return is_authenticated(member) and ambassador.member_id == member.id  # type: ignore[union-attr]
+
+
+def can_manage_invitations(member: Member | None, ambassador: Ambassador) -> bool:
+    """Make and revoke links: the ambassador, while the mandate is active."""
+    return is_the_ambassador(member, ambassador) and ambassador.status == "active"
+
+
+def can_log_outreach(member: Member | None, ambassador: Ambassador) -> bool:
+    """Write in the outreach journal: the ambassador, while the mandate is active."""
+    return is_the_ambassador(member, ambassador) and ambassador.status == "active"
+
+
+def can_read_outreach(member: Member | None, ambassador: Ambassador) -> bool:
+    """Read the journal: the ambassador and its community's gardeners (staff: aggregates only)."""
+    if is_the_ambassador(member, ambassador):
+        return True
+    return ambassador.community is not None and is_gardener(member, ambassador.community)
+
+
+def can_see_ambassador(member: Member | None, ambassador: Ambassador) -> bool:
+    """A mandate's details: the ambassador, the gardeners of its community, staff."""
+    return (
+        is_staff(member)
+        or is_the_ambassador(member, ambassador)
+        or (ambassador.community is not None and is_gardener(member, ambassador.community))
+    )

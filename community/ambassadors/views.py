@@ -1,0 +1,268 @@
+"""Ambassador pages: my mandates, links and reach, the outreach journal, naming, the public list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from community.ambassadors import invitations, services
+from community.ambassadors.forms import (
+    PLACE_LABELS,
+    AnswerNominationForm,
+    InvitationForm,
+    NameForm,
+    NameForNeighbourhoodForm,
+    OutreachForm,
+    ShownForm,
+    SimpleForm,
+)
+from community.ambassadors.models import Ambassador, Invitation
+from community.ambassadors.permissions import (
+    can_log_outreach,
+    can_name_ambassador,
+    can_read_outreach,
+    is_the_ambassador,
+)
+from community.communities.services import active_members, community_by_slug
+from community.core.errors import DomainError, Invalid
+from community.core.forms import apply_errors, as_choices
+from community.core.pagination import page_from_request, paginate
+from community.core.permissions import current_member, is_authenticated, require
+from community.extensions import db
+from community.members.models import Member
+from community.territory.models import Neighbourhood
+from community.territory.services import neighbourhood_choices, theme_choices
+
+bp = Blueprint("ambassadors", __name__)
+
+
+@bp.get("/ambassadors")
+def mine() -> str:
+    member = current_member()
+    require(is_authenticated(member), member)
+    assert member is not None
+    mandates = services.mandates_of(member)
+    return render_template(
+        "ambassadors/mine.html",
+        mandates=mandates,
+        reach={a.id: invitations.reach_of(a) for a in mandates if a.status in ("active", "ended")},
+        answer_form=AnswerNominationForm(),
+        invitation_form=InvitationForm(),
+        simple_form=SimpleForm(),
+    )
+
+
+def _own(ambassador_id: int) -> tuple[Member, Ambassador]:
+    ambassador = services.ambassador_or_404(ambassador_id)
+    member = current_member()
+    require(is_the_ambassador(member, ambassador), member)
+    assert member is not None
+    return member, ambassador
+
+
+@bp.post("/ambassadors/<int:ambassador_id>/answer")
+def answer(ambassador_id: int) -> Response:
+    member, ambassador = _own(ambassador_id)
+    form = AnswerNominationForm()
+    if not form.validate_on_submit():
+        flash(_("Choose to accept or decline."), "error")
+        return redirect(url_for("ambassadors.mine"))
+    try:
+        services.answer_nomination(
+            member, ambassador, form.decision.data == "accept", bool(form.shown.data)
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your answer is saved."), "success")
+    return redirect(url_for("ambassadors.mine"))
+
+
+@bp.post("/ambassadors/<int:ambassador_id>/shown")
+def shown(ambassador_id: int) -> Response:
+    member, ambassador = _own(ambassador_id)
+    form = ShownForm()
+    if form.validate_on_submit():
+        services.set_shown(member, ambassador, bool(form.shown.data))
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("ambassadors.mine"))
+
+
+@bp.post("/ambassadors/<int:ambassador_id>/step-down")
+def step_down(ambassador_id: int) -> Response:
+    member, ambassador = _own(ambassador_id)
+    if SimpleForm().validate_on_submit():
+        try:
+            services.step_down(member, ambassador)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your mandate has ended. Thank you!"), "success")
+    return redirect(url_for("ambassadors.mine"))
+
+
+@bp.post("/ambassadors/<int:ambassador_id>/invitations")
+def create_invitation(ambassador_id: int) -> str | Response:
+    member, ambassador = _own(ambassador_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        try:
+            invitations.create_invitation(
+                member, ambassador, form.label.data or "", form.valid_days.data
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your new link is ready."), "success")
+    else:
+        flash(_("Please check the label and the number of days."), "error")
+    return redirect(url_for("ambassadors.mine"))
+
+
+@bp.post("/ambassadors/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(invitation_id: int) -> Response:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    member = current_member()
+    require(is_the_ambassador(member, invitation.ambassador), member)
+    assert member is not None
+    if SimpleForm().validate_on_submit():
+        invitations.revoke_invitation(member, invitation)
+        db.session.commit()
+        flash(_("This link no longer works."), "success")
+    return redirect(url_for("ambassadors.mine"))
+
+
+@bp.route("/ambassadors/<int:ambassador_id>/outreach", methods=["GET", "POST"])
+def outreach(ambassador_id: int) -> str | Response:
+    ambassador = services.ambassador_or_404(ambassador_id)
+    member = current_member()
+    require(can_read_outreach(member, ambassador), member)
+    assert member is not None
+    form = OutreachForm()
+    form.neighbourhood_id.choices = as_choices(
+        [(None, _("— Not given —")), *neighbourhood_choices()]
+    )
+    form.theme_ids.choices = as_choices(theme_choices())
+    writable = can_log_outreach(member, ambassador)
+    if writable and form.validate_on_submit():
+        data = services.OutreachData(
+            happened_on=form.happened_on.data,
+            place_kind=form.place_kind.data or "",
+            people_met=form.people_met.data,
+            neighbourhood_id=form.neighbourhood_id.data,
+            theme_ids=list(form.theme_ids.data or []),
+            topics=form.topics.data or "",
+            follow_up=form.follow_up.data or "",
+        )
+        try:
+            services.log_outreach(member, ambassador, data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your outing is in the journal."), "success")
+            return redirect(url_for("ambassadors.outreach", ambassador_id=ambassador.id))
+    page = paginate(services.outreach_of(ambassador), page_from_request())
+    return render_template(
+        "ambassadors/outreach.html",
+        ambassador=ambassador,
+        page=page,
+        form=form if writable else None,
+        place_labels=PLACE_LABELS,
+    )
+
+
+@bp.route("/communities/<slug>/ambassadors/name", methods=["GET", "POST"])
+def name(slug: str) -> str | Response:
+    community = community_by_slug(slug)
+    member = current_member()
+    require(can_name_ambassador(member, community), member)
+    assert member is not None
+    form = NameForm()
+    form.member_id.choices = as_choices(
+        [
+            (None, _("— Choose —")),
+            *(
+                (m.id, m.display_name)
+                for m in db.session.execute(active_members(community)).scalars()
+            ),
+        ]
+    )
+    if form.validate_on_submit():
+        chosen = db.session.get(Member, form.member_id.data) if form.member_id.data else None
+        try:
+            if chosen is None:
+                raise Invalid(_("Choose a member."), {"member_id": [_("Choose a member.")]})
+            services.name_ambassador(member, chosen, form.mission.data or "", community=community)
+        except DomainError as error:
+            if isinstance(error, Invalid):
+                apply_errors(form, error)
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The member is asked; they will accept or decline."), "success")
+            return redirect(url_for("ambassadors.name", slug=community.slug))
+    ambassadors = db.session.execute(
+        select(Ambassador)
+        .where(Ambassador.community_id == community.id)
+        .order_by(Ambassador.created_at.desc())
+    ).scalars()
+    return render_template(
+        "ambassadors/name.html", community=community, form=form, ambassadors=list(ambassadors)
+    )
+
+
+@bp.route("/ambassadors/neighbourhoods", methods=["GET", "POST"])
+def name_for_neighbourhood() -> str | Response:
+    member = current_member()
+    require(can_name_ambassador(member), member)
+    assert member is not None
+    form = NameForNeighbourhoodForm()
+    form.neighbourhood_id.choices = as_choices([(None, _("— Choose —")), *neighbourhood_choices()])
+    if form.validate_on_submit():
+        place = db.session.get(Neighbourhood, form.neighbourhood_id.data)
+        chosen = db.session.execute(
+            select(Member).where(
+                Member.display_name_key == (form.pseudonym.data or "").strip().casefold()
+            )
+        ).scalar_one_or_none()
+        try:
+            if chosen is None:
+                raise Invalid(
+                    _("No member has this pseudonym."), {"pseudonym": [_("Unknown pseudonym.")]}
+                )
+            services.name_ambassador(member, chosen, form.mission.data or "", neighbourhood=place)
+        except DomainError as error:
+            if isinstance(error, Invalid):
+                apply_errors(form, error)
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The member is asked; they will accept or decline."), "success")
+            return redirect(url_for("ambassadors.name_for_neighbourhood"))
+    ambassadors = db.session.execute(
+        select(Ambassador)
+        .where(Ambassador.neighbourhood_id.is_not(None))
+        .order_by(Ambassador.created_at.desc())
+    ).scalars()
+    return render_template(
+        "ambassadors/neighbourhoods.html", form=form, ambassadors=list(ambassadors)
+    )
+
+
+@bp.get("/communities/<slug>/ambassadors")
+def public(slug: str) -> str:
+    community = community_by_slug(slug)
+    return render_template(
+        "ambassadors/public.html",
+        community=community,
+        ambassadors=services.public_ambassadors(community),
+    )

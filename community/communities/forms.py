@@ -1,0 +1,81 @@
+"""Forms of the communities pages (Flask-WTF, CSRF-protected)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from community.auth.forms import optional_int
+from community.core.forms import as_choices
+
+
+class CommunityForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=3, max=120)])
+    slug = StringField(
+        _l("Address (slug)"),
+        validators=[Optional(), Length(max=80)],
+        description=_l(
+            "Lower-case letters, digits and dashes. Left empty, it is made from the name."
+        ),
+    )
+    theme_id = SelectField(_l("Theme"), coerce=optional_int, validate_choice=True)
+    neighbourhood_id = SelectField(
+        _l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    charter = TextAreaField(
+        _l("Charter"), validators=[Length(max=20000)], description=_l("Markdown is accepted.")
+    )
+    visibility = RadioField(
+        _l("Who may join"),
+        choices=as_choices(
+            [
+                ("open", _l("Anyone, at once")),
+                ("on_request", _l("On request, answered by the gardeners")),
+            ]
+        ),
+        default="open",
+    )
+
+
+class JoinForm(FlaskForm):
+    message = TextAreaField(
+        _l("A short message for the gardeners (optional)"), validators=[Length(max=1000)]
+    )
+    accept_charter = BooleanField(_l("I have read and I accept the charter of this community"))
+
+
+class LeaveForm(FlaskForm):
+    pass
+
+
+class AnswerForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=as_choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
+        validators=[DataRequired()],
+    )
+    answer = TextAreaField(
+        _l("Answer to the member"),
+        validators=[Length(max=1000)],
+        description=_l("Needed when you refuse: the member reads it."),
+    )
+
+
+class GardenersForm(FlaskForm):
+    technician_id = SelectField(
+        _l("Technician gardener (staff)"), coerce=optional_int, validate_choice=True
+    )
+    citizen_id = SelectField(
+        _l("Citizen gardener (active member)"), coerce=optional_int, validate_choice=True
+    )
+    handover_note = TextAreaField(
+        _l("Handover note"),
+        validators=[Length(max=5000)],
+        description=_l(
+            "Needed when a gardener is replaced: what is under way, who to know, what was promised "
+            "to inhabitants. Only the successor and staff read it."
+        ),
+    )

@@ -1,0 +1,176 @@
+"""The gardener pair: assigning either side, handover notes, the dated history of mandates.
+
+Services take the acting member explicitly, flush, and never commit.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from community.communities.models import SIDES, Community, GardenerMandate, Handover
+from community.communities.permissions import membership_of
+from community.communities.services import CommunityCard, cards_for, open_mandate
+from community.core.content import render_markdown
+from community.core.errors import Forbidden, Invalid
+from community.core.models import utcnow
+from community.core.permissions import is_staff
+from community.extensions import db
+from community.members.models import Member
+
+MIN_HANDOVER = 20
+MAX_HANDOVER = 5000
+
+
+def communities_needing_gardener() -> list[CommunityCard]:
+    """Communities whose pair is incomplete, by name."""
+    full = (
+        select(GardenerMandate.community_id)
+        .where(GardenerMandate.ended_at.is_(None))
+        .group_by(GardenerMandate.community_id)
+        .having(func.count(func.distinct(GardenerMandate.side)) == len(SIDES))
+    )
+    communities = list(
+        db.session.execute(
+            select(Community).where(Community.id.not_in(full)).order_by(Community.name)
+        ).scalars()
+    )
+    return cards_for(communities)
+
+
+def gardened_by(member: Member) -> list[GardenerMandate]:
+    """The open mandates of `member`, with their communities."""
+    return list(
+        db.session.execute(
+            select(GardenerMandate)
+            .join(Community, Community.id == GardenerMandate.community_id)
+            .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
+            .order_by(Community.name)
+        ).scalars()
+    )
+
+
+def handovers_for(member: Member) -> list[Handover]:
+    """Handover notes left for the sides `member` now holds, newest first."""
+    held = [(m.community_id, m.side) for m in gardened_by(member)]
+    if not held:
+        return []
+    clauses = [(Handover.community_id == cid) & (Handover.side == side) for cid, side in held]
+
+    return list(
+        db.session.execute(
+            select(Handover)
+            .where(or_(*clauses))
+            .options(joinedload(Handover.community))
+            .order_by(Handover.created_at.desc(), Handover.id.desc())
+        ).scalars()
+    )
+
+
+def assign_gardener(
+    actor: Member, community: Community, side: str, member: Member | None, handover_note: str = ""
+) -> GardenerMandate | None:
+    """Staff set one side of the pair; replacing or removing a gardener needs a handover note."""
+    if not is_staff(actor):
+        raise Forbidden(_("Only staff assign gardeners."))
+    if side not in SIDES:
+        raise Invalid(_("Unknown side."), {"side": [_("technician or citizen.")]})
+    current = open_mandate(community, side)
+    if member is not None and current is not None and current.member_id == member.id:
+        return current
+    if member is not None:
+        if side == "technician" and not is_staff(member):
+            raise Invalid(
+                _("The technician gardener must be a member of staff."),
+                {f"{side}_id": [_("Choose a member of staff.")]},
+            )
+        if side == "citizen":
+            membership = membership_of(member, community)
+            if membership is None or membership.status != "active":
+                raise Invalid(
+                    _("The citizen gardener must be an active member of the community."),
+                    {f"{side}_id": [_("Choose an active member of this community.")]},
+                )
+        other = open_mandate(community, "citizen" if side == "technician" else "technician")
+        if other is not None and other.member_id == member.id:
+            raise Invalid(
+                _("One person cannot hold both sides of the pair."),
+                {f"{side}_id": [_("Already the other gardener.")]},
+            )
+    note = (handover_note or "").strip()
+    if current is not None:
+        if len(note) < MIN_HANDOVER:
+            raise Invalid(
+                _(
+                    "Replacing a gardener needs a handover note of at least %(n)d characters.",
+                    n=MIN_HANDOVER,
+                ),
+                {"handover_note": [_("What is under way, who to know, what was promised.")]},
+            )
+        if len(note) > MAX_HANDOVER:
+            raise Invalid(
+                _("The handover note is too long."),
+                {"handover_note": [_("At most 5,000 characters.")]},
+            )
+    now = utcnow()
+    if current is not None:
+        current.ended_at = now
+        db.session.add(
+            Handover(
+                community_id=community.id,
+                side=side,
+                from_member_id=current.member_id,
+                to_member_id=member.id if member else None,
+                written_by_id=actor.id,
+                note=note,
+                note_html=render_markdown(note),
+            )
+        )
+        db.session.flush()  # the partial unique index: end the old mandate before the new one
+    mandate = None
+    if member is not None:
+        mandate = GardenerMandate(
+            community_id=community.id,
+            member_id=member.id,
+            side=side,
+            started_at=now,
+            appointed_by_id=actor.id,
+        )
+        db.session.add(mandate)
+    db.session.flush()
+    return mandate
+
+
+def assign_pair(
+    actor: Member, community: Community, changes: dict[str, Member | None], handover_note: str = ""
+) -> None:
+    """Set one or both sides at once; if either is refused, neither changes (a savepoint)."""
+    with db.session.begin_nested():
+        for side in SIDES:
+            if side in changes:
+                assign_gardener(actor, community, side, changes[side], handover_note)
+
+
+def handovers_of(community: Community) -> list[Handover]:
+    """Every handover note of a community, newest first (for staff)."""
+    return list(
+        db.session.execute(
+            select(Handover)
+            .where(Handover.community_id == community.id)
+            .order_by(Handover.created_at.desc(), Handover.id.desc())
+        ).scalars()
+    )
+
+
+def mandate_history(community: Community) -> list[GardenerMandate]:
+    """Every mandate of a community, newest first."""
+
+    return list(
+        db.session.execute(
+            select(GardenerMandate)
+            .where(GardenerMandate.community_id == community.id)
+            .options(joinedload(GardenerMandate.member))
+            .order_by(GardenerMandate.started_at.desc(), GardenerMandate.id.desc())
+        ).scalars()
+    )

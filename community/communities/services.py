@@ -1,0 +1,305 @@
+"""Communities, memberships and gardener pairs: the rules. Services flush and never commit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, or_, select
+
+from community.communities.models import (
+    VISIBILITIES,
+    Community,
+    GardenerMandate,
+    Membership,
+)
+from community.core.content import render_markdown
+from community.core.errors import Conflict, Forbidden, Invalid, NotFound
+from community.core.models import utcnow
+from community.core.permissions import is_staff
+from community.extensions import db
+from community.members.models import Member
+from community.territory.models import Neighbourhood, Theme
+from community.territory.services import slugify
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_MESSAGE = 1000
+# Paths of the communities pages that a slug must not shadow.
+RESERVED_SLUGS = {"new", "dashboard", "needing-gardener", "requests"}
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@dataclass
+class CommunityCard:
+    """A community with what its lists and pages show: member count and gardener pair."""
+
+    community: Community
+    member_count: int = 0
+    technician: Member | None = None
+    citizen: Member | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gardeners(self) -> dict[str, Member | None]:
+        return {"technician": self.technician, "citizen": self.citizen}
+
+    @property
+    def pair_complete(self) -> bool:
+        return self.technician is not None and self.citizen is not None
+
+
+def community_by_slug(slug: str) -> Community:
+    """The community with this slug, or `NotFound`."""
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
+    if community is None:
+        raise NotFound(_("This community does not exist."))
+    return community
+
+
+def search_communities(
+    q: str = "", theme_id: int | None = None, neighbourhood_id: int | None = None
+) -> Select[Any]:
+    """The select of communities matching a text search and filters, by name."""
+    stmt = select(Community).order_by(Community.name, Community.id)
+    if theme_id:
+        stmt = stmt.where(Community.theme_id == theme_id)
+    if neighbourhood_id:
+        stmt = stmt.where(Community.neighbourhood_id == neighbourhood_id)
+    q = " ".join((q or "").split())[:100]
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(
+                Community.name.ilike(pattern, escape="\\"),
+                Community.description.ilike(pattern, escape="\\"),
+            )
+        )
+    return stmt
+
+
+def cards_for(communities: list[Community]) -> list[CommunityCard]:
+    """Cards for these communities in two grouped queries, whatever their number."""
+    ids = [c.id for c in communities]
+    counts: dict[int, int] = {}
+    pairs: dict[int, dict[str, Member]] = {}
+    if ids:
+        counts = dict(
+            db.session.execute(
+                select(Membership.community_id, func.count(Membership.id))
+                .where(Membership.community_id.in_(ids), Membership.status == "active")
+                .group_by(Membership.community_id)
+            ).all()
+        )
+        rows = db.session.execute(
+            select(GardenerMandate.community_id, GardenerMandate.side, Member)
+            .join(Member, Member.id == GardenerMandate.member_id)
+            .where(GardenerMandate.community_id.in_(ids), GardenerMandate.ended_at.is_(None))
+        ).all()
+        for community_id, side, member in rows:
+            pairs.setdefault(community_id, {})[side] = member
+    return [
+        CommunityCard(
+            c,
+            counts.get(c.id, 0),
+            pairs.get(c.id, {}).get("technician"),
+            pairs.get(c.id, {}).get("citizen"),
+        )
+        for c in communities
+    ]
+
+
+def card_for(community: Community) -> CommunityCard:
+    """The card of one community."""
+    return cards_for([community])[0]
+
+
+def active_members(community: Community) -> Select[Any]:
+    """The select of a community's active members, by pseudonym."""
+    return (
+        select(Member)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(Membership.community_id == community.id, Membership.status == "active")
+        .order_by(Member.display_name_key)
+    )
+
+
+def open_mandate(community: Community, side: str) -> GardenerMandate | None:
+    return db.session.execute(
+        select(GardenerMandate).where(
+            GardenerMandate.community_id == community.id,
+            GardenerMandate.side == side,
+            GardenerMandate.ended_at.is_(None),
+        )
+    ).scalar_one_or_none()
+
+
+def pending_requests_for(member: Member) -> list[Membership]:
+    """Membership requests waiting in the communities `member` gardens (all of them for staff)."""
+    stmt = (
+        select(Membership)
+        .where(Membership.status == "pending")
+        .order_by(Membership.created_at, Membership.id)
+    )
+    if not is_staff(member):
+        gardened = select(GardenerMandate.community_id).where(
+            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+        )
+        stmt = stmt.where(Membership.community_id.in_(gardened))
+    from sqlalchemy.orm import joinedload
+
+    stmt = stmt.options(joinedload(Membership.member), joinedload(Membership.community))
+    return list(db.session.execute(stmt).scalars())
+
+
+# --- communities ------------------------------------------------------------------------
+
+
+@dataclass
+class CommunityData:
+    name: str
+    theme_id: int | None
+    description: str = ""
+    charter: str = ""
+    visibility: str = "open"
+    neighbourhood_id: int | None = None
+    slug: str = ""
+
+
+def save_community(
+    actor: Member, data: CommunityData, community: Community | None = None
+) -> Community:
+    """Create or edit a community (staff): unique name and slug, known theme and neighbourhood."""
+    if not is_staff(actor):
+        raise Forbidden(_("Only staff create and edit communities."))
+    errors: dict[str, list[str]] = {}
+    name = " ".join((data.name or "").split())
+    if not 3 <= len(name) <= 120:
+        errors["name"] = [_("3 to 120 characters.")]
+    slug = (data.slug or "").strip().lower() or slugify(name)
+    if not SLUG.match(slug) or len(slug) > 80 or slug in RESERVED_SLUGS:
+        errors["slug"] = [_("Lower-case letters, digits and dashes only.")]
+    theme = db.session.get(Theme, data.theme_id) if data.theme_id else None
+    if theme is None:
+        errors["theme_id"] = [_("Choose a theme.")]
+    neighbourhood = None
+    if data.neighbourhood_id:
+        neighbourhood = db.session.get(Neighbourhood, data.neighbourhood_id)
+        if neighbourhood is None:
+            errors["neighbourhood_id"] = [_("Unknown neighbourhood.")]
+    if data.visibility not in VISIBILITIES:
+        errors["visibility"] = [_("Choose open or on request.")]
+    if len(data.description or "") > 2000:
+        errors["description"] = [_("At most 2,000 characters.")]
+    if len(data.charter or "") > 20000:
+        errors["charter"] = [_("At most 20,000 characters.")]
+    if not errors:
+        clash = db.session.execute(
+            select(Community.id, Community.slug).where(
+                or_(Community.slug == slug, Community.name == name)
+            )
+        ).all()
+        for other_id, other_slug in clash:
+            if community is None or other_id != community.id:
+                key = "slug" if other_slug == slug else "name"
+                errors[key] = [_("Already used by another community.")]
+    if errors:
+        raise Invalid(_("Some fields are not valid."), errors)
+    if community is None:
+        community = Community(created_by_id=actor.id)
+        db.session.add(community)
+    community.name, community.slug = name, slug
+    assert theme is not None  # checked above
+    community.theme, community.neighbourhood = theme, neighbourhood
+    community.description = (data.description or "").strip()
+    community.charter = data.charter or ""
+    community.charter_html = render_markdown(community.charter)
+    community.visibility = data.visibility
+    db.session.flush()
+    return community
+
+
+# --- memberships ------------------------------------------------------------------------
+
+
+def _membership(member: Member, community: Community) -> Membership | None:
+    return db.session.execute(
+        select(Membership).where(
+            Membership.community_id == community.id, Membership.member_id == member.id
+        )
+    ).scalar_one_or_none()
+
+
+def join(
+    member: Member, community: Community, accept_charter: bool, message: str = ""
+) -> Membership:
+    """Join an open community at once, or ask to join an on-request one; the charter is accepted."""
+    if not accept_charter:
+        raise Invalid(
+            _("Joining means accepting the community's charter."),
+            {"accept_charter": [_("Please accept the charter.")]},
+        )
+    message = (message or "").strip()
+    if len(message) > MAX_MESSAGE:
+        raise Invalid(_("Your message is too long."), {"message": [_("At most 1,000 characters.")]})
+    membership = _membership(member, community)
+    if membership is not None and membership.status in {"active", "pending"}:
+        return membership
+    if membership is not None and membership.status == "banned":
+        raise Forbidden(_("You may not join this community."))
+    now = utcnow()
+    if membership is None:
+        membership = Membership(community_id=community.id, member_id=member.id)
+        db.session.add(membership)
+    membership.charter_accepted_at = now
+    membership.request_message = message
+    membership.answer, membership.answered_by_id, membership.answered_at = "", None, None
+    if community.visibility == "open":
+        membership.status, membership.joined_at = "active", now
+    else:
+        membership.status, membership.joined_at = "pending", None
+    db.session.flush()
+    return membership
+
+
+def leave(member: Member, community: Community) -> Membership:
+    """Leave a community, or withdraw a request. A citizen gardener must be replaced first."""
+    membership = _membership(member, community)
+    if membership is None or membership.status not in {"active", "pending"}:
+        raise NotFound(_("You are not a member of this community."))
+    mandate = open_mandate(community, "citizen")
+    if mandate is not None and mandate.member_id == member.id:
+        raise Conflict(
+            _("You are the citizen gardener of this community: ask staff to hand over first.")
+        )
+    membership.status = "left"
+    db.session.flush()
+    return membership
+
+
+def answer_request(actor: Member, membership: Membership, accept: bool, answer: str) -> Membership:
+    """A gardener (or staff) accepts or refuses a request, with an answer the member reads."""
+    from community.communities.permissions import can_answer_memberships
+
+    if not can_answer_memberships(actor, membership.community):
+        raise Forbidden(_("Only the gardeners of this community answer its requests."))
+    if membership.status != "pending":
+        raise Conflict(_("This request has already been answered."))
+    answer = (answer or "").strip()
+    if len(answer) > MAX_MESSAGE:
+        raise Invalid(_("Your answer is too long."), {"answer": [_("At most 1,000 characters.")]})
+    if not accept and not answer:
+        raise Invalid(
+            _("Please tell the member why you refuse."), {"answer": [_("An answer is needed.")]}
+        )
+    now = utcnow()
+    membership.status = "active" if accept else "refused"
+    membership.joined_at = now if accept else None
+    membership.answer, membership.answered_by_id, membership.answered_at = answer, actor.id, now
+    db.session.flush()
+    return membership

@@ -1,0 +1,1 @@
+"""Initiatives: proposals and informal actions, the authority's public answers, their story."""

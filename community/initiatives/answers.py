@@ -1,0 +1,170 @@
+"""Answer deadlines and response figures: does the authority answer, and how fast?"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from community.communities.models import Community, GardenerMandate
+from community.core.models import utcnow
+from community.core.permissions import is_staff
+from community.extensions import db
+from community.initiatives.models import AWAITING_STATUSES, Initiative
+from community.members.models import Member
+
+
+def answer_delay() -> timedelta:
+    """How long the authority has to give a first answer (INITIATIVE_ANSWER_DAYS)."""
+    return timedelta(days=int(current_app.config.get("INITIATIVE_ANSWER_DAYS", 30)))
+
+
+def answer_due_at(initiative: Initiative) -> datetime | None:
+    """When the first answer is due, if the initiative has asked for one."""
+    if initiative.awaiting_since is None:
+        return None
+    return initiative.awaiting_since + answer_delay()
+
+
+def is_overdue(initiative: Initiative, now: datetime | None = None) -> bool:
+    """Still awaiting its first answer after the due moment (the due moment itself is on time)."""
+    due = answer_due_at(initiative)
+    return initiative.awaiting_answer and due is not None and (now or utcnow()) > due
+
+
+def answered_in_time(initiative: Initiative) -> bool | None:
+    """True/False once answered; None while no answer was given."""
+    if initiative.awaiting_since is None or initiative.answered_at is None:
+        return None
+    return initiative.answered_at - initiative.awaiting_since <= answer_delay()
+
+
+@dataclass
+class AwaitingItem:
+    initiative: Initiative
+    due_at: datetime
+    overdue: bool
+
+
+def _awaiting_stmt() -> Select[Initiative]:
+    return (
+        select(Initiative)
+        .where(
+            Initiative.awaiting_since.is_not(None),
+            Initiative.answered_at.is_(None),
+            Initiative.status.in_(AWAITING_STATUSES),
+        )
+        .options(joinedload(Initiative.community), joinedload(Initiative.neighbourhood))
+        # Oldest first: with one delay for all, the overdue ones come first.
+        .order_by(Initiative.awaiting_since, Initiative.id)
+    )
+
+
+def awaiting_answer(
+    member: Member | None, *, everything: bool = False, now: datetime | None = None
+) -> list[AwaitingItem]:
+    """Initiatives awaiting a first answer in the communities `member` gardens, overdue first.
+
+    With `everything`, staff get all of them, spontaneous ones included.
+    """
+    if member is None:
+        return []
+    stmt = _awaiting_stmt()
+    if not (everything and is_staff(member)):
+        gardened = select(GardenerMandate.community_id).where(
+            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+        )
+        stmt = stmt.where(Initiative.community_id.in_(gardened))
+    now = now or utcnow()
+    delay = answer_delay()
+    items = []
+    for initiative in db.session.execute(stmt).scalars().unique():
+        assert initiative.awaiting_since is not None
+        due = initiative.awaiting_since + delay
+        items.append(AwaitingItem(initiative, due, now > due))
+    return items
+
+
+@dataclass
+class ResponseFigures:
+    """`counted`: initiatives answered, or unanswered past their delay; `share` of those
+    answered within the delay (None when nothing is counted yet); `median_days` to a first
+    answer (None when none was given); `awaiting` and `overdue` right now."""
+
+    counted: int
+    on_time: int
+    share: float | None
+    median_days: float | None
+    awaiting: int
+    overdue: int
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else round(self.share * 100)
+
+
+def _figures(
+    rows: list[tuple[datetime | None, datetime | None, str]], now: datetime
+) -> ResponseFigures:
+    delay = answer_delay()
+    counted = on_time = awaiting = overdue = 0
+    durations: list[float] = []
+    for since, answered, status in rows:
+        if since is None:
+            continue
+        if answered is not None:
+            counted += 1
+            waited = answered - since
+            durations.append(waited.total_seconds() / 86400)
+            on_time += waited <= delay
+        elif status in AWAITING_STATUSES:
+            awaiting += 1
+            if now > since + delay:
+                counted += 1
+                overdue += 1
+    return ResponseFigures(
+        counted=counted,
+        on_time=on_time,
+        share=on_time / counted if counted else None,
+        median_days=round(statistics.median(durations), 1) if durations else None,
+        awaiting=awaiting,
+        overdue=overdue,
+    )
+
+
+def _rows_stmt() -> Select[int | None, datetime | None, datetime | None, str]:
+    return select(
+        Initiative.community_id,
+        Initiative.awaiting_since,
+        Initiative.answered_at,
+        Initiative.status,
+    ).where(Initiative.awaiting_since.is_not(None))
+
+
+def response_figures(
+    community: Community | None = None, now: datetime | None = None
+) -> ResponseFigures:
+    """Share of initiatives answered within the delay and median days to a first answer."""
+    stmt = _rows_stmt()
+    if community is not None:
+        stmt = stmt.where(Initiative.community_id == community.id)
+    rows = [(since, answered, status) for _c, since, answered, status in db.session.execute(stmt)]
+    return _figures(rows, now or utcnow())
+
+
+def figures_by_community(now: datetime | None = None) -> list[tuple[Community, ResponseFigures]]:
+    """Response figures of every community that has received initiatives to answer."""
+    grouped: dict[int, list[tuple[datetime | None, datetime | None, str]]] = {}
+    for community_id, since, answered, status in db.session.execute(_rows_stmt()):
+        if community_id is not None:
+            grouped.setdefault(community_id, []).append((since, answered, status))
+    if not grouped:
+        return []
+    communities = db.session.execute(
+        select(Community).where(Community.id.in_(grouped)).order_by(Community.name)
+    ).scalars()
+    return [(c, _figures(grouped[c.id], now or utcnow())) for c in communities]

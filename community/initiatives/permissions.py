@@ -1,0 +1,57 @@
+"""Who may do what with an initiative. Views, API, templates and services share these."""
+
+from __future__ import annotations
+
+from community.communities.permissions import gardens_any, is_gardener
+from community.core.permissions import is_authenticated, is_staff
+from community.initiatives.models import Initiative
+from community.members.models import Member
+
+
+def is_author(member: Member | None, initiative: Initiative) -> bool:
+    return is_authenticated(member) and initiative.author_id == member.id  # type: ignore[union-attr]
+
+
+def is_initiative_gardener(member: Member | None, initiative: Initiative) -> bool:
+    """A gardener of the initiative's community (a spontaneous one has none)."""
+    return initiative.community is not None and is_gardener(member, initiative.community)
+
+
+def can_propose(member: Member | None) -> bool:
+    """Any member may propose or declare an initiative."""
+    return is_authenticated(member)
+
+
+def can_edit(member: Member | None, initiative: Initiative) -> bool:
+    """Its author changes its text, themes, neighbourhood and needs."""
+    return is_author(member, initiative)
+
+
+def can_answer(member: Member | None, initiative: Initiative) -> bool:
+    """Change the status with a public answer: gardeners of its community, and staff."""
+    return is_staff(member) or is_initiative_gardener(member, initiative)
+
+
+def can_change_status(member: Member | None, initiative: Initiative) -> bool:
+    """Answerers move it; its author may withdraw it or ask for support."""
+    return can_answer(member, initiative) or is_author(member, initiative)
+
+
+def can_support(member: Member | None, initiative: Initiative) -> bool:
+    """Support it, or lend a hand: any member."""
+    return is_authenticated(member)
+
+
+def can_post_update(member: Member | None, initiative: Initiative) -> bool:
+    """Tell its story: its author and the gardeners of its community."""
+    return is_author(member, initiative) or is_initiative_gardener(member, initiative)
+
+
+def can_see_volunteers(member: Member | None, initiative: Initiative) -> bool:
+    """Who volunteered, and what they offered: its author and the gardeners of its community."""
+    return is_author(member, initiative) or is_initiative_gardener(member, initiative)
+
+
+def can_see_awaiting(member: Member | None) -> bool:
+    """The list of initiatives awaiting an answer: staff, and whoever gardens a community."""
+    return is_staff(member) or gardens_any(member)

@@ -1,0 +1,100 @@
+"""Browsing initiatives: filters, text search, sort; the relations a list shows load eagerly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from community.communities.models import Community
+from community.extensions import db
+from community.initiatives.models import (
+    Initiative,
+    InitiativeUpdate,
+    Participation,
+    StatusChange,
+    initiative_themes,
+)
+
+SORTS = ("newest", "supported")
+
+
+@dataclass
+class Filters:
+    theme_id: int | None = None
+    neighbourhood_id: int | None = None
+    status: str | None = None
+    community: str | None = None  # slug
+    informal: bool = False
+    spontaneous: bool = False
+    q: str = ""
+    sort: str = "newest"
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def with_relations(stmt: Select[Initiative]) -> Select[Initiative]:
+    """What a list or a JSON initiative shows, in a fixed number of queries."""
+    return stmt.options(
+        selectinload(Initiative.themes),
+        joinedload(Initiative.neighbourhood),
+        joinedload(Initiative.community),
+        joinedload(Initiative.author),
+        selectinload(Initiative.status_changes),
+    )
+
+
+def browse(filters: Filters) -> Select[Initiative]:
+    """The select of initiatives matching `filters`, sorted (paginate it)."""
+    stmt = select(Initiative)
+    if filters.theme_id is not None:
+        stmt = stmt.where(
+            Initiative.id.in_(
+                select(initiative_themes.c.initiative_id).where(
+                    initiative_themes.c.theme_id == filters.theme_id
+                )
+            )
+        )
+    if filters.neighbourhood_id is not None:
+        stmt = stmt.where(Initiative.neighbourhood_id == filters.neighbourhood_id)
+    if filters.status:
+        stmt = stmt.where(Initiative.status == filters.status)
+    if filters.community:
+        stmt = stmt.where(
+            Initiative.community_id.in_(
+                select(Community.id).where(Community.slug == filters.community)
+            )
+        )
+    if filters.informal:
+        stmt = stmt.where(Initiative.informal.is_(True))
+    if filters.spontaneous:
+        stmt = stmt.where(Initiative.community_id.is_(None))
+    words = filters.q.split()[:8]
+    for word in words:
+        pattern = _like(word)
+        stmt = stmt.where(
+            or_(
+                db.func.lower(Initiative.title).like(pattern, escape="\\"),
+                db.func.lower(Initiative.summary).like(pattern, escape="\\"),
+                db.func.lower(Initiative.description).like(pattern, escape="\\"),
+            )
+        )
+    if filters.sort == "supported":
+        stmt = stmt.order_by(Initiative.support_count.desc(), Initiative.created_at.desc())
+    else:
+        stmt = stmt.order_by(Initiative.created_at.desc(), Initiative.id.desc())
+    return with_relations(stmt.order_by(Initiative.id.desc()))
+
+
+def get_initiative(initiative_id: int) -> Initiative | None:
+    """One initiative with everything its page shows: answers, story, volunteers."""
+    stmt = with_relations(select(Initiative).where(Initiative.id == initiative_id)).options(
+        selectinload(Initiative.status_changes).joinedload(StatusChange.author),
+        selectinload(Initiative.updates).joinedload(InitiativeUpdate.author),
+        selectinload(Initiative.participations).joinedload(Participation.member),
+    )
+    return db.session.execute(stmt).scalar_one_or_none()

@@ -1,0 +1,384 @@
+"""The rules of initiatives: propose, declare, edit, the lifecycle, support and help.
+
+Every function takes the acting member explicitly, validates, changes state and flushes;
+the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from community.communities.models import Community
+from community.core.content import render_markdown
+from community.core.errors import Conflict, Forbidden, Invalid
+from community.core.models import utcnow
+from community.core.permissions import require
+from community.extensions import db
+from community.initiatives import permissions
+from community.initiatives.labels import STATUS_LABELS
+from community.initiatives.models import (
+    CLOSED_STATUSES,
+    REASONS,
+    Initiative,
+    Participation,
+    StatusChange,
+    Support,
+)
+from community.members.models import Member
+from community.territory.models import Neighbourhood, Theme
+from community.threads.models import Thread
+
+TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX = 160, 300, 10_000
+ANSWER_MAX, MESSAGE_MAX = 4_000, 1_000
+MAX_THEMES, MAX_NEEDS, NEED_MAX = 5, 15, 80
+
+# Moves an answerer (gardener of its community, staff) may make.
+ANSWER_MOVES: dict[str, tuple[str, ...]] = {
+    "proposed": ("under_review", "accepted", "declined"),
+    "under_review": ("accepted", "declined"),
+    "accepted": ("in_progress",),
+    "in_progress": ("done",),
+}
+
+
+@dataclass
+class InitiativeData:
+    """What a member writes when proposing or editing; None means unchanged on edit."""
+
+    title: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    theme_ids: list[int] | None = None
+    neighbourhood_id: int | None = None
+    community: str | None = None  # slug; "" or None: spontaneous
+    needs: list[str] | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def _clean_text(data: InitiativeData, name: str, value: str | None, low: int, high: int) -> str:
+    text = (value or "").strip()
+    if name != "description":
+        text = " ".join(text.split())
+    if len(text) < low:
+        data.fail(name, _("Required.") if low == 1 else _("At least %(n)d characters.", n=low))
+    elif len(text) > high:
+        data.fail(name, _("At most %(n)d characters.", n=high))
+    return text
+
+
+def _clean_needs(data: InitiativeData, needs: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for need in needs:
+        need = " ".join(str(need).split())
+        if need and need.casefold() not in {n.casefold() for n in cleaned}:
+            cleaned.append(need)
+    if len(cleaned) > MAX_NEEDS:
+        data.fail("needs", _("At most %(n)d needs.", n=MAX_NEEDS))
+    if any(len(n) > NEED_MAX for n in cleaned):
+        data.fail("needs", _("Each need has at most %(n)d characters.", n=NEED_MAX))
+    return cleaned
+
+
+def _themes(data: InitiativeData, ids: list[int]) -> list[Theme]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        data.fail("theme_ids", _("Choose at least one theme."))
+        return []
+    if len(ids) > MAX_THEMES:
+        data.fail("theme_ids", _("At most %(n)d themes.", n=MAX_THEMES))
+        return []
+    themes = list(
+        db.session.execute(select(Theme).where(Theme.id.in_(ids), Theme.active)).scalars()
+    )
+    if len(themes) != len(ids):
+        data.fail("theme_ids", _("Unknown theme."))
+    return themes
+
+
+def _neighbourhood(data: InitiativeData, neighbourhood_id: int | None) -> Neighbourhood | None:
+    place = (
+        db.session.get(Neighbourhood, neighbourhood_id) if neighbourhood_id is not None else None
+    )
+    if place is None or not place.active:
+        data.fail("neighbourhood_id", _("Choose a neighbourhood from the list."))
+        return None
+    return place
+
+
+def _community(data: InitiativeData, slug: str | None) -> Community | None:
+    if not slug:
+        return None
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
+    if community is None:
+        data.fail("community", _("Unknown community."))
+    return community
+
+
+def _raise_if_invalid(data: InitiativeData) -> None:
+    if data.errors:
+        raise Invalid(_("Some fields are not valid."), data.errors)
+
+
+def propose(author: Member, data: InitiativeData, *, informal: bool = False) -> Initiative:
+    """Propose an initiative, or declare an informal one (created in progress, no approval)."""
+    require(permissions.can_propose(author), author)
+    title = _clean_text(data, "title", data.title, 3, TITLE_MAX)
+    summary = _clean_text(data, "summary", data.summary, 1, SUMMARY_MAX)
+    description = _clean_text(data, "description", data.description, 0, DESCRIPTION_MAX)
+    themes = _themes(data, data.theme_ids or [])
+    neighbourhood = _neighbourhood(data, data.neighbourhood_id)
+    community = _community(data, data.community)
+    needs = _clean_needs(data, data.needs or [])
+    _raise_if_invalid(data)
+    now = utcnow()
+    thread = Thread(
+        kind="initiative",
+        community_id=community.id if community else None,
+        title=title,
+        created_by_id=author.id,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    initiative = Initiative(
+        title=title,
+        summary=summary,
+        description=description,
+        description_html=render_markdown(description),
+        themes=themes,
+        neighbourhood=neighbourhood,
+        community=community,
+        author=author,
+        thread_id=thread.id,
+        needs=needs,
+        informal=informal,
+        status="in_progress" if informal else "proposed",
+        awaiting_since=None if informal else now,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(initiative)
+    db.session.flush()
+    return initiative
+
+
+def edit(member: Member, initiative: Initiative, data: InitiativeData) -> Initiative:
+    """Its author changes what it says; fields left as None stay as they are."""
+    require(permissions.can_edit(member, initiative), member)
+    if initiative.status in CLOSED_STATUSES:
+        raise Conflict(_("A closed initiative can no longer be edited."))
+    changes: dict[str, object] = {}
+    if data.title is not None:
+        changes["title"] = _clean_text(data, "title", data.title, 3, TITLE_MAX)
+    if data.summary is not None:
+        changes["summary"] = _clean_text(data, "summary", data.summary, 1, SUMMARY_MAX)
+    if data.description is not None:
+        changes["description"] = _clean_text(
+            data, "description", data.description, 0, DESCRIPTION_MAX
+        )
+    if data.theme_ids is not None:
+        changes["themes"] = _themes(data, data.theme_ids)
+    if data.neighbourhood_id is not None:
+        changes["neighbourhood"] = _neighbourhood(data, data.neighbourhood_id)
+    if data.needs is not None:
+        changes["needs"] = _clean_needs(data, data.needs)
+    _raise_if_invalid(data)
+    for name, value in changes.items():
+        setattr(initiative, name, value)
+    if "description" in changes:
+        initiative.description_html = render_markdown(initiative.description)
+    if "title" in changes and initiative.thread_id is not None:
+        thread = db.session.get(Thread, initiative.thread_id)
+        if thread is not None:
+            thread.title = initiative.title
+    initiative.updated_at = utcnow()
+    db.session.flush()
+    return initiative
+
+
+def allowed_moves(member: Member | None, initiative: Initiative) -> list[str]:
+    """The statuses `member` may move `initiative` to now."""
+    moves: list[str] = []
+    if permissions.can_answer(member, initiative):
+        moves.extend(ANSWER_MOVES.get(initiative.status, ()))
+    if permissions.is_author(member, initiative):
+        if can_ask_for_support(initiative):
+            moves.append("under_review")
+        if initiative.status not in CLOSED_STATUSES:
+            moves.append("withdrawn")
+    return list(dict.fromkeys(moves))
+
+
+def can_ask_for_support(initiative: Initiative) -> bool:
+    """An informal initiative running on its own may ask the authority for support, once."""
+    return (
+        initiative.informal
+        and initiative.status == "in_progress"
+        and initiative.awaiting_since is None
+    )
+
+
+def change_status(
+    member: Member,
+    initiative: Initiative,
+    status: str,
+    answer: str = "",
+    reason: str | None = None,
+) -> StatusChange:
+    """Move an initiative along its lifecycle, with a public answer (required to decline)."""
+    require(permissions.can_change_status(member, initiative), member)
+    answer = (answer or "").strip()
+    reason = reason or None
+    errors: dict[str, list[str]] = {}
+    if status not in allowed_moves(member, initiative):
+        if status in ANSWER_MOVES.get(initiative.status, ()):
+            raise Forbidden(_("Only the gardeners of its community or staff may do this."))
+        if (status == "withdrawn" and initiative.status not in CLOSED_STATUSES) or (
+            status == "under_review" and can_ask_for_support(initiative)
+        ):
+            raise Forbidden(_("Only its author may do this."))
+        errors["status"] = [
+            _(
+                "This initiative cannot go from “%(current)s” to “%(new)s”.",
+                current=status_label(initiative.status),
+                new=status_label(status),
+            )
+        ]
+    if len(answer) > ANSWER_MAX:
+        errors["answer"] = [_("At most %(n)d characters.", n=ANSWER_MAX)]
+    if status == "declined":
+        if not answer:
+            errors["answer"] = [_("A refusal must be explained: write the public answer.")]
+        if reason not in REASONS:
+            errors["reason"] = [_("Choose the reason for the refusal.")]
+    elif reason is not None:
+        errors["reason"] = [_("A reason is only given for a refusal.")]
+    if errors:
+        message = errors.get("status", [_("Some fields are not valid.")])[0]
+        raise Invalid(message, errors)
+    now = utcnow()
+    asking = permissions.is_author(member, initiative) and status == "under_review"
+    change = StatusChange(
+        initiative=initiative,
+        author_id=member.id,
+        from_status=initiative.status,
+        to_status=status,
+        answer=answer,
+        reason=reason if status == "declined" else None,
+        created_at=now,
+    )
+    db.session.add(change)
+    if asking:
+        initiative.awaiting_since = now  # the answer clock starts now
+    elif (
+        status != "withdrawn"
+        and initiative.awaiting_since is not None
+        and initiative.answered_at is None
+    ):
+        initiative.answered_at = now  # the authority's first answer
+    initiative.status = status
+    initiative.updated_at = now
+    db.session.flush()
+    return change
+
+
+def status_label(status: str) -> str:
+    """The French word for a status."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+def _refresh_support_count(initiative: Initiative) -> None:
+    count = (
+        select(func.count(Support.id))
+        .where(Support.initiative_id == initiative.id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Initiative).where(Initiative.id == initiative.id).values(support_count=count)
+    )
+    db.session.refresh(initiative, ["support_count"])
+
+
+def _support_of(member: Member, initiative: Initiative) -> Support | None:
+    return db.session.execute(
+        select(Support).where(
+            Support.initiative_id == initiative.id, Support.member_id == member.id
+        )
+    ).scalar_one_or_none()
+
+
+def support(member: Member, initiative: Initiative) -> bool:
+    """Support an initiative; True if it is new (supporting twice changes nothing)."""
+    require(permissions.can_support(member, initiative), member)
+    if initiative.status in ("declined", "withdrawn"):
+        raise Conflict(_("This initiative is closed: it can no longer be supported."))
+    if _support_of(member, initiative) is not None:
+        return False
+    db.session.add(Support(initiative_id=initiative.id, member_id=member.id))
+    db.session.flush()
+    _refresh_support_count(initiative)
+    return True
+
+
+def withdraw_support(member: Member, initiative: Initiative) -> None:
+    """Take one's support back (nothing happens if there was none)."""
+    require(permissions.can_support(member, initiative), member)
+    existing = _support_of(member, initiative)
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        _refresh_support_count(initiative)
+
+
+def participation_of(member: Member | None, initiative: Initiative) -> Participation | None:
+    if member is None:
+        return None
+    return db.session.execute(
+        select(Participation).where(
+            Participation.initiative_id == initiative.id, Participation.member_id == member.id
+        )
+    ).scalar_one_or_none()
+
+
+def volunteer(
+    member: Member, initiative: Initiative, message: str = ""
+) -> tuple[Participation, bool]:
+    """Lend a hand, saying what one can bring; volunteering again updates the message."""
+    require(permissions.can_support(member, initiative), member)
+    if initiative.status in CLOSED_STATUSES:
+        raise Conflict(_("This initiative is closed: it no longer needs a hand."))
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise Invalid(
+            _("Your message is too long."),
+            {"message": [_("At most %(n)d characters.", n=MESSAGE_MAX)]},
+        )
+    participation = participation_of(member, initiative)
+    created = participation is None
+    if participation is None:
+        participation = Participation(initiative=initiative, member=member, message=message)
+        db.session.add(participation)
+    else:
+        participation.message = message
+    db.session.flush()
+    return participation, created
+
+
+def stop_volunteering(member: Member, initiative: Initiative) -> None:
+    """Take one's offer of help back (nothing happens if there was none)."""
+    require(permissions.can_support(member, initiative), member)
+    participation = participation_of(member, initiative)
+    if participation is not None:
+        db.session.delete(participation)
+        db.session.flush()
+
+
+def is_supporting(member: Member | None, initiative: Initiative) -> bool:
+    return member is not None and _support_of(member, initiative) is not None

@@ -1,0 +1,372 @@
+"""Initiative pages: browse, propose, declare, the initiative and its timeline, answers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from community.communities.models import Community
+from community.core.errors import Conflict, Invalid
+from community.core.forms import apply_errors
+from community.core.pagination import page_from_request, paginate
+from community.core.permissions import current_member, is_staff, require
+from community.extensions import db
+from community.initiatives import answers, permissions, queries, services, stories
+from community.initiatives.forms import (
+    BrowseForm,
+    InitiativeForm,
+    StatusForm,
+    StoryForm,
+    VolunteerForm,
+    choices,
+)
+from community.initiatives.labels import REASON_LABELS, STATUS_LABELS
+from community.initiatives.models import Initiative
+from community.initiatives.timeline import timeline
+from community.territory.services import neighbourhood_choices, theme_choices
+
+bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
+
+
+@bp.app_template_global()
+def initiatives_awaiting(member: Any) -> list[answers.AwaitingItem]:
+    """For `_awaiting_answer.html`: what awaits an answer in the member's communities."""
+    return answers.awaiting_answer(member)
+
+
+@bp.app_template_global()
+def initiative_figures(community: Community | None = None) -> answers.ResponseFigures:
+    """For `_figures.html`: the response figures of a community, or of all initiatives."""
+    return answers.response_figures(community)
+
+
+@bp.app_template_global()
+def latest_initiatives(community: Community, limit: int = 5) -> list[Initiative]:
+    """For `_community_latest.html`: the newest initiatives of a community."""
+    stmt = queries.browse(queries.Filters(community=community.slug)).limit(limit)
+    return list(db.session.execute(stmt).scalars().unique())
+
+
+bp.add_app_template_filter(format_decimal, "format_decimal")
+
+
+@bp.app_context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "status_labels": STATUS_LABELS,
+        "reason_labels": REASON_LABELS,
+        "can_see_awaiting_initiatives": permissions.can_see_awaiting,
+    }
+
+
+def _load(initiative_id: int) -> Initiative:
+    initiative = queries.get_initiative(initiative_id)
+    if initiative is None:
+        abort(404)
+    return initiative
+
+
+def _community_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Community.slug, Community.name).order_by(Community.name))
+    return [(slug, name) for slug, name in rows]
+
+
+@bp.get("")
+def index() -> str:
+    form = BrowseForm(request.args)
+    form.theme_id.choices = choices([(None, _("All")), *theme_choices()])
+    form.neighbourhood_id.choices = choices([(None, _("All")), *neighbourhood_choices()])
+    form.community.choices = choices([("", _("All")), *_community_choices()])
+    form.validate()
+
+    def number(name: str) -> int | None:
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    kind = request.args.get("kind", "")
+    filters = queries.Filters(
+        theme_id=number("theme_id"),
+        neighbourhood_id=number("neighbourhood_id"),
+        status=request.args.get("status") if request.args.get("status") in STATUS_LABELS else None,
+        community=request.args.get("community") or None,
+        informal=kind == "informal" or request.args.get("informal") == "1",
+        spontaneous=kind == "spontaneous" or request.args.get("spontaneous") == "1",
+        q=(request.args.get("q") or "")[:200],
+        sort="supported" if request.args.get("sort") == "supported" else "newest",
+    )
+    page = paginate(queries.browse(filters), page_from_request())
+    return render_template("initiatives/index.html", form=form, page=page)
+
+
+def _initiative_form(informal: bool) -> str | Response:
+    member = current_member()
+    require(permissions.can_propose(member), member)
+    assert member is not None
+    form = InitiativeForm()
+    form.theme_ids.choices = choices(theme_choices())
+    form.neighbourhood_id.choices = choices([(None, _("— Choose —")), *neighbourhood_choices()])
+    form.community.choices = choices(
+        [("", _("None: a spontaneous initiative")), *_community_choices()]
+    )
+    if not form.is_submitted():
+        form.community.data = request.args.get("community", "")
+        if member.neighbourhood_id:
+            form.neighbourhood_id.data = member.neighbourhood_id
+    if form.validate_on_submit():
+        data = services.InitiativeData(
+            title=form.title.data,
+            summary=form.summary.data,
+            description=form.description.data,
+            theme_ids=list(form.theme_ids.data or []),
+            neighbourhood_id=form.neighbourhood_id.data,
+            community=form.community.data or None,
+            needs=(form.needs.data or "").splitlines(),
+        )
+        try:
+            initiative = services.propose(member, data, informal=informal)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Your initiative is declared. Thank you for making it visible!")
+                if informal
+                else _("Your initiative is proposed. The authority will answer it publicly."),
+                "success",
+            )
+            return redirect(url_for("initiatives.show", initiative_id=initiative.id))
+    return render_template("initiatives/form.html", form=form, informal=informal)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    return _initiative_form(informal=False)
+
+
+@bp.route("/declare", methods=["GET", "POST"])
+@login_required
+def declare() -> str | Response:
+    return _initiative_form(informal=True)
+
+
+@bp.route("/<int:initiative_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(initiative_id: int) -> str | Response:
+    initiative = _load(initiative_id)
+    member = current_member()
+    require(permissions.can_edit(member, initiative), member)
+    assert member is not None
+    form = InitiativeForm(obj=initiative)
+    del form.community  # a community is chosen once, when proposing
+    form.theme_ids.choices = choices(theme_choices())
+    form.neighbourhood_id.choices = choices([(None, _("— Choose —")), *neighbourhood_choices()])
+    if not form.is_submitted():
+        form.theme_ids.data = [t.id for t in initiative.themes]
+        form.needs.data = "\n".join(initiative.needs or [])
+    if form.validate_on_submit():
+        data = services.InitiativeData(
+            title=form.title.data,
+            summary=form.summary.data,
+            description=form.description.data or "",
+            theme_ids=list(form.theme_ids.data or []),
+            neighbourhood_id=form.neighbourhood_id.data,
+            needs=(form.needs.data or "").splitlines(),
+        )
+        try:
+            services.edit(member, initiative, data)
+        except (Invalid, Conflict) as error:
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("initiatives.show", initiative_id=initiative.id))
+    return render_template("initiatives/edit.html", form=form, initiative=initiative)
+
+
+def _status_form(member: Any, initiative: Initiative) -> StatusForm:
+    form = StatusForm(prefix="status")
+    form.status.choices = choices(
+        (move, str(STATUS_LABELS[move])) for move in services.allowed_moves(member, initiative)
+    )
+    return form
+
+
+def _show(
+    initiative: Initiative,
+    status_form: StatusForm | None = None,
+    story_form: StoryForm | None = None,
+    volunteer_form: VolunteerForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    member = current_member()
+    participation = services.participation_of(member, initiative)
+    volunteer_form = volunteer_form or VolunteerForm(
+        prefix="help", data={"message": participation.message if participation else ""}
+    )
+    page = render_template(
+        "initiatives/show.html",
+        initiative=initiative,
+        events=timeline(initiative),
+        due_at=answers.answer_due_at(initiative),
+        overdue=answers.is_overdue(initiative),
+        supported=services.is_supporting(member, initiative),
+        participation=participation,
+        volunteers=initiative.participations
+        if permissions.can_see_volunteers(member, initiative)
+        else None,
+        volunteer_count=len(initiative.participations),
+        credits=stories.credits(initiative),
+        status_form=status_form or _status_form(member, initiative),
+        story_form=story_form or StoryForm(prefix="story"),
+        volunteer_form=volunteer_form,
+        can_post_update=permissions.can_post_update(member, initiative),
+        can_answer=permissions.can_answer(member, initiative),
+        can_edit=permissions.can_edit(member, initiative)
+        and initiative.status not in ("done", "declined", "withdrawn"),
+        can_ask=permissions.is_author(member, initiative)
+        and services.can_ask_for_support(initiative),
+    )
+    return page, status
+
+
+@bp.get("/<int:initiative_id>")
+def show(initiative_id: int) -> tuple[str, int]:
+    return _show(_load(initiative_id))
+
+
+@bp.post("/<int:initiative_id>/status")
+@login_required
+def change_status(initiative_id: int) -> Response | tuple[str, int]:
+    initiative = _load(initiative_id)
+    member = current_member()
+    require(permissions.can_change_status(member, initiative), member)
+    assert member is not None
+    form = _status_form(member, initiative)
+    form.status.validate_choice = False  # the service says why a move is refused
+    if form.validate_on_submit():
+        try:
+            services.change_status(
+                member, initiative, form.status.data or "", form.answer.data or "", form.reason.data
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The status is changed and the answer published."), "success")
+            return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+    return _show(_load(initiative_id), status_form=form, status=422)
+
+
+@bp.post("/<int:initiative_id>/support")
+@login_required
+def support(initiative_id: int) -> Response:
+    initiative = _load(initiative_id)
+    member = current_member()
+    require(permissions.can_support(member, initiative), member)
+    assert member is not None
+    try:
+        if request.form.get("action") == "withdraw":
+            services.withdraw_support(member, initiative)
+            message = _("Your support is withdrawn.")
+        else:
+            services.support(member, initiative)
+            message = _("Thank you for your support!")
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+
+
+@bp.post("/<int:initiative_id>/participation")
+@login_required
+def participation(initiative_id: int) -> Response | tuple[str, int]:
+    initiative = _load(initiative_id)
+    member = current_member()
+    require(permissions.can_support(member, initiative), member)
+    assert member is not None
+    if request.form.get("action") == "withdraw":
+        services.stop_volunteering(member, initiative)
+        db.session.commit()
+        flash(_("Your offer of help is withdrawn."), "success")
+        return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+    form = VolunteerForm(prefix="help")
+    if form.validate_on_submit():
+        try:
+            services.volunteer(member, initiative, form.message.data or "")
+        except (Invalid, Conflict) as error:
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            flash(_("Thank you! The author and the gardeners know you can lend a hand."), "success")
+            return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+    return _show(_load(initiative_id), volunteer_form=form, status=422)
+
+
+@bp.post("/<int:initiative_id>/updates")
+@login_required
+def post_update(initiative_id: int) -> Response | tuple[str, int]:
+    initiative = _load(initiative_id)
+    member = current_member()
+    require(permissions.can_post_update(member, initiative), member)
+    assert member is not None
+    form = StoryForm(prefix="story")
+    if form.validate_on_submit():
+        upload = form.photo.data
+        photo = (
+            stories.Photo(upload.stream, upload.filename) if upload and upload.filename else None
+        )
+        try:
+            stories.post_update(member, initiative, form.body.data or "", photo)
+        except (Invalid, Conflict) as error:
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            flash(_("Your news is published."), "success")
+            return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+    return _show(_load(initiative_id), story_form=form, status=422)
+
+
+@bp.get("/photos/<name>")
+def photo(name: str) -> Response:
+    if not re.fullmatch(stories.PHOTO_NAME, name):
+        abort(404)
+    response = send_from_directory(stories.photo_folder(), name, max_age=86400)
+    return response
+
+
+@bp.get("/awaiting")
+@login_required
+def awaiting() -> str:
+    member = current_member()
+    require(permissions.can_see_awaiting(member), member)
+    items = answers.awaiting_answer(member, everything=is_staff(member))
+    return render_template("initiatives/awaiting.html", items=items)
+
+
+@bp.get("/figures")
+def figures() -> str:
+    return render_template(
+        "initiatives/figures.html",
+        overall=answers.response_figures(),
+        by_community=answers.figures_by_community(),
+        days=answers.answer_delay().days,
+    )

@@ -1,0 +1,212 @@
+"""The rules of communities, memberships and gardener pairs."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from community.communities import pairs, services
+from community.communities.models import GardenerMandate, Handover
+from community.core.errors import Conflict, Forbidden, Invalid
+from community.extensions import db
+from tests.factories import make_community, make_member, make_membership, make_theme
+
+pytestmark = pytest.mark.usefixtures("request_context")
+
+NOTE = "Atelier le samedi ; la mairie a promis des bacs de tri."
+
+
+def test_staff_create_a_community_with_its_charter_rendered() -> None:
+    staff = make_member("staff")
+    theme = make_theme()
+    community = services.save_community(
+        staff,
+        services.CommunityData(
+            name="Jardins du Port", theme_id=theme.id, charter="## Règles\n\n*respect*"
+        ),
+    )
+    assert community.slug == "jardins-du-port"
+    assert (
+        "<h3>Règles</h3>" in community.charter_html and "<em>respect</em>" in community.charter_html
+    )
+
+
+def test_a_citizen_cannot_create_a_community() -> None:
+    with pytest.raises(Forbidden):
+        services.save_community(
+            make_member(), services.CommunityData(name="Nope", theme_id=make_theme().id)
+        )
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("name", {"name": "ab"}),
+        ("slug", {"slug": "Pas Bon!"}),
+        ("slug", {"slug": "dashboard"}),
+        ("theme_id", {"theme_id": None}),
+        ("visibility", {"visibility": "secret"}),
+    ],
+)
+def test_bad_community_data_is_refused(field: str, data: dict[str, object]) -> None:
+    values: dict[str, object] = {"name": "Une communauté", "theme_id": make_theme().id, **data}
+    with pytest.raises(Invalid) as error:
+        services.save_community(make_member("staff"), services.CommunityData(**values))  # type: ignore[arg-type]
+    assert field in (error.value.errors or {})
+
+
+def test_slug_and_name_stay_unique() -> None:
+    existing = make_community(slug="deja-la")
+    with pytest.raises(Invalid) as error:
+        services.save_community(
+            make_member("staff"),
+            services.CommunityData(name="Autre", slug="deja-la", theme_id=existing.theme_id),
+        )
+    assert "slug" in (error.value.errors or {})
+
+
+def test_joining_an_open_community_is_immediate_and_needs_the_charter() -> None:
+    community, member = make_community(), make_member()
+    with pytest.raises(Invalid):
+        services.join(member, community, accept_charter=False)
+    membership = services.join(member, community, accept_charter=True)
+    assert membership.status == "active" and membership.charter_accepted_at is not None
+
+
+def test_an_on_request_community_waits_for_the_gardeners() -> None:
+    citizen = make_member()
+    community = make_community(visibility="on_request", citizen=citizen)
+    member = make_member()
+    membership = services.join(member, community, True, "Bonjour !")
+    assert membership.status == "pending" and membership.request_message == "Bonjour !"
+    assert services.pending_requests_for(citizen) == [membership]
+    with pytest.raises(Invalid):
+        services.answer_request(citizen, membership, False, "")  # a refusal needs an answer
+    services.answer_request(citizen, membership, False, "Réservé aux riverains.")
+    assert membership.status == "refused" and membership.answer == "Réservé aux riverains."
+    with pytest.raises(Conflict):
+        services.answer_request(citizen, membership, True, "")
+
+
+def test_another_communitys_gardener_cannot_answer() -> None:
+    other_gardener = make_member()
+    make_community(citizen=other_gardener)
+    community = make_community(visibility="on_request")
+    membership = services.join(make_member(), community, True)
+    with pytest.raises(Forbidden):
+        services.answer_request(other_gardener, membership, True, "")
+    assert services.pending_requests_for(other_gardener) == []
+
+
+def test_a_banned_member_cannot_join_again_and_leaving_works() -> None:
+    community, banned, member = make_community(), make_member(), make_member()
+    make_membership(community, banned, "banned")
+    with pytest.raises(Forbidden):
+        services.join(banned, community, True)
+    services.join(member, community, True)
+    assert services.leave(member, community).status == "left"
+    assert services.join(member, community, True).status == "active"
+
+
+def test_the_citizen_gardener_cannot_leave_without_a_handover() -> None:
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    with pytest.raises(Conflict):
+        services.leave(gardener, community)
+
+
+def test_technician_must_be_staff_and_citizen_must_be_an_active_member() -> None:
+    staff, community = make_member("staff"), make_community()
+    with pytest.raises(Invalid):
+        pairs.assign_gardener(staff, community, "technician", make_member())
+    with pytest.raises(Invalid):
+        pairs.assign_gardener(staff, community, "citizen", make_member())
+    pending = make_member()
+    make_membership(community, pending, "pending")
+    with pytest.raises(Invalid):
+        pairs.assign_gardener(staff, community, "citizen", pending)
+    assert pairs.assign_gardener(staff, community, "technician", staff) is not None
+
+
+def test_only_staff_assign_gardeners() -> None:
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    with pytest.raises(Forbidden):
+        pairs.assign_gardener(gardener, community, "technician", make_member("staff"))
+
+
+def test_one_person_cannot_hold_both_sides() -> None:
+    staff = make_member("staff")
+    community = make_community(technician=staff, members=(staff,))
+    with pytest.raises(Invalid):
+        pairs.assign_gardener(make_member("staff"), community, "citizen", staff)
+
+
+def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
+    staff, old, new = make_member("staff"), make_member(), make_member()
+    community = make_community(citizen=old, members=(new,))
+    with pytest.raises(Invalid) as error:
+        pairs.assign_gardener(staff, community, "citizen", new, "")
+    assert "handover_note" in (error.value.errors or {})
+    pairs.assign_gardener(staff, community, "citizen", new, NOTE)
+    mandates = pairs.mandate_history(community)
+    assert [(m.member_id, m.ended_at is None) for m in mandates] == [
+        (new.id, True),
+        (old.id, False),
+    ]
+    handover = db.session.execute(select(Handover)).scalar_one()
+    assert (handover.from_member_id, handover.to_member_id, handover.note) == (old.id, new.id, NOTE)
+    # The successor reads it; the predecessor and other gardeners do not.
+    assert pairs.handovers_for(new) == [handover]
+    assert pairs.handovers_for(old) == []
+
+
+def test_one_active_pair_only() -> None:
+    staff = make_member("staff")
+    community = make_community(technician=staff)
+    db.session.add(
+        GardenerMandate(community=community, member=make_member("staff"), side="technician")
+    )
+    with pytest.raises(Exception):  # noqa: B017 - the partial unique index refuses it
+        db.session.flush()
+
+
+def test_removing_a_gardener_needs_a_note_too_and_the_community_needs_one() -> None:
+    staff = make_member("staff")
+    community = make_community(technician=staff, citizen=make_member())
+    assert community not in [c.community for c in pairs.communities_needing_gardener()]
+    with pytest.raises(Invalid):
+        pairs.assign_gardener(staff, community, "technician", None)
+    pairs.assign_gardener(staff, community, "technician", None, NOTE)
+    cards = pairs.communities_needing_gardener()
+    assert community in [c.community for c in cards]
+    assert not services.card_for(community).pair_complete
+
+
+def test_cards_count_active_members_only() -> None:
+    community = make_community(members=(make_member(), make_member()))
+    make_membership(community, make_member(), "pending")
+    make_membership(community, make_member(), "left")
+    assert services.card_for(community).member_count == 2
+
+
+def test_search_and_filters() -> None:
+    theme = make_theme()
+    a = make_community("Compost des Tilleuls", theme=theme)
+    b = make_community("Vélo", description="réparer son vélo 100% ensemble")
+    found = db.session.execute(services.search_communities("compost")).scalars().all()
+    assert a in found and b not in found
+    assert db.session.execute(
+        services.search_communities("", theme_id=theme.id)
+    ).scalars().all() == [a]
+    assert b in db.session.execute(services.search_communities("100%")).scalars().all()
+
+
+def test_a_pair_change_is_all_or_nothing() -> None:
+    staff, member = make_member("staff"), make_member()
+    community = make_community(members=(member,))
+    with pytest.raises(Invalid):
+        pairs.assign_pair(staff, community, {"technician": staff, "citizen": make_member()})
+    assert services.card_for(community).technician is None
+    pairs.assign_pair(staff, community, {"technician": staff, "citizen": member})
+    assert services.card_for(community).pair_complete

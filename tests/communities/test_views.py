@@ -1,0 +1,104 @@
+"""HTML flows: staff create and edit, the gardener pair form, asking to join and answering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from community.communities.models import Community, GardenerMandate, Membership
+from community.extensions import db
+from tests.factories import make_community, make_member, make_membership, make_theme
+
+
+def test_staff_create_then_edit_a_community(client: Any) -> None:
+    theme = make_theme()
+    client.login_as(make_member("staff"))
+    response = client.post_form(
+        "/communities/new",
+        {"name": "Jardins partagés", "theme_id": str(theme.id), "neighbourhood_id": "None",
+         "visibility": "on_request", "charter": "**Respect**", "description": "Des jardins."},
+    )  # fmt: skip
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        "/communities/jardins-partages"
+    )
+    community = db.session.execute(
+        select(Community).where(Community.slug == "jardins-partages")
+    ).scalar_one()
+    assert (
+        community.visibility == "on_request"
+        and "<strong>Respect</strong>" in community.charter_html
+    )
+    bad = client.post_form(
+        f"/communities/{community.slug}/edit",
+        {"name": "x", "theme_id": str(theme.id), "neighbourhood_id": "None", "visibility": "open"},
+    )
+    assert bad.status_code == 200 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    page = client.get(f"/communities/{community.slug}").get_data(as_text=True)
+    assert "<strong>Respect</strong>" in page
+
+
+def test_the_pair_form_asks_for_a_handover_note(client: Any) -> None:
+    staff, old, new = make_member("staff"), make_member(), make_member()
+    community = make_community(technician=staff, citizen=old, members=(new,))
+    client.login_as(staff)
+    url = f"/communities/{community.slug}/gardeners"
+    data = {"technician_id": str(staff.id), "citizen_id": str(new.id), "handover_note": ""}
+    refused = client.post_form(url, data)
+    assert refused.status_code == 200 and 'id="handover_note-error"' in refused.get_data(
+        as_text=True
+    )
+    data["handover_note"] = "Le troc de graines est prévu le 12, la salle est réservée."
+    assert client.post_form(url, data).status_code == 302
+    open_citizen = db.session.execute(
+        select(GardenerMandate.member_id).where(
+            GardenerMandate.community_id == community.id,
+            GardenerMandate.side == "citizen",
+            GardenerMandate.ended_at.is_(None),
+        )
+    ).scalar_one()
+    assert open_citizen == new.id
+
+
+def test_an_incomplete_pair_is_shown_plainly(client: Any) -> None:
+    community = make_community(technician=make_member("staff"))
+    text = client.get(f"/communities/{community.slug}").get_data(as_text=True)
+    assert "Binôme incomplet" in text
+
+
+def test_asking_to_join_and_being_accepted(client: Any, app: Any) -> None:
+    gardener = make_member()
+    community = make_community(visibility="on_request", citizen=gardener)
+    asker = make_member()
+    membership = make_membership(community, asker, "pending")
+    membership.request_message = "J'habite à côté."
+    client.login_as(gardener)
+    dashboard = client.get("/communities/dashboard").get_data(as_text=True)
+    assert "J&#39;habite à côté." in dashboard or "J'habite à côté." in dashboard
+    refused = client.post_form(
+        f"/communities/requests/{membership.id}/answer", {"decision": "refuse"}
+    )
+    assert (
+        refused.status_code == 302 and membership.status == "pending"
+    )  # a refusal needs an answer
+    client.post_form(
+        f"/communities/requests/{membership.id}/answer",
+        {"decision": "accept", "answer": "Bienvenue !"},
+    )
+    stored = db.session.get(Membership, membership.id)
+    assert stored is not None and stored.status == "active" and stored.answer == "Bienvenue !"
+
+
+def test_joining_with_a_message_and_the_charter(client: Any) -> None:
+    community = make_community(visibility="on_request")
+    member = make_member()
+    client.login_as(member)
+    missing = client.post_form(f"/communities/{community.slug}/join", {"message": "Bonjour"})
+    assert missing.status_code == 200 and "accept_charter-error" in missing.get_data(as_text=True)
+    client.post_form(
+        f"/communities/{community.slug}/join", {"message": "Bonjour", "accept_charter": "y"}
+    )
+    membership = db.session.execute(
+        select(Membership).where(Membership.member_id == member.id)
+    ).scalar_one()
+    assert membership.status == "pending" and membership.request_message == "Bonjour"

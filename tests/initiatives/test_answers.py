@@ -1,0 +1,137 @@
+"""Answer deadlines (around the boundary) and response figures on a known data set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from community.extensions import db
+from community.initiatives import answers, services
+from tests.factories import make_community, make_member
+from tests.initiatives.factories import make_initiative
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "overdue"),
+    [
+        (30 * DAY - SECOND, False),
+        (30 * DAY, False),  # the due moment itself is still on time
+        (30 * DAY + SECOND, True),
+        (45 * DAY, True),
+    ],
+)
+def test_overdue_around_the_boundary(world, elapsed, overdue):
+    initiative = make_initiative(world.author, community=world.community, awaiting_since=T0)
+    assert answers.answer_due_at(initiative) == T0 + 30 * DAY
+    assert answers.is_overdue(initiative, now=T0 + elapsed) is overdue
+
+
+def test_the_delay_is_a_setting(app, world):
+    initiative = make_initiative(world.author, awaiting_since=T0)
+    app.config["INITIATIVE_ANSWER_DAYS"] = 10
+    try:
+        assert answers.answer_due_at(initiative) == T0 + 10 * DAY
+        assert answers.is_overdue(initiative, now=T0 + 10 * DAY + SECOND)
+    finally:
+        app.config["INITIATIVE_ANSWER_DAYS"] = 30
+
+
+def test_an_answered_or_informal_initiative_is_never_overdue(world):
+    answered = make_initiative(world.author, community=world.community, awaiting_since=T0)
+    services.change_status(world.gardener, answered, "under_review", "Nous regardons.")
+    informal = make_initiative(world.author, informal=True)
+    later = T0 + 90 * DAY
+    assert not answers.is_overdue(answered, now=later)
+    assert not answers.is_overdue(informal, now=later)
+    assert answers.answer_due_at(informal) is None
+
+
+def test_awaiting_list_covers_the_gardeners_communities_overdue_first(world):
+    now = datetime.now(UTC)
+    recent = make_initiative(world.author, community=world.community, awaiting_since=now - 2 * DAY)
+    late = make_initiative(world.author, community=world.community, awaiting_since=now - 40 * DAY)
+    middle = make_initiative(world.author, community=world.community, awaiting_since=now - 29 * DAY)
+    elsewhere = make_initiative(world.author, community=world.other, awaiting_since=now - 50 * DAY)
+    spontaneous = make_initiative(world.author, awaiting_since=now - 60 * DAY)
+    answered = make_initiative(
+        world.author, community=world.community, awaiting_since=now - 45 * DAY
+    )
+    services.change_status(world.gardener, answered, "accepted", "Oui !")
+    informal = make_initiative(world.author, community=world.community, informal=True)
+
+    items = answers.awaiting_answer(world.gardener)
+    assert [i.initiative for i in items] == [late, middle, recent]
+    assert [i.overdue for i in items] == [True, False, False]
+    assert informal not in [i.initiative for i in items]
+
+    everything = answers.awaiting_answer(world.staff, everything=True)
+    ids = [i.initiative.id for i in everything]
+    assert ids[:2] == [spontaneous.id, elsewhere.id]
+    assert {late.id, middle.id, recent.id} <= set(ids)
+    # A citizen who gardens nothing has nothing to answer.
+    assert answers.awaiting_answer(world.citizen) == []
+    assert answers.awaiting_answer(None) == []
+
+
+def test_response_figures_on_a_known_data_set(world):
+    """Six initiatives in one community, known dates, a 30-day delay:
+
+    a: answered after 5 days     (on time)
+    b: answered after 30 days    (on time, exactly at the due moment)
+    c: answered after 40 days    (late)
+    d: unanswered, 35 days old   (late, counted)
+    e: unanswered, 10 days old   (not yet counted)
+    f: withdrawn unanswered      (not counted)
+    An informal one never asked for support (not counted); another community is ignored.
+    """
+    now = T0 + 100 * DAY
+    community = world.community
+
+    def proposed(days_before_now):
+        return make_initiative(
+            world.author, community=community, awaiting_since=now - days_before_now * DAY
+        )
+
+    def answer_after(initiative, days):
+        services.change_status(world.staff, initiative, "under_review", "Reçu.")
+        initiative.answered_at = initiative.awaiting_since + days * DAY
+        db.session.flush()
+
+    answer_after(proposed(80), 5)
+    answer_after(proposed(70), 30)
+    answer_after(proposed(60), 40)
+    proposed(35)
+    proposed(10)
+    services.change_status(world.author, proposed(50), "withdrawn", "")
+    make_initiative(world.author, community=community, informal=True)
+    answer_after(
+        make_initiative(world.author, community=world.other, awaiting_since=now - 90 * DAY), 1
+    )
+
+    figures = answers.response_figures(community, now=now)
+    assert figures.counted == 4
+    assert figures.on_time == 2
+    assert figures.share == 0.5 and figures.percent == 50
+    assert figures.median_days == 30.0
+    assert figures.awaiting == 2
+    assert figures.overdue == 1
+
+    overall = answers.response_figures(now=now)
+    assert overall.counted == 5 and overall.on_time == 3
+    assert overall.median_days == 17.5
+
+    by_community = dict(answers.figures_by_community(now=now))
+    assert by_community[community].counted == 4
+    assert by_community[world.other].counted == 1
+
+
+def test_figures_with_nothing_to_count():
+    community = make_community(technician=make_member("staff"))
+    figures = answers.response_figures(community)
+    assert figures.counted == 0 and figures.share is None and figures.percent is None
+    assert figures.median_days is None
