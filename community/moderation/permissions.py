@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from community.communities.models import Community, GardenerMandate
@@ -55,3 +57,12 @@ def can_moderate_in(member: Member | None, community: Community | None) -> bool:
 def can_suspend_from_platform(member: Member | None) -> bool:
     """Suspending someone from the whole platform is for staff and admins only."""
     return is_staff(member)
+
+
+def can_see_content(member: Member | None, content: Any) -> bool:
+    """Hidden content (its `hidden_at` set) stays visible to its author and its moderators."""
+    if getattr(content, "hidden_at", None) is None:
+        return True
+    if is_authenticated(member) and getattr(content, "author_id", None) == member.id:  # type: ignore[union-attr]
+        return True
+    return can_moderate_in(member, getattr(content, "community", None))

@@ -23,7 +23,7 @@ from community.moderation.models import (
     Report,
 )
 from community.moderation.permissions import can_report
-from community.moderation.targets import REGISTRY, Target, load_target
+from community.moderation.targets import Target, TargetType, kind_of, load_target
 
 MAX_REPORT_TEXT = 1000
 MAX_REASON = 1000
@@ -50,7 +50,7 @@ def report(
 ) -> Report:
     """File a report; one open report per reporter and target (409 for a second one)."""
     errors: dict[str, list[str]] = {}
-    if target_type not in TARGET_TYPES or target_type not in REGISTRY:
+    if target_type not in TARGET_TYPES or kind_of(target_type) is None:
         errors["target_type"] = [_("Unknown kind of content.")]
     if reason not in REASONS:
         errors["reason"] = [_("Choose a reason.")]
@@ -152,7 +152,7 @@ def resolve(
     if target is None and action != "dismiss":
         raise NotFound(_("The reported content no longer exists; you can only dismiss the report."))
     subject = target.author if target is not None else None
-    kind = REGISTRY[report.target_type]
+    kind = _kind(report.target_type)
 
     if action in {"hide", "restore"}:
         change = kind.hide if action == "hide" else kind.restore
@@ -199,6 +199,12 @@ def resolve(
     return report
 
 
+def _kind(target_type: str) -> TargetType:
+    kind = kind_of(target_type)
+    assert kind is not None, target_type  # reports are only filed for registered types
+    return kind
+
+
 def _close(report: Report, actor: Member, action: str, reason: str) -> None:
     report.status = "resolved"
     report.resolution = action
@@ -234,7 +240,7 @@ def _tell_subject(
         subject,
         "suspend_platform" if action == "suspend" and scope == "platform" else action,
         reason,
-        noun=REGISTRY[report.target_type].noun,
+        noun=_kind(report.target_type).noun,
         reason_code=report.reason,
         url=target.url if target is not None else "",
         community=report.community,

@@ -45,6 +45,27 @@ class TargetType:
 
 
 REGISTRY: dict[str, TargetType] = {}
+# Modules that register the content of other domains (imported on first use: they import
+# those domains' models, which must not be needed to import this module).
+CONTENT_MODULES = ("community.moderation.content",)
+
+
+def kind_of(target_type: str) -> TargetType | None:
+    """The registered target type called `target_type`, or None."""
+    if not _loaded:
+        _load_content()
+    return REGISTRY.get(target_type)
+
+
+_loaded: list[bool] = []
+
+
+def _load_content() -> None:
+    from importlib import import_module
+
+    for name in CONTENT_MODULES:
+        import_module(name)
+    _loaded.append(True)
 
 
 def register(name: str, target_type: TargetType) -> None:
@@ -53,7 +74,7 @@ def register(name: str, target_type: TargetType) -> None:
 
 def load_target(target_type: str, target_id: int) -> Target | None:
     """The reported object behind (`target_type`, `target_id`), or None."""
-    kind = REGISTRY.get(target_type)
+    kind = kind_of(target_type)
     return kind.load(target_id) if kind is not None else None
 
 
@@ -64,7 +85,7 @@ def load_targets(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Target]:
         by_type.setdefault(target_type, []).append(target_id)
     found: dict[tuple[str, int], Target] = {}
     for target_type, ids in by_type.items():
-        kind = REGISTRY.get(target_type)
+        kind = kind_of(target_type)
         if kind is None:
             continue
         if kind.load_many is not None:

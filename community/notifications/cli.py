@@ -1,4 +1,4 @@
-"""`flask send-digests`: mail the daily and weekly digests that are due (run by cron or a timer)."""
+"""`flask send-digests` and `flask notify-overdue`, for cron or a timer."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from community.extensions import db
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(send_digests_command)
+    app.cli.add_command(notify_overdue_command)
 
 
 def send_digests() -> tuple[int, int]:
@@ -39,3 +40,13 @@ def send_digests_command() -> None:
     click.echo(f"Résumés envoyés : {sent}" + (f", échecs : {failed}" if failed else ""))
     if failed:
         raise SystemExit(1)
+
+
+@click.command("notify-overdue")
+def notify_overdue_command() -> None:
+    """Tell gardeners about initiatives past their answer deadline; each one is told once."""
+    from community.notifications.triggers import notify_overdue
+
+    count = notify_overdue()
+    db.session.commit()
+    click.echo(f"Notifications d'initiatives en retard : {count}")
