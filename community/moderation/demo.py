@@ -45,6 +45,37 @@ def _seed(ctx: Any) -> None:
     services.report(members["crowd7"], "member", members["crowd25"].id, "personal_data",
                     "A publié le numéro de téléphone d'une voisine.")  # fmt: skip
 
+    # An initiative reported as advertising, hidden by its community's gardener; another
+    # reported and waiting.
+    from community.communities.models import GardenerMandate
+    from community.initiatives.models import Initiative
+
+    candidates = list(
+        db.session.execute(
+            select(Initiative)
+            .where(Initiative.community_id.is_not(None), Initiative.author_id.is_not(None))
+            .order_by(Initiative.id)
+        ).scalars()
+    )
+    if len(candidates) >= 2:
+        hidden, waiting = candidates[-1], candidates[-2]
+        gardener = (
+            db.session.execute(
+                select(GardenerMandate).where(
+                    GardenerMandate.community_id == hidden.community_id,
+                    GardenerMandate.ended_at.is_(None),
+                )
+            )
+            .scalars()
+            .first()
+        )
+        reporter = members["crowd30"] if hidden.author_id != members["crowd30"].id else habitant
+        report = services.report(reporter, "initiative", hidden.id, "spam", "Vente de produits.")
+        if gardener is not None and gardener.member_id != hidden.author_id:
+            services.resolve(gardener.member, report, "hide", "Annonce commerciale")
+        if waiting.author_id != habitant.id:
+            services.report(habitant, "initiative", waiting.id, "off_charter", "Propos hors sujet.")
+
     # The past months, for the transparency page: counts only, spread over communities.
     reasons = ("insult", "harassment", "spam", "personal_data", "off_charter", "other")
     for months_ago in range(1, 6):
