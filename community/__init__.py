@@ -20,8 +20,8 @@ DOMAINS = (
     "communities",
     "ambassadors",
     "threads",
-    "initiatives",
     "moderation",
+    "initiatives",
     "notifications",
 )
 
@@ -73,6 +73,27 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     return app
 
 
+def init_socketio(app: Flask) -> None:
+    """Bind the Socket.IO server to `app` (async mode, message queue and origins from config)."""
+    from community.extensions import socketio
+
+    previous = socketio.server
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        # Read at each handshake, so that a changed setting (or a test server's URL) applies.
+        cors_allowed_origins=lambda origin: origin in app.config["ALLOWED_ORIGINS"],
+        manage_session=False,
+    )
+    if previous is not None:
+        # Handlers registered while a server existed live only on that server: keep them
+        # when the extension is bound again (a second app in the same process, in tests).
+        for namespace, handlers in previous.handlers.items():
+            for event, handler in handlers.items():
+                socketio.server.on(event, handler, namespace=namespace)
+
+
 def _has_module(domain: str, name: str) -> bool:
     from importlib.util import find_spec
 
@@ -92,7 +113,7 @@ def _init_extensions(app: Flask) -> None:
     from community.auth import loaders
     from community.core.database import init_database
     from community.core.i18n import init_i18n
-    from community.extensions import api, csrf, db, limiter, login_manager, migrate, socketio
+    from community.extensions import api, csrf, db, limiter, login_manager, migrate
 
     import_models()
     init_database(app)
@@ -102,10 +123,4 @@ def _init_extensions(app: Flask) -> None:
     loaders.init_login(app, login_manager)
     limiter.init_app(app)
     api.init_app(app)
-    socketio.init_app(
-        app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
-        manage_session=False,
-    )
+    init_socketio(app)

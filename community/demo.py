@@ -23,6 +23,7 @@ SEEDERS = (
     "communities.demo",
     "ambassadors.demo",
     "initiatives.demo",
+    "threads.demo",
     "moderation.demo",
     "notifications.demo",
 )

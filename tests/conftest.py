@@ -126,6 +126,20 @@ def app(
         db.engine.dispose()
 
 
+@pytest.fixture
+def other_app(app: Flask) -> Iterator[Any]:
+    """`other_app(config, **overrides)` builds a second application (another config or
+    database). The Socket.IO extension is process-wide: it is bound back to the session's app
+    afterwards, or later socket tests would talk to the other one."""
+    from community import init_socketio
+
+    def build(config: str = "testing", **overrides: Any) -> Flask:
+        return create_app(config, **overrides)
+
+    yield build
+    init_socketio(app)
+
+
 class _BoundSession(FSASession):
     """Flask-SQLAlchemy's session, bound to the test's connection instead of the engine."""
 
@@ -167,6 +181,22 @@ def _delete_everything() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _restore_socketio_server(app: Flask) -> Iterator[None]:
+    """Flask-SocketIO's test client patches the shared server for good (mock packet senders,
+    synchronous handlers); undo it after each test so that real-server tests get a real one."""
+    yield
+    from community.extensions import socketio
+
+    server = socketio.server
+    if server is None:
+        return
+    for name in ("_send_packet", "_send_eio_packet"):
+        server.__dict__.pop(name, None)
+    server.async_handlers = True
+    server.eio.async_handlers = True
 
 
 @pytest.fixture(autouse=True)

@@ -152,6 +152,10 @@ def logout() -> Response:
         db.session.commit()
     logout_user()
     session.clear()
+    if member is not None:
+        from community.threads.realtime import disconnect_member
+
+        disconnect_member(member.id)  # live sockets end with the session
     flash(_("You are logged out. See you soon!"), "success")
     return redirect(url_for("core.home"))
 

@@ -47,4 +47,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer that reads first must take the write lock up front (BEGIN IMMEDIATE):
+        # a deferred transaction that upgrades to a write fails at once under WAL if another
+        # writer committed since its first read.
+        if connection.get_execution_options().get("sqlite_immediate"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

@@ -20,7 +20,8 @@ REASONS = ("insult", "harassment", "spam", "personal_data", "off_charter", "othe
 REPORT_STATUSES = ("open", "resolved")
 # What a moderator may answer to a report.
 RESOLUTIONS = ("dismiss", "hide", "restore", "warn", "suspend")
-# Every act the journal records (reports' answers, and the threads' own hides and locks).
+# Every act the journal records: answers to reports, suspensions, and the threads' own acts
+# (hiding and restoring a message, locking and unlocking a thread).
 ACTIONS = (
     "dismiss",
     "hide",
@@ -93,15 +94,18 @@ class Report(db.Model):  # type: ignore[name-defined]
 
 
 class ModerationAction(db.Model):  # type: ignore[name-defined]
-    """One moderation act, written once and never changed or deleted (the audit log)."""
+    """One act of a moderator on a message, a thread, an initiative or a member: written once,
+    never changed or deleted (the audit log)."""
 
     __tablename__ = "moderation_actions"
     __table_args__ = (Index("ix_moderation_actions_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(32))
-    target_type: Mapped[str] = mapped_column(String(16))
+    target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[int] = mapped_column(Integer)
     community_id: Mapped[int | None] = mapped_column(
         ForeignKey("communities.id", ondelete="SET NULL"), index=True

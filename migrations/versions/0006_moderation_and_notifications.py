@@ -1,7 +1,7 @@
 """moderation and notifications
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-22 06:01:08.296238
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
@@ -98,27 +98,14 @@ def upgrade():
         batch_op.create_index('ix_reports_target', ['target_type', 'target_id'], unique=False)
         batch_op.create_index('uq_reports_open_per_reporter', ['reporter_id', 'target_type', 'target_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
-    op.create_table('moderation_actions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.String(length=32), nullable=False),
-    sa.Column('target_type', sa.String(length=16), nullable=False),
-    sa.Column('target_id', sa.Integer(), nullable=False),
-    sa.Column('community_id', sa.Integer(), nullable=True),
-    sa.Column('subject_id', sa.Integer(), nullable=True),
-    sa.Column('report_id', sa.Integer(), nullable=True),
-    sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('until', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['members.id'], name=op.f('fk_moderation_actions_actor_id_members'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_moderation_actions_community_id_communities'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_moderation_actions_report_id_reports'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['subject_id'], ['members.id'], name=op.f('fk_moderation_actions_subject_id_members'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_actions'))
-    )
+    # The journal was created by the threads migration (0005): it gains the member concerned,
+    # the report answered and the end of a suspension.
     with op.batch_alter_table('moderation_actions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_moderation_actions_community_id'), ['community_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_moderation_actions_created_at'), ['created_at'], unique=False)
+        batch_op.add_column(sa.Column('subject_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('report_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('until', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_moderation_actions_subject_id_members'), 'members', ['subject_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_foreign_key(batch_op.f('fk_moderation_actions_report_id_reports'), 'reports', ['report_id'], ['id'], ondelete='SET NULL')
         batch_op.create_index('ix_moderation_actions_target', ['target_type', 'target_id'], unique=False)
 
     # ### end Alembic commands ###
@@ -132,10 +119,11 @@ def downgrade():
 
     with op.batch_alter_table('moderation_actions', schema=None) as batch_op:
         batch_op.drop_index('ix_moderation_actions_target')
-        batch_op.drop_index(batch_op.f('ix_moderation_actions_created_at'))
-        batch_op.drop_index(batch_op.f('ix_moderation_actions_community_id'))
-
-    op.drop_table('moderation_actions')
+        batch_op.drop_constraint(batch_op.f('fk_moderation_actions_report_id_reports'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_moderation_actions_subject_id_members'), type_='foreignkey')
+        batch_op.drop_column('until')
+        batch_op.drop_column('report_id')
+        batch_op.drop_column('subject_id')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index('uq_reports_open_per_reporter', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
         batch_op.drop_index('ix_reports_target')

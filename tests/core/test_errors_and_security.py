@@ -1,7 +1,5 @@
 import pytest
 
-from community import create_app
-
 
 def test_unknown_page_is_a_french_404(client):
     response = client.get("/nulle-part", headers={"Accept-Language": "fr"})
@@ -58,8 +56,8 @@ def test_pages_load_nothing_from_another_host_and_have_no_inline_script(client, 
     assert not re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # the CSP forbids inline script
 
 
-def test_unexpected_error_is_a_french_500_and_json_on_the_api(tmp_path):
-    app = create_app(
+def test_unexpected_error_is_a_french_500_and_json_on_the_api(tmp_path, other_app):
+    app = other_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}",
         PROPAGATE_EXCEPTIONS=False,
@@ -80,18 +78,18 @@ def test_unexpected_error_is_a_french_500_and_json_on_the_api(tmp_path):
     assert api.status_code == 500 and api.get_json()["code"] == "server_error"
 
 
-def test_production_refuses_a_missing_or_weak_secret_key(monkeypatch):
+def test_production_refuses_a_missing_or_weak_secret_key(monkeypatch, other_app):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app("production")
+        other_app("production")
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app("production")
+        other_app("production")
 
 
-def test_production_sets_secure_cookies(monkeypatch, tmp_path):
+def test_production_sets_secure_cookies(monkeypatch, tmp_path, other_app):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+    app = other_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_ACCOUNTS_ENABLED"] is False
 

@@ -9,13 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from community import create_app
 from community.extensions import db
 from tests.conftest import postgres_admin_url, postgres_available
 
 
-def _differences(url: str) -> list:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+def _differences(build, url: str) -> list:
+    app = build("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -25,15 +24,15 @@ def _differences(url: str) -> list:
     return diff
 
 
-def test_migrations_match_the_models_on_sqlite(tmp_path):
-    assert _differences(f"sqlite:///{tmp_path / 'migrated.sqlite3'}") == []
+def test_migrations_match_the_models_on_sqlite(tmp_path, other_app):
+    assert _differences(other_app, f"sqlite:///{tmp_path / 'migrated.sqlite3'}") == []
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(
     not postgres_available(), reason="no PostgreSQL server answers on 127.0.0.1:5432"
 )
-def test_migrations_match_the_models_on_postgresql():
+def test_migrations_match_the_models_on_postgresql(other_app):
     import psycopg
 
     name = f"terreau_migrations_{uuid.uuid4().hex[:8]}"
@@ -42,7 +41,7 @@ def test_migrations_match_the_models_on_postgresql():
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
         base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        assert _differences(f"{base}/{name}") == []
+        assert _differences(other_app, f"{base}/{name}") == []
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,139 @@
+"""`/api/v1`: threads and their messages (the same services and broadcasts as the sockets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy import Select, select
+
+from community.communities.models import Community
+from community.core.errors import NotFound
+from community.core.pagination import SelectPage
+from community.core.permissions import current_member, require
+from community.core.rest import authenticated_member
+from community.extensions import db
+from community.threads import services
+from community.threads.models import Thread
+from community.threads.permissions import (
+    can_create_thread,
+    can_moderate_thread,
+    can_post_in_thread,
+    can_read_community_threads,
+    can_read_thread,
+)
+from community.threads.realtime import begin_write, broadcast_new, thread_sequence
+from community.threads.schemas import (
+    MessageCreateSchema,
+    MessageSchema,
+    MessagesQuerySchema,
+    ThreadCreateSchema,
+    ThreadSchema,
+    message_payload,
+)
+
+blp = Blueprint("threads-api", __name__, url_prefix="/api/v1", description="Discussion threads")
+
+
+def community_by_slug(slug: str) -> Community:
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
+    if community is None:
+        raise NotFound(_("This community does not exist."))
+    return community
+
+
+def community_threads(community: Community) -> Select[Any]:
+    """A community's topics: pinned first, then the most recently active."""
+    return (
+        select(Thread)
+        .where(Thread.community_id == community.id, Thread.kind == "community")
+        .order_by(
+            Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc()
+        )
+    )
+
+
+@blp.get("/communities/<slug>/threads")
+@blp.response(200, ThreadSchema(many=True))
+@blp.paginate(SelectPage)
+def list_threads(slug: str) -> Any:
+    """A community's topics, pinned first."""
+    community = community_by_slug(slug)
+    member = current_member()
+    require(can_read_community_threads(member, community), member)
+    return community_threads(community)
+
+
+@blp.post("/communities/<slug>/threads")
+@blp.arguments(ThreadCreateSchema)
+@blp.response(201, ThreadSchema)
+def create_thread(data: dict[str, Any], slug: str) -> Thread:
+    """Open a topic (members of the community)."""
+    member = authenticated_member()
+    community = community_by_slug(slug)
+    require(can_create_thread(member, community), member)
+    thread = services.create_thread(member, community, data["title"])
+    db.session.commit()
+    return thread
+
+
+def _readable_thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound(_("This thread does not exist."))
+    member = current_member()
+    require(can_read_thread(member, thread), member)
+    return thread
+
+
+@blp.get("/threads/<int:thread_id>")
+@blp.response(200, ThreadSchema)
+def get_thread(thread_id: int) -> Thread:
+    """A thread, with its `last_seq`."""
+    return _readable_thread(thread_id)
+
+
+@blp.get("/threads/<int:thread_id>/messages")
+@blp.arguments(MessagesQuerySchema, location="query")
+@blp.response(200, MessageSchema(many=True), headers={"X-More": {"schema": {"type": "boolean"}}})
+def list_messages(args: dict[str, Any], thread_id: int) -> Response:
+    """Messages after `after_seq`, oldest first, at most `limit`; `X-More` if more follow."""
+    thread = _readable_thread(thread_id)
+    member = current_member()
+    moderator = can_moderate_thread(member, thread)
+    messages, more = services.messages_after(thread, args["after_seq"], args["limit"])
+    own = member.id if member is not None else None
+    response = jsonify(
+        [message_payload(m, reveal=moderator or m.author_id == own) for m in messages]
+    )
+    response.headers["X-More"] = "true" if more else "false"
+    return response
+
+
+@blp.post("/threads/<int:thread_id>/messages")
+@blp.arguments(MessageCreateSchema)
+@blp.response(201, MessageSchema)
+@blp.alt_response(
+    200, schema=MessageSchema, description="The stored message, for a known client_id"
+)
+def post_message(data: dict[str, Any], thread_id: int) -> Any:
+    """Post a message; the same `client_id` again returns the stored message (200)."""
+    with thread_sequence(thread_id):
+        begin_write()
+        member = authenticated_member()
+        thread = db.session.get(Thread, thread_id)
+        if thread is None:
+            raise NotFound(_("This thread does not exist."))
+        require(can_post_in_thread(member, thread), member)
+        posted = services.post_message(
+            member, thread, data["body"], data.get("client_id"), data.get("reply_to")
+        )
+        if posted.created:
+            broadcast_new(posted.message)
+        payload = message_payload(posted.message, reveal=True)
+        db.session.commit()
+    return jsonify(payload), 201 if posted.created else 200

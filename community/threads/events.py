@@ -1,0 +1,254 @@
+"""Socket.IO handlers of the real-time protocol (DESIGN.md, "Real-time protocol").
+
+Each handler: load → authorise (the shared predicates) → one service → commit once → the
+broadcast leaves after commit → acknowledge `{"ok": true, …}` or the error ack.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_socketio import join_room, leave_room
+from sqlalchemy import select
+
+from community.auth.models import ApiToken
+from community.auth.services import member_for_token
+from community.core.errors import DomainError, Invalid, Unauthenticated
+from community.core.permissions import current_member, require
+from community.core.realtime import member_room, thread_room
+from community.extensions import db, socketio
+from community.members.models import Member
+from community.threads import services
+from community.threads.permissions import (
+    can_edit_message,
+    can_moderate_thread,
+    can_post_in_thread,
+    can_read_thread,
+    can_see_hidden,
+)
+from community.threads.realtime import (
+    SocketAuth,
+    begin_write,
+    broadcast_new,
+    broadcast_updated,
+    forget_socket,
+    moderators_room,
+    register_socket,
+    socket_auth,
+    thread_sequence,
+)
+from community.threads.schemas import message_payload
+
+Payload = dict[str, Any]
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Refuse anonymous connections and foreign origins; the member gets their own room."""
+    origin = request.headers.get("Origin")
+    if origin and origin not in current_app.config["ALLOWED_ORIGINS"]:
+        raise ConnectionRefusedError("forbidden")
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if token:
+        found = member_for_token(str(token))
+        if found is None:
+            raise ConnectionRefusedError("unauthenticated")
+        member, api_token = found
+        socket = SocketAuth(member.id, token_id=api_token.id)
+    else:
+        session_member = current_member()
+        if session_member is None:
+            raise ConnectionRefusedError("unauthenticated")
+        member = session_member
+        socket = SocketAuth(member.id, session_nonce=member.session_nonce)
+    register_socket(request.sid, socket)  # type: ignore[attr-defined]
+    join_room(member_room(member.id))
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: Any) -> None:
+    forget_socket(request.sid)  # type: ignore[attr-defined]
+
+
+def acting_member() -> Member:
+    """The socket's member, checked again at every event (a logout or a revoked token ends it)."""
+    auth = socket_auth(request.sid)  # type: ignore[attr-defined]
+    member = db.session.get(Member, auth.member_id) if auth else None
+    valid = member is not None and auth is not None
+    if valid and auth and member and auth.session_nonce is not None:
+        valid = member.session_nonce == auth.session_nonce
+    if valid and auth and auth.token_id is not None:
+        token = db.session.execute(
+            select(ApiToken).where(ApiToken.id == auth.token_id)
+        ).scalar_one_or_none()
+        valid = token is not None and token.is_valid(_now())
+    if not valid or member is None:
+        raise Unauthenticated(_("Please log in first."))
+    return member
+
+
+def _now() -> Any:
+    from community.core.models import utcnow
+
+    return utcnow()
+
+
+def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
+    """Register a handler that answers every event through its acknowledgement."""
+
+    def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
+        @functools.wraps(handler)
+        def wrapped(data: Any = None, *_extra: Any) -> Payload:
+            try:
+                if not isinstance(data, dict):
+                    raise Invalid(_("Some fields are not valid."))
+                return {"ok": True, **(handler(data) or {})}
+            except DomainError as error:
+                return error.ack()
+
+        socketio.on_event(name, wrapped)
+        return wrapped
+
+    return decorate
+
+
+def _id(data: Payload, key: str) -> int:
+    value = data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise Invalid(_("Some fields are not valid."), {key: [_("An integer is expected.")]})
+    return value
+
+
+@event("thread:join")
+def on_join(data: Payload) -> Payload:
+    """Enter the thread's room and get what was missed since `after_seq`."""
+    thread_id = _id(data, "thread_id")
+    after_seq = data.get("after_seq", 0)
+    if after_seq is None:
+        after_seq = 0
+    if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
+        raise Invalid(
+            _("Some fields are not valid."), {"after_seq": [_("A positive integer is expected.")]}
+        )
+    begin_write()
+    member = acting_member()
+    thread = services.get_thread(thread_id)
+    require(can_read_thread(member, thread), member)
+    # Enter the room before reading: whatever commits from now on is broadcast to this socket,
+    # whatever committed before is in the answer (a message in both is dropped by its id).
+    join_room(thread_room(thread.id))
+    moderator = can_moderate_thread(member, thread)
+    if moderator:
+        join_room(moderators_room(thread.id))
+    db.session.refresh(thread)
+    messages, more = services.messages_after(thread, after_seq)
+    payload = {
+        "thread_id": thread.id,
+        "last_seq": thread.last_seq,
+        "messages": [
+            message_payload(m, reveal=moderator or m.author_id == member.id) for m in messages
+        ],
+        "more": more,
+    }
+    if messages:
+        services.mark_read(member, thread, messages[-1].seq)
+    db.session.commit()
+    return payload
+
+
+@event("thread:leave")
+def on_leave(data: Payload) -> None:
+    """Leave the thread's rooms."""
+    thread_id = _id(data, "thread_id")
+    acting_member()
+    leave_room(thread_room(thread_id))
+    leave_room(moderators_room(thread_id))
+
+
+@event("message:send")
+def on_send(data: Payload) -> Payload:
+    """Post a message: stored, then broadcast to the room, then acknowledged."""
+    thread_id = _id(data, "thread_id")
+    client_id = data.get("client_id")
+    if client_id is None:
+        raise Invalid(
+            _("Some fields are not valid."), {"client_id": [_("This field is required.")]}
+        )
+    with thread_sequence(thread_id):
+        begin_write()
+        member = acting_member()
+        thread = services.get_thread(thread_id)
+        require(can_post_in_thread(member, thread), member)
+        posted = services.post_message(
+            member, thread, data.get("body"), client_id, data.get("reply_to")
+        )
+        if posted.created:
+            broadcast_new(posted.message)
+        payload = message_payload(posted.message, reveal=True)
+        db.session.commit()
+    return {"message": payload}
+
+
+def _message_act(
+    data: Payload, allowed: Callable[[Member, Any], bool], act: Callable[..., Any], *args: str
+) -> Payload:
+    message_id = _id(data, "message_id")
+    message = services.get_message(message_id)
+    thread_id = message.thread_id
+    with thread_sequence(thread_id):
+        begin_write()
+        member = acting_member()
+        message = services.get_message(message_id)
+        require(allowed(member, message), member)
+        act(member, message, *(data.get(arg) for arg in args))
+        broadcast_updated(message)
+        payload = message_payload(message, reveal=can_see_hidden(member, message))
+        db.session.commit()
+    return {"message": payload}
+
+
+@event("message:edit")
+def on_edit(data: Payload) -> Payload:
+    """Change one's own message."""
+    return _message_act(data, can_edit_message, services.edit_message, "body")
+
+
+@event("message:delete")
+def on_delete(data: Payload) -> Payload:
+    """Delete one's own message (kept as "message deleted")."""
+    return _message_act(data, can_edit_message, services.delete_message)
+
+
+def _can_moderate_message(member: Member, message: Any) -> bool:
+    return can_moderate_thread(member, message.thread)
+
+
+@event("message:hide")
+def on_hide(data: Payload) -> Payload:
+    """A moderator hides a message, with a reason."""
+    return _message_act(data, _can_moderate_message, services.hide_message, "reason")
+
+
+@event("message:restore")
+def on_restore(data: Payload) -> Payload:
+    """A moderator shows a hidden message again, with a reason."""
+    return _message_act(data, _can_moderate_message, services.restore_message, "reason")
+
+
+@event("typing")
+def on_typing(data: Payload) -> None:
+    """Tell the others in the room that this member is writing."""
+    thread_id = _id(data, "thread_id")
+    member = acting_member()
+    thread = services.get_thread(thread_id)
+    require(can_post_in_thread(member, thread), member)
+    socketio.emit(
+        "typing",
+        {"thread_id": thread.id, "member": member.public()},
+        to=thread_room(thread.id),
+        skip_sid=request.sid,  # type: ignore[attr-defined]
+    )

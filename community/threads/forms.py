@@ -1,0 +1,44 @@
+"""The thread forms: they work without JavaScript; the live script enhances the message form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from community.threads.models import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your message"),
+        validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY_LENGTH)],
+        description=_l("Markdown is accepted. Mention someone with @pseudonym."),
+    )
+    # Generated with the page: sending the form twice stores the message once.
+    client_id = HiddenField(validators=[Optional(), Length(max=MAX_CLIENT_ID_LENGTH)])
+    reply_to = HiddenField(validators=[Optional()])
+
+
+class EditForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your message"),
+        validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY_LENGTH)],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=500)]
+    )
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(
+        _l("Title of the topic"), validators=[DataRequired(), Length(min=3, max=160)]
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (CSRF only)."""

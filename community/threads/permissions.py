@@ -1,0 +1,82 @@
+"""Who may read, post in and moderate a thread.
+
+"Read" follows the community: a thread of an open community (or of an initiative without
+an on-request community) is readable by anyone (visitors included over HTTP; sockets always
+need a login); a thread of an on-request community is readable only by its active members,
+its gardeners and staff.
+"""
+
+from __future__ import annotations
+
+from community.communities.permissions import can_moderate, is_gardener, is_member
+from community.core.permissions import is_authenticated, is_staff
+from community.members.models import Member
+from community.threads.models import Message, Thread
+
+
+def _insider(member: Member | None, thread: Thread) -> bool:
+    """An active member of the thread's community, one of its gardeners, or staff."""
+    community = thread.community
+    if community is None:
+        return is_staff(member)
+    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
+
+
+def can_read_thread(member: Member | None, thread: Thread) -> bool:
+    """See the thread and its messages."""
+    community = thread.community
+    if community is None or community.visibility == "open":
+        return True
+    return _insider(member, thread)
+
+
+def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
+    """Post: a community thread to its active members (and gardeners, staff); an initiative
+    thread to any logged-in member, unless its community is on request (then its members)."""
+    if not is_authenticated(member):
+        return False
+    community = thread.community
+    if thread.kind == "initiative" and (community is None or community.visibility == "open"):
+        return True
+    return _insider(member, thread)
+
+
+def can_moderate_thread(member: Member | None, thread: Thread) -> bool:
+    """Hide and restore messages, pin and lock: the community's gardeners, and staff."""
+    if thread.community is None:
+        return is_staff(member)
+    return can_moderate(member, thread.community)
+
+
+def can_read_community_threads(member: Member | None, community: object) -> bool:
+    """List a community's topics: anyone for an open community, insiders otherwise."""
+    from community.communities.models import Community
+
+    assert isinstance(community, Community)
+    if community.visibility == "open":
+        return True
+    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
+
+
+def can_create_thread(member: Member | None, community: object) -> bool:
+    """Open a topic in a community: its active members, gardeners and staff."""
+    from community.communities.models import Community
+
+    assert isinstance(community, Community)
+    return is_authenticated(member) and (
+        is_staff(member) or is_member(member, community) or is_gardener(member, community)
+    )
+
+
+def is_author(member: Member | None, message: Message) -> bool:
+    return is_authenticated(member) and message.author_id == member.id  # type: ignore[union-attr]
+
+
+def can_edit_message(member: Member | None, message: Message) -> bool:
+    """Edit or delete one's own message, while one may still post in the thread."""
+    return is_author(member, message) and can_post_in_thread(member, message.thread)
+
+
+def can_see_hidden(member: Member | None, message: Message) -> bool:
+    """A hidden body reaches only its author and the thread's moderators."""
+    return is_author(member, message) or can_moderate_thread(member, message.thread)

@@ -1,0 +1,383 @@
+"""Threads and messages: the rules, shared by the pages, the JSON API and the socket events."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from limits import parse
+from sqlalchemy import func, select, update
+
+from community.communities.models import Community
+from community.core.content import render_markdown
+from community.core.errors import Invalid, Locked, NotFound, RateLimited
+from community.core.models import utcnow
+from community.extensions import db, limiter
+from community.members.models import Member
+from community.moderation.models import ModerationAction
+from community.threads.models import (
+    MAX_BODY_LENGTH,
+    MAX_CLIENT_ID_LENGTH,
+    Message,
+    MessageMention,
+    Thread,
+    ThreadRead,
+)
+
+PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
+MENTION = re.compile(r"(?<![\w@])@(\w[^\n@]{0,39})")
+TRAILING = ".,;:!?)»\"' "
+MAX_REASON_LENGTH = 500
+
+
+@dataclass
+class Posted:
+    message: Message
+    created: bool  # False when the same client_id came back: the stored message is returned
+
+
+def get_thread(thread_id: object) -> Thread:
+    """The thread with this id, or NotFound."""
+    if not isinstance(thread_id, int) or isinstance(thread_id, bool):
+        raise Invalid(
+            _("Some fields are not valid."), {"thread_id": [_("An integer is expected.")]}
+        )
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound(_("This thread does not exist."))
+    return thread
+
+
+def get_message(message_id: object) -> Message:
+    """The message with this id, or NotFound."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        raise Invalid(
+            _("Some fields are not valid."), {"message_id": [_("An integer is expected.")]}
+        )
+    message = db.session.get(Message, message_id)
+    if message is None:
+        raise NotFound(_("This message does not exist."))
+    return message
+
+
+def create_thread(author: Member, community: Community, title: str) -> Thread:
+    """Open a new topic in a community."""
+    title = (title or "").strip()
+    if not 3 <= len(title) <= 160:
+        raise Invalid(
+            _("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]}
+        )
+    thread = Thread(kind="community", community=community, title=title, created_by_id=author.id)
+    db.session.add(thread)
+    db.session.flush()
+    return thread
+
+
+def _clean_body(body: object) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise Invalid(_("Some fields are not valid."), {"body": [_("Write a message.")]})
+    if len(body) > MAX_BODY_LENGTH:
+        raise Invalid(
+            _("Some fields are not valid."),
+            {"body": [_("At most %(count)d characters.", count=MAX_BODY_LENGTH)]},
+        )
+    return body
+
+
+def _check_rate(author: Member) -> None:
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    limit = parse(current_app.config["MESSAGE_RATE_LIMIT"])
+    if not limiter.limiter.hit(limit, "message", str(author.id)):
+        raise RateLimited(_("You are sending messages too fast. Wait a moment."))
+
+
+def _lock_thread(thread: Thread) -> Thread:
+    """Lock the thread's row until commit (PostgreSQL; SQLite writers already hold the lock)."""
+    db.session.execute(select(Thread.id).where(Thread.id == thread.id).with_for_update())
+    db.session.refresh(thread)
+    return thread
+
+
+def post_message(
+    author: Member,
+    thread: Thread,
+    body: object,
+    client_id: object = None,
+    reply_to: object = None,
+) -> Posted:
+    """Store a message with the thread's next `seq`; a known client_id returns the stored one."""
+    if client_id is not None and (
+        not isinstance(client_id, str) or not 1 <= len(client_id) <= MAX_CLIENT_ID_LENGTH
+    ):
+        raise Invalid(
+            _("Some fields are not valid."),
+            {"client_id": [_("From 1 to %(count)d characters.", count=MAX_CLIENT_ID_LENGTH)]},
+        )
+    text = _clean_body(body)
+    _lock_thread(thread)
+    if client_id is not None:
+        stored = db.session.execute(
+            select(Message).where(Message.author_id == author.id, Message.client_id == client_id)
+        ).scalar_one_or_none()
+        if stored is not None:
+            if stored.thread_id != thread.id:
+                raise Invalid(
+                    _("Some fields are not valid."),
+                    {"client_id": [_("This identifier was already used in another thread.")]},
+                )
+            return Posted(stored, created=False)
+    if thread.locked:
+        raise Locked(_("This thread is locked: no new messages."))
+    reply_to_id = None
+    if reply_to is not None:
+        if not isinstance(reply_to, int) or isinstance(reply_to, bool):
+            raise Invalid(
+                _("Some fields are not valid."), {"reply_to": [_("An integer is expected.")]}
+            )
+        parent = db.session.get(Message, reply_to)
+        if parent is None or parent.thread_id != thread.id:
+            raise Invalid(
+                _("Some fields are not valid."),
+                {"reply_to": [_("This message is not in this thread.")]},
+            )
+        reply_to_id = parent.id
+    _check_rate(author)
+    now = utcnow()
+    # One atomic statement: the row lock makes concurrent senders take turns.
+    seq = db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(last_seq=Thread.last_seq + 1, last_message_at=now)
+        .returning(Thread.last_seq)
+    ).scalar_one()
+    message = Message(
+        thread_id=thread.id,
+        seq=seq,
+        author_id=author.id,
+        client_id=client_id,
+        body=text,
+        body_html=render_markdown(text),
+        reply_to_id=reply_to_id,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    _record_mentions(message)
+    db.session.refresh(thread)
+    mark_read(author, thread, seq)
+    return Posted(message, created=True)
+
+
+def _mention_candidates(text: str) -> list[list[str]]:
+    """For each `@`, the pseudonyms it may start (pseudonyms may hold up to 4 words)."""
+    candidates = []
+    for tail in MENTION.findall(text):
+        words = tail.split()
+        options = [
+            " ".join(words[:n]).rstrip(TRAILING).casefold()
+            for n in range(1, min(4, len(words)) + 1)
+        ]
+        candidates.append([o for o in options if o])
+    return candidates
+
+
+def _record_mentions(message: Message) -> None:
+    candidates = _mention_candidates(message.body)
+    keys = {key for options in candidates for key in options}
+    if not keys:
+        return
+    known = dict(
+        db.session.execute(
+            select(Member.display_name_key, Member.id).where(
+                Member.display_name_key.in_(keys), Member.id != message.author_id
+            )
+        ).all()
+    )
+    mentioned = set()
+    for options in candidates:
+        matches = [key for key in options if key in known]
+        if matches:
+            mentioned.add(known[max(matches, key=len)])
+    for member_id in mentioned:
+        db.session.add(MessageMention(message_id=message.id, member_id=member_id))
+    db.session.flush()
+
+
+def edit_message(author: Member, message: Message, body: object) -> Message:
+    """Change one's own message; it is marked as edited."""
+    text = _clean_body(body)
+    if message.deleted or message.hidden:
+        raise Invalid(_("This message can no longer be edited."))
+    if message.thread.locked:
+        raise Locked(_("This thread is locked: no new messages."))
+    message.body = text
+    message.body_html = render_markdown(text)
+    message.edited_at = utcnow()
+    db.session.execute(
+        MessageMention.__table__.delete().where(MessageMention.message_id == message.id)
+    )
+    db.session.flush()
+    _record_mentions(message)
+    return message
+
+
+def delete_message(author: Member, message: Message) -> Message:
+    """Delete one's own message: it stays in the thread as "message deleted", without its text."""
+    if message.deleted:
+        return message
+    message.deleted_at = utcnow()
+    message.body = ""
+    message.body_html = ""
+    db.session.execute(
+        MessageMention.__table__.delete().where(MessageMention.message_id == message.id)
+    )
+    db.session.flush()
+    return message
+
+
+def _reason(reason: object) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise Invalid(_("Some fields are not valid."), {"reason": [_("Give a reason.")]})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise Invalid(
+            _("Some fields are not valid."),
+            {"reason": [_("At most %(count)d characters.", count=MAX_REASON_LENGTH)]},
+        )
+    return reason.strip()
+
+
+def _record(
+    actor: Member, action: str, target_type: str, target_id: int, thread: Thread, reason: str
+) -> None:
+    db.session.add(
+        ModerationAction(
+            actor_id=actor.id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            community_id=thread.community_id,
+            reason=reason,
+        )
+    )
+
+
+def hide_message(moderator: Member, message: Message, reason: object) -> Message:
+    """Hide a message from everyone but its author and the moderators; the act is recorded."""
+    text = _reason(reason)
+    if message.hidden:
+        raise Invalid(_("This message is already hidden."))
+    message.hidden_at = utcnow()
+    message.hidden_by_id = moderator.id
+    message.hidden_reason = text
+    _record(moderator, "hide", "message", message.id, message.thread, text)
+    db.session.flush()
+    return message
+
+
+def restore_message(moderator: Member, message: Message, reason: object) -> Message:
+    """Show a hidden message again; the act is recorded."""
+    text = _reason(reason)
+    if not message.hidden:
+        raise Invalid(_("This message is not hidden."))
+    message.hidden_at = None
+    message.hidden_by_id = None
+    message.hidden_reason = ""
+    _record(moderator, "restore", "message", message.id, message.thread, text)
+    db.session.flush()
+    return message
+
+
+def set_locked(moderator: Member, thread: Thread, locked: bool, reason: str = "") -> Thread:
+    """Lock (no new messages) or unlock a thread; the act is recorded."""
+    if thread.locked != locked:
+        thread.locked = locked
+        _record(
+            moderator,
+            "lock" if locked else "unlock",
+            "thread",
+            thread.id,
+            thread,
+            reason.strip()[:MAX_REASON_LENGTH],
+        )
+        db.session.flush()
+    return thread
+
+
+def set_pinned(moderator: Member, thread: Thread, pinned: bool) -> Thread:
+    """Pin a topic at the top of its community's list, or unpin it."""
+    thread.pinned = pinned
+    db.session.flush()
+    return thread
+
+
+def messages_after(
+    thread: Thread, after_seq: int = 0, limit: int = PAGE_SIZE
+) -> tuple[list[Message], bool]:
+    """Messages above `after_seq`, oldest first, at most `limit`; and whether more follow."""
+    rows = list(
+        db.session.execute(
+            select(Message)
+            .where(Message.thread_id == thread.id, Message.seq > after_seq)
+            .order_by(Message.seq)
+            .limit(limit + 1)
+        ).scalars()
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def messages_before(
+    thread: Thread, before_seq: int | None, limit: int = 50
+) -> tuple[list[Message], bool]:
+    """The `limit` messages before `before_seq` (or the latest), oldest first; and if more exist."""
+    stmt = select(Message).where(Message.thread_id == thread.id)
+    if before_seq is not None:
+        stmt = stmt.where(Message.seq < before_seq)
+    rows = list(db.session.execute(stmt.order_by(Message.seq.desc()).limit(limit + 1)).scalars())
+    earlier = len(rows) > limit
+    return list(reversed(rows[:limit])), earlier
+
+
+def last_read_seq(member: Member | None, thread: Thread) -> int:
+    """The last `seq` the member has read in the thread (0 if never)."""
+    if member is None:
+        return 0
+    value = db.session.execute(
+        select(ThreadRead.last_read_seq).where(
+            ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id
+        )
+    ).scalar_one_or_none()
+    return value or 0
+
+
+def mark_read(member: Member, thread: Thread, seq: int) -> None:
+    """Move the member's unread marker forward to `seq` (never back)."""
+    read = db.session.execute(
+        select(ThreadRead).where(
+            ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id
+        )
+    ).scalar_one_or_none()
+    if read is None:
+        db.session.add(ThreadRead(thread_id=thread.id, member_id=member.id, last_read_seq=seq))
+    elif seq > read.last_read_seq:
+        read.last_read_seq = seq
+        read.updated_at = utcnow()
+    db.session.flush()
+
+
+def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int]:
+    """Unread messages per thread id for the member (one query)."""
+    if member is None or not threads:
+        return {}
+    reads = dict(
+        db.session.execute(
+            select(ThreadRead.thread_id, func.max(ThreadRead.last_read_seq))
+            .where(
+                ThreadRead.member_id == member.id, ThreadRead.thread_id.in_([t.id for t in threads])
+            )
+            .group_by(ThreadRead.thread_id)
+        ).all()
+    )
+    return {t.id: max(0, t.last_seq - reads.get(t.id, 0)) for t in threads}

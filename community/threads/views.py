@@ -1,0 +1,242 @@
+"""Thread pages: read, post and moderate without JavaScript; `thread.js` makes them live."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from community.core.errors import DomainError, Invalid, NotFound
+from community.core.forms import apply_errors
+from community.core.pagination import page_from_request, paginate
+from community.core.permissions import current_member, require
+from community.extensions import db
+from community.threads import services
+from community.threads.api import community_by_slug, community_threads
+from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
+from community.threads.models import Message, Thread
+from community.threads.permissions import (
+    can_create_thread,
+    can_edit_message,
+    can_moderate_thread,
+    can_post_in_thread,
+    can_read_community_threads,
+    can_read_thread,
+)
+from community.threads.realtime import (
+    begin_write,
+    broadcast_new,
+    broadcast_updated,
+    thread_sequence,
+)
+
+bp = Blueprint("threads", __name__)
+PAGE_MESSAGES = 50
+
+
+def _thread(thread_id: int) -> Thread:
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        abort(404)
+    member = current_member()
+    require(can_read_thread(member, thread), member)
+    return thread
+
+
+@bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
+def show(thread_id: int) -> str | Response:
+    """The thread: its latest messages, and the form to post."""
+    form = MessageForm()
+    if request.method == "POST":
+        response = _post(thread_id, form)
+        if response is not None:
+            return response
+    thread = _thread(thread_id)
+    member = current_member()
+    # last_seq BEFORE the messages: the live script joins with it, so a message committed
+    # between the two reads arrives twice (dropped by id), never zero times.
+    last_seq = thread.last_seq
+    read_seq = services.last_read_seq(member, thread)
+    before = request.args.get("before", type=int)
+    if member is not None and before is None and last_seq > read_seq:
+        services.mark_read(member, thread, last_seq)
+        db.session.commit()
+    messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
+    if not form.client_id.data:
+        form.client_id.data = uuid.uuid4().hex
+    if request.method == "GET" and request.args.get("reply_to", "").isdigit():
+        form.reply_to.data = request.args["reply_to"]
+    first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
+    moderator = can_moderate_thread(member, thread)
+    may_post = can_post_in_thread(member, thread)
+    own = member.id if member is not None else None
+    return render_template(
+        "threads/thread.html",
+        thread=thread,
+        last_seq=last_seq,
+        messages=messages,
+        earlier=earlier,
+        first_unread=first_unread,
+        form=form,
+        may_post=may_post,
+        moderator=moderator,
+        # The same rules as can_edit_message / can_see_hidden, without a query per message.
+        can_edit=lambda m: own is not None and m.author_id == own and may_post,
+        reveal=lambda m: moderator or (own is not None and m.author_id == own),
+        me=member,
+    )
+
+
+def _post(thread_id: int, form: MessageForm) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    with thread_sequence(thread_id):
+        begin_write()
+        thread = _thread(thread_id)
+        member = current_member()
+        require(can_post_in_thread(member, thread), member)
+        assert member is not None
+        reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
+        try:
+            posted = services.post_message(
+                member, thread, form.body.data, form.client_id.data or None, reply_to
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+            return None
+        if posted.created:
+            broadcast_new(posted.message)
+        message_id = posted.message.id
+        db.session.commit()
+    return redirect(url_for("threads.show", thread_id=thread_id, _anchor=f"message-{message_id}"))
+
+
+def _message(message_id: int) -> Message:
+    message = db.session.get(Message, message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+def _act_on_message(message_id: int, allowed: object, act: object, *args: object) -> Response:
+    message = _message(message_id)
+    with thread_sequence(message.thread_id):
+        begin_write()
+        message = _message(message_id)
+        member = current_member()
+        require(bool(allowed(member, message)), member)  # type: ignore[operator]
+        act(member, message, *args)  # type: ignore[operator]
+        broadcast_updated(message)
+        thread_id = message.thread_id
+        db.session.commit()
+    return redirect(url_for("threads.show", thread_id=thread_id, _anchor=f"message-{message_id}"))
+
+
+@bp.post("/threads/messages/<int:message_id>/delete")
+def delete(message_id: int) -> Response:
+    """Delete one's own message."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _act_on_message(message_id, can_edit_message, services.delete_message)
+
+
+@bp.route("/threads/messages/<int:message_id>/edit", methods=["GET", "POST"])
+def edit(message_id: int) -> str | Response:
+    """Change one's own message."""
+    message = _message(message_id)
+    member = current_member()
+    require(can_edit_message(member, message), member)
+    form = EditForm(data={"body": message.body} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            return _act_on_message(
+                message_id, can_edit_message, services.edit_message, form.body.data
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+    return render_template("threads/edit.html", form=form, message=message)
+
+
+def _moderate(message_id: int, act: object) -> Response:
+    form = ReasonForm()
+    message = _message(message_id)
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "error")
+        return redirect(
+            url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
+        )
+    try:
+        return _act_on_message(
+            message_id, lambda m, msg: can_moderate_thread(m, msg.thread), act, form.reason.data
+        )
+    except Invalid as error:
+        flash(error.message, "error")
+        return redirect(url_for("threads.show", thread_id=message.thread_id))
+
+
+@bp.post("/threads/messages/<int:message_id>/hide")
+def hide(message_id: int) -> Response:
+    """A moderator hides a message, with a reason."""
+    return _moderate(message_id, services.hide_message)
+
+
+@bp.post("/threads/messages/<int:message_id>/restore")
+def restore(message_id: int) -> Response:
+    """A moderator shows a hidden message again, with a reason."""
+    return _moderate(message_id, services.restore_message)
+
+
+@bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin):act>")
+def moderate_thread(thread_id: int, act: str) -> Response:
+    """Gardeners and staff lock, unlock, pin and unpin a thread."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    begin_write()
+    thread = _thread(thread_id)
+    member = current_member()
+    require(can_moderate_thread(member, thread), member)
+    assert member is not None
+    if act in {"lock", "unlock"}:
+        services.set_locked(member, thread, act == "lock")
+    else:
+        services.set_pinned(member, thread, act == "pin")
+    db.session.commit()
+    return redirect(url_for("threads.show", thread_id=thread_id))
+
+
+@bp.route("/communities/<slug>/threads", methods=["GET", "POST"])
+def community_index(slug: str) -> str | Response:
+    """A community's topics, and the form to open one."""
+    try:
+        community = community_by_slug(slug)
+    except NotFound:
+        abort(404)
+    member = current_member()
+    require(can_read_community_threads(member, community), member)
+    form = ThreadForm()
+    may_create = can_create_thread(member, community)
+    if form.validate_on_submit():
+        require(may_create, member)
+        assert member is not None
+        try:
+            thread = services.create_thread(member, community, form.title.data or "")
+        except DomainError as error:
+            if isinstance(error, Invalid):
+                apply_errors(form, error)
+            else:
+                raise
+        else:
+            db.session.commit()
+            return redirect(url_for("threads.show", thread_id=thread.id))
+    page = paginate(community_threads(community), page_from_request())
+    unread = services.unread_counts(member, page.items)
+    return render_template(
+        "threads/community.html",
+        community=community,
+        page=page,
+        form=form,
+        may_create=may_create,
+        unread=unread,
+    )

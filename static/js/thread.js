@@ -1,0 +1,146 @@
+/* Live thread: joins with the page's last seq, rejoins with the latest after every reconnect,
+   drops what it already has (by id), announces new messages to screen readers.
+   Without this script (or without a connection) the page and its form still work. */
+(function () {
+  "use strict";
+  var list = document.getElementById("messages");
+  if (!list || !list.dataset.live || typeof io === "undefined") return;
+
+  var threadId = Number(list.dataset.threadId);
+  var lastSeq = Number(list.dataset.lastSeq) || 0;
+  var labels = list.dataset;
+  var live = document.getElementById("thread-live");
+  var typingLine = document.getElementById("thread-typing");
+  var form = document.getElementById("message-form");
+  var joined = false;
+  var pending = []; // live messages that arrive while a join is under way
+  var typingTimer = null;
+  var lastTypingSent = 0;
+
+  var socket = io({ transports: ["websocket"] });
+
+  function byId(id) {
+    return list.querySelector('[data-message-id="' + id + '"]');
+  }
+
+  function fill(template, name) {
+    return template.replace("{name}", name);
+  }
+
+  function render(message) {
+    var item = document.createElement("li");
+    item.id = "message-" + message.id;
+    item.className = "message" + (message.hidden ? " is-hidden" : "") + (message.deleted ? " is-deleted" : "");
+    item.dataset.messageId = message.id;
+    item.dataset.seq = message.seq;
+    var meta = document.createElement("p");
+    meta.className = "message-meta";
+    var author = document.createElement("strong");
+    author.className = "message-author";
+    author.textContent = message.author ? message.author.display_name : labels.labelErased;
+    var time = document.createElement("time");
+    time.dateTime = message.created_at;
+    time.textContent = new Date(message.created_at).toLocaleString(document.documentElement.lang);
+    meta.append(author, " ", time);
+    if (message.edited_at && !message.deleted) {
+      var edited = document.createElement("span");
+      edited.className = "message-edited";
+      edited.textContent = labels.labelEdited;
+      meta.append(" ", edited);
+    }
+    item.append(meta);
+    if (message.deleted || (message.hidden && !message.body_html)) {
+      var removed = document.createElement("p");
+      removed.className = "message-removed";
+      removed.textContent = message.deleted ? labels.labelDeleted : labels.labelHidden;
+      item.append(removed);
+    } else {
+      var body = document.createElement("div");
+      body.className = "message-body";
+      body.innerHTML = message.body_html; // sanitised with an allow-list by the server
+      item.append(body);
+    }
+    return item;
+  }
+
+  function add(message, announce) {
+    if (message.thread_id !== threadId || byId(message.id)) return; // a duplicate: drop it
+    var empty = document.getElementById("no-messages");
+    if (empty) empty.remove();
+    list.append(render(message));
+    lastSeq = Math.max(lastSeq, message.seq);
+    if (announce && message.author) live.textContent = fill(labels.labelNew, message.author.display_name);
+  }
+
+  function update(message) {
+    var existing = byId(message.id);
+    if (!existing) return;
+    // Server-rendered actions (edit, delete, moderate) stay usable: keep them.
+    var actions = existing.querySelector(".message-actions");
+    var fresh = render(message);
+    if (actions && !message.deleted) fresh.append(actions);
+    existing.replaceWith(fresh);
+  }
+
+  function join() {
+    joined = false;
+    socket.emit("thread:join", { thread_id: threadId, after_seq: lastSeq }, function (ack) {
+      if (!ack || !ack.ok) return;
+      ack.messages.forEach(function (m) { add(m, false); });
+      if (ack.more) return join(); // more than one page missed: keep going
+      joined = true;
+      var waiting = pending;
+      pending = [];
+      waiting.forEach(function (m) { add(m, true); });
+    });
+  }
+
+  socket.on("connect", join); // first connection and every reconnection
+  socket.on("message:new", function (message) {
+    if (!joined) return pending.push(message);
+    if (message.seq > lastSeq + 1) return join(); // a gap: catch up by seq first
+    add(message, true);
+  });
+  socket.on("message:updated", update);
+  socket.on("typing", function (data) {
+    if (data.thread_id !== threadId) return;
+    typingLine.textContent = fill(labels.labelTyping, data.member.display_name);
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingLine.textContent = ""; }, 4000);
+  });
+
+  if (!form) return;
+  var textarea = form.querySelector("textarea");
+  var clientId = form.querySelector('input[name="client_id"]');
+  var replyTo = form.querySelector('input[name="reply_to"]');
+  var error = document.getElementById("message-form-error");
+
+  textarea.addEventListener("input", function () {
+    var now = Date.now();
+    if (socket.connected && now - lastTypingSent > 3000) {
+      lastTypingSent = now;
+      socket.emit("typing", { thread_id: threadId }, function () {});
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    if (!socket.connected || !textarea.value.trim()) return; // the plain form does the work
+    event.preventDefault();
+    var payload = { thread_id: threadId, body: textarea.value, client_id: clientId.value };
+    if (replyTo && replyTo.value) payload.reply_to = Number(replyTo.value);
+    socket.emit("message:send", payload, function (ack) {
+      if (!ack || !ack.ok) {
+        error.textContent = ack ? ack.error.message : "";
+        error.hidden = false;
+        return;
+      }
+      error.hidden = true;
+      if (joined && ack.message.seq <= lastSeq + 1) add(ack.message, false);
+      textarea.value = "";
+      if (replyTo) replyTo.value = "";
+      // A new id for the next message; a resend of this one would return the stored message.
+      clientId.value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+      textarea.focus();
+    });
+  });
+})();

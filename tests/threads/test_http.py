@@ -1,0 +1,251 @@
+"""Thread pages and the JSON API: reading, posting (same service, same broadcast), moderation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from community.extensions import db, socketio
+from community.moderation.models import ModerationAction
+from community.threads import services
+from community.threads.models import Message, Thread
+from tests.factories import make_thread
+from tests.threads.conftest import build_cast, login, received
+
+
+def post(member: Any, thread: Any, body: str = "Bonjour", client_id: str | None = None) -> Message:
+    return services.post_message(member, thread, body, client_id).message
+
+
+def test_page_renders_latest_messages_and_last_seq(client: Any, cast: Any) -> None:
+    for n in range(55):
+        post(cast.member, cast.thread, f"message numéro {n}")
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert 'data-last-seq="55"' in page
+    assert "message numéro 54" in page and "message numéro 4<" not in page
+    assert f"/threads/{cast.thread.id}?before=6" in page
+    earlier = client.get(f"/threads/{cast.thread.id}?before=6").get_data(as_text=True)
+    assert "message numéro 0" in earlier and "message numéro 5<" not in earlier
+
+
+def test_page_query_count_is_flat(client: Any, cast: Any, queries: Any) -> None:
+    login(client, cast.member)
+    post(cast.gardener, cast.thread)
+    client.get(f"/threads/{cast.thread.id}")
+    post(cast.gardener, cast.thread)  # both pages below have an unread message to mark read
+    with queries() as few:
+        client.get(f"/threads/{cast.thread.id}")
+    for n in range(30):
+        post(cast.gardener if n % 2 else cast.technician, cast.thread, f"m{n}")
+    with queries() as many:
+        client.get(f"/threads/{cast.thread.id}")
+    assert many.count <= few.count + 1
+
+
+def test_no_js_form_posts_and_broadcasts(app: Any, client: Any, cast: Any, sio: Any) -> None:
+    reader = sio(cast.citizen)
+    reader.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
+    reader.get_received()
+    login(client, cast.member)
+    data = {"body": "Par le formulaire", "client_id": "form-1"}
+    response = client.post_form(f"/threads/{cast.thread.id}", data)
+    assert response.status_code == 302
+    again = client.post_form(f"/threads/{cast.thread.id}", data)  # double submit
+    assert again.status_code == 302
+    assert db.session.query(Message).count() == 1
+    assert [m["client_id"] for m in received(reader, "message:new")] == ["form-1"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Par le formulaire" in page
+
+
+def test_no_js_form_errors(client: Any, cast: Any) -> None:
+    login(client, cast.member)
+    response = client.post_form(f"/threads/{cast.thread.id}", {"body": ""})
+    assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert (
+        client.post(f"/threads/{cast.thread.id}", data={"body": "x"}).status_code == 400
+    )  # no CSRF
+
+
+def test_outsider_cannot_post_by_form(client: Any, cast: Any) -> None:
+    login(client, cast.citizen)
+    assert client.post_form(f"/threads/{cast.thread.id}", {"body": "x"}).status_code == 403
+    client.get("/")
+    assert db.session.query(Message).count() == 0
+
+
+def test_unread_marker(client: Any, cast: Any) -> None:
+    post(cast.member, cast.thread, "lu")
+    login(client, cast.gardener)
+    assert "unread-marker" not in client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    post(cast.member, cast.thread, "pas encore lu")
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert page.index("unread-marker") < page.index("pas encore lu") and page.index(
+        "lu<"
+    ) < page.index("unread-marker")
+    assert "unread-marker" not in client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+
+
+def test_edit_delete_hide_pages(client: Any, cast: Any) -> None:
+    message = post(cast.member, cast.thread, "Premier jet")
+    login(client, cast.member)
+    client.post_form(f"/threads/messages/{message.id}/edit", {"body": "Version finale"})
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert "Version finale" in page and "modifié" in page
+    login(client, cast.gardener)
+    client.post_form(f"/threads/messages/{message.id}/hide", {"reason": "Hors charte"})
+    assert db.session.get(Message, message.id).hidden
+    login(client, cast.citizen)
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert "Version finale" not in page and "masqué" in page
+    login(client, cast.member)
+    assert "Version finale" in client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    client.post_form(f"/threads/messages/{message.id}/delete")
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert "message supprimé" in page and "Version finale" not in page
+
+
+def test_lock_and_pin(client: Any, cast: Any) -> None:
+    login(client, cast.member)
+    assert client.post_form(f"/threads/{cast.thread.id}/lock").status_code == 403
+    login(client, cast.gardener)
+    client.post_form(f"/threads/{cast.thread.id}/lock")
+    client.post_form(f"/threads/{cast.thread.id}/pin")
+    thread = db.session.get(Thread, cast.thread.id)
+    assert thread.locked and thread.pinned
+    action = db.session.query(ModerationAction).one()
+    assert (action.action, action.target_type, action.target_id) == ("lock", "thread", thread.id)
+    login(client, cast.member)
+    assert client.post_form(f"/threads/{cast.thread.id}", {"body": "x"}).status_code == 423
+
+
+def test_community_threads_page_and_create(client: Any, cast: Any) -> None:
+    make_thread(cast.community, title="Épinglé", pinned=True)
+    page = client.get(f"/communities/{cast.community.slug}/threads").get_data(as_text=True)
+    assert page.index("Épinglé") < page.index("Un sujet")
+    login(client, cast.member)
+    response = client.post_form(
+        f"/communities/{cast.community.slug}/threads", {"title": "Composteur collectif"}
+    )
+    assert response.status_code == 302
+    login(client, cast.citizen)
+    assert (
+        client.post_form(
+            f"/communities/{cast.community.slug}/threads", {"title": "Intrus"}
+        ).status_code
+        == 403
+    )
+
+
+def test_on_request_thread_hidden_from_outsiders(client: Any) -> None:
+    cast = build_cast("on_request")
+    assert client.get(f"/threads/{cast.thread.id}").status_code == 401
+    login(client, cast.citizen)
+    assert client.get(f"/threads/{cast.thread.id}").status_code == 403
+    assert client.get(f"/communities/{cast.community.slug}/threads").status_code == 403
+    login(client, cast.member)
+    assert client.get(f"/threads/{cast.thread.id}").status_code == 200
+
+
+# --- JSON API ---------------------------------------------------------------------------------
+
+
+def test_api_post_message_same_broadcast(client: Any, cast: Any, api_token: Any, sio: Any) -> None:
+    reader = sio(cast.citizen)
+    reader.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
+    reader.get_received()
+    headers = api_token(cast.member)
+    url = f"/api/v1/threads/{cast.thread.id}/messages"
+    response = client.post(url, json={"body": "Par l'API", "client_id": "api-1"}, headers=headers)
+    assert response.status_code == 201
+    assert response.json["seq"] == 1 and response.json["author"]["id"] == cast.member.id
+    assert received(reader, "message:new") == [response.json]
+    again = client.post(url, json={"body": "Par l'API", "client_id": "api-1"}, headers=headers)
+    assert again.status_code == 200 and again.json == response.json
+
+
+@pytest.mark.parametrize(
+    "role, body, status",
+    [
+        ("member", {"body": ""}, 422),
+        ("member", {"body": "x" * 4001}, 422),
+        ("member", {"client_id": "x"}, 422),
+        ("citizen", {"body": "x"}, 403),
+        (None, {"body": "x"}, 401),
+    ],
+)
+def test_api_post_errors(
+    client: Any, cast: Any, api_token: Any, role: str | None, body: Any, status: int
+) -> None:
+    headers = api_token(cast.role(role)) if role else {}
+    response = client.post(f"/api/v1/threads/{cast.thread.id}/messages", json=body, headers=headers)
+    assert response.status_code == status and response.json["status"] == status
+
+
+def test_api_locked_and_unknown(client: Any, cast: Any, api_token: Any) -> None:
+    headers = api_token(cast.member)
+    cast.thread.locked = True
+    db.session.flush()
+    locked = client.post(
+        f"/api/v1/threads/{cast.thread.id}/messages", json={"body": "x"}, headers=headers
+    )
+    assert locked.status_code == 423 and locked.json["code"] == "locked"
+    assert (
+        client.post(
+            "/api/v1/threads/99999/messages", json={"body": "x"}, headers=headers
+        ).status_code
+        == 404
+    )
+    assert client.get("/api/v1/threads/99999").status_code == 404
+
+
+def test_api_read_thread_and_messages(client: Any, cast: Any) -> None:
+    for n in range(5):
+        post(cast.member, cast.thread, f"m{n}")
+    thread = client.get(f"/api/v1/threads/{cast.thread.id}").json
+    assert thread["last_seq"] == 5 and thread["community"] == cast.community.slug
+    response = client.get(f"/api/v1/threads/{cast.thread.id}/messages?after_seq=2&limit=2")
+    assert [m["seq"] for m in response.json] == [3, 4] and response.headers["X-More"] == "true"
+    assert client.get(f"/api/v1/threads/{cast.thread.id}/messages?limit=500").status_code == 422
+
+
+def test_api_hidden_body_only_for_author_and_moderators(
+    client: Any, cast: Any, api_token: Any
+) -> None:
+    message = post(cast.member, cast.thread, "secret")
+    services.hide_message(cast.gardener, message, "raison")
+    url = f"/api/v1/threads/{cast.thread.id}/messages"
+    for role, visible in (
+        ("citizen", False),
+        ("member", True),
+        ("gardener", True),
+        ("staff", True),
+    ):
+        body = client.get(url, headers=api_token(cast.role(role))).json[0]["body_html"]
+        assert ("secret" in body) is visible, role
+
+
+def test_api_community_threads(client: Any, cast: Any, api_token: Any) -> None:
+    url = f"/api/v1/communities/{cast.community.slug}/threads"
+    listed = client.get(url)
+    assert (
+        listed.status_code == 200
+        and listed.json[0]["id"] == cast.thread.id
+        and "X-Pagination" in listed.headers
+    )
+    created = client.post(url, json={"title": "Nouveau sujet"}, headers=api_token(cast.member))
+    assert created.status_code == 201 and created.json["title"] == "Nouveau sujet"
+    assert (
+        client.post(url, json={"title": "Nope"}, headers=api_token(cast.citizen)).status_code == 403
+    )
+    assert client.post(url, json={"title": "x"}, headers=api_token(cast.member)).status_code == 422
+    assert client.get("/api/v1/communities/nope/threads").status_code == 404
+    closed = build_cast("on_request")
+    assert client.get(f"/api/v1/communities/{closed.community.slug}/threads").status_code == 401
+    headers = api_token(closed.citizen)
+    assert client.get(f"/api/v1/threads/{closed.thread.id}", headers=headers).status_code == 403
+
+
+def test_socket_test_client_shares_no_state(app: Any) -> None:
+    assert socketio.server is not None

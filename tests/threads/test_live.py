@@ -1,0 +1,121 @@
+"""Real server, real python-socketio clients: ordering and no loss under concurrent senders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import socketio
+from sqlalchemy import func, select
+
+from community.auth.services import issue_token
+from community.extensions import db
+from community.threads.models import Message, Thread
+from tests.factories import make_community, make_member, make_thread
+from tests.threads.stress import Listener, run_senders
+
+SENDERS, EACH = 20, 50
+
+
+def _setup(senders: int, listeners: int) -> tuple[Thread, list[str], list[str]]:
+    members = [make_member() for _ in range(senders)]
+    readers = [make_member() for _ in range(listeners)]
+    community = make_community(visibility="open", members=tuple(members))
+    thread = make_thread(community)
+    send_tokens = [issue_token(m)[0] for m in members]
+    read_tokens = [issue_token(m)[0] for m in readers]
+    db.session.commit()
+    return thread, send_tokens, read_tokens
+
+
+@pytest.mark.live
+def test_concurrent_senders_get_gapless_seq_and_every_client_all_in_order(live_server: str) -> None:
+    thread, send_tokens, read_tokens = _setup(SENDERS, 3)
+    total = SENDERS * EACH
+    listeners = [Listener(live_server, token, thread.id, total) for token in read_tokens]
+    try:
+        for listener in listeners:
+            listener.start()
+        errors = run_senders([live_server], send_tokens, thread.id, EACH)
+        assert errors == []
+        for listener in listeners:
+            assert listener.done.wait(timeout=60), f"got {len(listener.seqs)} of {total}"
+            assert listener.seqs == list(range(1, total + 1))  # all of them, in seq order
+    finally:
+        for listener in listeners:
+            listener.stop()
+    db.session.rollback()  # end the read snapshot taken before the senders wrote
+    seqs = db.session.execute(
+        select(Message.seq).where(Message.thread_id == thread.id).order_by(Message.seq)
+    ).scalars()
+    assert list(seqs) == list(range(1, total + 1))
+    assert db.session.get(Thread, thread.id).last_seq == total
+
+
+@pytest.mark.live
+def test_disconnect_mid_stream_and_rejoin_with_last_seq(live_server: str) -> None:
+    thread, send_tokens, read_tokens = _setup(4, 1)
+    total = 4 * 40
+    listener = Listener(live_server, read_tokens[0], thread.id, total)
+    listener.start()
+    got_some = listener.done  # reuse: wait for a first batch, then drop the connection
+
+    def cut_after_first(message: dict[str, Any]) -> None:
+        Listener._keep(listener, message)
+        if len(listener.seqs) == 20 and listener.client.connected:
+            listener.client.disconnect()  # from the server's point of view: gone mid-stream
+
+    listener.client.handlers["/"]["message:new"] = cut_after_first
+    errors = run_senders([live_server], send_tokens, thread.id, 40)
+    assert errors == []
+    assert not got_some.is_set() and len(listener.seqs) < total
+    # Reconnect with the last seq we hold: the server sends whatever was missed.
+    listener.client.handlers["/"]["message:new"] = listener._on_new
+    last = max(listener.seqs)
+    listener.client.connect(
+        live_server, auth={"token": read_tokens[0]}, transports=["websocket"], wait_timeout=10
+    )
+    try:
+        listener.join(last)
+        assert listener.done.wait(timeout=30)
+        assert sorted(listener.seqs) == list(range(1, total + 1)) and len(listener.seqs) == total
+    finally:
+        listener.stop()
+
+
+@pytest.mark.live
+def test_resending_client_id_over_a_real_socket_creates_nothing(live_server: str) -> None:
+    thread, send_tokens, _ = _setup(1, 0)
+    client = socketio.Client(reconnection=False)
+    client.connect(
+        live_server, auth={"token": send_tokens[0]}, transports=["websocket"], wait_timeout=10
+    )
+    try:
+        payload = {"thread_id": thread.id, "body": "Une seule fois", "client_id": "retry-me"}
+        first = client.call("message:send", payload, timeout=10)
+        client.disconnect()
+        client.connect(
+            live_server, auth={"token": send_tokens[0]}, transports=["websocket"], wait_timeout=10
+        )
+        second = client.call("message:send", payload, timeout=10)
+    finally:
+        client.disconnect()
+    assert first["ok"] and second == first
+    db.session.rollback()
+    assert db.session.execute(select(func.count(Message.id))).scalar_one() == 1
+
+
+@pytest.mark.live
+def test_anonymous_and_foreign_origin_refused_on_a_real_server(live_server: str) -> None:
+    client = socketio.Client(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(live_server, transports=["websocket"], wait_timeout=5)
+    _thread, tokens, _ = _setup(1, 0)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(
+            live_server,
+            auth={"token": tokens[0]},
+            headers={"Origin": "https://evil.example"},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
