@@ -175,3 +175,30 @@ def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[
         if m.banned_until is None or m.banned_until > now
     ]
     return platform, banned
+
+
+def posting_refusal(member: Member | None, community: Community | None) -> str | None:
+    """Why `member` may not post right now (suspended from the platform or from `community`),
+    in words they understand; None when nothing stops them."""
+    from flask_babel import format_date
+
+    suspension = active_suspension(member)
+    if suspension is not None:
+        if suspension.until is not None:
+            return _(
+                "Your account is suspended until %(date)s: you can read, not post.",
+                date=format_date(suspension.until),
+            )
+        return _("Your account is suspended: you can read, not post.")
+    if community is not None and is_banned_from(member, community):
+        return _("You are suspended from this community: you cannot post in it.")
+    return None
+
+
+def disconnect_if_suspended(report: Report) -> None:
+    """After a suspension is committed, close the member's sockets in every process: they
+    leave the rooms they were in, and on reconnecting may read but not post."""
+    from community.threads.realtime import disconnect_member
+
+    if report.resolution == "suspend" and report.target_author_id is not None:
+        disconnect_member(report.target_author_id)

@@ -27,6 +27,43 @@ def _excerpt(text: str, length: int = 80) -> str:
     return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"
 
 
+def message_posted(message: Any) -> None:
+    """A reply tells the author of the message answered; a mention tells who was named."""
+    from community.threads.models import Message, MessageMention
+
+    author = message.author
+    thread = message.thread
+    url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
+    who = author.display_name if author is not None else ""
+    excerpt = _excerpt(message.body)
+    told: set[int] = set()
+    if message.reply_to_id is not None:
+        parent = db.session.get(Message, message.reply_to_id)
+        if parent is not None and parent.author is not None and not parent.deleted:
+            text = _l(
+                "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
+                who=who,
+                thread=thread.title,
+                excerpt=excerpt,
+            )
+            if notify(parent.author, "reply", text, url, actor=author) is not None:
+                told.add(parent.author.id)
+    mentioned = db.session.execute(
+        select(Member)
+        .join(MessageMention, MessageMention.member_id == Member.id)
+        .where(MessageMention.message_id == message.id)
+    ).scalars()
+    for member in mentioned:
+        if member.id not in told:
+            text = _l(
+                "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
+                who=who,
+                thread=thread.title,
+                excerpt=excerpt,
+            )
+            notify(member, "mention", text, url, actor=author)
+
+
 def initiative_status_changed(change: Any, actor: Member) -> None:
     """Its author, supporters and volunteers learn the new status and the public answer."""
     from community.initiatives.labels import STATUS_LABELS

@@ -21,22 +21,3 @@ def prefer():  # type: ignore[no-untyped-def]
         return db.session.get(NotificationPreference, member.id)
 
     return set_
-
-
-@pytest.fixture(autouse=True)
-def _socketio_bound_to_app(app):  # type: ignore[no-untyped-def]
-    """Point the `socketio` singleton back at the suite's app server.
-
-    Another `create_app()` in the process (the migration tests build one) rebinds the
-    extension to a new server; the suite's app still serves sockets with its own, so rooms
-    joined and events emitted must go through that one.
-    """
-    from community.extensions import socketio
-
-    middleware = app.wsgi_app
-    server = getattr(middleware, "engineio_app", None)
-    previous = socketio.server
-    if server is not None:
-        socketio.server = server
-    yield
-    socketio.server = previous

@@ -134,3 +134,31 @@ def test_overdue_initiatives_are_told_to_gardeners_once() -> None:
 def test_notify_overdue_command(app) -> None:  # type: ignore[no-untyped-def]
     result = app.test_cli_runner().invoke(args=["notify-overdue"])
     assert result.exit_code == 0 and "en retard : 0" in result.output
+
+
+def test_replies_and_mentions_are_told_once() -> None:
+    from community.threads import services as threads
+    from tests.factories import make_thread
+
+    asker, helper, named = (
+        make_member(display_name="Léa"),
+        make_member(display_name="Karim"),
+        make_member(display_name="Maryse"),
+    )
+    community = make_community(members=(asker, helper, named))
+    thread = make_thread(community, title="Le composteur")
+    question = threads.post_message(asker, thread, "Qui a la clé ?").message
+    answer = threads.post_message(
+        helper, thread, "Moi ! @Léa et @Maryse, passez ce soir.", reply_to=question.id
+    ).message
+    [to_asker] = told(asker)  # a reply that also names her: told once
+    assert to_asker.kind == "reply"
+    assert (
+        to_asker.text
+        == "Karim vous a répondu dans « Le composteur » : Moi ! @Léa et @Maryse, passez ce soir."
+    )
+    assert to_asker.url == f"/threads/{thread.id}#message-{answer.id}"
+    [to_named] = told(named)
+    assert to_named.kind == "mention" and to_named.text.startswith("Karim vous a mentionné")
+    threads.post_message(helper, thread, "Je me réponds", reply_to=answer.id)
+    assert told(helper) == []  # nobody is told of their own act
