@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   if (typeof window.io !== "function") { return; }
-  var socket = window.io({ transports: ["websocket", "polling"] });
+  var socket = window.io({ transports: ["websocket"] });
   var bells = document.querySelectorAll("[data-notifications-count]");
   var list = document.querySelector("[data-notifications-list]");
   var live = document.querySelector("[data-notifications-live]");
@@ -17,7 +17,10 @@
 
   socket.on("connect", function () {
     socket.emit("notifications:subscribe", {}, function (ack) {
-      if (ack && ack.ok) { setCount(ack.unread_count); }
+      if (ack && ack.ok) {
+        setCount(ack.unread_count);
+        document.documentElement.setAttribute("data-notifications-live", "");
+      }
     });
   });
 
