@@ -76,6 +76,41 @@ def _seed(ctx: Any) -> None:
         if waiting.author_id != habitant.id:
             services.report(habitant, "initiative", waiting.id, "off_charter", "Propos hors sujet.")
 
+    # A message reported in a community thread and hidden by a gardener of it.
+    from community.threads.models import Message, Thread
+
+    message = (
+        db.session.execute(
+            select(Message)
+            .join(Thread, Thread.id == Message.thread_id)
+            .where(
+                Thread.community_id.is_not(None),
+                Message.author_id.is_not(None),
+                Message.hidden_at.is_(None),
+                Message.deleted_at.is_(None),
+            )
+            .order_by(Message.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if message is not None:
+        mandate = (
+            db.session.execute(
+                select(GardenerMandate).where(
+                    GardenerMandate.community_id == message.thread.community_id,
+                    GardenerMandate.ended_at.is_(None),
+                    GardenerMandate.member_id != message.author_id,
+                )
+            )
+            .scalars()
+            .first()
+        )
+        reporter = members["crowd31"] if message.author_id != members["crowd31"].id else habitant
+        flagged = services.report(reporter, "message", message.id, "insult", "Propos blessants.")
+        if mandate is not None:
+            services.resolve(mandate.member, flagged, "hide", "Propos blessants envers un voisin")
+
     # The past months, for the transparency page: counts only, spread over communities.
     reasons = ("insult", "harassment", "spam", "personal_data", "off_charter", "other")
     for months_ago in range(1, 6):
