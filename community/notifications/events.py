@@ -20,5 +20,10 @@ def subscribe(_data: Any = None) -> dict[str, Any]:
     member = current_member()
     if member is None:
         return Unauthenticated(_("Please log in first.")).ack()
-    join_room(member_room(member.id))
+    try:
+        # The connect handler already joined it; joining again is harmless and keeps this
+        # event sufficient on its own.
+        join_room(member_room(member.id))
+    except ValueError:  # the socket closed meanwhile (the page was left)
+        return {"ok": False, "error": {"code": "not_found", "message": "disconnected"}}
     return {"ok": True, "unread_count": services.unread_count(member)}
