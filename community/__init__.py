@@ -24,6 +24,7 @@ DOMAINS = (
     "initiatives",
     "solidarity",
     "observatory",
+    "notifications",
 )
 
 
@@ -44,6 +45,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # checked by config.check()
     app.config.update(overrides)
 
+    # Socket.IO handlers are declared before `socketio.init_app`: declared after it, a handler
+    # lands on that one server only, and another app built in the process would lack it.
+    for domain in DOMAINS:
+        if _has_module(domain, "events"):
+            import_module(f"community.{domain}.events")
     _init_extensions(app)
     from community.core import errors, jinja, security
 
@@ -61,8 +67,6 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
             blp = import_module(f"community.{domain}.api").blp
             csrf.exempt(blp)  # see init_api_security: session writes still need the token
             api.register_blueprint(blp)
-        if _has_module(domain, "events"):
-            import_module(f"community.{domain}.events")
     init_api_security(app)
 
     from community import cli
@@ -75,7 +79,6 @@ def init_socketio(app: Flask) -> None:
     """Bind the Socket.IO server to `app` (async mode, message queue and origins from config)."""
     from community.extensions import socketio
 
-    previous = socketio.server
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -84,12 +87,6 @@ def init_socketio(app: Flask) -> None:
         cors_allowed_origins=lambda origin: origin in app.config["ALLOWED_ORIGINS"],
         manage_session=False,
     )
-    if previous is not None:
-        # Handlers registered while a server existed live only on that server: keep them
-        # when the extension is bound again (a second app in the same process, in tests).
-        for namespace, handlers in previous.handlers.items():
-            for event, handler in handlers.items():
-                socketio.server.on(event, handler, namespace=namespace)
 
 
 def _has_module(domain: str, name: str) -> bool:

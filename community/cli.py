@@ -15,6 +15,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_accounts_command)
     app.cli.add_command(import_module("community.solidarity.cli").archive_signals_command)
+    import_module("community.notifications.cli").init_cli(app)
 
 
 def _print_demo_accounts() -> None:

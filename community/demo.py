@@ -25,6 +25,8 @@ SEEDERS = (
     "initiatives.demo",
     "threads.demo",
     "solidarity.demo",
+    "moderation.demo",
+    "notifications.demo",
 )
 
 

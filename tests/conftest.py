@@ -127,17 +127,14 @@ def app(
 
 
 @pytest.fixture
-def other_app(app: Flask) -> Iterator[Any]:
+def other_app() -> Any:
     """`other_app(config, **overrides)` builds a second application (another config or
-    database). The Socket.IO extension is process-wide: it is bound back to the session's app
-    afterwards, or later socket tests would talk to the other one."""
-    from community import init_socketio
+    database); `_restore_socketio_server` points Socket.IO back at the suite's app after."""
 
     def build(config: str = "testing", **overrides: Any) -> Flask:
         return create_app(config, **overrides)
 
-    yield build
-    init_socketio(app)
+    return build
 
 
 class _BoundSession(FSASession):
@@ -185,18 +182,34 @@ def _delete_everything() -> None:
 
 @pytest.fixture(autouse=True)
 def _restore_socketio_server(app: Flask) -> Iterator[None]:
-    """Flask-SocketIO's test client patches the shared server for good (mock packet senders,
-    synchronous handlers); undo it after each test so that real-server tests get a real one."""
-    yield
+    """Each test talks to the suite app's own Socket.IO server, and leaves it as it found it.
+
+    Another `create_app()` in the process (the migration tests build one) rebinds the
+    `socketio` singleton to a new server, while the suite's app keeps serving its own: point
+    the singleton back at it. Flask-SocketIO's test client patches the server's packet
+    sending for good (real clients would then receive nothing): undo that afterwards.
+    """
     from community.extensions import socketio
 
-    server = socketio.server
+    server = getattr(app.wsgi_app, "engineio_app", None)
+    previous = socketio.server
     if server is None:
+        yield
         return
-    for name in ("_send_packet", "_send_eio_packet"):
-        server.__dict__.pop(name, None)
-    server.async_handlers = True
-    server.eio.async_handlers = True
+    socketio.server = server
+    patched = ("_send_packet", "_send_eio_packet")
+    saved = {name: server.__dict__.get(name) for name in patched}
+    handlers = (server.async_handlers, server.eio.async_handlers)
+    try:
+        yield
+    finally:
+        for name in patched:
+            if saved[name] is None:
+                server.__dict__.pop(name, None)
+            else:
+                setattr(server, name, saved[name])
+        server.async_handlers, server.eio.async_handlers = handlers
+        socketio.server = previous
 
 
 @pytest.fixture(autouse=True)

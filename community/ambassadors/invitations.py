@@ -22,6 +22,7 @@ from community.core.models import utcnow
 from community.core.privacy import contact_details_in
 from community.extensions import db
 from community.members.models import Member
+from community.notifications import triggers
 
 MAX_LABEL = 80
 
@@ -93,6 +94,7 @@ def record_invitation(member: Member, token: str | None) -> InvitationUse | None
     use = InvitationUse(invitation_id=invitation.id, member_id=member.id)
     db.session.add(use)
     db.session.flush()
+    triggers.invitation_used(use)
     return use
 
 

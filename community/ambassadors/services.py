@@ -30,6 +30,7 @@ from community.core.permissions import is_staff
 from community.core.privacy import contact_details_in
 from community.extensions import db
 from community.members.models import Member
+from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
 
 MIN_MISSION, MAX_MISSION = 10, 2000
@@ -96,6 +97,7 @@ def name_ambassador(
     )
     db.session.add(ambassador)
     db.session.flush()
+    triggers.ambassador_named(ambassador, actor)
     return ambassador
 
 

@@ -18,6 +18,7 @@ from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
 from community.members.models import Member
+from community.notifications import triggers
 
 MIN_HANDOVER = 20
 MAX_HANDOVER = 5000
@@ -114,19 +115,19 @@ def assign_gardener(
                 {"handover_note": [_("At most 5,000 characters.")]},
             )
     now = utcnow()
+    handover: Handover | None = None
     if current is not None:
         current.ended_at = now
-        db.session.add(
-            Handover(
-                community_id=community.id,
-                side=side,
-                from_member_id=current.member_id,
-                to_member_id=member.id if member else None,
-                written_by_id=actor.id,
-                note=note,
-                note_html=render_markdown(note),
-            )
+        handover = Handover(
+            community_id=community.id,
+            side=side,
+            from_member_id=current.member_id,
+            to_member_id=member.id if member else None,
+            written_by_id=actor.id,
+            note=note,
+            note_html=render_markdown(note),
         )
+        db.session.add(handover)
         db.session.flush()  # the partial unique index: end the old mandate before the new one
     mandate = None
     if member is not None:
@@ -139,6 +140,7 @@ def assign_gardener(
         )
         db.session.add(mandate)
     db.session.flush()
+    triggers.gardener_changed(mandate, handover, actor)
     return mandate
 
 

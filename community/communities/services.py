@@ -21,6 +21,7 @@ from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
 from community.members.models import Member
+from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
 from community.territory.services import slugify
 
@@ -302,4 +303,5 @@ def answer_request(actor: Member, membership: Membership, accept: bool, answer: 
     membership.joined_at = now if accept else None
     membership.answer, membership.answered_by_id, membership.answered_at = answer, actor.id, now
     db.session.flush()
+    triggers.membership_answered(membership, actor)
     return membership

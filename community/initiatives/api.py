@@ -28,6 +28,7 @@ from community.initiatives.schemas import (
     StoryUpdateSchema,
     SupportSchema,
 )
+from community.moderation.permissions import can_see_content
 
 blp = Blueprint(
     "initiatives-api", __name__, url_prefix="/api/v1", description="Initiatives and their answers"
@@ -36,7 +37,7 @@ blp = Blueprint(
 
 def _load(initiative_id: int) -> Initiative:
     initiative = queries.get_initiative(initiative_id)
-    if initiative is None:
+    if initiative is None or not can_see_content(current_member(), initiative):
         raise NotFound(_("This initiative does not exist."))
     return initiative
 

@@ -82,6 +82,10 @@ class Initiative(db.Model):  # type: ignore[name-defined]
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Hidden by the moderators (see the moderation domain): out of lists, shown to its author
+    # and moderators only.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     themes: Mapped[list[Theme]] = relationship(secondary=initiative_themes, order_by="Theme.name")
     neighbourhood: Mapped[Neighbourhood | None] = relationship()

@@ -50,7 +50,7 @@ def with_relations(stmt: Select[Initiative]) -> Select[Initiative]:
 
 def browse(filters: Filters) -> Select[Initiative]:
     """The select of initiatives matching `filters`, sorted (paginate it)."""
-    stmt = select(Initiative)
+    stmt = select(Initiative).where(Initiative.hidden_at.is_(None))
     if filters.theme_id is not None:
         stmt = stmt.where(
             Initiative.id.in_(

@@ -28,6 +28,7 @@ from community.initiatives.models import (
     Support,
 )
 from community.members.models import Member
+from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
 from community.threads.models import Thread
 
@@ -286,6 +287,7 @@ def change_status(
     initiative.status = status
     initiative.updated_at = now
     db.session.flush()
+    triggers.initiative_status_changed(change, member)
     return change
 
 

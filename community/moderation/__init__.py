@@ -1,1 +1,1 @@
-"""Moderation: reports, moderation acts and transparency."""
+"""Reports, moderation acts and their public transparency."""

@@ -15,6 +15,7 @@ from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
 from community.extensions import db
+from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.models import Thread
 from community.threads.permissions import (
@@ -128,7 +129,9 @@ def post_message(data: dict[str, Any], thread_id: int) -> Any:
         thread = db.session.get(Thread, thread_id)
         if thread is None:
             raise NotFound(_("This thread does not exist."))
-        require(can_post_in_thread(member, thread), member)
+        require(
+            can_post_in_thread(member, thread), member, posting_refusal(member, thread.community)
+        )
         posted = services.post_message(
             member, thread, data["body"], data.get("client_id"), data.get("reply_to")
         )

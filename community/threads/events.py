@@ -22,6 +22,7 @@ from community.core.permissions import current_member, require
 from community.core.realtime import member_room, thread_room
 from community.extensions import db, socketio
 from community.members.models import Member
+from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.permissions import (
     can_edit_message,
@@ -182,7 +183,9 @@ def on_send(data: Payload) -> Payload:
         begin_write()
         member = acting_member()
         thread = services.get_thread(thread_id)
-        require(can_post_in_thread(member, thread), member)
+        require(
+            can_post_in_thread(member, thread), member, posting_refusal(member, thread.community)
+        )
         posted = services.post_message(
             member, thread, data.get("body"), client_id, data.get("reply_to")
         )
@@ -245,7 +248,7 @@ def on_typing(data: Payload) -> None:
     thread_id = _id(data, "thread_id")
     member = acting_member()
     thread = services.get_thread(thread_id)
-    require(can_post_in_thread(member, thread), member)
+    require(can_post_in_thread(member, thread), member, posting_refusal(member, thread.community))
     socketio.emit(
         "typing",
         {"thread_id": thread.id, "member": member.public()},

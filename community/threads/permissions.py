@@ -11,6 +11,7 @@ from __future__ import annotations
 from community.communities.permissions import can_moderate, is_gardener, is_member
 from community.core.permissions import is_authenticated, is_staff
 from community.members.models import Member
+from community.moderation.suspensions import posting_refusal
 from community.threads.models import Message, Thread
 
 
@@ -36,6 +37,8 @@ def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
     if not is_authenticated(member):
         return False
     community = thread.community
+    if posting_refusal(member, community) is not None:  # suspended (moderation)
+        return False
     if thread.kind == "initiative" and (community is None or community.visibility == "open"):
         return True
     return _insider(member, thread)

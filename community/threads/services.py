@@ -16,7 +16,9 @@ from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
 from community.extensions import db, limiter
 from community.members.models import Member
+from community.moderation.content import tell_message_author
 from community.moderation.models import ModerationAction
+from community.notifications import triggers
 from community.threads.models import (
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
@@ -166,6 +168,7 @@ def post_message(
     db.session.add(message)
     db.session.flush()
     _record_mentions(message)
+    triggers.message_posted(message)
     db.session.refresh(thread)
     mark_read(author, thread, seq)
     return Posted(message, created=True)
@@ -274,6 +277,7 @@ def hide_message(moderator: Member, message: Message, reason: object) -> Message
     message.hidden_reason = text
     _record(moderator, "hide", "message", message.id, message.thread, text)
     db.session.flush()
+    tell_message_author(moderator, message, "hide", text)
     return message
 
 
@@ -287,6 +291,7 @@ def restore_message(moderator: Member, message: Message, reason: object) -> Mess
     message.hidden_reason = ""
     _record(moderator, "restore", "message", message.id, message.thread, text)
     db.session.flush()
+    tell_message_author(moderator, message, "restore", text)
     return message
 
 

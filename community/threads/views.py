@@ -13,6 +13,7 @@ from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
+from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.api import community_by_slug, community_threads
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
@@ -96,7 +97,9 @@ def _post(thread_id: int, form: MessageForm) -> Response | None:
         begin_write()
         thread = _thread(thread_id)
         member = current_member()
-        require(can_post_in_thread(member, thread), member)
+        require(
+            can_post_in_thread(member, thread), member, posting_refusal(member, thread.community)
+        )
         assert member is not None
         reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
         try:

@@ -1,0 +1,55 @@
+"""Reports in JSON: what a reporter sends, what moderators read, how they answer."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+from community.members.schemas import PublicMemberSchema
+from community.moderation.models import REASONS, RESOLUTIONS, TARGET_TYPES
+
+
+class ReportCreateSchema(Schema):
+    """`POST /reports`."""
+
+    target_type = fields.String(required=True, validate=validate.OneOf(TARGET_TYPES))
+    target_id = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    text = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class ReportSchema(Schema):
+    """A report as its reporter and the moderators see it (the reporter's name is never shown)."""
+
+    id = fields.Integer(dump_only=True)
+    target_type = fields.String(dump_only=True)
+    target_id = fields.Integer(dump_only=True)
+    reason = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    community = fields.Function(
+        lambda r: r.community.slug if r.community is not None else None, dump_only=True
+    )
+    target_author = fields.Nested(PublicMemberSchema, dump_only=True, allow_none=True)
+    resolution = fields.String(dump_only=True, allow_none=True)
+    resolution_reason = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    resolved_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class ReportQuerySchema(Schema):
+    status = fields.String(
+        load_default="open", validate=validate.OneOf(("open", "resolved", "all"))
+    )
+
+
+class ResolveSchema(Schema):
+    """`POST /moderation/reports/<id>/resolve`."""
+
+    action = fields.String(required=True, validate=validate.OneOf(RESOLUTIONS))
+    reason = fields.String(load_default="", validate=validate.Length(max=1000))
+    until = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    scope = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(("community", "platform"))
+    )

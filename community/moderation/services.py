@@ -1,0 +1,309 @@
+"""Report, answer reports, suspend, and write every act to the journal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from community.communities.models import Community
+from community.core.errors import Conflict, Forbidden, Invalid, NotFound
+from community.core.models import utcnow
+from community.extensions import db
+from community.members.models import Member
+from community.moderation.models import (
+    REASONS,
+    RESOLUTIONS,
+    TARGET_TYPES,
+    ModerationAction,
+    Report,
+)
+from community.moderation.permissions import can_report
+from community.moderation.targets import Target, TargetType, kind_of, load_target
+
+MAX_REPORT_TEXT = 1000
+MAX_REASON = 1000
+
+# The clause of the platform charter (numbered as on /charte) each report reason refers to.
+CHARTER_CLAUSES: dict[str, tuple[int, Any]] = {
+    "insult": (1, _l("Respect")),
+    "harassment": (1, _l("Respect")),
+    "personal_data": (3, _l("Privacy")),
+    "spam": (4, _l("General interest")),
+    "off_charter": (6, _l("Moderation")),
+    "other": (6, _l("Moderation")),
+}
+
+
+def charter_clause(reason: str) -> Any:
+    """ "article 3 (Privacy)": the charter clause a report reason refers to, as a lazy string."""
+    number, title = CHARTER_CLAUSES.get(reason, CHARTER_CLAUSES["other"])
+    return _l("article %(number)d (%(title)s)", number=number, title=title)
+
+
+def report(
+    reporter: Member, target_type: str, target_id: int, reason: str, text: str = ""
+) -> Report:
+    """File a report; one open report per reporter and target (409 for a second one)."""
+    errors: dict[str, list[str]] = {}
+    if target_type not in TARGET_TYPES or kind_of(target_type) is None:
+        errors["target_type"] = [_("Unknown kind of content.")]
+    if reason not in REASONS:
+        errors["reason"] = [_("Choose a reason.")]
+    text = (text or "").strip()
+    if len(text) > MAX_REPORT_TEXT:
+        errors["text"] = [_("At most %(max)d characters.", max=MAX_REPORT_TEXT)]
+    if errors:
+        raise Invalid(_("Some fields are not valid."), errors)
+    target = load_target(target_type, target_id)
+    if target is None:
+        raise NotFound(_("This content does not exist, or no longer does."))
+    if not can_report(reporter, target):
+        raise Forbidden(_("You cannot report your own content."))
+    existing = db.session.execute(
+        select(Report.id).where(
+            Report.reporter_id == reporter.id,
+            Report.target_type == target_type,
+            Report.target_id == target_id,
+            Report.status == "open",
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(_("You have already reported this; the moderators will look at it."))
+    new = Report(
+        reporter=reporter,
+        target_type=target_type,
+        target_id=target_id,
+        community=target.community,
+        target_author=target.author,
+        reason=reason,
+        text=text,
+        status="open",
+        created_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(new)
+    except IntegrityError:  # the same report sent twice at once
+        raise Conflict(
+            _("You have already reported this; the moderators will look at it.")
+        ) from None
+    return new
+
+
+def record_action(
+    actor: Member | None,
+    action: str,
+    target_type: str,
+    target_id: int,
+    *,
+    community: Community | None = None,
+    subject: Member | None = None,
+    reason: str = "",
+    until: datetime | None = None,
+    report: Report | None = None,
+) -> ModerationAction:
+    """Write one act to the append-only journal (every moderation act goes through here)."""
+    entry = ModerationAction(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        community=community,
+        subject=subject,
+        reason=reason,
+        until=until,
+        report_id=report.id if report is not None else None,
+        created_at=utcnow(),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def resolve(
+    actor: Member,
+    report: Report,
+    action: str,
+    reason: str = "",
+    until: datetime | None = None,
+    scope: str | None = None,
+) -> Report:
+    """Answer a report (dismiss, hide, restore, warn, suspend); the member concerned is told why."""
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if action not in RESOLUTIONS:
+        errors["action"] = [_("Choose an action.")]
+    if action in {"hide", "warn", "suspend"} and len(reason) < 3:
+        errors["reason"] = [_("Say why: the member concerned will read it.")]
+    if len(reason) > MAX_REASON:
+        errors["reason"] = [_("At most %(max)d characters.", max=MAX_REASON)]
+    if until is not None and until <= utcnow():
+        errors["until"] = [_("Choose a date in the future.")]
+    if errors:
+        raise Invalid(_("Some fields are not valid."), errors)
+    if report.status != "open":
+        raise Conflict(_("This report has already been answered."))
+    target = load_target(report.target_type, report.target_id)
+    if target is None and action != "dismiss":
+        raise NotFound(_("The reported content no longer exists; you can only dismiss the report."))
+    subject = target.author if target is not None else None
+    kind = _kind(report.target_type)
+
+    if action in {"hide", "restore"}:
+        change = kind.hide if action == "hide" else kind.restore
+        if change is None or target is None:
+            raise Invalid(
+                _("This cannot be hidden: warn or suspend the member instead."),
+                {"action": [_("Not possible here.")]},
+            )
+        change(actor, target.obj, reason)
+    elif action == "suspend":
+        if subject is None:
+            raise Invalid(_("Nobody to suspend."), {"action": [_("Not possible here.")]})
+        scope = scope or ("community" if report.community is not None else "platform")
+        from community.moderation.suspensions import suspend_from_community, suspend_from_platform
+
+        if scope == "platform":
+            suspend_from_platform(actor, subject, until, reason, report=report, notify_member=False)
+        elif scope == "community" and report.community is not None:
+            suspend_from_community(
+                actor, subject, report.community, until, reason, report=report, notify_member=False
+            )
+        else:
+            raise Invalid(_("Some fields are not valid."), {"scope": [_("Not possible here.")]})
+
+    if action != "suspend":  # a suspension writes its own entry
+        record_action(
+            actor,
+            action,
+            report.target_type,
+            report.target_id,
+            community=report.community,
+            subject=subject,
+            reason=reason,
+            until=until,
+            report=report,
+        )
+    _close(report, actor, action, reason)
+    if action != "dismiss":
+        for sibling in _open_reports_about(report.target_type, report.target_id):
+            _close(sibling, actor, action, reason)
+    db.session.flush()
+    if subject is not None and action in {"hide", "restore", "warn", "suspend"}:
+        _tell_subject(actor, subject, report, target, action, reason, until, scope)
+    return report
+
+
+def _kind(target_type: str) -> TargetType:
+    kind = kind_of(target_type)
+    assert kind is not None, target_type  # reports are only filed for registered types
+    return kind
+
+
+def _close(report: Report, actor: Member, action: str, reason: str) -> None:
+    report.status = "resolved"
+    report.resolution = action
+    report.resolution_reason = reason
+    report.resolved_by_id = actor.id
+    report.resolved_at = utcnow()
+
+
+def _open_reports_about(target_type: str, target_id: int) -> list[Report]:
+    return list(
+        db.session.execute(
+            select(Report).where(
+                Report.target_type == target_type,
+                Report.target_id == target_id,
+                Report.status == "open",
+            )
+        ).scalars()
+    )
+
+
+def _tell_subject(
+    actor: Member,
+    subject: Member,
+    report: Report,
+    target: Target | None,
+    action: str,
+    reason: str,
+    until: datetime | None,
+    scope: str | None,
+) -> None:
+    tell_member(
+        actor,
+        subject,
+        "suspend_platform" if action == "suspend" and scope == "platform" else action,
+        reason,
+        noun=_kind(report.target_type).noun,
+        reason_code=report.reason,
+        url=target.url if target is not None else "",
+        community=report.community,
+    )
+
+
+def tell_member(
+    actor: Member | None,
+    member: Member | None,
+    action: str,
+    reason: str,
+    *,
+    noun: Any = None,
+    reason_code: str = "other",
+    url: str = "",
+    community: Community | None = None,
+) -> None:
+    """Tell the member concerned what was done (hide, restore, warn, suspend, lift), why, and the
+    charter clause: moderation never happens silently. Other domains call it after their act.
+    """
+    from community.notifications.services import notify
+
+    if member is None:  # erased account
+        return
+    what = noun if noun is not None else _l("your content")
+    clause = charter_clause(reason_code)
+    reason = reason.rstrip(" .")  # the sentence adds its own full stop
+    if action == "hide":
+        text = _l(
+            "Moderation: %(what)s was hidden. Reason: %(reason)s. Charter: %(clause)s.",
+            what=what,
+            reason=reason,
+            clause=clause,
+        )
+    elif action == "restore":
+        text = _l("Moderation: %(what)s is visible again.", what=what)
+    elif action == "lift":
+        if community is not None:
+            text = _l(
+                "Moderation: your suspension from %(community)s is lifted.",
+                community=community.name,
+            )
+        else:
+            text = _l("Moderation: your suspension is lifted.")
+    elif action == "warn":
+        text = _l(
+            "Moderation: you receive a warning. Reason: %(reason)s. Charter: %(clause)s.",
+            reason=reason,
+            clause=clause,
+        )
+    elif action == "suspend_platform" or community is None:
+        text = _l(
+            "Moderation: your account is suspended. Reason: %(reason)s. Charter: %(clause)s.",
+            reason=reason,
+            clause=clause,
+        )
+    else:
+        text = _l(
+            "Moderation: you are suspended from %(community)s. "
+            "Reason: %(reason)s. Charter: %(clause)s.",
+            community=community.name,
+            reason=reason,
+            clause=clause,
+        )
+    link = url if url and action in {"hide", "restore"} else "/charte"
+    notify(member, "moderation", text, link, actor=actor)

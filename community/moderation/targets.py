@@ -1,0 +1,123 @@
+"""What can be reported: each target type says how to load one, who answers for it, and how
+to hide and restore it.
+
+    register("message", TargetType(load=..., hide=..., restore=...))
+
+A loader returns a `Target` (the object, its community — whose gardeners moderate it, none
+for staff only —, its author, a label and a link) or None when there is no such object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from community.communities.models import Community
+from community.extensions import db
+from community.members.models import Member
+from community.notifications.links import site_path
+
+
+@dataclass
+class Target:
+    obj: Any
+    community: Community | None
+    author: Member | None
+    label: str
+    url: str = ""
+    hidden: bool = False
+
+
+@dataclass
+class TargetType:
+    load: Callable[[int], Target | None]
+    # hide(actor, obj, reason) / restore(actor, obj, reason): change the object, flush.
+    hide: Callable[[Member, Any, str], None] | None = None
+    restore: Callable[[Member, Any, str], None] | None = None
+    # The word used in notifications: "your message", "your initiative"…
+    noun: Any = field(default_factory=lambda: _l("your content"))
+    # load_many(ids) → {id: Target}: lists use it to stay at one query per type.
+    load_many: Callable[[list[int]], dict[int, Target]] | None = None
+
+
+REGISTRY: dict[str, TargetType] = {}
+# Modules that register the content of other domains (imported on first use: they import
+# those domains' models, which must not be needed to import this module).
+CONTENT_MODULES = ("community.moderation.content",)
+
+
+def kind_of(target_type: str) -> TargetType | None:
+    """The registered target type called `target_type`, or None."""
+    if not _loaded:
+        _load_content()
+    return REGISTRY.get(target_type)
+
+
+_loaded: list[bool] = []
+
+
+def _load_content() -> None:
+    from importlib import import_module
+
+    for name in CONTENT_MODULES:
+        import_module(name)
+    _loaded.append(True)
+
+
+def register(name: str, target_type: TargetType) -> None:
+    REGISTRY[name] = target_type
+
+
+def load_target(target_type: str, target_id: int) -> Target | None:
+    """The reported object behind (`target_type`, `target_id`), or None."""
+    kind = kind_of(target_type)
+    return kind.load(target_id) if kind is not None else None
+
+
+def load_targets(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Target]:
+    """Many targets at once, by (type, id): one query per type when the type can."""
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in keys:
+        by_type.setdefault(target_type, []).append(target_id)
+    found: dict[tuple[str, int], Target] = {}
+    for target_type, ids in by_type.items():
+        kind = kind_of(target_type)
+        if kind is None:
+            continue
+        if kind.load_many is not None:
+            loaded = kind.load_many(sorted(set(ids)))
+        else:
+            loaded = {i: t for i in set(ids) if (t := kind.load(i)) is not None}
+        found.update({(target_type, i): t for i, t in loaded.items()})
+    return found
+
+
+def _member_target(member: Member) -> Target:
+    return Target(
+        obj=member,
+        community=None,
+        author=member,
+        label=member.display_name,
+        url=site_path("members.profile", member_id=member.id),
+    )
+
+
+def _load_member(member_id: int) -> Target | None:
+    member = db.session.get(Member, member_id)
+    if member is None or member.email_confirmed_at is None:
+        return None
+    return _member_target(member)
+
+
+def _load_members(ids: list[int]) -> dict[int, Target]:
+    members = db.session.execute(
+        select(Member).where(Member.id.in_(ids), Member.email_confirmed_at.is_not(None))
+    ).scalars()
+    return {m.id: _member_target(m) for m in members}
+
+
+register("member", TargetType(load=_load_member, load_many=_load_members, noun=_l("your account")))

@@ -1,0 +1,188 @@
+"""Reporting, the moderators' queue and journal, and the public transparency page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from community.communities.models import Membership
+from community.core.errors import Conflict, Invalid
+from community.core.forms import apply_errors
+from community.core.pagination import page_from_request, paginate
+from community.core.permissions import current_member, is_staff, require
+from community.extensions import db
+from community.members.models import Member
+from community.moderation import queries, services, transparency
+from community.moderation.forms import SCOPE_CHOICES, LiftForm, ReportForm, ResolveForm
+from community.moderation.models import PlatformSuspension, Report
+from community.moderation.permissions import (
+    can_moderate_in,
+    can_report,
+    can_resolve,
+    can_see_queue,
+    can_suspend_from_platform,
+)
+from community.moderation.suspensions import (
+    disconnect_if_suspended,
+    lift_community_ban,
+    lift_platform_suspension,
+    suspensions_seen_by,
+)
+from community.moderation.targets import load_target, load_targets
+
+bp = Blueprint("moderation", __name__)
+
+
+@bp.app_template_global("can_see_moderation")
+def can_see_moderation(member: Member | None) -> bool:
+    """Show the "Moderation" menu entry."""
+    return can_see_queue(member)
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@login_required
+def report() -> str | Response:
+    """Report a message, an initiative or a member (the "Report" links lead here)."""
+    member = current_member()
+    form = ReportForm(request.form if request.method == "POST" else request.args)
+    target_type = form.target_type.data or ""
+    target_id = form.target_id.data if isinstance(form.target_id.data, int) else None
+    target = load_target(target_type, target_id) if target_id is not None else None
+    if target is None:
+        abort(404)
+    require(can_report(member, target), member, _("You cannot report your own content."))
+    if request.method == "POST" and form.validate():
+        assert member is not None
+        try:
+            services.report(
+                member, target_type, target.obj.id, form.reason.data, form.text.data or ""
+            )
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(target.url or url_for("core.home"))
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The moderators will look at your report."), "success")
+            return redirect(target.url or url_for("core.home"))
+    return render_template(
+        "moderation/report.html", form=form, target=target, target_type=target_type
+    )
+
+
+@bp.get("/moderation")
+@login_required
+def queue() -> str:
+    member = current_member()
+    require(can_see_queue(member), member)
+    assert member is not None
+    status = request.args.get("status", "open")
+    if status not in {"open", "resolved"}:
+        status = "open"
+    page = paginate(queries.queue(member, status), page_from_request())
+    targets = load_targets([(r.target_type, r.target_id) for r in page.items])
+    return render_template("moderation/queue.html", page=page, status=status, targets=targets)
+
+
+@bp.route("/moderation/reports/<int:report_id>", methods=["GET", "POST"])
+@login_required
+def detail(report_id: int) -> str | Response:
+    member = current_member()
+    report = db.get_or_404(Report, report_id)
+    require(can_resolve(member, report), member)
+    assert member is not None
+    target = load_target(report.target_type, report.target_id)
+    form = ResolveForm()
+    if not is_staff(member):
+        form.scope.choices = [c for c in SCOPE_CHOICES if c.value == "community"]
+    if form.validate_on_submit():
+        try:
+            services.resolve(
+                member,
+                report,
+                form.action.data,
+                form.reason.data or "",
+                form.until_datetime(),
+                form.scope.data if report.community is not None else "platform",
+            )
+        except (Invalid, Conflict) as error:
+            db.session.rollback()
+            if isinstance(error, Invalid):
+                apply_errors(form, error)
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            disconnect_if_suspended(report)
+            flash(_("Done. The member concerned has been told."), "success")
+            return redirect(url_for("moderation.queue"))
+    history = queries.acts_about(report.target_type, report.target_id)
+    return render_template(
+        "moderation/detail.html", report=report, target=target, form=form, history=history
+    )
+
+
+@bp.get("/moderation/journal")
+@login_required
+def journal() -> str:
+    member = current_member()
+    require(can_see_queue(member), member)
+    assert member is not None
+    page = paginate(queries.journal(member), page_from_request())
+    return render_template("moderation/journal.html", page=page)
+
+
+@bp.get("/transparency")
+def transparency_page() -> str:
+    """Public: how many reports and acts, per month, category and community. No names."""
+    return render_template("moderation/transparency.html", months=transparency.monthly_counts())
+
+
+@bp.get("/moderation/suspensions")
+@login_required
+def suspensions() -> str:
+    """Suspensions in force that one may lift."""
+    member = current_member()
+    require(can_see_queue(member), member)
+    assert member is not None
+    platform, bans = suspensions_seen_by(member)
+    return render_template(
+        "moderation/suspensions.html", platform=platform, bans=bans, form=LiftForm()
+    )
+
+
+@bp.post("/moderation/suspensions/platform/<int:suspension_id>/lift")
+@login_required
+def lift_platform(suspension_id: int) -> Response:
+    member = current_member()
+    suspension = db.get_or_404(PlatformSuspension, suspension_id)
+    require(can_suspend_from_platform(member), member)
+    assert member is not None
+    form = LiftForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lift_platform_suspension(member, suspension, form.reason.data or "")
+    db.session.commit()
+    flash(_("The suspension is lifted. The member has been told."), "success")
+    return redirect(url_for("moderation.suspensions"))
+
+
+@bp.post("/moderation/suspensions/community/<int:membership_id>/lift")
+@login_required
+def lift_ban(membership_id: int) -> Response:
+    member = current_member()
+    membership = db.get_or_404(Membership, membership_id)
+    require(can_moderate_in(member, membership.community), member)
+    assert member is not None
+    form = LiftForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lift_community_ban(member, membership, form.reason.data or "")
+    db.session.commit()
+    flash(_("The suspension is lifted. The member has been told."), "success")
+    return redirect(url_for("moderation.suspensions"))

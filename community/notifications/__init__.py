@@ -1,0 +1,1 @@
+"""In-app notifications pushed live, and e-mails (immediate or digests) that bring people back."""

@@ -1,0 +1,63 @@
+"""`/me/notifications`: the member's notifications, and marking them read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from community.core.pagination import SelectPage
+from community.core.rest import authenticated_member
+from community.extensions import db
+from community.notifications import services
+from community.notifications.schemas import (
+    MarkReadSchema,
+    NotificationQuerySchema,
+    NotificationSchema,
+    PreferenceSchema,
+    ReadResultSchema,
+)
+
+blp = Blueprint(
+    "notifications-api", __name__, url_prefix="/api/v1", description="The member's notifications"
+)
+
+
+@blp.get("/me/notifications")
+@blp.arguments(NotificationQuerySchema, location="query")
+@blp.response(200, NotificationSchema(many=True))
+@blp.paginate(SelectPage)
+def list_notifications(args: dict[str, Any]) -> Any:
+    """The member's notifications, newest first (`unread=true` for the unread ones only)."""
+    member = authenticated_member()
+    return services.notifications_of(member, unread_only=args["unread"])
+
+
+@blp.post("/me/notifications/read")
+@blp.arguments(MarkReadSchema)
+@blp.response(200, ReadResultSchema)
+def read_notifications(data: dict[str, Any]) -> dict[str, int]:
+    """Mark notifications read: `ids` (one's own; others are ignored) or `all: true`."""
+    member = authenticated_member()
+    marked = services.mark_read(member, None if data.get("all") else data["ids"])
+    db.session.commit()
+    return {"marked": marked, "unread_count": services.unread_count(member)}
+
+
+@blp.get("/me/notifications/preferences")
+@blp.response(200, PreferenceSchema)
+def get_preferences() -> dict[str, str]:
+    """How often the member receives e-mail (`immediate`, `daily`, `weekly`, `none`)."""
+    member = authenticated_member()
+    return {"email_frequency": services.email_frequency(member)}
+
+
+@blp.put("/me/notifications/preferences")
+@blp.arguments(PreferenceSchema)
+@blp.response(200, PreferenceSchema)
+def put_preferences(data: dict[str, Any]) -> dict[str, str]:
+    """Choose how often to receive e-mail."""
+    member = authenticated_member()
+    services.set_email_frequency(member, data["email_frequency"])
+    db.session.commit()
+    return {"email_frequency": services.email_frequency(member)}

@@ -1,0 +1,168 @@
+"""Notify a member (stored, pushed live, mailed if they wish), read, and choose e-mails."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy.orm import selectinload
+
+from community.core.errors import Invalid
+from community.core.models import utcnow
+from community.core.realtime import emit_after_commit, member_room
+from community.extensions import db
+from community.members.models import Member
+from community.notifications.models import (
+    DEFAULT_FREQUENCY,
+    FREQUENCIES,
+    KINDS,
+    Notification,
+    NotificationPreference,
+)
+
+MAX_TEXT = 600
+# A digest is due a period after the previous one; the slack lets a daily cron job that runs
+# a few seconds early still send.
+DIGEST_PERIODS = {"daily": timedelta(hours=20), "weekly": timedelta(days=6, hours=20)}
+
+
+def email_frequency(member: Member) -> str:
+    """How often `member` wants e-mail: immediate, daily, weekly or none."""
+    preference = db.session.get(NotificationPreference, member.id)
+    return preference.email_frequency if preference is not None else DEFAULT_FREQUENCY
+
+
+def set_email_frequency(member: Member, frequency: str) -> NotificationPreference:
+    """Change how often `member` receives e-mail."""
+    if frequency not in FREQUENCIES:
+        raise Invalid(_("Choose one of the options."), {"email_frequency": [_("Unknown choice.")]})
+    preference = db.session.get(NotificationPreference, member.id)
+    if preference is None:
+        preference = NotificationPreference(member_id=member.id)
+        db.session.add(preference)
+    preference.email_frequency = frequency
+    db.session.flush()
+    return preference
+
+
+def notify(
+    member: Member, kind: str, text: Any, url: str, *, actor: Member | None = None
+) -> Notification | None:
+    """Tell `member` something: stored, pushed to their room, mailed at once if they asked.
+
+    Pass `text` as a `lazy_gettext` string so that it is written in the member's language.
+    Nothing is sent for one's own act (returns None).
+    """
+    from community.notifications.mails import immediate_message, mail_after_commit
+    from community.notifications.schemas import NotificationSchema
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if actor is not None and actor.id == member.id:
+        return None
+    with force_locale(member.locale):
+        clear = str(text).strip()
+    if len(clear) > MAX_TEXT:
+        clear = clear[: MAX_TEXT - 1].rstrip() + "…"
+    notification = Notification(
+        member=member,
+        kind=kind,
+        text=clear,
+        url=url if url.startswith("/") and not url.startswith("//") else "",
+        actor_id=actor.id if actor is not None else None,
+        created_at=utcnow(),
+    )
+    db.session.add(notification)
+    db.session.flush()
+    if email_frequency(member) == "immediate" and member.email_confirmed_at is not None:
+        notification.emailed_at = notification.created_at
+        mail_after_commit(immediate_message(notification))
+    payload = NotificationSchema().dump(notification)
+    payload["unread_count"] = unread_count(member)
+    emit_after_commit("notification:new", payload, member_room(member.id))
+    return notification
+
+
+def notifications_of(member: Member, *, unread_only: bool = False) -> Select[Any]:
+    """The member's notifications, newest first."""
+    stmt = select(Notification).where(Notification.member_id == member.id)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(member: Member) -> int:
+    """How many notifications `member` has not read."""
+    return db.session.execute(
+        select(func.count(Notification.id)).where(
+            Notification.member_id == member.id, Notification.read_at.is_(None)
+        )
+    ).scalar_one()
+
+
+def mark_read(member: Member, ids: list[int] | None = None) -> int:
+    """Mark some (`ids`) or all (None) of `member`'s notifications read; returns how many."""
+    stmt = (
+        update(Notification)
+        .where(Notification.member_id == member.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    if ids is not None:
+        if not ids:
+            return 0
+        stmt = stmt.where(Notification.id.in_(ids))
+    result: CursorResult[Any] = db.session.execute(stmt)  # type: ignore[assignment]
+    db.session.flush()
+    return int(result.rowcount or 0)
+
+
+def unsubscribe(member: Member) -> NotificationPreference:
+    """Stop every e-mail to `member` (the one-click link of each mail)."""
+    return set_email_frequency(member, "none")
+
+
+def due_digests(now: datetime | None = None) -> list[tuple[Member, str, list[Notification]]]:
+    """Members whose digest is due, with their frequency and the notifications to send."""
+    now = now or utcnow()
+    frequency = func.coalesce(NotificationPreference.email_frequency, DEFAULT_FREQUENCY)
+    rows = db.session.execute(
+        select(Notification, frequency, NotificationPreference.last_digest_at)
+        .join(Member, Member.id == Notification.member_id)
+        .outerjoin(
+            NotificationPreference, NotificationPreference.member_id == Notification.member_id
+        )
+        .where(
+            Notification.read_at.is_(None),
+            Notification.emailed_at.is_(None),
+            Member.email_confirmed_at.is_not(None),
+            frequency.in_(tuple(DIGEST_PERIODS)),
+        )
+        .options(selectinload(Notification.member))
+        .order_by(Notification.member_id, Notification.created_at)
+    ).all()
+    due: dict[int, tuple[Member, str, list[Notification]]] = {}
+    for notification, member_frequency, last_digest_at in rows:
+        if last_digest_at is not None and now - last_digest_at < DIGEST_PERIODS[member_frequency]:
+            continue
+        entry = due.setdefault(notification.member_id, (notification.member, member_frequency, []))
+        entry[2].append(notification)
+    return list(due.values())
+
+
+def mark_digest_sent(
+    member: Member, notifications: list[Notification], now: datetime | None = None
+) -> None:
+    """Remember that these notifications left in `member`'s digest (so they never leave twice)."""
+    now = now or utcnow()
+    for notification in notifications:
+        notification.emailed_at = now
+    preference = db.session.get(NotificationPreference, member.id)
+    if preference is None:
+        preference = NotificationPreference(member_id=member.id, email_frequency=DEFAULT_FREQUENCY)
+        db.session.add(preference)
+    preference.last_digest_at = now
+    db.session.flush()

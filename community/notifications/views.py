@@ -1,0 +1,107 @@
+"""The bell, the list of notifications, e-mail settings and the one-click unsubscribe."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from community.auth.views import safe_next
+from community.core.pagination import page_from_request, paginate
+from community.core.permissions import current_member
+from community.extensions import csrf, db
+from community.members.models import Member
+from community.notifications import services
+from community.notifications.forms import EmptyForm, PreferenceForm
+from community.notifications.mails import member_id_for_unsubscribe_token
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_template_global("unread_notifications")
+def unread_notifications(member: Member | None) -> int:
+    """The number on the bell (0 for a visitor)."""
+    return services.unread_count(member) if member is not None else 0
+
+
+@bp.get("/notifications")
+@login_required
+def index() -> str:
+    member = current_member()
+    assert member is not None
+    unread_only = request.args.get("unread") == "1"
+    page = paginate(services.notifications_of(member, unread_only=unread_only), page_from_request())
+    return render_template(
+        "notifications/index.html",
+        page=page,
+        unread_only=unread_only,
+        unread=services.unread_count(member),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def mark_one(notification_id: int) -> Response:
+    member = current_member()
+    assert member is not None
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    # Another member's id simply matches nothing: the service only touches one's own.
+    services.mark_read(member, [notification_id])
+    db.session.commit()
+    return redirect(safe_next(request.form.get("next") or url_for("notifications.index")))
+
+
+@bp.post("/notifications/read")
+@login_required
+def mark_all() -> Response:
+    member = current_member()
+    assert member is not None
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.mark_read(member)
+    db.session.commit()
+    flash(_("All your notifications are marked as read."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/me/notifications/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | Response:
+    member = current_member()
+    assert member is not None
+    form = PreferenceForm()
+    if not form.is_submitted():
+        form.email_frequency.data = services.email_frequency(member)
+    if form.validate_on_submit():
+        services.set_email_frequency(member, form.email_frequency.data)
+        db.session.commit()
+        flash(_("Your e-mail preferences are saved."), "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form)
+
+
+def _member_for_token(token: str) -> Member:
+    member_id = member_id_for_unsubscribe_token(token)
+    member = db.session.get(Member, member_id) if member_id is not None else None
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("/notifications/unsubscribe/<token>")
+def unsubscribe(token: str) -> str:
+    """The link of every mail: a page with one button (a GET never changes anything)."""
+    _member_for_token(token)
+    return render_template("notifications/unsubscribe.html", token=token, done=False)
+
+
+@bp.post("/notifications/unsubscribe/<token>")
+@csrf.exempt  # RFC 8058: the mail client posts here itself; the signed token is the proof
+def unsubscribe_confirm(token: str) -> str:
+    member = _member_for_token(token)
+    services.unsubscribe(member)
+    db.session.commit()
+    return render_template("notifications/unsubscribe.html", token=token, done=True)

@@ -1,0 +1,144 @@
+"""Real browser at 360 × 740: moderation pages are accessible, a warning reaches its member."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from community.extensions import db
+from community.moderation import services
+from community.notifications.services import notify
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import PASSWORD
+from tests.moderation.factories import make_report
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def log_in(page: Any, base: str, member: Any) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/auth/login")
+    page.fill("#email", member.email)
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def test_moderation_pages_are_accessible_on_a_phone(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
+    report = make_report(world.author, community=world.a, text="Propos blessants")
+    make_report(
+        world.author, community=world.a, reason="spam", status="resolved", resolution="dismiss"
+    )
+    services.record_action(world.gardener_a, "warn", "member", world.author.id, community=world.a,
+                           subject=world.author, reason="Rappel de la charte")  # fmt: skip
+    notify(world.gardener_a, "overdue", "Une initiative attend une réponse", "/")
+    db.session.commit()
+    log_in(page, live_server, world.gardener_a)
+    for path in (
+        "/moderation",
+        "/moderation?status=resolved",
+        f"/moderation/reports/{report.id}",
+        "/moderation/journal",
+        "/moderation/suspensions",
+        "/transparency",
+        "/notifications",
+        "/me/notifications/settings",
+        f"/report?target_type=member&target_id={world.author.id}",
+    ):
+        page.goto(live_server + path)
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
+
+
+def test_a_warning_reaches_its_member(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
+    report = make_report(world.author, community=world.a, reason="insult")
+    db.session.commit()
+    log_in(page, live_server, world.gardener_a)
+    page.goto(f"{live_server}/moderation")
+    page.get_by_role("link", name=f"Examiner le signalement {report.id}").click()
+    page.get_by_label("Avertir le membre").check()
+    page.get_by_label("Motif, envoyé au membre concerné").fill("Merci de rester courtois")
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url(f"{live_server}/moderation")
+    assert "Le membre concerné a été prévenu" in page.content()
+
+    log_in(page, live_server, world.author)
+    assert page.locator("[data-notifications-count]").inner_text().startswith("1")
+    page.goto(f"{live_server}/notifications")
+    text = page.locator(".notification-text").first.inner_text()
+    assert "Merci de rester courtois" in text and "article 1 (Respect)" in text
+    page.get_by_role("button", name="Marquer comme lu").first.click()
+    assert page.locator("[data-notifications-count]").is_hidden()
+    assert_accessible(page)
+
+
+def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
+    from community.threads import services as threads
+    from tests.factories import make_thread
+
+    thread = make_thread(world.a, title="Le composteur")
+    message = threads.post_message(world.author, thread, "Tu es vraiment un idiot.").message
+    thread_id, message_id = thread.id, message.id
+    db.session.commit()
+
+    # A member reports the message from the thread, on a phone.
+    log_in(page, live_server, world.member_a)
+    page.goto(f"{live_server}/threads/{thread_id}")
+    page.locator(f"#message-{message_id}").get_by_role("link", name="Signaler ce message").click()
+    page.get_by_label("Insulte").check()
+    page.get_by_label("Quelques mots pour les modérateurs (facultatif)").fill(
+        "Il insulte un voisin"
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    page.get_by_text("Merci. Les modérateurs vont examiner votre signalement.").wait_for()
+
+    # The community's gardener hides it from the queue.
+    log_in(page, live_server, world.gardener_a)
+    page.goto(f"{live_server}/moderation")
+    assert "Tu es vraiment un idiot." in page.content()
+    page.get_by_role("link", name="Examiner").first.click()
+    page.get_by_label("Masquer le contenu").check()
+    page.get_by_label("Motif, envoyé au membre concerné").fill("Insulte envers un voisin")
+    page.get_by_role("button", name="Confirmer").click()
+    page.get_by_text("Le membre concerné a été prévenu").wait_for()
+    assert_no_horizontal_scroll(page)
+
+    # The author sees the notification with the reason and the charter clause.
+    log_in(page, live_server, world.author)
+    page.goto(f"{live_server}/notifications")
+    text = page.locator(".notification-text").first.inner_text()
+    assert "masqué votre message" in text and "Insulte envers un voisin" in text
+    assert "article 1 (Respect)" in text
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+def test_the_bell_counts_live(live_server, page, world, api_token) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    from community.threads import services as threads
+    from tests.factories import make_thread
+
+    thread = make_thread(world.a, title="Le composteur")
+    question = threads.post_message(world.author, thread, "Qui a la clé ?").message
+    headers = api_token(world.member_a)
+    thread_id, question_id = thread.id, question.id
+    db.session.commit()
+    log_in(page, live_server, world.author)
+    page.goto(f"{live_server}/")
+    bell = page.locator("[data-notifications-count]")
+    assert bell.is_hidden()
+    page.locator("html[data-notifications-live]").wait_for(state="attached")
+    response = requests.post(
+        f"{live_server}/api/v1/threads/{thread_id}/messages",
+        json={"body": "Moi !", "client_id": "bell-1", "reply_to": question_id},
+        headers=headers,
+        timeout=10,
+    )
+    assert response.status_code == 201
+    page.wait_for_function(
+        "() => document.querySelector('[data-notifications-count]').firstChild.nodeValue === '1'"
+    )
+    assert bell.is_visible()

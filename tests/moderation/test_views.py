@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import g
+from sqlalchemy import select
+
+from community.core.models import utcnow
+from community.extensions import db
+from community.moderation import services
+from community.moderation.models import ModerationAction, Report
+from community.moderation.transparency import monthly_counts
+from tests.factories import make_member
+from tests.moderation.factories import make_report
+
+
+def test_report_a_member_without_javascript(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.citizen)
+    page = client.get(f"/report?target_type=member&target_id={world.author.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Auteur Signalé" in html and "Quel est le problème ?" in html
+    response = client.post_form(
+        "/report",
+        {
+            "target_type": "member",
+            "target_id": world.author.id,
+            "reason": "harassment",
+            "text": "Insiste",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/members/{world.author.id}"
+    report = db.session.execute(select(Report)).scalar_one()
+    assert (report.reporter, report.reason, report.text) == (world.citizen, "harassment", "Insiste")
+    # A second time: told, not stored twice.
+    again = client.post_form(
+        "/report", {"target_type": "member", "target_id": world.author.id, "reason": "spam"}
+    )
+    assert again.status_code == 302
+    assert len(db.session.execute(select(Report)).all()) == 1
+
+
+def test_report_form_errors_and_refusals(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.citizen)
+    missing = client.post_form("/report", {"target_type": "member", "target_id": world.author.id})
+    assert missing.status_code == 200 and 'class="error"' in missing.get_data(as_text=True)
+    assert client.get("/report?target_type=member&target_id=999999").status_code == 404
+    assert client.get("/report?target_type=nonsense&target_id=1").status_code == 404
+    assert client.get(f"/report?target_type=member&target_id={world.citizen.id}").status_code == 403
+    assert db.session.execute(select(Report)).first() is None
+
+
+def test_report_needs_a_login(world, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get(f"/report?target_type=member&target_id={world.author.id}")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_queue_shows_reports_without_the_reporter(world, client) -> None:  # type: ignore[no-untyped-def]
+    reporter = make_member(display_name="Qui Signale")
+    make_report(world.author, community=world.a, reporter=reporter, text="Il m'a insulté")
+    client.login_as(world.gardener_a)
+    html = client.get("/moderation").get_data(as_text=True)
+    assert "Auteur Signalé" in html and "Il m&#39;a insulté" in html
+    assert "Qui Signale" not in html
+    assert "Insulte" in html
+
+
+def test_queue_queries_stay_flat(world, client, queries) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.staff)
+    make_report(world.author, community=world.a)
+    client.get("/moderation")
+    with queries() as few:
+        client.get("/moderation")
+    for _ in range(10):
+        make_report(make_member(), community=world.b)
+        make_report(make_member())
+    with queries() as many:
+        client.get("/moderation")
+    assert many.count == few.count
+
+
+def test_journal_queries_stay_flat(world, client, queries) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.staff)
+    services.record_action(
+        world.staff, "lock", "thread", 1, community=world.a, subject=make_member()
+    )
+    client.get("/moderation/journal")
+    with queries() as few:
+        client.get("/moderation/journal")
+    for n in range(10):
+        services.record_action(
+            make_member("staff"), "warn", "member", n, community=world.b, subject=make_member()
+        )
+    with queries() as many:
+        html = client.get("/moderation/journal").get_data(as_text=True)
+    assert many.count == few.count
+    assert "Avertissement" in html
+
+
+def test_resolve_through_the_page(world, client) -> None:  # type: ignore[no-untyped-def]
+    report = make_report(world.author, community=world.a)
+    db.session.commit()  # the view rolls back after a refused form: keep the report
+    client.login_as(world.gardener_a)
+    page = client.get(f"/moderation/reports/{report.id}").get_data(as_text=True)
+    assert "Votre décision" in page
+    assert "De toute la plateforme" not in page  # a citizen gardener cannot suspend platform-wide
+    missing_reason = client.post_form(f"/moderation/reports/{report.id}", {"action": "warn"})
+    assert missing_reason.status_code == 200
+    assert "Dites pourquoi" in missing_reason.get_data(as_text=True)
+    response = client.post_form(
+        f"/moderation/reports/{report.id}",
+        {
+            "action": "suspend",
+            "reason": "Insultes répétées",
+            "until": "2099-12-31",
+            "scope": "community",
+        },
+    )
+    assert response.status_code == 302
+    act = db.session.execute(select(ModerationAction)).scalar_one()
+    assert act.action == "suspend_community" and act.until is not None and act.until.year == 2099
+
+
+def test_moderation_entry_in_the_menu(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.gardener_a)
+    assert 'href="/moderation"' in client.get("/").get_data(as_text=True)
+    g.pop("_login_user", None)  # the suite's app context outlives a request: forget who was loaded
+    client.login_as(world.member_a)
+    assert 'href="/moderation"' not in client.get("/").get_data(as_text=True)
+
+
+def test_transparency_is_public_and_has_no_names(world, client) -> None:  # type: ignore[no-untyped-def]
+    make_report(world.author, community=world.a, reason="insult")
+    make_report(world.author, community=world.a, reason="insult")
+    make_report(world.author, community=world.b, reason="spam")
+    make_report(world.author, reason="harassment")
+    services.record_action(
+        world.gardener_a,
+        "hide",
+        "message",
+        1,
+        community=world.a,
+        subject=world.author,
+        reason="secret",
+    )
+    services.record_action(world.gardener_a, "lift_suspension", "member", 1, community=world.a)
+    response = client.get("/transparency")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert world.a.name in html and world.b.name in html and "Plateforme (membres)" in html
+    assert (
+        "Auteur Signalé" not in html
+        and "secret" not in html
+        and world.gardener_a.display_name not in html
+    )
+    assert 'href="/transparency"' in client.get("/").get_data(
+        as_text=True
+    )  # the footer links to it
+
+
+def test_monthly_counts(world) -> None:  # type: ignore[no-untyped-def]
+    now = utcnow()
+    make_report(world.author, community=world.a, reason="insult")
+    make_report(world.author, community=world.a, reason="insult")
+    make_report(world.author, community=world.a, reason="spam", created_at=now - timedelta(days=40))
+    make_report(world.author, reason="harassment")
+    make_report(
+        world.author, community=world.a, reason="spam", created_at=now - timedelta(days=800)
+    )
+    services.record_action(world.gardener_a, "hide", "message", 1, community=world.a)
+    services.record_action(world.gardener_a, "lift_suspension", "member", 1, community=world.a)
+    months = monthly_counts(now=now)
+    assert len(months) == 2
+    current = months[0]
+    assert current.month == now.strftime("%Y-%m")
+    rows = {row.community: row.counts for row in current.reports}
+    assert rows == {world.a.name: {"insult": 2}, None: {"harassment": 1}}
+    assert [r.community for r in current.reports] == [world.a.name, None]
+    assert {row.community: row.counts for row in current.actions} == {world.a.name: {"hide": 1}}
+    assert {row.community: row.counts for row in months[1].reports} == {world.a.name: {"spam": 1}}
+
+
+def test_a_profile_has_a_report_link(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.login_as(world.citizen)
+    html = client.get(f"/members/{world.author.id}").get_data(as_text=True)
+    assert f"/report?target_type=member&amp;target_id={world.author.id}" in html

@@ -1,0 +1,164 @@
+"""The events of other domains that notify: each through the real service that makes it happen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from community.ambassadors import services as ambassadors
+from community.ambassadors.invitations import record_invitation
+from community.communities import pairs
+from community.communities import services as communities
+from community.core.models import utcnow
+from community.extensions import db
+from community.initiatives import services as initiatives
+from community.notifications.models import Notification
+from community.notifications.triggers import notify_overdue
+from tests.ambassadors.factories import make_ambassador, make_invitation
+from tests.factories import make_community, make_member, make_membership
+from tests.initiatives.factories import make_initiative
+
+
+@pytest.fixture(autouse=True)
+def _request(app):  # type: ignore[no-untyped-def]
+    with app.test_request_context():
+        yield
+
+
+def told(member) -> list[Notification]:  # type: ignore[no-untyped-def]
+    return list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.member_id == member.id)
+            .order_by(Notification.id)
+        ).scalars()
+    )
+
+
+def test_status_change_tells_author_supporters_and_volunteers() -> None:
+    technician, gardener = make_member("staff"), make_member()
+    author, supporter, volunteer, bystander = (
+        make_member(),
+        make_member(),
+        make_member(),
+        make_member(),
+    )
+    community = make_community(technician=technician, citizen=gardener, members=(author,))
+    initiative = make_initiative(author, community=community, title="Boîte à livres")
+    initiatives.support(supporter, initiative)
+    initiatives.volunteer(volunteer, initiative, "Je peux peindre")
+    initiatives.change_status(
+        gardener, initiative, "accepted", "Bravo, la commune fournit le bois."
+    )
+    for member in (author, supporter, volunteer):
+        [notification] = told(member)
+        assert notification.kind == "initiative_status"
+        assert notification.text == (
+            "« Boîte à livres » : nouveau statut « Acceptée ». "
+            "Réponse : Bravo, la commune fournit le bois."
+        ), notification.text
+        assert notification.url == f"/initiatives/{initiative.id}"
+    assert told(bystander) == [] and told(gardener) == []
+
+
+def test_membership_answers_are_told() -> None:
+    gardener, asker, refused = make_member(), make_member(), make_member()
+    community = make_community(citizen=gardener, visibility="on_request", name="Jardins partagés")
+    accepted = communities.join(asker, community, True, "Bonjour")
+    declined = communities.join(refused, community, True, "Moi aussi")
+    communities.answer_request(gardener, accepted, True, "")
+    communities.answer_request(gardener, declined, False, "Le groupe est complet pour l'instant.")
+    assert told(asker)[0].text == "Votre demande pour rejoindre Jardins partagés est acceptée."
+    assert "Le groupe est complet" in told(refused)[0].text
+    assert told(refused)[0].url == f"/communities/{community.slug}"
+
+
+def test_gardeners_and_handover_notes_are_told() -> None:
+    staff, old, new = make_member("staff"), make_member(), make_member()
+    community = make_community(citizen=old, name="Compost")
+    make_membership(community, new)
+    pairs.assign_gardener(
+        staff, community, "citizen", new, "Les clés du local sont chez la gardienne. " * 2
+    )
+    kinds = [n.kind for n in told(new)]
+    assert kinds == ["gardener", "handover"]
+    assert any("jardinier citoyen de Compost" in n.text for n in told(new))
+    assert told(old) == []
+
+
+def test_ambassadors_named_are_told() -> None:
+    gardener, member = make_member(), make_member()
+    community = make_community(citizen=gardener, members=(member,), name="Alimentation")
+    ambassadors.name_ambassador(
+        gardener, member, "Aller au marché le samedi matin.", community=community
+    )
+    [notification] = told(member)
+    assert notification.kind == "ambassador" and "Alimentation" in notification.text
+
+
+def test_invitation_owners_are_told() -> None:
+    owner = make_member()
+    community = make_community(members=(owner,))
+    invitation = make_invitation(make_ambassador(owner, community))
+    newcomer = make_member(display_name="Nouvelle Voisine")
+    record_invitation(newcomer, invitation.token)
+    [notification] = told(owner)
+    assert notification.kind == "invitation"
+    assert (
+        notification.text == "Nouvelle Voisine a rejoint Terreau grâce à votre lien d'invitation."
+    )
+
+
+def test_overdue_initiatives_are_told_to_gardeners_once() -> None:
+    technician, gardener, author = make_member("staff"), make_member(), make_member()
+    community = make_community(technician=technician, citizen=gardener, members=(author,))
+    late = make_initiative(
+        author, community=community, title="En retard", awaiting_since=utcnow() - timedelta(days=45)
+    )
+    make_initiative(
+        author, community=community, title="Récente", awaiting_since=utcnow() - timedelta(days=2)
+    )
+    make_initiative(author, title="Spontanée", awaiting_since=utcnow() - timedelta(days=90))
+    assert notify_overdue() == 2  # the two gardeners, about the late one
+    for member in (technician, gardener):
+        [notification] = told(member)
+        assert notification.kind == "overdue" and "En retard" in notification.text
+        assert notification.url == f"/initiatives/{late.id}"
+    assert notify_overdue() == 0  # idempotent
+    initiatives.change_status(gardener, late, "accepted", "C'est parti")
+    assert notify_overdue() == 0
+
+
+def test_notify_overdue_command(app) -> None:  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=["notify-overdue"])
+    assert result.exit_code == 0 and "en retard : 0" in result.output
+
+
+def test_replies_and_mentions_are_told_once() -> None:
+    from community.threads import services as threads
+    from tests.factories import make_thread
+
+    asker, helper, named = (
+        make_member(display_name="Léa"),
+        make_member(display_name="Karim"),
+        make_member(display_name="Maryse"),
+    )
+    community = make_community(members=(asker, helper, named))
+    thread = make_thread(community, title="Le composteur")
+    question = threads.post_message(asker, thread, "Qui a la clé ?").message
+    answer = threads.post_message(
+        helper, thread, "Moi ! @Léa et @Maryse, passez ce soir.", reply_to=question.id
+    ).message
+    [to_asker] = told(asker)  # a reply that also names her: told once
+    assert to_asker.kind == "reply"
+    assert (
+        to_asker.text
+        == "Karim vous a répondu dans « Le composteur » : Moi ! @Léa et @Maryse, passez ce soir."
+    )
+    assert to_asker.url == f"/threads/{thread.id}#message-{answer.id}"
+    [to_named] = told(named)
+    assert to_named.kind == "mention" and to_named.text.startswith("Karim vous a mentionné")
+    threads.post_message(helper, thread, "Je me réponds", reply_to=answer.id)
+    assert told(helper) == []  # nobody is told of their own act
