@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Production serving (make serve): two gunicorn processes, one gevent worker each, on PORT and
-# PORT+1, sharing DATABASE_URL and REDIS_URL. A proxy in front balances them (docs/realtime.md).
+# PORT+1, sharing DATABASE_URL and REDIS_URL. A proxy in front balances them (see the README,
+# "Real-time threads and serving").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
