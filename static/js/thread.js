@@ -84,11 +84,13 @@
 
   function join() {
     joined = false;
+    delete list.dataset.joined;
     socket.emit("thread:join", { thread_id: threadId, after_seq: lastSeq }, function (ack) {
       if (!ack || !ack.ok) return;
       ack.messages.forEach(function (m) { add(m, false); });
       if (ack.more) return join(); // more than one page missed: keep going
       joined = true;
+      list.dataset.joined = "1"; // live from here on (tests and styles may rely on it)
       var waiting = pending;
       pending = [];
       waiting.forEach(function (m) { add(m, true); });
@@ -96,6 +98,7 @@
   }
 
   socket.on("connect", join); // first connection and every reconnection
+  socket.on("disconnect", function () { joined = false; delete list.dataset.joined; });
   socket.on("message:new", function (message) {
     if (!joined) return pending.push(message);
     if (message.seq > lastSeq + 1) return join(); // a gap: catch up by seq first

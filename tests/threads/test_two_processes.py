@@ -17,13 +17,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, postgres_admin_url
 from tests.threads.stress import Listener, run_senders
 
 pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_SERVER = os.environ.get("TERREAU_LIVE_PG", "postgresql://postgres@127.0.0.1:5432/test_issue5")
+# The suite's PostgreSQL database; the servers work in a schema of their own inside it.
+PG_SERVER = os.environ.get("TERREAU_LIVE_PG") or postgres_admin_url()
 REDIS_URL = os.environ.get("TERREAU_LIVE_REDIS", "redis://127.0.0.1:6379/5")
 SCHEMA = "live_two_processes"
 DATABASE_URL = (
