@@ -251,9 +251,12 @@ def join(
     membership = _membership(member, community)
     if membership is not None and membership.status in {"active", "pending"}:
         return membership
-    if membership is not None and membership.status == "banned":
-        raise Forbidden(_("You may not join this community."))
     now = utcnow()
+    if membership is not None and membership.status == "banned":
+        # A suspension with an end date is over once that date has passed.
+        if membership.banned_until is None or membership.banned_until > now:
+            raise Forbidden(_("You may not join this community."))
+        membership.banned_until = None
     if membership is None:
         membership = Membership(community_id=community.id, member_id=member.id)
         db.session.add(membership)

@@ -150,6 +150,33 @@ def test_suspend_from_a_community_until_a_date(world) -> None:  # type: ignore[n
     )
 
 
+def test_a_dated_community_suspension_ends_by_itself(world) -> None:  # type: ignore[no-untyped-def]
+    from community.communities.services import join
+
+    report = make_report(world.author, community=world.a, reason="insult")
+    services.resolve(world.gardener_a, report, "suspend", "Insultes", utcnow() + timedelta(days=7))
+    with pytest.raises(Forbidden):
+        join(world.author, world.a, accept_charter=True)
+    membership = db.session.execute(
+        select(Membership).where(
+            Membership.member_id == world.author.id, Membership.community_id == world.a.id
+        )
+    ).scalar_one()
+    membership.banned_until = utcnow() - timedelta(minutes=1)  # the week has passed
+    joined = join(world.author, world.a, accept_charter=True)
+    assert joined.status in {"active", "pending"} and joined.banned_until is None
+    assert not is_banned_from(world.author, world.a)
+
+
+def test_an_open_ended_community_suspension_holds(world) -> None:  # type: ignore[no-untyped-def]
+    from community.communities.services import join
+
+    report = make_report(world.author, community=world.a, reason="insult")
+    services.resolve(world.gardener_a, report, "suspend", "Insultes")
+    with pytest.raises(Forbidden):
+        join(world.author, world.a, accept_charter=True)
+
+
 def test_suspend_someone_who_never_joined(world) -> None:  # type: ignore[no-untyped-def]
     outsider = make_member()
     report = make_report(outsider, community=world.a)
