@@ -30,21 +30,29 @@ def authenticated_member():
     return member
 
 
-def init_api_security(app) -> None:
-    """The API is CSRF-exempt for token clients; a browser session writing to it needs the token.
+# The only API writes open to anonymous callers: signing up and asking for a token.
+PUBLIC_WRITES = frozenset({"auth-api.create_member", "auth-api.create_token"})
 
-    A bearer token cannot be sent by another site, a cookie can: so a write authenticated by
+
+def init_api_security(app) -> None:
+    """Every API write but sign-up and login needs a member, checked before the body is read
+    (an anonymous call gets 401 whatever it sends, never a validation answer).
+
+    The API is CSRF-exempt for token clients; a browser session writing to it needs the token:
+    a bearer token cannot be sent by another site, a cookie can, so a write authenticated by
     the session cookie must carry the `X-CSRFToken` header, as forms carry their hidden field.
     """
     from flask import request
-    from flask_login import current_user
 
     from community.auth.loaders import bearer_token
     from community.extensions import csrf
 
     @app.before_request
-    def _api_csrf() -> None:
+    def _api_writes() -> None:
         if not request.path.startswith("/api/") or request.method in {"GET", "HEAD", "OPTIONS"}:
             return
-        if bearer_token() is None and current_user.is_authenticated:
+        if request.endpoint is None or request.endpoint in PUBLIC_WRITES:
+            return  # unknown route (404/405), or open to anyone
+        authenticated_member()
+        if bearer_token() is None:
             csrf.protect()

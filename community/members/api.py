@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_smorest import Blueprint
 
 from community.core.rest import authenticated_member
-from community.extensions import db
-from community.members import services
+from community.extensions import db, limiter
+from community.members import privacy, services
 from community.members.models import Member
-from community.members.schemas import MeSchema, MeUpdateSchema
+from community.members.schemas import EraseSchema, MeSchema, MeUpdateSchema
 
 blp = Blueprint(
     "members-api", __name__, url_prefix="/api/v1", description="The member's own account"
@@ -42,3 +43,26 @@ def patch_me(data: dict[str, Any]) -> Member:
     services.update_profile(member, changes)
     db.session.commit()
     return member
+
+
+@blp.get("/me/export")
+@blp.response(200)
+def export_me() -> dict[str, Any]:
+    """All of one's data, as one JSON document (the same as the profile page's download)."""
+    return privacy.export_data(authenticated_member())
+
+
+@blp.delete("/me")
+@limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]))
+@blp.arguments(EraseSchema)
+@blp.response(204)
+def delete_me(data: dict[str, Any]) -> None:
+    """Erase one's own account for good; the password confirms it. Messages and initiatives
+    stay, under "compte supprimé"; `409` when a gardener must hand over first."""
+    from community.threads.realtime import disconnect_member
+
+    member = authenticated_member()
+    member_id = member.id
+    privacy.erase_account(member, data["password"])
+    db.session.commit()
+    disconnect_member(member_id)

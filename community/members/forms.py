@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -30,4 +38,15 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField(_l("A few words about me"), validators=[Length(max=1000)])
     locale = SelectField(
         _l("Language"), choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")]
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("To be sure it is really you."),
+    )
+    confirm = BooleanField(
+        _l("I understand that my account will be deleted for good"), validators=[DataRequired()]
     )

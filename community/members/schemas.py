@@ -42,3 +42,9 @@ class MeUpdateSchema(Schema):
     )
     bio = fields.String(validate=validate.Length(max=MAX_BIO_LENGTH))
     locale = fields.String(validate=validate.OneOf(LOCALES))
+
+
+class EraseSchema(Schema):
+    """`DELETE /me`: the account's password, to be sure it is its owner."""
+
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import login_required, logout_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from community.core.errors import Invalid
+from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
-from community.extensions import db
-from community.members import services
-from community.members.forms import ProfileForm
+from community.extensions import db, limiter
+from community.members import privacy, services
+from community.members.forms import DeleteAccountForm, ProfileForm
 from community.members.models import Member
 from community.territory.services import neighbourhood_choices, theme_choices
 
@@ -69,3 +71,52 @@ def profile(member_id: int) -> str:
     if member.email_confirmed_at is None:
         abort(404)
     return render_template("members/profile.html", member=member)
+
+
+@bp.get("/me/export")
+@login_required
+def export() -> Response:
+    """All of the member's data, as a JSON file to keep."""
+    member = current_member()
+    assert member is not None
+    data = privacy.export_data(member)
+    filename = f"terreau-mes-donnees-{data['exported_at'][:10]}.json"
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
+def delete() -> str | Response:
+    """Erase one's own account, after reading what goes and what stays."""
+    member = current_member()
+    assert member is not None
+    form = DeleteAccountForm()
+    refusal = privacy.erasure_refusal(member)
+    if refusal is None and form.validate_on_submit():
+        member_id = member.id
+        try:
+            privacy.erase_account(member, form.password.data or "")
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            refusal = error.message
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            from community.threads.realtime import disconnect_member
+
+            disconnect_member(member_id)
+            flash(_("Your account is deleted. Thank you for taking part."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("members/delete.html", form=form, refusal=refusal)

@@ -65,3 +65,39 @@ def test_log_in_with_the_keyboard_and_see_errors_announced(page, live_server):
     page.keyboard.press("Enter")
     page.get_by_text("Bonjour Léa !").wait_for()
     check_page(page)
+
+
+def test_download_my_data_then_delete_my_account(page, live_server):
+    make_member(email="noe@example.org", display_name="Noé")
+    db.session.commit()
+
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("E-mail").fill("noe@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_text("Bonjour Noé !").wait_for()
+    check_page(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger mes données").click()
+    assert download.value.suggested_filename.startswith("terreau-mes-donnees-")
+    with open(download.value.path(), encoding="utf-8") as exported:
+        assert '"display_name": "Noé"' in exported.read()
+
+    page.get_by_role("link", name="Supprimer mon compte").click()
+    page.get_by_role("heading", name="Ce qui reste, sans votre nom").wait_for()
+    check_page(page)
+    page.get_by_label("Votre mot de passe").fill("pas le bon")
+    page.get_by_label("Je comprends que mon compte sera supprimé pour de bon").check()
+    page.get_by_role("button", name="Supprimer mon compte").click()
+    page.get_by_text("Mot de passe incorrect.").wait_for()
+    check_page(page)
+    page.get_by_label("Votre mot de passe").fill(PASSWORD)
+    page.get_by_label("Je comprends que mon compte sera supprimé pour de bon").check()
+    page.get_by_role("button", name="Supprimer mon compte").click()
+    page.get_by_text("Votre compte est supprimé. Merci d'avoir participé.").wait_for()
+    check_page(page)
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("E-mail").fill("noe@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_text("E-mail ou mot de passe incorrect.").wait_for()

@@ -1,0 +1,469 @@
+"""A member's rights over their data: export all of it, erase the account.
+
+Export gathers, in one JSON document, everything the platform holds about the member or that
+they wrote, one query per kind of row (the count does not grow with the data). It never
+includes what would expose someone else: who reported them, who acted on them, other
+members' e-mails.
+
+Erasure deletes the `Member` row and follows the schema's own `ondelete` rules, table by
+table, in SQL: rows that are only the member's (memberships, supports, notifications,
+tokens, help offers…) go; what they wrote for others (messages, initiatives, updates, status
+answers) stays, under "compte supprimé". The same statements run on SQLite, where foreign
+keys are not enforced, and on PostgreSQL, where they would do the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, Table, delete, func, select, update
+
+from community.auth.passwords import verify_password
+from community.core.errors import Conflict, Invalid
+from community.core.models import utcnow
+from community.extensions import db
+from community.members.models import Member
+
+EXPORT_FORMAT = 1
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rows(stmt: Select) -> list[dict[str, Any]]:
+    return [
+        {key: _plain(value) for key, value in row.items()}
+        for row in db.session.execute(stmt).mappings()
+    ]
+
+
+def export_data(member: Member) -> dict[str, Any]:
+    """Everything Terreau holds about `member`, as plain JSON-ready data."""
+    from community.ambassadors.models import Ambassador, Invitation, InvitationUse, OutreachLog
+    from community.communities.models import Community, GardenerMandate, Handover, Membership
+    from community.initiatives.models import (
+        Initiative,
+        InitiativeUpdate,
+        Participation,
+        StatusChange,
+        Support,
+    )
+    from community.moderation.models import ModerationAction, PlatformSuspension, Report
+    from community.notifications.models import Notification, NotificationPreference
+    from community.solidarity.models import (
+        ExchangeMessage,
+        HelpOffer,
+        HelpProposal,
+        HelpRequest,
+        SolidaritySignal,
+    )
+    from community.territory.models import Neighbourhood, Theme
+    from community.threads.models import Message, Thread
+
+    me = member.id
+    community = Community.slug.label("community")
+    neighbourhood = Neighbourhood.name.label("neighbourhood")
+    theme = Theme.name.label("theme")
+    title = Initiative.title.label("initiative_title")
+
+    account = {
+        "id": member.id,
+        "email": member.email,
+        "display_name": member.display_name,
+        "role": member.role,
+        "neighbourhood": member.neighbourhood.name if member.neighbourhood else None,
+        "themes": [t.name for t in member.themes],
+        "skills": list(member.skills or []),
+        "bio": member.bio,
+        "locale": member.locale,
+        "charter_accepted_at": _plain(member.charter_accepted_at),
+        "email_confirmed_at": _plain(member.email_confirmed_at),
+        "created_at": _plain(member.created_at),
+        "last_login_at": _plain(member.last_login_at),
+    }
+    preferences = _rows(
+        select(NotificationPreference.email_frequency, NotificationPreference.last_digest_at).where(
+            NotificationPreference.member_id == me
+        )
+    )
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _plain(utcnow()),
+        "account": account,
+        "notification_preferences": preferences[0] if preferences else None,
+        "memberships": _rows(
+            select(
+                community,
+                Membership.status,
+                Membership.request_message,
+                Membership.answer,
+                Membership.answered_at,
+                Membership.joined_at,
+                Membership.banned_until,
+                Membership.created_at,
+            )
+            .join(Community, Community.id == Membership.community_id)
+            .where(Membership.member_id == me)
+            .order_by(Membership.id)
+        ),
+        "gardener_mandates": _rows(
+            select(
+                community,
+                GardenerMandate.side,
+                GardenerMandate.started_at,
+                GardenerMandate.ended_at,
+            )
+            .join(Community, Community.id == GardenerMandate.community_id)
+            .where(GardenerMandate.member_id == me)
+            .order_by(GardenerMandate.id)
+        ),
+        "handover_notes": _rows(
+            select(
+                community,
+                Handover.side,
+                Handover.note,
+                Handover.created_at,
+                (Handover.written_by_id == me).label("written_by_me"),
+            )
+            .join(Community, Community.id == Handover.community_id)
+            .where((Handover.written_by_id == me) | (Handover.to_member_id == me))
+            .order_by(Handover.id)
+        ),
+        "ambassador_mandates": _rows(
+            select(
+                Ambassador.id,
+                community,
+                neighbourhood,
+                Ambassador.mission,
+                Ambassador.status,
+                Ambassador.shown,
+                Ambassador.created_at,
+                Ambassador.started_at,
+                Ambassador.ended_at,
+            )
+            .outerjoin(Community, Community.id == Ambassador.community_id)
+            .outerjoin(Neighbourhood, Neighbourhood.id == Ambassador.neighbourhood_id)
+            .where(Ambassador.member_id == me)
+            .order_by(Ambassador.id)
+        ),
+        "invitation_links": _rows(
+            select(
+                Invitation.ambassador_id,
+                Invitation.label,
+                Invitation.created_at,
+                Invitation.expires_at,
+                Invitation.revoked_at,
+                select(func.count(InvitationUse.id))
+                .where(InvitationUse.invitation_id == Invitation.id)
+                .scalar_subquery()
+                .label("sign_ups"),
+            )
+            .join(Ambassador, Ambassador.id == Invitation.ambassador_id)
+            .where(Ambassador.member_id == me)
+            .order_by(Invitation.id)
+        ),
+        "outreach_logs": _rows(
+            select(
+                OutreachLog.ambassador_id,
+                OutreachLog.happened_on,
+                neighbourhood,
+                OutreachLog.place_kind,
+                OutreachLog.people_met,
+                OutreachLog.topics,
+                OutreachLog.follow_up,
+                OutreachLog.created_at,
+            )
+            .join(Ambassador, Ambassador.id == OutreachLog.ambassador_id)
+            .outerjoin(Neighbourhood, Neighbourhood.id == OutreachLog.neighbourhood_id)
+            .where(Ambassador.member_id == me)
+            .order_by(OutreachLog.id)
+        ),
+        "joined_through_invitation": _rows(
+            select(InvitationUse.created_at).where(InvitationUse.member_id == me)
+        ),
+        "initiatives": _rows(
+            select(
+                Initiative.id,
+                Initiative.title,
+                Initiative.summary,
+                Initiative.description,
+                Initiative.needs,
+                Initiative.informal,
+                Initiative.status,
+                community,
+                Initiative.created_at,
+                Initiative.updated_at,
+            )
+            .outerjoin(Community, Community.id == Initiative.community_id)
+            .where(Initiative.author_id == me)
+            .order_by(Initiative.id)
+        ),
+        "supports": _rows(
+            select(Support.initiative_id, title, Support.created_at)
+            .join(Initiative, Initiative.id == Support.initiative_id)
+            .where(Support.member_id == me)
+            .order_by(Support.id)
+        ),
+        "volunteering": _rows(
+            select(
+                Participation.initiative_id, title, Participation.message, Participation.created_at
+            )
+            .join(Initiative, Initiative.id == Participation.initiative_id)
+            .where(Participation.member_id == me)
+            .order_by(Participation.id)
+        ),
+        "initiative_updates": _rows(
+            select(
+                InitiativeUpdate.initiative_id,
+                InitiativeUpdate.body,
+                InitiativeUpdate.photo,
+                InitiativeUpdate.created_at,
+            )
+            .where(InitiativeUpdate.author_id == me)
+            .order_by(InitiativeUpdate.id)
+        ),
+        "status_answers": _rows(
+            select(
+                StatusChange.initiative_id,
+                StatusChange.from_status,
+                StatusChange.to_status,
+                StatusChange.answer,
+                StatusChange.reason,
+                StatusChange.created_at,
+            )
+            .where(StatusChange.author_id == me)
+            .order_by(StatusChange.id)
+        ),
+        "threads": _rows(
+            select(Thread.id, Thread.title, Thread.created_at)
+            .where(Thread.created_by_id == me)
+            .order_by(Thread.id)
+        ),
+        "messages": _rows(
+            select(
+                Message.id,
+                Message.thread_id,
+                Message.seq,
+                Message.body,
+                Message.created_at,
+                Message.edited_at,
+                Message.deleted_at,
+                Message.hidden_at,
+                Message.hidden_reason,
+            )
+            .where(Message.author_id == me)
+            .order_by(Message.id)
+        ),
+        "reports_made": _rows(
+            select(
+                Report.target_type,
+                Report.target_id,
+                Report.reason,
+                Report.text,
+                Report.status,
+                Report.resolution,
+                Report.created_at,
+                Report.resolved_at,
+            )
+            .where(Report.reporter_id == me)
+            .order_by(Report.id)
+        ),
+        # Acts of moderation about the member: what and why, not who reported or who acted.
+        "moderation_concerning_me": _rows(
+            select(
+                ModerationAction.action,
+                ModerationAction.target_type,
+                community,
+                ModerationAction.reason,
+                ModerationAction.until,
+                ModerationAction.created_at,
+            )
+            .outerjoin(Community, Community.id == ModerationAction.community_id)
+            .where(ModerationAction.subject_id == me)
+            .order_by(ModerationAction.id)
+        ),
+        "platform_suspensions": _rows(
+            select(
+                PlatformSuspension.until,
+                PlatformSuspension.reason,
+                PlatformSuspension.created_at,
+                PlatformSuspension.lifted_at,
+            )
+            .where(PlatformSuspension.member_id == me)
+            .order_by(PlatformSuspension.id)
+        ),
+        "help_offers": _rows(
+            select(
+                HelpOffer.id,
+                theme,
+                neighbourhood,
+                HelpOffer.text,
+                HelpOffer.availability,
+                HelpOffer.created_at,
+                HelpOffer.withdrawn_at,
+            )
+            .join(Theme, Theme.id == HelpOffer.theme_id)
+            .join(Neighbourhood, Neighbourhood.id == HelpOffer.neighbourhood_id)
+            .where(HelpOffer.author_id == me)
+            .order_by(HelpOffer.id)
+        ),
+        "help_requests": _rows(
+            select(
+                HelpRequest.id,
+                theme,
+                neighbourhood,
+                HelpRequest.text,
+                HelpRequest.status,
+                HelpRequest.on_behalf,
+                HelpRequest.created_at,
+                HelpRequest.expires_at,
+                HelpRequest.closed_at,
+            )
+            .join(Theme, Theme.id == HelpRequest.theme_id)
+            .join(Neighbourhood, Neighbourhood.id == HelpRequest.neighbourhood_id)
+            .where(HelpRequest.author_id == me)
+            .order_by(HelpRequest.id)
+        ),
+        "help_proposals": _rows(
+            select(
+                HelpProposal.request_id,
+                HelpProposal.message,
+                HelpProposal.status,
+                HelpProposal.created_at,
+                HelpProposal.accepted_at,
+                HelpProposal.done_at,
+            )
+            .where(HelpProposal.helper_id == me)
+            .order_by(HelpProposal.id)
+        ),
+        "exchange_messages": _rows(
+            select(ExchangeMessage.proposal_id, ExchangeMessage.body, ExchangeMessage.created_at)
+            .where(ExchangeMessage.author_id == me)
+            .order_by(ExchangeMessage.id)
+        ),
+        "solidarity_signals": _rows(
+            select(
+                SolidaritySignal.id,
+                theme,
+                neighbourhood,
+                SolidaritySignal.kind,
+                SolidaritySignal.people,
+                SolidaritySignal.contact,
+                SolidaritySignal.text,
+                SolidaritySignal.created_at,
+                SolidaritySignal.archived_at,
+            )
+            .join(Theme, Theme.id == SolidaritySignal.theme_id)
+            .join(Neighbourhood, Neighbourhood.id == SolidaritySignal.neighbourhood_id)
+            .where(SolidaritySignal.recorded_by_id == me)
+            .order_by(SolidaritySignal.id)
+        ),
+        "notifications": _rows(
+            select(
+                Notification.kind,
+                Notification.text,
+                Notification.url,
+                Notification.created_at,
+                Notification.read_at,
+            )
+            .where(Notification.member_id == me)
+            .order_by(Notification.id)
+        ),
+    }
+
+
+# --- erasure --------------------------------------------------------------------------------
+
+
+def erasure_refusal(member: Member) -> str | None:
+    """Why `member` cannot erase their account right now, in plain words; None if they can."""
+    from community.communities.models import Community, GardenerMandate
+
+    if member.role == "admin":
+        admins = db.session.execute(
+            select(func.count(Member.id)).where(Member.role == "admin", Member.id != member.id)
+        ).scalar_one()
+        if admins == 0:
+            return _("You are the only administrator: name another one before leaving.")
+    mandate = db.session.execute(
+        select(Community.name)
+        .join(GardenerMandate, GardenerMandate.community_id == Community.id)
+        .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
+        .limit(1)
+    ).scalar_one_or_none()
+    if mandate is not None:
+        return _(
+            "You are a gardener of %(community)s: ask staff to hand over to your successor first.",
+            community=mandate,
+        )
+    return None
+
+
+def erase_account(member: Member, password: str) -> None:
+    """Erase `member`'s account for good, once their password confirms it is them.
+
+    Raises `Invalid` for a wrong password and `Conflict` when something must happen first
+    (a gardener hands over, the last admin names another). Flushes; the caller commits, then
+    closes the member's sockets.
+    """
+    if not verify_password(member.password_hash, password or ""):
+        raise Invalid(
+            _("This password is not the right one."), {"password": [_("Wrong password.")]}
+        )
+    refusal = erasure_refusal(member)
+    if refusal is not None:
+        raise Conflict(refusal)
+    _forget_supports(member.id)
+    _remove(Member.__table__, [member.id])
+    db.session.expunge_all()  # loaded objects may hold rows that are gone
+
+
+def _forget_supports(member_id: int) -> None:
+    """Supports go with the account: the initiatives' support counts follow."""
+    from community.initiatives.models import Initiative, Support
+
+    supported = select(Support.initiative_id).where(Support.member_id == member_id)
+    db.session.execute(
+        update(Initiative)
+        .where(Initiative.id.in_(supported))
+        .values(support_count=Initiative.support_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _referrers(table: Table) -> Iterable[tuple[Table, Any, str | None]]:
+    """(child table, its column, ondelete) for every foreign key that points at `table`."""
+    for child in db.metadata.sorted_tables:
+        for fk in child.foreign_keys:
+            if fk.column.table is table:
+                yield child, fk.parent, fk.ondelete
+
+
+def _remove(table: Table, ids: Sequence[Any]) -> None:
+    """Delete rows of `table`, applying each referring key's `ondelete` first."""
+    if not ids:
+        return
+    for child, column, ondelete in _referrers(table):
+        if ondelete == "SET NULL":
+            db.session.execute(update(child).where(column.in_(ids)).values({column.name: None}))
+        elif ondelete == "CASCADE":
+            key = list(child.primary_key.columns)
+            if len(key) == 1 and next(iter(_referrers(child)), None) is not None:
+                found = db.session.execute(select(key[0]).where(column.in_(ids)))
+                child_ids = list(found.scalars())
+                _remove(child, child_ids)
+            else:
+                db.session.execute(delete(child).where(column.in_(ids)))
+        else:  # pragma: no cover - a schema change must say what erasure does to its rows
+            raise RuntimeError(f"{child.name}.{column.name} has no ondelete rule")
+    (pk,) = table.primary_key.columns
+    db.session.execute(delete(table).where(pk.in_(ids)))

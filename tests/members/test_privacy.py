@@ -1,0 +1,305 @@
+"""A member's data: exported whole (and nobody else's), erased for good on request."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from community.ambassadors.services import OutreachData, log_outreach
+from community.communities.models import GardenerMandate
+from community.core.errors import Conflict, Invalid
+from community.extensions import db, socketio
+from community.initiatives import services as initiatives
+from community.initiatives.models import Initiative
+from community.members import privacy
+from community.members.models import Member
+from community.threads.models import Message
+from community.threads.services import post_message
+from tests.ambassadors.factories import make_ambassador, make_invitation, make_use
+from tests.conftest import page_text
+from tests.factories import PASSWORD, make_community, make_member, make_thread
+from tests.initiatives.factories import make_initiative
+from tests.moderation.factories import make_report
+from tests.solidarity.factories import make_offer, make_request, make_signal
+
+
+@dataclass
+class Life:
+    """A member who has done a bit of everything, among others."""
+
+    leaver: Member
+    neighbour: Member
+    reporter: Member
+    community: Any
+    thread: Any
+    message: Message
+    own: Initiative
+    supported: Initiative
+
+
+def build_life(tag: str = "") -> Life:
+    leaver = make_member(display_name=f"Rosa Partante{tag}", bio="Jardinière du dimanche")
+    n = tag.strip()
+    neighbour = make_member(display_name=f"Voisin Resté{tag}", email=f"voisin.reste{n}@example.org")
+    reporter = make_member(display_name=f"Témoin Discret{tag}", email=f"temoin{n}@example.org")
+    community = make_community(
+        members=(leaver, neighbour), technician=make_member("staff"), citizen=make_member()
+    )
+    thread = make_thread(community, title="Le composteur")
+    message = post_message(leaver, thread, "Le bac est plein, qui vient samedi ?").message
+    post_message(neighbour, thread, "Moi !", reply_to=message.id)
+    own = make_initiative(leaver, community=community, title="Un four à pain partagé")
+    supported = make_initiative(neighbour, community=community, title="Des nichoirs")
+    initiatives.support(leaver, supported)
+    initiatives.volunteer(leaver, supported, "J'ai des planches.")
+    ambassador = make_ambassador(leaver, community=community)
+    invitation = make_invitation(ambassador, label="marché du samedi")
+    make_use(invitation, make_member())
+    log_outreach(
+        leaver,
+        ambassador,
+        OutreachData(happened_on=date.today(), place_kind="market", people_met=12,
+                     topics="Les poubelles débordent"),
+    )  # fmt: skip
+    make_offer(leaver, text="Je peux arroser les plantes.")
+    make_request(leaver, text="Besoin d'un coup de main pour un meuble.")
+    make_signal(leaver, text="Des voisins montent les courses de Mme B.")
+    make_report(neighbour, reporter=leaver, community=community, text="Il crie dans le fil")
+    make_report(leaver, reporter=reporter, community=community, text="Elle m'a vexé")
+    db.session.flush()
+    return Life(leaver, neighbour, reporter, community, thread, message, own, supported)
+
+
+@pytest.fixture
+def life(app: Any) -> Life:
+    return build_life()
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def test_export_holds_everything_of_the_member(life: Life) -> None:
+    data = privacy.export_data(life.leaver)
+    assert data["account"]["email"] == life.leaver.email
+    assert data["account"]["bio"] == "Jardinière du dimanche"
+    assert [m["community"] for m in data["memberships"]] == [life.community.slug]
+    assert [m["body"] for m in data["messages"]] == ["Le bac est plein, qui vient samedi ?"]
+    assert [i["title"] for i in data["initiatives"]] == ["Un four à pain partagé"]
+    assert [s["initiative_title"] for s in data["supports"]] == ["Des nichoirs"]
+    assert data["volunteering"][0]["message"] == "J'ai des planches."
+    assert data["invitation_links"][0]["label"] == "marché du samedi"
+    assert data["invitation_links"][0]["sign_ups"] == 1
+    assert data["outreach_logs"][0]["people_met"] == 12
+    assert data["help_offers"][0]["text"] == "Je peux arroser les plantes."
+    assert data["help_requests"][0]["text"] == "Besoin d'un coup de main pour un meuble."
+    assert data["solidarity_signals"][0]["text"] == "Des voisins montent les courses de Mme B."
+    assert data["reports_made"][0]["text"] == "Il crie dans le fil"
+    assert data["notifications"][0]["text"].startswith("Voisin Resté vous a répondu")
+    json.dumps(data)  # plain JSON all the way down
+
+
+def test_export_tells_nothing_of_other_people(life: Life) -> None:
+    text = json.dumps(privacy.export_data(life.leaver), ensure_ascii=False)
+    # Nobody else's e-mail, and not who reported the member nor what they wrote.
+    assert "voisin.reste@example.org" not in text and "temoin@example.org" not in text
+    assert "Témoin Discret" not in text and "Elle m'a vexé" not in text
+    assert "password" not in text and "token" not in text
+
+
+def test_export_query_count_does_not_grow(app: Any, queries: Any) -> None:
+    small = build_life(" 1")
+    with queries() as log:
+        privacy.export_data(small.leaver)
+    few = log.count
+    big = build_life(" 2")
+    for n in range(5):
+        post_message(big.leaver, big.thread, f"Encore un message {n}")
+        make_initiative(big.leaver, title=f"Idée {n}")
+        make_offer(big.leaver, text=f"Offre {n}")
+    db.session.flush()
+    with queries() as log:
+        data = privacy.export_data(big.leaver)
+    assert len(data["messages"]) == 6 and len(data["initiatives"]) == 6
+    assert log.count == few
+
+
+def test_export_download_from_the_profile(client: Any, life: Life) -> None:
+    client.login_as(life.leaver)
+    assert "/me/export" in page_text(client.get("/me"))
+    response = client.get("/me/export")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert json.loads(response.data)["account"]["id"] == life.leaver.id
+
+
+def test_export_over_the_api(client: Any, api_token: Any, life: Life) -> None:
+    response = client.get("/api/v1/me/export", headers=api_token(life.leaver))
+    assert response.status_code == 200
+    assert response.json["account"]["display_name"] == "Rosa Partante"
+    assert client.get("/api/v1/me/export").status_code == 401
+    assert client.get("/me/export").status_code == 302  # to the login page
+
+
+# --- erasure --------------------------------------------------------------------------------
+
+
+def _member_columns() -> list[Any]:
+    return [
+        fk.parent
+        for table in db.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table is Member.__table__
+    ]
+
+
+def _rows_pointing_at(member_id: int) -> dict[str, int]:
+    found = {}
+    for column in _member_columns():
+        count = db.session.execute(
+            select(func.count()).select_from(column.table).where(column == member_id)
+        ).scalar_one()
+        if count:
+            found[f"{column.table.name}.{column.name}"] = count
+    return found
+
+
+def test_erasure_removes_the_account_and_keeps_what_others_need(life: Life) -> None:
+    leaver_id, message_id, own_id = life.leaver.id, life.message.id, life.own.id
+    assert life.supported.support_count == 1
+    assert len(_rows_pointing_at(leaver_id)) > 10  # the life above touched many tables
+    privacy.erase_account(life.leaver, PASSWORD)
+    assert db.session.get(Member, leaver_id) is None
+    assert _rows_pointing_at(leaver_id) == {}
+    message = db.session.get(Message, message_id)
+    assert message is not None and message.author_id is None
+    assert message.body == "Le bac est plein, qui vient samedi ?"
+    own = db.session.get(Initiative, own_id)
+    assert own is not None and own.author_id is None
+    supported = db.session.get(Initiative, life.supported.id)
+    assert supported is not None and supported.support_count == 0
+    # The pseudonym and the address are free again.
+    assert privacy.db.session.execute(
+        select(Member.id).where(Member.display_name_key == "rosa partante")
+    ).first() is None  # fmt: skip
+
+
+def test_erasure_needs_the_right_password(life: Life) -> None:
+    with pytest.raises(Invalid) as error:
+        privacy.erase_account(life.leaver, "not the password")
+    assert error.value.errors == {"password": ["Mot de passe incorrect."]}
+    assert db.session.get(Member, life.leaver.id) is not None
+
+
+def test_a_gardener_hands_over_first(app: Any) -> None:
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    with pytest.raises(Conflict) as error:
+        privacy.erase_account(gardener, PASSWORD)
+    assert community.name in error.value.message
+    mandate = db.session.execute(
+        select(GardenerMandate).where(GardenerMandate.member_id == gardener.id)
+    ).scalar_one()
+    mandate.ended_at = mandate.started_at  # handed over
+    privacy.erase_account(gardener, PASSWORD)
+    assert db.session.get(Member, gardener.id) is None
+
+
+def test_the_last_admin_stays(app: Any) -> None:
+    for admin in db.session.execute(select(Member).where(Member.role == "admin")).scalars():
+        admin.role = "staff"
+    only = make_member("admin")
+    with pytest.raises(Conflict):
+        privacy.erase_account(only, PASSWORD)
+    make_member("admin")
+    privacy.erase_account(only, PASSWORD)
+
+
+def test_delete_page_erases_and_logs_out(client: Any, life: Life) -> None:
+    leaver_id = life.leaver.id
+    client.login_as(life.leaver)
+    page = page_text(client.get("/me/delete"))
+    assert "compte supprimé" in page and "Télécharger mes données" in page
+    wrong = client.post_form("/me/delete", {"password": "nope", "confirm": "y"})
+    assert wrong.status_code == 200 and "Mot de passe incorrect." in page_text(wrong)
+    unconfirmed = client.post_form("/me/delete", {"password": PASSWORD})
+    assert unconfirmed.status_code == 200
+    assert db.session.get(Member, life.leaver.id) is not None
+    done = client.post_form("/me/delete", {"password": PASSWORD, "confirm": "y"})
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert "Votre compte est supprimé" in page_text(client.get("/"))
+    assert client.get("/me").status_code == 302  # logged out
+    assert db.session.get(Member, leaver_id) is None
+
+
+def test_delete_page_needs_csrf(client: Any, life: Life) -> None:
+    client.login_as(life.leaver)
+    response = client.post("/me/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 400
+    assert db.session.get(Member, life.leaver.id) is not None
+
+
+def test_delete_page_says_why_a_gardener_cannot_leave_yet(client: Any, app: Any) -> None:
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    client.login_as(gardener)
+    page = page_text(client.get("/me/delete"))
+    assert community.name in page and 'name="password"' not in page
+    refused = client.post_form("/me/delete", {"password": PASSWORD, "confirm": "y"})
+    assert refused.status_code == 200 and db.session.get(Member, gardener.id) is not None
+
+
+def test_pages_show_a_deleted_account_afterwards(client: Any, life: Life) -> None:
+    staff = make_member("staff")
+    privacy.erase_account(life.leaver, PASSWORD)
+    client.login_as(life.neighbour)
+    thread = page_text(client.get(f"/threads/{life.thread.id}"))
+    assert "compte supprimé" in thread and "Le bac est plein" in thread
+    initiative = page_text(client.get(f"/initiatives/{life.own.id}"))
+    assert "Un four à pain partagé" in initiative and "compte supprimé" in initiative
+    assert client.get(f"/communities/{life.community.slug}").status_code == 200
+    assert client.get(f"/initiatives/{life.supported.id}").status_code == 200
+    client.login_as(staff)
+    for url in ("/moderation", "/moderation/journal", "/transparency", "/observatory"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_delete_over_the_api(client: Any, api_token: Any, life: Life) -> None:
+    leaver_id = life.leaver.id
+    headers = api_token(life.leaver)
+    assert client.delete("/api/v1/me", json={}).status_code == 401
+    missing = client.delete("/api/v1/me", json={}, headers=headers)
+    assert missing.status_code == 422 and "password" in missing.json["errors"]
+    wrong = client.delete("/api/v1/me", json={"password": "nope"}, headers=headers)
+    assert wrong.status_code == 422
+    assert wrong.json["errors"] == {"password": ["Mot de passe incorrect."]}
+    not_json = client.delete(
+        "/api/v1/me", data="password", headers={**headers, "Content-Type": "application/json"}
+    )
+    assert not_json.status_code == 400
+    assert db.session.get(Member, leaver_id) is not None
+    done = client.delete("/api/v1/me", json={"password": PASSWORD}, headers=headers)
+    assert done.status_code == 204
+    assert db.session.get(Member, leaver_id) is None
+    assert client.get("/api/v1/me", headers=headers).status_code == 401  # the token went too
+
+
+def test_delete_over_the_api_refuses_a_gardener(client: Any, api_token: Any, app: Any) -> None:
+    gardener = make_member()
+    make_community(citizen=gardener)
+    response = client.delete("/api/v1/me", json={"password": PASSWORD}, headers=api_token(gardener))
+    assert response.status_code == 409 and response.json["code"] == "conflict"
+
+
+def test_erasure_closes_the_member_sockets(app: Any, client: Any, life: Life) -> None:
+    client.login_as(life.leaver)
+    sock = socketio.test_client(app, flask_test_client=client)
+    assert sock.is_connected()
+    client.post_form("/me/delete", {"password": PASSWORD, "confirm": "y"})
+    assert not sock.is_connected()
