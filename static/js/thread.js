@@ -60,7 +60,37 @@
       body.innerHTML = message.body_html; // sanitised with an allow-list by the server
       item.append(body);
     }
+    if (!message.deleted) {
+      var actions = liveActions(message);
+      if (actions.childElementCount) item.append(actions);
+    }
     return item;
+  }
+
+  // Reply and Report, as on server-rendered messages (the other actions come with a reload).
+  function link(template, id, text, hidden) {
+    var anchor = document.createElement("a");
+    anchor.className = "button button-small button-quiet";
+    anchor.href = template.replace(encodeURIComponent("{id}"), id).replace("{id}", id);
+    anchor.textContent = text;
+    if (hidden) {
+      var extra = document.createElement("span");
+      extra.className = "visually-hidden";
+      extra.textContent = " " + hidden;
+      anchor.append(extra);
+    }
+    return anchor;
+  }
+
+  function liveActions(message) {
+    var actions = document.createElement("div");
+    actions.className = "message-actions";
+    if (labels.replyUrl) actions.append(link(labels.replyUrl, message.id, labels.labelReply));
+    var mine = message.author && String(message.author.id) === labels.me;
+    if (labels.reportUrl && message.author && !mine && !message.hidden) {
+      actions.append(" ", link(labels.reportUrl, message.id, labels.labelReport, labels.labelThisMessage));
+    }
+    return actions;
   }
 
   function add(message, announce) {
@@ -78,7 +108,9 @@
     // Server-rendered actions (edit, delete, moderate) stay usable: keep them.
     var actions = existing.querySelector(".message-actions");
     var fresh = render(message);
-    if (actions && !message.deleted) fresh.append(actions);
+    var rendered = fresh.querySelector(".message-actions");
+    if (actions && rendered) rendered.replaceWith(actions);
+    else if (actions && !message.deleted) fresh.append(actions);
     existing.replaceWith(fresh);
   }
 
