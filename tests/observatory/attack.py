@@ -1,16 +1,20 @@
 """An attacker, written independently of the suppression engine.
 
-Given what is published (numbers, and None where hidden), it searches by brute force —
-depth-first with constraint propagation — for another table consistent with everything
-shown in which a given hidden count has a different value. If none exists, that count is
-recovered. Hidden counts are ≥ 1 when zeros are always shown, ≥ 0 otherwise; a solution that
-differs exists within one of the true maximum (any other table differs from the true one by
-circulations that move each count by one), so the search stays bounded.
+Given what is published (numbers, and None where hidden), it asks an integer-programming
+solver (SciPy's HiGHS) whether another table consistent with everything shown gives a hidden
+count a different value. If none exists, that count is recovered. Hidden counts are ≥ 1 when
+zeros are always shown, ≥ 0 otherwise; each is capped one above the true maximum, which only
+makes the attacker stronger (a differing table, if one exists, exists within that cap: any
+other table differs from the true one by circulations that move each count by one).
+
+An exact solver, not a search: a depth-first search over values was exponential on some
+tables Hypothesis finds, and a property test must not depend on luck to finish.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 Var = tuple[int, int, int]  # (table, grid row, grid column)
 
@@ -60,65 +64,66 @@ class Attacker:
                     [(1, (k, i, j)) for i in range(last_i)] + [(-1, (k, last_i, j))]
                 )
 
-    def value(self, var: Var, assign: dict[Var, int]) -> int | None:
-        k, i, j = var
-        shown = self.shown[k][i][j]
-        return shown if shown is not None else assign.get(var)
+    @cached_property
+    def _system(self) -> tuple[list[list[float]], list[float], list[float]]:
+        """The published facts as linear constraints on the hidden counts: rows, lows, highs."""
+        index = {var: n for n, var in enumerate(self.vars)}
+        rows: list[list[float]] = []
+        lows: list[float] = []
+        highs: list[float] = []
 
-    def _propagate(self, assign: dict[Var, int]) -> bool:
-        changed = True
-        while changed:
-            changed = False
-            for equation in self.equations:
-                unknown = [(c, v) for c, v in equation if self.value(v, assign) is None]
-                known = sum(
-                    c * self.value(v, assign)
-                    for c, v in equation
-                    if self.value(v, assign) is not None
-                )  # type: ignore[operator]
-                if not unknown:
-                    if known != 0:
-                        return False
-                elif len(unknown) == 1:
-                    coef, var = unknown[0]
-                    forced = -known * coef
-                    if forced < self.lows[var[0]]:
-                        return False
-                    assign[var] = forced
-                    changed = True
-        return self._inequalities_hold(assign)
+        def add(terms: list[tuple[int, Var]], low: float, high: float) -> None:
+            row = [0.0] * len(self.vars)
+            constant = 0
+            for coef, (k, i, j) in terms:
+                shown = self.shown[k][i][j]
+                if shown is None:
+                    row[index[(k, i, j)]] += coef
+                else:
+                    constant += coef * shown
+            if any(row):
+                rows.append(row)
+                lows.append(low - constant)
+                highs.append(high - constant)
 
-    def _inequalities_hold(self, assign: dict[Var, int]) -> bool:
-        if len(self.shown) < 2:
-            return True
-        for i in range(self.n_rows):
+        for equation in self.equations:  # each grid line sums to its margin
+            add(equation, 0, 0)
+        for i in range(self.n_rows):  # linked tables: table 0 ≥ the sum of the others
             for j in range(self.n_cols):
-                values = [self.value((k, i, j), assign) for k in range(len(self.shown))]
-                if all(v is not None for v in values) and sum(values[1:]) > values[0]:  # type: ignore[arg-type]
-                    return False
-        return True
+                if len(self.shown) > 1:
+                    terms = [(1, (0, i, j))] + [(-1, (k, i, j)) for k in range(1, len(self.shown))]
+                    add(terms, 0, float("inf"))
+        return rows, lows, highs
 
-    def _search(self, assign: dict[Var, int]) -> bool:
-        assign = dict(assign)
-        if not self._propagate(assign):
-            return False
-        free = [v for v in self.vars if v not in assign]
-        if not free:
-            return True
-        var = free[0]
-        k, i, j = var
-        true = self.truth[k][i][j]
-        options = sorted(range(self.lows[k], self.cap + 1), key=lambda v: (abs(v - true), v))
-        return any(self._search({**assign, var: option}) for option in options)
+    def _feasible(self, fixed: Var, value: int) -> bool:
+        """Is there a table consistent with what is shown in which `fixed` equals `value`?"""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        rows, lows, highs = self._system
+        lower = [float(self.lows[k]) for k, _, _ in self.vars]
+        upper = [float(self.cap)] * len(self.vars)
+        n = self.vars.index(fixed)
+        lower[n] = upper[n] = float(value)
+        constraints = [LinearConstraint(rows, lows, highs)] if rows else []
+        result = milp(
+            c=[0.0] * len(self.vars),
+            constraints=constraints,
+            integrality=[1] * len(self.vars),
+            bounds=Bounds(lower, upper),
+        )
+        if result.status not in (0, 2):  # 0: a solution, 2: none; anything else is a failure
+            raise RuntimeError(f"the solver gave up: {result.message}")
+        return bool(result.status == 0)
 
     def recovers(self, var: Var) -> bool:
         """True if every table consistent with what is shown gives `var` its true value."""
         k, i, j = var
         true = self.truth[k][i][j]
-        for other in (true - 1, true + 1):
-            if other >= self.lows[k] and self._search({var: other}):
-                return False
-        return True
+        return not any(
+            self._feasible(var, other)
+            for other in (true - 1, true + 1)
+            if self.lows[k] <= other <= self.cap
+        )
 
 
 def recovered_below(published_tables, tables, min_cell, lows) -> list[Var]:  # type: ignore[no-untyped-def]
