@@ -79,3 +79,14 @@ class GardenersForm(FlaskForm):
             "to inhabitants. Only the successor and staff read it."
         ),
     )
+
+
+class HandoverNoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("A note for whoever will follow you"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l(
+            "What is under way, who to know, what was promised to inhabitants. "
+            "Only your successor and the authority's staff will read it."
+        ),
+    )

@@ -145,6 +145,7 @@ class Handover(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     community: Mapped[Community] = relationship()
+    written_by: Mapped[Member | None] = relationship(foreign_keys=[written_by_id])
 
     def __repr__(self) -> str:
         return f"<Handover {self.side} {self.from_member_id}→{self.to_member_id}>"

@@ -63,10 +63,49 @@ def handovers_for(member: Member) -> list[Handover]:
         db.session.execute(
             select(Handover)
             .where(or_(*clauses))
-            .options(joinedload(Handover.community))
+            .options(joinedload(Handover.community), joinedload(Handover.written_by))
             .order_by(Handover.created_at.desc(), Handover.id.desc())
         ).scalars()
     )
+
+
+def _checked_note(note: str, field: str, too_short: str) -> str:
+    """A handover note long enough to be useful, short enough to be read."""
+    note = (note or "").strip()
+    if len(note) < MIN_HANDOVER:
+        raise Invalid(too_short, {field: [_("What is under way, who to know, what was promised.")]})
+    if len(note) > MAX_HANDOVER:
+        raise Invalid(
+            _("The handover note is too long."), {field: [_("At most 5,000 characters.")]}
+        )
+    return note
+
+
+def leave_handover_note(member: Member, mandate: GardenerMandate, note: str) -> Handover:
+    """The gardener in office writes for whoever will follow them on that side of the pair.
+
+    Their successor finds it on the dashboard with the note staff write at the replacement;
+    nobody else but staff reads it.
+    """
+    from community.communities.permissions import can_leave_handover_note
+
+    if not can_leave_handover_note(member, mandate):
+        raise Forbidden(_("Only the gardener in office writes this note."))
+    note = _checked_note(
+        note, "note", _("Write at least %(n)d characters for your successor.", n=MIN_HANDOVER)
+    )
+    handover = Handover(
+        community_id=mandate.community_id,
+        side=mandate.side,
+        from_member_id=member.id,
+        to_member_id=None,  # not known yet: whoever takes this side next reads it
+        written_by_id=member.id,
+        note=note,
+        note_html=render_markdown(note),
+    )
+    db.session.add(handover)
+    db.session.flush()
+    return handover
 
 
 def assign_gardener(
@@ -99,21 +138,16 @@ def assign_gardener(
                 _("One person cannot hold both sides of the pair."),
                 {f"{side}_id": [_("Already the other gardener.")]},
             )
-    note = (handover_note or "").strip()
+    note = ""
     if current is not None:
-        if len(note) < MIN_HANDOVER:
-            raise Invalid(
-                _(
-                    "Replacing a gardener needs a handover note of at least %(n)d characters.",
-                    n=MIN_HANDOVER,
-                ),
-                {"handover_note": [_("What is under way, who to know, what was promised.")]},
-            )
-        if len(note) > MAX_HANDOVER:
-            raise Invalid(
-                _("The handover note is too long."),
-                {"handover_note": [_("At most 5,000 characters.")]},
-            )
+        note = _checked_note(
+            handover_note,
+            "handover_note",
+            _(
+                "Replacing a gardener needs a handover note of at least %(n)d characters.",
+                n=MIN_HANDOVER,
+            ),
+        )
     now = utcnow()
     handover: Handover | None = None
     if current is not None:

@@ -87,3 +87,13 @@ def gardens_any(member: Member | None) -> bool:
 def can_see_dashboard(member: Member | None) -> bool:
     """The gardener dashboard: anyone holding an open mandate, and staff."""
     return is_staff(member) or gardens_any(member)
+
+
+def can_leave_handover_note(member: Member | None, mandate: GardenerMandate) -> bool:
+    """Write a note for one's successor: the gardener holding that mandate, while in office."""
+    return (
+        is_authenticated(member)
+        and member is not None
+        and mandate.member_id == member.id
+        and mandate.ended_at is None
+    )

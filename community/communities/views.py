@@ -12,14 +12,16 @@ from community.communities.forms import (
     AnswerForm,
     CommunityForm,
     GardenersForm,
+    HandoverNoteForm,
     JoinForm,
     LeaveForm,
     as_choices,
 )
-from community.communities.models import Membership
+from community.communities.models import GardenerMandate, Membership
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
+    can_leave_handover_note,
     can_manage_communities,
     can_see_dashboard,
     can_see_members,
@@ -250,8 +252,30 @@ def dashboard() -> str:
         requests=services.pending_requests_for(member),
         handovers=pairs.handovers_for(member),
         answer_form=AnswerForm(),
+        note_form=HandoverNoteForm(),
         staff=is_staff(member),
     )
+
+
+@bp.post("/mandates/<int:mandate_id>/handover-note")
+def leave_handover_note(mandate_id: int) -> Response:
+    """The gardener in office leaves a note for their successor, from the dashboard."""
+    mandate = db.get_or_404(GardenerMandate, mandate_id)
+    member = current_member()
+    require(can_leave_handover_note(member, mandate), member)
+    assert member is not None
+    form = HandoverNoteForm()
+    if not form.validate_on_submit():
+        flash(_("Write your note before sending it."), "error")
+        return redirect(url_for("communities.dashboard"))
+    try:
+        pairs.leave_handover_note(member, mandate, form.note.data or "")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your note is kept for whoever will follow you."), "success")
+    return redirect(url_for("communities.dashboard"))
 
 
 @bp.post("/requests/<int:membership_id>/answer")

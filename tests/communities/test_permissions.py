@@ -230,3 +230,44 @@ def test_lists_are_paginated_and_filtered(client: Any, world: World) -> None:
     only = client.get(f"/api/v1/communities?theme={theme_id}").get_json()
     assert [c["slug"] for c in only] == [world.other.slug]
     assert client.get("/api/v1/communities?theme=abc").status_code == 422
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_gardener_in_office_leaves_a_handover_note(
+    client: Any, world: World, role: str
+) -> None:
+    from sqlalchemy import select
+
+    from community.communities.models import GardenerMandate, Handover
+    from community.extensions import db
+
+    mandate = db.session.execute(
+        select(GardenerMandate).where(
+            GardenerMandate.community_id == world.community.id, GardenerMandate.side == "citizen"
+        )
+    ).scalar_one()
+    note = "Les semis sont dans la serre ; l'école attend notre visite en mai."
+    _client(client, world, role)
+    response = client.post_form(f"/communities/mandates/{mandate.id}/handover-note", {"note": note})
+    kept = db.session.execute(select(Handover.note)).scalars().all()
+    if role == "gardener":
+        assert response.status_code == 302 and kept == [note]
+        page = client.get("/communities/dashboard").get_data(as_text=True)
+        assert "Votre note pour la personne qui vous succédera." in page
+    else:
+        assert response.status_code == _expect(set(), role, 302)
+        assert kept == []
+
+
+def test_a_handover_note_needs_csrf_and_an_existing_mandate(client: Any, world: World) -> None:
+    client.login_as(world.people["gardener"])
+    assert (
+        client.post("/communities/mandates/1/handover-note", data={"note": "x" * 30}).status_code
+        == 400
+    )
+    assert (
+        client.post_form(
+            "/communities/mandates/99999/handover-note", {"note": "x" * 30}
+        ).status_code
+        == 404
+    )

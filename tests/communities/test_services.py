@@ -210,3 +210,28 @@ def test_a_pair_change_is_all_or_nothing() -> None:
     assert services.card_for(community).technician is None
     pairs.assign_pair(staff, community, {"technician": staff, "citizen": member})
     assert services.card_for(community).pair_complete
+
+
+def test_the_gardener_in_office_leaves_a_note_for_their_successor() -> None:
+    staff, old, new, other = make_member("staff"), make_member(), make_member(), make_member()
+    community = make_community(citizen=old, members=(new,))
+    make_community(citizen=other)
+    mandate = pairs.gardened_by(old)[0]
+    own = "Les clés du local sont chez Mme Diallo ; la fête de quartier est le 12 juin."
+    with pytest.raises(Invalid) as error:
+        pairs.leave_handover_note(old, mandate, "trop court")
+    assert error.value.errors == {
+        "note": ["Ce qui est en cours, les personnes à connaître, ce qui a été promis."]
+    }
+    with pytest.raises(Forbidden):
+        pairs.leave_handover_note(other, mandate, own)  # someone else's mandate
+    note = pairs.leave_handover_note(old, mandate, own)
+    assert (note.from_member_id, note.to_member_id, note.written_by_id) == (old.id, None, old.id)
+    assert pairs.handovers_for(old) == [note]  # they see what they wrote
+    assert pairs.handovers_for(other) == []
+    pairs.assign_gardener(staff, community, "citizen", new, NOTE)
+    # The successor reads both: the gardener's own note and staff's note at the replacement.
+    assert [h.note for h in pairs.handovers_for(new)] == [NOTE, own]
+    assert pairs.handovers_for(old) == []
+    with pytest.raises(Forbidden):  # out of office: no more notes on that mandate
+        pairs.leave_handover_note(old, mandate, own)
