@@ -5,21 +5,21 @@ they wrote, one query per kind of row (the count does not grow with the data). I
 includes what would expose someone else: who reported them, who acted on them, other
 members' e-mails.
 
-Erasure deletes the `Member` row and follows the schema's own `ondelete` rules, table by
-table, in SQL: rows that are only the member's (memberships, supports, notifications,
-tokens, help offers…) go; what they wrote for others (messages, initiatives, updates, status
-answers) stays, under "compte supprimé". The same statements run on SQLite, where foreign
-keys are not enforced, and on PostgreSQL, where they would do the same.
+Erasure deletes the `Member` row and lets each foreign key's `ondelete` rule act (SQLite
+enforces them too: `core/database.py` turns `foreign_keys` on): rows that are only the
+member's (memberships, supports, notifications, tokens, help offers…) go; what they wrote for
+others (messages, initiatives, updates, status answers) stays, under "compte supprimé". What
+the rules cannot do is done first: support counts recounted, a request they were helping with
+reopened, open reports about their account closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, Table, delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from community.auth.passwords import verify_password
 from community.core.errors import Conflict, Invalid
@@ -49,6 +49,7 @@ def _rows(stmt: Select) -> list[dict[str, Any]]:
 def export_data(member: Member) -> dict[str, Any]:
     """Everything Terreau holds about `member`, as plain JSON-ready data."""
     from community.ambassadors.models import Ambassador, Invitation, InvitationUse, OutreachLog
+    from community.auth.models import ApiToken
     from community.communities.models import Community, GardenerMandate, Handover, Membership
     from community.initiatives.models import (
         Initiative,
@@ -67,7 +68,7 @@ def export_data(member: Member) -> dict[str, Any]:
         SolidaritySignal,
     )
     from community.territory.models import Neighbourhood, Theme
-    from community.threads.models import Message, Thread
+    from community.threads.models import Message, MessageMention, Thread, ThreadRead
 
     me = member.id
     community = Community.slug.label("community")
@@ -109,6 +110,7 @@ def export_data(member: Member) -> dict[str, Any]:
                 Membership.answered_at,
                 Membership.joined_at,
                 Membership.banned_until,
+                Membership.charter_accepted_at,
                 Membership.created_at,
             )
             .join(Community, Community.id == Membership.community_id)
@@ -135,7 +137,11 @@ def export_data(member: Member) -> dict[str, Any]:
                 (Handover.written_by_id == me).label("written_by_me"),
             )
             .join(Community, Community.id == Handover.community_id)
-            .where((Handover.written_by_id == me) | (Handover.to_member_id == me))
+            .where(
+                (Handover.written_by_id == me)
+                | (Handover.to_member_id == me)
+                | (Handover.from_member_id == me)
+            )
             .order_by(Handover.id)
         ),
         "ambassador_mandates": _rows(
@@ -324,6 +330,7 @@ def export_data(member: Member) -> dict[str, Any]:
                 HelpRequest.text,
                 HelpRequest.status,
                 HelpRequest.on_behalf,
+                HelpRequest.consent_at,
                 HelpRequest.created_at,
                 HelpRequest.expires_at,
                 HelpRequest.closed_at,
@@ -367,6 +374,21 @@ def export_data(member: Member) -> dict[str, Any]:
             .where(SolidaritySignal.recorded_by_id == me)
             .order_by(SolidaritySignal.id)
         ),
+        "api_tokens": _rows(
+            select(ApiToken.created_at, ApiToken.expires_at)
+            .where(ApiToken.member_id == me)
+            .order_by(ApiToken.id)
+        ),
+        "thread_reads": _rows(
+            select(ThreadRead.thread_id, ThreadRead.last_read_seq, ThreadRead.updated_at)
+            .where(ThreadRead.member_id == me)
+            .order_by(ThreadRead.id)
+        ),
+        "mentions": _rows(
+            select(MessageMention.message_id, MessageMention.created_at)
+            .where(MessageMention.member_id == me)
+            .order_by(MessageMention.id)
+        ),
         "notifications": _rows(
             select(
                 Notification.kind,
@@ -384,15 +406,20 @@ def export_data(member: Member) -> dict[str, Any]:
 # --- erasure --------------------------------------------------------------------------------
 
 
-def erasure_refusal(member: Member) -> str | None:
-    """Why `member` cannot erase their account right now, in plain words; None if they can."""
-    from community.communities.models import Community, GardenerMandate
+def erasure_refusal(member: Member, *, lock: bool = False) -> str | None:
+    """Why `member` cannot erase their account right now, in plain words; None if they can.
+
+    With `lock` (when erasing), the admins' rows are locked: two admins leaving at once cannot
+    both be "not the last one"."""
+    from flask_babel import format_date
+
+    from community.communities.models import Community, GardenerMandate, Membership
+    from community.moderation.suspensions import active_suspension
 
     if member.role == "admin":
-        admins = db.session.execute(
-            select(func.count(Member.id)).where(Member.role == "admin", Member.id != member.id)
-        ).scalar_one()
-        if admins == 0:
+        admins_stmt = select(Member.id).where(Member.role == "admin")
+        admins = db.session.execute(admins_stmt.with_for_update() if lock else admins_stmt).all()
+        if len(admins) <= 1:
             return _("You are the only administrator: name another one before leaving.")
     mandate = db.session.execute(
         select(Community.name)
@@ -405,6 +432,26 @@ def erasure_refusal(member: Member) -> str | None:
             "You are a gardener of %(community)s: ask staff to hand over to your successor first.",
             community=mandate,
         )
+    # A suspension is not escaped by deleting the account and signing up again.
+    suspension = active_suspension(member)
+    now = utcnow()
+    banned = db.session.execute(
+        select(Membership.id).where(
+            Membership.member_id == member.id,
+            Membership.status == "banned",
+            (Membership.banned_until.is_(None)) | (Membership.banned_until > now),
+        )
+    ).first()
+    if suspension is not None and suspension.until is not None:
+        return _(
+            "Your account is suspended until %(date)s: you can delete it after that date.",
+            date=format_date(suspension.until),
+        )
+    if suspension is not None or banned is not None:
+        return _(
+            "You are suspended: you can delete your account once the suspension ends, "
+            "or ask the authority's staff."
+        )
     return None
 
 
@@ -412,58 +459,75 @@ def erase_account(member: Member, password: str) -> None:
     """Erase `member`'s account for good, once their password confirms it is them.
 
     Raises `Invalid` for a wrong password and `Conflict` when something must happen first
-    (a gardener hands over, the last admin names another). Flushes; the caller commits, then
-    closes the member's sockets.
+    (a gardener hands over, the last admin names another, a suspension ends). Flushes; the
+    caller commits, then closes the member's sockets.
     """
     if not verify_password(member.password_hash, password or ""):
         raise Invalid(
             _("This password is not the right one."), {"password": [_("Wrong password.")]}
         )
-    refusal = erasure_refusal(member)
+    # Lock the account: nothing new may point at it (a support, a message) while it goes.
+    db.session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+    refusal = erasure_refusal(member, lock=True)
     if refusal is not None:
         raise Conflict(refusal)
-    _forget_supports(member.id)
-    _remove(Member.__table__, [member.id])
+    supported = _before_erasure(member.id)
+    db.session.execute(delete(Member).where(Member.id == member.id))
+    _recount_supports(supported)
     db.session.expunge_all()  # loaded objects may hold rows that are gone
 
 
-def _forget_supports(member_id: int) -> None:
-    """Supports go with the account: the initiatives' support counts follow."""
-    from community.initiatives.models import Initiative, Support
+def _before_erasure(member_id: int) -> list[int]:
+    """What the foreign keys' rules cannot do; returns the initiatives the member supported."""
+    from community.initiatives.models import Support
+    from community.moderation.models import Report
+    from community.solidarity.models import HelpProposal, HelpRequest
 
-    supported = select(Support.initiative_id).where(Support.member_id == member_id)
+    # A request they had agreed to help with is open again for other helpers.
+    helping = select(HelpProposal.request_id).where(
+        HelpProposal.helper_id == member_id, HelpProposal.status == "accepted"
+    )
     db.session.execute(
-        update(Initiative)
-        .where(Initiative.id.in_(supported))
-        .values(support_count=Initiative.support_count - 1)
+        update(HelpRequest)
+        .where(HelpRequest.id.in_(helping), HelpRequest.status == "matched")
+        .values(status="open")
         .execution_options(synchronize_session=False)
+    )
+    # Reports about the account have nothing left to act on.
+    db.session.execute(
+        update(Report)
+        .where(
+            Report.target_type == "member", Report.target_id == member_id, Report.status == "open"
+        )
+        .values(
+            status="resolved",
+            resolution="dismiss",
+            resolution_reason=_("The account was deleted."),
+            resolved_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return list(
+        db.session.execute(
+            select(Support.initiative_id).where(Support.member_id == member_id)
+        ).scalars()
     )
 
 
-def _referrers(table: Table) -> Iterable[tuple[Table, Any, str | None]]:
-    """(child table, its column, ondelete) for every foreign key that points at `table`."""
-    for child in db.metadata.sorted_tables:
-        for fk in child.foreign_keys:
-            if fk.column.table is table:
-                yield child, fk.parent, fk.ondelete
+def _recount_supports(initiative_ids: list[int]) -> None:
+    """Supports went with the account: the counts follow, from the table itself."""
+    from community.initiatives.models import Initiative, Support
 
-
-def _remove(table: Table, ids: Sequence[Any]) -> None:
-    """Delete rows of `table`, applying each referring key's `ondelete` first."""
-    if not ids:
+    if not initiative_ids:
         return
-    for child, column, ondelete in _referrers(table):
-        if ondelete == "SET NULL":
-            db.session.execute(update(child).where(column.in_(ids)).values({column.name: None}))
-        elif ondelete == "CASCADE":
-            key = list(child.primary_key.columns)
-            if len(key) == 1 and next(iter(_referrers(child)), None) is not None:
-                found = db.session.execute(select(key[0]).where(column.in_(ids)))
-                child_ids = list(found.scalars())
-                _remove(child, child_ids)
-            else:
-                db.session.execute(delete(child).where(column.in_(ids)))
-        else:  # pragma: no cover - a schema change must say what erasure does to its rows
-            raise RuntimeError(f"{child.name}.{column.name} has no ondelete rule")
-    (pk,) = table.primary_key.columns
-    db.session.execute(delete(table).where(pk.in_(ids)))
+    count = (
+        select(func.count(Support.id))
+        .where(Support.initiative_id == Initiative.id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Initiative)
+        .where(Initiative.id.in_(initiative_ids))
+        .values(support_count=count)
+        .execution_options(synchronize_session=False)
+    )

@@ -24,6 +24,7 @@ from community.threads.permissions import (
     can_post_in_thread,
     can_read_community_threads,
     can_read_thread,
+    is_author,
 )
 from community.threads.realtime import begin_write, broadcast_new, thread_sequence
 from community.threads.schemas import (
@@ -107,9 +108,9 @@ def list_messages(args: dict[str, Any], thread_id: int) -> Response:
     member = current_member()
     moderator = can_moderate_thread(member, thread)
     messages, more = services.messages_after(thread, args["after_seq"], args["limit"])
-    own = member.id if member is not None else None
+    # A hidden body reaches its author and the moderators only (an erased author is nobody).
     response = jsonify(
-        [message_payload(m, reveal=moderator or m.author_id == own) for m in messages]
+        [message_payload(m, reveal=moderator or is_author(member, m)) for m in messages]
     )
     response.headers["X-More"] = "true" if more else "false"
     return response

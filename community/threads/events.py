@@ -30,6 +30,7 @@ from community.threads.permissions import (
     can_post_in_thread,
     can_read_thread,
     can_see_hidden,
+    is_author,
 )
 from community.threads.realtime import (
     SocketAuth,
@@ -151,7 +152,7 @@ def on_join(data: Payload) -> Payload:
         "thread_id": thread.id,
         "last_seq": thread.last_seq,
         "messages": [
-            message_payload(m, reveal=moderator or m.author_id == member.id) for m in messages
+            message_payload(m, reveal=moderator or is_author(member, m)) for m in messages
         ],
         "more": more,
     }

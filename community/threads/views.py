@@ -25,6 +25,7 @@ from community.threads.permissions import (
     can_post_in_thread,
     can_read_community_threads,
     can_read_thread,
+    is_author,
 )
 from community.threads.realtime import (
     begin_write,
@@ -72,7 +73,6 @@ def show(thread_id: int) -> str | Response:
     first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
     moderator = can_moderate_thread(member, thread)
     may_post = can_post_in_thread(member, thread)
-    own = member.id if member is not None else None
     return render_template(
         "threads/thread.html",
         thread=thread,
@@ -84,8 +84,8 @@ def show(thread_id: int) -> str | Response:
         may_post=may_post,
         moderator=moderator,
         # The same rules as can_edit_message / can_see_hidden, without a query per message.
-        can_edit=lambda m: own is not None and m.author_id == own and may_post,
-        reveal=lambda m: moderator or (own is not None and m.author_id == own),
+        can_edit=lambda m: may_post and is_author(member, m),
+        reveal=lambda m: moderator or is_author(member, m),
         me=member,
     )
 

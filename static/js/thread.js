@@ -85,9 +85,11 @@
   function liveActions(message) {
     var actions = document.createElement("div");
     actions.className = "message-actions";
+    actions.dataset.live = "1";
     if (labels.replyUrl) actions.append(link(labels.replyUrl, message.id, labels.labelReply));
-    var mine = message.author && String(message.author.id) === labels.me;
-    if (labels.reportUrl && message.author && !mine && !message.hidden) {
+    // As on the server: anyone's message but one's own, an erased author's included.
+    var mine = Boolean(message.author) && String(message.author.id) === labels.me;
+    if (labels.reportUrl && !mine && !message.hidden) {
       actions.append(" ", link(labels.reportUrl, message.id, labels.labelReport, labels.labelThisMessage));
     }
     return actions;
@@ -105,8 +107,9 @@
   function update(message) {
     var existing = byId(message.id);
     if (!existing) return;
-    // Server-rendered actions (edit, delete, moderate) stay usable: keep them.
-    var actions = existing.querySelector(".message-actions");
+    // Server-rendered actions (edit, delete, moderate) stay usable: keep them. Actions this
+    // script made are made again, from the message as it is now (hidden: no Report).
+    var actions = existing.querySelector(".message-actions:not([data-live])");
     var fresh = render(message);
     var rendered = fresh.querySelector(".message-actions");
     if (actions && rendered) rendered.replaceWith(actions);

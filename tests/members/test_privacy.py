@@ -18,6 +18,7 @@ from community.initiatives import services as initiatives
 from community.initiatives.models import Initiative
 from community.members import privacy
 from community.members.models import Member
+from community.solidarity import services as solidarity
 from community.threads.models import Message
 from community.threads.services import post_message
 from tests.ambassadors.factories import make_ambassador, make_invitation, make_use
@@ -108,7 +109,8 @@ def test_export_tells_nothing_of_other_people(life: Life) -> None:
     # Nobody else's e-mail, and not who reported the member nor what they wrote.
     assert "voisin.reste@example.org" not in text and "temoin@example.org" not in text
     assert "Témoin Discret" not in text and "Elle m'a vexé" not in text
-    assert "password" not in text and "token" not in text
+    for secret in ("password_hash", "token_hash", "session_nonce", "$argon2", '"token"'):
+        assert secret not in text
 
 
 def test_export_query_count_does_not_grow(app: Any, queries: Any) -> None:
@@ -184,6 +186,12 @@ def test_erasure_removes_the_account_and_keeps_what_others_need(life: Life) -> N
     assert own is not None and own.author_id is None
     supported = db.session.get(Initiative, life.supported.id)
     assert supported is not None and supported.support_count == 0
+    # What belongs to the others stays whole.
+    neighbour = life.neighbour.id
+    assert _rows_pointing_at(neighbour)["memberships.member_id"] == 1
+    assert _rows_pointing_at(neighbour)["messages.author_id"] == 1
+    assert _rows_pointing_at(neighbour)["initiatives.author_id"] == 1
+    assert _rows_pointing_at(life.reporter.id)["reports.reporter_id"] == 1
     # The pseudonym and the address are free again.
     assert privacy.db.session.execute(
         select(Member.id).where(Member.display_name_key == "rosa partante")
@@ -303,3 +311,66 @@ def test_erasure_closes_the_member_sockets(app: Any, client: Any, life: Life) ->
     assert sock.is_connected()
     client.post_form("/me/delete", {"password": PASSWORD, "confirm": "y"})
     assert not sock.is_connected()
+
+
+def test_reports_about_the_account_are_closed(life: Life) -> None:
+    from community.moderation.models import Report
+
+    leaver_id = life.leaver.id
+    privacy.erase_account(life.leaver, PASSWORD)
+    about = db.session.execute(
+        select(Report).where(Report.target_type == "member", Report.target_id == leaver_id)
+    ).scalar_one()
+    assert (about.status, about.resolution) == ("resolved", "dismiss")
+    assert about.resolution_reason == "Le compte a été supprimé."
+
+
+def test_a_request_the_member_was_helping_with_opens_again(app: Any) -> None:
+    from community.solidarity.models import HelpRequest
+
+    asker, helper = make_member(), make_member()
+    request = make_request(asker)
+    make_offer(helper, request.theme, request.neighbourhood)
+    proposal = solidarity.propose_help(helper, request, "Je passe jeudi.")
+    solidarity.accept_proposal(asker, proposal)
+    assert request.status == "matched"
+    request_id = request.id
+    privacy.erase_account(helper, PASSWORD)
+    reopened = db.session.get(HelpRequest, request_id)
+    assert reopened is not None and reopened.status == "open"
+
+
+@pytest.mark.parametrize("scope", ["platform", "community"])
+def test_a_suspended_member_cannot_leave_to_come_back_clean(app: Any, scope: str) -> None:
+    from datetime import timedelta
+
+    from community.core.models import utcnow
+    from community.moderation.suspensions import suspend_from_community, suspend_from_platform
+
+    staff, member = make_member("staff"), make_member()
+    community = make_community(members=(member,))
+    until = utcnow() + timedelta(days=10)
+    if scope == "platform":
+        suspend_from_platform(staff, member, until, "Menaces", notify_member=False)
+    else:
+        suspend_from_community(staff, member, community, None, "Insultes", notify_member=False)
+    with pytest.raises(Conflict) as error:
+        privacy.erase_account(member, PASSWORD)
+    assert "suspendu" in error.value.message
+    assert db.session.get(Member, member.id) is not None
+
+
+def test_an_erased_authors_hidden_message_stays_hidden(client: Any, life: Life) -> None:
+    from community.threads.services import hide_message
+
+    moderator = make_member("staff")
+    hide_message(moderator, life.message, "Propos déplacés")
+    privacy.erase_account(life.leaver, PASSWORD)
+    for member in (None, life.neighbour):
+        if member is not None:
+            client.login_as(member)
+        messages = client.get(f"/api/v1/threads/{life.thread.id}/messages").json
+        erased = next(m for m in messages if m["author"] is None)
+        assert "Le bac est plein" not in str(erased)
+        page = page_text(client.get(f"/threads/{life.thread.id}"))
+        assert "Le bac est plein" not in page
