@@ -20,6 +20,18 @@ def member_room(member_id: int) -> str:
     return f"member:{member_id}"
 
 
+def enter_room(room: str) -> bool:
+    """Put the current socket in `room`; False when it has closed meanwhile (the page was left
+    while its event waited for a worker), which is not an error."""
+    from flask_socketio import join_room
+
+    try:
+        join_room(room)
+    except ValueError:  # python-socketio: "sid is not connected to requested namespace"
+        return False
+    return True
+
+
 def emit_after_commit(
     event_name: str, payload: Any, room: str, skip_sid: str | None = None
 ) -> None:

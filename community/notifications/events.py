@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_socketio import join_room
 
 from community.core.errors import Unauthenticated
 from community.core.permissions import current_member
-from community.core.realtime import member_room
+from community.core.realtime import enter_room, member_room
 from community.extensions import socketio
 from community.notifications import services
 
@@ -20,10 +19,8 @@ def subscribe(_data: Any = None) -> dict[str, Any]:
     member = current_member()
     if member is None:
         return Unauthenticated(_("Please log in first.")).ack()
-    try:
-        # The connect handler already joined it; joining again is harmless and keeps this
-        # event sufficient on its own.
-        join_room(member_room(member.id))
-    except ValueError:  # the socket closed meanwhile (the page was left)
+    # The connect handler already joined it; joining again is harmless and keeps this event
+    # sufficient on its own.
+    if not enter_room(member_room(member.id)):
         return {"ok": False, "error": {"code": "not_found", "message": "disconnected"}}
     return {"ok": True, "unread_count": services.unread_count(member)}

@@ -12,14 +12,14 @@ from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
-from flask_socketio import join_room, leave_room
+from flask_socketio import leave_room
 from sqlalchemy import select
 
 from community.auth.models import ApiToken
 from community.auth.services import member_for_token
-from community.core.errors import DomainError, Invalid, Unauthenticated
+from community.core.errors import DomainError, Invalid, NotFound, Unauthenticated
 from community.core.permissions import current_member, require
-from community.core.realtime import member_room, thread_room
+from community.core.realtime import enter_room, member_room, thread_room
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
@@ -68,7 +68,7 @@ def on_connect(auth: Any = None) -> None:
         member = session_member
         socket = SocketAuth(member.id, session_nonce=member.session_nonce)
     register_socket(request.sid, socket)  # type: ignore[attr-defined]
-    join_room(member_room(member.id))
+    enter_room(member_room(member.id))
 
 
 @socketio.on("disconnect")
@@ -142,10 +142,11 @@ def on_join(data: Payload) -> Payload:
     require(can_read_thread(member, thread), member)
     # Enter the room before reading: whatever commits from now on is broadcast to this socket,
     # whatever committed before is in the answer (a message in both is dropped by its id).
-    join_room(thread_room(thread.id))
+    if not enter_room(thread_room(thread.id)):
+        raise NotFound(_("This connection has closed."))
     moderator = can_moderate_thread(member, thread)
     if moderator:
-        join_room(moderators_room(thread.id))
+        enter_room(moderators_room(thread.id))
     db.session.refresh(thread)
     messages, more = services.messages_after(thread, after_seq)
     payload = {

@@ -406,3 +406,20 @@ def make_member_in(community: Any) -> Any:
     member = make_member()
     make_membership(community, member)
     return member
+
+
+def test_join_from_a_socket_closed_meanwhile_is_answered_not_raised(
+    sio: Any, cast: Any, monkeypatch: Any
+) -> None:
+    """A page left while its thread:join waited for a worker: python-socketio refuses to put
+    the gone socket in the room; the handler answers an error instead of failing."""
+    sock = sio(cast.member)
+
+    def gone(*_args: Any, **_kwargs: Any) -> None:
+        raise ValueError("sid is not connected to requested namespace")
+
+    monkeypatch.setattr(socketio.server, "enter_room", gone)
+    ack = sock.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    monkeypatch.undo()
+    assert sock.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)["ok"] is True
