@@ -9,7 +9,8 @@ from flask_smorest import Blueprint
 
 from community.core.rest import authenticated_member
 from community.extensions import db, limiter
-from community.members import privacy, services
+from community.members import erasure, services
+from community.members.export import export_data
 from community.members.models import Member
 from community.members.schemas import EraseSchema, MeSchema, MeUpdateSchema
 
@@ -49,7 +50,7 @@ def patch_me(data: dict[str, Any]) -> Member:
 @blp.response(200)
 def export_me() -> dict[str, Any]:
     """All of one's data, as one JSON document (the same as the profile page's download)."""
-    return privacy.export_data(authenticated_member())
+    return export_data(authenticated_member())
 
 
 @blp.delete("/me")
@@ -63,6 +64,6 @@ def delete_me(data: dict[str, Any]) -> None:
 
     member = authenticated_member()
     member_id = member.id
-    privacy.erase_account(member, data["password"])
+    erasure.erase_account(member, data["password"])
     db.session.commit()
     disconnect_member(member_id)

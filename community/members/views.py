@@ -14,7 +14,8 @@ from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
 from community.extensions import db, limiter
-from community.members import privacy, services
+from community.members import erasure, services
+from community.members.export import export_data
 from community.members.forms import DeleteAccountForm, ProfileForm
 from community.members.models import Member
 from community.territory.services import neighbourhood_choices, theme_choices
@@ -79,7 +80,7 @@ def export() -> Response:
     """All of the member's data, as a JSON file to keep."""
     member = current_member()
     assert member is not None
-    data = privacy.export_data(member)
+    data = export_data(member)
     filename = f"terreau-mes-donnees-{data['exported_at'][:10]}.json"
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -99,11 +100,11 @@ def delete() -> str | Response:
     member = current_member()
     assert member is not None
     form = DeleteAccountForm()
-    refusal = privacy.erasure_refusal(member)
+    refusal = erasure.erasure_refusal(member)
     if refusal is None and form.validate_on_submit():
         member_id = member.id
         try:
-            privacy.erase_account(member, form.password.data or "")
+            erasure.erase_account(member, form.password.data or "")
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)

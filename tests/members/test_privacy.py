@@ -16,7 +16,7 @@ from community.core.errors import Conflict, Invalid
 from community.extensions import db, socketio
 from community.initiatives import services as initiatives
 from community.initiatives.models import Initiative
-from community.members import privacy
+from community.members import erasure, export
 from community.members.models import Member
 from community.solidarity import services as solidarity
 from community.threads.models import Message
@@ -85,7 +85,7 @@ def life(app: Any) -> Life:
 
 
 def test_export_holds_everything_of_the_member(life: Life) -> None:
-    data = privacy.export_data(life.leaver)
+    data = export.export_data(life.leaver)
     assert data["account"]["email"] == life.leaver.email
     assert data["account"]["bio"] == "Jardinière du dimanche"
     assert [m["community"] for m in data["memberships"]] == [life.community.slug]
@@ -105,7 +105,7 @@ def test_export_holds_everything_of_the_member(life: Life) -> None:
 
 
 def test_export_tells_nothing_of_other_people(life: Life) -> None:
-    text = json.dumps(privacy.export_data(life.leaver), ensure_ascii=False)
+    text = json.dumps(export.export_data(life.leaver), ensure_ascii=False)
     # Nobody else's e-mail, and not who reported the member nor what they wrote.
     assert "voisin.reste@example.org" not in text and "temoin@example.org" not in text
     assert "Témoin Discret" not in text and "Elle m'a vexé" not in text
@@ -116,7 +116,7 @@ def test_export_tells_nothing_of_other_people(life: Life) -> None:
 def test_export_query_count_does_not_grow(app: Any, queries: Any) -> None:
     small = build_life(" 1")
     with queries() as log:
-        privacy.export_data(small.leaver)
+        export.export_data(small.leaver)
     few = log.count
     big = build_life(" 2")
     for n in range(5):
@@ -125,7 +125,7 @@ def test_export_query_count_does_not_grow(app: Any, queries: Any) -> None:
         make_offer(big.leaver, text=f"Offre {n}")
     db.session.flush()
     with queries() as log:
-        data = privacy.export_data(big.leaver)
+        data = export.export_data(big.leaver)
     assert len(data["messages"]) == 6 and len(data["initiatives"]) == 6
     assert log.count == few
 
@@ -176,7 +176,7 @@ def test_erasure_removes_the_account_and_keeps_what_others_need(life: Life) -> N
     leaver_id, message_id, own_id = life.leaver.id, life.message.id, life.own.id
     assert life.supported.support_count == 1
     assert len(_rows_pointing_at(leaver_id)) > 10  # the life above touched many tables
-    privacy.erase_account(life.leaver, PASSWORD)
+    erasure.erase_account(life.leaver, PASSWORD)
     assert db.session.get(Member, leaver_id) is None
     assert _rows_pointing_at(leaver_id) == {}
     message = db.session.get(Message, message_id)
@@ -193,14 +193,14 @@ def test_erasure_removes_the_account_and_keeps_what_others_need(life: Life) -> N
     assert _rows_pointing_at(neighbour)["initiatives.author_id"] == 1
     assert _rows_pointing_at(life.reporter.id)["reports.reporter_id"] == 1
     # The pseudonym and the address are free again.
-    assert privacy.db.session.execute(
+    assert db.session.execute(
         select(Member.id).where(Member.display_name_key == "rosa partante")
     ).first() is None  # fmt: skip
 
 
 def test_erasure_needs_the_right_password(life: Life) -> None:
     with pytest.raises(Invalid) as error:
-        privacy.erase_account(life.leaver, "not the password")
+        erasure.erase_account(life.leaver, "not the password")
     assert error.value.errors == {"password": ["Mot de passe incorrect."]}
     assert db.session.get(Member, life.leaver.id) is not None
 
@@ -209,13 +209,13 @@ def test_a_gardener_hands_over_first(app: Any) -> None:
     gardener = make_member()
     community = make_community(citizen=gardener)
     with pytest.raises(Conflict) as error:
-        privacy.erase_account(gardener, PASSWORD)
+        erasure.erase_account(gardener, PASSWORD)
     assert community.name in error.value.message
     mandate = db.session.execute(
         select(GardenerMandate).where(GardenerMandate.member_id == gardener.id)
     ).scalar_one()
     mandate.ended_at = mandate.started_at  # handed over
-    privacy.erase_account(gardener, PASSWORD)
+    erasure.erase_account(gardener, PASSWORD)
     assert db.session.get(Member, gardener.id) is None
 
 
@@ -224,9 +224,9 @@ def test_the_last_admin_stays(app: Any) -> None:
         admin.role = "staff"
     only = make_member("admin")
     with pytest.raises(Conflict):
-        privacy.erase_account(only, PASSWORD)
+        erasure.erase_account(only, PASSWORD)
     make_member("admin")
-    privacy.erase_account(only, PASSWORD)
+    erasure.erase_account(only, PASSWORD)
 
 
 def test_delete_page_erases_and_logs_out(client: Any, life: Life) -> None:
@@ -265,7 +265,7 @@ def test_delete_page_says_why_a_gardener_cannot_leave_yet(client: Any, app: Any)
 
 def test_pages_show_a_deleted_account_afterwards(client: Any, life: Life) -> None:
     staff = make_member("staff")
-    privacy.erase_account(life.leaver, PASSWORD)
+    erasure.erase_account(life.leaver, PASSWORD)
     client.login_as(life.neighbour)
     thread = page_text(client.get(f"/threads/{life.thread.id}"))
     assert "compte supprimé" in thread and "Le bac est plein" in thread
@@ -317,7 +317,7 @@ def test_reports_about_the_account_are_closed(life: Life) -> None:
     from community.moderation.models import Report
 
     leaver_id = life.leaver.id
-    privacy.erase_account(life.leaver, PASSWORD)
+    erasure.erase_account(life.leaver, PASSWORD)
     about = db.session.execute(
         select(Report).where(Report.target_type == "member", Report.target_id == leaver_id)
     ).scalar_one()
@@ -335,7 +335,7 @@ def test_a_request_the_member_was_helping_with_opens_again(app: Any) -> None:
     solidarity.accept_proposal(asker, proposal)
     assert request.status == "matched"
     request_id = request.id
-    privacy.erase_account(helper, PASSWORD)
+    erasure.erase_account(helper, PASSWORD)
     reopened = db.session.get(HelpRequest, request_id)
     assert reopened is not None and reopened.status == "open"
 
@@ -355,7 +355,7 @@ def test_a_suspended_member_cannot_leave_to_come_back_clean(app: Any, scope: str
     else:
         suspend_from_community(staff, member, community, None, "Insultes", notify_member=False)
     with pytest.raises(Conflict) as error:
-        privacy.erase_account(member, PASSWORD)
+        erasure.erase_account(member, PASSWORD)
     assert "suspendu" in error.value.message
     assert db.session.get(Member, member.id) is not None
 
@@ -365,7 +365,7 @@ def test_an_erased_authors_hidden_message_stays_hidden(client: Any, life: Life) 
 
     moderator = make_member("staff")
     hide_message(moderator, life.message, "Propos déplacés")
-    privacy.erase_account(life.leaver, PASSWORD)
+    erasure.erase_account(life.leaver, PASSWORD)
     for member in (None, life.neighbour):
         if member is not None:
             client.login_as(member)
