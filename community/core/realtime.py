@@ -27,7 +27,7 @@ def enter_room(room: str) -> bool:
 
     try:
         join_room(room)
-    except ValueError:  # python-socketio: "sid is not connected to requested namespace"
+    except (ValueError, KeyError):  # python-socketio no longer knows the socket's sid
         return False
     return True
 

@@ -408,15 +408,16 @@ def make_member_in(community: Any) -> Any:
     return member
 
 
+@pytest.mark.parametrize("raised", [ValueError, KeyError])  # both seen in CI dry runs
 def test_join_from_a_socket_closed_meanwhile_is_answered_not_raised(
-    sio: Any, cast: Any, monkeypatch: Any
+    sio: Any, cast: Any, monkeypatch: Any, raised: type[Exception]
 ) -> None:
     """A page left while its thread:join waited for a worker: python-socketio refuses to put
     the gone socket in the room; the handler answers an error instead of failing."""
     sock = sio(cast.member)
 
     def gone(*_args: Any, **_kwargs: Any) -> None:
-        raise ValueError("sid is not connected to requested namespace")
+        raise raised("sid is not connected to requested namespace")
 
     monkeypatch.setattr(socketio.server, "enter_room", gone)
     ack = sock.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)
