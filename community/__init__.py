@@ -10,7 +10,7 @@ from flask import Flask
 from community.config import INSTANCE, config_for
 
 # Domain packages, in order. Each may hold `models`, `views` (HTML blueprint `bp`), `api`
-# (flask-smorest blueprint `blp`) and `events` (Socket.IO handlers); the factory wires
+# (flask-smorest blueprint `blp`) and `sockets` (Socket.IO handlers); the factory wires
 # whichever exist.
 DOMAINS = (
     "core",
@@ -48,8 +48,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     # Socket.IO handlers are declared before `socketio.init_app`: declared after it, a handler
     # lands on that one server only, and another app built in the process would lack it.
     for domain in DOMAINS:
-        if _has_module(domain, "events"):
-            import_module(f"community.{domain}.events")
+        if _has_module(domain, "sockets"):
+            import_module(f"community.{domain}.sockets")
     _init_extensions(app)
     from community.core import errors, jinja, security
 

@@ -87,7 +87,9 @@ def extract(domain: str):
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_file
 
-    catalog = Catalog(project="Terreau", charset="utf-8", creation_date=datetime.now(UTC))
+    # A fixed date: catalogs must not change when no text did (branches merge them).
+    fixed = datetime(2026, 1, 1, tzinfo=UTC)
+    catalog = Catalog(project="Terreau", charset="utf-8", creation_date=fixed)
     keywords = {"N_": None, "_": None, "gettext": None, "lazy_gettext": None, "_l": None,
                 "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # fmt: skip
     for _base, path in _sources(domain):
@@ -136,7 +138,17 @@ def update() -> None:
                 catalog = Catalog(locale=locale, project="Terreau", charset="utf-8")
                 catalog.update(template, no_fuzzy_matching=True)
             with path.open("wb") as handle:
-                write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=True)
+                # No locations, sorted ids: a catalog changes only where a text does, and
+                # branches that add texts merge without conflict (see .gitattributes).
+                write_po(
+                    handle,
+                    catalog,
+                    width=100,
+                    omit_header=False,
+                    ignore_obsolete=True,
+                    no_location=True,
+                    sort_output=True,
+                )
             print(f"updated {path.relative_to(ROOT)}")
 
 

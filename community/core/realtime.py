@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from community.extensions import db, socketio
-
-_PENDING = "terreau_pending_emits"
+from community.core.signals import on_commit
+from community.extensions import socketio
 
 
 def thread_room(thread_id: int) -> str:
@@ -36,16 +32,4 @@ def emit_after_commit(
     event_name: str, payload: Any, room: str, skip_sid: str | None = None
 ) -> None:
     """Queue a broadcast that goes out once the current transaction commits (never on rollback)."""
-    db.session.info.setdefault(_PENDING, []).append((event_name, payload, room, skip_sid))
-
-
-@event.listens_for(Session, "after_commit")
-def _flush_emits(session: Session) -> None:
-    pending = session.info.pop(_PENDING, [])
-    for event_name, payload, room, skip_sid in pending:
-        socketio.emit(event_name, payload, to=room, skip_sid=skip_sid)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_emits(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    on_commit(lambda: socketio.emit(event_name, payload, to=room, skip_sid=skip_sid))

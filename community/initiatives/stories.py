@@ -14,12 +14,12 @@ from typing import IO
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Invalid
 from community.core.permissions import require
+from community.core.signals import on_rollback
 from community.extensions import db
 from community.initiatives import permissions
 from community.initiatives.models import Initiative, InitiativeUpdate, Participation
@@ -31,7 +31,6 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_SIDE = 1600
 PHOTO_NAME = r"[0-9a-f]{32}\.jpg"
-_NEW_FILES = "initiatives_new_photos"
 
 
 def photo_folder() -> Path:
@@ -87,21 +86,14 @@ def _store(content: bytes) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.jpg"
     (folder / name).write_bytes(content)
-    db.session.info.setdefault(_NEW_FILES, []).append(folder / name)
+    # A photo whose row is never committed must not stay on disk.
+    on_rollback(lambda: _remove(folder / name))
     return name
 
 
-@event.listens_for(Session, "after_commit")
-def _keep_files(session: Session) -> None:
-    session.info.pop(_NEW_FILES, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_files(session: Session) -> None:
-    # A photo whose row was never committed must not stay on disk.
-    for path in session.info.pop(_NEW_FILES, []):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
 
 
 def post_update(

@@ -16,16 +16,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from community.core.mail import build_message, send
-from community.extensions import db
+from community.core.signals import on_commit
 from community.members.models import Member
 from community.notifications.links import external
 from community.notifications.models import KINDS, Notification
 
-_PENDING = "terreau_pending_mails"
 UNSUBSCRIBE_SALT = "notifications-unsubscribe"
 
 # Headings of a digest, one group per kind, in this order.
@@ -134,7 +131,7 @@ def _shorten(text: str, length: int) -> str:
 
 def mail_after_commit(message: EmailMessage) -> None:
     """Queue `message`; it is sent once the current transaction commits (dropped on rollback)."""
-    db.session.info.setdefault(_PENDING, []).append(message)
+    on_commit(lambda: deliver(message))
 
 
 def deliver(message: EmailMessage) -> bool:
@@ -145,14 +142,3 @@ def deliver(message: EmailMessage) -> bool:
         current_app.logger.exception("could not send a notification mail to %s", message["To"])
         return False
     return True
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    for message in session.info.pop(_PENDING, []):
-        deliver(message)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING, None)
