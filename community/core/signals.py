@@ -22,7 +22,7 @@ from typing import Any
 from blinker import NamedSignal, Namespace
 from flask import current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from community.extensions import db
 
@@ -47,7 +47,10 @@ def all_signals() -> dict[str, NamedSignal]:
 
 
 def on_commit(fn: Callable[[], Any], session: Session | None = None) -> None:
-    """Run `fn()` once the current transaction commits; forget it if the transaction rolls back."""
+    """Run `fn()` once the current transaction commits; forget it if the transaction rolls back.
+
+    Call it inside the transaction whose outcome it waits for (after a flush or a query).
+    """
     _queue(session, _ON_COMMIT).append(fn)
 
 
@@ -80,7 +83,11 @@ def _after_commit(session: Session) -> None:
     _run(session.info.pop(_ON_COMMIT, []))
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Every rollback of the outermost transaction, even one that had not reached the database
+    # yet: effects queued for it must not leak into the next transaction.
+    if previous_transaction.parent is not None:
+        return
     session.info.pop(_ON_COMMIT, None)
     _run(session.info.pop(_ON_ROLLBACK, []))

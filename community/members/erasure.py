@@ -17,6 +17,7 @@ from community.auth.passwords import verify_password
 from community.core.errors import Conflict, Invalid
 from community.core.models import utcnow
 from community.extensions import db
+from community.members import signals
 from community.members.models import Member
 
 
@@ -86,8 +87,11 @@ def erase_account(member: Member, password: str) -> None:
     if refusal is not None:
         raise Conflict(refusal)
     supported = _before_erasure(member.id)
-    db.session.execute(delete(Member).where(Member.id == member.id))
+    signals.erasing.send(member)
+    member_id = member.id
+    db.session.execute(delete(Member).where(Member.id == member_id))
     _recount_supports(supported)
+    signals.erased.send(member_id)
     db.session.expunge_all()  # loaded objects may hold rows that are gone
 
 

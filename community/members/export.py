@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 
 from community.core.models import utcnow
 from community.extensions import db
+from community.members import signals
 from community.members.models import Member
 
 EXPORT_FORMAT = 1
@@ -33,6 +34,17 @@ def _rows(stmt: Select) -> list[dict[str, Any]]:
 
 def export_data(member: Member) -> dict[str, Any]:
     """Everything Terreau holds about `member`, as plain JSON-ready data."""
+    data = _legacy_sections(member)
+    for _receiver, sections in signals.exporting.send(member):
+        overlap = set(sections) & set(data)
+        if overlap:
+            raise RuntimeError(f"export sections answered twice: {sorted(overlap)}")
+        data.update(sections)
+    return data
+
+
+def _legacy_sections(member: Member) -> dict[str, Any]:
+    """The sections not yet answered by their own domain's `privacy.py`."""
     from community.ambassadors.models import Ambassador, Invitation, InvitationUse, OutreachLog
     from community.auth.models import ApiToken
     from community.communities.models import Community, GardenerMandate, Handover, Membership

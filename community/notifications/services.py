@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from community.core.errors import Invalid
 from community.core.models import utcnow
+from community.core.notify import kinds as registered_kinds
 from community.core.realtime import emit_after_commit, member_room
 from community.extensions import db
 from community.members.models import Member
@@ -59,7 +60,7 @@ def notify(
     from community.notifications.mails import immediate_message, mail_after_commit
     from community.notifications.schemas import NotificationSchema
 
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in registered_kinds():
         raise ValueError(f"unknown notification kind {kind!r}")
     if actor is not None and actor.id == member.id:
         return None

@@ -1,0 +1,59 @@
+"""A port through which any domain asks that a member be told something.
+
+Domains never import the notifications domain: they register the kinds of notification they
+send (`register_kind`) and call `notify(...)`, which sends the `notification_requested`
+signal; the notifications domain receives it and stores, pushes and mails. A kind's `label`
+is shown on the preferences page (one switch per kind, e-mail and push).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from community.core.signals import namespace
+
+signals = namespace("core")
+
+notification_requested = signals.signal(
+    "notification_requested",
+    doc="""A domain asks that `member` be told something.
+
+    Sender: the `Member` to tell. Keyword arguments: `kind` (a registered kind), `text` (a
+    `lazy_gettext` string, rendered in the member's language; never a private text such as a
+    message body or a help request when the kind is pushable), `url` (a path on this site),
+    `actor` (the `Member` whose act it reports, or None: nobody is told of their own act).
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of notification: its code, a label for the preferences page, whether it may be
+    pushed to a phone (push carries the text as its title: never a private text)."""
+
+    name: str
+    label: Any
+    pushable: bool = True
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register_kind(name: str, label: Any, *, pushable: bool = True) -> Kind:
+    """Declare a kind of notification (at import time, in the sending domain)."""
+    kind = Kind(name, label, pushable)
+    _KINDS[name] = kind
+    return kind
+
+
+def kinds() -> dict[str, Kind]:
+    """Every registered kind, by name, in registration order."""
+    return dict(_KINDS)
+
+
+def notify(member: Any, kind: str, text: Any, url: str, *, actor: Any = None) -> None:
+    """Ask that `member` be told `text` (a lazy string), linking to `url` on this site."""
+    if kind not in _KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification_requested.send(member, kind=kind, text=text, url=url, actor=actor)
