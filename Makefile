@@ -1,7 +1,7 @@
 # Terreau — the same commands for a newcomer and for CI.
 #   make run    set everything up, migrate, load demo data on an empty database, serve on :5000
 #   make test   set everything up and run the whole suite
-#   make lint   ruff (check + format check) and mypy
+#   make lint   ruff (check + format check), mypy and the import contract (import-linter)
 #   make serve  production mode: two gunicorn processes on PORT and PORT+1
 
 PYTHON ?= python3
@@ -58,6 +58,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 serve: setup
 	@test -n "$(DATABASE_URL)" || (echo "DATABASE_URL is required for make serve" && exit 2)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from community.auth.views import safe_next
+from community.core.urls import safe_next
+from community.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -22,10 +24,6 @@ def charter() -> str:
 
 @bp.get("/healthz")
 def healthz() -> dict[str, str]:
-    from sqlalchemy import text
-
-    from community.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
 
