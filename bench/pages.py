@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +116,16 @@ def start(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     wait_for(port, process)
-    return process
+    # gunicorn binds before its worker has loaded the app: wait for an answer.
+    import requests
+
+    for _ in range(600):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+            return process
+        except requests.RequestException:
+            time.sleep(0.1)
+    raise SystemExit(f"{app} did not answer")
 
 
 def wrk(url: str, seconds: int, connections: int, cookie: str | None = None) -> tuple[float, float]:
