@@ -7,7 +7,7 @@ extension can be created; otherwise plain `french`, said in the log). Existing c
 and initiatives are indexed here; see community/core/search.py.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0016
 Create Date: 2026-12-01 21:00:00
 
 """
@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0007"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
