@@ -345,6 +345,7 @@ def _promote(event: Event, now: datetime) -> list[Registration]:
         db.session.flush()
         _recount(event)
         promoted.append(first)
+    db.session.flush()
     for registration in promoted:
         signals.promoted.send(registration)
     return promoted
