@@ -60,7 +60,9 @@ class Event(db.Model):  # type: ignore[name-defined]
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("threads.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
@@ -138,7 +140,7 @@ class Registration(db.Model):  # type: ignore[name-defined]
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

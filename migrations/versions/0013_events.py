@@ -1,7 +1,7 @@
 """events: rencontres, their registrations, calendar feeds; threads of kind 'event'
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0016
 Create Date: 2026-12-01 20:48:15.373354
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0007"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
@@ -145,6 +145,7 @@ def upgrade():
         )
         batch_op.create_index(batch_op.f("ix_events_series_id"), ["series_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_starts_at"), ["starts_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_events_thread_id"), ["thread_id"], unique=False)
 
     op.create_table(
         "event_registrations",
@@ -203,18 +204,25 @@ def upgrade():
         batch_op.create_index(
             "ix_event_registrations_queue", ["event_id", "status", "queued_at"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_event_registrations_checked_in_by_id"),
+            ["checked_in_by_id"],
+            unique=False,
+        )
 
 
 def downgrade():
     op.execute("DELETE FROM threads WHERE kind = 'event'")
     _thread_kinds(NEW_KINDS, OLD_KINDS)
     with op.batch_alter_table("event_registrations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_registrations_checked_in_by_id"))
         batch_op.drop_index("ix_event_registrations_queue")
         batch_op.drop_index(batch_op.f("ix_event_registrations_member_id"))
         batch_op.drop_index(batch_op.f("ix_event_registrations_guest_email"))
 
     op.drop_table("event_registrations")
     with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_events_thread_id"))
         batch_op.drop_index(batch_op.f("ix_events_starts_at"))
         batch_op.drop_index(batch_op.f("ix_events_series_id"))
         batch_op.drop_index(batch_op.f("ix_events_neighbourhood_id"))
