@@ -150,3 +150,14 @@ def test_my_rencontres_page(client, world, login_as):
     login_as(world.member)
     assert "Ma rencontre" in page_text(client.get("/events/mine"))
     client.get("/auth/logout")
+
+
+def test_the_rencontres_thread_page_opens(client, world, login_as):
+    event = make_event(world.community, world.gardener)
+    services._thread_for(world.gardener, event)
+    assert client.get(f"/threads/{event.thread_id}").status_code == 200
+    closed = make_event(world.closed, world.closed_gardener)
+    services._thread_for(world.closed_gardener, closed)
+    assert client.get(f"/threads/{closed.thread_id}").status_code in (401, 403, 404)
+    login_as(world.member)
+    assert client.get(f"/threads/{closed.thread_id}").status_code == 200
