@@ -149,3 +149,32 @@ def test_attendance_on_the_community_page_is_suppressed_under_the_threshold(
     sentence = f"{people} personnes sont venues aux 3 dernières rencontres."
     assert (sentence in page) is shown
     assert "personnes sont venues" in page if shown else "personnes sont venues" not in page
+
+
+def test_people_met_at_rencontres_feed_the_observatory_under_its_threshold(world):
+    from community.observatory import services as observatory
+    from tests.factories import make_neighbourhood
+
+    place, small = make_neighbourhood("Les Tilleuls"), make_neighbourhood("Le Bourg")
+    busy = make_event(
+        world.community, starts_at=utcnow() - timedelta(days=2), neighbourhood_id=place.id
+    )
+    quiet = make_event(
+        world.community, starts_at=utcnow() - timedelta(days=2), neighbourhood_id=small.id
+    )
+    for _ in range(6):
+        make_registration(busy, make_member(), checked_in_at=utcnow() - timedelta(days=2))
+    make_registration(busy, make_member())  # registered, did not come
+    theme = world.community.theme.name
+
+    def cells():
+        summary = observatory.summary(observatory.parse_period(None, None))
+        return {
+            (c["neighbourhood"]["name"], c["theme"]["name"]): c for c in summary.as_json()["cells"]
+        }
+
+    assert cells()[("Les Tilleuls", theme)]["rencontre_people"] == 6
+    for _ in range(2):
+        make_registration(quiet, make_member(), checked_in_at=utcnow() - timedelta(days=2))
+    # 2 people: hidden (and whatever would let them be recomputed).
+    assert cells()[("Le Bourg", theme)]["rencontre_people"] is None
