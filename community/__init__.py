@@ -22,6 +22,7 @@ DOMAINS = (
     "threads",
     "moderation",
     "initiatives",
+    "events",
     "solidarity",
     "observatory",
     "notifications",
