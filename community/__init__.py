@@ -25,6 +25,7 @@ DOMAINS = (
     "solidarity",
     "observatory",
     "notifications",
+    "webapp",
 )
 
 
