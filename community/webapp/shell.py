@@ -56,7 +56,7 @@ def shell(app: Flask | None = None) -> Shell:
         with app.app_context():
             cached = _compute(Path(app.static_folder), app.static_url_path or "/static")
         app.extensions["webapp_shell"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def icons_missing(app: Flask) -> list[str]:
