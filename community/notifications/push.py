@@ -239,6 +239,7 @@ class Job:
     p256dh: str
     auth: str
     data: str
+    kind: str = ""
     attempt: int = 0
 
 
@@ -268,7 +269,12 @@ def push_after_commit(notification: Notification) -> None:
                 data = json.dumps(payload_of(notification, actor), ensure_ascii=False)
         jobs.append(
             Job(
-                subscription.id, subscription.endpoint, subscription.p256dh, subscription.auth, data
+                subscription.id,
+                subscription.endpoint,
+                subscription.p256dh,
+                subscription.auth,
+                data,
+                notification.kind,
             )
         )
     if jobs:
