@@ -26,6 +26,7 @@ DOMAINS = (
     "solidarity",
     "observatory",
     "notifications",
+    "webapp",
 )
 
 
