@@ -23,6 +23,7 @@ DOMAINS = (
     "moderation",
     "initiatives",
     "solidarity",
+    "questionnaires",
     "observatory",
     "notifications",
 )

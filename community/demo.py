@@ -25,6 +25,7 @@ SEEDERS = (
     "initiatives.demo",
     "threads.demo",
     "solidarity.demo",
+    "questionnaires.demo",
     "moderation.demo",
     "notifications.demo",
 )

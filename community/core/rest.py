@@ -30,8 +30,11 @@ def authenticated_member():
     return member
 
 
-# The only API writes open to anonymous callers: signing up and asking for a token.
-PUBLIC_WRITES = frozenset({"auth-api.create_member", "auth-api.create_token"})
+# The only API writes open to anonymous callers: signing up, asking for a token, and answering
+# a questionnaire open to anyone (the service checks its audience).
+PUBLIC_WRITES = frozenset(
+    {"auth-api.create_member", "auth-api.create_token", "questionnaires-api.create_response"}
+)
 
 
 def init_api_security(app) -> None:
