@@ -49,7 +49,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('label', sa.String(length=300), nullable=False),
     sa.Column('note', sa.String(length=300), nullable=False),
-    sa.Column('required', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('required', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('condition_question_id', sa.Integer(), nullable=True),
     sa.Column('condition_option_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("kind IN ('single', 'multiple', 'scale', 'number', 'short_text', 'long_text')", name=op.f('ck_questionnaire_questions_kind')),
