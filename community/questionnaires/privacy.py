@@ -15,15 +15,26 @@ from community.questionnaires.models import Questionnaire, Response
 
 @exporting.connect
 def _export(member: Any, **_kw: Any) -> dict[str, list[dict[str, Any]]]:
-    responses = db.session.execute(
-        select(Response)
-        .where(Response.member_id == member.id)
-        .options(selectinload(Response.answers))
-        .order_by(Response.id)
-    ).scalars()
+    responses = list(
+        db.session.execute(
+            select(Response)
+            .where(Response.member_id == member.id)
+            .options(selectinload(Response.answers))
+            .order_by(Response.id)
+        ).scalars()
+    )
+    # One query for the questionnaires (their questions and options load with them).
+    questionnaires = {
+        q.id: q
+        for q in db.session.execute(
+            select(Questionnaire).where(
+                Questionnaire.id.in_({r.questionnaire_id for r in responses})
+            )
+        ).scalars()
+    }
     rows = []
     for response in responses:
-        questionnaire = db.session.get(Questionnaire, response.questionnaire_id)
+        questionnaire = questionnaires.get(response.questionnaire_id)
         labels = (
             {o.id: o.label for q in questionnaire.questions for o in q.options}
             if questionnaire
