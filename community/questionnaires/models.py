@@ -47,7 +47,9 @@ class Questionnaire(db.Model):  # type: ignore[name-defined]
     community_id: Mapped[int | None] = mapped_column(
         ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     intro: Mapped[str] = mapped_column(Text, default="")
     intro_html: Mapped[str] = mapped_column(Text, default="")
@@ -103,7 +105,7 @@ class Question(db.Model):  # type: ignore[name-defined]
     note: Mapped[str] = mapped_column(String(300), default="")
     required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     condition_question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questionnaire_questions.id", ondelete="SET NULL")
+        ForeignKey("questionnaire_questions.id", ondelete="SET NULL"), index=True
     )
     # No foreign key (options reference questions): the service keeps it pointing at an option
     # of the condition's question, and never removes an option a condition names.
@@ -164,11 +166,11 @@ class Response(db.Model):  # type: ignore[name-defined]
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     recorded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     channel: Mapped[str] = mapped_column(String(16), default="web")
     neighbourhood_id: Mapped[int | None] = mapped_column(
-        ForeignKey("neighbourhoods.id", ondelete="SET NULL")
+        ForeignKey("neighbourhoods.id", ondelete="SET NULL"), index=True
     )
     browser_hash: Mapped[str | None] = mapped_column(String(64))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

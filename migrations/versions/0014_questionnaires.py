@@ -1,8 +1,8 @@
 """questionnaires
 
 Revision ID: 0014
-Revises: 0007
-Create Date: 2026-12-01 20:51:29.495750
+Revises: 0016
+Create Date: 2026-12-01 21:18:24.871233
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0007'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
@@ -40,6 +40,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaires'))
     )
     with op.batch_alter_table('questionnaires', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_questionnaires_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_questionnaires_community_id'), ['community_id'], unique=False)
 
     op.create_table('questionnaire_questions',
@@ -58,6 +59,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_questions'))
     )
     with op.batch_alter_table('questionnaire_questions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_questionnaire_questions_condition_question_id'), ['condition_question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_questionnaire_questions_questionnaire_id'), ['questionnaire_id'], unique=False)
 
     op.create_table('questionnaire_responses',
@@ -82,7 +84,9 @@ def upgrade():
     )
     with op.batch_alter_table('questionnaire_responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_questionnaire_responses_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_questionnaire_responses_neighbourhood_id'), ['neighbourhood_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_questionnaire_responses_questionnaire_id'), ['questionnaire_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_questionnaire_responses_recorded_by_id'), ['recorded_by_id'], unique=False)
 
     op.create_table('questionnaire_options',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -128,16 +132,20 @@ def downgrade():
 
     op.drop_table('questionnaire_options')
     with op.batch_alter_table('questionnaire_responses', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_questionnaire_responses_recorded_by_id'))
         batch_op.drop_index(batch_op.f('ix_questionnaire_responses_questionnaire_id'))
+        batch_op.drop_index(batch_op.f('ix_questionnaire_responses_neighbourhood_id'))
         batch_op.drop_index(batch_op.f('ix_questionnaire_responses_member_id'))
 
     op.drop_table('questionnaire_responses')
     with op.batch_alter_table('questionnaire_questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questionnaire_questions_questionnaire_id'))
+        batch_op.drop_index(batch_op.f('ix_questionnaire_questions_condition_question_id'))
 
     op.drop_table('questionnaire_questions')
     with op.batch_alter_table('questionnaires', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_questionnaires_community_id'))
+        batch_op.drop_index(batch_op.f('ix_questionnaires_author_id'))
 
     op.drop_table('questionnaires')
     # ### end Alembic commands ###
