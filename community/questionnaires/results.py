@@ -85,8 +85,11 @@ class Publication:
                 if shape.kind == "scale":
                     entry["value"] = int(label)
                 base = total if shape.kind == "multiple" else answered
+                # A share is shown only when what it is made of is shown: for a multiple
+                # choice the count and the total, otherwise every count of the question.
+                complete = known or shape.kind == "multiple"
                 entry["share"] = (
-                    round(count / base, 3) if count is not None and known and base else None
+                    round(count / base, 3) if count is not None and complete and base else None
                 )
                 options.append(entry)
             average = None

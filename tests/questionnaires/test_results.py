@@ -66,6 +66,10 @@ def test_counts_shares_and_averages_when_nothing_is_small() -> None:
     one = publication.view(2, filtered=True)
     assert one["total"] == 6 and one["channels"]["paper"] == 6
     assert one["questions"][2]["average"] == 3.0
+    assert [(o["count"], o["share"]) for o in one["questions"][1]["options"]] == [
+        (6, 1.0),
+        (6, 1.0),
+    ]
 
 
 def test_a_small_neighbourhood_is_hidden_whole() -> None:

@@ -336,3 +336,23 @@ def test_the_follow_up_tells_the_members_who_answered(request_context) -> None:
     notified = db.session.query(Notification).filter_by(kind="questionnaire_follow_up").all()
     assert sorted(n.member_id for n in notified) == sorted([one.id, two.id])
     assert "<strong>installés</strong>" in questionnaire.follow_up_html
+
+
+def test_dates_open_and_close_it(client, request_context) -> None:
+    from datetime import timedelta
+
+    from community.core.models import utcnow
+
+    gardener = make_member()
+    questionnaire = make_questionnaire(make_community(citizen=gardener), gardener=gardener)
+    questionnaire.opens_at = utcnow() + timedelta(days=2)
+    assert questionnaire.state(utcnow()) == "scheduled"
+    assert _answer(client, questionnaire).status_code == 409
+    questionnaire.opens_at = utcnow() - timedelta(days=2)
+    questionnaire.closes_at = utcnow() - timedelta(minutes=1)
+    assert questionnaire.state(utcnow()) == "closed"
+    assert _answer(client, questionnaire).status_code == 409
+    # Past its closing date, the results are public.
+    assert client.get(f"/api/v1/questionnaires/{questionnaire.id}/results").status_code == 200
+    with pytest.raises(Invalid):  # reopening needs a later closing date
+        services.open_questionnaire(gardener, questionnaire)
