@@ -463,6 +463,21 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
             db.session.commit()
             flash(_("The question is added."), "success")
             return redirect(url_for(".edit", questionnaire_id=questionnaire.id) + "#questions")
+    elif request.method == "POST" and action == "reword" and SimpleForm().validate_on_submit():
+        position = request.form.get("position", "")
+        specs = _specs(questionnaire)
+        if position.isdigit() and int(position) < len(specs):
+            specs[int(position)]["label"] = request.form.get("label", "")
+            specs[int(position)]["note"] = request.form.get("note", "")
+            try:
+                services.update_questionnaire(member, questionnaire, services.Details(), specs)
+            except DomainError as error:
+                db.session.rollback()
+                flash(error.message, "error")
+            else:
+                db.session.commit()
+                flash(_("The question is reworded."), "success")
+        return redirect(url_for(".edit", questionnaire_id=questionnaire.id) + "#questions")
     elif request.method == "POST" and action == "remove" and SimpleForm().validate_on_submit():
         position = request.form.get("position", "")
         specs = _specs(questionnaire)

@@ -239,3 +239,26 @@ def test_the_list_does_not_grow_in_queries(client, scene, queries) -> None:
     with queries() as many:
         client.get("/questionnaires")
     assert many.count == few.count
+
+
+def test_rewording_in_pages_needs_a_note_once_answered(client, scene) -> None:
+    questionnaire = scene["questionnaire"]
+    answering.submit_response(
+        None,
+        questionnaire,
+        {q(questionnaire, 0).id: Given([opt(questionnaire, 0, 0)])},
+        browser_token="r" * 30,
+    )
+    client.login_as(scene["gardener"])
+    edit = f"/questionnaires/{questionnaire.id}/edit"
+    data = {"action": "reword", "position": "0", "label": "Avez-vous un jardin ou un balcon ?"}
+    refused = client.post_form(edit, data, follow_redirects=True)
+    assert "dites dans une remarque pourquoi le texte change" in page_text(refused)
+    data["note"] = "Balcons ajoutés."
+    client.post_form(edit, data)
+    db.session.expire_all()
+    question = db.session.get(Questionnaire, questionnaire.id).questions[0]
+    assert (question.label, question.note) == (
+        "Avez-vous un jardin ou un balcon ?",
+        "Balcons ajoutés.",
+    )
