@@ -297,11 +297,15 @@ def suppress_given_rows(
     `hidden_rows` are hidden whole, and no count below `min_cell` can be worked out, even by
     someone who combines several such tables sharing those row totals.
 
-    Several tables share their rows (each respondent is counted once per table): if each is
-    safe while its shown row totals are taken as known, the tables are independent given those
-    totals, so together they are safe too. Zeros may be hidden (the reader cannot assume that
-    a hidden count is at least one), which lets a row of small counts hide behind its column
-    totals even when its total is shown.
+    Several tables share their rows (each respondent is counted once per table). Each is made
+    safe while its shown row totals are taken as known, so the tables are independent given
+    those totals. The rows whose total is hidden are hidden whole, in every table, and act as
+    one merged row (its total known when the grand total is shown); what ties them across
+    tables is their hidden totals, which `suppress_line` leaves room to move: one respondent
+    moving between two hidden rows changes every table consistently. Zeros may be hidden (a
+    reader cannot assume a hidden count is at least one), which lets a row of small counts
+    hide behind its column totals even when its total is shown. The questionnaires' property
+    test attacks all the tables of one questionnaire at once.
     """
     if min_cell < 1:
         raise ValueError("min_cell is at least 1")
