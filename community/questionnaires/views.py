@@ -123,7 +123,8 @@ def _page(
 ) -> tuple[str, int]:
     member = current_member()
     now = utcnow()
-    token = browser.browser_token(create=True)
+    # Reading sets no cookie: a browser gets its token when it answers.
+    token = browser.browser_token()
     return (
         render_template(
             "questionnaires/show.html",

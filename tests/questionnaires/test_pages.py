@@ -32,6 +32,7 @@ def test_answering_without_an_account_or_javascript(client, scene) -> None:
     questionnaire = scene["questionnaire"]
     page = client.get(f"/questionnaires/{questionnaire.id}")
     assert page.status_code == 200
+    assert client.get_cookie("terreau_qb") is None  # reading sets no cookie
     text = page_text(page)
     assert "Pas besoin de compte" in text and "Avez-vous un jardin ?" in text
     # Every question shows without JavaScript; a conditional one says when it applies.
