@@ -256,7 +256,7 @@ def _qr(url: str, title: str) -> Markup:
 
 def _ambassador_link(member: Any, questionnaire: Questionnaire) -> str | None:
     """The printing ambassador's newest working invitation link, for the copy's second code."""
-    from community.ambassadors.invitations import usable_invitation
+    from community.ambassadors.invitations import share_url, usable_invitation
     from community.ambassadors.models import Ambassador, Invitation
 
     if member is None or questionnaire.community_id is None:
@@ -273,8 +273,9 @@ def _ambassador_link(member: Any, questionnaire: Questionnaire) -> str | None:
         .order_by(Invitation.created_at.desc())
     ).scalars()
     for token in tokens:
-        if usable_invitation(token) is not None:
-            return url_for("auth.signup", invitation=token, _external=True)
+        invitation = usable_invitation(token)
+        if invitation is not None:
+            return share_url(invitation)
     return None
 
 

@@ -150,7 +150,7 @@ def test_the_printable_copy_carries_its_codes(client, scene) -> None:
     client.login_as(ambassador)
     text = page_text(client.get(f"/questionnaires/{questionnaire.id}/print"))
     assert text.count('class="segno"') == 2
-    assert f"invitation={invitation.token}" in text
+    assert f"/invitations/{invitation.token}" in text
 
 
 def test_results_page_and_free_text(client, scene) -> None:
