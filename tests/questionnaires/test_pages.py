@@ -263,3 +263,61 @@ def test_rewording_in_pages_needs_a_note_once_answered(client, scene) -> None:
         "Avez-vous un jardin ou un balcon ?",
         "Balcons ajoutés.",
     )
+
+
+ROLES = ("visitor", "citizen", "member", "ambassador", "gardener", "staff", "admin")
+PAGES = {  # page → roles that get it while the questionnaire is open
+    "": set(ROLES),
+    "/print": set(ROLES),
+    "/results": {"gardener", "staff", "admin"},
+    "/record": {"ambassador", "gardener", "staff", "admin"},
+    "/edit": {"gardener", "staff", "admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_pages_over_the_matrix(client, scene, role, page) -> None:
+    person = {
+        "visitor": None,
+        "citizen": make_member(),
+        "gardener": scene["gardener"],
+        "staff": make_member("staff"),
+        "admin": make_member("admin"),
+    }.get(role)
+    if role in ("member", "ambassador"):
+        person = make_member()
+        make_membership(scene["community"], person)
+        if role == "ambassador":
+            make_ambassador(person, scene["community"])
+    if person is not None:
+        client.login_as(person)
+    response = client.get(f"/questionnaires/{scene['questionnaire'].id}{page}")
+    if role in PAGES[page]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in ((401, 302) if person is None else (403,))
+
+
+def test_results_page_queries_do_not_grow(client, scene, queries) -> None:
+    questionnaire = scene["questionnaire"]
+    client.login_as(scene["gardener"])
+    url = f"/questionnaires/{questionnaire.id}/results"
+    client.get(url)
+    with queries() as few:
+        client.get(url)
+    for i in range(8):
+        answering.submit_response(
+            None,
+            questionnaire,
+            {
+                q(questionnaire, 0).id: Given([opt(questionnaire, 0, 0)]),
+                q(questionnaire, 3).id: Given([opt(questionnaire, 3, 1)]),
+                q(questionnaire, 6).id: Given(text=f"texte {i}"),
+            },
+            browser_token=f"browser-token-queries-{i:04d}",
+            neighbourhood_id=make_neighbourhood().id,
+        )
+    with queries() as many:
+        client.get(url)
+    assert many.count == few.count
