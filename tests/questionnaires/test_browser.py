@@ -139,3 +139,43 @@ def test_answering_without_javascript(
         assert_no_horizontal_scroll(page)
     finally:
         context.close()
+
+
+def test_results_and_follow_up_pages_are_accessible(
+    browser: Any, browser_context_args: dict[str, Any], live_server: str
+) -> None:
+    from community.questionnaires import answering, services
+    from community.questionnaires.answering import Given
+
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    questionnaire = make_questionnaire(community, gardener=gardener, questions=QUESTIONS)
+    first, scale = questionnaire.questions[0], questionnaire.questions[4]
+    for i in range(12):
+        answering.submit_response(
+            None,
+            questionnaire,
+            {first.id: Given([first.options[i % 2].id]), scale.id: Given(value=1 + i % 5)},
+            browser_token=f"browser-token-results-{i:04d}",
+        )
+    services.close_questionnaire(gardener, questionnaire)
+    services.publish_follow_up(gardener, questionnaire, "Deux composteurs **installés**.")
+    db.session.commit()
+    context = browser.new_context(**browser_context_args)
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        for url in (
+            f"/questionnaires/{questionnaire.id}/results",
+            f"/questionnaires/{questionnaire.id}",
+            f"/communities/{community.slug}",
+            "/questionnaires",
+        ):
+            page.goto(f"{live_server}{url}")
+            assert_no_horizontal_scroll(page)
+            assert_accessible(page)
+        page.goto(f"{live_server}/questionnaires/{questionnaire.id}/results")
+        expect(page.locator("svg.bar").first).to_be_visible()
+        expect(page.get_by_role("table").first).to_be_visible()
+    finally:
+        context.close()
