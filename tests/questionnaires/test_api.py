@@ -347,3 +347,37 @@ def test_unknown_neighbourhood_filter(client, api_token, world) -> None:
         f"/api/v1/questionnaires/{questionnaire.id}/results?neighbourhood={place.id}"
     )
     assert response.status_code == 200 and response.get_json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "nul\x00"},
+        {"intro": "nul\x00"},
+        {"questions": [{"id": 2**70, "kind": "single", "label": "A", "options": ["x", "y"]}]},
+        {"questions": [{"id": 999999, "kind": "short_text", "label": "A"}]},
+        {"questions": [{"kind": "single", "label": "A", "options": ["x\x00", "y"]}]},
+        {
+            "questions": [
+                {"kind": "short_text", "label": "A", "condition": {"question": 2**70, "option": 0}}
+            ]
+        },
+        {"questions": [{"kind": "short_text", "label": "x" * 301}]},
+        {"questions": "nope"},
+        {"opens_at": "2030-01-02T00:00:00+00:00", "closes_at": "2030-01-01T00:00:00+00:00"},
+        {"opens_at": "demain"},
+        {"audience": "martians"},
+    ],
+)
+def test_bad_edits_are_answered_4xx(client, api_token, world, body) -> None:
+    questionnaire = make_questionnaire(
+        world["community"], gardener=world["gardener"], status="draft"
+    )
+    response = client.patch(
+        f"/api/v1/questionnaires/{questionnaire.id}",
+        json=body,
+        headers=api_token(world["gardener"]),
+    )
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(questionnaire.questions) == len(QUESTIONS)  # nothing half-written
