@@ -24,6 +24,7 @@ DOMAINS = (
     "initiatives",
     "events",
     "solidarity",
+    "questionnaires",
     "observatory",
     "notifications",
     "webapp",

@@ -84,6 +84,7 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT") or "20 per hour"
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per hour"
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
+    QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT") or "10 per minute"
 
     # Real time
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "threading"
@@ -156,6 +157,7 @@ class TestingConfig(Config):
     SIGNUP_RATE_LIMIT = "1000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
     MESSAGE_RATE_LIMIT = "1000 per minute"
+    QUESTIONNAIRE_RATE_LIMIT = "1000 per minute"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     VAPID_PRIVATE_KEY = None  # the push tests give their own
