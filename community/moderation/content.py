@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from community.core.content import plain_text
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
@@ -20,6 +19,7 @@ from community.members.models import Member
 from community.moderation.targets import Target, TargetType, register
 from community.notifications.links import site_path
 from community.threads.models import Message, Thread
+from community.threads.queries import excerpt, readable_body
 
 
 def _already(hidden: bool) -> Invalid:
@@ -39,6 +39,12 @@ def _initiative_target(initiative: Initiative) -> Target:
         url=site_path("initiatives.show", initiative_id=initiative.id),
         hidden=initiative.hidden_at is not None,
     )
+
+
+def _initiative_readable(member: Member | None, initiative_id: int) -> bool:
+    from community.initiatives.queries import readable_initiative
+
+    return readable_initiative(member, initiative_id) is not None
 
 
 def _load_initiative(initiative_id: int) -> Target | None:
@@ -79,16 +85,13 @@ register(
         hide=_hide_initiative,
         restore=_restore_initiative,
         noun=_l("your initiative"),
+        readable=_initiative_readable,
+        snapshot=lambda i: "\n\n".join(p for p in (i.title, i.summary, i.description) if p),
     ),
 )
 
 
 # --- messages ---------------------------------------------------------------------------
-
-
-def _excerpt(text: str, length: int = 90) -> str:
-    clean = " ".join(plain_text(text or "").split())
-    return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"
 
 
 def _message_target(message: Message) -> Target:
@@ -97,7 +100,7 @@ def _message_target(message: Message) -> Target:
         obj=message,
         community=thread.community,
         author=message.author,
-        label=f"« {_excerpt(message.body)} » — {thread.title}",
+        label=f"« {excerpt(message.body)} » — {thread.title}",
         url=site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}"),
         hidden=message.hidden,
     )
@@ -151,6 +154,8 @@ register(
         hide=_hide_message,
         restore=_restore_message,
         noun=_l("your message"),
+        readable=lambda member, message_id: readable_body(member, message_id) is not None,
+        snapshot=lambda m: m.body,
     ),
 )
 

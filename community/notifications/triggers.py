@@ -30,16 +30,21 @@ def _excerpt(text: str, length: int = 80) -> str:
 def message_posted(message: Any) -> None:
     """A reply tells the author of the message answered; a mention tells who was named."""
     from community.threads.models import Message, MessageMention
+    from community.threads.queries import readable_excerpt
 
     author = message.author
     thread = message.thread
     url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
     who = author.display_name if author is not None else ""
-    excerpt = _excerpt(message.body)
     told: set[int] = set()
     if message.reply_to_id is not None:
         parent = db.session.get(Message, message.reply_to_id)
-        if parent is not None and parent.author is not None and not parent.deleted:
+        excerpt = (
+            readable_excerpt(parent.author, message, 80)
+            if parent is not None and parent.author is not None
+            else None
+        )
+        if parent is not None and parent.author is not None and not parent.deleted and excerpt:
             text = _l(
                 "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
                 who=who,
@@ -54,7 +59,9 @@ def message_posted(message: Any) -> None:
         .where(MessageMention.message_id == message.id)
     ).scalars()
     for member in mentioned:
-        if member.id not in told:
+        # The excerpt goes only through the visibility layer: None, nothing is sent.
+        excerpt = readable_excerpt(member, message, 80)
+        if member.id not in told and excerpt is not None:
             text = _l(
                 "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
                 who=who,
