@@ -172,9 +172,7 @@ def _moderate(message_id: int, act: object) -> Response:
             url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
         )
     try:
-        return _act_on_message(
-            message_id, can_moderate_message, act, form.reason.data
-        )
+        return _act_on_message(message_id, can_moderate_message, act, form.reason.data)
     except Invalid as error:
         flash(error.message, "error")
         return redirect(url_for("threads.show", thread_id=message.thread_id))
