@@ -12,10 +12,9 @@ from marshmallow import Schema, fields
 
 from community.core.permissions import require
 from community.core.rest import authenticated_member
-from community.extensions import db
 from community.observatory import services
 from community.observatory.permissions import can_see_observatory
-from community.observatory.releases import parse_release
+from community.observatory.releases import keep, parse_release
 
 blp = Blueprint(
     "observatory-api",
@@ -40,7 +39,7 @@ def _summary(args: dict[str, Any]) -> services.Summary:
     require(can_see_observatory(member), member)
     key, period = parse_release(args.get("period"), start=args.get("start"), end=args.get("end"))
     result = services.release(key, period)
-    db.session.commit()  # the ledger keeps what was released
+    keep()  # the ledger keeps what was released
     return result
 
 

@@ -141,3 +141,15 @@ def singles(data: dict[int, int]) -> list[list[int]]:
 
 def unsingles(rows: list[list[int]]) -> dict[int, int]:
     return {int(a): int(c) for a, c in rows}
+
+
+def keep() -> None:
+    """Commit what the ledger took in, without expiring what the page is about to render
+    (expired places would each be loaded again: one query per neighbourhood or community)."""
+    session = db.session()
+    previous_setting = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous_setting

@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 
 from community.core.errors import Invalid
 from community.core.permissions import current_member, require
-from community.extensions import db
 from community.observatory import services
 from community.observatory.network import network
 from community.observatory.permissions import can_see_observatory
 from community.observatory.radar import radar
-from community.observatory.releases import parse_release, published_quarters
+from community.observatory.releases import keep, parse_release, published_quarters
 from community.observatory.trends import bar_chart, trends
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatory")
@@ -60,6 +59,6 @@ def index() -> tuple[str, int] | str:
         "error": error,
         "selected": request.args.get("measure") or "help_requests",
     }
-    db.session.commit()  # the ledger keeps what was released
+    keep()  # the ledger keeps what was released
     body = render_template("observatory/index.html", **context)
     return (body, 422) if error else body
