@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from community.communities.models import Community
 from community.communities.permissions import moderated_community_ids
 from community.core.permissions import is_authenticated
+from community.core.search import matching_ids
 from community.extensions import db
 from community.initiatives.models import (
     Initiative,
@@ -34,11 +35,6 @@ class Filters:
     spontaneous: bool = False
     q: str = ""
     sort: str = "newest"
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
 
 
 def with_relations(stmt: Select[Initiative]) -> Select[Initiative]:
@@ -77,16 +73,9 @@ def browse(filters: Filters) -> Select[Initiative]:
         stmt = stmt.where(Initiative.informal.is_(True))
     if filters.spontaneous:
         stmt = stmt.where(Initiative.community_id.is_(None))
-    words = filters.q.split()[:8]
-    for word in words:
-        pattern = _like(word)
-        stmt = stmt.where(
-            or_(
-                db.func.lower(Initiative.title).like(pattern, escape="\\"),
-                db.func.lower(Initiative.summary).like(pattern, escape="\\"),
-                db.func.lower(Initiative.description).like(pattern, escape="\\"),
-            )
-        )
+    ids = matching_ids("initiative", filters.q)  # forgiving: see community.core.search
+    if ids is not None:
+        stmt = stmt.where(Initiative.id.in_(ids))
     if filters.sort == "supported":
         stmt = stmt.order_by(Initiative.support_count.desc(), Initiative.created_at.desc())
     else:

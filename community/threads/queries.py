@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, Membership
@@ -29,6 +29,17 @@ from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
 from community.members.models import Member
 from community.threads.models import Message, Thread
+
+
+def community_threads(community: Community) -> Select[Any]:
+    """A community's topics: pinned first, then the most recently active."""
+    return (
+        select(Thread)
+        .where(Thread.community_id == community.id, Thread.kind == "community")
+        .order_by(
+            Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc()
+        )
+    )
 
 
 def _hidden_initiative(*extra: Any) -> Any:
