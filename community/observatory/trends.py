@@ -93,10 +93,22 @@ def _query(trend: TrendMeasure, period: Period) -> Any:
 
 def trends(summary: Summary) -> list[Series]:
     """One suppressed monthly series per trend measure (one grouped query each)."""
+    from community.observatory.releases import frozen
+
     months = months_of(summary.period)
+    stored = frozen(
+        summary.release,
+        "trends",
+        lambda: {
+            trend.key: {
+                str(m): int(c) for m, c in db.session.execute(_query(trend, summary.period)).all()
+            }
+            for trend in TRENDS
+        },
+    )
     result = []
     for trend in TRENDS:
-        found = {str(m): int(c) for m, c in db.session.execute(_query(trend, summary.period)).all()}
+        found = stored.get(trend.key, {})
         raw = [found.get(m, 0) for m in months]
         if trend.table_key is None:
             values, total = suppress_line(raw, summary.min_cell, TOTAL_FREE)
