@@ -309,12 +309,12 @@ def edit(event_id: int) -> Any:
         form.starts_at.data = paris(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = paris(event.ends_at).replace(tzinfo=None)
     if form.validate_on_submit():
-        data = _form_data(form, ALL)
-        if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
-            data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
         begin_write()
         event = _load(event_id)
         try:
+            data = _form_data(form, ALL)
+            if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
+                data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
             services.edit_event(member, event, data)
         except (Invalid, Conflict) as error:
             db.session.rollback()
