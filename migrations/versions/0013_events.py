@@ -1,7 +1,7 @@
 """events: rencontres, their registrations, calendar feeds; threads of kind 'event'
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0012
 Create Date: 2026-12-01 20:48:15.373354
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -173,3 +173,22 @@ def test_extreme_dates_in_the_forms_are_a_form_message(client, world, login_as, 
     assert created.status_code == 200 and "Choisissez une date à venir." in page_text(created)
     edited = client.post_form(f"/events/{event.id}/edit", fields)
     assert edited.status_code == 200 and "Choisissez une date à venir." in page_text(edited)
+
+
+def test_list_pages_do_not_query_per_rencontre(client, world, login_as, queries):
+    def fill(n):
+        for day in range(n):
+            event = make_event(world.community, days=2 + day, capacity=3)
+            make_registration(event, make_member())
+
+    login_as(world.member)
+    fill(2)
+    counts = []
+    for _ in range(2):
+        with queries() as log:
+            assert client.get("/events").status_code == 200
+            assert client.get(f"/communities/{world.community.slug}").status_code == 200
+            assert client.get("/events/mine").status_code == 200
+        counts.append(log.count)
+        fill(6)
+    assert counts[0] == counts[1]
