@@ -12,7 +12,13 @@ from community.core.errors import Conflict, Invalid, NotFound
 from community.core.models import utcnow
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
-from community.events.services import GUEST_NAME, _lock, _open_for_registration, _place
+from community.events.services import (
+    GUEST_NAME,
+    _cancel_registration,
+    _lock,
+    _open_for_registration,
+    _place,
+)
 from community.extensions import db
 
 
@@ -77,4 +83,27 @@ def confirm_guest(token: str) -> Registration:
     registration.confirmed_at = now
     _place(event, registration, now)
     signals.registered.send(registration)
+    return registration
+
+
+def cancellable(token: str) -> Registration:
+    """The guest registration a cancel link stands for, or NotFound."""
+    registration_id = codes.read_guest_cancel_token(token)
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or not registration.is_guest:
+        raise NotFound(_("This link is not valid, or no longer is."))
+    return registration
+
+
+def cancel_guest(token: str) -> Registration:
+    """A guest gives their place back (the first person waiting gets it)."""
+    registration = cancellable(token)
+    event = _lock(registration.event)
+    db.session.refresh(registration)
+    if not registration.active:
+        raise Conflict(_("Your registration is cancelled."))
+    now = utcnow()
+    _open_for_registration(event, now)
+    _cancel_registration(event, registration, now)
+    signals.unregistered.send(registration)
     return registration

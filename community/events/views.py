@@ -227,6 +227,35 @@ def guest_confirm(token: str) -> Any:
     )
 
 
+@bp.route("/events/guests/cancel/<token>", methods=["GET", "POST"])
+def guest_cancel(token: str) -> Any:
+    try:
+        registration = guests.cancellable(token)
+    except NotFound:
+        abort(404)
+    form = ActionForm()
+    error = None
+    done = False
+    if form.validate_on_submit():
+        begin_write()
+        try:
+            registration = guests.cancel_guest(token)
+        except DomainError as failure:
+            db.session.rollback()
+            error = failure.message
+        else:
+            db.session.commit()
+            done = True
+    return render_template(
+        "events/guest_cancel.html",
+        event=registration.event,
+        registration=registration,
+        form=form,
+        error=error,
+        done=done,
+    )
+
+
 # --- planning ------------------------------------------------------------------------------
 
 

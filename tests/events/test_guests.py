@@ -143,3 +143,21 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
     (left,) = db.session.query(Registration).filter_by(event_id=event_id).all()
     assert left.status == "going" and left.member_id is not None
     assert db.session.query(Registration).filter_by(guest_email="camille@example.org").count() == 0
+
+
+def test_a_guest_gives_the_place_back_by_the_link_in_the_mail(client, world, outbox):
+    event = make_event(world.community, accepts_guests=True, capacity=1)
+    waiting = make_member()
+    _ask(client, event)
+    client.post_form(_link(outbox, "camille@example.org"))
+    services.register(waiting, event)
+    db.session.commit()
+    (mail,) = [m for m in outbox.to("camille@example.org") if "cancel" in outbox.text_of(m)]
+    (link,) = [u for u in outbox.links_in(mail) if "/events/guests/cancel/" in u]
+    path = link.split("localhost", 1)[1]
+    assert client.get(path).status_code == 200
+    assert services.registration_of(waiting, event).status == "waitlisted"
+    done = client.post_form(path)
+    assert "Votre inscription est annulée." in page_text(done)
+    assert services.registration_of(waiting, event).status == "going"
+    assert client.get("/events/guests/cancel/forged").status_code == 404
