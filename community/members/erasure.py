@@ -26,9 +26,8 @@ def erasure_refusal(member: Member, *, lock: bool = False) -> str | None:
 
     With `lock` (when erasing), the admins' rows are locked: two admins leaving at once cannot
     both be "not the last one"."""
-    from flask_babel import format_date
-
     from community.communities.models import Community, GardenerMandate, Membership
+    from community.core.jinja import day
     from community.moderation.suspensions import active_suspension
 
     if member.role == "admin":
@@ -60,7 +59,7 @@ def erasure_refusal(member: Member, *, lock: bool = False) -> str | None:
     if suspension is not None and suspension.until is not None:
         return _(
             "Your account is suspended until %(date)s: you can delete it after that date.",
-            date=format_date(suspension.until),
+            date=day(suspension.until),
         )
     if suspension is not None or banned is not None:
         return _(

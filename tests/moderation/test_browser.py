@@ -92,7 +92,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     )
     assert_accessible(page)
     page.get_by_role("button", name="Envoyer le signalement").click()
-    page.get_by_text("Merci. Les modérateurs vont examiner votre signalement.").wait_for()
+    page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
 
     # The community's gardener hides it from the queue.
     log_in(page, live_server, world.gardener_a)

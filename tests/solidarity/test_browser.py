@@ -76,5 +76,5 @@ def test_staff_reads_the_observatory(live_server: str, page: Any) -> None:
         assert page.locator(f"#{title_id}").text_content()
         assert "barre" in (page.locator(f"#{desc_id}").text_content() or "")
     grid = page.locator("table.grid").inner_text()
-    assert "masqué" in grid and "6" in grid
+    assert "trop peu" in grid and "6" in grid
     assert page.locator("table.trend-table").count() == 4
