@@ -57,7 +57,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     security.init_security(app)
     jinja.init_jinja(app)
 
-    from community.core.rest import init_api_security
+    from community.auth.guards import init_api_security
     from community.extensions import api, csrf
 
     for domain in DOMAINS:

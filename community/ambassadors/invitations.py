@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 from typing import Any
 
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import triggers
+from community.threads.models import Message
 
 MAX_LABEL = 80
 
@@ -181,19 +181,15 @@ class Reach:
 def _engagement_clauses() -> list[ColumnElement[bool]]:
     """What counts as "then took part", for a member signed up through a link.
 
-    Joining a community always counts. Posting counts a message once the threads domain
-    defines `Message` (with `author_id`): the clause is added here, so the reach stays one
-    grouped query.
+    Joining a community counts, and so does posting a message: both clauses are built here, so
+    the reach stays one grouped query.
     """
-    clauses: list[ColumnElement[bool]] = [
+    return [
         exists().where(
             Membership.member_id == InvitationUse.member_id, Membership.status == "active"
-        )
+        ),
+        exists().where(Message.author_id == InvitationUse.member_id),
     ]
-    message = getattr(import_module("community.threads.models"), "Message", None)
-    if message is not None and hasattr(message, "author_id"):
-        clauses.append(exists().where(message.author_id == InvitationUse.member_id))
-    return clauses
 
 
 def reach_of(ambassador: Ambassador) -> list[Reach]:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from community.ambassadors.invitations import record_invitation
 from community.auth import signals
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
@@ -87,8 +88,6 @@ def sign_up(data: SignupData) -> Member:
     db.session.add(member)
     db.session.flush()
     if data.invitation:
-        from community.ambassadors.invitations import record_invitation
-
         record_invitation(member, data.invitation)
     return member
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -22,9 +19,12 @@ from wtforms.fields.choices import SelectChoice
 
 from community.auth import mails, services
 from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from community.auth.mails import deliver
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
+from community.core.sockets import disconnect_member
+from community.core.urls import safe_next
 from community.extensions import db, limiter
 from community.members.models import Member, new_session_nonce
 from community.territory.services import neighbourhood_choices
@@ -44,26 +44,10 @@ def _reset_limit() -> str:
     return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("members.me")
-
-
 def start_session(member: Member, remember: bool = False) -> None:
     """A fresh session for `member` (nothing of the anonymous one carries over)."""
     session.clear()
     login_user(member, remember=remember)
-
-
-def _deliver(send, member: Member) -> None:
-    try:
-        send(member)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not send mail to member %s", member.id)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -97,12 +81,12 @@ def signup() -> str | Response:
         except services.EmailTaken as taken:
             existing = services.find_by_email(taken.email)
             if existing is not None:
-                _deliver(mails.send_already_registered, existing)
+                deliver(mails.send_already_registered, existing)
             session["signup_email"] = taken.email  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
             db.session.commit()
-            _deliver(mails.send_confirmation, member)
+            deliver(mails.send_confirmation, member)
             session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
     # The length is said once: in the hint, or in the error when the password is too short.
@@ -166,7 +150,7 @@ def login() -> str | Response:
             form.password.errors = [_("Wrong e-mail or password.")]
         elif member.email_confirmed_at is None:
             db.session.commit()
-            _deliver(mails.send_confirmation, member)
+            deliver(mails.send_confirmation, member)
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
             db.session.commit()
@@ -187,8 +171,6 @@ def logout() -> Response:
     logout_user()
     session.clear()
     if member is not None:
-        from community.threads.realtime import disconnect_member
-
         disconnect_member(member.id)  # live sockets end with the session
     flash(_("You are logged out. See you soon!"), "success")
     return redirect(url_for("core.home"))
@@ -201,7 +183,7 @@ def forgot() -> str | Response:
     if form.validate_on_submit():
         member = services.find_by_email(form.email.data or "")
         if member is not None:
-            _deliver(mails.send_reset, member)
+            deliver(mails.send_reset, member)
         # The same answer whether or not the address has an account.
         flash(
             _("If this address has an account, we have sent it a link to choose a new password."),

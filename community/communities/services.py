@@ -15,16 +15,17 @@ from community.communities.models import (
     GardenerMandate,
     Membership,
 )
+from community.communities.permissions import can_answer_memberships
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.core.search import matching_ids
+from community.core.text import slugify
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
-from community.territory.services import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MESSAGE = 1000
@@ -292,8 +293,6 @@ def leave(member: Member, community: Community) -> Membership:
 
 def answer_request(actor: Member, membership: Membership, accept: bool, answer: str) -> Membership:
     """A gardener (or staff) accepts or refuses a request, with an answer the member reads."""
-    from community.communities.permissions import can_answer_memberships
-
     if not can_answer_memberships(actor, membership.community):
         raise Forbidden(_("Only the gardeners of this community answer its requests."))
     if membership.status != "pending":
