@@ -37,7 +37,7 @@ def index() -> tuple[str, int] | str:
     series = trends(summary)
     # Every hidden number looks the same, whether below the threshold or hidden to protect
     # one: telling them apart would tell an attacker which ones are small.
-    hidden = _("hidden")
+    hidden = _("too few")
     charts: list[tuple[Any, Any]] = []
     for s in series:
         title = _("%(measure)s per month", measure=s.label)

@@ -64,7 +64,7 @@ def test_hide_and_restore_an_initiative(world, initiative, client, api_token) ->
         client.login_as(viewer)
         page = client.get(f"/initiatives/{initiative.id}")
         assert page.status_code == 200
-        assert "Masqué par les modérateurs" in page.get_data(as_text=True)
+        assert "Caché par les modérateurs" in page.get_data(as_text=True)
     g.pop("_login_user", None)
     client.login_as(world.member_a)
     assert client.get(f"/initiatives/{initiative.id}").status_code == 404

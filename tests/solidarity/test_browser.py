@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.conftest import assert_accessible, assert_no_broken_headers, assert_no_horizontal_scroll
 from tests.factories import PASSWORD, make_member, make_neighbourhood, make_theme
 from tests.solidarity.factories import make_offer, make_request, make_signal
 
@@ -84,5 +84,6 @@ def test_staff_reads_the_observatory(live_server: str, page: Any) -> None:
         assert page.locator(f"#{title_id}").text_content()
         assert "barre" in (page.locator(f"#{desc_id}").text_content() or "")
     grid = page.locator("table.grid").inner_text()
-    assert "masqué" in grid and "6" in grid
+    assert_no_broken_headers(page)
+    assert "trop peu" in grid and "6" in grid
     assert page.locator("table.trend-table").count() == 4

@@ -208,6 +208,21 @@ def test_contact_details_are_refused_in_requests_and_offers(client, api_token, t
     assert HelpRequest.query.count() == 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Rendez-vous le 12/03/2026 à 14h30", "Courses le 12.03.2026", "nous étions 12 12 12 12"],
+)
+def test_dates_times_and_counts_are_not_taken_for_phone_numbers(client, api_token, text) -> None:  # type: ignore[no-untyped-def]
+    member, theme, place = make_member(), make_theme(), make_neighbourhood()
+    for url in ("/api/v1/help-requests", "/api/v1/help-offers"):
+        response = client.post(
+            url,
+            json={"theme_id": theme.id, "neighbourhood_id": place.id, "text": text},
+            headers=api_token(member),
+        )
+        assert response.status_code == 201, response.get_json()
+
+
 def test_api_creates_offers_and_requests(client, api_token) -> None:  # type: ignore[no-untyped-def]
     member, theme, place = make_member(), make_theme(), make_neighbourhood()
     payload = {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Du bricolage"}
