@@ -172,3 +172,18 @@ def test_erasing_the_member_removes_their_subscriptions(client, vapid, api_heade
     db.session.delete(member)
     db.session.flush()
     assert subscriptions() == []
+
+
+def test_the_export_names_the_push_service_but_never_the_endpoint(client, vapid, api_headers):
+    from community.members.export import export_data
+    from community.notifications import push_services
+
+    member = make_member()
+    client.post(URL, json=body(), headers=api_headers(member))
+    push_services.set_kind_choices(member, {"mention"})
+    data = export_data(member)
+    [phone] = data["push_subscriptions"]
+    assert phone["push_service"] == "fcm.googleapis.com" and phone["created_at"]
+    assert "abc123" not in str(data)
+    assert {"kind": "reply"} in data["push_kinds_turned_off"]
+    assert {"kind": "mention"} not in data["push_kinds_turned_off"]
