@@ -8,6 +8,7 @@ import json
 import pytest
 
 from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
 from tests.factories import PASSWORD, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -44,6 +45,8 @@ def test_permission_is_asked_only_after_tapping_the_switch(page, context, live_s
     assert switch.get_attribute("aria-checked") == "false"
     page.get_by_text("Ce téléphone ne reçoit pas de notifications.").wait_for()
     assert page.evaluate("window.__permissionAsks") == 0  # nothing asked on page load
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
 
     switch.click()
     page.wait_for_function("window.__permissionAsks === 1")
