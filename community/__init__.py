@@ -22,6 +22,7 @@ DOMAINS = (
     "threads",
     "moderation",
     "initiatives",
+    "events",
     "solidarity",
     "observatory",
     "notifications",
@@ -58,7 +59,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     security.init_security(app)
     jinja.init_jinja(app)
 
-    from community.core.rest import init_api_security
+    from community.auth.guards import init_api_security
     from community.extensions import api, csrf
 
     for domain in DOMAINS:
@@ -69,10 +70,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
             csrf.exempt(blp)  # see init_api_security: session writes still need the token
             api.register_blueprint(blp)
     init_api_security(app)
-    # Signal receivers connect when their module is imported (`<domain>/receivers.py`, and a
-    # domain's `privacy.py` answering the members' export and erasure signals).
+    # Signal receivers connect when their module is imported (`<domain>/receivers.py`, a
+    # domain's `privacy.py` answering the members' export and erasure signals), and content
+    # registers as reportable in `<domain>/reportable.py` (docs/architecture.md).
     for domain in DOMAINS:
-        for name in ("receivers", "privacy"):
+        for name in ("receivers", "privacy", "reportable"):
             if _has_module(domain, name):
                 import_module(f"community.{domain}.{name}")
 
@@ -103,12 +105,14 @@ def _has_module(domain: str, name: str) -> bool:
 
 
 def import_models() -> None:
-    """Import every domain's models so that the metadata is complete."""
+    """Import every domain's models and search sources so that the metadata is complete."""
     from importlib import import_module
 
     for domain in DOMAINS:
-        if _has_module(domain, "models"):
-            import_module(f"community.{domain}.models")
+        # `search.py`: what the domain makes searchable (and core's own index table).
+        for name in ("models", "search"):
+            if _has_module(domain, name):
+                import_module(f"community.{domain}.{name}")
 
 
 def _init_extensions(app: Flask) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
+from community.auth.signals import email_confirmed, member_logged_out, member_signed_up
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
@@ -85,11 +86,17 @@ def sign_up(data: SignupData) -> Member:
     )
     db.session.add(member)
     db.session.flush()
-    if data.invitation:
-        from community.ambassadors.invitations import record_invitation
-
-        record_invitation(member, data.invitation)
+    member_signed_up.send(member, invitation=data.invitation or None)
     return member
+
+
+def log_out(member: Member, *, everywhere: bool = False) -> None:
+    """End the member's session (the caller clears the cookie); `everywhere` ends every session
+    of theirs by rotating the nonce. Their live sockets close once the caller commits."""
+    if everywhere:
+        member.session_nonce = new_session_nonce()
+    db.session.flush()
+    member_logged_out.send(member, everywhere=everywhere)
 
 
 class EmailTaken(Exception):
@@ -146,6 +153,7 @@ def confirm_email(token: str) -> Member | None:
     if member.email_confirmed_at is None:
         member.email_confirmed_at = utcnow()
         db.session.flush()
+        email_confirmed.send(member)
     return member
 
 
@@ -179,10 +187,13 @@ def reset_password(member: Member, new_password: str) -> None:
     check_password(new_password)
     member.password_hash = hash_password(new_password)
     member.session_nonce = new_session_nonce()
-    if member.email_confirmed_at is None:  # following the link proved the address
+    newly_confirmed = member.email_confirmed_at is None
+    if newly_confirmed:  # following the link proved the address
         member.email_confirmed_at = utcnow()
     db.session.execute(ApiToken.__table__.delete().where(ApiToken.member_id == member.id))
     db.session.flush()
+    if newly_confirmed:
+        email_confirmed.send(member)
 
 
 def issue_token(member: Member) -> tuple[str, ApiToken]:

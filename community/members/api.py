@@ -60,10 +60,6 @@ def export_me() -> dict[str, Any]:
 def delete_me(data: dict[str, Any]) -> None:
     """Erase one's own account for good; the password confirms it. Messages and initiatives
     stay, under "compte supprimé"; `409` when a gardener must hand over first."""
-    from community.threads.realtime import disconnect_member
-
     member = authenticated_member()
-    member_id = member.id
     erasure.erase_account(member, data["password"])
     db.session.commit()
-    disconnect_member(member_id)

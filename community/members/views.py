@@ -102,7 +102,6 @@ def delete() -> str | Response:
     form = DeleteAccountForm()
     refusal = erasure.erasure_refusal(member)
     if refusal is None and form.validate_on_submit():
-        member_id = member.id
         try:
             erasure.erase_account(member, form.password.data or "")
         except Invalid as error:
@@ -115,9 +114,6 @@ def delete() -> str | Response:
             db.session.commit()
             logout_user()
             session.clear()
-            from community.threads.realtime import disconnect_member
-
-            disconnect_member(member_id)
             flash(_("Your account is deleted. Thank you for taking part."), "success")
             return redirect(url_for("core.home"))
     return render_template("members/delete.html", form=form, refusal=refusal)

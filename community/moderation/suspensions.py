@@ -13,8 +13,10 @@ from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.journal import record_action, tell_member
 from community.moderation.models import PlatformSuspension, Report
-from community.moderation.services import record_action, tell_member
+from community.moderation.permissions import gardened_community_ids
+from community.moderation.signals import member_suspended
 
 
 def suspend_from_community(
@@ -46,6 +48,7 @@ def suspend_from_community(
     )  # fmt: skip
     if notify_member:
         tell_member(actor, member, "suspend_community", reason, community=community)
+    member_suspended.send(member, community=community, until=until, actor=actor)
     return membership
 
 
@@ -81,6 +84,7 @@ def suspend_from_platform(
     )
     if notify_member:
         tell_member(actor, member, "suspend_platform", reason)
+    member_suspended.send(member, community=None, until=until, actor=actor)
     return suspension
 
 
@@ -147,8 +151,6 @@ def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[
     """Suspensions in force that `member` may lift: platform ones for staff, and community bans."""
     from sqlalchemy.orm import selectinload
 
-    from community.moderation.permissions import gardened_community_ids
-
     now = utcnow()
     platform: list[PlatformSuspension] = []
     bans = select(Membership).where(Membership.status == "banned")
@@ -193,12 +195,3 @@ def posting_refusal(member: Member | None, community: Community | None) -> str |
     if community is not None and is_banned_from(member, community):
         return _("You are suspended from this community: you cannot post in it.")
     return None
-
-
-def disconnect_if_suspended(report: Report) -> None:
-    """After a suspension is committed, close the member's sockets in every process: they
-    leave the rooms they were in, and on reconnecting may read but not post."""
-    from community.threads.realtime import disconnect_member
-
-    if report.resolution == "suspend" and report.target_author_id is not None:
-        disconnect_member(report.target_author_id)
