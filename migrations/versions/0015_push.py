@@ -1,7 +1,7 @@
 """push
 
 Revision ID: 0015
-Revises: 0016
+Revises: 0013
 Create Date: 2026-12-01 20:52:38.743032
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0016'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
