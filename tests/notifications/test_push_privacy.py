@@ -16,6 +16,7 @@ from community.ambassadors.invitations import record_invitation
 from community.communities import pairs
 from community.communities import services as communities
 from community.core.models import utcnow
+from community.events import attendance
 from community.events import services as events
 from community.extensions import db
 from community.initiatives import services as initiatives
@@ -160,7 +161,7 @@ def walk_every_flow() -> None:
     # rencontres: a reminder, a place freed up, a cancellation (its reason), a compte rendu
     soon = make_event(community, staff, title="Atelier", starts_at=utcnow() + timedelta(hours=20))
     make_registration(soon, supporter)
-    events.send_reminders()
+    attendance.send_reminders()
     full = make_event(community, staff, title="Complet", capacity=1, description=secret("desc"))
     events.register(supporter, full)
     events.register(helper, full)  # waits
@@ -168,7 +169,7 @@ def walk_every_flow() -> None:
     events.cancel_event(staff, full, secret("cancellation"))
     past = make_event(community, staff, title="Passé", starts_at=utcnow() - timedelta(days=1))
     make_registration(past, author, checked_in_at=utcnow())
-    events.publish_report(staff, past, secret("compte rendu"))
+    attendance.publish_report(staff, past, secret("compte rendu"))
     db.session.commit()
 
 
