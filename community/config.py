@@ -101,6 +101,8 @@ class Config:
     MAIL_USE_TLS = _bool(os.environ.get("MAIL_USE_TLS"), False)
     MAIL_USE_SSL = _bool(os.environ.get("MAIL_USE_SSL"), False)
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # Account mails leave from a worker thread: no answer waits for (or is timed by) SMTP.
+    MAIL_IN_BACKGROUND = _bool(os.environ.get("MAIL_IN_BACKGROUND"), True)
     MAIL_DEFAULT_SENDER = (
         os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
     )
@@ -135,6 +137,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     MAIL_BACKEND = "smtp"
+    MAIL_IN_BACKGROUND = False  # tests read the outbox right after the request
     # Generous limits: the tests that exercise a limit lower it themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per minute"

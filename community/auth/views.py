@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 from urllib.parse import urlsplit
 
 from flask import (
@@ -21,12 +20,19 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from community.auth import mails, services
-from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from community.auth.forms import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
+from community.core.models import utcnow
 from community.core.permissions import current_member
 from community.extensions import db, limiter
-from community.members.models import Member, new_session_nonce
+from community.members.models import Member
 from community.territory.services import neighbourhood_choices
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -60,10 +66,9 @@ def start_session(member: Member, remember: bool = False) -> None:
 
 
 def _deliver(send, member: Member) -> None:
-    try:
-        send(member)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not send mail to member %s", member.id)
+    """Send an account mail once the transaction commits, in the background (see
+    `core.mail.send_in_background`): the answer's timing does not depend on the mail server."""
+    mails.queue(send(member))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -94,11 +99,12 @@ def signup() -> str | Response:
         except services.EmailTaken as taken:
             existing = services.find_by_email(taken.email)
             if existing is not None:
-                _deliver(mails.send_already_registered, existing)
+                _deliver(mails.already_registered_message, existing)
+            db.session.commit()
             return redirect(url_for("auth.signup_sent"))
         else:
+            _deliver(mails.confirmation_message, member)
             db.session.commit()
-            _deliver(mails.send_confirmation, member)
             return redirect(url_for("auth.signup_sent"))
     return render_template("auth/signup.html", form=form)
 
@@ -108,16 +114,30 @@ def signup_sent() -> str:
     return render_template("auth/signup_sent.html")
 
 
-@bp.get("/confirm/<token>")
-def confirm(token: str) -> Response:
-    member = services.confirm_email(token)
-    if member is None:
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def confirm(token: str) -> str | Response:
+    """Confirm a new account's e-mail: the link, then the password chosen at sign-up.
+
+    The link alone neither confirms nor logs in: whoever registered an address that is not
+    theirs cannot have its owner confirm an account whose password they know (she is told to
+    choose her own password instead, which ends theirs), and a link sent to someone else
+    never logs her into the sender's account.
+    """
+    if services.member_for_confirm_token(token) is None:
         flash(_("This link is not valid or has expired. Log in to receive a new one."), "error")
         return redirect(url_for("auth.login"))
-    db.session.commit()
-    start_session(member)
-    flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
-    return redirect(url_for("members.me"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        member = services.confirm_email(token, form.password.data or "")
+        if member is None:
+            form.password.errors = [_("Wrong password.")]
+        else:
+            db.session.commit()
+            start_session(member)
+            flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
+            return redirect(url_for("members.me"))
+    return render_template("auth/confirm.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -131,8 +151,8 @@ def login() -> str | Response:
         if member is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         elif member.email_confirmed_at is None:
+            _deliver(mails.confirmation_message, member)
             db.session.commit()
-            _deliver(mails.send_confirmation, member)
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
             db.session.commit()
@@ -147,15 +167,14 @@ def login() -> str | Response:
 def logout() -> Response:
     member = current_member()
     everywhere = request.form.get("everywhere") == "1"
-    if member is not None and everywhere:
-        member.session_nonce = new_session_nonce()
+    if member is not None:
+        # A new nonce: the session cookie and the remember cookie die on the server, not only
+        # in this browser (a copied cookie opens nothing); everywhere also revokes API tokens.
+        # Live sockets opened with them close after the commit (credentials_ended).
+        services.end_sessions(member, everywhere=everywhere)
         db.session.commit()
     logout_user()
     session.clear()
-    if member is not None:
-        from community.threads.realtime import disconnect_member
-
-        disconnect_member(member.id)  # live sockets end with the session
     flash(_("You are logged out. See you soon!"), "success")
     return redirect(url_for("core.home"))
 
@@ -166,8 +185,10 @@ def forgot() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         member = services.find_by_email(form.email.data or "")
-        if member is not None:
-            _deliver(mails.send_reset, member)
+        # The same work whether or not the address has an account: a mail is rendered and
+        # queued either way, and the queue drops the one made for an unknown address.
+        mails.queue(mails.reset_message(member, form.email.data or ""))
+        db.session.commit()
         # The same answer whether or not the address has an account.
         flash(
             _("If this address has an account, we have sent it a link to choose a new password."),
@@ -196,3 +217,23 @@ def reset(token: str) -> str | Response:
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("members.me"))
     return render_template("auth/reset.html", form=form)
+
+
+@bp.get("/tokens")
+@login_required
+def tokens() -> str:
+    """The member's API tokens (apps and scripts that act for them), each revocable."""
+    member = current_member()
+    assert member is not None
+    return render_template("auth/tokens.html", tokens=services.tokens_of(member), now=utcnow())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    member = current_member()
+    assert member is not None
+    services.revoke_token(services.token_of(member, token_id))
+    db.session.commit()
+    flash(_("The token is revoked: it opens nothing any more."), "success")
+    return redirect(url_for("auth.tokens"))
