@@ -78,7 +78,22 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from community import cli
 
     cli.init_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` proxies, read the client's address, scheme and host from the
+    X-Forwarded-* headers they set (Werkzeug's ProxyFix), for HTTP and Socket.IO alike; with
+    0 (the default) the headers are ignored: anyone could write them."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost, so that the Socket.IO middleware sees the fixed environ too.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
 
 def init_socketio(app: Flask) -> None:

@@ -84,6 +84,14 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT") or "20 per hour"
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per hour"
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
+    TYPING_RATE_LIMIT = os.environ.get("TYPING_RATE_LIMIT") or "10 per 10 seconds"
+    # Per account (the e-mail typed), whatever the client address: password attempts, and
+    # mails sent to one address by sign-up and forgotten-password.
+    ACCOUNT_RATE_LIMIT = os.environ.get("ACCOUNT_RATE_LIMIT") or "20 per 15 minutes"
+    ACCOUNT_MAIL_RATE_LIMIT = os.environ.get("ACCOUNT_MAIL_RATE_LIMIT") or "5 per hour"
+    # How many proxies in front set X-Forwarded-For/-Proto/-Host (nginx alone: 1). 0 trusts
+    # none: the client address is the connection's. Rate limits count per real client.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     # Real time
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "threading"
@@ -143,6 +151,9 @@ class TestingConfig(Config):
     SIGNUP_RATE_LIMIT = "1000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
     MESSAGE_RATE_LIMIT = "1000 per minute"
+    TYPING_RATE_LIMIT = "1000 per minute"
+    ACCOUNT_RATE_LIMIT = "1000 per minute"
+    ACCOUNT_MAIL_RATE_LIMIT = "1000 per minute"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
 

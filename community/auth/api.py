@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from community.auth import mails, services
+from community.auth.limits import login_limits, mail_limits
 from community.auth.models import ApiToken
 from community.auth.schemas import (
     CredentialsSchema,
@@ -20,13 +21,13 @@ from community.auth.schemas import (
 from community.auth.views import _deliver
 from community.core.errors import Forbidden, Invalid, Unauthenticated
 from community.core.rest import authenticated_member
-from community.extensions import db, limiter
+from community.extensions import db
 
 blp = Blueprint("auth-api", __name__, url_prefix="/api/v1", description="Sign-up and tokens")
 
 
 @blp.post("/members")
-@limiter.limit(lambda: str(current_app.config["SIGNUP_RATE_LIMIT"]))
+@mail_limits("SIGNUP_RATE_LIMIT")
 @blp.arguments(SignupSchema)
 @blp.response(202, SignupAnswerSchema)
 def create_member(data: dict[str, Any]) -> dict[str, str]:
@@ -51,7 +52,7 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
 
 
 @blp.post("/tokens")
-@limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]))
+@login_limits()
 @blp.arguments(CredentialsSchema)
 @blp.response(201, TokenSchema)
 def create_token(data: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from community.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from community.auth.limits import login_limits, mail_limits
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.models import utcnow
@@ -40,10 +41,6 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _signup_limit() -> str:
-    return str(current_app.config["SIGNUP_RATE_LIMIT"])
 
 
 def _reset_limit() -> str:
@@ -72,7 +69,7 @@ def _deliver(send, member: Member) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
+@mail_limits("SIGNUP_RATE_LIMIT", methods=["POST"])
 def signup() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
@@ -141,7 +138,7 @@ def confirm(token: str) -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_limits(methods=["POST"])
 def login() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
@@ -180,7 +177,7 @@ def logout() -> Response:
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@mail_limits("PASSWORD_RESET_RATE_LIMIT", methods=["POST"])
 def forgot() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
