@@ -17,7 +17,8 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    # One line, whatever a title held: a line break in a header would break the message.
+    message["Subject"] = " ".join(subject.split())
     message["Message-ID"] = make_msgid(domain="terreau.local")
     message.set_content(text)
     if html:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from community.communities.models import Community
 from community.core.content import render_markdown
+from community.core.edge import single_line
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
 from community.extensions import db, limiter
@@ -66,7 +67,7 @@ def get_message(message_id: object) -> Message:
 
 def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
-    title = (title or "").strip()
+    title = single_line(title)  # a line break would break the subject of every reply's mail
     if not 3 <= len(title) <= 160:
         raise Invalid(
             _("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]}
