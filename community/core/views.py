@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from community.auth.views import safe_next
+from community.core.health import health
 
 bp = Blueprint("core", __name__)
 
@@ -21,13 +24,8 @@ def charter() -> str:
 
 
 @bp.get("/healthz")
-def healthz() -> dict[str, str]:
-    from sqlalchemy import text
-
-    from community.extensions import db
-
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+def healthz() -> tuple[dict[str, Any], int]:
+    return health()
 
 
 @bp.post("/language")
