@@ -99,14 +99,19 @@ def _trust_proxies(app: Flask) -> None:
 
 def init_socketio(app: Flask) -> None:
     """Bind the Socket.IO server to `app` (async mode, message queue and origins from config)."""
+    from community.core.origins import origin_allowed
     from community.extensions import socketio
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        with app.app_context():
+            return origin_allowed(origin, environ)
 
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        # Read at each handshake, so that a changed setting (or a test server's URL) applies.
-        cors_allowed_origins=lambda origin: origin in app.config["ALLOWED_ORIGINS"],
+        # Read at each handshake: the page's own origin, PUBLIC_URL's and ALLOWED_ORIGINS.
+        cors_allowed_origins=allowed,
         manage_session=False,
     )
 

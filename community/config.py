@@ -77,6 +77,8 @@ class Config:
     # Rate limits, in Flask-Limiter's notation
     RATELIMIT_ENABLED = _bool(os.environ.get("RATELIMIT_ENABLED"), True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in memory meanwhile (logged), go back to Redis once it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
         os.environ.get("REDIS_URL") or "memory://"
     )
@@ -95,10 +97,8 @@ class Config:
 
     # Real time
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "threading"
-    ALLOWED_ORIGINS = _list(os.environ.get("ALLOWED_ORIGINS")) or [
-        "http://127.0.0.1:5000",
-        "http://localhost:5000",
-    ]
+    # Origins allowed to open a socket besides the page's own (always allowed) and PUBLIC_URL's.
+    ALLOWED_ORIGINS = _list(os.environ.get("ALLOWED_ORIGINS"))
 
     # Mail: "console" prints to the log, "smtp" sends through MAIL_SERVER
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or "console"
@@ -114,7 +114,10 @@ class Config:
     MAIL_DEFAULT_SENDER = (
         os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
     )
-    PUBLIC_URL = os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    # Unset: links use the address each request came to (`PORT` alone is enough); set it in
+    # production, where mail digests leave from the CLI (core/origins.py).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or ""
+    PORT = _int("PORT", 5000)
 
     # API documentation (flask-smorest)
     API_TITLE = "Terreau"

@@ -17,14 +17,13 @@ from flask_babel import gettext as _
 from community.auth.passwords import dummy_hash
 from community.auth.services import make_confirm_token, make_reset_token
 from community.core.mail import build_message, send_in_background
+from community.core.origins import public_url
 from community.core.signals import on_commit
 from community.members.models import Member
 
 
 def _external(endpoint: str, **values: Any) -> str:
-    from flask import current_app
-
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+    return public_url() + url_for(endpoint, **values)
 
 
 def queue(message: EmailMessage | None) -> None:

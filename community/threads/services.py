@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from limits import parse
 from sqlalchemy import func, select, update
 
 from community.communities.models import Community
@@ -15,7 +14,8 @@ from community.core.content import render_markdown
 from community.core.edge import single_line
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
-from community.extensions import db, limiter
+from community.core.ratelimit import hit
+from community.extensions import db
 from community.members.models import Member
 from community.moderation.content import tell_message_author
 from community.moderation.models import ModerationAction
@@ -90,10 +90,7 @@ def _clean_body(body: object) -> str:
 
 
 def _check_rate(author: Member) -> None:
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    limit = parse(current_app.config["MESSAGE_RATE_LIMIT"])
-    if not limiter.limiter.hit(limit, "message", str(author.id)):
+    if not hit(current_app.config["MESSAGE_RATE_LIMIT"], "message", str(author.id)):
         raise RateLimited(_("You are sending messages too fast. Wait a moment."))
 
 

@@ -17,8 +17,11 @@ from sqlalchemy import select
 
 from community.auth.models import ApiToken
 from community.auth.services import member_for_token
-from community.core.errors import DomainError, Invalid, NotFound, Unauthenticated
+from community.core.edge import INT_MAX
+from community.core.errors import DomainError, Invalid, NotFound, RateLimited, Unauthenticated
+from community.core.origins import origin_allowed
 from community.core.permissions import current_member, require
+from community.core.ratelimit import hit
 from community.core.realtime import enter_room, member_room, thread_room
 from community.extensions import db, socketio
 from community.members.models import Member
@@ -51,8 +54,7 @@ Payload = dict[str, Any]
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     """Refuse anonymous connections and foreign origins; the member gets their own room."""
-    origin = request.headers.get("Origin")
-    if origin and origin not in current_app.config["ALLOWED_ORIGINS"]:
+    if not origin_allowed(request.headers.get("Origin"), request.environ):
         raise ConnectionRefusedError("forbidden")
     token = auth.get("token") if isinstance(auth, dict) else None
     if token:
@@ -120,7 +122,7 @@ def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable
 
 def _id(data: Payload, key: str) -> int:
     value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= INT_MAX:
         raise Invalid(_("Some fields are not valid."), {key: [_("An integer is expected.")]})
     return value
 
@@ -132,7 +134,11 @@ def on_join(data: Payload) -> Payload:
     after_seq = data.get("after_seq", 0)
     if after_seq is None:
         after_seq = 0
-    if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
+    if (
+        not isinstance(after_seq, int)
+        or isinstance(after_seq, bool)
+        or not 0 <= after_seq <= INT_MAX
+    ):
         raise Invalid(
             _("Some fields are not valid."), {"after_seq": [_("A positive integer is expected.")]}
         )
@@ -249,6 +255,8 @@ def on_typing(data: Payload) -> None:
     """Tell the others in the room that this member is writing."""
     thread_id = _id(data, "thread_id")
     member = acting_member()
+    if not hit(current_app.config["TYPING_RATE_LIMIT"], "typing", str(member.id)):
+        raise RateLimited(_("Slow down a little."))
     thread = services.get_thread(thread_id)
     require(can_post_in_thread(member, thread), member, posting_refusal(member, thread.community))
     socketio.emit(
