@@ -27,8 +27,6 @@ def test_ids_beyond_the_schema_get_an_error_ack(cast, sio, event, payload):
 def test_typing_is_rate_limited(app, cast, sio, monkeypatch):
     monkeypatch.setitem(app.config, "TYPING_RATE_LIMIT", "2 per minute")
     client = sio(cast.member)
-    acks = [
-        client.emit("typing", {"thread_id": cast.thread.id}, callback=True) for _ in range(3)
-    ]
+    acks = [client.emit("typing", {"thread_id": cast.thread.id}, callback=True) for _ in range(3)]
     assert [ack["ok"] for ack in acks] == [True, True, False]
     assert acks[2]["error"]["code"] == "rate_limited"
