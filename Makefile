@@ -2,7 +2,7 @@
 #   make run    set everything up, migrate, load demo data on an empty database, serve on :5000
 #   make test   set everything up and run the whole suite (in parallel)
 #   make test-fast  the suite without real servers and browsers, for the inner loop
-#   make lint   ruff (check + format check) and mypy
+#   make lint   ruff (check + format check), mypy and the import contract (import-linter)
 #   make serve  production mode: two gunicorn processes on PORT and PORT+1
 
 PYTHON ?= python3
@@ -66,6 +66,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 serve: setup
 	@test -n "$(DATABASE_URL)" || (echo "DATABASE_URL is required for make serve" && exit 2)

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from community.auth import mails, services
 from community.auth.limits import login_limits, mail_limits
+from community.auth.mails import deliver
 from community.auth.models import ApiToken
 from community.auth.schemas import (
     CredentialsSchema,
@@ -18,7 +19,6 @@ from community.auth.schemas import (
     TokenListSchema,
     TokenSchema,
 )
-from community.auth.views import _deliver
 from community.core.errors import Forbidden, Invalid, Unauthenticated
 from community.core.rest import authenticated_member
 from community.extensions import db
@@ -41,9 +41,9 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
     except services.EmailTaken as taken:
         existing = services.find_by_email(taken.email)
         if existing is not None:
-            _deliver(mails.already_registered_message, existing)
+            deliver(mails.already_registered_message, existing)
     else:
-        _deliver(mails.confirmation_message, member)
+        deliver(mails.confirmation_message, member)
     db.session.commit()
     return {
         "status": "pending_confirmation",

@@ -7,6 +7,7 @@ and none answers faster because there was nothing to send.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
@@ -28,8 +29,15 @@ def _external(endpoint: str, **values: Any) -> str:
 
 def queue(message: EmailMessage | None) -> None:
     """Send `message` after commit, in the background; None is a mail that is not sent (the
-    same work is done for it, so that timing tells nothing)."""
+    same work is done for it, so that timing tells nothing). A mail server that does not
+    answer is logged, not raised: the account change it follows is stored, and the member can
+    ask for the mail again."""
     on_commit(lambda: send_in_background(message))
+
+
+def deliver(build: Callable[[Member], EmailMessage], member: Member) -> None:
+    """Build one of these mails for `member` now and send it after commit, in the background."""
+    queue(build(member))
 
 
 def confirmation_message(member: Member) -> EmailMessage:

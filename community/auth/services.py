@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from community.ambassadors.invitations import record_invitation
+from community.auth import signals
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
-from community.auth.signals import credentials_ended
 from community.core.errors import Invalid, NotFound
 from community.core.models import utcnow
 from community.extensions import db
@@ -91,8 +92,6 @@ def sign_up(data: SignupData) -> Member:
     db.session.add(member)
     db.session.flush()
     if data.invitation:
-        from community.ambassadors.invitations import record_invitation
-
         record_invitation(member, data.invitation)
     return member
 
@@ -180,6 +179,7 @@ def confirm_email(token: str, password: str) -> Member | None:
     member.email_confirmed_at = utcnow()
     member.last_login_at = utcnow()
     db.session.flush()
+    signals.email_confirmed.send(member)
     return member
 
 
@@ -221,10 +221,13 @@ def reset_password(member: Member, new_password: str) -> None:
     member.password_hash = hash_password(new_password)
     old_nonce = member.session_nonce
     member.session_nonce = new_session_nonce()
-    if member.email_confirmed_at is None:  # following the link proved the address
+    newly_confirmed = member.email_confirmed_at is None
+    if newly_confirmed:  # following the link proved the address
         member.email_confirmed_at = utcnow()
     hashes = _delete_tokens(member)
-    credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
+    if newly_confirmed:
+        signals.email_confirmed.send(member)
+    signals.credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
 
 
 def end_sessions(member: Member, everywhere: bool = False) -> None:
@@ -234,7 +237,7 @@ def end_sessions(member: Member, everywhere: bool = False) -> None:
     member.session_nonce = new_session_nonce()
     hashes = _delete_tokens(member) if everywhere else []
     db.session.flush()
-    credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
+    signals.credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
 
 
 def _delete_tokens(member: Member) -> list[str]:
@@ -293,4 +296,4 @@ def revoke_token(token: ApiToken) -> None:
     member, token_hash = token.member, token.token_hash
     db.session.delete(token)
     db.session.flush()
-    credentials_ended.send(member, session_nonce=None, token_hashes=[token_hash])
+    signals.credentials_ended.send(member, session_nonce=None, token_hashes=[token_hash])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -28,10 +26,12 @@ from community.auth.forms import (
     SignupForm,
 )
 from community.auth.limits import login_limits, mail_limits
+from community.auth.mails import deliver
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.models import utcnow
 from community.core.permissions import current_member
+from community.core.urls import safe_next
 from community.extensions import db, limiter
 from community.members.models import Member
 from community.territory.services import neighbourhood_choices
@@ -47,25 +47,10 @@ def _reset_limit() -> str:
     return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("members.me")
-
-
 def start_session(member: Member, remember: bool = False) -> None:
     """A fresh session for `member` (nothing of the anonymous one carries over)."""
     session.clear()
     login_user(member, remember=remember)
-
-
-def _deliver(send, member: Member) -> None:
-    """Send an account mail once the transaction commits, in the background (see
-    `core.mail.send_in_background`): the answer's timing does not depend on the mail server."""
-    mails.queue(send(member))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -80,6 +65,9 @@ def signup() -> str | Response:
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
     ]
+    from community.ambassadors.invitations import invited_to, usable_invitation
+
+    invitation = usable_invitation(form.invitation.data)
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",
@@ -96,19 +84,26 @@ def signup() -> str | Response:
         except services.EmailTaken as taken:
             existing = services.find_by_email(taken.email)
             if existing is not None:
-                _deliver(mails.already_registered_message, existing)
+                deliver(mails.already_registered_message, existing)
             db.session.commit()
+            session["signup_email"] = taken.email  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
-            _deliver(mails.confirmation_message, member)
+            deliver(mails.confirmation_message, member)
             db.session.commit()
+            session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
-    return render_template("auth/signup.html", form=form)
+    return render_template(
+        "auth/signup.html",
+        form=form,
+        invitation=invitation,
+        invited_to=invited_to(invitation) if invitation is not None else None,
+    )
 
 
 @bp.get("/signup/sent")
 def signup_sent() -> str:
-    return render_template("auth/signup_sent.html")
+    return render_template("auth/signup_sent.html", email=session.get("signup_email", ""))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -125,16 +120,33 @@ def confirm(token: str) -> str | Response:
         flash(_("This link is not valid or has expired. Log in to receive a new one."), "error")
         return redirect(url_for("auth.login"))
     form = ConfirmForm()
-    if form.validate_on_submit():
-        member = services.confirm_email(token, form.password.data or "")
-        if member is None:
-            form.password.errors = [_("Wrong password.")]
+    if not form.validate_on_submit():
+        return render_template("auth/confirm.html", form=form)
+    member = services.confirm_email(token, form.password.data or "")
+    if member is None:
+        form.password.errors = [_("Wrong password.")]
+        return render_template("auth/confirm.html", form=form)
+    db.session.commit()
+    start_session(member)
+    flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
+    from community.ambassadors.invitations import invited_membership
+
+    membership = invited_membership(member)
+    if membership is not None:
+        name = membership.community.name
+        if membership.status == "active":
+            flash(_("You are now a member of %(name)s.", name=name), "success")
         else:
-            db.session.commit()
-            start_session(member)
-            flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
-            return redirect(url_for("members.me"))
-    return render_template("auth/confirm.html", form=form)
+            flash(
+                _(
+                    "Your request to join %(name)s is sent. Its gardeners will answer you "
+                    "soon: you will get a notification.",
+                    name=name,
+                ),
+                "info",
+            )
+        return redirect(url_for("communities.show", slug=membership.community.slug))
+    return redirect(url_for("members.me"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -148,7 +160,7 @@ def login() -> str | Response:
         if member is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         elif member.email_confirmed_at is None:
-            _deliver(mails.confirmation_message, member)
+            deliver(mails.confirmation_message, member)
             db.session.commit()
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:

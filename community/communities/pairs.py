@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from community.communities.models import SIDES, Community, GardenerMandate, Handover
-from community.communities.permissions import membership_of
+from community.communities.permissions import can_leave_handover_note, membership_of
 from community.communities.services import CommunityCard, cards_for, open_mandate
 from community.core.content import render_markdown
 from community.core.errors import Forbidden, Invalid
@@ -87,8 +87,6 @@ def leave_handover_note(member: Member, mandate: GardenerMandate, note: str) -> 
     Their successor finds it on the dashboard with the note staff write at the replacement;
     nobody else but staff reads it.
     """
-    from community.communities.permissions import can_leave_handover_note
-
     if not can_leave_handover_note(member, mandate):
         raise Forbidden(_("Only the gardener in office writes this note."))
     note = _checked_note(

@@ -4,9 +4,9 @@
   `<int:…>` beyond it does not match (404), a marshmallow `Integer` beyond it is a field
   error (422), a socket payload's id beyond it an error acknowledgement.
 - NUL and control characters (all of C0 but tab, line feed and carriage return, and DEL) are
-  refused in every text a request carries — query string, form, JSON body, socket payload —
-  with a 400 in the one error shape (PostgreSQL cannot store a NUL; none of them is typed by
-  a person).
+  refused in every text a request stores — form, JSON body, path, socket payload — with a 400
+  in the one error shape or an error ack (PostgreSQL cannot store a NUL; none of them is typed
+  by a person), and stripped from query strings (a search, a filter: read, never stored).
 - `single_line(text)` collapses line breaks and runs of spaces: titles and mail subjects.
 """
 
@@ -71,10 +71,22 @@ def single_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
+def _strip_query(value: str) -> str:
+    return _CONTROL.sub("", value)
+
+
 def _refuse_bad_characters() -> Any:
+    from werkzeug.datastructures import ImmutableMultiDict
+
     from community.core.errors import html_error, json_error, wants_json
 
-    texts: list[Any] = [list(request.args.items(multi=True)), request.path]
+    args = list(request.args.items(multi=True))
+    if has_control_characters(args):
+        # A query string (a search, a filter) is read, not stored: strip, and answer.
+        request.args = ImmutableMultiDict(
+            [(_strip_query(key), _strip_query(value)) for key, value in args]
+        )
+    texts: list[Any] = [request.path]
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         texts.append(list(request.form.items(multi=True)))
     if request.is_json:

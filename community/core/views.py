@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from community.auth.views import safe_next
 from community.core.health import health
+from community.core.urls import safe_next
 
 bp = Blueprint("core", __name__)
 

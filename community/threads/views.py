@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from community.communities.services import community_by_slug
 from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid, NotFound
 from community.core.forms import apply_errors
@@ -16,7 +17,6 @@ from community.core.permissions import current_member, require
 from community.extensions import db
 from community.moderation.suspensions import posting_refusal
 from community.threads import services
-from community.threads.api import community_by_slug, community_threads
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
 from community.threads.permissions import (
@@ -28,6 +28,7 @@ from community.threads.permissions import (
     can_read_thread,
     is_author,
 )
+from community.threads.queries import community_threads
 from community.threads.realtime import (
     begin_write,
     broadcast_new,
