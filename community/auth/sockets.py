@@ -35,7 +35,7 @@ def on_connect(auth: Any = None) -> None:
         if found is None:
             raise ConnectionRefusedError("unauthenticated")
         member, api_token = found
-        socket = SocketAuth(member.id, token_id=api_token.id)
+        socket = SocketAuth(member.id, token_hash=api_token.token_hash)
     else:
         session_member = current_member()
         if session_member is None:
@@ -54,16 +54,19 @@ def on_disconnect(*_args: Any) -> None:
 @member_resolver
 def socket_member(auth: SocketAuth) -> Member | None:
     """The socket's member while its credential holds: the session's nonce unchanged (no
-    logout everywhere since), the API token still valid."""
+    logout since), the very API token it was opened with (same hash, same member) still
+    valid. A row id would not do: a database may give a revoked token's id to a new one."""
     member = db.session.get(Member, auth.member_id)
     if member is None:
         return None
     if auth.session_nonce is not None and member.session_nonce != auth.session_nonce:
         return None
-    if auth.token_id is not None:
+    if auth.session_nonce is None and auth.token_hash is None:
+        return None
+    if auth.token_hash is not None:
         token = db.session.execute(
-            select(ApiToken).where(ApiToken.id == auth.token_id)
+            select(ApiToken).where(ApiToken.token_hash == auth.token_hash)
         ).scalar_one_or_none()
-        if token is None or not token.is_valid(utcnow()):
+        if token is None or token.member_id != member.id or not token.is_valid(utcnow()):
             return None
     return member
