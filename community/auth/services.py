@@ -15,10 +15,14 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from community.ambassadors.invitations import record_invitation
-from community.auth import signals
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
+from community.auth.signals import (
+    credentials_ended,
+    email_confirmed,
+    member_logged_out,
+    member_signed_up,
+)
 from community.core.errors import Invalid, NotFound
 from community.core.models import utcnow
 from community.extensions import db
@@ -91,9 +95,17 @@ def sign_up(data: SignupData) -> Member:
     )
     db.session.add(member)
     db.session.flush()
-    if data.invitation:
-        record_invitation(member, data.invitation)
+    member_signed_up.send(member, invitation=data.invitation or None)
     return member
+
+
+def log_out(member: Member, *, everywhere: bool = False) -> None:
+    """End the member's sessions (the caller clears the cookie). A new session nonce kills the
+    session cookie and the remember cookie on the server (both carry the old nonce), so a
+    copied cookie opens nothing afterwards; `everywhere` also revokes every API token. Their
+    live sockets of those credentials close once the caller commits (`credentials_ended`)."""
+    _end_sessions(member, everywhere=everywhere)
+    member_logged_out.send(member, everywhere=everywhere)
 
 
 class EmailTaken(Exception):
@@ -179,7 +191,7 @@ def confirm_email(token: str, password: str) -> Member | None:
     member.email_confirmed_at = utcnow()
     member.last_login_at = utcnow()
     db.session.flush()
-    signals.email_confirmed.send(member)
+    email_confirmed.send(member)
     return member
 
 
@@ -226,18 +238,18 @@ def reset_password(member: Member, new_password: str) -> None:
         member.email_confirmed_at = utcnow()
     hashes = _delete_tokens(member)
     if newly_confirmed:
-        signals.email_confirmed.send(member)
-    signals.credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
+        email_confirmed.send(member)
+    credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
 
 
-def end_sessions(member: Member, everywhere: bool = False) -> None:
+def _end_sessions(member: Member, everywhere: bool = False) -> None:
     """Logging out: a new session nonce kills the session cookie and the remember cookie
     server-side (both carry the old nonce); everywhere also revokes every API token."""
     old_nonce = member.session_nonce
     member.session_nonce = new_session_nonce()
     hashes = _delete_tokens(member) if everywhere else []
     db.session.flush()
-    signals.credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
+    credentials_ended.send(member, session_nonce=old_nonce, token_hashes=hashes)
 
 
 def _delete_tokens(member: Member) -> list[str]:
@@ -296,4 +308,4 @@ def revoke_token(token: ApiToken) -> None:
     member, token_hash = token.member, token.token_hash
     db.session.delete(token)
     db.session.flush()
-    signals.credentials_ended.send(member, session_nonce=None, token_hashes=[token_hash])
+    credentials_ended.send(member, session_nonce=None, token_hashes=[token_hash])

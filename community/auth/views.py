@@ -180,7 +180,7 @@ def logout() -> Response:
         # A new nonce: the session cookie and the remember cookie die on the server, not only
         # in this browser (a copied cookie opens nothing); everywhere also revokes API tokens.
         # Live sockets opened with them close after the commit (credentials_ended).
-        services.end_sessions(member, everywhere=everywhere)
+        services.log_out(member, everywhere=everywhere)
         db.session.commit()
     logout_user()
     session.clear()

@@ -1,35 +1,66 @@
-"""What the threads domain does when other domains announce something."""
+"""The threads domain reacts to facts: replies and mentions are told (`core.notify`); narrowed
+rights reach live sockets."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community.auth.signals import credentials_ended
 from community.communities.models import Community
 from community.communities.signals import access_narrowed
+from community.core.content import excerpt
+from community.core.notify import notify, register_kind
 from community.core.realtime import thread_room
 from community.core.signals import on_commit
-from community.core.sockets import disconnect_member, reset_rooms, revoke_rooms
+from community.core.sockets import reset_rooms, revoke_rooms
+from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
-from community.threads.models import Thread
+from community.threads.models import Message, MessageMention, Thread
 from community.threads.realtime import moderators_room
+from community.threads.signals import message_posted
+
+# Not pushable: the text quotes the message.
+register_kind("reply", _l("Replies to you"), pushable=False)
+register_kind("mention", _l("Mentions of you"), pushable=False)
 
 
-@credentials_ended.connect
-def _close_sockets_of_ended_credentials(
-    member: Member, session_nonce: str | None = None, token_hashes: Any = (), **_: Any
-) -> None:
-    """Sockets opened with credentials that ended close once that is committed (those of the
-    ended session nonce, those of the revoked tokens; the others stay open)."""
-    member_id, hashes = member.id, list(token_hashes or ())
-    if session_nonce is None and not hashes:
-        return
-    on_commit(
-        lambda: disconnect_member(member_id, session_nonce=session_nonce, token_hashes=hashes)
-    )
+@message_posted.connect
+def tell_replied_and_mentioned(message: Message) -> None:
+    """A reply tells the author of the message answered; a mention tells who was named."""
+    author = message.author
+    thread = message.thread
+    url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
+    who = author.display_name if author is not None else ""
+    quoted = excerpt(message.body)
+    told: set[int] = set()
+    if message.reply_to_id is not None:
+        parent = db.session.get(Message, message.reply_to_id)
+        if parent is not None and parent.author is not None and not parent.deleted:
+            text = _l(
+                "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
+                who=who,
+                thread=thread.title,
+                excerpt=quoted,
+            )
+            notify(parent.author, "reply", text, url, actor=author)
+            told.add(parent.author.id)  # nobody is told of their own act: no mention either
+    mentioned = db.session.execute(
+        select(Member)
+        .join(MessageMention, MessageMention.member_id == Member.id)
+        .where(MessageMention.message_id == message.id)
+    ).scalars()
+    for member in mentioned:
+        if member.id not in told:
+            text = _l(
+                "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
+                who=who,
+                thread=thread.title,
+                excerpt=quoted,
+            )
+            notify(member, "mention", text, url, actor=author)
 
 
 @access_narrowed.connect

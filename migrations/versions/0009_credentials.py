@@ -1,7 +1,7 @@
 """Look-alike skeletons of pseudonyms (issue 12, finding 15)
 
 Revision ID: 0009
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 21:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
