@@ -71,7 +71,16 @@ def test_logging_out_closes_the_sessions_sockets(app, client, cast, api_token):
     token_socket.disconnect()
 
 
-def test_an_unexpected_failure_still_answers_with_a_reference(app, cast, sio, monkeypatch, caplog):
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_an_unexpected_failure_still_answers_with_a_reference(app, cast, sio, monkeypatch):
     from community.threads import services as thread_services
 
     def broken(*_args: object, **_kwargs: object) -> None:
@@ -79,12 +88,16 @@ def test_an_unexpected_failure_still_answers_with_a_reference(app, cast, sio, mo
 
     monkeypatch.setattr(thread_services, "messages_after", broken)
     client = sio(cast.member)
-    with caplog.at_level(logging.ERROR):
+    kept = _Kept()
+    app.logger.addHandler(kept)
+    try:
         ack = _join(client, cast.thread.id)
+    finally:
+        app.logger.removeHandler(kept)
     assert ack["ok"] is False and ack["error"]["code"] == "server_error"
     reference = ack["error"]["reference"]
     assert reference in ack["error"]["message"]
-    assert any(reference in record.getMessage() for record in caplog.records)
+    assert any(reference in message for message in kept.messages)
     # The socket still answers afterwards.
     ack = client.emit("typing", {"thread_id": "x"}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "invalid"
