@@ -24,8 +24,10 @@ DOMAINS = (
     "initiatives",
     "events",
     "solidarity",
+    "questionnaires",
     "observatory",
     "notifications",
+    "webapp",
 )
 
 

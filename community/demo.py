@@ -26,6 +26,7 @@ SEEDERS = (
     "events.demo",
     "threads.demo",
     "solidarity.demo",
+    "questionnaires.demo",
     "moderation.demo",
     "notifications.demo",
 )

@@ -14,7 +14,7 @@ from community.extensions import db
 from community.members.models import Member
 
 # Not pushable: a refusal quotes the gardeners' answer to the member.
-register_kind("membership", _l("Your communities"), pushable=False)
+register_kind("membership", _l("Your communities"))
 register_kind("gardener", _l("Your roles"))
 register_kind("handover", _l("Handover notes"))
 

@@ -23,8 +23,8 @@ from community.threads.realtime import moderators_room
 from community.threads.signals import message_posted
 
 # Not pushable: the text quotes the message.
-register_kind("reply", _l("Replies to you"), pushable=False)
-register_kind("mention", _l("Mentions of you"), pushable=False)
+register_kind("reply", _l("Replies to you"))
+register_kind("mention", _l("Mentions of you"))
 
 
 @message_posted.connect

@@ -1,7 +1,7 @@
 """Look-alike skeletons of pseudonyms (issue 12, finding 15)
 
 Revision ID: 0009
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-01 21:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
