@@ -247,9 +247,11 @@ def _restore_socketio_server(app: Flask) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _reset_limits(app: Flask) -> Iterator[None]:
+    from community.core import ratelimit
     from community.extensions import limiter
 
     limiter.reset()
+    ratelimit.reset()
     yield
 
 

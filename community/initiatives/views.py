@@ -22,6 +22,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
+from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
@@ -96,8 +97,7 @@ def index() -> str:
     form.validate()
 
     def number(name: str) -> int | None:
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int_arg(name)
 
     kind = request.args.get("kind", "")
     filters = queries.Filters(

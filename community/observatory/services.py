@@ -114,7 +114,11 @@ def parse_period(start: str | None, end: str | None, now: datetime | None = None
         if not value:
             return None
         match = MONTH.match(value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        if (
+            not match
+            or not 1 <= int(match.group(2)) <= 12
+            or not 2000 <= int(match.group(1)) <= now.year + 1  # no year 9999
+        ):
             errors[name] = [_("A month as YYYY-MM, for example 2026-01.")]
             return None
         return month_start(int(match.group(1)), int(match.group(2)))

@@ -1,16 +1,25 @@
-"""The threads domain reacts to its own facts: replies and mentions are told (`core.notify`)."""
+"""The threads domain reacts to facts: replies and mentions are told (`core.notify`); narrowed
+rights reach live sockets."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community.communities.models import Community
+from community.communities.signals import access_narrowed
 from community.core.notify import notify, register_kind
+from community.core.realtime import thread_room
+from community.core.signals import on_commit
+from community.core.sockets import reset_rooms, revoke_rooms
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
-from community.threads.models import Message, MessageMention
+from community.threads.models import Message, MessageMention, Thread
 from community.threads.queries import readable_excerpt
+from community.threads.realtime import moderators_room
 from community.threads.signals import message_posted
 
 # Pushed with a neutral title (the text quotes the message: notifications/push.py).
@@ -58,3 +67,23 @@ def tell_replied_and_mentioned(message: Message) -> None:
                 excerpt=quoted,
             )
             notify(member, "mention", text, url, actor=author)
+
+
+@access_narrowed.connect
+def _take_sockets_out_of_rooms(
+    community: Community, member: Member | None = None, **_: Any
+) -> None:
+    """After commit, sockets leave the rooms of the community's threads (and their moderators'
+    rooms), in every process: the member's sockets, or everyone's when the community turned
+    on-request. They are told (``rooms:revoked``) and join again if they still may."""
+    thread_ids = list(
+        db.session.execute(select(Thread.id).where(Thread.community_id == community.id)).scalars()
+    )
+    rooms = [room for tid in thread_ids for room in (thread_room(tid), moderators_room(tid))]
+    if not rooms:
+        return
+    if member is None:
+        on_commit(lambda: reset_rooms(rooms))
+    else:
+        member_id = member.id
+        on_commit(lambda: revoke_rooms(member_id, rooms))

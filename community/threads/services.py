@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from limits import parse
 from sqlalchemy import func, select, update
 
 from community.communities.models import Community
 from community.core.content import render_markdown
+from community.core.edge import single_line
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
+from community.core.ratelimit import hit
 from community.core.urls import site_path
-from community.extensions import db, limiter
+from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
@@ -69,7 +70,7 @@ def get_message(message_id: object) -> Message:
 
 def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
-    title = (title or "").strip()
+    title = single_line(title)  # a line break would break the subject of every reply's mail
     if not 3 <= len(title) <= 160:
         raise Invalid(
             _("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]}
@@ -92,10 +93,7 @@ def _clean_body(body: object) -> str:
 
 
 def _check_rate(author: Member) -> None:
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    limit = parse(current_app.config["MESSAGE_RATE_LIMIT"])
-    if not limiter.limiter.hit(limit, "message", str(author.id)):
+    if not hit(current_app.config["MESSAGE_RATE_LIMIT"], "message", str(author.id)):
         raise RateLimited(_("You are sending messages too fast. Wait a moment."))
 
 
