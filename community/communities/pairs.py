@@ -12,13 +12,13 @@ from sqlalchemy.orm import joinedload
 from community.communities.models import SIDES, Community, GardenerMandate, Handover
 from community.communities.permissions import can_leave_handover_note, membership_of
 from community.communities.services import CommunityCard, cards_for, open_mandate
+from community.communities.signals import gardener_changed
 from community.core.content import render_markdown
 from community.core.errors import Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
 from community.members.models import Member
-from community.notifications import triggers
 
 MIN_HANDOVER = 20
 MAX_HANDOVER = 5000
@@ -172,7 +172,7 @@ def assign_gardener(
         )
         db.session.add(mandate)
     db.session.flush()
-    triggers.gardener_changed(mandate, handover, actor)
+    gardener_changed.send(community, mandate=mandate, handover=handover, actor=actor)
     return mandate
 
 

@@ -132,7 +132,7 @@ def resolve(
                 _("This cannot be hidden: warn or suspend the member instead."),
                 {"action": [_("Not possible here.")]},
             )
-        change(actor, target.obj, reason)
+        change(actor, target.obj, reason, report)  # journaled and told by its own domain
     elif action == "suspend":
         if subject is None:
             raise Invalid(_("Nobody to suspend."), {"action": [_("Not possible here.")]})
@@ -146,7 +146,7 @@ def resolve(
         else:
             raise Invalid(_("Some fields are not valid."), {"scope": [_("Not possible here.")]})
 
-    if action != "suspend":  # a suspension writes its own entry
+    if action not in {"suspend", "hide", "restore"}:  # those write their own entry
         record_action(
             actor,
             action,
@@ -163,7 +163,7 @@ def resolve(
         for sibling in _open_reports_about(report.target_type, report.target_id):
             _close(sibling, actor, action, reason)
     db.session.flush()
-    if subject is not None and action in {"hide", "restore", "warn", "suspend"}:
+    if subject is not None and action in {"warn", "suspend"}:
         _tell_subject(actor, subject, report, target, action, reason, until, scope)
     return report
 
