@@ -1,7 +1,7 @@
 """questionnaires
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01 21:18:24.871233
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -321,3 +321,18 @@ def test_results_page_queries_do_not_grow(client, scene, queries) -> None:
     with queries() as many:
         client.get(url)
     assert many.count == few.count
+
+
+def test_the_answer_page_is_rate_limited(app, client, scene) -> None:
+    questionnaire = scene["questionnaire"]
+    data = _form(questionnaire, q0=opt(questionnaire, 0, 1))
+    app.config["QUESTIONNAIRE_RATE_LIMIT"] = "2 per minute"
+    try:
+        codes = []
+        for _ in range(3):
+            client.delete_cookie("terreau_qb")  # a new browser each time: only the limit stops it
+            codes.append(client.post_form(f"/questionnaires/{questionnaire.id}", data).status_code)
+    finally:
+        app.config["QUESTIONNAIRE_RATE_LIMIT"] = "1000 per minute"
+    assert codes == [302, 302, 429]
+    assert db.session.query(Response).count() == 2
