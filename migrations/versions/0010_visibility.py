@@ -1,7 +1,7 @@
 """visibility: report snapshots, the observatory's release ledger
 
 Revision ID: 0010
-Revises: 0015
+Revises: 0014
 Create Date: 2026-12-01 21:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
