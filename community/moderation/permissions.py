@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from community.communities.models import Community
 from community.communities.permissions import can_moderate, moderated_community_ids
 from community.core.permissions import is_authenticated, is_staff
@@ -54,12 +52,3 @@ def can_moderate_in(member: Member | None, community: Community | None) -> bool:
 def can_suspend_from_platform(member: Member | None) -> bool:
     """Suspending someone from the whole platform is for staff and admins only."""
     return is_staff(member)
-
-
-def can_see_content(member: Member | None, content: Any) -> bool:
-    """Hidden content (its `hidden_at` set) stays visible to its author and its moderators."""
-    if getattr(content, "hidden_at", None) is None:
-        return True
-    if is_authenticated(member) and getattr(content, "author_id", None) == member.id:  # type: ignore[union-attr]
-        return True
-    return can_moderate_in(member, getattr(content, "community", None))

@@ -11,7 +11,7 @@ from community.communities.models import Community, GardenerMandate
 from community.core.permissions import is_authenticated
 from community.extensions import db
 from community.members.models import Member
-from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
+from community.solidarity.models import HelpProposal, HelpRequest, SolidaritySignal
 
 
 def gardens_theme(member: Member | None, theme_id: int) -> bool:
@@ -60,25 +60,6 @@ def is_go_between(member: Member | None) -> bool:
         Ambassador.member_id == member.id, Ambassador.status == "active"
     )
     return bool(db.session.execute(select(exists(gardener) | exists(ambassador))).scalar())
-
-
-def offers_help_for(member: Member | None, request: HelpRequest) -> bool:
-    """An active offer of `member` in the request's theme and neighbourhood."""
-    if not is_authenticated(member):
-        return False
-    assert member is not None
-    return bool(
-        db.session.execute(
-            select(
-                exists().where(
-                    HelpOffer.author_id == member.id,
-                    HelpOffer.withdrawn_at.is_(None),
-                    HelpOffer.theme_id == request.theme_id,
-                    HelpOffer.neighbourhood_id == request.neighbourhood_id,
-                )
-            )
-        ).scalar()
-    )
 
 
 def accepted_helper(member: Member | None, request: HelpRequest) -> HelpProposal | None:

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, Membership
 from community.communities.permissions import moderated_community_ids
-from community.core.content import plain_text
+from community.core.content import excerpt
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
 from community.members.models import Member
@@ -132,12 +132,7 @@ def readable_body(member: Member | None, message_id: object) -> Message | None:
     return message
 
 
-def excerpt(text: str, length: int = 90) -> str:
-    clean = " ".join(plain_text(text or "").split())
-    return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"
-
-
-def readable_excerpt(member: Member | None, message: Message, length: int = 90) -> str | None:
+def readable_excerpt(member: Member | None, message: Message, length: int = 80) -> str | None:
     """The only way an excerpt of a message leaves: None when `member` may not read it."""
     if readable_body(member, message.id) is None:
         return None
