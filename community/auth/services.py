@@ -19,6 +19,7 @@ from community.auth.passwords import hash_password, needs_rehash, verify_passwor
 from community.auth.signals import member_logged_out, member_signed_up
 from community.core.errors import Invalid
 from community.core.models import utcnow
+from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import Member, new_session_nonce
 from community.members.services import check_display_name, normalise_email
@@ -93,6 +94,7 @@ def sign_up(data: SignupData) -> Member:
 def log_out(member: Member, *, everywhere: bool = False) -> None:
     """End the member's session (the caller clears the cookie); `everywhere` ends every session
     of theirs by rotating the nonce. Their live sockets close once the caller commits."""
+    require(is_authenticated(member), member)
     if everywhere:
         member.session_nonce = new_session_nonce()
     db.session.flush()
@@ -194,6 +196,7 @@ def reset_password(member: Member, new_password: str) -> None:
 
 def issue_token(member: Member) -> tuple[str, ApiToken]:
     """A new bearer token for `member`: the clear value is returned once and stored hashed."""
+    require(is_authenticated(member), member)
     clear = secrets.token_urlsafe(32)
     token = ApiToken(
         member=member,

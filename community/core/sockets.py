@@ -24,6 +24,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from community.core.errors import DomainError, Invalid, Unauthenticated
+from community.core.handlers import transaction
 from community.core.redis import redis_client
 from community.extensions import socketio
 
@@ -100,7 +101,8 @@ def acting_member() -> Member:
 
 
 def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
-    """Register a handler that answers every event through its acknowledgement."""
+    """Register a handler that answers every event through its acknowledgement, in one
+    transaction (`core.handlers.transaction`): nothing it wrote stays when it raises."""
 
     def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
         @functools.wraps(handler)
@@ -108,7 +110,9 @@ def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable
             try:
                 if not isinstance(data, dict):
                     raise Invalid(_("Some fields are not valid."))
-                return {"ok": True, **(handler(data) or {})}
+                with transaction():  # one per event: committed on return, else rolled back
+                    answer = handler(data) or {}
+                return {"ok": True, **answer}
             except DomainError as error:
                 return error.ack()
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
+from community.core.permissions import require
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import (  # noqa: F401  also reached through this module
@@ -25,7 +26,7 @@ from community.moderation.models import (
     TARGET_TYPES,
     Report,
 )
-from community.moderation.permissions import can_report
+from community.moderation.permissions import can_report, can_resolve
 from community.moderation.suspensions import suspend_from_community, suspend_from_platform
 from community.moderation.targets import Target, TargetType, kind_of, load_target
 
@@ -92,6 +93,7 @@ def resolve(
     scope: str | None = None,
 ) -> Report:
     """Answer a report (dismiss, hide, restore, warn, suspend); the member concerned is told why."""
+    require(can_resolve(actor, report), actor)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if action not in RESOLUTIONS:
