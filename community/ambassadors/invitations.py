@@ -19,7 +19,7 @@ from community.ambassadors.signals import invitation_used
 from community.communities.models import Membership
 from community.core.errors import Forbidden, Invalid
 from community.core.models import utcnow
-from community.core.privacy import contact_details_in
+from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
 from community.threads.models import Message
@@ -36,10 +36,10 @@ def create_invitation(
     label = " ".join((label or "").split())
     if len(label) > MAX_LABEL:
         raise Invalid(_("The label is too long."), {"label": [_("At most 80 characters.")]})
-    if contact_details_in(label):
+    if found := what_was_found(label):
         raise Invalid(
             _("A label holds no e-mail address or phone number."),
-            {"label": [_("No contact details, please.")]},
+            {"label": [_("Please remove %(found)s.", found=found)]},
         )
     expires_at = None
     if valid_days is not None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from community.core.health import health
 from community.core.urls import safe_next
-from community.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -23,9 +24,8 @@ def charter() -> str:
 
 
 @bp.get("/healthz")
-def healthz() -> dict[str, str]:
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+def healthz() -> tuple[dict[str, Any], int]:
+    return health()
 
 
 @bp.post("/language")
