@@ -24,7 +24,6 @@ from flask import request
 from flask_babel import gettext as _
 
 from community.core.errors import DomainError, Invalid, Unauthenticated
-from community.core.handlers import transaction
 from community.core.redis import redis_client
 from community.extensions import socketio
 
@@ -101,8 +100,13 @@ def acting_member() -> Member:
 
 
 def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
-    """Register a handler that answers every event through its acknowledgement, in one
-    transaction (`core.handlers.transaction`): nothing it wrote stays when it raises."""
+    """Register a handler that answers every event through its acknowledgement.
+
+    The handler commits itself, through `core.handlers.transaction()` or a use case that does
+    (`threads.use_cases.send_message`): a write to a thread must commit inside the thread's
+    write turn, before its broadcast leaves, which a commit here would come after. An error
+    leaves nothing behind either way: the event's context ends with its session discarded.
+    """
 
     def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
         @functools.wraps(handler)
@@ -110,9 +114,7 @@ def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable
             try:
                 if not isinstance(data, dict):
                     raise Invalid(_("Some fields are not valid."))
-                with transaction():  # one per event: committed on return, else rolled back
-                    answer = handler(data) or {}
-                return {"ok": True, **answer}
+                return {"ok": True, **(handler(data) or {})}
             except DomainError as error:
                 return error.ack()
 

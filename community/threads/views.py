@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from community.communities.services import community_by_slug
-from community.core.errors import DomainError, Invalid, NotFound
+from community.core.errors import Invalid, NotFound
 from community.core.forms import apply_errors
+from community.core.handlers import form_action, require_member
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
@@ -214,19 +215,13 @@ def community_index(slug: str) -> str | Response:
     require(can_read_community_threads(member, community), member)
     form = ThreadForm()
     may_create = can_create_thread(member, community)
-    if form.validate_on_submit():
-        require(may_create, member)
-        assert member is not None
-        try:
-            thread = services.create_thread(member, community, form.title.data or "")
-        except DomainError as error:
-            if isinstance(error, Invalid):
-                apply_errors(form, error)
-            else:
-                raise
-        else:
-            db.session.commit()
-            return redirect(url_for("threads.show", thread_id=thread.id))
+    opened = form_action(  # the service refuses who may not open a topic
+        form,
+        lambda: services.create_thread(require_member(), community, form.title.data or ""),
+        lambda thread: redirect(url_for("threads.show", thread_id=thread.id)),
+    )
+    if opened is not None:
+        return opened
     page = paginate(community_threads(community), page_from_request())
     unread = services.unread_counts(member, page.items)
     return render_template(
