@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +16,7 @@ from community.extensions import db
 from community.moderation.targets import Target, TargetType, already_moderated, register
 from community.threads import services
 from community.threads.models import Message, Thread
-from community.threads.realtime import broadcast_updated
+from community.threads.realtime import begin_write, broadcast_updated, thread_sequence
 
 
 def _target(message: Message) -> Target:
@@ -59,6 +61,19 @@ def _restore(actor: Any, message: Message, reason: str, report: Any) -> None:
     broadcast_updated(message)
 
 
+@contextmanager
+def _write_turn(message_id: int) -> Iterator[None]:
+    """A report's answer writes to the message's thread as any other write: in its turn, as a
+    writer (README, "ordered broadcasts")."""
+    message = db.session.get(Message, message_id)
+    if message is None:
+        yield
+        return
+    with thread_sequence(message.thread_id):
+        begin_write()
+        yield
+
+
 register(
     "message",
     TargetType(
@@ -67,5 +82,6 @@ register(
         hide=_hide,
         restore=_restore,
         noun=_l("your message"),
+        write_turn=_write_turn,
     ),
 )
