@@ -21,8 +21,10 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_accounts_command)
+    app.cli.add_command(search_rebuild_command)
     app.cli.add_command(import_module("community.solidarity.cli").archive_signals_command)
     import_module("community.notifications.cli").init_cli(app)
+    app.cli.add_command(import_module("community.events.cli").send_reminders_command)
 
 
 def _print_demo_accounts() -> None:
@@ -50,6 +52,16 @@ def demo_accounts_command() -> None:
     """Print the demo accounts."""
     if current_app.config["DEMO_ACCOUNTS_ENABLED"]:
         _print_demo_accounts()
+
+
+@click.command("search-rebuild")
+def search_rebuild_command() -> None:
+    """Rebuild the search index of every searchable kind (idempotent)."""
+    from community.core.search import rebuild
+
+    count = rebuild()
+    db.session.commit()
+    click.echo(f"Index de recherche reconstruit : {count} éléments.")
 
 
 @click.command("create-admin")

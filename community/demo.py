@@ -23,6 +23,7 @@ SEEDERS = (
     "communities.demo",
     "ambassadors.demo",
     "initiatives.demo",
+    "events.demo",
     "threads.demo",
     "solidarity.demo",
     "moderation.demo",

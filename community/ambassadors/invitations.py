@@ -16,8 +16,8 @@ from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.permissions import can_manage_invitations
 from community.ambassadors.signals import invitation_used
-from community.communities.models import Membership
-from community.core.errors import Forbidden, Invalid
+from community.communities.models import Community, Membership
+from community.core.errors import DomainError, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.privacy import what_was_found
 from community.extensions import db
@@ -96,6 +96,78 @@ def record_invitation(member: Member, token: str | None) -> InvitationUse | None
     db.session.flush()
     invitation_used.send(use)
     return use
+
+
+def invitation_of(member: Member) -> Invitation | None:
+    """The link `member` signed up through, if any."""
+    return db.session.execute(
+        select(Invitation)
+        .join(InvitationUse, InvitationUse.invitation_id == Invitation.id)
+        .where(InvitationUse.member_id == member.id)
+    ).scalar_one_or_none()
+
+
+def invited_to(invitation: Invitation) -> Community | None:
+    """The community a link invites to (None for an ambassador of a neighbourhood)."""
+    return invitation.ambassador.community
+
+
+def join_invited_community(member: Member) -> Membership | None:
+    """Once her e-mail is confirmed, a newcomer invited by a link joins its community.
+
+    Open community: an active member at once; on request: a pending request the gardeners
+    answer. Signing up through the link, she was told so and accepted its charter (see the
+    sign-up page). A refusal (she was banned meanwhile) is not an error: she simply stays out.
+    """
+    from community.communities.services import join
+
+    invitation = invitation_of(member)
+    community = invited_to(invitation) if invitation is not None else None
+    if invitation is None or community is None:
+        return None
+    message = _(
+        "Came through the invitation link of %(name)s, ambassador.",
+        name=invitation.ambassador.member.display_name,
+    )
+    try:
+        return join(member, community, accept_charter=True, message=message)
+    except DomainError:
+        return None
+
+
+def invited_membership(member: Member) -> Membership | None:
+    """The membership (active or pending) in the community `member` was invited to."""
+    invitation = invitation_of(member)
+    community = invited_to(invitation) if invitation is not None else None
+    if community is None:
+        return None
+    return db.session.execute(
+        select(Membership).where(
+            Membership.member_id == member.id,
+            Membership.community_id == community.id,
+            Membership.status.in_(("active", "pending")),
+        )
+    ).scalar_one_or_none()
+
+
+def share_url(invitation: Invitation) -> str:
+    """The address to hand out: the welcome page of the link."""
+    from flask import url_for
+
+    return url_for("ambassadors.welcome", token=invitation.token, _external=True)
+
+
+def qr_svg(invitation: Invitation, scale: int = 4) -> str:
+    """The link as a QR code, an SVG document (printable, no colour needed)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(share_url(invitation), error="m").save(
+        buffer, kind="svg", scale=scale, border=2, title=_("QR code of the invitation link")
+    )
+    return buffer.getvalue().decode("utf-8")
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse, OutreachLog
 from community.communities.models import Community
-from community.core.export import export_rows
+from community.core.privacy import export_rows
 from community.members.models import Member
 from community.members.signals import exporting
 from community.territory.models import Neighbourhood

@@ -1,14 +1,16 @@
-"""The ambassadors domain reacts: a sign-up through an invitation link is counted, and
-ambassadors named or whose link was used are told (`core.notify`)."""
+"""The ambassadors domain reacts: a sign-up through an invitation link is counted, the newcomer
+joins the invited community once her e-mail is confirmed, and ambassadors named or whose link
+was used are told (`core.notify`)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from community.ambassadors import invitations
 from community.ambassadors.invitations import record_invitation
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.signals import ambassador_named, invitation_used
-from community.auth.signals import member_signed_up
+from community.auth.signals import email_confirmed, member_signed_up
 from community.core.notify import notify, register_kind
 from community.core.urls import site_path
 from community.extensions import db
@@ -44,3 +46,9 @@ def tell_inviter(use: InvitationUse) -> None:
     text = _l("%(who)s joined Terreau through your invitation link.", who=newcomer.display_name)
     url = site_path("ambassadors.mine")
     notify(invitation.ambassador.member, "invitation", text, url, actor=newcomer)
+
+
+@email_confirmed.connect
+def join_invited_community(member: Member, **_: object) -> None:
+    """A newcomer who signed up through an invitation link joins the community of that link."""
+    invitations.join_invited_community(member)

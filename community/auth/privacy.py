@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from community.auth.models import ApiToken
-from community.core.export import export_rows
+from community.core.privacy import export_rows
 from community.members.models import Member
 from community.members.signals import exporting
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
-from community.auth.signals import member_logged_out, member_signed_up
+from community.auth.signals import email_confirmed, member_logged_out, member_signed_up
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, require
@@ -155,6 +155,7 @@ def confirm_email(token: str) -> Member | None:
     if member.email_confirmed_at is None:
         member.email_confirmed_at = utcnow()
         db.session.flush()
+        email_confirmed.send(member)
     return member
 
 
@@ -188,10 +189,13 @@ def reset_password(member: Member, new_password: str) -> None:
     check_password(new_password)
     member.password_hash = hash_password(new_password)
     member.session_nonce = new_session_nonce()
-    if member.email_confirmed_at is None:  # following the link proved the address
+    newly_confirmed = member.email_confirmed_at is None
+    if newly_confirmed:  # following the link proved the address
         member.email_confirmed_at = utcnow()
     db.session.execute(ApiToken.__table__.delete().where(ApiToken.member_id == member.id))
     db.session.flush()
+    if newly_confirmed:
+        email_confirmed.send(member)
 
 
 def issue_token(member: Member) -> tuple[str, ApiToken]:

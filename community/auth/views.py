@@ -61,6 +61,9 @@ def signup() -> str | Response:
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
     ]
+    from community.ambassadors.invitations import invited_to, usable_invitation
+
+    invitation = usable_invitation(form.invitation.data)
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",
@@ -78,17 +81,24 @@ def signup() -> str | Response:
             existing = services.find_by_email(taken.email)
             if existing is not None:
                 deliver(mails.send_already_registered, existing)
+            session["signup_email"] = taken.email  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
             db.session.commit()
             deliver(mails.send_confirmation, member)
+            session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
-    return render_template("auth/signup.html", form=form)
+    return render_template(
+        "auth/signup.html",
+        form=form,
+        invitation=invitation,
+        invited_to=invited_to(invitation) if invitation is not None else None,
+    )
 
 
 @bp.get("/signup/sent")
 def signup_sent() -> str:
-    return render_template("auth/signup_sent.html")
+    return render_template("auth/signup_sent.html", email=session.get("signup_email", ""))
 
 
 @bp.get("/confirm/<token>")
@@ -100,6 +110,23 @@ def confirm(token: str) -> Response:
     db.session.commit()
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
+    from community.ambassadors.invitations import invited_membership
+
+    membership = invited_membership(member)
+    if membership is not None:
+        name = membership.community.name
+        if membership.status == "active":
+            flash(_("You are now a member of %(name)s.", name=name), "success")
+        else:
+            flash(
+                _(
+                    "Your request to join %(name)s is sent. Its gardeners will answer you "
+                    "soon: you will get a notification.",
+                    name=name,
+                ),
+                "info",
+            )
+        return redirect(url_for("communities.show", slug=membership.community.slug))
     return redirect(url_for("members.me"))
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community.communities.models import Community, GardenerMandate, Handover, Membership
-from community.core.export import export_rows
+from community.core.privacy import export_rows
 from community.extensions import db
 from community.members.models import Member
 from community.members.signals import erasure_blocked, exporting

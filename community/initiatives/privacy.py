@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from community.communities.models import Community
-from community.core.export import export_rows
+from community.core.privacy import export_rows
 from community.extensions import db
 from community.initiatives.models import (
     Initiative,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from community.core.export import export_value
 from community.core.models import utcnow
+from community.core.privacy import export_value
 from community.members import signals
 from community.members.models import Member
 

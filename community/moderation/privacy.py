@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from community.communities.models import Community, Membership
-from community.core.export import export_rows
 from community.core.models import utcnow
+from community.core.privacy import export_rows
 from community.extensions import db
 from community.members.models import Member
 from community.members.signals import erasing, erasure_blocked, exporting

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from community.core.export import export_rows
+from community.core.privacy import export_rows
 from community.members.models import Member
 from community.members.signals import exporting
 from community.notifications.models import Notification, NotificationPreference

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from community.core.export import export_rows
+from community.core.privacy import export_rows
 from community.extensions import db
 from community.members.models import Member
 from community.members.signals import erasing, exporting
