@@ -34,12 +34,16 @@ NO_ACTOR = {
     "auth/services.py:confirm_email": "the signed link is the proof",
     "auth/services.py:reset_password": "the signed link is the proof",
     "auth/services.py:revoke_token": "the bearer revokes the very token it authenticated with",
+    "events/services.py:request_guest_place": "a guest without an account; checked by the rule",
+    "events/services.py:confirm_guest": "the signed link is the proof",
     # Steps of an act another service authorised, or of a receiver of a fact.
     "ambassadors/invitations.py:record_invitation": "receiver of auth.member_signed_up",
     "moderation/journal.py:record_action": "the journal line of an authorised act",
     "notifications/services.py:notify": "receiver of core.notify's request",
     "notifications/services.py:mark_digest_sent": "the digest job (CLI)",
     "solidarity/services.py:archive_signals": "the retention job (CLI)",
+    "events/services.py:send_reminders": "the reminder job (CLI)",
+    "events/services.py:close_past_events": "the closing job (CLI)",
     "members/erasure.py:erasure_refusal": "reads only (locks rows for erase_account)",
     # Not yet: the actor is not passed in; the views and API require it before calling.
     "territory/services.py:save_place": "debt: views require can_manage_territory",
