@@ -25,6 +25,7 @@ from community.auth.signals import (
 )
 from community.core.errors import Invalid, NotFound
 from community.core.models import utcnow
+from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import Member, new_session_nonce
 from community.members.services import check_display_name, normalise_email
@@ -104,6 +105,7 @@ def log_out(member: Member, *, everywhere: bool = False) -> None:
     session cookie and the remember cookie on the server (both carry the old nonce), so a
     copied cookie opens nothing afterwards; `everywhere` also revokes every API token. Their
     live sockets of those credentials close once the caller commits (`credentials_ended`)."""
+    require(is_authenticated(member), member)
     _end_sessions(member, everywhere=everywhere)
     member_logged_out.send(member, everywhere=everywhere)
 
@@ -280,6 +282,7 @@ def token_of(member: Member, token_id: int) -> ApiToken:
 
 def issue_token(member: Member) -> tuple[str, ApiToken]:
     """A new bearer token for `member`: the clear value is returned once and stored hashed."""
+    require(is_authenticated(member), member)
     clear = secrets.token_urlsafe(32)
     token = ApiToken(
         member=member,

@@ -21,7 +21,7 @@ from community.communities.signals import membership_answered
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
-from community.core.permissions import is_staff
+from community.core.permissions import is_authenticated, is_staff, require
 from community.core.search import matching_ids
 from community.core.text import slugify
 from community.extensions import db
@@ -282,6 +282,7 @@ def join(
 
 def leave(member: Member, community: Community) -> Membership:
     """Leave a community, or withdraw a request. A citizen gardener must be replaced first."""
+    require(is_authenticated(member), member)
     membership = _membership(member, community)
     if membership is None or membership.status not in {"active", "pending"}:
         raise NotFound(_("You are not a member of this community."))

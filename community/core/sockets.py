@@ -158,7 +158,13 @@ def acting_member() -> Member:
 
 
 def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
-    """Register a handler that answers every event through its acknowledgement."""
+    """Register a handler that answers every event through its acknowledgement.
+
+    The handler commits itself, through `core.handlers.transaction()` or a use case that does
+    (`threads.use_cases.send_message`): a write to a thread must commit inside the thread's
+    write turn, before its broadcast leaves, which a commit here would come after. An error
+    leaves nothing behind either way: the event's context ends with its session discarded.
+    """
 
     def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
         @functools.wraps(handler)

@@ -33,6 +33,7 @@ from community.initiatives.signals import initiative_status_changed
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
+from community.moderation.permissions import can_moderate_in
 from community.moderation.targets import already_moderated
 from community.territory.models import Neighbourhood, Theme
 from community.threads.models import Thread
@@ -396,6 +397,7 @@ def hide_initiative(
 ) -> Initiative:
     """Hide an initiative from the lists and its page (moderation, after a report): written to
     the moderation journal about its author, who is told why."""
+    require(can_moderate_in(moderator, initiative.community), moderator)
     if initiative.hidden_at is not None:
         raise already_moderated(True)
     initiative.hidden_at = utcnow()
@@ -409,6 +411,7 @@ def restore_initiative(
     moderator: Member, initiative: Initiative, reason: str, *, report: Report | None = None
 ) -> Initiative:
     """Show a hidden initiative again; recorded and told as `hide_initiative`."""
+    require(can_moderate_in(moderator, initiative.community), moderator)
     if initiative.hidden_at is None:
         raise already_moderated(False)
     initiative.hidden_at = None

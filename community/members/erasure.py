@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 
 from community.auth.passwords import verify_password
 from community.core.errors import Conflict, Invalid
+from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members import signals
 from community.members.models import Member
@@ -47,6 +48,7 @@ def erase_account(member: Member, password: str) -> None:
     (a gardener hands over, the last admin names another, a suspension ends). Flushes; the
     caller commits; the member's sockets close once it does (`members/receivers.py`).
     """
+    require(is_authenticated(member), member)
     if not verify_password(member.password_hash, password or ""):
         raise Invalid(
             _("This password is not the right one."), {"password": [_("Wrong password.")]}

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from community.core.errors import Invalid
+from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import LOCALES, Member
 from community.members.pseudonyms import skeleton
@@ -109,6 +110,7 @@ def clean_skills(skills: list[str]) -> list[str]:
 
 def update_profile(member: Member, changes: ProfileChanges) -> Member:
     """Apply `changes` to `member`'s own profile, all or nothing."""
+    require(is_authenticated(member), member)
     errors: dict[str, list[str]] = {}
 
     def attempt(key: str, check):

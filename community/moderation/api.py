@@ -22,6 +22,7 @@ from community.moderation.schemas import (
     ReportSchema,
     ResolveSchema,
 )
+from community.moderation.targets import write_turn
 
 blp = Blueprint(
     "moderation-api", __name__, url_prefix="/api/v1", description="Reports and moderation"
@@ -62,6 +63,9 @@ def resolve_report(data: dict[str, Any], report_id: int) -> Report:
     if report is None:
         raise NotFound(_("This report does not exist."))
     require(can_resolve(member, report), member)
-    services.resolve(member, report, data["action"], data["reason"], data["until"], data["scope"])
-    db.session.commit()
+    with write_turn(report.target_type, report.target_id):
+        services.resolve(
+            member, report, data["action"], data["reason"], data["until"], data["scope"]
+        )
+        db.session.commit()
     return report

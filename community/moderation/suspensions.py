@@ -10,12 +10,12 @@ from sqlalchemy import select
 from community.communities.models import Community, Membership
 from community.core.errors import Forbidden, Invalid
 from community.core.models import utcnow
-from community.core.permissions import is_staff
+from community.core.permissions import is_staff, require
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import PlatformSuspension, Report
-from community.moderation.permissions import gardened_community_ids
+from community.moderation.permissions import can_moderate_in, gardened_community_ids
 from community.moderation.signals import member_suspended
 
 
@@ -30,6 +30,7 @@ def suspend_from_community(
     notify_member: bool = True,
 ) -> Membership:
     """Ban `member` from `community` (membership `banned`) until a date, or until lifted."""
+    require(can_moderate_in(actor, community), actor)
     membership = db.session.execute(
         select(Membership).where(
             Membership.community_id == community.id, Membership.member_id == member.id

@@ -14,6 +14,7 @@ for staff only —, its author, a label and a link) or None when there is no suc
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,9 @@ class TargetType:
     readable: Callable[[Member | None, int], bool] = lambda _member, _id: True
     # snapshot(obj) → the text kept with a report, as it stood when reported.
     snapshot: Callable[[Any], str] = lambda _obj: ""
+    # write_turn(id) → a context manager held from before the answer's transaction until
+    # after its commit, when the owning domain orders its writes (a thread's messages).
+    write_turn: Callable[[int], AbstractContextManager[Any]] | None = None
 
 
 REGISTRY: dict[str, TargetType] = {}
@@ -62,6 +66,15 @@ REGISTRY: dict[str, TargetType] = {}
 def kind_of(target_type: str) -> TargetType | None:
     """The registered target type called `target_type`, or None."""
     return REGISTRY.get(target_type)
+
+
+def write_turn(target_type: str, target_id: int) -> AbstractContextManager[Any]:
+    """What answering a report on this target must run inside (commit included): the owning
+    domain's write turn, or nothing."""
+    kind = kind_of(target_type)
+    if kind is None or kind.write_turn is None:
+        return nullcontext()
+    return kind.write_turn(target_id)
 
 
 def already_moderated(hidden: bool) -> Invalid:

@@ -29,7 +29,12 @@ from community.moderation.suspensions import (
     lift_platform_suspension,
     suspensions_seen_by,
 )
-from community.moderation.targets import load_readable_target, load_target, load_targets
+from community.moderation.targets import (
+    load_readable_target,
+    load_target,
+    load_targets,
+    write_turn,
+)
 
 bp = Blueprint("moderation", __name__)
 
@@ -101,25 +106,26 @@ def detail(report_id: int) -> str | Response:
     if not is_staff(member):
         form.scope.choices = [c for c in SCOPE_CHOICES if c.value == "community"]
     if form.validate_on_submit():
-        try:
-            services.resolve(
-                member,
-                report,
-                form.action.data,
-                form.reason.data or "",
-                form.until_datetime(),
-                form.scope.data if report.community is not None else "platform",
-            )
-        except (Invalid, Conflict) as error:
-            db.session.rollback()
-            if isinstance(error, Invalid):
-                apply_errors(form, error)
+        with write_turn(report.target_type, report.target_id):
+            try:
+                services.resolve(
+                    member,
+                    report,
+                    form.action.data,
+                    form.reason.data or "",
+                    form.until_datetime(),
+                    form.scope.data if report.community is not None else "platform",
+                )
+            except (Invalid, Conflict) as error:
+                db.session.rollback()
+                if isinstance(error, Invalid):
+                    apply_errors(form, error)
+                else:
+                    form.form_errors.append(error.message)
             else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Done. The member concerned has been told."), "success")
-            return redirect(url_for("moderation.queue"))
+                db.session.commit()
+                flash(_("Done. The member concerned has been told."), "success")
+                return redirect(url_for("moderation.queue"))
     history = queries.acts_about(report.target_type, report.target_id)
     return render_template(
         "moderation/detail.html", report=report, target=target, form=form, history=history

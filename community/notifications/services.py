@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.core.notify import kinds as registered_kinds
+from community.core.permissions import is_authenticated, require
 from community.core.realtime import emit_after_commit, member_room
 from community.extensions import db
 from community.members.models import Member
@@ -40,6 +41,7 @@ def email_frequency(member: Member) -> str:
 
 def set_email_frequency(member: Member, frequency: str) -> NotificationPreference:
     """Change how often `member` receives e-mail."""
+    require(is_authenticated(member), member)
     if frequency not in FREQUENCIES:
         raise Invalid(_("Choose one of the options."), {"email_frequency": [_("Unknown choice.")]})
     preference = db.session.get(NotificationPreference, member.id)
@@ -108,6 +110,7 @@ def unread_count(member: Member) -> int:
 
 def mark_read(member: Member, ids: list[int] | None = None) -> int:
     """Mark some (`ids`) or all (None) of `member`'s notifications read; returns how many."""
+    require(is_authenticated(member), member)
     stmt = (
         update(Notification)
         .where(Notification.member_id == member.id, Notification.read_at.is_(None))

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
+from community.core.permissions import require
 from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
@@ -26,6 +27,7 @@ from community.solidarity.models import (
     HelpRequest,
     SolidaritySignal,
 )
+from community.solidarity.permissions import can_post
 from community.territory.models import Neighbourhood, Theme
 
 MAX_TEXT = 2000
@@ -82,6 +84,7 @@ def _text(text: str | None, field: str = "text", *, required: bool = True) -> st
 
 def create_offer(author: Member, place: Place, text: str, availability: str = "") -> HelpOffer:
     """Post "je propose": a member offers help in a theme and a neighbourhood."""
+    require(can_post(author), author)
     theme, neighbourhood = _place(place)
     text = _text(text)
     availability = (availability or "").strip()

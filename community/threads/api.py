@@ -14,19 +14,16 @@ from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
 from community.extensions import db
-from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.models import Thread
 from community.threads.permissions import (
     can_create_thread,
     can_moderate_thread,
-    can_post_in_thread,
     can_read_community_threads,
     can_read_thread,
     is_author,
 )
 from community.threads.queries import community_threads
-from community.threads.realtime import begin_write, broadcast_new, thread_sequence
 from community.threads.schemas import (
     MessageCreateSchema,
     MessageSchema,
@@ -35,6 +32,7 @@ from community.threads.schemas import (
     ThreadSchema,
     message_payload,
 )
+from community.threads.use_cases import send_message
 
 blp = Blueprint("threads-api", __name__, url_prefix="/api/v1", description="Discussion threads")
 
@@ -104,20 +102,7 @@ def list_messages(args: dict[str, Any], thread_id: int) -> Response:
 )
 def post_message(data: dict[str, Any], thread_id: int) -> Any:
     """Post a message; the same `client_id` again returns the stored message (200)."""
-    with thread_sequence(thread_id):
-        begin_write()
-        member = authenticated_member()
-        thread = db.session.get(Thread, thread_id)
-        if thread is None:
-            raise NotFound(_("This thread does not exist."))
-        require(
-            can_post_in_thread(member, thread), member, posting_refusal(member, thread.community)
-        )
-        posted = services.post_message(
-            member, thread, data["body"], data.get("client_id"), data.get("reply_to")
-        )
-        if posted.created:
-            broadcast_new(posted.message)
-        payload = message_payload(posted.message, reveal=True)
-        db.session.commit()
+    posted, payload = send_message(
+        authenticated_member, thread_id, data["body"], data.get("client_id"), data.get("reply_to")
+    )
     return jsonify(payload), 201 if posted.created else 200

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.services import join
 from community.core.models import utcnow
 from community.extensions import db
 from community.threads import services
+from community.threads.permissions import can_post_in_thread
 
 TOPICS = (
     (
@@ -74,6 +76,12 @@ def _demo_community(ctx: Any) -> Community:
     return community
 
 
+def _may_post(member: Any, thread: Any) -> None:
+    """Who talks in the demo topics joins their (open) community first, as anyone would."""
+    if not can_post_in_thread(member, thread):
+        join(member, thread.community, accept_charter=True)
+
+
 def seed(ctx: Any) -> None:
     communities = ctx.extra.get("communities")
     community = next(iter(communities.values())) if communities else _demo_community(ctx)
@@ -81,8 +89,10 @@ def seed(ctx: Any) -> None:
         thread = services.create_thread(ctx.members[lines[0][0]], community, title)
         thread.pinned = pinned
         for n, (key, body) in enumerate(lines):
+            _may_post(ctx.members[key], thread)
             services.post_message(ctx.members[key], thread, body, f"demo-{thread.id}-{n}")
     # One hidden message, so that moderators see what the others do not (in the last topic).
+    _may_post(ctx.members["crowd2"], thread)
     message = services.post_message(
         ctx.members["crowd2"], thread, "Achetez mes bacs pas chers, écrivez-moi !", "demo-spam"
     ).message

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +17,7 @@ from community.moderation.targets import Target, TargetType, already_moderated, 
 from community.threads import services
 from community.threads.models import Message, Thread
 from community.threads.queries import readable_body
-from community.threads.realtime import broadcast_updated
+from community.threads.realtime import begin_write, broadcast_updated, thread_sequence
 
 
 def _target(message: Message) -> Target:
@@ -60,6 +62,19 @@ def _restore(actor: Any, message: Message, reason: str, report: Any) -> None:
     broadcast_updated(message)
 
 
+@contextmanager
+def _write_turn(message_id: int) -> Iterator[None]:
+    """A report's answer writes to the message's thread as any other write: in its turn, as a
+    writer (README, "ordered broadcasts")."""
+    message = db.session.get(Message, message_id)
+    if message is None:
+        yield
+        return
+    with thread_sequence(message.thread_id):
+        begin_write()
+        yield
+
+
 register(
     "message",
     TargetType(
@@ -71,5 +86,6 @@ register(
         # Who may see it through the report form is who may read it (the visibility layer).
         readable=lambda member, message_id: readable_body(member, message_id) is not None,
         snapshot=lambda message: message.body,
+        write_turn=_write_turn,
     ),
 )

@@ -15,12 +15,14 @@ from community.core.content import render_markdown
 from community.core.edge import single_line
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
+from community.core.permissions import require
 from community.core.ratelimit import hit
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
+from community.moderation.suspensions import posting_refusal
 from community.threads.models import (
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
@@ -28,6 +30,13 @@ from community.threads.models import (
     MessageMention,
     Thread,
     ThreadRead,
+)
+from community.threads.permissions import (
+    can_create_thread,
+    can_edit_message,
+    can_moderate_thread,
+    can_post_in_thread,
+    can_read_thread,
 )
 from community.threads.queries import closed_by_hidden_initiative, thread_is_readable
 from community.threads.signals import message_hidden, message_posted, message_restored
@@ -70,6 +79,7 @@ def get_message(message_id: object) -> Message:
 
 def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
+    require(can_create_thread(author, community), author)
     title = single_line(title)  # a line break would break the subject of every reply's mail
     if not 3 <= len(title) <= 160:
         raise Invalid(
@@ -112,6 +122,10 @@ def post_message(
     reply_to: object = None,
 ) -> Posted:
     """Store a message with the thread's next `seq`; a known client_id returns the stored one."""
+    # A hidden initiative closes its thread for everyone: say so before who may post.
+    if closed_by_hidden_initiative(thread):
+        raise Locked(_("This thread is locked: no new messages."))
+    require(can_post_in_thread(author, thread), author, posting_refusal(author, thread.community))
     if client_id is not None and (
         not isinstance(client_id, str) or not 1 <= len(client_id) <= MAX_CLIENT_ID_LENGTH
     ):
@@ -217,6 +231,7 @@ def _record_mentions(message: Message) -> None:
 
 def edit_message(author: Member, message: Message, body: object) -> Message:
     """Change one's own message; it is marked as edited."""
+    require(can_edit_message(author, message), author)
     text = _clean_body(body)
     if message.deleted or message.hidden:
         raise Invalid(_("This message can no longer be edited."))
@@ -235,6 +250,7 @@ def edit_message(author: Member, message: Message, body: object) -> Message:
 
 def delete_message(author: Member, message: Message) -> Message:
     """Delete one's own message: it stays in the thread as "message deleted", without its text."""
+    require(can_edit_message(author, message), author)
     if message.deleted:
         return message
     message.deleted_at = utcnow()
@@ -271,6 +287,7 @@ def hide_message(
     one, from its thread page, a socket or a report answered (`report`, whose answer checked
     the reason). The act is written to the moderation journal about its author, who is told.
     """
+    require(can_moderate_thread(moderator, message.thread), moderator)
     text = _reason(reason) if report is None else str(reason or "").strip()
     if message.hidden:
         raise Invalid(_("This message is already hidden."))
@@ -286,6 +303,7 @@ def restore_message(
     moderator: Member, message: Message, reason: object, *, report: Report | None = None
 ) -> Message:
     """Show a hidden message again (the one way, as `hide_message`); the act is recorded."""
+    require(can_moderate_thread(moderator, message.thread), moderator)
     text = _reason(reason) if report is None else str(reason or "").strip()
     if not message.hidden:
         raise Invalid(_("This message is not hidden."))
@@ -324,6 +342,7 @@ def _moderated(
 
 def set_locked(moderator: Member, thread: Thread, locked: bool, reason: str = "") -> Thread:
     """Lock (no new messages) or unlock a thread; the act is recorded."""
+    require(can_moderate_thread(moderator, thread), moderator)
     if thread.locked != locked:
         thread.locked = locked
         _record(
@@ -340,6 +359,7 @@ def set_locked(moderator: Member, thread: Thread, locked: bool, reason: str = ""
 
 def set_pinned(moderator: Member, thread: Thread, pinned: bool) -> Thread:
     """Pin a topic at the top of its community's list, or unpin it."""
+    require(can_moderate_thread(moderator, thread), moderator)
     thread.pinned = pinned
     db.session.flush()
     return thread
@@ -386,6 +406,7 @@ def last_read_seq(member: Member | None, thread: Thread) -> int:
 
 def mark_read(member: Member, thread: Thread, seq: int) -> None:
     """Move the member's unread marker forward to `seq` (never back)."""
+    require(can_read_thread(member, thread), member)
     read = db.session.execute(
         select(ThreadRead).where(
             ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id

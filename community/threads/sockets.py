@@ -34,12 +34,12 @@ from community.threads.permissions import (
 )
 from community.threads.realtime import (
     begin_write,
-    broadcast_new,
     broadcast_updated,
     moderators_room,
     thread_sequence,
 )
 from community.threads.schemas import message_payload
+from community.threads.use_cases import send_message
 
 
 def _id(data: Payload, key: str) -> int:
@@ -109,20 +109,9 @@ def on_send(data: Payload) -> Payload:
         raise Invalid(
             _("Some fields are not valid."), {"client_id": [_("This field is required.")]}
         )
-    with thread_sequence(thread_id):
-        begin_write()
-        member = acting_member()
-        thread = services.get_thread(thread_id)
-        require(
-            can_post_in_thread(member, thread), member, posting_refusal(member, thread.community)
-        )
-        posted = services.post_message(
-            member, thread, data.get("body"), client_id, data.get("reply_to")
-        )
-        if posted.created:
-            broadcast_new(posted.message)
-        payload = message_payload(posted.message, reveal=True)
-        db.session.commit()
+    _posted, payload = send_message(
+        acting_member, thread_id, data.get("body"), client_id, data.get("reply_to")
+    )
     return {"message": payload}
 
 

@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 
 from community.communities.services import community_by_slug
 from community.core.edge import int_arg
-from community.core.errors import DomainError, Invalid, NotFound
+from community.core.errors import Invalid, NotFound
 from community.core.forms import apply_errors
+from community.core.handlers import form_action, require_member
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
-from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
@@ -32,10 +32,10 @@ from community.threads.permissions import (
 from community.threads.queries import community_threads
 from community.threads.realtime import (
     begin_write,
-    broadcast_new,
     broadcast_updated,
     thread_sequence,
 )
+from community.threads.use_cases import send_message
 
 bp = Blueprint("threads", __name__)
 PAGE_MESSAGES = 50
@@ -96,26 +96,20 @@ def show(thread_id: int) -> str | Response:
 def _post(thread_id: int, form: MessageForm) -> Response | None:
     if not form.validate_on_submit():
         return None
-    with thread_sequence(thread_id):
-        begin_write()
-        thread = _thread(thread_id)
-        member = current_member()
-        require(
-            can_post_in_thread(member, thread), member, posting_refusal(member, thread.community)
+    reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
+    try:
+        _posted, payload = send_message(
+            current_member,
+            thread_id,
+            form.body.data,
+            form.client_id.data or None,
+            reply_to,
+            load_thread=_thread,
         )
-        assert member is not None
-        reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
-        try:
-            posted = services.post_message(
-                member, thread, form.body.data, form.client_id.data or None, reply_to
-            )
-        except Invalid as error:
-            apply_errors(form, error)
-            return None
-        if posted.created:
-            broadcast_new(posted.message)
-        message_id = posted.message.id
-        db.session.commit()
+    except Invalid as error:
+        apply_errors(form, error)
+        return None
+    message_id = payload["id"]
     return redirect(url_for("threads.show", thread_id=thread_id, _anchor=f"message-{message_id}"))
 
 
@@ -221,19 +215,13 @@ def community_index(slug: str) -> str | Response:
     require(can_read_community_threads(member, community), member)
     form = ThreadForm()
     may_create = can_create_thread(member, community)
-    if form.validate_on_submit():
-        require(may_create, member)
-        assert member is not None
-        try:
-            thread = services.create_thread(member, community, form.title.data or "")
-        except DomainError as error:
-            if isinstance(error, Invalid):
-                apply_errors(form, error)
-            else:
-                raise
-        else:
-            db.session.commit()
-            return redirect(url_for("threads.show", thread_id=thread.id))
+    opened = form_action(  # the service refuses who may not open a topic
+        form,
+        lambda: services.create_thread(require_member(), community, form.title.data or ""),
+        lambda thread: redirect(url_for("threads.show", thread_id=thread.id)),
+    )
+    if opened is not None:
+        return opened
     page = paginate(community_threads(community), page_from_request())
     unread = services.unread_counts(member, page.items)
     return render_template(

@@ -136,3 +136,34 @@ def test_suspension_closes_the_members_sockets(world, message, client, api_token
     )
     assert response.status_code == 200
     assert not sock.is_connected()
+
+
+def test_answering_a_report_on_a_message_takes_the_threads_write_turn(
+    world, message, client, api_token, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """As every write to a thread (README): its broadcast cannot overtake a later one's."""
+    from contextlib import contextmanager
+
+    from community.threads import reportable
+
+    turns: list[tuple[int, str]] = []
+    real = reportable.thread_sequence
+
+    @contextmanager
+    def recording(thread_id):  # type: ignore[no-untyped-def]
+        with real(thread_id):
+            turns.append((thread_id, "entered"))
+            yield
+            turns.append((thread_id, "left"))
+
+    monkeypatch.setattr(reportable, "thread_sequence", recording)
+    with client.application.test_request_context():
+        report = services.report(world.citizen, "message", message.id, "insult", "Insulte")
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/moderation/reports/{report.id}/resolve",
+        json={"action": "hide", "reason": "Insulte envers un voisin"},
+        headers=api_token(world.gardener_a),
+    )
+    assert response.status_code == 200
+    assert turns == [(message.thread_id, "entered"), (message.thread_id, "left")]
