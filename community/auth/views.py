@@ -50,7 +50,7 @@ def safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for("members.me")
+    return url_for("core.home")
 
 
 def start_session(member: Member, remember: bool = False) -> None:
@@ -70,7 +70,7 @@ def _deliver(send, member: Member) -> None:
 @limiter.limit(_signup_limit, methods=["POST"])
 def signup() -> str | Response:
     if current_member():
-        return redirect(url_for("members.me"))
+        return redirect(url_for("core.home"))
     form = SignupForm()
     if request.method == "GET" and request.args.get("invitation"):
         form.invitation.data = request.args["invitation"][:64]
@@ -117,14 +117,15 @@ def confirm(token: str) -> Response:
     db.session.commit()
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
-    return redirect(url_for("members.me"))
+    # Next step: where she lives and what she likes, then communities near her.
+    return redirect(url_for("communities.for_me"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login() -> str | Response:
     if current_member():
-        return redirect(url_for("members.me"))
+        return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
         member = services.authenticate(form.email.data or "", form.password.data or "")

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from community.auth.forms import optional_int
 from community.core.forms import as_choices
+from community.members.forms import CheckboxesField
 
 
 class CommunityForm(FlaskForm):
@@ -90,3 +91,12 @@ class HandoverNoteForm(FlaskForm):
             "Only your successor and the authority's staff will read it."
         ),
     )
+
+
+class NearMeForm(FlaskForm):
+    """After confirming her e-mail: where she lives and what interests her."""
+
+    neighbourhood_id = SelectField(
+        _l("My neighbourhood"), coerce=optional_int, validate_choice=True
+    )
+    theme_ids = CheckboxesField(_l("What interests me"), coerce=int)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -15,6 +16,7 @@ from community.communities.forms import (
     HandoverNoteForm,
     JoinForm,
     LeaveForm,
+    NearMeForm,
     as_choices,
 )
 from community.communities.models import GardenerMandate, Membership
@@ -33,6 +35,7 @@ from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
 from community.members.models import Member
+from community.members.services import ProfileChanges, update_profile
 from community.territory.services import (
     active_neighbourhoods,
     active_themes,
@@ -66,6 +69,40 @@ def index() -> str:
         themes=active_themes(),
         neighbourhoods=active_neighbourhoods(),
         gardener=can_see_dashboard(member),
+    )
+
+
+@bp.route("/for-me", methods=["GET", "POST"])
+@login_required
+def for_me() -> str | Response:
+    """After confirming her e-mail: her neighbourhood and themes, and communities near her."""
+    member = current_member()
+    assert member is not None
+    form = NearMeForm()
+    form.neighbourhood_id.choices = as_choices(
+        [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    )
+    form.theme_ids.choices = theme_choices()
+    if not form.is_submitted():
+        form.neighbourhood_id.data = member.neighbourhood_id
+        form.theme_ids.data = [t.id for t in member.themes]
+    if form.validate_on_submit():
+        changes = ProfileChanges(
+            neighbourhood_id=form.neighbourhood_id.data,
+            clear_neighbourhood=form.neighbourhood_id.data is None,
+            theme_ids=list(form.theme_ids.data or []),
+        )
+        try:
+            update_profile(member, changes)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("communities.for_me", _anchor="near-title"))
+    near = services.communities_near(member)
+    return render_template(
+        "communities/for_me.html", form=form, cards=services.cards_for(near), member=member
     )
 
 
@@ -104,9 +141,13 @@ def join(slug: str) -> str | Response:
         else:
             db.session.commit()
             if membership.status == "active":
-                flash(_("Welcome to %(name)s!", name=community.name), "success")
-            else:
-                flash(_("Your request is sent: the gardeners will answer you."), "success")
+                flash(
+                    _("Welcome to %(name)s! Say hello to the others here.", name=community.name),
+                    "success",
+                )
+                # She lands where the community talks, ready to write.
+                return redirect(url_for("threads.welcome", slug=community.slug))
+            flash(_("Your request is sent: the gardeners will answer you."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
     return render_template(
         "communities/show.html",

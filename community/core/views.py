@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.auth.views import safe_next
+from community.core.permissions import current_member
+from community.core.todo import TodoItem, items_for
 
 bp = Blueprint("core", __name__)
 
@@ -13,6 +18,29 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home() -> str:
     return render_template("home.html")
+
+
+@bp.get("/todo")
+@login_required
+def todo() -> str:
+    """The "à faire" inbox: reports, join requests, initiatives… waiting for me, overdue first."""
+    from community.core.models import utcnow
+
+    return render_template("todo.html", items=todo_items(current_member()), now=utcnow())
+
+
+def todo_items(member: Any) -> list[TodoItem]:
+    """What waits for `member`, gathered once per request (the badge and the page share it)."""
+    if "terreau_todo" not in g:
+        g.terreau_todo = items_for(member)
+    items: list[TodoItem] = g.terreau_todo
+    return items
+
+
+@bp.app_template_global()
+def todo_count(member: Any) -> int:
+    """For the header badge: how many things wait for `member`."""
+    return len(todo_items(member)) if member is not None else 0
 
 
 @bp.get("/charte")

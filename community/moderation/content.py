@@ -169,4 +169,5 @@ def tell_message_author(moderator: Member, message: Message, action: str, reason
         reason_code="off_charter",
         url=_message_target(message).url,
         community=message.thread.community,
+        contest_target=("message", message.id),
     )

@@ -42,6 +42,14 @@ class ReportForm(FlaskForm):
     )
 
 
+class ContestForm(FlaskForm):
+    text = TextAreaField(
+        _l("Why should it be shown again?"),
+        validators=[DataRequired(), Length(min=10, max=1000)],
+        description=_l("Staff of the town read it, not the gardeners who hid it."),
+    )
+
+
 class ResolveForm(FlaskForm):
     action = RadioField(
         _l("What do you decide?"), choices=ACTION_CHOICES, validators=[DataRequired()]
