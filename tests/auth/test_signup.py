@@ -33,7 +33,9 @@ def test_signup_sends_a_confirmation_link_that_logs_in(client, outbox):
     assert "Bienvenue" in mail["Subject"]
     link = outbox.links_in(mail)[0]
     confirmed = client.get(link.replace("http://localhost", ""))
-    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/me")
+    # Confirming leads to "communities for me": her neighbourhood, themes, communities near her.
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"].endswith("/communities/for-me")
     assert "Nadia" in client.get("/me").get_data(as_text=True)
 
 
