@@ -33,13 +33,8 @@ def _ask_candidate(proposal: GardenerProposal, *, actor: Member, **_kwargs: Any)
         side=_side(proposal),
         community=proposal.community.name,
     )
-    notify(
-        proposal.candidate,
-        "gardener_proposal",
-        text,
-        site_path("communities.dashboard"),
-        actor=actor,
-    )
+    url = site_path("communities.proposal", proposal_id=proposal.id)
+    notify(proposal.candidate, "gardener_proposal", text, url, actor=actor)
 
 
 @gardener_proposal_answered.connect
@@ -77,7 +72,7 @@ def _waiting(member: Member, **_kwargs: Any) -> list[TodoItem]:
                     community=p.community.name,
                 )
             ),
-            url=site_path("communities.dashboard", _anchor="proposals-title"),
+            url=site_path("communities.proposal", proposal_id=p.id),
             since=p.created_at,
             community=p.community.name,
         )

@@ -88,6 +88,7 @@ def show(thread_id: int) -> str | Response:
         # The same rules as can_edit_message / can_see_hidden, without a query per message.
         can_edit=lambda m: may_post and is_author(member, m),
         reveal=lambda m: moderator or is_author(member, m),
+        is_author=is_author,
         me=member,
     )
 
@@ -139,9 +140,14 @@ def _act_on_message(message_id: int, allowed: object, act: object, *args: object
     return redirect(url_for("threads.show", thread_id=thread_id, _anchor=f"message-{message_id}"))
 
 
-@bp.post("/threads/messages/<int:message_id>/delete")
-def delete(message_id: int) -> Response:
-    """Delete one's own message."""
+@bp.route("/threads/messages/<int:message_id>/delete", methods=["GET", "POST"])
+def delete(message_id: int) -> str | Response:
+    """Delete one's own message, once confirmed (a page without JavaScript, a dialog with it)."""
+    if request.method == "GET":
+        message = _message(message_id)
+        member = current_member()
+        require(can_edit_message(member, message), member)
+        return render_template("threads/delete.html", message=message, form=ActionForm())
     if not ActionForm().validate_on_submit():
         abort(400)
     return _act_on_message(message_id, can_edit_message, services.delete_message)
