@@ -93,7 +93,7 @@ def _open_reports(member: Member, **_kwargs: Any) -> list[TodoItem]:
         items.append(
             TodoItem(
                 kind="report",
-                label=_l("Contest") if report.appeal else _l("Report"),
+                label=_l("Contest by the author") if report.appeal else _l("Report"),
                 title=str(_l("A report about %(what)s", what=_noun(report))),
                 url=site_path("moderation.detail", report_id=report.id),
                 since=report.created_at,
