@@ -354,8 +354,7 @@ def hand_over(mandate_id: int) -> Response:
         member,
     )
     assert member is not None
-    form = HandOverForm()
-    form.candidate_id.choices = _successor_choices(mandate)
+    form = _hand_over_form(mandate)
     if not form.validate_on_submit():
         flash(_("Choose who takes over and write your note."), "error")
         return redirect(url_for("communities.dashboard"))
