@@ -244,6 +244,7 @@ def _show(
         public_answer=answers.latest_answer(initiative),
         next_steps=NEXT_STEPS,
         is_author=permissions.is_author(member, initiative),
+        moves=services.allowed_moves(member, initiative),
         can_support=permissions.can_support(member, initiative),
         overdue=answers.is_overdue(initiative),
         supported=services.is_supporting(member, initiative),
