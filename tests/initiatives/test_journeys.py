@@ -24,7 +24,8 @@ def test_the_answer_box_shows_the_town_through_its_agent(client, world):
     assert "On s'en occupe en mars." in box
     assert f"par son agent {world.agent.display_name}" in box
     assert "Et ensuite" in box and "la réaliser" in box
-    assert html.index("Réponse de la collectivité") < html.index('class="lead"')  # under the title
+    # Under the title, before the summary.
+    assert html.index("Réponse de la collectivité") < html.index('class="lead"')
 
 
 def test_a_citizen_gardener_speaks_for_the_community_not_the_town(client, world):
