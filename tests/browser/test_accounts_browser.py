@@ -21,6 +21,8 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
 
     page.goto(live_server + "/")
     check_page(page)
+    # The header is one line on a phone: the links are behind "Menu" (a <details>).
+    page.get_by_text("Menu", exact=True).click()
     page.get_by_role("link", name="S'inscrire").click()
     check_page(page)
     page.get_by_label("E-mail").fill("camille@example.org")
@@ -35,8 +37,11 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
     [mail] = outbox.to("camille@example.org")
     page.goto(outbox.links_in(mail)[0])
     page.get_by_text("Votre e-mail est confirmé").wait_for()
+    # Confirming leads to "communities for me" (issue 13), her neighbourhood already chosen.
+    page.get_by_role("heading", name="Des communautés pour moi").wait_for()
     check_page(page)
 
+    page.goto(page.url.split("/communities")[0] + "/me")
     page.get_by_role("link", name="Modifier mon profil").click()
     check_page(page)
     page.get_by_label("Alimentation").check()

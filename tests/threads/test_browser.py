@@ -65,8 +65,13 @@ def test_two_members_see_each_other_live(
         report = arrived.get_by_role("link", name="Signaler ce message").get_attribute("href")
         assert report == f"/report?target_type=message&target_id={message_id}"
         sent = alice.locator(".message", has_text="le composteur est plein")
-        sent.get_by_role("link", name="Répondre").wait_for()
+        # The actions are folded into one menu; the author gets Edit and Delete live.
+        sent.get_by_role("link", name="Répondre").wait_for(state="attached")
         assert sent.get_by_role("link", name="Signaler ce message").count() == 0
+        sent.locator("summary", has_text="Actions").click()
+        sent.get_by_role("link", name="Modifier").wait_for()
+        assert sent.get_by_role("link", name="Supprimer").count() == 1
+        assert arrived.get_by_role("link", name="Supprimer").count() == 0
         bob.fill("#body", "J'apporte du broyat samedi.")
         bob.click("#message-form button[type=submit]")
         alice.locator(".message-body", has_text="broyat").wait_for()
