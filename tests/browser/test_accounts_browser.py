@@ -82,6 +82,9 @@ def test_download_my_data_then_delete_my_account(page, live_server):
     page.keyboard.press("Enter")
     page.get_by_text("Bonjour Noé !").wait_for()
     check_page(page)
+    # Logging in lands on the home page (issue 13); the profile is in the Menu.
+    page.get_by_text("Menu", exact=True).click()
+    page.get_by_role("link", name="Mon profil").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger mes données").click()
     assert download.value.suggested_filename.startswith("terreau-mes-donnees-")
