@@ -1,7 +1,8 @@
 # Terreau — the same commands for a newcomer and for CI.
 #   make run    set everything up, migrate, load demo data on an empty database, serve on :5000
-#   make test   set everything up and run the whole suite
-#   make lint   ruff (check + format check) and mypy
+#   make test   set everything up and run the whole suite (in parallel)
+#   make test-fast  the suite without real servers and browsers, for the inner loop
+#   make lint   ruff (check + format check), mypy and the import contract (import-linter)
 #   make serve  production mode: two gunicorn processes on PORT and PORT+1
 
 PYTHON ?= python3
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: run test lint serve setup assets translations migrate seed browser clean
+.PHONY: run test test-fast lint serve setup assets translations migrate seed browser clean
 
 setup: $(STAMP) assets translations
 
@@ -51,13 +52,21 @@ browser:
 	  else echo "chromium missing and not root: browser tests will be skipped"; fi; \
 	fi
 
+# The whole suite on TEST_WORKERS processes (pytest-xdist; each has its own database, its own
+# live servers and browser). Tests of one xdist_group run in the same worker.
+TEST_WORKERS ?= 2
 test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The inner loop: everything but real servers and the browser.
+test-fast: setup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not live and not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 serve: setup
 	@test -n "$(DATABASE_URL)" || (echo "DATABASE_URL is required for make serve" && exit 2)

@@ -57,7 +57,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     security.init_security(app)
     jinja.init_jinja(app)
 
-    from community.core.rest import init_api_security
+    from community.auth.guards import init_api_security
     from community.extensions import api, csrf
 
     for domain in DOMAINS:
@@ -102,12 +102,14 @@ def _has_module(domain: str, name: str) -> bool:
 
 
 def import_models() -> None:
-    """Import every domain's models so that the metadata is complete."""
+    """Import every domain's models and search sources so that the metadata is complete."""
     from importlib import import_module
 
     for domain in DOMAINS:
-        if _has_module(domain, "models"):
-            import_module(f"community.{domain}.models")
+        # `search.py`: what the domain makes searchable (and core's own index table).
+        for name in ("models", "search"):
+            if _has_module(domain, name):
+                import_module(f"community.{domain}.{name}")
 
 
 def _init_extensions(app: Flask) -> None:

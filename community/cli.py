@@ -7,20 +7,26 @@ from importlib import import_module
 import click
 from flask import Flask, current_app
 
+from community.auth.passwords import hash_password
+from community.auth.services import check_password, find_by_email
+from community.core.errors import Invalid
+from community.core.models import utcnow
+from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, seed_demo
 from community.extensions import db
+from community.members.models import Member
+from community.members.services import check_display_name, normalise_email
 
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_accounts_command)
+    app.cli.add_command(search_rebuild_command)
     app.cli.add_command(import_module("community.solidarity.cli").archive_signals_command)
     import_module("community.notifications.cli").init_cli(app)
 
 
 def _print_demo_accounts() -> None:
-    from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
     click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD})")
     for email, role, label in DEMO_ACCOUNTS:
         click.echo(f"  {email:<30} {role:<8} {label}")
@@ -29,8 +35,6 @@ def _print_demo_accounts() -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo commune into an empty database."""
-    from community.demo import database_is_empty, seed_demo
-
     if not current_app.config["DEMO_ACCOUNTS_ENABLED"]:
         raise click.ClickException("demo data is refused in production")
     if not database_is_empty():
@@ -49,19 +53,22 @@ def demo_accounts_command() -> None:
         _print_demo_accounts()
 
 
+@click.command("search-rebuild")
+def search_rebuild_command() -> None:
+    """Rebuild the search index of every searchable kind (idempotent)."""
+    from community.core.search import rebuild
+
+    count = rebuild()
+    db.session.commit()
+    click.echo(f"Index de recherche reconstruit : {count} éléments.")
+
+
 @click.command("create-admin")
 @click.argument("email")
 @click.option("--display-name", default="Administration", show_default=True)
 @click.password_option(help="Asked for when not given.")
 def create_admin_command(email: str, display_name: str, password: str) -> None:
     """Create an admin account, or make an existing member admin."""
-    from community.auth.passwords import hash_password
-    from community.auth.services import check_password, find_by_email
-    from community.core.errors import Invalid
-    from community.core.models import utcnow
-    from community.members.models import Member
-    from community.members.services import check_display_name, normalise_email
-
     try:
         email = normalise_email(email)
         existing = find_by_email(email)

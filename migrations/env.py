@@ -95,6 +95,10 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     conf_args.setdefault("render_item", render_item)
+    # The search index's FTS5 table and its shadow tables are not models: leave them alone.
+    from community.core.search import is_search_internal
+
+    conf_args.setdefault("include_name", lambda name, type_, parent: not is_search_internal(name))
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -106,7 +106,9 @@ def app(
     tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[str, int, Outbox]
 ) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("terreau")
-    database = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite3'}"
+    database = _worker_database(os.environ.get("TEST_DATABASE_URL")) or (
+        f"sqlite:///{tmp / 'test.sqlite3'}"
+    )
     from community.config import database_url
 
     application = create_app(
@@ -124,6 +126,37 @@ def app(
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (created afresh,
+    named after the suite's with the worker's id), since live tests commit and wipe tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgresql"):
+        return url
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    mine = f"{name}_{worker}"
+    admin = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{mine}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{mine}"')
+    return f"{base}/{mine}"
+
+
+def _cheap_password_hashing() -> None:
+    """argon2 at production cost is slow on purpose; the suite hashes at its cheapest cost (the
+    same code path, the same hash format: only the parameters differ)."""
+    from argon2 import PasswordHasher, profiles
+
+    from community.auth import passwords
+
+    passwords._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    passwords._DUMMY_HASH = passwords._hasher.hash("terreau-dummy-password")
+
+
+_cheap_password_hashing()
 
 
 @pytest.fixture

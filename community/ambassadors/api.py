@@ -10,7 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from community.ambassadors import services
 from community.ambassadors.models import Ambassador, OutreachLog
-from community.ambassadors.permissions import can_log_outreach
+from community.ambassadors.permissions import can_log_outreach, can_name_ambassador
 from community.ambassadors.schemas import AmbassadorCreateSchema, AmbassadorSchema, OutreachSchema
 from community.communities.services import community_by_slug
 from community.core.errors import Invalid
@@ -54,8 +54,6 @@ def create_ambassador(data: dict[str, Any]) -> Ambassador:
             raise Invalid(
                 _("Unknown neighbourhood."), {"neighbourhood_id": [_("Unknown neighbourhood.")]}
             )
-    from community.ambassadors.permissions import can_name_ambassador
-
     if community is not None or neighbourhood is not None:
         require(can_name_ambassador(member, community, neighbourhood), member)
     chosen = db.session.get(Member, data["member_id"])

@@ -17,8 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.ambassadors.models import PLACE_KINDS
-from community.auth.forms import optional_int
-from community.core.forms import as_choices
+from community.core.forms import as_choices, optional_int
 
 PLACE_LABELS = {
     "market": _l("Market"),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,13 +15,14 @@ from sqlalchemy import ColumnElement, case, exists, func, or_, select
 
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.permissions import can_manage_invitations
-from community.communities.models import Membership
-from community.core.errors import Forbidden, Invalid
+from community.communities.models import Community, Membership
+from community.core.errors import DomainError, Forbidden, Invalid
 from community.core.models import utcnow
-from community.core.privacy import contact_details_in
+from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import triggers
+from community.threads.models import Message
 
 MAX_LABEL = 80
 
@@ -36,10 +36,10 @@ def create_invitation(
     label = " ".join((label or "").split())
     if len(label) > MAX_LABEL:
         raise Invalid(_("The label is too long."), {"label": [_("At most 80 characters.")]})
-    if contact_details_in(label):
+    if found := what_was_found(label):
         raise Invalid(
             _("A label holds no e-mail address or phone number."),
-            {"label": [_("No contact details, please.")]},
+            {"label": [_("Please remove %(found)s.", found=found)]},
         )
     expires_at = None
     if valid_days is not None:
@@ -99,6 +99,78 @@ def record_invitation(member: Member, token: str | None) -> InvitationUse | None
     return use
 
 
+def invitation_of(member: Member) -> Invitation | None:
+    """The link `member` signed up through, if any."""
+    return db.session.execute(
+        select(Invitation)
+        .join(InvitationUse, InvitationUse.invitation_id == Invitation.id)
+        .where(InvitationUse.member_id == member.id)
+    ).scalar_one_or_none()
+
+
+def invited_to(invitation: Invitation) -> Community | None:
+    """The community a link invites to (None for an ambassador of a neighbourhood)."""
+    return invitation.ambassador.community
+
+
+def join_invited_community(member: Member) -> Membership | None:
+    """Once her e-mail is confirmed, a newcomer invited by a link joins its community.
+
+    Open community: an active member at once; on request: a pending request the gardeners
+    answer. Signing up through the link, she was told so and accepted its charter (see the
+    sign-up page). A refusal (she was banned meanwhile) is not an error: she simply stays out.
+    """
+    from community.communities.services import join
+
+    invitation = invitation_of(member)
+    community = invited_to(invitation) if invitation is not None else None
+    if invitation is None or community is None:
+        return None
+    message = _(
+        "Came through the invitation link of %(name)s, ambassador.",
+        name=invitation.ambassador.member.display_name,
+    )
+    try:
+        return join(member, community, accept_charter=True, message=message)
+    except DomainError:
+        return None
+
+
+def invited_membership(member: Member) -> Membership | None:
+    """The membership (active or pending) in the community `member` was invited to."""
+    invitation = invitation_of(member)
+    community = invited_to(invitation) if invitation is not None else None
+    if community is None:
+        return None
+    return db.session.execute(
+        select(Membership).where(
+            Membership.member_id == member.id,
+            Membership.community_id == community.id,
+            Membership.status.in_(("active", "pending")),
+        )
+    ).scalar_one_or_none()
+
+
+def share_url(invitation: Invitation) -> str:
+    """The address to hand out: the welcome page of the link."""
+    from flask import url_for
+
+    return url_for("ambassadors.welcome", token=invitation.token, _external=True)
+
+
+def qr_svg(invitation: Invitation, scale: int = 4) -> str:
+    """The link as a QR code, an SVG document (printable, no colour needed)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(share_url(invitation), error="m").save(
+        buffer, kind="svg", scale=scale, border=2, title=_("QR code of the invitation link")
+    )
+    return buffer.getvalue().decode("utf-8")
+
+
 @dataclass
 class Reach:
     invitation: Invitation
@@ -110,19 +182,15 @@ class Reach:
 def _engagement_clauses() -> list[ColumnElement[bool]]:
     """What counts as "then took part", for a member signed up through a link.
 
-    Joining a community always counts. Posting counts a message once the threads domain
-    defines `Message` (with `author_id`): the clause is added here, so the reach stays one
-    grouped query.
+    Joining a community counts, and so does posting a message: both clauses are built here, so
+    the reach stays one grouped query.
     """
-    clauses: list[ColumnElement[bool]] = [
+    return [
         exists().where(
             Membership.member_id == InvitationUse.member_id, Membership.status == "active"
-        )
+        ),
+        exists().where(Message.author_id == InvitationUse.member_id),
     ]
-    message = getattr(import_module("community.threads.models"), "Message", None)
-    if message is not None and hasattr(message, "author_id"):
-        clauses.append(exists().where(message.author_id == InvitationUse.member_id))
-    return clauses
 
 
 def reach_of(ambassador: Ambassador) -> list[Reach]:

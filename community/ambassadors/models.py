@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -55,7 +56,9 @@ class Ambassador(db.Model):  # type: ignore[name-defined]
     mission: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="proposed")
     shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    named_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -115,6 +118,7 @@ outreach_themes = Table(
     db.metadata,
     Column("outreach_id", ForeignKey("outreach_logs.id", ondelete="CASCADE"), primary_key=True),
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_outreach_themes_theme_id", "theme_id"),
 )
 
 

@@ -27,7 +27,7 @@ from community.core.content import plain_text
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import is_staff
-from community.core.privacy import contact_details_in
+from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import triggers
@@ -246,11 +246,12 @@ def log_outreach(member: Member, ambassador: Ambassador, data: OutreachData) -> 
         text = getattr(data, name) or ""
         if len(text) > MAX_TEXT:
             errors[name] = [_("At most 2,000 characters.")]
-        elif contact_details_in(text):
+        elif found := what_was_found(text):
             errors[name] = [
                 _(
-                    "No e-mail address or phone number of the people met: "
-                    "write what you heard, not who said it."
+                    "Please remove %(found)s. Write what you heard, not who said it: "
+                    "no contact details of the people met.",
+                    found=found,
                 )
             ]
     if errors:

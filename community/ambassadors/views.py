@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -25,6 +26,7 @@ from community.ambassadors.permissions import (
     can_read_outreach,
     is_the_ambassador,
 )
+from community.communities.permissions import membership_of
 from community.communities.services import active_members, community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
@@ -125,6 +127,54 @@ def create_invitation(ambassador_id: int) -> str | Response:
     else:
         flash(_("Please check the label and the number of days."), "error")
     return redirect(url_for("ambassadors.mine"))
+
+
+@bp.get("/invitations/<token>")
+def welcome(token: str) -> ResponseReturnValue:
+    """Where an invitation link leads: who invites to what, then sign up (or log in)."""
+    invitation = invitations.usable_invitation(token[:64])
+    if invitation is None:
+        return render_template("ambassadors/welcome_gone.html"), 404
+    member = current_member()
+    community = invitations.invited_to(invitation)
+    return render_template(
+        "ambassadors/welcome.html",
+        invitation=invitation,
+        ambassador=invitation.ambassador,
+        community=community,
+        membership=membership_of(member, community) if community is not None else None,
+    )
+
+
+def _own_invitation(invitation_id: int) -> Invitation:
+    invitation = db.get_or_404(Invitation, invitation_id)
+    member = current_member()
+    require(is_the_ambassador(member, invitation.ambassador), member)
+    return invitation
+
+
+@bp.get("/ambassadors/invitations/<int:invitation_id>/qr.svg")
+def invitation_qr(invitation_id: int) -> Response:
+    """The QR code of one of my links (SVG)."""
+    invitation = _own_invitation(invitation_id)
+    return Response(
+        invitations.qr_svg(invitation),
+        mimetype="image/svg+xml",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
+
+
+@bp.get("/ambassadors/invitations/<int:invitation_id>/flyer")
+def invitation_flyer(invitation_id: int) -> str:
+    """A printable A5 flyer: the community, my pseudonym, the QR code and the address."""
+    invitation = _own_invitation(invitation_id)
+    return render_template(
+        "ambassadors/flyer.html",
+        invitation=invitation,
+        ambassador=invitation.ambassador,
+        community=invitations.invited_to(invitation),
+        url=invitations.share_url(invitation),
+    )
 
 
 @bp.post("/ambassadors/invitations/<int:invitation_id>/revoke")

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from community.auth import mails, services
+from community.auth.mails import deliver
 from community.auth.schemas import CredentialsSchema, SignupAnswerSchema, SignupSchema, TokenSchema
-from community.auth.views import _deliver
 from community.core.errors import Forbidden, Invalid, Unauthenticated
 from community.core.rest import authenticated_member
 from community.extensions import db, limiter
@@ -33,10 +33,10 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
     except services.EmailTaken as taken:
         existing = services.find_by_email(taken.email)
         if existing is not None:
-            _deliver(mails.send_already_registered, existing)
+            deliver(mails.send_already_registered, existing)
     else:
         db.session.commit()
-        _deliver(mails.send_confirmation, member)
+        deliver(mails.send_confirmation, member)
     return {
         "status": "pending_confirmation",
         "message": _("We have sent an e-mail to this address: follow its link to finish."),

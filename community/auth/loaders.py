@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
 
+from community.auth.services import member_for_token
 from community.extensions import db
 from community.members.models import Member
 
@@ -34,8 +35,6 @@ def bearer_token() -> str | None:
 
 def load_member_from_request(_request: object) -> Member | None:
     """API clients authenticate with `Authorization: Bearer <token>`."""
-    from community.auth.services import member_for_token
-
     clear = bearer_token()
     if clear is None:
         return None

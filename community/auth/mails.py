@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import smtplib
+from collections.abc import Callable
 from typing import Any
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -13,9 +15,16 @@ from community.core.mail import send_mail
 from community.members.models import Member
 
 
-def _external(endpoint: str, **values: Any) -> str:
-    from flask import current_app
+def deliver(send: Callable[[Member], None], member: Member) -> None:
+    """Send one of these mails, logging (not raising) when the mail server is unreachable: the
+    account change it follows is stored, and the member can ask for the mail again."""
+    try:
+        send(member)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("could not send mail to member %s", member.id)
 
+
+def _external(endpoint: str, **values: Any) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 

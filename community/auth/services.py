@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from community.ambassadors.invitations import record_invitation
+from community.auth import signals
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
 from community.core.errors import Invalid
@@ -86,8 +88,6 @@ def sign_up(data: SignupData) -> Member:
     db.session.add(member)
     db.session.flush()
     if data.invitation:
-        from community.ambassadors.invitations import record_invitation
-
         record_invitation(member, data.invitation)
     return member
 
@@ -146,6 +146,7 @@ def confirm_email(token: str) -> Member | None:
     if member.email_confirmed_at is None:
         member.email_confirmed_at = utcnow()
         db.session.flush()
+        signals.email_confirmed.send(member)
     return member
 
 
@@ -179,10 +180,13 @@ def reset_password(member: Member, new_password: str) -> None:
     check_password(new_password)
     member.password_hash = hash_password(new_password)
     member.session_nonce = new_session_nonce()
-    if member.email_confirmed_at is None:  # following the link proved the address
+    newly_confirmed = member.email_confirmed_at is None
+    if newly_confirmed:  # following the link proved the address
         member.email_confirmed_at = utcnow()
     db.session.execute(ApiToken.__table__.delete().where(ApiToken.member_id == member.id))
     db.session.flush()
+    if newly_confirmed:
+        signals.email_confirmed.send(member)
 
 
 def issue_token(member: Member) -> tuple[str, ApiToken]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -22,9 +19,12 @@ from wtforms.fields.choices import SelectChoice
 
 from community.auth import mails, services
 from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from community.auth.mails import deliver
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
+from community.core.sockets import disconnect_member
+from community.core.urls import safe_next
 from community.extensions import db, limiter
 from community.members.models import Member, new_session_nonce
 from community.territory.services import neighbourhood_choices
@@ -44,26 +44,10 @@ def _reset_limit() -> str:
     return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("core.home")
-
-
 def start_session(member: Member, remember: bool = False) -> None:
     """A fresh session for `member` (nothing of the anonymous one carries over)."""
     session.clear()
     login_user(member, remember=remember)
-
-
-def _deliver(send, member: Member) -> None:
-    try:
-        send(member)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not send mail to member %s", member.id)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -78,6 +62,9 @@ def signup() -> str | Response:
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
     ]
+    from community.ambassadors.invitations import invited_to, usable_invitation
+
+    invitation = usable_invitation(form.invitation.data)
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",
@@ -94,18 +81,25 @@ def signup() -> str | Response:
         except services.EmailTaken as taken:
             existing = services.find_by_email(taken.email)
             if existing is not None:
-                _deliver(mails.send_already_registered, existing)
+                deliver(mails.send_already_registered, existing)
+            session["signup_email"] = taken.email  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
             db.session.commit()
-            _deliver(mails.send_confirmation, member)
+            deliver(mails.send_confirmation, member)
+            session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
-    return render_template("auth/signup.html", form=form)
+    return render_template(
+        "auth/signup.html",
+        form=form,
+        invitation=invitation,
+        invited_to=invited_to(invitation) if invitation is not None else None,
+    )
 
 
 @bp.get("/signup/sent")
 def signup_sent() -> str:
-    return render_template("auth/signup_sent.html")
+    return render_template("auth/signup_sent.html", email=session.get("signup_email", ""))
 
 
 @bp.get("/confirm/<token>")
@@ -117,6 +111,25 @@ def confirm(token: str) -> Response:
     db.session.commit()
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
+    from community.ambassadors.invitations import invited_membership
+
+    membership = invited_membership(member)
+    if membership is not None:
+        name = membership.community.name
+        if membership.status == "active":
+            flash(_("You are now a member of %(name)s.", name=name), "success")
+        else:
+            flash(
+                _(
+                    "Your request to join %(name)s is sent. Its gardeners will answer you "
+                    "soon: you will get a notification.",
+                    name=name,
+                ),
+                "info",
+            )
+        if membership.status == "active":  # she lands where the community talks
+            return redirect(url_for("threads.welcome", slug=membership.community.slug))
+        return redirect(url_for("communities.show", slug=membership.community.slug))
     # Next step: where she lives and what she likes, then communities near her.
     return redirect(url_for("communities.for_me"))
 
@@ -133,13 +146,13 @@ def login() -> str | Response:
             form.password.errors = [_("Wrong e-mail or password.")]
         elif member.email_confirmed_at is None:
             db.session.commit()
-            _deliver(mails.send_confirmation, member)
+            deliver(mails.send_confirmation, member)
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
             db.session.commit()
             start_session(member, remember=bool(form.remember.data))
             flash(_("Hello %(name)s!", name=member.display_name), "success")
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), "core.home"))
     return render_template("auth/login.html", form=form)
 
 
@@ -154,8 +167,6 @@ def logout() -> Response:
     logout_user()
     session.clear()
     if member is not None:
-        from community.threads.realtime import disconnect_member
-
         disconnect_member(member.id)  # live sockets end with the session
     flash(_("You are logged out. See you soon!"), "success")
     return redirect(url_for("core.home"))
@@ -168,7 +179,7 @@ def forgot() -> str | Response:
     if form.validate_on_submit():
         member = services.find_by_email(form.email.data or "")
         if member is not None:
-            _deliver(mails.send_reset, member)
+            deliver(mails.send_reset, member)
         # The same answer whether or not the address has an account.
         flash(
             _("If this address has an account, we have sent it a link to choose a new password."),

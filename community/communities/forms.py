@@ -7,8 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.auth.forms import optional_int
-from community.core.forms import as_choices
+from community.core.forms import as_choices, optional_int
 from community.members.forms import CheckboxesField
 
 

@@ -39,7 +39,9 @@ class Community(db.Model):  # type: ignore[name-defined]
     charter_html: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
 
     theme: Mapped[Theme] = relationship(lazy="joined")
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")
@@ -68,7 +70,7 @@ class Membership(db.Model):  # type: ignore[name-defined]
     request_message: Mapped[str] = mapped_column(Text, default="")
     answer: Mapped[str] = mapped_column(Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     charter_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -113,7 +115,7 @@ class GardenerMandate(db.Model):  # type: ignore[name-defined]
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     appointed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
 
     community: Mapped[Community] = relationship()
@@ -134,12 +136,14 @@ class Handover(db.Model):  # type: ignore[name-defined]
     )
     side: Mapped[str] = mapped_column(String(16))
     from_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     to_member_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
-    written_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    written_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     note: Mapped[str] = mapped_column(Text)
     note_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -186,7 +190,7 @@ class GardenerProposal(db.Model):  # type: ignore[name-defined]
         ForeignKey("members.id", ondelete="CASCADE"), index=True
     )
     proposed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     # The handover note, kept until the candidate accepts (then it becomes a Handover).
     note: Mapped[str] = mapped_column(Text, default="")

@@ -16,7 +16,7 @@ from community.communities.models import (
     GardenerProposal,
     Handover,
 )
-from community.communities.permissions import membership_of
+from community.communities.permissions import can_leave_handover_note, membership_of
 from community.communities.services import CommunityCard, cards_for, open_mandate
 from community.communities.signals import gardener_proposal_answered, gardener_proposed
 from community.core.content import render_markdown
@@ -94,8 +94,6 @@ def leave_handover_note(member: Member, mandate: GardenerMandate, note: str) -> 
     Their successor finds it on the dashboard with the note staff write at the replacement;
     nobody else but staff reads it.
     """
-    from community.communities.permissions import can_leave_handover_note
-
     if not can_leave_handover_note(member, mandate):
         raise Forbidden(_("Only the gardener in office writes this note."))
     note = _checked_note(

@@ -15,8 +15,8 @@ from community.communities.permissions import can_see_dashboard
 from community.communities.signals import gardener_proposal_answered, gardener_proposed
 from community.core.notify import notify, register_kind
 from community.core.todo import TodoItem, collecting
+from community.core.urls import site_path
 from community.members.models import Member
-from community.notifications.links import site_path
 
 register_kind("gardener_proposal", _l("Someone asks me to become a gardener"))
 register_kind("gardener_proposal_answer", _l("The answer to my gardener proposal"))

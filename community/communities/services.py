@@ -15,16 +15,18 @@ from community.communities.models import (
     GardenerMandate,
     Membership,
 )
+from community.communities.permissions import can_answer_memberships
 from community.communities.signals import community_created
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import is_staff
+from community.core.search import matching_ids
+from community.core.text import slugify
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
-from community.territory.services import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MESSAGE = 1000
@@ -75,21 +77,24 @@ def community_by_slug(slug: str) -> Community:
 def search_communities(
     q: str = "", theme_id: int | None = None, neighbourhood_id: int | None = None
 ) -> Select[Any]:
-    """The select of communities matching a text search and filters, by name."""
+    """The select of communities matching a search and filters, by name.
+
+    The search forgives (`community.core.search`): accents, case, plurals, theme names and
+    their everyday words. A neighbourhood keeps the communities of the whole town (no
+    neighbourhood), open to the people who live there too.
+    """
     stmt = select(Community).order_by(Community.name, Community.id)
     if theme_id:
         stmt = stmt.where(Community.theme_id == theme_id)
     if neighbourhood_id:
-        stmt = stmt.where(Community.neighbourhood_id == neighbourhood_id)
-    q = " ".join((q or "").split())[:100]
-    if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
             or_(
-                Community.name.ilike(pattern, escape="\\"),
-                Community.description.ilike(pattern, escape="\\"),
+                Community.neighbourhood_id == neighbourhood_id, Community.neighbourhood_id.is_(None)
             )
         )
+    ids = matching_ids("community", q)
+    if ids is not None:
+        stmt = stmt.where(Community.id.in_(ids))
     return stmt
 
 
@@ -322,8 +327,6 @@ def leave(member: Member, community: Community) -> Membership:
 
 def answer_request(actor: Member, membership: Membership, accept: bool, answer: str) -> Membership:
     """A gardener (or staff) accepts or refuses a request, with an answer the member reads."""
-    from community.communities.permissions import can_answer_memberships
-
     if not can_answer_memberships(actor, membership.community):
         raise Forbidden(_("Only the gardeners of this community answer its requests."))
     if membership.status != "pending":

@@ -6,9 +6,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
+
+
+def optional_int(value: object) -> int | None:
+    """A select's value as an int, or None for its empty choice."""
+    return int(value) if value not in (None, "", "None") else None  # type: ignore[call-overload]
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 def apply_errors(form: FlaskForm, error: Invalid) -> None:

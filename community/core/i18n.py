@@ -19,6 +19,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 
+from community.extensions import babel
+
 PACKAGE = Path(__file__).resolve().parent.parent
 ROOT = PACKAGE.parent
 TEMPLATES = ROOT / "templates"
@@ -60,8 +62,6 @@ def translation_directories() -> list[str]:
 
 
 def init_i18n(app: Flask) -> None:
-    from community.extensions import babel
-
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     babel.init_app(app, locale_selector=select_locale)
 

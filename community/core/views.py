@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from community.auth.views import safe_next
+from community.core.health import health
 from community.core.permissions import current_member
 from community.core.todo import TodoItem, items_for
+from community.core.urls import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -49,13 +50,8 @@ def charter() -> str:
 
 
 @bp.get("/healthz")
-def healthz() -> dict[str, str]:
-    from sqlalchemy import text
-
-    from community.extensions import db
-
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+def healthz() -> tuple[dict[str, Any], int]:
+    return health()
 
 
 @bp.post("/language")

@@ -9,10 +9,8 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.auth.forms import optional_int
-from community.core.forms import as_choices
+from community.core.forms import CheckboxesField, as_choices, optional_int
 from community.initiatives.labels import REASON_LABELS, SORT_LABELS, STATUS_LABELS
-from community.members.forms import CheckboxesField
 
 choices = as_choices  # kept for the initiatives views
 

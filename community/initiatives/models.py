@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -44,6 +45,7 @@ initiative_themes = Table(
     db.metadata,
     Column("initiative_id", ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True),
     Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_initiative_themes_theme_id", "theme_id"),
 )
 
 
@@ -138,7 +140,9 @@ class StatusChange(db.Model):  # type: ignore[name-defined]
     initiative_id: Mapped[int] = mapped_column(
         ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     from_status: Mapped[str] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
     answer: Mapped[str] = mapped_column(Text, default="")
@@ -199,7 +203,9 @@ class InitiativeUpdate(db.Model):  # type: ignore[name-defined]
     initiative_id: Mapped[int] = mapped_column(
         ForeignKey("initiatives.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     photo: Mapped[str | None] = mapped_column(String(80))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.communities.models import Community
+from community.core.search import matching_ids
 from community.extensions import db
 from community.initiatives.models import (
     Initiative,
@@ -30,11 +31,6 @@ class Filters:
     spontaneous: bool = False
     q: str = ""
     sort: str = "newest"
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
 
 
 def with_relations(stmt: Select[Initiative]) -> Select[Initiative]:
@@ -73,16 +69,9 @@ def browse(filters: Filters) -> Select[Initiative]:
         stmt = stmt.where(Initiative.informal.is_(True))
     if filters.spontaneous:
         stmt = stmt.where(Initiative.community_id.is_(None))
-    words = filters.q.split()[:8]
-    for word in words:
-        pattern = _like(word)
-        stmt = stmt.where(
-            or_(
-                db.func.lower(Initiative.title).like(pattern, escape="\\"),
-                db.func.lower(Initiative.summary).like(pattern, escape="\\"),
-                db.func.lower(Initiative.description).like(pattern, escape="\\"),
-            )
-        )
+    ids = matching_ids("initiative", filters.q)  # forgiving: see community.core.search
+    if ids is not None:
+        stmt = stmt.where(Initiative.id.in_(ids))
     if filters.sort == "supported":
         stmt = stmt.order_by(Initiative.support_count.desc(), Initiative.created_at.desc())
     else:

@@ -7,10 +7,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from community.core.todo import TodoItem, collecting
+from community.core.urls import site_path
 from community.initiatives import answers
 from community.initiatives.permissions import can_see_awaiting, is_author
 from community.members.models import Member
-from community.notifications.links import site_path
 
 
 @collecting.connect

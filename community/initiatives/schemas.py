@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from community.initiatives.answers import answer_due_at
 from community.initiatives.models import REASONS, STATUSES
 from community.initiatives.queries import SORTS
 from community.members.schemas import PublicMemberSchema
@@ -42,8 +43,6 @@ class InitiativeSchema(Schema):
     status_changes = fields.List(fields.Nested(StatusChangeSchema), dump_only=True)
 
     def _due(self, initiative: Any) -> str | None:
-        from community.initiatives.answers import answer_due_at
-
         due = answer_due_at(initiative)
         return due.isoformat() if due and initiative.awaiting_answer else None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from community.auth.passwords import hash_password
 from community.core.models import utcnow
+from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from community.extensions import db
 from community.members.models import Member
 
@@ -27,8 +28,6 @@ SKILLS = (
 
 
 def seed(ctx: Any) -> None:
-    from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-
     rng = random.Random(42)  # noqa: S311 - demo data, not security
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: argon2 is slow on purpose
     now = utcnow()

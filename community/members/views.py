@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
+from community.core.sockets import disconnect_member
 from community.extensions import db, limiter
 from community.members import erasure, services
 from community.members.export import export_data
@@ -115,8 +116,6 @@ def delete() -> str | Response:
             db.session.commit()
             logout_user()
             session.clear()
-            from community.threads.realtime import disconnect_member
-
             disconnect_member(member_id)
             flash(_("Your account is deleted. Thank you for taking part."), "success")
             return redirect(url_for("core.home"))

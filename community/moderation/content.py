@@ -14,11 +14,11 @@ from sqlalchemy.orm import selectinload
 from community.core.content import plain_text
 from community.core.errors import Invalid
 from community.core.models import utcnow
+from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives.models import Initiative
 from community.members.models import Member
 from community.moderation.targets import Target, TargetType, register
-from community.notifications.links import site_path
 from community.threads.models import Message, Thread
 
 

@@ -9,10 +9,13 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from community.communities.models import Community, GardenerMandate
 from community.core.models import utcnow
 from community.extensions import db
+from community.initiatives.models import Initiative
 from community.moderation import services
 from community.moderation.models import ModerationAction, Report
+from community.threads.models import Message, Thread
 
 
 def seed(ctx: Any) -> None:
@@ -21,8 +24,6 @@ def seed(ctx: Any) -> None:
 
 
 def _seed(ctx: Any) -> None:
-    from community.communities.models import Community
-
     rng = random.Random(6)  # noqa: S311 - demo data, not security
     members = ctx.members
     staff, habitant = members["agent"], members["habitant"]
@@ -47,8 +48,6 @@ def _seed(ctx: Any) -> None:
 
     # An initiative reported as advertising, hidden by its community's gardener; another
     # reported and waiting.
-    from community.communities.models import GardenerMandate
-    from community.initiatives.models import Initiative
 
     candidates = list(
         db.session.execute(
@@ -77,7 +76,6 @@ def _seed(ctx: Any) -> None:
             services.report(habitant, "initiative", waiting.id, "off_charter", "Propos hors sujet.")
 
     # A message reported in a community thread and hidden by a gardener of it.
-    from community.threads.models import Message, Thread
 
     message = (
         db.session.execute(

@@ -14,6 +14,7 @@ from community.communities.models import GardenerMandate
 from community.core.notify import notify, register_kind
 from community.core.permissions import is_staff
 from community.core.todo import TodoItem, collecting
+from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries
@@ -21,7 +22,6 @@ from community.moderation.models import Report
 from community.moderation.permissions import can_see_queue
 from community.moderation.signals import report_filed, report_resolved
 from community.moderation.targets import kind_of
-from community.notifications.links import site_path
 
 register_kind("report", _l("A new report to answer (gardeners and staff)"))
 register_kind("report_outcome", _l("What became of my reports"))

@@ -1,50 +1,37 @@
-"""Report, answer reports, suspend, and write every act to the journal."""
+"""Report, and answer reports (dismiss, hide, restore, warn, suspend); every act is written to
+the journal (`moderation/journal.py`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from community.communities.models import Community
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.journal import (  # noqa: F401  also reached through this module
+    CHARTER_CLAUSES,
+    charter_clause,
+    record_action,
+    tell_member,
+)
 from community.moderation.models import (
     REASONS,
     RESOLUTIONS,
     TARGET_TYPES,
-    ModerationAction,
     Report,
 )
 from community.moderation.permissions import can_contest, can_report
 from community.moderation.signals import report_filed, report_resolved
+from community.moderation.suspensions import suspend_from_community, suspend_from_platform
 from community.moderation.targets import Target, TargetType, kind_of, load_target
-from community.notifications.links import site_path
 
 MAX_REPORT_TEXT = 1000
 MAX_REASON = 1000
-
-# The clause of the platform charter (numbered as on /charte) each report reason refers to.
-CHARTER_CLAUSES: dict[str, tuple[int, Any]] = {
-    "insult": (1, _l("Respect")),
-    "harassment": (1, _l("Respect")),
-    "personal_data": (3, _l("Privacy")),
-    "spam": (4, _l("General interest")),
-    "off_charter": (6, _l("Moderation")),
-    "other": (6, _l("Moderation")),
-}
-
-
-def charter_clause(reason: str) -> Any:
-    """ "article 3 (Privacy)": the charter clause a report reason refers to, as a lazy string."""
-    number, title = CHARTER_CLAUSES.get(reason, CHARTER_CLAUSES["other"])
-    return _l("article %(number)d (%(title)s)", number=number, title=title)
 
 
 def report(
@@ -154,36 +141,6 @@ def contest(member: Member, target_type: str, target_id: int, text: str) -> Repo
     return appeal
 
 
-def record_action(
-    actor: Member | None,
-    action: str,
-    target_type: str,
-    target_id: int,
-    *,
-    community: Community | None = None,
-    subject: Member | None = None,
-    reason: str = "",
-    until: datetime | None = None,
-    report: Report | None = None,
-) -> ModerationAction:
-    """Write one act to the append-only journal (every moderation act goes through here)."""
-    entry = ModerationAction(
-        actor=actor,
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        community=community,
-        subject=subject,
-        reason=reason,
-        until=until,
-        report_id=report.id if report is not None else None,
-        created_at=utcnow(),
-    )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
-
-
 def resolve(
     actor: Member,
     report: Report,
@@ -225,8 +182,6 @@ def resolve(
         if subject is None:
             raise Invalid(_("Nobody to suspend."), {"action": [_("Not possible here.")]})
         scope = scope or ("community" if report.community is not None else "platform")
-        from community.moderation.suspensions import suspend_from_community, suspend_from_platform
-
         if scope == "platform":
             suspend_from_platform(actor, subject, until, reason, report=report, notify_member=False)
         elif scope == "community" and report.community is not None:
@@ -309,71 +264,3 @@ def _tell_subject(
         community=report.community,
         contest_target=(report.target_type, report.target_id),
     )
-
-
-def tell_member(
-    actor: Member | None,
-    member: Member | None,
-    action: str,
-    reason: str,
-    *,
-    noun: Any = None,
-    reason_code: str = "other",
-    url: str = "",
-    community: Community | None = None,
-    contest_target: tuple[str, int] | None = None,
-) -> None:
-    """Tell the member concerned what was done (hide, restore, warn, suspend, lift), why, and the
-    charter clause: moderation never happens silently. Other domains call it after their act.
-    """
-    from community.notifications.services import notify
-
-    if member is None:  # erased account
-        return
-    what = noun if noun is not None else _l("your content")
-    clause = charter_clause(reason_code)
-    reason = reason.rstrip(" .")  # the sentence adds its own full stop
-    if action == "hide":
-        text = _l(
-            "Moderation: %(what)s was hidden. Reason: %(reason)s. Charter: %(clause)s. "
-            "You disagree? Open this notice to contest it.",
-            what=what,
-            reason=reason,
-            clause=clause,
-        )
-    elif action == "restore":
-        text = _l("Moderation: %(what)s is visible again.", what=what)
-    elif action == "lift":
-        if community is not None:
-            text = _l(
-                "Moderation: your suspension from %(community)s is lifted.",
-                community=community.name,
-            )
-        else:
-            text = _l("Moderation: your suspension is lifted.")
-    elif action == "warn":
-        text = _l(
-            "Moderation: you receive a warning. Reason: %(reason)s. Charter: %(clause)s.",
-            reason=reason,
-            clause=clause,
-        )
-    elif action == "suspend_platform" or community is None:
-        text = _l(
-            "Moderation: your account is suspended. Reason: %(reason)s. Charter: %(clause)s.",
-            reason=reason,
-            clause=clause,
-        )
-    else:
-        text = _l(
-            "Moderation: you are suspended from %(community)s. "
-            "Reason: %(reason)s. Charter: %(clause)s.",
-            community=community.name,
-            reason=reason,
-            clause=clause,
-        )
-    link = url if url and action in {"hide", "restore"} else "/charte"
-    if action == "hide" and contest_target is not None:
-        link = site_path(
-            "moderation.contest", target_type=contest_target[0], target_id=contest_target[1]
-        )
-    notify(member, "moderation", text, link, actor=actor)

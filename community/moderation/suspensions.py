@@ -11,10 +11,12 @@ from community.communities.models import Community, Membership
 from community.core.errors import Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_staff
+from community.core.sockets import disconnect_member
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.journal import record_action, tell_member
 from community.moderation.models import PlatformSuspension, Report
-from community.moderation.services import record_action, tell_member
+from community.moderation.permissions import gardened_community_ids
 
 
 def suspend_from_community(
@@ -147,8 +149,6 @@ def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[
     """Suspensions in force that `member` may lift: platform ones for staff, and community bans."""
     from sqlalchemy.orm import selectinload
 
-    from community.moderation.permissions import gardened_community_ids
-
     now = utcnow()
     platform: list[PlatformSuspension] = []
     bans = select(Membership).where(Membership.status == "banned")
@@ -198,7 +198,5 @@ def posting_refusal(member: Member | None, community: Community | None) -> str |
 def disconnect_if_suspended(report: Report) -> None:
     """After a suspension is committed, close the member's sockets in every process: they
     leave the rooms they were in, and on reconnecting may read but not post."""
-    from community.threads.realtime import disconnect_member
-
     if report.resolution == "suspend" and report.target_author_id is not None:
         disconnect_member(report.target_author_id)

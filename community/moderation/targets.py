@@ -17,9 +17,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import Community
+from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
-from community.notifications.links import site_path
 
 
 @dataclass

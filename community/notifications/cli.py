@@ -6,6 +6,9 @@ import click
 from flask import Flask, current_app
 
 from community.extensions import db
+from community.notifications import services
+from community.notifications.mails import deliver, digest_message
+from community.notifications.triggers import notify_overdue
 
 
 def init_cli(app: Flask) -> None:
@@ -15,9 +18,6 @@ def init_cli(app: Flask) -> None:
 
 def send_digests() -> tuple[int, int]:
     """Send every due digest; returns (sent, failed). Each member's digest commits on its own."""
-    from community.notifications import services
-    from community.notifications.mails import deliver, digest_message
-
     sent = failed = 0
     # Links in mails are built with url_for: give it a request context.
     with current_app.test_request_context("/"):
@@ -45,8 +45,6 @@ def send_digests_command() -> None:
 @click.command("notify-overdue")
 def notify_overdue_command() -> None:
     """Tell gardeners about initiatives past their answer deadline; each one is told once."""
-    from community.notifications.triggers import notify_overdue
-
     count = notify_overdue()
     db.session.commit()
     click.echo(f"Notifications d'initiatives en retard : {count}")

@@ -1,25 +1,7 @@
-"""Links in notifications and mails, built also outside a request (CLI, demo, workers)."""
+"""Links in notifications and mails: now `community.core.urls` (this old path is kept)."""
 
 from __future__ import annotations
 
-from typing import Any
+from community.core.urls import external, site_path
 
-from flask import current_app, has_request_context, url_for
-
-
-def site_path(endpoint: str, **values: Any) -> str:
-    """The path of `endpoint` on this site (`/threads/3#message-9`)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return url_for(endpoint, **values)
-
-
-def external(path_or_endpoint: str, **values: Any) -> str:
-    """An absolute link for a mail: a site path, or an endpoint and its values."""
-    path = (
-        path_or_endpoint
-        if path_or_endpoint.startswith("/")
-        else site_path(path_or_endpoint, **values)
-    )
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + path
+__all__ = ["external", "site_path"]

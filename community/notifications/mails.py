@@ -19,8 +19,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from community.core.mail import build_message, send
 from community.core.signals import on_commit
+from community.core.urls import external
 from community.members.models import Member
-from community.notifications.links import external
 from community.notifications.models import KINDS, Notification
 
 UNSUBSCRIBE_SALT = "notifications-unsubscribe"

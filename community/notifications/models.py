@@ -47,7 +47,9 @@ class Notification(db.Model):  # type: ignore[name-defined]
     # Stored in the member's language when it was created (texts are never re-translated).
     text: Mapped[str] = mapped_column(String(600))
     url: Mapped[str] = mapped_column(String(500), default="")
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

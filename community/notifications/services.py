@@ -16,6 +16,7 @@ from community.core.notify import kinds as registered_kinds
 from community.core.realtime import emit_after_commit, member_room
 from community.extensions import db
 from community.members.models import Member
+from community.notifications.mails import immediate_message, mail_after_commit
 from community.notifications.models import (
     DEFAULT_FREQUENCY,
     FREQUENCIES,
@@ -23,6 +24,7 @@ from community.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from community.notifications.schemas import NotificationSchema
 
 MAX_TEXT = 600
 # A digest is due a period after the previous one; the slack lets a daily cron job that runs
@@ -57,9 +59,6 @@ def notify(
     Pass `text` as a `lazy_gettext` string so that it is written in the member's language.
     Nothing is sent for one's own act (returns None).
     """
-    from community.notifications.mails import immediate_message, mail_after_commit
-    from community.notifications.schemas import NotificationSchema
-
     if kind not in KINDS and kind not in registered_kinds():
         raise ValueError(f"unknown notification kind {kind!r}")
     if actor is not None and actor.id == member.id:

@@ -13,13 +13,19 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community.ambassadors.models import Invitation
+from community.communities.models import GardenerMandate
 from community.core.content import plain_text
 from community.core.models import utcnow
+from community.core.urls import site_path
 from community.extensions import db
+from community.initiatives.answers import answer_delay
+from community.initiatives.labels import STATUS_LABELS
+from community.initiatives.models import AWAITING_STATUSES, Initiative, Participation, Support
 from community.members.models import Member
-from community.notifications.links import site_path
 from community.notifications.models import Notification
 from community.notifications.services import notify
+from community.threads.models import Message, MessageMention
 
 
 def _excerpt(text: str, length: int = 80) -> str:
@@ -29,8 +35,6 @@ def _excerpt(text: str, length: int = 80) -> str:
 
 def message_posted(message: Any) -> None:
     """A reply tells the author of the message answered; a mention tells who was named."""
-    from community.threads.models import Message, MessageMention
-
     author = message.author
     thread = message.thread
     url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
@@ -66,9 +70,6 @@ def message_posted(message: Any) -> None:
 
 def initiative_status_changed(change: Any, actor: Member) -> None:
     """Its author, supporters and volunteers learn the new status and the public answer."""
-    from community.initiatives.labels import STATUS_LABELS
-    from community.initiatives.models import Participation, Support
-
     initiative = change.initiative
     ids = {initiative.author_id} if initiative.author_id else set()
     for model in (Support, Participation):
@@ -142,8 +143,6 @@ def ambassador_named(ambassador: Any, actor: Member) -> None:
 
 def invitation_used(use: Any) -> None:
     """The ambassador whose link brought someone in is told (by pseudonym only)."""
-    from community.ambassadors.models import Invitation
-
     invitation = db.session.get(Invitation, use.invitation_id)
     newcomer = db.session.get(Member, use.member_id)
     if invitation is None or newcomer is None:
@@ -156,10 +155,6 @@ def invitation_used(use: Any) -> None:
 def notify_overdue(now: datetime | None = None) -> int:
     """Tell each gardener about the initiatives of their communities past their answer
     deadline, once per initiative and gardener (running it again tells nobody twice)."""
-    from community.communities.models import GardenerMandate
-    from community.initiatives.answers import answer_delay
-    from community.initiatives.models import AWAITING_STATUSES, Initiative
-
     now = now or utcnow()
     overdue = select(Initiative).where(
         Initiative.awaiting_since <= now - answer_delay(),

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from community.auth.views import safe_next
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member
+from community.core.urls import safe_next
 from community.extensions import csrf, db
 from community.members.models import Member
 from community.notifications import services

@@ -7,19 +7,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from community.auth.forms import optional_int
+from community.core.forms import optional_int
+from community.solidarity.labels import CONTACT_LABELS, SIGNAL_KIND_LABELS
 from community.solidarity.services import MAX_AVAILABILITY, MAX_PEOPLE, MAX_TEXT
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    from community.solidarity.labels import SIGNAL_KIND_LABELS
-
     return [(code, str(label)) for code, label in SIGNAL_KIND_LABELS.items()]
 
 
 def contact_choices() -> list[tuple[str, str]]:
-    from community.solidarity.labels import CONTACT_LABELS
-
     return [(code, str(label)) for code, label in CONTACT_LABELS.items()]
 
 

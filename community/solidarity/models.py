@@ -40,7 +40,7 @@ class HelpOffer(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
-    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     text_html: Mapped[str] = mapped_column(Text)
     availability: Mapped[str] = mapped_column(String(200), default="")
@@ -73,7 +73,7 @@ class HelpRequest(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
-    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     text_html: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open")
@@ -143,7 +143,9 @@ class ExchangeMessage(db.Model):  # type: ignore[name-defined]
     proposal_id: Mapped[int] = mapped_column(
         ForeignKey("help_proposals.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -176,7 +178,7 @@ class SolidaritySignal(db.Model):  # type: ignore[name-defined]
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
-    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"))
+    neighbourhood_id: Mapped[int] = mapped_column(ForeignKey("neighbourhoods.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     people: Mapped[int] = mapped_column(Integer)
     contact: Mapped[str] = mapped_column(String(20), default="no")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
+from community.ambassadors.models import Ambassador
 from community.communities.models import Community, GardenerMandate
 from community.core.permissions import is_authenticated
 from community.extensions import db
@@ -49,8 +50,6 @@ def gardened_theme_ids(member: Member | None) -> set[int]:
 def is_go_between(member: Member | None) -> bool:
     """May record a request on behalf of an inhabitant without an account: gardeners and
     active ambassadors."""
-    from community.ambassadors.models import Ambassador
-
     if not is_authenticated(member):
         return False
     assert member is not None

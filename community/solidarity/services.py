@@ -13,7 +13,7 @@ from sqlalchemy import or_, select, update
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
-from community.core.privacy import contact_details_in
+from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
 from community.solidarity import permissions
@@ -58,13 +58,13 @@ def _place(place: Place) -> tuple[Theme, Neighbourhood]:
 
 
 def no_personal_data(text: str, field: str = "text") -> None:
-    """Refuse e-mail addresses and phone numbers, with a message that says why."""
-    found = contact_details_in(text)
+    """Refuse e-mail addresses and phone numbers, with a message that says what was found."""
+    found = what_was_found(text)
     if found:
         message = _(
-            "No personal contact details here, please: remove the e-mail address or phone "
-            "number. The people concerned may be vulnerable; the platform puts you in touch "
-            "without them."
+            "Please remove %(found)s. No personal contact details here: the people concerned "
+            "may be fragile. The platform puts you in touch without them.",
+            found=found,
         )
         raise Invalid(message, {field: [message]})
 

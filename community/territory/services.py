@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import TypeVar
 
 from flask_babel import gettext as _
@@ -11,16 +9,11 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
+from community.core.text import slugify
 from community.extensions import db
 from community.territory.models import Neighbourhood, Theme
 
 Place = TypeVar("Place", Theme, Neighbourhood)
-
-
-def slugify(text: str) -> str:
-    """ASCII, lower-case, dash-separated: "Centre-ville Nord" → "centre-ville-nord"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
 
 
 def active_themes() -> list[Theme]:

@@ -7,9 +7,8 @@ from typing import Any
 from flask import Response, jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import Select, select
 
-from community.communities.models import Community
+from community.communities.services import community_by_slug
 from community.core.errors import NotFound
 from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
@@ -26,6 +25,7 @@ from community.threads.permissions import (
     can_read_thread,
     is_author,
 )
+from community.threads.queries import community_threads
 from community.threads.realtime import begin_write, broadcast_new, thread_sequence
 from community.threads.schemas import (
     MessageCreateSchema,
@@ -37,26 +37,6 @@ from community.threads.schemas import (
 )
 
 blp = Blueprint("threads-api", __name__, url_prefix="/api/v1", description="Discussion threads")
-
-
-def community_by_slug(slug: str) -> Community:
-    community = db.session.execute(
-        select(Community).where(Community.slug == slug)
-    ).scalar_one_or_none()
-    if community is None:
-        raise NotFound(_("This community does not exist."))
-    return community
-
-
-def community_threads(community: Community) -> Select[Any]:
-    """A community's topics: pinned first, then the most recently active."""
-    return (
-        select(Thread)
-        .where(Thread.community_id == community.id, Thread.kind == "community")
-        .order_by(
-            Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc()
-        )
-    )
 
 
 @blp.get("/communities/<slug>/threads")

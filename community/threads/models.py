@@ -37,7 +37,9 @@ class Thread(db.Model):  # type: ignore[name-defined]
         ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(160))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The community's welcome thread, where a member lands after joining (one per community).
@@ -76,12 +78,16 @@ class Message(db.Model):  # type: ignore[name-defined]
     client_id: Mapped[str | None] = mapped_column(String(MAX_CLIENT_ID_LENGTH))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    hidden_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
     hidden_reason: Mapped[str] = mapped_column(Text, default="")
 
     thread: Mapped[Thread] = relationship()

@@ -8,6 +8,7 @@ its gardeners and staff.
 
 from __future__ import annotations
 
+from community.communities.models import Community
 from community.communities.permissions import can_moderate, is_gardener, is_member
 from community.core.permissions import is_authenticated, is_staff
 from community.members.models import Member
@@ -51,21 +52,15 @@ def can_moderate_thread(member: Member | None, thread: Thread) -> bool:
     return can_moderate(member, thread.community)
 
 
-def can_read_community_threads(member: Member | None, community: object) -> bool:
+def can_read_community_threads(member: Member | None, community: Community) -> bool:
     """List a community's topics: anyone for an open community, insiders otherwise."""
-    from community.communities.models import Community
-
-    assert isinstance(community, Community)
     if community.visibility == "open":
         return True
     return is_staff(member) or is_member(member, community) or is_gardener(member, community)
 
 
-def can_create_thread(member: Member | None, community: object) -> bool:
+def can_create_thread(member: Member | None, community: Community) -> bool:
     """Open a topic in a community: its active members, gardeners and staff."""
-    from community.communities.models import Community
-
-    assert isinstance(community, Community)
     return is_authenticated(member) and (
         is_staff(member) or is_member(member, community) or is_gardener(member, community)
     )

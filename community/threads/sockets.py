@@ -6,20 +6,17 @@ broadcast leaves after commit → acknowledge `{"ok": true, …}` or the error a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_babel import gettext as _
 from flask_socketio import leave_room
-from sqlalchemy import select
 
-from community.auth.models import ApiToken
-from community.auth.services import member_for_token
-from community.core.errors import DomainError, Invalid, NotFound, Unauthenticated
-from community.core.permissions import current_member, require
-from community.core.realtime import enter_room, member_room, thread_room
+from community.core.errors import Invalid, NotFound
+from community.core.permissions import require
+from community.core.realtime import enter_room, thread_room
+from community.core.sockets import Payload, acting_member, event
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
@@ -33,89 +30,13 @@ from community.threads.permissions import (
     is_author,
 )
 from community.threads.realtime import (
-    SocketAuth,
     begin_write,
     broadcast_new,
     broadcast_updated,
-    forget_socket,
     moderators_room,
-    register_socket,
-    socket_auth,
     thread_sequence,
 )
 from community.threads.schemas import message_payload
-
-Payload = dict[str, Any]
-
-
-@socketio.on("connect")
-def on_connect(auth: Any = None) -> None:
-    """Refuse anonymous connections and foreign origins; the member gets their own room."""
-    origin = request.headers.get("Origin")
-    if origin and origin not in current_app.config["ALLOWED_ORIGINS"]:
-        raise ConnectionRefusedError("forbidden")
-    token = auth.get("token") if isinstance(auth, dict) else None
-    if token:
-        found = member_for_token(str(token))
-        if found is None:
-            raise ConnectionRefusedError("unauthenticated")
-        member, api_token = found
-        socket = SocketAuth(member.id, token_id=api_token.id)
-    else:
-        session_member = current_member()
-        if session_member is None:
-            raise ConnectionRefusedError("unauthenticated")
-        member = session_member
-        socket = SocketAuth(member.id, session_nonce=member.session_nonce)
-    register_socket(request.sid, socket)  # type: ignore[attr-defined]
-    enter_room(member_room(member.id))
-
-
-@socketio.on("disconnect")
-def on_disconnect(*_args: Any) -> None:
-    forget_socket(request.sid)  # type: ignore[attr-defined]
-
-
-def acting_member() -> Member:
-    """The socket's member, checked again at every event (a logout or a revoked token ends it)."""
-    auth = socket_auth(request.sid)  # type: ignore[attr-defined]
-    member = db.session.get(Member, auth.member_id) if auth else None
-    valid = member is not None and auth is not None
-    if valid and auth and member and auth.session_nonce is not None:
-        valid = member.session_nonce == auth.session_nonce
-    if valid and auth and auth.token_id is not None:
-        token = db.session.execute(
-            select(ApiToken).where(ApiToken.id == auth.token_id)
-        ).scalar_one_or_none()
-        valid = token is not None and token.is_valid(_now())
-    if not valid or member is None:
-        raise Unauthenticated(_("Please log in first."))
-    return member
-
-
-def _now() -> Any:
-    from community.core.models import utcnow
-
-    return utcnow()
-
-
-def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
-    """Register a handler that answers every event through its acknowledgement."""
-
-    def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
-        @functools.wraps(handler)
-        def wrapped(data: Any = None, *_extra: Any) -> Payload:
-            try:
-                if not isinstance(data, dict):
-                    raise Invalid(_("Some fields are not valid."))
-                return {"ok": True, **(handler(data) or {})}
-            except DomainError as error:
-                return error.ack()
-
-        socketio.on_event(name, wrapped)
-        return wrapped
-
-    return decorate
 
 
 def _id(data: Payload, key: str) -> int:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid, NotFound
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
@@ -17,7 +18,6 @@ from community.core.permissions import current_member, require
 from community.extensions import db
 from community.moderation.suspensions import posting_refusal
 from community.threads import services
-from community.threads.api import community_by_slug, community_threads
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
 from community.threads.permissions import (
@@ -29,6 +29,7 @@ from community.threads.permissions import (
     can_read_thread,
     is_author,
 )
+from community.threads.queries import community_threads
 from community.threads.realtime import (
     begin_write,
     broadcast_new,

@@ -1,7 +1,7 @@
 """journeys: welcome threads, gardener proposals (asked before named)
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0012
 Create Date: 2026-12-01
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0007'
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -38,6 +38,7 @@ def upgrade():
     with op.batch_alter_table('gardener_proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gardener_proposals_candidate_id'), ['candidate_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_gardener_proposals_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_gardener_proposals_proposed_by_id'), ['proposed_by_id'], unique=False)
         batch_op.create_index('uq_gardener_proposals_pending_side', ['community_id', 'side'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
     with op.batch_alter_table('threads', schema=None) as batch_op:
@@ -59,6 +60,7 @@ def downgrade():
 
     with op.batch_alter_table('gardener_proposals', schema=None) as batch_op:
         batch_op.drop_index('uq_gardener_proposals_pending_side', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.drop_index(batch_op.f('ix_gardener_proposals_proposed_by_id'))
         batch_op.drop_index(batch_op.f('ix_gardener_proposals_community_id'))
         batch_op.drop_index(batch_op.f('ix_gardener_proposals_candidate_id'))
 

@@ -38,7 +38,7 @@ def test_links_and_journal(live_server: str, page: Any) -> None:
     page.click(f"form[action$='/ambassadors/{ambassador_id}/invitations'] button[type=submit]")
     page.wait_for_url("**/ambassadors")
     assert page.locator(".invitation").count() == 2
-    assert "/auth/signup?invitation=" in page.locator(".invitation input").first.input_value()
+    assert "/invitations/" in page.locator(".invitation input").first.input_value()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
 
@@ -59,3 +59,75 @@ def test_links_and_journal(live_server: str, page: Any) -> None:
     page.goto(f"{live_server}/communities/{slug}/ambassadors")
     assert "Yanis porte-voix" in page.inner_text("main")
     assert_accessible(page)
+
+
+# Resolves once the image has loaded (rejects if it cannot): a QR code that really shows.
+LOADED = """img => img.complete && img.naturalWidth > 0 ? true : new Promise((ok, ko) => {
+  img.addEventListener("load", () => ok(img.naturalWidth > 0)); img.addEventListener("error", ko);
+})"""
+
+
+def test_invitation_link_to_member_of_the_community(
+    live_server: str, page: Any, browser: Any, outbox: Any
+) -> None:
+    """A neighbour opens the link on her phone, signs up, confirms: she is in the community."""
+    aicha = make_member(display_name="Aïcha")
+    community = make_community(
+        "Zéro déchet aux Tilleuls", members=(aicha,), description="Trier, composter, réparer."
+    )
+    ambassador = make_ambassador(aicha, community)
+    invitation = make_invitation(ambassador, "marché du samedi")
+    db.session.commit()
+    invitation_id, token, slug = invitation.id, invitation.token, community.slug
+
+    # The ambassador copies her link and opens her flyer.
+    page.goto(f"{live_server}/auth/login")
+    page.fill("input[name=email]", aicha.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.goto(f"{live_server}/ambassadors")
+    page.get_by_role("button", name="Copier le lien").click()
+    page.get_by_text("Le lien est copié").wait_for()
+    page.get_by_text("Voir le QR code").click()
+    page.locator("details.qr img").evaluate(LOADED)
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("link", name="Affichette à imprimer").click()
+    page.get_by_role("heading", name="Rejoignez Zéro déchet aux Tilleuls").wait_for()
+    page.locator(".flyer-qr").evaluate(LOADED)
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    page.emulate_media(media="screen")
+
+    # The neighbour, in her own browser, on a phone.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    try:
+        nora = context.new_page()
+        nora.goto(f"{live_server}/invitations/{token}")
+        title = "Aïcha vous invite à rejoindre Zéro déchet aux Tilleuls"
+        nora.get_by_role("heading", name=title).wait_for()
+        assert_accessible(nora)
+        assert_no_horizontal_scroll(nora)
+        nora.get_by_role("link", name="Créer mon compte").first.click()
+        nora.get_by_text("Aïcha vous invite à rejoindre Zéro déchet aux Tilleuls.").wait_for()
+        assert_accessible(nora)
+        assert_no_horizontal_scroll(nora)
+        nora.get_by_label("E-mail").fill("nora@example.org")
+        nora.get_by_label("Pseudonyme").fill("Nora")
+        nora.get_by_label("Mot de passe").fill("une phrase de passe")
+        nora.get_by_label("J'ai lu et j'accepte la charte de la plateforme").check()
+        nora.get_by_role("button", name="Créer mon compte").click()
+        nora.get_by_text("Nous avons envoyé un e-mail à nora@example.org.").wait_for()
+        assert_accessible(nora)
+        [mail] = outbox.to("nora@example.org")
+        nora.goto(next(url for url in outbox.links_in(mail) if "/auth/confirm/" in url))
+        nora.wait_for_url(f"**/communities/{slug}")
+        nora.get_by_text("Vous êtes maintenant membre de Zéro déchet aux Tilleuls.").wait_for()
+        nora.get_by_text("Vous êtes membre de cette communauté.").wait_for()
+        assert_accessible(nora)
+        assert_no_horizontal_scroll(nora)
+    finally:
+        context.close()
+    assert invitation_id

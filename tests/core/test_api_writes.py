@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from community.core.rest import PUBLIC_WRITES
+from community.auth.guards import PUBLIC_WRITES
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 

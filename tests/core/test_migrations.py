@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
+from community.core.search import is_search_internal
 from community.extensions import db
 from tests.conftest import postgres_admin_url, postgres_available
 
@@ -18,7 +19,14 @@ def _differences(build, url: str) -> list:
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            # The FTS5 table of the search index and its shadow tables are not models.
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "compare_type": True,
+                    "include_name": lambda name, type_, parent: not is_search_internal(name),
+                },
+            )
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     return diff

@@ -123,12 +123,37 @@ def test_nothing_pushed_on_rollback(app, client) -> None:  # type: ignore[no-unt
     socket.disconnect()
 
 
-def test_a_visitor_cannot_subscribe(app, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_visitor_socket_never_reaches_subscribe(app, client) -> None:  # type: ignore[no-untyped-def]
     socket = socketio.test_client(app, flask_test_client=client)
-    if socket.is_connected():  # the threads domain refuses anonymous sockets outright
-        ack = socket.emit("notifications:subscribe", {}, callback=True)
-        assert ack["ok"] is False and ack["error"]["code"] == "unauthenticated"
-        socket.disconnect()
+    assert not socket.is_connected()  # anonymous sockets are refused at the handshake
+
+
+def test_a_token_socket_subscribes(app, api_token) -> None:  # type: ignore[no-untyped-def]
+    """An API client's socket (token, no session cookie) is the member, as for thread events."""
+    member = make_member()
+    services.notify(member, "reply", "Bonjour", "/")
+    db.session.commit()
+    token = api_token(member)["Authorization"].split()[1]
+    socket = socketio.test_client(app, auth={"token": token})
+    assert socket.is_connected()
+    ack = socket.emit("notifications:subscribe", {}, callback=True)
+    assert ack == {"ok": True, "unread_count": 1}
+    socket.disconnect()
+
+
+def test_a_revoked_token_socket_cannot_subscribe(app, api_token) -> None:  # type: ignore[no-untyped-def]
+    from community.auth.models import ApiToken
+
+    member = make_member()
+    db.session.commit()
+    token = api_token(member)["Authorization"].split()[1]
+    socket = socketio.test_client(app, auth={"token": token})
+    assert socket.is_connected()
+    db.session.query(ApiToken).filter_by(member_id=member.id).delete()
+    db.session.flush()
+    ack = socket.emit("notifications:subscribe", {}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "unauthenticated"
+    socket.disconnect()
 
 
 def test_notification_model_repr() -> None:

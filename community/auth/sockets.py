@@ -1,0 +1,69 @@
+"""Socket.IO connections: who may open one, and how a socket's credential finds its member.
+
+A socket opens with the session cookie or an API token (`auth={"token": …}`); anonymous
+sockets and foreign origins are refused at the handshake. Each socket joins its member's room
+(`member:<id>`). At every event, `community.core.sockets.acting_member()` asks
+`socket_member` below whether the credential still holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from community.auth.models import ApiToken
+from community.auth.services import member_for_token
+from community.core.models import utcnow
+from community.core.permissions import current_member
+from community.core.realtime import enter_room, member_room
+from community.core.sockets import SocketAuth, forget_socket, member_resolver, register_socket
+from community.extensions import db, socketio
+from community.members.models import Member
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    """Refuse anonymous connections and foreign origins; the member gets their own room."""
+    origin = request.headers.get("Origin")
+    if origin and origin not in current_app.config["ALLOWED_ORIGINS"]:
+        raise ConnectionRefusedError("forbidden")
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if token:
+        found = member_for_token(str(token))
+        if found is None:
+            raise ConnectionRefusedError("unauthenticated")
+        member, api_token = found
+        socket = SocketAuth(member.id, token_id=api_token.id)
+    else:
+        session_member = current_member()
+        if session_member is None:
+            raise ConnectionRefusedError("unauthenticated")
+        member = session_member
+        socket = SocketAuth(member.id, session_nonce=member.session_nonce)
+    register_socket(request.sid, socket)  # type: ignore[attr-defined]
+    enter_room(member_room(member.id))
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: Any) -> None:
+    forget_socket(request.sid)  # type: ignore[attr-defined]
+
+
+@member_resolver
+def socket_member(auth: SocketAuth) -> Member | None:
+    """The socket's member while its credential holds: the session's nonce unchanged (no
+    logout everywhere since), the API token still valid."""
+    member = db.session.get(Member, auth.member_id)
+    if member is None:
+        return None
+    if auth.session_nonce is not None and member.session_nonce != auth.session_nonce:
+        return None
+    if auth.token_id is not None:
+        token = db.session.execute(
+            select(ApiToken).where(ApiToken.id == auth.token_id)
+        ).scalar_one_or_none()
+        if token is None or not token.is_valid(utcnow()):
+            return None
+    return member

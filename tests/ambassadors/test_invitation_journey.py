@@ -1,0 +1,168 @@
+"""Invitations that welcome: the landing page, QR code, flyer, and membership after confirming."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from community.ambassadors import invitations
+from community.communities.models import Membership
+from community.extensions import db
+from tests.ambassadors.factories import make_ambassador, make_invitation
+from tests.conftest import page_text
+from tests.factories import make_community, make_member, make_neighbourhood
+
+FR = {"Accept-Language": "fr"}
+
+
+def world(visibility: str = "open") -> Any:
+    aicha = make_member(display_name="Aïcha")
+    community = make_community(
+        "Zéro déchet aux Tilleuls",
+        visibility=visibility,
+        members=(aicha,),
+        description="Trier, composter, réparer.",
+        charter="Respect et bonne humeur.",
+        charter_html="<p>Respect et bonne humeur.</p>",
+    )
+    ambassador = make_ambassador(aicha, community)
+    return aicha, community, ambassador, make_invitation(ambassador, "marché du samedi")
+
+
+def sign_up(client: Any, token: str, email: str = "nora@example.org") -> Any:
+    return client.post_form(
+        f"/auth/signup?invitation={token}",
+        {
+            "email": email,
+            "display_name": "Nora",
+            "password": "une phrase de passe",
+            "accept_charter": "y",
+            "invitation": token,
+        },
+        headers=FR,
+    )
+
+
+def confirm(client: Any, outbox: Any, email: str = "nora@example.org") -> Any:
+    [mail] = outbox.to(email)
+    link = next(url for url in outbox.links_in(mail) if "/auth/confirm/" in url)
+    return client.get(re.sub(r"^https?://[^/]+", "", link), headers=FR)
+
+
+def status_of(email: str, community: Any) -> str | None:
+    from community.members.models import Member
+
+    member = db.session.execute(db.select(Member).filter_by(email=email)).scalar_one()
+    row = db.session.execute(
+        db.select(Membership).filter_by(member_id=member.id, community_id=community.id)
+    ).scalar_one_or_none()
+    return row.status if row is not None else None
+
+
+def test_the_landing_page_says_who_invites_to_what(client) -> None:
+    _, _community, _, invitation = world()
+    html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+    assert "Aïcha vous invite à rejoindre Zéro déchet aux Tilleuls" in html
+    assert "Trier, composter, réparer." in html
+    assert f"/auth/signup?invitation={invitation.token}" in html
+    assert f"/auth/login?next=/invitations/{invitation.token}" in html
+    assert "Vous êtes alors membre de Zéro déchet aux Tilleuls." in html
+
+
+def test_the_sign_up_page_of_a_link_names_the_community(client) -> None:
+    _, _, _, invitation = world("on_request")
+    html = page_text(client.get(f"/auth/signup?invitation={invitation.token}", headers=FR))
+    assert "Aïcha vous invite à rejoindre Zéro déchet aux Tilleuls." in html
+    assert "votre demande pour rejoindre Zéro déchet aux Tilleuls partira chez" in html
+    assert "vous acceptez aussi la charte de Zéro déchet aux Tilleuls" in html
+
+
+@pytest.mark.parametrize("visibility, expected", [("open", "active"), ("on_request", "pending")])
+def test_after_confirming_the_newcomer_is_in_the_community(
+    client, outbox, visibility, expected
+) -> None:
+    _, community, _, invitation = world(visibility)
+    response = sign_up(client, invitation.token)
+    assert response.status_code == 302
+    sent = page_text(client.get("/auth/signup/sent", headers=FR))
+    assert "Nous avons envoyé un e-mail à nora@example.org." in sent  # the address typed
+    assert status_of("nora@example.org", community) is None  # not before confirming
+    response = confirm(client, outbox)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/communities/{community.slug}")
+    assert status_of("nora@example.org", community) == expected
+    html = page_text(client.get(response.headers["Location"], headers=FR))
+    if expected == "active":
+        assert "Vous êtes maintenant membre de Zéro déchet aux Tilleuls." in html
+    else:
+        assert "Votre demande pour rejoindre Zéro déchet aux Tilleuls est envoyée." in html
+        membership = db.session.execute(
+            db.select(Membership).filter_by(community_id=community.id, status="pending")
+        ).scalar_one()
+        assert "Aïcha" in membership.request_message  # the gardeners see who brought her
+
+
+def test_a_neighbourhood_ambassador_invites_to_terreau_only(client, outbox) -> None:
+    place = make_neighbourhood("Bellevue")
+    ambassador = make_ambassador(make_member(display_name="Sam"), neighbourhood=place)
+    invitation = make_invitation(ambassador)
+    html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+    assert "Sam vous invite à rejoindre Terreau à Bellevue" in html
+    sign_up(client, invitation.token)
+    assert "/communities/" not in confirm(client, outbox).headers["Location"]
+
+
+def test_a_dead_link_still_welcomes(client) -> None:
+    _, _, _ambassador, invitation = world()
+    from community.core.models import utcnow
+
+    invitation.revoked_at = utcnow()
+    db.session.flush()
+    response = client.get(f"/invitations/{invitation.token}", headers=FR)
+    assert response.status_code == 404
+    assert "Ce lien d'invitation ne marche plus" in page_text(response)
+    assert client.get("/invitations/" + "x" * 5000, headers=FR).status_code == 404
+
+
+def test_a_member_already_in_does_not_join_twice(client) -> None:
+    _aicha, _community, _, invitation = world()
+    nora = make_member()
+    client.login_as(nora)
+    html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+    assert "Rejoignez la communauté depuis sa page" in html
+    assert invitations.join_invited_community(nora) is None  # not signed up through the link
+
+
+def test_qr_code_and_flyer_are_the_ambassadors_own(client) -> None:
+    aicha, _community, _, invitation = world()
+    assert client.get(f"/ambassadors/invitations/{invitation.id}/qr.svg").status_code in (302, 401)
+    client.login_as(make_member())
+    assert client.get(f"/ambassadors/invitations/{invitation.id}/flyer").status_code == 403
+    client.login_as(aicha)
+    qr = client.get(f"/ambassadors/invitations/{invitation.id}/qr.svg")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+    assert qr.get_data(as_text=True).lstrip().startswith(("<?xml", "<svg"))
+    flyer = page_text(client.get(f"/ambassadors/invitations/{invitation.id}/flyer", headers=FR))
+    assert "Rejoignez Zéro déchet aux Tilleuls" in flyer
+    assert "Une invitation de Aïcha, porte-voix." in flyer
+    assert f"/invitations/{invitation.token}" in flyer
+    assert "css/flyer.css" in flyer and "<script>" not in flyer
+    mine = page_text(client.get("/ambassadors", headers=FR))
+    assert "Copier le lien" in mine and "Partager" in mine and "Affichette à imprimer" in mine
+    assert f"/invitations/{invitation.token}" in mine
+
+
+def test_the_qr_code_holds_the_link(app) -> None:
+    _aicha, _community, _, invitation = world()
+    with app.test_request_context():
+        svg = invitations.qr_svg(invitation)
+        assert "<svg" in svg and invitations.share_url(invitation).endswith(invitation.token)
+
+
+def test_the_flyer_prints_on_a5() -> None:
+    from pathlib import Path
+
+    css = Path("static/css/flyer.css").read_text()
+    assert "size: A5" in css and "@media print" in css
