@@ -168,3 +168,30 @@ def test_offline_a_message_is_kept_and_sent_once_when_back(page, live_server):
     page.reload()
     page.locator("#messages[data-joined]").wait_for(state="attached")
     assert page.locator(".message-body", has_text="sans réseau").count() == 1  # sent once
+
+
+def test_a_live_message_is_deleted_by_its_author_after_one_question(page, live_server):
+    lea = make_member()
+    community = make_community(members=(lea,))
+    thread = make_thread(community, "Le troc de graines")
+    db.session.commit()
+
+    log_in(page, live_server, lea)
+    page.goto(f"{live_server}/threads/{thread.id}")
+    page.locator("#messages[data-joined]").wait_for(state="attached")
+    page.fill("#body", "Un message de trop")
+    page.click("#message-form button[type=submit]")
+    sent = page.locator(".message[data-message-id]", has_text="Un message de trop")
+    sent.wait_for()
+    # Without a reload, her live message has Delete; it asks once, in a dialog.
+    sent.locator("summary", has_text="Actions").click()
+    sent.get_by_role("link", name="Supprimer").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Supprimer ce message ?")
+    check_page(page)
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(dialog).to_have_count(0)
+    sent.get_by_role("link", name="Supprimer").click()
+    page.get_by_role("dialog").get_by_role("button", name="Oui, supprimer").click()
+    page.locator(".message.is-deleted").wait_for()
+    assert "message supprimé" in page.locator(".message.is-deleted").inner_text()
