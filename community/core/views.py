@@ -32,9 +32,11 @@ def todo() -> str:
 
 def todo_items(member: Any) -> list[TodoItem]:
     """What waits for `member`, gathered once per request (the badge and the page share it)."""
-    if "terreau_todo" not in g:
-        g.terreau_todo = items_for(member)
-    items: list[TodoItem] = g.terreau_todo
+    key = getattr(member, "id", None)
+    cached = g.get("terreau_todo")
+    if cached is None or cached[0] != key:
+        cached = g.terreau_todo = (key, items_for(member))
+    items: list[TodoItem] = cached[1]
     return items
 
 
