@@ -284,3 +284,22 @@ def test_a_plain_member_has_no_badge(client):
     client.login_as(make_member())
     assert 'class="badge todo-count"' not in page_text(client.get("/"))
     assert "Rien ne vous attend" in page_text(client.get("/todo"))
+
+
+def test_home_shows_what_waits_for_me(client, app):
+    from community.initiatives import services as initiatives
+    from community.solidarity.models import HelpProposal
+    from tests.initiatives.factories import make_initiative
+    from tests.solidarity.factories import make_request
+
+    lea, agent, helper = make_member(), make_member("staff"), make_member(display_name="Hugo")
+    with app.test_request_context():
+        idea = make_initiative(lea, title="Un banc au square")
+        initiatives.change_status(agent, idea, "accepted", "Oui, au printemps.")
+        request = make_request(lea)
+    db.session.add(HelpProposal(request=request, helper=helper, message="", status="proposed"))
+    db.session.flush()
+    client.login_as(lea)
+    html = page_text(client.get("/"))
+    assert "Mes initiatives" in html and "Un banc au square" in html and "réponse le" in html
+    assert "Hugo propose de vous aider : répondez-lui" in html
