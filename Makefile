@@ -39,6 +39,7 @@ seed: migrate
 	$(FLASK) seed-demo
 
 run: seed
+	@$(FLASK) vapid-keys >/dev/null
 	@$(FLASK) demo-accounts
 	@echo "Terreau : http://127.0.0.1:$(PORT)"
 	PORT=$(PORT) $(BIN)/python wsgi.py

@@ -22,9 +22,12 @@ DOMAINS = (
     "threads",
     "moderation",
     "initiatives",
+    "events",
     "solidarity",
+    "questionnaires",
     "observatory",
     "notifications",
+    "webapp",
 )
 
 
@@ -68,10 +71,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
             csrf.exempt(blp)  # see init_api_security: session writes still need the token
             api.register_blueprint(blp)
     init_api_security(app)
-    # Signal receivers connect when their module is imported (`<domain>/receivers.py`, and a
-    # domain's `privacy.py` answering the members' export and erasure signals).
+    # Signal receivers connect when their module is imported (`<domain>/receivers.py`, a
+    # domain's `privacy.py` answering the members' export and erasure signals), and content
+    # registers as reportable in `<domain>/reportable.py` (docs/architecture.md).
     for domain in DOMAINS:
-        for name in ("receivers", "privacy"):
+        for name in ("receivers", "privacy", "reportable"):
             if _has_module(domain, name):
                 import_module(f"community.{domain}.{name}")
 

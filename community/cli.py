@@ -24,6 +24,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(search_rebuild_command)
     app.cli.add_command(import_module("community.solidarity.cli").archive_signals_command)
     import_module("community.notifications.cli").init_cli(app)
+    app.cli.add_command(import_module("community.events.cli").send_reminders_command)
 
 
 def _print_demo_accounts() -> None:

@@ -84,6 +84,7 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT") or "20 per hour"
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per hour"
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
+    QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT") or "10 per minute"
 
     # Real time
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "threading"
@@ -105,6 +106,22 @@ class Config:
         os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
     )
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+
+    # Web push (VAPID, RFC 8292). Without a private key push is off; development makes one
+    # under instance/ at first use (`flask vapid-keys` too).
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or "mailto:ne-pas-repondre@terreau.local"
+    PUSH_ENABLED = _bool(os.environ.get("PUSH_ENABLED"), True)
+    # Push services a subscription may point to (`*.` for subdomains); plain http only for
+    # the loopback hosts listed here (a test push server).
+    PUSH_ALLOWED_HOSTS = _list(os.environ.get("PUSH_ALLOWED_HOSTS")) or [
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "*.push.apple.com",
+        "*.notify.windows.com",
+    ]
+    PUSH_QUEUE_SIZE = _int("PUSH_QUEUE_SIZE", 1000)
+    PUSH_TIMEOUT = _int("PUSH_TIMEOUT", 10)
 
     # API documentation (flask-smorest)
     API_TITLE = "Terreau"
@@ -143,8 +160,10 @@ class TestingConfig(Config):
     SIGNUP_RATE_LIMIT = "1000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
     MESSAGE_RATE_LIMIT = "1000 per minute"
+    QUESTIONNAIRE_RATE_LIMIT = "1000 per minute"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
+    VAPID_PRIVATE_KEY = None  # the push tests give their own
 
 
 class ProductionConfig(Config):
@@ -154,6 +173,9 @@ class ProductionConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or "smtp"
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "gevent"
     DEMO_ACCOUNTS_ENABLED = False
+    # Push is on in production only with a real key (PUSH_ENABLED=true without one is refused).
+    PUSH_ENABLED = _bool(os.environ.get("PUSH_ENABLED"), bool(os.environ.get("VAPID_PRIVATE_KEY")))
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or ""
 
     @classmethod
     def check(cls) -> None:
@@ -162,6 +184,30 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
+        push_enabled = _bool(
+            os.environ.get("PUSH_ENABLED"), bool(os.environ.get("VAPID_PRIVATE_KEY"))
+        )
+        if push_enabled:
+            check_push_settings(
+                os.environ.get("VAPID_PRIVATE_KEY") or "", os.environ.get("VAPID_SUBJECT") or ""
+            )
+
+
+def check_push_settings(private_key: str, subject: str) -> None:
+    """Refuse to start push without a valid VAPID key and a contact (mailto: or https:)."""
+    if not private_key:
+        raise RuntimeError(
+            "VAPID_PRIVATE_KEY must be set for web push in production "
+            "(`flask vapid-keys` makes one), or set PUSH_ENABLED=false"
+        )
+    from py_vapid import Vapid
+
+    try:
+        Vapid.from_string(private_key)
+    except Exception:
+        raise RuntimeError("VAPID_PRIVATE_KEY is not a valid P-256 private key") from None
+    if not subject.startswith(("mailto:", "https://")):
+        raise RuntimeError("VAPID_SUBJECT must be a mailto: or https: address of the operator")
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -23,8 +23,10 @@ SEEDERS = (
     "communities.demo",
     "ambassadors.demo",
     "initiatives.demo",
+    "events.demo",
     "threads.demo",
     "solidarity.demo",
+    "questionnaires.demo",
     "moderation.demo",
     "notifications.demo",
 )

@@ -15,13 +15,13 @@ from sqlalchemy import ColumnElement, case, exists, func, or_, select
 
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.permissions import can_manage_invitations
+from community.ambassadors.signals import invitation_used
 from community.communities.models import Community, Membership
 from community.core.errors import DomainError, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
-from community.notifications import triggers
 from community.threads.models import Message
 
 MAX_LABEL = 80
@@ -95,7 +95,7 @@ def record_invitation(member: Member, token: str | None) -> InvitationUse | None
     use = InvitationUse(invitation_id=invitation.id, member_id=member.id)
     db.session.add(use)
     db.session.flush()
-    triggers.invitation_used(use)
+    invitation_used.send(use)
     return use
 
 

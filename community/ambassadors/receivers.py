@@ -1,14 +1,54 @@
-"""The ambassadors domain answers other domains' facts."""
+"""The ambassadors domain reacts: a sign-up through an invitation link is counted, the newcomer
+joins the invited community once her e-mail is confirmed, and ambassadors named or whose link
+was used are told (`core.notify`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from flask_babel import lazy_gettext as _l
 
 from community.ambassadors import invitations
-from community.auth.signals import email_confirmed
+from community.ambassadors.invitations import record_invitation
+from community.ambassadors.models import Ambassador, Invitation, InvitationUse
+from community.ambassadors.signals import ambassador_named, invitation_used
+from community.auth.signals import email_confirmed, member_signed_up
+from community.core.notify import notify, register_kind
+from community.core.urls import site_path
+from community.extensions import db
 from community.members.models import Member
+
+register_kind("ambassador", _l("Your roles"))
+register_kind("invitation", _l("Your invitations"))
+
+
+@member_signed_up.connect
+def count_invitation(member: Member, *, invitation: str | None = None) -> None:
+    """Who brought whom: a sign-up through a link is recorded (a dead link is ignored)."""
+    if invitation:
+        record_invitation(member, invitation)
+
+
+@ambassador_named.connect
+def tell_ambassador(ambassador: Ambassador, *, actor: Member) -> None:
+    """The member is asked to become an ambassador (they accept or decline)."""
+    place = ambassador.community or ambassador.neighbourhood
+    assert place is not None  # an ambassador is for a community or a neighbourhood
+    text = _l("You are asked to be an ambassador for %(where)s.", where=place.name)
+    notify(ambassador.member, "ambassador", text, site_path("ambassadors.mine"), actor=actor)
+
+
+@invitation_used.connect
+def tell_inviter(use: InvitationUse) -> None:
+    """The ambassador whose link brought someone in is told (by pseudonym only)."""
+    invitation = db.session.get(Invitation, use.invitation_id)
+    newcomer = db.session.get(Member, use.member_id)
+    if invitation is None or newcomer is None:
+        return
+    text = _l("%(who)s joined Terreau through your invitation link.", who=newcomer.display_name)
+    url = site_path("ambassadors.mine")
+    notify(invitation.ambassador.member, "invitation", text, url, actor=newcomer)
 
 
 @email_confirmed.connect
-def _join_invited_community(member: Member, **_: Any) -> None:
+def join_invited_community(member: Member, **_: object) -> None:
+    """A newcomer who signed up through an invitation link joins the community of that link."""
     invitations.join_invited_community(member)

@@ -22,6 +22,7 @@ from community.ambassadors.permissions import (
     can_log_outreach,
     can_name_ambassador,
 )
+from community.ambassadors.signals import ambassador_named
 from community.communities.models import Community, GardenerMandate, Membership
 from community.core.content import plain_text
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -30,7 +31,6 @@ from community.core.permissions import is_staff
 from community.core.privacy import what_was_found
 from community.extensions import db
 from community.members.models import Member
-from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
 
 MIN_MISSION, MAX_MISSION = 10, 2000
@@ -97,7 +97,7 @@ def name_ambassador(
     )
     db.session.add(ambassador)
     db.session.flush()
-    triggers.ambassador_named(ambassador, actor)
+    ambassador_named.send(ambassador, actor=actor)
     return ambassador
 
 

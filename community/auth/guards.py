@@ -11,8 +11,18 @@ from community.auth.loaders import bearer_token
 from community.core.rest import authenticated_member
 from community.extensions import csrf
 
-# The only API writes open to anonymous callers: signing up and asking for a token.
-PUBLIC_WRITES = frozenset({"auth-api.create_member", "auth-api.create_token"})
+# The only API writes open to anonymous callers: signing up, asking for a token, a guest
+# asking for a place at a rencontre (confirmed by a link sent to the e-mail given), and
+# answering a questionnaire (its service checks the audience; a session answer still needs its
+# CSRF token).
+PUBLIC_WRITES = frozenset(
+    {
+        "auth-api.create_member",
+        "auth-api.create_token",
+        "events-api.post_guest",
+        "questionnaires-api.create_response",
+    }
+)
 
 
 def init_api_security(app: Flask) -> None:

@@ -14,10 +14,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from community.ambassadors.invitations import record_invitation
-from community.auth import signals
 from community.auth.models import ApiToken, hash_token
 from community.auth.passwords import hash_password, needs_rehash, verify_password
+from community.auth.signals import email_confirmed, member_logged_out, member_signed_up
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
@@ -87,9 +86,17 @@ def sign_up(data: SignupData) -> Member:
     )
     db.session.add(member)
     db.session.flush()
-    if data.invitation:
-        record_invitation(member, data.invitation)
+    member_signed_up.send(member, invitation=data.invitation or None)
     return member
+
+
+def log_out(member: Member, *, everywhere: bool = False) -> None:
+    """End the member's session (the caller clears the cookie); `everywhere` ends every session
+    of theirs by rotating the nonce. Their live sockets close once the caller commits."""
+    if everywhere:
+        member.session_nonce = new_session_nonce()
+    db.session.flush()
+    member_logged_out.send(member, everywhere=everywhere)
 
 
 class EmailTaken(Exception):
@@ -146,7 +153,7 @@ def confirm_email(token: str) -> Member | None:
     if member.email_confirmed_at is None:
         member.email_confirmed_at = utcnow()
         db.session.flush()
-        signals.email_confirmed.send(member)
+        email_confirmed.send(member)
     return member
 
 
@@ -186,7 +193,7 @@ def reset_password(member: Member, new_password: str) -> None:
     db.session.execute(ApiToken.__table__.delete().where(ApiToken.member_id == member.id))
     db.session.flush()
     if newly_confirmed:
-        signals.email_confirmed.send(member)
+        email_confirmed.send(member)
 
 
 def issue_token(member: Member) -> tuple[str, ApiToken]:

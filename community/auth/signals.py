@@ -1,10 +1,30 @@
-"""What the auth domain announces."""
+"""What the auth domain announces (`community.core.signals`)."""
 
 from __future__ import annotations
 
 from community.core.signals import namespace
 
 signals = namespace("auth")
+
+member_signed_up = signals.signal(
+    "member_signed_up",
+    doc="""A visitor created an account (flushed; the e-mail is not confirmed yet).
+
+    Sender: the new `Member`. Keyword argument: `invitation` (the invitation token of the link
+    they came through, or None). Sent by `auth.services.sign_up`. Receivers: the ambassadors
+    domain counts the invitation (`ambassadors/receivers.py`).
+    """,
+)
+
+member_logged_out = signals.signal(
+    "member_logged_out",
+    doc="""A member logged out, on this device or everywhere (before the commit).
+
+    Sender: the `Member`. Keyword argument: `everywhere` (bool: the session nonce was
+    rotated). Sent by `auth.services.log_out`. Receivers: their live sockets are closed once
+    it commits (`auth/receivers.py`).
+    """,
+)
 
 email_confirmed = signals.signal(
     "email_confirmed",

@@ -23,10 +23,9 @@ from community.auth.mails import deliver
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
-from community.core.sockets import disconnect_member
 from community.core.urls import safe_next
 from community.extensions import db, limiter
-from community.members.models import Member, new_session_nonce
+from community.members.models import Member
 from community.territory.services import neighbourhood_choices
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -161,13 +160,11 @@ def login() -> str | Response:
 def logout() -> Response:
     member = current_member()
     everywhere = request.form.get("everywhere") == "1"
-    if member is not None and everywhere:
-        member.session_nonce = new_session_nonce()
+    if member is not None:
+        services.log_out(member, everywhere=everywhere)  # live sockets end with the session
         db.session.commit()
     logout_user()
     session.clear()
-    if member is not None:
-        disconnect_member(member.id)  # live sockets end with the session
     flash(_("You are logged out. See you soon!"), "success")
     return redirect(url_for("core.home"))
 

@@ -18,14 +18,17 @@ from community.communities.models import (
 )
 from community.communities.permissions import can_leave_handover_note, membership_of
 from community.communities.services import CommunityCard, cards_for, open_mandate
-from community.communities.signals import gardener_proposal_answered, gardener_proposed
+from community.communities.signals import (
+    gardener_changed,
+    gardener_proposal_answered,
+    gardener_proposed,
+)
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
 from community.members.models import Member
-from community.notifications import triggers
 
 MIN_HANDOVER = 20
 MAX_HANDOVER = 5000
@@ -196,7 +199,7 @@ def _appoint(
         )
         db.session.add(mandate)
     db.session.flush()
-    triggers.gardener_changed(mandate, handover, actor)
+    gardener_changed.send(community, mandate=mandate, handover=handover, actor=actor)
     return mandate
 
 

@@ -16,7 +16,7 @@ from community.communities.models import (
     Membership,
 )
 from community.communities.permissions import can_answer_memberships
-from community.communities.signals import community_created
+from community.communities.signals import community_created, membership_answered
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
@@ -25,7 +25,6 @@ from community.core.search import matching_ids
 from community.core.text import slugify
 from community.extensions import db
 from community.members.models import Member
-from community.notifications import triggers
 from community.territory.models import Neighbourhood, Theme
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -343,5 +342,5 @@ def answer_request(actor: Member, membership: Membership, accept: bool, answer: 
     membership.joined_at = now if accept else None
     membership.answer, membership.answered_by_id, membership.answered_at = answer, actor.id, now
     db.session.flush()
-    triggers.membership_answered(membership, actor)
+    membership_answered.send(membership, actor=actor)
     return membership

@@ -1,8 +1,32 @@
-"""What the communities domain announces."""
+"""What the communities domain announces (`community.core.signals`)."""
 
 from __future__ import annotations
 
 from community.core.signals import namespace
+
+signals = namespace("communities")
+
+membership_answered = signals.signal(
+    "membership_answered",
+    doc="""A request to join a community was accepted or refused (flushed).
+
+    Sender: the `Membership` (status `active` or `refused`, the gardeners' `answer`). Keyword
+    argument: `actor` (the gardener or staff member who answered). Sent by
+    `communities.services.answer_membership`.
+    """,
+)
+
+gardener_changed = signals.signal(
+    "gardener_changed",
+    doc="""A gardener of a community was named, replaced or removed (flushed).
+
+    Sender: the `Community`. Keyword arguments: `mandate` (the new `GardenerMandate`, or None
+    when the side is left empty), `handover` (the `Handover` note left by the outgoing
+    gardener for their successor, or None), `actor` (who changed it). Sent by
+    `communities.pairs.assign_gardener`.
+    """,
+)
+
 
 signals = namespace("communities")
 

@@ -39,3 +39,9 @@ def render_markdown(text: str) -> str:
 def plain_text(text: str) -> str:
     """Text with every tag removed, for places that show no formatting."""
     return nh3.clean(text or "", tags=set())
+
+
+def excerpt(text: str, length: int = 80) -> str:
+    """The start of a Markdown text as plain words, at most `length` characters (with "…")."""
+    clean = " ".join(plain_text(text or "").split())
+    return clean if len(clean) <= length else clean[: length - 1].rstrip() + "…"

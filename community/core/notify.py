@@ -30,7 +30,8 @@ notification_requested = signals.signal(
 @dataclass(frozen=True)
 class Kind:
     """A kind of notification: its code, a label for the preferences page, whether it may be
-    pushed to a phone (push carries the text as its title: never a private text)."""
+    pushed to a phone. A push carries a title and a URL only: kinds whose text quotes something
+    private (a reply, a mention, an answer) get a neutral title in `notifications/push.py`."""
 
     name: str
     label: Any

@@ -1,4 +1,5 @@
-"""Checks that keep personal contact details out of texts that must hold none.
+"""Checks that keep personal contact details out of texts that must hold none, and the helpers
+each domain's `privacy.py` uses to answer a member's data export.
 
 Phone numbers are found by `phonenumbers` (Google's libphonenumber): its matcher for the French
 region, valid numbers only — so dates ("le 12/03/2026", "le 12.03.2026"), times, amounts and
@@ -11,10 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from sqlalchemy import Select
+
+from community.extensions import db
 
 REGION = "FR"
 # Longer texts are cut before matching: the matcher's work grows with the text, and the
@@ -70,3 +76,18 @@ def what_was_found(text: str) -> str:
         else:
             phrases.append(_("a phone number (%(text)s)", text=item.text))
     return ", ".join(phrases)
+
+
+def export_value(value: Any) -> Any:
+    """A value as JSON-ready data (dates and datetimes as ISO strings)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def export_rows(stmt: Select) -> list[dict[str, Any]]:
+    """The rows of `stmt` as JSON-ready dicts, one per row, keyed by column label."""
+    return [
+        {key: export_value(value) for key, value in row.items()}
+        for row in db.session.execute(stmt).mappings()
+    ]

@@ -1,16 +1,57 @@
-"""Initiatives awaiting an answer go into the "à faire" inbox of whoever may answer them."""
+"""The initiatives domain reacts to its own facts: who follows an initiative hears of its new
+status (`core.notify`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
+from community.core.content import excerpt
+from community.core.notify import notify, register_kind
 from community.core.todo import TodoItem, collecting
 from community.core.urls import site_path
+from community.extensions import db
 from community.initiatives import answers
+from community.initiatives.labels import STATUS_LABELS
+from community.initiatives.models import Participation, StatusChange, Support
 from community.initiatives.permissions import can_see_awaiting, is_author
+from community.initiatives.signals import initiative_status_changed
 from community.members.models import Member
+
+# Public: the status and the authority's answer are on the initiative's page.
+register_kind("initiative_status", _l("Initiatives you follow"))
+
+
+@initiative_status_changed.connect
+def tell_followers(change: StatusChange, *, actor: Member) -> None:
+    """Its author, supporters and volunteers learn the new status and the public answer."""
+    initiative = change.initiative
+    ids = {initiative.author_id} if initiative.author_id else set()
+    for model in (Support, Participation):
+        ids |= set(
+            db.session.execute(
+                select(model.member_id).where(model.initiative_id == initiative.id)
+            ).scalars()
+        )
+    ids.discard(actor.id)
+    if not ids:
+        return
+    status = STATUS_LABELS.get(change.to_status, change.to_status)
+    if change.answer:
+        text = _l(
+            "“%(title)s”: new status “%(status)s”. Answer: %(answer)s",
+            title=initiative.title,
+            status=status,
+            answer=excerpt(change.answer, 200),
+        )
+    else:
+        text = _l("“%(title)s”: new status “%(status)s”.", title=initiative.title, status=status)
+    url = site_path("initiatives.show", initiative_id=initiative.id)
+    members = db.session.execute(select(Member).where(Member.id.in_(ids))).scalars()
+    for member in members:
+        notify(member, "initiative_status", text, url, actor=actor)
 
 
 @collecting.connect

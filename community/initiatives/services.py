@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from community.communities.models import Community
@@ -16,6 +17,7 @@ from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import require
+from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives import permissions
 from community.initiatives.labels import STATUS_LABELS
@@ -27,8 +29,11 @@ from community.initiatives.models import (
     StatusChange,
     Support,
 )
+from community.initiatives.signals import initiative_status_changed
 from community.members.models import Member
-from community.notifications import triggers
+from community.moderation.journal import record_action, tell_member
+from community.moderation.models import Report
+from community.moderation.targets import already_moderated
 from community.territory.models import Neighbourhood, Theme
 from community.threads.models import Thread
 
@@ -287,7 +292,7 @@ def change_status(
     initiative.status = status
     initiative.updated_at = now
     db.session.flush()
-    triggers.initiative_status_changed(change, member)
+    initiative_status_changed.send(change, actor=member)
     return change
 
 
@@ -388,3 +393,50 @@ def stop_volunteering(member: Member, initiative: Initiative) -> None:
 
 def is_supporting(member: Member | None, initiative: Initiative) -> bool:
     return member is not None and _support_of(member, initiative) is not None
+
+
+def hide_initiative(
+    moderator: Member, initiative: Initiative, reason: str, *, report: Report | None = None
+) -> Initiative:
+    """Hide an initiative from the lists and its page (moderation, after a report): written to
+    the moderation journal about its author, who is told why."""
+    if initiative.hidden_at is not None:
+        raise already_moderated(True)
+    initiative.hidden_at = utcnow()
+    initiative.hidden_reason = reason
+    db.session.flush()
+    _moderated(moderator, initiative, "hide", reason, report)
+    return initiative
+
+
+def restore_initiative(
+    moderator: Member, initiative: Initiative, reason: str, *, report: Report | None = None
+) -> Initiative:
+    """Show a hidden initiative again; recorded and told as `hide_initiative`."""
+    if initiative.hidden_at is None:
+        raise already_moderated(False)
+    initiative.hidden_at = None
+    initiative.hidden_reason = ""
+    db.session.flush()
+    _moderated(moderator, initiative, "restore", reason, report)
+    return initiative
+
+
+def _moderated(
+    moderator: Member, initiative: Initiative, action: str, reason: str, report: Report | None
+) -> None:
+    record_action(
+        moderator, action, "initiative", initiative.id, community=initiative.community,
+        subject=initiative.author, reason=reason, report=report,
+    )  # fmt: skip
+    tell_member(
+        moderator,
+        initiative.author,
+        action,
+        reason,
+        noun=_l("your initiative"),
+        reason_code=report.reason if report is not None else "other",
+        url=site_path("initiatives.show", initiative_id=initiative.id),
+        community=report.community if report is not None else initiative.community,
+        contest_target=("initiative", initiative.id),  # its author may contest a hiding
+    )

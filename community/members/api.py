@@ -8,7 +8,6 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from community.core.rest import authenticated_member
-from community.core.sockets import disconnect_member
 from community.extensions import db, limiter
 from community.members import erasure, services
 from community.members.export import export_data
@@ -62,7 +61,5 @@ def delete_me(data: dict[str, Any]) -> None:
     """Erase one's own account for good; the password confirms it. Messages and initiatives
     stay, under "compte supprimé"; `409` when a gardener must hand over first."""
     member = authenticated_member()
-    member_id = member.id
     erasure.erase_account(member, data["password"])
     db.session.commit()
-    disconnect_member(member_id)

@@ -17,6 +17,17 @@ exporting = signals.signal(
     """,
 )
 
+erasure_blocked = signals.signal(
+    "erasure_blocked",
+    doc="""Is anything in the way of erasing this member's account right now?
+
+    Sender: the `Member`. Keyword argument: `lock` (bool: True inside the erasure itself, where
+    a receiver locks the rows its answer rests on). A receiver returns a refusal in plain words
+    (a gardener must hand over first, a suspension must end) or None; the first refusal, in
+    the order of `DOMAINS`, is shown. Asked by `members.erasure.erasure_refusal`.
+    """,
+)
+
 erasing = signals.signal(
     "erasing",
     doc="""A member's account is about to be deleted (inside the erasure's transaction).
@@ -24,7 +35,7 @@ erasing = signals.signal(
     Sender: the `Member`. A receiver does what the foreign keys' `ondelete` rules cannot (reopen
     what the member was doing for others, close what has nothing left to act on, remember what
     must be recounted) and may defer work with `on_commit`. It must not refuse: refusals are
-    asked before, through `erasure_blocked`.
+    asked before, through `erasure_blocked`. Receivers run in the order of `DOMAINS`.
     """,
 )
 

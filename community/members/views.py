@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
-from community.core.sockets import disconnect_member
 from community.extensions import db, limiter
 from community.members import erasure, services
 from community.members.export import export_data
@@ -103,7 +102,6 @@ def delete() -> str | Response:
     form = DeleteAccountForm()
     refusal = erasure.erasure_refusal(member)
     if refusal is None and form.validate_on_submit():
-        member_id = member.id
         try:
             erasure.erase_account(member, form.password.data or "")
         except Invalid as error:
@@ -116,7 +114,6 @@ def delete() -> str | Response:
             db.session.commit()
             logout_user()
             session.clear()
-            disconnect_member(member_id)
             flash(_("Your account is deleted. Thank you for taking part."), "success")
             return redirect(url_for("core.home"))
     return render_template("members/delete.html", form=form, refusal=refusal)

@@ -21,7 +21,6 @@ from community.moderation.schemas import (
     ReportSchema,
     ResolveSchema,
 )
-from community.moderation.suspensions import disconnect_if_suspended
 
 blp = Blueprint(
     "moderation-api", __name__, url_prefix="/api/v1", description="Reports and moderation"
@@ -64,5 +63,4 @@ def resolve_report(data: dict[str, Any], report_id: int) -> Report:
     require(can_resolve(member, report), member)
     services.resolve(member, report, data["action"], data["reason"], data["until"], data["scope"])
     db.session.commit()
-    disconnect_if_suspended(report)
     return report

@@ -1,5 +1,4 @@
-"""Moderation tells people: gardeners of a new report, reporters of the outcome; and it adds
-the open reports to the "à faire" inbox."""
+"""The moderation domain reacts to its own facts: a suspended member's sockets close."""
 
 from __future__ import annotations
 
@@ -13,6 +12,8 @@ from sqlalchemy import select
 from community.communities.models import GardenerMandate
 from community.core.notify import notify, register_kind
 from community.core.permissions import is_staff
+from community.core.signals import on_commit
+from community.core.sockets import disconnect_member
 from community.core.todo import TodoItem, collecting
 from community.core.urls import site_path
 from community.extensions import db
@@ -20,8 +21,17 @@ from community.members.models import Member
 from community.moderation import queries
 from community.moderation.models import Report
 from community.moderation.permissions import can_see_queue
-from community.moderation.signals import report_filed, report_resolved
+from community.moderation.signals import member_suspended, report_filed, report_resolved
 from community.moderation.targets import kind_of
+
+
+@member_suspended.connect
+def close_sockets(member: Member, **_facts: Any) -> None:
+    """Once the suspension commits, the member's sockets close in every process: they leave
+    the rooms they were in, and on reconnecting may read but not post."""
+    member_id = member.id
+    on_commit(lambda: disconnect_member(member_id))
+
 
 register_kind("report", _l("A new report to answer (gardeners and staff)"))
 register_kind("report_outcome", _l("What became of my reports"))

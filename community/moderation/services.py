@@ -177,7 +177,7 @@ def resolve(
                 _("This cannot be hidden: warn or suspend the member instead."),
                 {"action": [_("Not possible here.")]},
             )
-        change(actor, target.obj, reason)
+        change(actor, target.obj, reason, report)  # journaled and told by its own domain
     elif action == "suspend":
         if subject is None:
             raise Invalid(_("Nobody to suspend."), {"action": [_("Not possible here.")]})
@@ -191,7 +191,7 @@ def resolve(
         else:
             raise Invalid(_("Some fields are not valid."), {"scope": [_("Not possible here.")]})
 
-    if action != "suspend":  # a suspension writes its own entry
+    if action not in {"suspend", "hide", "restore"}:  # those write their own entry
         record_action(
             actor,
             action,
@@ -212,7 +212,7 @@ def resolve(
     db.session.flush()
     for answered in closed:
         report_resolved.send(answered, actor=actor)
-    if subject is not None and action in {"hide", "restore", "warn", "suspend"}:
+    if subject is not None and action in {"warn", "suspend"}:
         _tell_subject(actor, subject, report, target, action, reason, until, scope)
     return report
 

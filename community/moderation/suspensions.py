@@ -11,12 +11,12 @@ from community.communities.models import Community, Membership
 from community.core.errors import Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_staff
-from community.core.sockets import disconnect_member
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import PlatformSuspension, Report
 from community.moderation.permissions import gardened_community_ids
+from community.moderation.signals import member_suspended
 
 
 def suspend_from_community(
@@ -48,6 +48,7 @@ def suspend_from_community(
     )  # fmt: skip
     if notify_member:
         tell_member(actor, member, "suspend_community", reason, community=community)
+    member_suspended.send(member, community=community, until=until, actor=actor)
     return membership
 
 
@@ -83,6 +84,7 @@ def suspend_from_platform(
     )
     if notify_member:
         tell_member(actor, member, "suspend_platform", reason)
+    member_suspended.send(member, community=None, until=until, actor=actor)
     return suspension
 
 
@@ -193,10 +195,3 @@ def posting_refusal(member: Member | None, community: Community | None) -> str |
     if community is not None and is_banned_from(member, community):
         return _("You are suspended from this community: you cannot post in it.")
     return None
-
-
-def disconnect_if_suspended(report: Report) -> None:
-    """After a suspension is committed, close the member's sockets in every process: they
-    leave the rooms they were in, and on reconnecting may read but not post."""
-    if report.resolution == "suspend" and report.target_author_id is not None:
-        disconnect_member(report.target_author_id)

@@ -1,7 +1,11 @@
 """What can be reported: each target type says how to load one, who answers for it, and how
-to hide and restore it.
+to hide and restore it. Each content domain registers its own in `<domain>/reportable.py`
+(the factory imports it), hiding through its own service, which writes the journal
+(`moderation.journal.record_action`) and tells the author:
 
     register("message", TargetType(load=..., hide=..., restore=...))
+
+Adding a kind of reportable content changes neither this module nor the moderation services.
 
 A loader returns a `Target` (the object, its community — whose gardeners moderate it, none
 for staff only —, its author, a label and a link) or None when there is no such object.
@@ -13,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import Community
+from community.core.errors import Invalid
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
@@ -35,9 +41,10 @@ class Target:
 @dataclass
 class TargetType:
     load: Callable[[int], Target | None]
-    # hide(actor, obj, reason) / restore(actor, obj, reason): change the object, flush.
-    hide: Callable[[Member, Any, str], None] | None = None
-    restore: Callable[[Member, Any, str], None] | None = None
+    # hide(actor, obj, reason, report) / restore(...): the owning domain's service changes the
+    # object, flushes, writes the journal entry (with `report`) and tells the author.
+    hide: Callable[[Member, Any, str, Any], Any] | None = None
+    restore: Callable[[Member, Any, str, Any], Any] | None = None
     # The word used in notifications: "your message", "your initiative"…
     noun: Any = field(default_factory=lambda: _l("your content"))
     # load_many(ids) → {id: Target}: lists use it to stay at one query per type.
@@ -45,27 +52,17 @@ class TargetType:
 
 
 REGISTRY: dict[str, TargetType] = {}
-# Modules that register the content of other domains (imported on first use: they import
-# those domains' models, which must not be needed to import this module).
-CONTENT_MODULES = ("community.moderation.content",)
 
 
 def kind_of(target_type: str) -> TargetType | None:
     """The registered target type called `target_type`, or None."""
-    if not _loaded:
-        _load_content()
     return REGISTRY.get(target_type)
 
 
-_loaded: list[bool] = []
-
-
-def _load_content() -> None:
-    from importlib import import_module
-
-    for name in CONTENT_MODULES:
-        import_module(name)
-    _loaded.append(True)
+def already_moderated(hidden: bool) -> Invalid:
+    """The refusal to hide what is hidden (`hidden`), or to restore what is not."""
+    message = _("This is already hidden.") if hidden else _("This is not hidden.")
+    return Invalid(message, {"action": [_("Not possible here.")]})
 
 
 def register(name: str, target_type: TargetType) -> None:

@@ -32,7 +32,6 @@ from community.moderation.permissions import (
     can_suspend_from_platform,
 )
 from community.moderation.suspensions import (
-    disconnect_if_suspended,
     lift_community_ban,
     lift_platform_suspension,
     suspensions_seen_by,
@@ -153,7 +152,6 @@ def detail(report_id: int) -> str | Response:
                 form.form_errors.append(error.message)
         else:
             db.session.commit()
-            disconnect_if_suspended(report)
             flash(_("Done. The member concerned has been told."), "success")
             return redirect(url_for("moderation.queue"))
     history = queries.acts_about(report.target_type, report.target_id)

@@ -61,3 +61,7 @@ def put_preferences(data: dict[str, Any]) -> dict[str, str]:
     services.set_email_frequency(member, data["email_frequency"])
     db.session.commit()
     return {"email_frequency": services.email_frequency(member)}
+
+
+# Web push routes live in their own module, on this blueprint.
+from community.notifications import push_api  # noqa: E402, F401

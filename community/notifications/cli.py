@@ -14,6 +14,9 @@ from community.notifications.triggers import notify_overdue
 def init_cli(app: Flask) -> None:
     app.cli.add_command(send_digests_command)
     app.cli.add_command(notify_overdue_command)
+    from community.notifications.push_cli import vapid_keys_command
+
+    app.cli.add_command(vapid_keys_command)
 
 
 def send_digests() -> tuple[int, int]:

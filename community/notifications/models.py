@@ -86,3 +86,10 @@ class NotificationPreference(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<NotificationPreference {self.member_id} {self.email_frequency}>"
+
+
+# Web push lives in its own module; imported here so that the metadata is complete.
+from community.notifications.push_models import (  # noqa: E402, F401
+    PushKindSetting,
+    PushSubscription,
+)

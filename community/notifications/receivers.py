@@ -6,7 +6,7 @@ from typing import Any
 
 from community.core.notify import notification_requested
 from community.members.models import Member
-from community.notifications import services
+from community.notifications import services, triggers  # noqa: F401  (registers its kind)
 
 
 @notification_requested.connect

@@ -105,3 +105,7 @@ def unsubscribe_confirm(token: str) -> str:
     services.unsubscribe(member)
     db.session.commit()
     return render_template("notifications/unsubscribe.html", token=token, done=True)
+
+
+# The push part of the preferences page lives in its own module, on this blueprint.
+from community.notifications import push_views  # noqa: E402, F401

@@ -146,12 +146,27 @@ def _outreach(period: Period) -> Any:
     )
 
 
+def _rencontres(period: Period) -> Any:
+    """People checked in at rencontres, by the rencontre's neighbourhood and community's theme."""
+    from community.events.models import Event, Registration
+
+    return (
+        select(Event.neighbourhood_id, Community.theme_id, func.count(Registration.id))
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .join(Community, Community.id == Event.community_id)
+        .where(Event.neighbourhood_id.is_not(None), _within(Registration.checked_in_at, period))
+        .group_by(Event.neighbourhood_id, Community.theme_id)
+    )
+
+
 MEASURES: tuple[Measure, ...] = (
     Measure("members", _l("Members (by theme of interest)"), _members),
     Measure("memberships", _l("Community memberships"), _memberships),
     Measure("formal_initiatives", _l("Initiatives"), _initiatives(False)),
     Measure("informal_initiatives", _l("Informal initiatives"), _initiatives(True)),
     Measure("outreach_people", _l("People met by ambassadors"), _outreach),
+    Measure("rencontre_people", _l("People met at rencontres"), _rencontres),
     Measure("help_offers", _l("Help offers"), _offers),
     Measure("help_requests", _l("Help requests"), lambda p: _requests(p), family="requests"),
     Measure("matches", _l("Matches"), _matches, family="requests"),

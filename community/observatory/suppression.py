@@ -280,3 +280,116 @@ def suppress_line(
         break
     shown = [None if i in hidden else v for i, v in enumerate(items)]
     return shown, None if total_hidden else grand
+
+
+# --- tables whose row totals are published elsewhere (questionnaires) ---------------------
+
+
+def suppress_given_rows(
+    cells: Sequence[Sequence[int]],
+    min_cell: int,
+    hidden_rows: frozenset[int] | set[int] = frozenset(),
+    *,
+    total_shown: bool = True,
+) -> Published:
+    """Publish a table whose row totals and grand total are already published (by a
+    `suppress_line` over them): shown row totals are known to everyone, the rows in
+    `hidden_rows` are hidden whole, and no count below `min_cell` can be worked out, even by
+    someone who combines several such tables sharing those row totals.
+
+    Several tables share their rows (each respondent is counted once per table). Each is made
+    safe while its shown row totals are taken as known, so the tables are independent given
+    those totals. The rows whose total is hidden are hidden whole, in every table, and act as
+    one merged row (its total known when the grand total is shown); what ties them across
+    tables is their hidden totals, which `suppress_line` leaves room to move: one respondent
+    moving between two hidden rows changes every table consistently. Zeros may be hidden (a
+    reader cannot assume a hidden count is at least one), which lets a row of small counts
+    hide behind its column totals even when its total is shown. The questionnaires' property
+    test attacks all the tables of one questionnaire at once.
+    """
+    if min_cell < 1:
+        raise ValueError("min_cell is at least 1")
+    rows = [list(row) for row in cells]
+    if not rows or not rows[0]:
+        return Published([[] for _ in rows], [0 for _ in rows], [], 0)
+    width = len(rows[0])
+    open_rows = [i for i in range(len(rows)) if i not in hidden_rows]
+    closed = [i for i in range(len(rows)) if i in hidden_rows]
+    merged = [rows[i] for i in open_rows]
+    if closed:
+        merged.append([sum(rows[i][j] for i in closed) for j in range(width)])
+    grid = grid_of(merged)
+    n_rows, n_cols = len(grid), width + 1
+    last_row, last_col = n_rows - 1, width
+    entries = [(i, j) for i in range(n_rows) for j in range(n_cols)]
+    value = {e: grid[e[0]][e[1]] for e in entries}
+    known = {(i, last_col) for i in range(len(open_rows))}
+    hidden: set[Entry] = set()
+    if closed:
+        hidden |= {(len(open_rows), j) for j in range(width)}
+    if total_shown:
+        known.add((last_row, last_col))
+        if closed:
+            known.add((len(open_rows), last_col))  # the grand total less the shown rows
+    else:
+        hidden.add((last_row, last_col))
+        if closed:
+            hidden.add((len(open_rows), last_col))
+    inner_open = [(i, j) for i in range(len(open_rows)) for j in range(width)]
+    column_totals = [(last_row, j) for j in range(width)]
+    sensitive = [e for e in (*inner_open, *column_totals) if 0 < value[e] < min_cell]
+    hidden |= set(sensitive)
+    lines = _lines(n_rows, n_cols)
+
+    def can_down(e: Entry) -> bool:
+        return value[e] >= 1  # a hidden count may be zero
+
+    def candidates(line: list[Entry]) -> list[Entry]:
+        free = [e for e in line if e not in hidden and e not in known]
+        return sorted(free, key=lambda e: (value[e] < 1, value[e], e))
+
+    shape = (n_rows, n_cols)
+    for _round in range(2 * len(entries) + 2):
+        changed = False
+        for line in lines:
+            if sum(e in hidden for e in line) == 1:
+                options = candidates(line)
+                if options:
+                    hidden.add(options[0])
+                    changed = True
+        if changed:
+            continue
+        failing = [e for e in sensitive if not _undetermined(e, hidden, shape, can_down)]
+        if not failing:
+            break
+        i, j = failing[0]
+        added = False
+        for line in (lines[i], lines[n_rows + j]):
+            options = candidates(line)
+            if options:
+                hidden.add(options[0])
+                added = True
+        if not added:
+            hidden = {e for e in entries if e not in known}
+            break
+    else:
+        hidden = {e for e in entries if e not in known}
+    shown = [
+        [None if (i, j) in hidden else grid[i][j] for j in range(n_cols)] for i in range(n_rows)
+    ]
+    out_cells: list[list[int | None]] = []
+    out_totals: list[int | None] = []
+    position = {row: k for k, row in enumerate(open_rows)}
+    for i in range(len(rows)):
+        if i in position:
+            out_cells.append(shown[position[i]][:-1])
+            out_totals.append(shown[position[i]][-1])
+        else:
+            out_cells.append([None] * width)
+            out_totals.append(None)
+    return Published(
+        cells=out_cells,
+        row_totals=out_totals,
+        column_totals=shown[-1][:-1],
+        total=shown[-1][-1],
+    )

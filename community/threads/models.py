@@ -21,14 +21,15 @@ from community.core.models import UTCDateTime, utcnow
 from community.extensions import db
 from community.members.models import Member
 
-THREAD_KINDS = ("community", "initiative")
+# "event": the discussion of a rencontre (events domain), read and written like its community's.
+THREAD_KINDS = ("community", "initiative", "event")
 
 
 class Thread(db.Model):  # type: ignore[name-defined]
     """A discussion. `last_seq` is the `seq` of its latest message (0 when empty)."""
 
     __tablename__ = "threads"
-    __table_args__ = (CheckConstraint("kind IN ('community', 'initiative')", name="kind"),)
+    __table_args__ = (CheckConstraint("kind IN ('community', 'initiative', 'event')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="community")

@@ -1,11 +1,61 @@
-"""The threads domain answers other domains' facts."""
+"""The threads domain reacts to its own facts: replies and mentions are told (`core.notify`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
 from community.communities.signals import community_created
+from community.core.content import excerpt
+from community.core.notify import notify, register_kind
+from community.core.urls import site_path
+from community.extensions import db
+from community.members.models import Member
 from community.threads import services
+from community.threads.models import Message, MessageMention
+from community.threads.signals import message_posted
+
+# Not pushable: the text quotes the message.
+register_kind("reply", _l("Replies to you"))
+register_kind("mention", _l("Mentions of you"))
+
+
+@message_posted.connect
+def tell_replied_and_mentioned(message: Message) -> None:
+    """A reply tells the author of the message answered; a mention tells who was named."""
+    author = message.author
+    thread = message.thread
+    url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
+    who = author.display_name if author is not None else ""
+    quoted = excerpt(message.body)
+    told: set[int] = set()
+    if message.reply_to_id is not None:
+        parent = db.session.get(Message, message.reply_to_id)
+        if parent is not None and parent.author is not None and not parent.deleted:
+            text = _l(
+                "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
+                who=who,
+                thread=thread.title,
+                excerpt=quoted,
+            )
+            notify(parent.author, "reply", text, url, actor=author)
+            told.add(parent.author.id)  # nobody is told of their own act: no mention either
+    mentioned = db.session.execute(
+        select(Member)
+        .join(MessageMention, MessageMention.member_id == Member.id)
+        .where(MessageMention.message_id == message.id)
+    ).scalars()
+    for member in mentioned:
+        if member.id not in told:
+            text = _l(
+                "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
+                who=who,
+                thread=thread.title,
+                excerpt=quoted,
+            )
+            notify(member, "mention", text, url, actor=author)
 
 
 @community_created.connect

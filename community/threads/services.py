@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from limits import parse
 from sqlalchemy import func, select, update
 
@@ -15,11 +16,11 @@ from community.communities.models import Community
 from community.core.content import render_markdown
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
+from community.core.urls import site_path
 from community.extensions import db, limiter
 from community.members.models import Member
-from community.moderation.content import tell_message_author
-from community.moderation.models import ModerationAction
-from community.notifications import triggers
+from community.moderation.journal import record_action, tell_member
+from community.moderation.models import Report
 from community.threads.models import (
     MAX_BODY_LENGTH,
     MAX_CLIENT_ID_LENGTH,
@@ -28,6 +29,7 @@ from community.threads.models import (
     Thread,
     ThreadRead,
 )
+from community.threads.signals import message_hidden, message_posted, message_restored
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
 MENTION = re.compile(r"(?<![\w@])@(\w[^\n@]{0,39})")
@@ -228,7 +230,7 @@ def post_message(
     db.session.add(message)
     db.session.flush()
     _record_mentions(message)
-    triggers.message_posted(message)
+    message_posted.send(message)
     db.session.refresh(thread)
     mark_read(author, thread, seq)
     return Posted(message, created=True)
@@ -315,44 +317,66 @@ def _reason(reason: object) -> str:
 def _record(
     actor: Member, action: str, target_type: str, target_id: int, thread: Thread, reason: str
 ) -> None:
-    db.session.add(
-        ModerationAction(
-            actor_id=actor.id,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            community_id=thread.community_id,
-            reason=reason,
-        )
-    )
+    record_action(actor, action, target_type, target_id, community=thread.community, reason=reason)
 
 
-def hide_message(moderator: Member, message: Message, reason: object) -> Message:
-    """Hide a message from everyone but its author and the moderators; the act is recorded."""
-    text = _reason(reason)
+def hide_message(
+    moderator: Member, message: Message, reason: object, *, report: Report | None = None
+) -> Message:
+    """Hide a message from everyone but its author and the moderators: the one way to hide
+    one, from its thread page, a socket or a report answered (`report`, whose answer checked
+    the reason). The act is written to the moderation journal about its author, who is told.
+    """
+    text = _reason(reason) if report is None else str(reason or "").strip()
     if message.hidden:
         raise Invalid(_("This message is already hidden."))
     message.hidden_at = utcnow()
     message.hidden_by_id = moderator.id
     message.hidden_reason = text
-    _record(moderator, "hide", "message", message.id, message.thread, text)
-    db.session.flush()
-    tell_message_author(moderator, message, "hide", text)
+    _moderated(moderator, message, "hide", text, report)
+    message_hidden.send(message, actor=moderator, reason=text)
     return message
 
 
-def restore_message(moderator: Member, message: Message, reason: object) -> Message:
-    """Show a hidden message again; the act is recorded."""
-    text = _reason(reason)
+def restore_message(
+    moderator: Member, message: Message, reason: object, *, report: Report | None = None
+) -> Message:
+    """Show a hidden message again (the one way, as `hide_message`); the act is recorded."""
+    text = _reason(reason) if report is None else str(reason or "").strip()
     if not message.hidden:
         raise Invalid(_("This message is not hidden."))
     message.hidden_at = None
     message.hidden_by_id = None
     message.hidden_reason = ""
-    _record(moderator, "restore", "message", message.id, message.thread, text)
-    db.session.flush()
-    tell_message_author(moderator, message, "restore", text)
+    _moderated(moderator, message, "restore", text, report)
+    message_restored.send(message, actor=moderator, reason=text)
     return message
+
+
+def message_url(message: Message) -> str:
+    """The message's place on its thread page."""
+    return site_path("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
+
+
+def _moderated(
+    moderator: Member, message: Message, action: str, reason: str, report: Report | None
+) -> None:
+    community = message.thread.community
+    record_action(
+        moderator, action, "message", message.id,
+        community=community, subject=message.author, reason=reason, report=report,
+    )  # fmt: skip
+    tell_member(
+        moderator,
+        message.author,
+        action,
+        reason,
+        noun=_l("your message"),
+        reason_code=report.reason if report is not None else "off_charter",
+        url=message_url(message),
+        community=report.community if report is not None else community,
+        contest_target=("message", message.id),  # a hidden message's author may contest
+    )
 
 
 def set_locked(moderator: Member, thread: Thread, locked: bool, reason: str = "") -> Thread:

@@ -374,3 +374,34 @@ def test_an_erased_authors_hidden_message_stays_hidden(client: Any, life: Life) 
         assert "Le bac est plein" not in str(erased)
         page = page_text(client.get(f"/threads/{life.thread.id}"))
         assert "Le bac est plein" not in page
+
+
+def test_a_hide_from_the_thread_page_is_in_the_authors_export(client: Any, life: Life) -> None:
+    """Hidden from its thread page (not through a report), the act concerns its author too."""
+    moderator = make_member("staff")
+    db.session.commit()
+    client.login_as(moderator)
+    response = client.post_form(
+        f"/threads/messages/{life.message.id}/hide", {"reason": "Propos déplacés"}
+    )
+    assert response.status_code == 302
+    acts = export.export_data(life.leaver)["moderation_concerning_me"]
+    assert [(a["action"], a["target_type"], a["reason"]) for a in acts] == [
+        ("hide", "message", "Propos déplacés")
+    ]
+
+
+def test_a_hide_over_a_socket_is_in_the_authors_export(
+    app: Any, api_token: Any, life: Life
+) -> None:
+    moderator = make_member("staff")
+    db.session.commit()
+    token = api_token(moderator)["Authorization"].split()[1]
+    socket = socketio.test_client(app, auth={"token": token})
+    ack = socket.emit(
+        "message:hide", {"message_id": life.message.id, "reason": "Hors charte"}, callback=True
+    )
+    socket.disconnect()
+    assert ack["ok"] is True
+    acts = export.export_data(life.leaver)["moderation_concerning_me"]
+    assert [(a["action"], a["reason"]) for a in acts] == [("hide", "Hors charte")]

@@ -1,0 +1,1 @@
+"""Rencontres: workshops, permanences and meetings that people register for and come to."""

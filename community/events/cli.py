@@ -1,0 +1,30 @@
+"""`flask send-reminders`: the day-before reminders, then the clean-up after rencontres."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from community.extensions import db
+
+
+def send_reminders() -> tuple[int, int, int]:
+    """Remind every place at tomorrow's rencontres (once each), close past rencontres and erase
+    their guests' e-mails. Returns (reminded, closed, e-mails erased)."""
+    from community.events import services
+
+    with current_app.test_request_context("/"):
+        reminded = services.send_reminders()
+        closed, erased = services.close_past_events()
+        db.session.commit()
+    return reminded, closed, erased
+
+
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Remind those registered for tomorrow's rencontres; running it again sends nothing more."""
+    reminded, closed, erased = send_reminders()
+    click.echo(
+        f"Rappels envoyés : {reminded} · rencontres terminées : {closed}"
+        f" · e-mails d'invités effacés : {erased}"
+    )

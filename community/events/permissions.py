@@ -1,0 +1,73 @@
+"""Who may see, plan, join and run a rencontre. Pages, API and templates share these.
+
+Reading follows the community: an open community's rencontres are for anyone, an on-request
+community's for its active members, its gardeners and staff.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from community.ambassadors.models import Ambassador
+from community.communities.models import Community
+from community.communities.permissions import is_gardener, is_member
+from community.core.permissions import is_authenticated, is_staff
+from community.events.models import Event
+from community.extensions import db
+from community.members.models import Member
+
+
+def can_read_community_events(member: Member | None, community: Community) -> bool:
+    """See a community's rencontres."""
+    if community.visibility == "open":
+        return True
+    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
+
+
+def can_read_event(member: Member | None, event: Event) -> bool:
+    """See one rencontre (its page, its `.ics`)."""
+    return can_read_community_events(member, event.community)
+
+
+def is_ambassador_of(member: Member | None, community: Community) -> bool:
+    """Holds an active ambassador mission for `community`."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    return (
+        db.session.execute(
+            select(Ambassador.id).where(
+                Ambassador.member_id == member.id,
+                Ambassador.community_id == community.id,
+                Ambassador.status == "active",
+            )
+        ).first()
+        is not None
+    )
+
+
+def can_create_event(member: Member | None, community: Community) -> bool:
+    """Plan a rencontre: the community's gardeners, staff, and its active ambassadors."""
+    return is_staff(member) or is_gardener(member, community) or is_ambassador_of(member, community)
+
+
+def can_manage_event(member: Member | None, event: Event) -> bool:
+    """Edit, cancel, see the attendees, check in, write the compte rendu: the gardeners, staff,
+    and the ambassador who created it (while still ambassador of the community)."""
+    if is_staff(member) or is_gardener(member, event.community):
+        return True
+    return (
+        is_authenticated(member)
+        and event.created_by_id == member.id  # type: ignore[union-attr]
+        and is_ambassador_of(member, event.community)
+    )
+
+
+def can_rsvp(member: Member | None, event: Event) -> bool:
+    """Register or cancel one's registration: any member who may read it."""
+    return is_authenticated(member) and can_read_event(member, event)
+
+
+def can_register_guest(member: Member | None, event: Event) -> bool:
+    """Register as a guest (no account): when the rencontre accepts guests."""
+    return event.accepts_guests and event.community.visibility == "open"

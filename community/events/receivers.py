@@ -1,0 +1,100 @@
+"""The events domain listens to its own facts and tells the people concerned.
+
+Members are told through `core.notify` (stored, pushed, mailed per their preferences); the
+confirmation that carries the check-in code is an e-mail of its own. Guests, who have no
+account, are written to at the address they gave.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from community.core.notify import notify, register_kind
+from community.events import mails, signals
+from community.events.models import Event, Registration
+
+register_kind("event_promoted", _l("A place freed up for you at a rencontre"))
+register_kind("event_reminder", _l("Reminder the day before a rencontre"))
+register_kind("event_cancelled", _l("A rencontre you registered for is cancelled"))
+register_kind("event_report", _l("The compte rendu of a rencontre you came to"))
+
+
+def _url(event: Event) -> str:
+    return f"/events/{event.id}"
+
+
+@signals.registered.connect
+def _confirm(registration: Registration, **_: Any) -> None:
+    event = registration.event
+    subject = (
+        _l("Your place: %(title)s", title=event.title)
+        if registration.status == "going"
+        else _l("You are on the waiting list: %(title)s", title=event.title)
+    )
+    mails.send_later(registration, "confirmed", subject)
+
+
+@signals.guest_requested.connect
+def _guest_link(registration: Registration, *, token: str, **_: Any) -> None:
+    mails.guest_link(registration, token)
+
+
+@signals.promoted.connect
+def _promoted(registration: Registration, **_: Any) -> None:
+    event = registration.event
+    if registration.member is not None:
+        notify(
+            registration.member,
+            "event_promoted",
+            _l("A place freed up: you are now registered for “%(title)s”.", title=event.title),
+            _url(event),
+        )
+    mails.send_later(registration, "promoted", _l("You have a place: %(title)s", title=event.title))
+
+
+@signals.reminder_due.connect
+def _reminder(registration: Registration, **_: Any) -> None:
+    event = registration.event
+    if registration.member is not None:
+        notify(
+            registration.member,
+            "event_reminder",
+            _l("Reminder: “%(title)s” is coming up soon.", title=event.title),
+            _url(event),
+        )
+    else:
+        mails.send_later(registration, "reminder", _l("Reminder: %(title)s", title=event.title))
+
+
+@signals.event_cancelled.connect
+def _cancelled(
+    event: Event, *, actor: Any, reason: str, registrations: list[Registration], **_: Any
+) -> None:
+    for registration in registrations:
+        if registration.member is not None:
+            notify(
+                registration.member,
+                "event_cancelled",
+                _l("“%(title)s” is cancelled: %(reason)s", title=event.title, reason=reason),
+                _url(event),
+                actor=actor,
+            )
+        else:
+            mails.send_later(
+                registration, "cancelled", _l("Cancelled: %(title)s", title=event.title)
+            )
+
+
+@signals.report_published.connect
+def _report(event: Event, *, actor: Any, attendees: list[Registration], **_: Any) -> None:
+    for registration in attendees:
+        if registration.member is not None:
+            notify(
+                registration.member,
+                "event_report",
+                _l("The compte rendu of “%(title)s” is online.", title=event.title),
+                _url(event),
+                actor=actor,
+            )

@@ -1,0 +1,487 @@
+"""Rencontre pages: the list, a rencontre, registering (with or without an account), the
+gardeners' attendee page with check-in, planning, the calendar files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from community.communities.models import Community
+from community.core.errors import Conflict, DomainError, Invalid, NotFound
+from community.core.forms import apply_errors, as_choices
+from community.core.pagination import page_from_request, paginate
+from community.core.permissions import current_member, require
+from community.events import calendar, codes, permissions, qr, queries, services
+from community.events.forms import (
+    ActionForm,
+    CancelForm,
+    CheckinForm,
+    EventForm,
+    GuestForm,
+    ReportForm,
+)
+from community.events.models import Event
+from community.events.times import from_paris, paris
+from community.extensions import db
+from community.threads.realtime import begin_write
+
+bp = Blueprint("events", __name__)
+
+
+@bp.app_template_global()
+def upcoming_rencontres(community: Community, limit: int = 3) -> list[Event]:
+    """For `events/_community_upcoming.html`."""
+    return queries.upcoming_in(current_member(), community, limit)
+
+
+@bp.app_template_global()
+def rencontre_attendance(community: Community) -> queries.Attendance:
+    return queries.recent_attendance(community)
+
+
+@bp.app_template_global()
+def initiative_rencontres(initiative: Any) -> list[Event]:
+    """For `events/_initiative_story.html`: the initiative's rencontres that took place."""
+    return queries.of_initiative(initiative)
+
+
+@bp.app_template_global()
+def upcoming_for(member: Any, limit: int = 3) -> list[Event]:
+    """For the home page."""
+    return queries.upcoming_for(member, limit)
+
+
+@bp.app_template_filter("paris")
+def _paris_filter(value: Any) -> Any:
+    return paris(value) if value is not None else None
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    from community.core.models import utcnow
+
+    return {"can_create_event": permissions.can_create_event, "now_utc": utcnow}
+
+
+def _load(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not permissions.can_read_event(current_member(), event):
+        abort(404)
+    return event
+
+
+def _community(slug: str) -> Community:
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)
+    ).scalar_one_or_none()
+    if community is None or not permissions.can_read_community_events(current_member(), community):
+        abort(404)
+    return community
+
+
+@bp.get("/events")
+def index() -> str:
+    member = current_member()
+    slug = (request.args.get("community") or "")[:80]
+    community = _community(slug) if slug else None
+    from community.core.models import utcnow
+
+    page = paginate(queries.browse(member, community, start=utcnow()), page_from_request())
+    return render_template("events/index.html", page=page, community=community)
+
+
+@bp.get("/events/<int:event_id>")
+def show(event_id: int) -> str:
+    return _show(_load(event_id))
+
+
+def _show(event: Event, status: int = 200, **forms: Any) -> Any:
+    member = current_member()
+    registration = services.registration_of(member, event)
+    active = registration is not None and registration.active
+    page = render_template(
+        "events/show.html",
+        event=event,
+        state=services.event_payload_status(event),
+        registration=registration if active else None,
+        code=codes.checkin_code(event.id, registration.id) if active and registration else None,
+        qr_svg=qr.svg(event.id, registration.id, _("Your check-in QR code"))
+        if active and registration
+        else None,
+        can_manage=permissions.can_manage_event(member, event),
+        can_rsvp=permissions.can_rsvp(member, event),
+        can_guest=member is None and permissions.can_register_guest(member, event),
+        action_form=ActionForm(),
+        guest_form=forms.get("guest_form") or GuestForm(prefix="guest"),
+    )
+    return page, status
+
+
+@bp.get("/events/<int:event_id>.ics")
+def ics(event_id: int) -> Response:
+    event = _load(event_id)
+    return Response(
+        calendar.calendar_of([event], event.title),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="rencontre-{event.id}.ics"'},
+    )
+
+
+def _act(event_id: int, act: Any, done: str) -> Any:
+    member = current_member()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    begin_write()
+    event = _load(event_id)
+    require(permissions.can_rsvp(member, event), member)
+    try:
+        result = act(member, event)
+    except (Conflict, Invalid) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if result is not None and done == "registered":
+            flash(
+                _("You have a place. See you there!")
+                if result.status == "going"
+                else _(
+                    "The rencontre is full: you are on the waiting list."
+                    " We will tell you if a place frees up."
+                ),
+                "success",
+            )
+        elif done == "cancelled":
+            flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("events.show", event_id=event_id))
+
+
+@bp.post("/events/<int:event_id>/rsvp")
+@login_required
+def rsvp(event_id: int) -> Any:
+    return _act(event_id, services.register, "registered")
+
+
+@bp.post("/events/<int:event_id>/rsvp/cancel")
+@login_required
+def unrsvp(event_id: int) -> Any:
+    return _act(event_id, services.unregister, "cancelled")
+
+
+@bp.post("/events/<int:event_id>/guests")
+def guest(event_id: int) -> Any:
+    begin_write()
+    event = _load(event_id)
+    form = GuestForm(prefix="guest")
+    if form.validate_on_submit():
+        try:
+            services.request_guest_place(event, form.display_name.data, form.email.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        except Conflict as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            return render_template("events/guest_sent.html", event=event), 202
+    db.session.rollback()
+    return _show(event, 422, guest_form=form)
+
+
+@bp.route("/events/guests/<token>", methods=["GET", "POST"])
+def guest_confirm(token: str) -> Any:
+    # Opening the link shows a button: mail scanners that follow links must not confirm.
+    try:
+        registration = services.guest_registration(token)
+    except NotFound:
+        abort(404)
+    form = ActionForm()
+    error = None
+    if form.validate_on_submit():
+        begin_write()
+        try:
+            registration = services.confirm_guest(token)
+        except DomainError as failure:
+            db.session.rollback()
+            error = failure.message
+        else:
+            db.session.commit()
+    elif registration.status != "pending":
+        error = _("This link was already used.")
+    event = registration.event
+    confirmed = registration.status in ("going", "waitlisted") and error is None
+    return render_template(
+        "events/guest_confirm.html",
+        event=event,
+        registration=registration,
+        form=form,
+        error=error,
+        confirmed=confirmed and request.method == "POST",
+        code=codes.checkin_code(event.id, registration.id) if confirmed else None,
+        qr_svg=qr.svg(event.id, registration.id, _("Your check-in QR code")) if confirmed else None,
+    )
+
+
+# --- planning ------------------------------------------------------------------------------
+
+
+def _form_choices(form: EventForm, community: Community) -> None:
+    from community.initiatives.models import Initiative
+    from community.territory.services import neighbourhood_choices
+
+    form.neighbourhood_id.choices = as_choices([(None, _("— None —")), *neighbourhood_choices()])
+    initiatives = db.session.execute(
+        select(Initiative.id, Initiative.title)
+        .where(Initiative.community_id == community.id, Initiative.hidden_at.is_(None))
+        .order_by(Initiative.title)
+    ).all()
+    form.initiative_id.choices = as_choices([(None, _("— None —")), *initiatives])
+
+
+def _form_data(form: EventForm, given: set[str]) -> services.EventData:
+    return services.EventData(
+        title=form.title.data,
+        description=form.description.data or "",
+        starts_at=from_paris(form.starts_at.data) if form.starts_at.data else None,
+        ends_at=from_paris(form.ends_at.data) if form.ends_at.data else None,
+        place=form.place.data or "",
+        neighbourhood_id=form.neighbourhood_id.data,
+        capacity=form.capacity.data,
+        initiative_id=form.initiative_id.data,
+        accepts_guests=bool(form.accepts_guests.data),
+        given=given,
+    )
+
+
+ALL = {
+    "title", "description", "starts_at", "ends_at", "place", "neighbourhood_id", "capacity",
+    "initiative_id", "accepts_guests",
+}  # fmt: skip
+
+
+@bp.route("/communities/<slug>/events/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str) -> Any:
+    member = current_member()
+    community = _community(slug)
+    require(permissions.can_create_event(member, community), member)
+    assert member is not None
+    form = EventForm()
+    _form_choices(form, community)
+    if not form.is_submitted():
+        form.neighbourhood_id.data = community.neighbourhood_id
+        form.accepts_guests.data = community.visibility == "open"
+    if form.validate_on_submit():
+        try:
+            events = services.create_event(
+                member, community, _form_data(form, ALL), form.repeat.data or 1
+            )
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("Rencontre planned.")
+                if len(events) == 1
+                else _("%(count)d rencontres planned, one a week.", count=len(events)),
+                "success",
+            )
+            return redirect(url_for("events.show", event_id=events[0].id))
+    return render_template("events/form.html", form=form, community=community, event=None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int) -> Any:
+    member = current_member()
+    event = _load(event_id)
+    require(permissions.can_manage_event(member, event), member)
+    assert member is not None
+    form = EventForm(obj=event)
+    del form.repeat
+    _form_choices(form, event.community)
+    if not form.is_submitted():
+        form.starts_at.data = paris(event.starts_at).replace(tzinfo=None)
+        form.ends_at.data = paris(event.ends_at).replace(tzinfo=None)
+    if form.validate_on_submit():
+        data = _form_data(form, ALL)
+        if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
+            data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
+        begin_write()
+        event = _load(event_id)
+        try:
+            services.edit_event(member, event, data)
+        except (Invalid, Conflict) as error:
+            db.session.rollback()
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/form.html", form=form, community=event.community, event=event)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(event_id: int) -> Any:
+    member = current_member()
+    event = _load(event_id)
+    require(permissions.can_manage_event(member, event), member)
+    assert member is not None
+    form = CancelForm()
+    if form.validate_on_submit():
+        begin_write()
+        event = _load(event_id)
+        try:
+            services.cancel_event(member, event, form.reason.data)
+        except (Invalid, Conflict) as error:
+            db.session.rollback()
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            flash(_("The rencontre is cancelled; those registered are told."), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return render_template("events/cancel.html", form=form, event=event)
+
+
+# --- at the door and after -----------------------------------------------------------------
+
+
+def _attendees_page(event: Event, checkin_form: CheckinForm, status: int = 200, **extra: Any):
+    return (
+        render_template(
+            "events/attendees.html",
+            event=event,
+            attendees=services.attendees(event),
+            checkin_form=checkin_form,
+            report_form=extra.pop("report_form", None)
+            or ReportForm(prefix="report", data={"body": event.report or ""}),
+            **extra,
+        ),
+        status,
+    )
+
+
+def _managed(event_id: int) -> tuple[Any, Event]:
+    member = current_member()
+    event = _load(event_id)
+    require(permissions.can_manage_event(member, event), member)
+    return member, event
+
+
+@bp.get("/events/<int:event_id>/attendees")
+@login_required
+def attendees(event_id: int) -> Any:
+    _member, event = _managed(event_id)
+    form = CheckinForm(data={"code": (request.args.get("code") or "")[:100]})
+    return _attendees_page(event, form)
+
+
+@bp.post("/events/<int:event_id>/checkin")
+@login_required
+def checkin(event_id: int) -> Any:
+    begin_write()
+    member, event = _managed(event_id)
+    form = CheckinForm()
+    if form.validate_on_submit():
+        try:
+            result = services.check_in(member, event, form.code.data)
+        except (Invalid, Conflict) as error:
+            db.session.rollback()
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            name = result.registration.name
+            flash(
+                _("%(name)s was already marked present.", name=name)
+                if result.already
+                else _("%(name)s is marked present.", name=name),
+                "success",
+            )
+            return redirect(url_for("events.attendees", event_id=event.id))
+    return _attendees_page(event, form, 422)
+
+
+@bp.post("/events/<int:event_id>/report")
+@login_required
+def report(event_id: int) -> Any:
+    begin_write()
+    member, event = _managed(event_id)
+    form = ReportForm(prefix="report")
+    if form.validate_on_submit():
+        try:
+            services.publish_report(member, event, form.body.data)
+        except (Invalid, Conflict) as error:
+            db.session.rollback()
+            apply_errors(form, error)  # type: ignore[arg-type]
+        else:
+            db.session.commit()
+            flash(_("The compte rendu is published and sent to those who came."), "success")
+            return redirect(url_for("events.show", event_id=event.id))
+    return _attendees_page(event, CheckinForm(), 422, report_form=form)
+
+
+# --- my rencontres and my calendar ---------------------------------------------------------
+
+
+@bp.get("/events/mine")
+@login_required
+def mine() -> str:
+    member = current_member()
+    assert member is not None
+    return render_template(
+        "events/mine.html",
+        registrations=queries.my_registrations(member),
+        has_feed=calendar.has_feed(member),
+        feed_url=None,
+        form=ActionForm(),
+    )
+
+
+@bp.post("/events/calendar")
+@login_required
+def issue_feed() -> str:
+    member = current_member()
+    assert member is not None
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    token = calendar.issue_feed(member)
+    db.session.commit()
+    return render_template(
+        "events/mine.html",
+        registrations=queries.my_registrations(member),
+        has_feed=True,
+        feed_url=str(current_app.config["PUBLIC_URL"]).rstrip("/")
+        + url_for("events.feed", token=token),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/events/calendar/revoke")
+@login_required
+def revoke_feed() -> Response:
+    member = current_member()
+    assert member is not None
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    calendar.revoke_feed(member)
+    db.session.commit()
+    flash(_("Your calendar link no longer works."), "success")
+    return redirect(url_for("events.mine"))
+
+
+@bp.get("/me/calendar.ics")
+def feed() -> Response:
+    member = calendar.feed_member(request.args.get("token", ""))
+    if member is None:
+        abort(404)
+    return Response(
+        calendar.calendar_of(calendar.feed_events(member), _("My rencontres")),
+        mimetype="text/calendar",
+        headers={"Cache-Control": "private, no-store"},
+    )

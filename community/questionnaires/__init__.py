@@ -1,0 +1,1 @@
+"""Questionnaires: asked on the web, on paper or in person; suppressed results; a follow-up."""

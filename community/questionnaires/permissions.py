@@ -1,0 +1,88 @@
+"""Who may read, write, answer and read the results of a questionnaire."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from community.communities.permissions import is_gardener, is_member
+from community.core.models import utcnow
+from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
+
+if TYPE_CHECKING:
+    from community.communities.models import Community
+    from community.members.models import Member
+    from community.questionnaires.models import Questionnaire
+
+
+def can_create(member: Member | None, community: Community | None) -> bool:
+    """Write a questionnaire: the community's gardeners and staff; a platform one: staff."""
+    if community is None:
+        return is_staff(member)
+    return is_staff(member) or is_gardener(member, community)
+
+
+def can_edit(member: Member | None, questionnaire: Questionnaire) -> bool:
+    """Edit, open, close, export, follow up: its community's gardeners and staff."""
+    return can_create(member, questionnaire.community)
+
+
+def is_community_ambassador(member: Member | None, community: Community | None) -> bool:
+    """An active ambassador of this community."""
+    from community.ambassadors.models import Ambassador
+
+    if community is None or not is_authenticated(member):
+        return False
+    assert member is not None
+    return (
+        db.session.execute(
+            select(Ambassador.id).where(
+                Ambassador.member_id == member.id,
+                Ambassador.community_id == community.id,
+                Ambassador.status == "active",
+            )
+        ).first()
+        is not None
+    )
+
+
+def can_read(member: Member | None, questionnaire: Questionnaire) -> bool:
+    """Anyone once it leaves draft; a draft: those who may edit it."""
+    return questionnaire.status != "draft" or can_edit(member, questionnaire)
+
+
+def can_record(member: Member | None, questionnaire: Questionnaire) -> bool:
+    """Type in a paper copy or an answer given in person: its gardeners, staff, and the
+    community's active ambassadors."""
+    return can_edit(member, questionnaire) or is_community_ambassador(
+        member, questionnaire.community
+    )
+
+
+def in_audience(member: Member | None, questionnaire: Questionnaire) -> bool:
+    """Answer on the web: anyone (audience `anyone`), else members (of its community)."""
+    if questionnaire.audience == "anyone":
+        return True
+    if not is_authenticated(member):
+        return False
+    community = questionnaire.community
+    if community is None:
+        return True
+    return is_member(member, community) or is_gardener(member, community) or is_staff(member)
+
+
+def can_see_results(
+    member: Member | None, questionnaire: Questionnaire, now: datetime | None = None
+) -> bool:
+    """Anyone once it is closed; while open, its gardeners and staff."""
+    if questionnaire.state(now or utcnow()) == "closed":
+        return True
+    return can_edit(member, questionnaire)
+
+
+def can_read_free_text(member: Member | None, questionnaire: Questionnaire) -> bool:
+    """Free-text answers (and numbers) are never public: its gardeners and staff only."""
+    return can_edit(member, questionnaire)

@@ -1,0 +1,71 @@
+"""Messages as report targets (`moderation.targets`): loaded here, hidden and restored through
+`threads.services` — the same service as the thread page and the sockets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from community.core.content import excerpt
+from community.extensions import db
+from community.moderation.targets import Target, TargetType, already_moderated, register
+from community.threads import services
+from community.threads.models import Message, Thread
+from community.threads.realtime import broadcast_updated
+
+
+def _target(message: Message) -> Target:
+    thread = message.thread
+    return Target(
+        obj=message,
+        community=thread.community,
+        author=message.author,
+        label=f"« {excerpt(message.body, 90)} » — {thread.title}",
+        url=services.message_url(message),
+        hidden=message.hidden,
+    )
+
+
+def _load(message_id: int) -> Target | None:
+    message = db.session.get(Message, message_id)
+    if message is None or message.deleted:
+        return None
+    return _target(message)
+
+
+def _load_many(ids: list[int]) -> dict[int, Target]:
+    rows = db.session.execute(
+        select(Message)
+        .where(Message.id.in_(ids), Message.deleted_at.is_(None))
+        .options(selectinload(Message.thread).selectinload(Thread.community))
+    ).scalars()
+    return {m.id: _target(m) for m in rows}
+
+
+def _hide(actor: Any, message: Message, reason: str, report: Any) -> None:
+    if message.hidden:
+        raise already_moderated(True)
+    services.hide_message(actor, message, reason, report=report)
+    broadcast_updated(message)  # the thread page and sockets broadcast in their handlers
+
+
+def _restore(actor: Any, message: Message, reason: str, report: Any) -> None:
+    if not message.hidden:
+        raise already_moderated(False)
+    services.restore_message(actor, message, reason, report=report)
+    broadcast_updated(message)
+
+
+register(
+    "message",
+    TargetType(
+        load=_load,
+        load_many=_load_many,
+        hide=_hide,
+        restore=_restore,
+        noun=_l("your message"),
+    ),
+)

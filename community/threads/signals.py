@@ -1,0 +1,36 @@
+"""What the threads domain announces (`community.core.signals`)."""
+
+from __future__ import annotations
+
+from community.core.signals import namespace
+
+signals = namespace("threads")
+
+message_posted = signals.signal(
+    "message_posted",
+    doc="""A message was posted in a thread (flushed, its mentions recorded).
+
+    Sender: the `Message`. Sent by `threads.services.post_message`, once per new message (a
+    resend with the same `client_id` sends nothing). Receivers: replies and mentions are told
+    (`threads/receivers.py`).
+    """,
+)
+
+message_hidden = signals.signal(
+    "message_hidden",
+    doc="""A moderator hid a message (flushed, the journal written).
+
+    Sender: the `Message`. Keyword arguments: `actor` (the `Member` who hid it), `reason`
+    (str). Sent by `threads.services.hide_message`, whichever door it came through (thread
+    page, socket, API, a report answered).
+    """,
+)
+
+message_restored = signals.signal(
+    "message_restored",
+    doc="""A moderator showed a hidden message again (flushed, the journal written).
+
+    Sender: the `Message`. Keyword arguments: `actor`, `reason`. Sent by
+    `threads.services.restore_message`.
+    """,
+)

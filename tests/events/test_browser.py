@@ -1,0 +1,86 @@
+"""In a real browser at 360 × 740: register for a rencontre and see the QR code; as the
+gardener, check the person in by typing the code. Every page axe-clean, no sideways scroll."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from community.core.models import utcnow
+from community.events.models import Registration
+from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.events.factories import make_event
+from tests.factories import PASSWORD, make_community, make_member
+
+
+def _login(page, base, email):
+    page.context.clear_cookies()
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Log in|Se connecter)$")).click()
+    page.wait_for_url(re.compile(r"/me$"))
+
+
+def _check(page):
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.browser
+@pytest.mark.live
+def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
+    make_member(email="lea@example.org", display_name="Léa")
+    gardener = make_member(email="maryse@example.org", display_name="Maryse")
+    community = make_community("Compost des Tilleuls", citizen=gardener)
+    event = make_event(
+        community,
+        gardener,
+        title="Atelier lombricompost",
+        starts_at=utcnow() + timedelta(hours=2),
+        capacity=12,
+        place="Maison de quartier des Tilleuls, salle du fond",
+        accepts_guests=True,
+    )
+    db.session.commit()
+    event_id = event.id
+
+    page.goto(f"{live_server}/communities/{community.slug}")
+    page.get_by_role("link", name="Atelier lombricompost").click()
+    page.wait_for_url(re.compile(rf"/events/{event_id}$"))
+    _check(page)  # a visitor's page, with the guest form
+
+    _login(page, live_server, "lea@example.org")
+    page.goto(f"{live_server}/events")
+    _check(page)
+    page.goto(f"{live_server}/events/{event_id}")
+    page.get_by_role("button", name="M'inscrire").click()
+    page.wait_for_url(re.compile(rf"/events/{event_id}$"))
+    assert "Vous avez une place" in page.locator(".flashes").inner_text()
+    qr = page.locator(".checkin-code svg")
+    assert qr.is_visible()
+    box = qr.bounding_box()
+    assert box is not None and box["width"] >= 150
+    code = page.locator("#checkin-code").inner_text().strip()
+    assert re.fullmatch(r"\d+-[A-Z2-7]{8}", code)
+    _check(page)
+
+    _login(page, live_server, "maryse@example.org")
+    page.goto(f"{live_server}/events/{event_id}")
+    page.get_by_role("link", name="Participants et accueil").click()
+    _check(page)
+    page.get_by_label("Code").fill(code.lower())
+    page.keyboard.press("Enter")  # the keyboard alone submits the form
+    page.wait_for_url(re.compile(rf"/events/{event_id}/attendees$"))
+    assert "Léa est noté présent." in page.locator(".flashes").inner_text()
+    assert "présent" in page.locator(".attendee-list").inner_text()
+    _check(page)
+    db.session.rollback()
+    registration = db.session.query(Registration).filter_by(event_id=event_id).one()
+    assert registration.checked_in_at is not None
+
+    page.goto(f"{live_server}/communities/{community.slug}/events/new")
+    _check(page)

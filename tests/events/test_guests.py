@@ -1,0 +1,138 @@
+"""Guests without an account: pseudonym and e-mail, a single-use link over real SMTP, the
+e-mail erased after the rencontre, and covered by export and erasure."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from community.core.models import utcnow
+from community.events import codes, services
+from community.events.models import Registration
+from community.extensions import db
+from tests.conftest import page_text
+from tests.events.factories import make_event
+from tests.factories import make_member
+
+
+def _ask(client, event, email="camille@example.org", name="Camille"):
+    return client.post(
+        f"/api/v1/events/{event.id}/guests", json={"display_name": name, "email": email}
+    )
+
+
+def _link(outbox, address):
+    (mail,) = outbox.to(address)
+    (link,) = [u for u in outbox.links_in(mail) if "/events/guests/" in u]
+    return link.split("localhost", 1)[1]
+
+
+def test_a_guest_confirms_once_and_gets_a_code(client, world, outbox):
+    event = make_event(world.community, accepts_guests=True, capacity=1, title="Repair café")
+    response = _ask(client, event)
+    assert response.status_code == 202
+    path = _link(outbox, "camille@example.org")
+    registration = db.session.query(Registration).filter_by(event_id=event.id).one()
+    assert registration.status == "pending" and registration.member_id is None
+
+    # Opening the link shows a button (a mail scanner following it confirms nothing).
+    shown = client.get(path)
+    assert shown.status_code == 200 and "Confirmer mon inscription" in page_text(shown)
+    db.session.refresh(registration)
+    assert registration.status == "pending"
+
+    outbox.clear()
+    confirmed = client.post_form(path)
+    assert confirmed.status_code == 200
+    text = page_text(confirmed)
+    code = codes.checkin_code(event.id, registration.id)
+    assert code in text and "<svg" in text
+    db.session.refresh(registration)
+    assert registration.status == "going"
+    (mail,) = outbox.to("camille@example.org")
+    assert code in outbox.text_of(mail)
+
+    again = client.post_form(path)
+    assert "Ce lien a déjà servi." in page_text(again)
+    db.session.refresh(event)
+    assert event.going_count == 1
+
+    # A second guest waits: the capacity counts guests too.
+    outbox.clear()
+    _ask(client, event, "dominique@example.org", "Dominique")
+    client.post_form(_link(outbox, "dominique@example.org"))
+    db.session.refresh(event)
+    assert (event.going_count, event.waitlist_count) == (1, 1)
+
+
+def test_bad_guest_input_and_closed_doors(client, world, outbox):
+    event = make_event(world.community, accepts_guests=True)
+    bad = client.post(
+        f"/api/v1/events/{event.id}/guests", json={"display_name": "C", "email": "pas-un-mail"}
+    )
+    assert bad.status_code == 422
+    assert set(bad.json["errors"]) == {"display_name", "email"}
+    assert client.post(f"/api/v1/events/{event.id}/guests", json={}).status_code == 422
+    no_guests = make_event(world.community, accepts_guests=False)
+    assert _ask(client, no_guests).status_code == 409
+    closed = make_event(world.closed, accepts_guests=True)
+    assert _ask(client, closed).status_code == 404
+    assert client.get("/events/guests/not-a-token").status_code == 404
+    assert outbox.messages == []
+
+
+def test_the_guest_form_works_without_javascript(client, world, outbox):
+    event = make_event(world.community, accepts_guests=True)
+    page = client.get(f"/events/{event.id}")
+    assert 'name="guest-email"' in page.text
+    token = re.search(r'name="guest-csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token
+    sent = client.post(
+        f"/events/{event.id}/guests",
+        data={
+            "guest-csrf_token": token.group(1),
+            "guest-display_name": "Sam",
+            "guest-email": "sam@example.org",
+        },
+    )
+    assert sent.status_code == 202
+    assert len(outbox.to("sam@example.org")) == 1
+
+
+def test_the_guests_email_is_erased_after_the_rencontre(world, outbox):
+    event = make_event(world.community, accepts_guests=True)
+    registration = services.request_guest_place(event, "Camille", "camille@example.org")
+    token = codes.guest_token(registration.id)
+    services.confirm_guest(token)
+    assert services.close_past_events() == (0, 0)
+    event.starts_at = utcnow() - timedelta(hours=3)
+    event.ends_at = utcnow() - timedelta(hours=1)
+    db.session.flush()
+    assert services.close_past_events() == (1, 1)
+    db.session.refresh(registration)
+    assert registration.guest_email is None and registration.guest_name == "Camille"
+    assert services.close_past_events() == (0, 0)  # idempotent
+
+
+def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
+    from community.members.erasure import erase_account
+    from tests.factories import PASSWORD
+
+    person = make_member(email="camille@example.org")
+    event = make_event(world.community, accepts_guests=True, title="Repair café")
+    services.request_guest_place(event, "Camille", "camille@example.org")
+    mine = make_event(world.community, title="Troc")
+    services.register(person, mine)
+    created = make_event(world.community, person, title="Créée par moi")
+    login_as(person)
+    data = client.get("/api/v1/me/export").json
+    titles = sorted(r["event_title"] for r in data["event_registrations"])
+    assert titles == ["Repair café", "Troc"]
+    assert [e["title"] for e in data["events_created"]] == ["Créée par moi"]
+    assert created.id == data["events_created"][0]["id"]
+
+    event_id = event.id
+    erase_account(person, PASSWORD)
+    db.session.flush()
+    assert db.session.query(Registration).filter_by(event_id=event_id).count() == 0
+    assert db.session.query(Registration).filter_by(guest_email="camille@example.org").count() == 0

@@ -1,0 +1,163 @@
+"""The rencontre pages, without JavaScript: read, register, plan, edit, cancel."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from community.core.models import utcnow
+from community.events import codes, queries, services
+from community.events.models import Event
+from community.extensions import db
+from community.threads.models import Thread
+from tests.conftest import page_text
+from tests.events.factories import make_event, make_registration
+from tests.factories import make_member
+
+
+def test_an_open_rencontre_is_readable_without_an_account(client, world):
+    event = make_event(world.community, title="Repair café", capacity=10)
+    listing = page_text(client.get("/events"))
+    assert "Repair café" in listing
+    page = client.get(f"/events/{event.id}")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Repair café" in text and "Se connecter pour s'inscrire" in text
+    closed = make_event(world.closed, title="Réunion fermée")
+    assert client.get(f"/events/{closed.id}").status_code == 404
+    assert "Réunion fermée" not in page_text(client.get("/events"))
+
+
+def test_register_see_the_qr_code_and_give_the_place_back(client, world, login_as, outbox):
+    event = make_event(world.community, capacity=1)
+    login_as(world.member)
+    assert client.post_form(f"/events/{event.id}/rsvp").status_code == 302
+    registration = services.registration_of(world.member, event)
+    assert registration.status == "going"
+    page = page_text(client.get(f"/events/{event.id}"))
+    assert "<svg" in page and codes.checkin_code(event.id, registration.id) in page
+    login_as(world.citizen)
+    client.post_form(f"/events/{event.id}/rsvp")
+    assert services.registration_of(world.citizen, event).status == "waitlisted"
+    login_as(world.member)
+    client.post_form(f"/events/{event.id}/rsvp/cancel")
+    assert services.registration_of(world.citizen, event).status == "going"
+    # Without the CSRF token: refused.
+    assert client.post(f"/events/{event.id}/rsvp").status_code == 400
+
+
+def test_plan_a_weekly_rencontre_in_paris_time(client, world, login_as):
+    login_as(world.gardener)
+    form = client.get(f"/communities/{world.community.slug}/events/new")
+    assert form.status_code == 200
+    response = client.post_form(
+        f"/communities/{world.community.slug}/events/new",
+        {
+            "title": "Permanence du marché",
+            "starts_at": "2027-03-20T09:00",  # a week before summer time
+            "ends_at": "2027-03-20T12:00",
+            "place": "Place du marché",
+            "capacity": "",
+            "neighbourhood_id": "",
+            "initiative_id": "",
+            "repeat": "2",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    events = (
+        db.session.query(Event)
+        .filter_by(title="Permanence du marché")
+        .order_by(Event.starts_at)
+        .all()
+    )
+    assert [e.starts_at for e in events] == [
+        datetime(2027, 3, 20, 8, 0, tzinfo=UTC),  # 09:00 CET
+        datetime(2027, 3, 27, 8, 0, tzinfo=UTC),  # 09:00 CET (summer time starts on the 28th)
+    ]
+    assert all(e.capacity is None for e in events)
+    threads = db.session.query(Thread).filter(Thread.id.in_([e.thread_id for e in events])).all()
+    assert {t.kind for t in threads} == {"event"} and len(threads) == 2
+
+
+@pytest.mark.parametrize("role", ["citizen", "member", "other_gardener"])
+def test_planning_is_refused_to_others(client, world, login_as, role):
+    login_as(getattr(world, role))
+    assert client.get(f"/communities/{world.community.slug}/events/new").status_code == 403
+
+
+def test_bad_dates_are_a_form_message(client, world, login_as):
+    login_as(world.gardener)
+    response = client.post_form(
+        f"/communities/{world.community.slug}/events/new",
+        {"title": "Atelier", "starts_at": "2001-01-01T10:00", "ends_at": "2001-01-01T09:00",
+         "neighbourhood_id": "", "initiative_id": "", "repeat": "1"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Choisissez une date à venir." in text and "La fin doit venir après le début." in text
+
+
+def test_edit_and_cancel_with_a_reason(client, world, login_as):
+    event = make_event(world.community, world.gardener, capacity=5)
+    make_registration(event, world.member)
+    login_as(world.gardener)
+    page = client.get(f"/events/{event.id}/edit")
+    assert page.status_code == 200
+    client.post_form(f"/events/{event.id}/cancel", {"reason": "Le local est inondé."})
+    db.session.refresh(event)
+    assert event.status == "cancelled"
+    login_as(world.member)
+    text = page_text(client.get(f"/events/{event.id}"))
+    assert "Cette rencontre est annulée." in text and "Le local est inondé." in text
+
+
+def test_the_thread_follows_the_community(client, world, login_as):
+    from community.threads.permissions import can_post_in_thread, can_read_thread
+
+    closed = make_event(world.closed, world.closed_gardener)
+    thread = db.session.get(Thread, closed.thread_id) if closed.thread_id else None
+    if thread is None:
+        services._thread_for(world.closed_gardener, closed)
+        thread = db.session.get(Thread, closed.thread_id)
+    assert can_read_thread(world.member, thread) and not can_read_thread(world.citizen, thread)
+    assert can_read_thread(None, thread) is False
+    assert can_post_in_thread(world.member, thread) and not can_post_in_thread(
+        world.citizen, thread
+    )
+
+
+def test_upcoming_for_the_home_page(world):
+    mine = make_event(world.community, days=4, title="Inscrite")
+    make_registration(mine, world.member)
+    closed = make_event(world.closed, days=2, title="De ma communauté")
+    make_event(world.community, days=1, status="cancelled")
+    stranger = make_member()
+    assert [e.title for e in queries.upcoming_for(world.member, 5)] == [
+        "De ma communauté",
+        "Inscrite",
+    ]
+    assert queries.upcoming_for(stranger, 5) == []
+    visitor = queries.upcoming_for(None, 5)
+    assert mine in visitor and closed not in visitor
+    assert len(queries.upcoming_for(None, 1)) == 1
+    assert utcnow() < visitor[0].starts_at + timedelta(days=10)
+
+
+def test_my_rencontres_page(client, world, login_as):
+    event = make_event(world.community, title="Ma rencontre")
+    make_registration(event, world.member)
+    login_as(world.member)
+    assert "Ma rencontre" in page_text(client.get("/events/mine"))
+    client.get("/auth/logout")
+
+
+def test_the_rencontres_thread_page_opens(client, world, login_as):
+    event = make_event(world.community, world.gardener)
+    services._thread_for(world.gardener, event)
+    assert client.get(f"/threads/{event.thread_id}").status_code == 200
+    closed = make_event(world.closed, world.closed_gardener)
+    services._thread_for(world.closed_gardener, closed)
+    assert client.get(f"/threads/{closed.thread_id}").status_code in (401, 403, 404)
+    login_as(world.member)
+    assert client.get(f"/threads/{closed.thread_id}").status_code == 200

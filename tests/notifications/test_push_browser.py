@@ -1,0 +1,97 @@
+"""In Chromium: the permission is asked only when the switch is tapped, and the service worker
+shows a notification for every push it receives (never a silent one)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from community.extensions import db
+from tests.factories import PASSWORD, make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+COUNT_PERMISSION_ASKS = """
+window.__permissionAsks = 0;
+if (window.Notification) {
+  const ask = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = (...args) => {
+    window.__permissionAsks += 1;
+    return ask(...args);
+  };
+}
+"""
+
+
+def log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    make_member(email="camille@example.org", display_name="Camille")
+    db.session.commit()
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("E-mail").fill("camille@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def test_permission_is_asked_only_after_tapping_the_switch(page, context, live_server, vapid):
+    context.add_init_script(COUNT_PERMISSION_ASKS)
+    context.grant_permissions(["notifications"], origin=live_server)
+    log_in(page, live_server)
+    page.goto(live_server + "/me/notifications/settings")
+    switch = page.get_by_role("switch", name="Recevoir les notifications sur ce téléphone")
+    switch.wait_for()
+    assert switch.get_attribute("aria-checked") == "false"
+    page.get_by_text("Ce téléphone ne reçoit pas de notifications.").wait_for()
+    assert page.evaluate("window.__permissionAsks") == 0  # nothing asked on page load
+
+    switch.click()
+    page.wait_for_function("window.__permissionAsks === 1")
+    # No push service can be reached from the test machine: subscribing fails, and says so.
+    page.get_by_text("Cela n'a pas marché. Réessayez dans un moment.").or_(
+        page.get_by_text("Les notifications arrivent sur ce téléphone.")
+    ).wait_for()
+
+
+def test_every_push_shows_a_notification(page, context, live_server, vapid):
+    context.grant_permissions(["notifications"], origin=live_server)
+    page.goto(live_server + "/")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    cdp = context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if not r.get("isDeleted")
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    assert registrations, "no service worker registration seen"
+    pushes = [
+        json.dumps({"title": "Karim vous a répondu dans une discussion", "url": "/threads/1"}),
+        "pas du JSON",  # even a push it cannot read shows something
+        json.dumps({"url": "https://ailleurs.example/piege"}),
+    ]
+    for count, data in enumerate(pushes, start=1):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server, "registrationId": registrations[-1], "data": data},
+        )
+        page.wait_for_function(
+            "async (count) => (await (await navigator.serviceWorker.ready).getNotifications())"
+            ".length === count",
+            arg=count,
+        )
+    shown = page.evaluate(
+        "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+        ".then(list => list.map(n => ({title: n.title, url: n.data.url})))"
+    )
+    assert sorted(shown, key=lambda n: n["title"]) == sorted(
+        [
+            {"title": "Karim vous a répondu dans une discussion", "url": "/threads/1"},
+            {"title": "Terreau", "url": "/"},
+            {"title": "Terreau", "url": "/"},  # another site's address is never opened
+        ],
+        key=lambda n: n["title"],
+    )

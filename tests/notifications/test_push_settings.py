@@ -1,0 +1,120 @@
+"""The phone part of the preferences page, the push settings and `flask vapid-keys`."""
+
+from __future__ import annotations
+
+import re
+import types
+
+import pytest
+
+from community.config import check_push_settings
+from community.core.notify import register_kind
+from community.notifications import push, push_services
+from tests.conftest import page_text
+from tests.factories import make_member
+
+
+def test_the_page_offers_the_switch_and_every_kind(client, vapid) -> None:
+    member = make_member()
+    client.login_as(member)
+    html = page_text(client.get("/me/notifications/settings"))
+    assert "Recevoir les notifications sur ce téléphone" in html
+    assert 'role="switch"' in html and 'aria-checked="false"' in html
+    assert 'src="/static/js/push.js"' in html
+    for label in (
+        "Quand quelqu'un cite mon nom",
+        "Réponses et nouvelles des initiatives que je suis",
+    ):
+        assert label in html
+    boxes = re.findall(r'<input[^>]*name="push-kinds"[^>]*>', html)
+    assert len(boxes) == len(push.pushable_kinds())
+    assert all("checked" in box for box in boxes)  # every kind on by default
+
+
+def test_kinds_registered_by_other_domains_are_offered_unless_not_pushable(
+    client, vapid, monkeypatch
+) -> None:
+    from community.core import notify
+
+    monkeypatch.setattr(notify, "_KINDS", dict(notify._KINDS))
+    register_kind("test_reminder", "Rappels de rencontre (test)")
+    register_kind("test_secret", "Jamais sur le téléphone (test)", pushable=False)
+    assert "test_reminder" in push.pushable_kinds()
+    assert "test_secret" not in push.pushable_kinds()
+    client.login_as(make_member())
+    html = page_text(client.get("/me/notifications/settings"))
+    assert "Rappels de rencontre (test)" in html
+    assert "Jamais sur le téléphone (test)" not in html
+
+
+def test_choosing_kinds_without_javascript(client, vapid) -> None:
+    member = make_member()
+    client.login_as(member)
+    response = client.post_form("/me/notifications/push", {"push-kinds": ["mention", "overdue"]})
+    assert response.status_code == 302 and response.location.endswith("#telephone")
+    choices = push_services.kind_choices(member)
+    assert {k for k, on in choices.items() if on} == {"mention", "overdue"}
+    page = page_text(client.get("/me/notifications/settings"))
+    assert "Vos choix pour le téléphone sont enregistrés." in page
+
+
+def test_an_unknown_kind_or_no_csrf_changes_nothing(client, vapid) -> None:
+    member = make_member()
+    client.login_as(member)
+    client.post_form("/me/notifications/push", {"push-kinds": ["mention", "nope"]})
+    assert all(push_services.kind_choices(member).values())
+    client.post("/me/notifications/push", data={"push-kinds": ["mention"]})  # no token
+    assert all(push_services.kind_choices(member).values())
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, vapid) -> None:
+    response = client.post_form("/me/notifications/push", {"push-kinds": ["mention"]})
+    assert response.status_code == 302 and "/auth/login" in response.location
+
+
+def test_without_push_the_page_says_nothing_of_phones(client) -> None:
+    client.login_as(make_member())
+    html = page_text(client.get("/me/notifications/settings"))
+    assert "téléphone" not in html
+
+
+def test_production_refuses_push_without_a_valid_key(monkeypatch, other_app) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUSH_ENABLED", "true")
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="VAPID_PRIVATE_KEY"):
+        other_app("production")
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "not-a-key")
+    with pytest.raises(RuntimeError, match="not a valid"):
+        other_app("production")
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", push.generate_private_key())
+    monkeypatch.setenv("VAPID_SUBJECT", "terreau")
+    with pytest.raises(RuntimeError, match="VAPID_SUBJECT"):
+        other_app("production")
+
+
+def test_check_accepts_a_real_key_and_contact() -> None:
+    check_push_settings(push.generate_private_key(), "mailto:contact@commune.example.fr")
+    check_push_settings(push.generate_private_key(), "https://terreau.commune.example.fr")
+
+
+def test_development_makes_a_key_under_instance_once(tmp_path) -> None:
+    app = types.SimpleNamespace(
+        instance_path=str(tmp_path),
+        logger=types.SimpleNamespace(info=lambda *a: None),
+        config={"PUSH_ENABLED": True, "VAPID_PRIVATE_KEY": None, "ENV_NAME": "development"},
+    )
+    key = push.private_key(app)  # type: ignore[arg-type]
+    assert key and (tmp_path / push.DEV_KEY_FILE).read_text().strip() == key
+    assert (tmp_path / push.DEV_KEY_FILE).stat().st_mode & 0o077 == 0
+    app.config["VAPID_PRIVATE_KEY"] = None
+    assert push.private_key(app) == key  # type: ignore[arg-type]
+    testing = types.SimpleNamespace(config={"VAPID_PRIVATE_KEY": None, "ENV_NAME": "testing"})
+    assert push.private_key(testing) is None  # type: ignore[arg-type]
+
+
+def test_vapid_keys_command(app) -> None:
+    result = app.test_cli_runner().invoke(args=["vapid-keys", "--new"])
+    assert result.exit_code == 0
+    key = result.output.strip().removeprefix("VAPID_PRIVATE_KEY=")
+    check_push_settings(key, "mailto:a@b.fr")

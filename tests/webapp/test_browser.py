@@ -1,0 +1,62 @@
+"""In Chromium: the worker registers, a navigation without network shows /offline, and no
+page with personal data is ever in the cache."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import PASSWORD, make_member
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+CACHED_URLS = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) urls.push(new URL(request.url).pathname);
+  }
+  return urls;
+}"""
+
+
+def test_worker_registers_offline_page_and_no_personal_page_cached(page, context, live_server):
+    make_member(email="camille@example.org", display_name="Camille Dupré")
+    db.session.commit()
+
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("E-mail").fill("camille@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    manifest = page.evaluate(
+        "() => fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())"
+    )
+    assert manifest["display"] == "standalone"
+    scope = page.evaluate("() => navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == live_server + "/"
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    page.goto(live_server + "/me")
+    page.get_by_text("Camille Dupré").first.wait_for()
+
+    context.set_offline(True)
+    try:
+        page.goto(live_server + "/communities")
+        page.get_by_role("heading", name="Vous êtes hors connexion").wait_for()
+        assert_no_horizontal_scroll(page)
+        assert_accessible(page)
+        cached = page.evaluate(CACHED_URLS)
+    finally:
+        context.set_offline(False)
+
+    assert "/offline" in cached
+    assert "/static/css/terreau.css" in cached
+    assert "/static/icons/terreau-192.png" in cached
+    assert all(url == "/offline" or url.startswith("/static/") for url in cached), json.dumps(
+        cached
+    )
+    assert "/me" not in cached
