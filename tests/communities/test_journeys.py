@@ -303,3 +303,14 @@ def test_home_shows_what_waits_for_me(client, app):
     html = page_text(client.get("/"))
     assert "Mes initiatives" in html and "Un banc au square" in html and "réponse le" in html
     assert "Hugo propose de vous aider : répondez-lui" in html
+
+
+def test_home_shows_the_next_rencontres(client):
+    from tests.events.factories import make_event
+
+    lea = make_member()
+    community = make_community(members=(lea,))
+    make_event(community, title="Troc de graines")
+    client.login_as(lea)
+    html = page_text(client.get("/"))
+    assert "Prochaines rencontres" in html and "Troc de graines" in html
