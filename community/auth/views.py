@@ -88,6 +88,13 @@ def signup() -> str | Response:
             deliver(mails.send_confirmation, member)
             session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
+    # The length is said once: in the hint, or in the error when the password is too short.
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    form.password.description = (
+        _("A sentence you remember is a good password.")
+        if form.password.errors
+        else _("At least %(n)d characters. A sentence you remember is a good password.", n=minimum)
+    )
     return render_template(
         "auth/signup.html",
         form=form,

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
 
 from community.core import permissions
 
@@ -23,12 +24,33 @@ def init_jinja(app: Flask) -> None:
     def _locale() -> dict[str, Any]:
         return {"locale": str(get_locale() or "fr")}
 
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = day
+    app.jinja_env.filters["datetime"] = moment
     app.jinja_env.filters["isodate"] = lambda value: (
         value.isoformat() if isinstance(value, datetime) else ""
+    )
+
+
+# One format for a day and one for a moment, everywhere (pages, mails, notifications): the day
+# written in full, without abbreviation ("1 décembre 2026"), and the time after "à"
+# ("1 décembre 2026 à 14:30"). Only a pattern naming no day ("MMMM y", a month heading) is
+# kept as given.
+_DAY_FORMATS = frozenset({None, "short", "medium", "long", "full"})
+
+
+def day(value: Any, fmt: str | None = None) -> str:
+    """A date (or a datetime's date) in the one format of the site."""
+    if not value:
+        return ""
+    if fmt not in _DAY_FORMATS and "d" not in str(fmt):
+        return format_date(value, fmt)
+    return format_date(value, "long")
+
+
+def moment(value: Any, fmt: str | None = None) -> str:
+    """A date and time in the one format of the site (the `fmt` of old callers is ignored)."""
+    if not value:
+        return ""
+    return _(
+        "%(date)s at %(time)s", date=format_date(value, "long"), time=format_time(value, "HH:mm")
     )

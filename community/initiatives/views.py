@@ -39,7 +39,6 @@ from community.initiatives.forms import (
 from community.initiatives.labels import NEXT_STEPS, REASON_LABELS, STATUS_LABELS
 from community.initiatives.models import Initiative
 from community.initiatives.timeline import timeline
-from community.moderation.permissions import can_see_content
 from community.territory.services import neighbourhood_choices, theme_choices
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
@@ -92,8 +91,8 @@ def _labels() -> dict[str, Any]:
 
 
 def _load(initiative_id: int) -> Initiative:
-    initiative = queries.get_initiative(initiative_id)
-    if initiative is None or not can_see_content(current_member(), initiative):
+    initiative = queries.readable_initiative(current_member(), initiative_id)
+    if initiative is None:
         abort(404)
     return initiative
 

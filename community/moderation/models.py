@@ -88,6 +88,9 @@ class Report(db.Model):  # type: ignore[name-defined]
     text: Mapped[str] = mapped_column(Text, default="")
     # The author of hidden content contests the decision (answered by staff).
     appeal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What was reported, as it stood when reported (the evidence survives the author's edit
+    # or delete); moderators only.
+    snapshot: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     resolution: Mapped[str | None] = mapped_column(String(16))
     # The moderator's words, sent to the member concerned.

@@ -100,13 +100,17 @@ def is_author(member: Member | None, request: HelpRequest) -> bool:
 
 
 def can_see_request(member: Member | None, request: HelpRequest) -> bool:
-    """Its author, the gardeners of its theme, a matching offerer (anonymised), its helper."""
-    return can_see_identity(member, request) or offers_help_for(member, request)
+    """Its author, the gardeners of its theme, a matching offerer (anonymised), its helper:
+    the visibility layer's rule (`solidarity.queries`), nothing else."""
+    from community.solidarity.queries import readable_request
+
+    return readable_request(member, request.id) is not None
 
 
 def can_see_identity(member: Member | None, request: HelpRequest) -> bool:
-    """Who may know who asked: the author, the gardeners of its theme, the accepted helper."""
-    return (
+    """Who may know who asked: the author, the gardeners of its theme, the accepted helper
+    (among those who may read it at all)."""
+    return can_see_request(member, request) and (
         is_author(member, request)
         or gardens_theme(member, request.theme_id)
         or accepted_helper(member, request) is not None
@@ -115,11 +119,13 @@ def can_see_identity(member: Member | None, request: HelpRequest) -> bool:
 
 def can_propose(member: Member | None, request: HelpRequest) -> bool:
     """A matching offerer or a gardener of its theme, on an open request not their own."""
+    from community.solidarity.queries import through_offer
+
     return (
         is_authenticated(member)
         and not is_author(member, request)
         and request.status == "open"
-        and (offers_help_for(member, request) or gardens_theme(member, request.theme_id))
+        and (through_offer(member, request) or gardens_theme(member, request.theme_id))
     )
 
 

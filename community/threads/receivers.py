@@ -8,16 +8,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.signals import community_created
-from community.core.content import excerpt
 from community.core.notify import notify, register_kind
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.threads import services
 from community.threads.models import Message, MessageMention
+from community.threads.queries import readable_excerpt
 from community.threads.signals import message_posted
 
-# Not pushable: the text quotes the message.
+# Pushed with a neutral title (the text quotes the message: notifications/push.py).
 register_kind("reply", _l("Replies to you"))
 register_kind("mention", _l("Mentions of you"))
 
@@ -29,11 +29,16 @@ def tell_replied_and_mentioned(message: Message) -> None:
     thread = message.thread
     url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
     who = author.display_name if author is not None else ""
-    quoted = excerpt(message.body)
     told: set[int] = set()
     if message.reply_to_id is not None:
         parent = db.session.get(Message, message.reply_to_id)
-        if parent is not None and parent.author is not None and not parent.deleted:
+        # The excerpt leaves only through the visibility layer: None, nothing is sent.
+        quoted = (
+            readable_excerpt(parent.author, message, 80)
+            if parent is not None and parent.author is not None and not parent.deleted
+            else None
+        )
+        if parent is not None and parent.author is not None and quoted is not None:
             text = _l(
                 "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
                 who=who,
@@ -48,7 +53,8 @@ def tell_replied_and_mentioned(message: Message) -> None:
         .where(MessageMention.message_id == message.id)
     ).scalars()
     for member in mentioned:
-        if member.id not in told:
+        quoted = readable_excerpt(member, message, 80)
+        if member.id not in told and quoted is not None:
             text = _l(
                 "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
                 who=who,

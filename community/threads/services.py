@@ -29,6 +29,7 @@ from community.threads.models import (
     Thread,
     ThreadRead,
 )
+from community.threads.queries import closed_by_hidden_initiative, thread_is_readable
 from community.threads.signals import message_hidden, message_posted, message_restored
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
@@ -193,7 +194,7 @@ def post_message(
                     {"client_id": [_("This identifier was already used in another thread.")]},
                 )
             return Posted(stored, created=False)
-    if thread.locked:
+    if thread.locked or closed_by_hidden_initiative(thread):
         raise Locked(_("This thread is locked: no new messages."))
     reply_to_id = None
     if reply_to is not None:
@@ -267,6 +268,11 @@ def _record_mentions(message: Message) -> None:
         if matches:
             mentioned.add(known[max(matches, key=len)])
     for member_id in mentioned:
+        # A mention reaches only whoever may read the thread: nothing (no title, no excerpt)
+        # leaves a thread towards a non-member.
+        named = db.session.get(Member, member_id)
+        if named is None or not thread_is_readable(named, message.thread):
+            continue
         db.session.add(MessageMention(message_id=message.id, member_id=member_id))
     db.session.flush()
 

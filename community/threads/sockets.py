@@ -23,6 +23,7 @@ from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.permissions import (
     can_edit_message,
+    can_moderate_message,
     can_moderate_thread,
     can_post_in_thread,
     can_read_thread,
@@ -149,20 +150,16 @@ def on_delete(data: Payload) -> Payload:
     return _message_act(data, can_edit_message, services.delete_message)
 
 
-def _can_moderate_message(member: Member, message: Any) -> bool:
-    return can_moderate_thread(member, message.thread)
-
-
 @event("message:hide")
 def on_hide(data: Payload) -> Payload:
     """A moderator hides a message, with a reason."""
-    return _message_act(data, _can_moderate_message, services.hide_message, "reason")
+    return _message_act(data, can_moderate_message, services.hide_message, "reason")
 
 
 @event("message:restore")
 def on_restore(data: Payload) -> Payload:
     """A moderator shows a hidden message again, with a reason."""
-    return _message_act(data, _can_moderate_message, services.restore_message, "reason")
+    return _message_act(data, can_moderate_message, services.restore_message, "reason")
 
 
 @event("typing")

@@ -23,6 +23,7 @@ from community.threads.models import Message, Thread
 from community.threads.permissions import (
     can_create_thread,
     can_edit_message,
+    can_moderate_message,
     can_moderate_thread,
     can_post_in_thread,
     can_read_community_threads,
@@ -180,9 +181,7 @@ def _moderate(message_id: int, act: object) -> Response:
             url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
         )
     try:
-        return _act_on_message(
-            message_id, lambda m, msg: can_moderate_thread(m, msg.thread), act, form.reason.data
-        )
+        return _act_on_message(message_id, can_moderate_message, act, form.reason.data)
     except Invalid as error:
         flash(error.message, "error")
         return redirect(url_for("threads.show", thread_id=message.thread_id))
