@@ -108,7 +108,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     page.locator(f"#message-{message_id}").get_by_role("link", name="Signaler ce message").click()
     page.get_by_label("Insulte").check()
     page.get_by_role("button", name="Envoyer le signalement").click()
-    page.get_by_text("Merci. Les modérateurs vont examiner votre signalement.").wait_for()
+    page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
 
     log_in(page, live_server, gardener)
     badge = page.locator(".todo-count")
