@@ -145,6 +145,9 @@ class Config:
 
     # Domain settings
     INITIATIVE_ANSWER_DAYS = _int("INITIATIVE_ANSWER_DAYS", 30)
+    # Reports and join requests waiting longer than this come first in the "à faire" inbox.
+    REPORT_ANSWER_HOURS = _int("REPORT_ANSWER_HOURS", 48)
+    MEMBERSHIP_ANSWER_DAYS = _int("MEMBERSHIP_ANSWER_DAYS", 7)
     HELP_REQUEST_DAYS = _int("HELP_REQUEST_DAYS", 60)
     SIGNAL_RETENTION_MONTHS = _int("SIGNAL_RETENTION_MONTHS", 12)
     OBSERVATORY_MIN_CELL = _int("OBSERVATORY_MIN_CELL", 5)

@@ -68,7 +68,8 @@ def revoke_invitation(member: Member, invitation: Invitation) -> Invitation:
 
 
 def usable_invitation(token: str | None) -> Invitation | None:
-    """The link behind a token if it still works (not revoked, not expired, mandate active)."""
+    """The link behind a token if it still works: not revoked, not expired, its mandate active
+    or ended with the links left to live on (ending revokes them otherwise)."""
     if not token or len(token) > 64:
         return None
     invitation = db.session.execute(
@@ -77,7 +78,7 @@ def usable_invitation(token: str | None) -> Invitation | None:
     if (
         invitation is None
         or not invitation.usable(utcnow())
-        or invitation.ambassador.status != "active"
+        or invitation.ambassador.status not in ("active", "ended")
     ):
         return None
     return invitation

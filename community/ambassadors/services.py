@@ -127,14 +127,19 @@ def set_shown(member: Member, ambassador: Ambassador, shown: bool) -> Ambassador
     return ambassador
 
 
-def step_down(member: Member, ambassador: Ambassador) -> Ambassador:
-    """The ambassador ends their mandate; their links stop working."""
+def step_down(member: Member, ambassador: Ambassador, *, keep_links: bool = False) -> Ambassador:
+    """The ambassador ends their mandate. Their links already handed out keep working if they
+    choose so (`keep_links`): a neighbour met at the market can still sign up; otherwise
+    they stop."""
     if ambassador.member_id != member.id:
         raise Forbidden(_("Only the ambassador steps down."))
     if ambassador.status != "active":
         raise Conflict(_("This mandate is not active."))
     now = utcnow()
     ambassador.status, ambassador.ended_at, ambassador.shown = "ended", now, False
+    if keep_links:
+        db.session.flush()
+        return ambassador
     for invitation in db.session.execute(
         select(Invitation).where(
             Invitation.ambassador_id == ambassador.id, Invitation.revoked_at.is_(None)

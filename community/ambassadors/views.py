@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -99,7 +99,9 @@ def step_down(ambassador_id: int) -> Response:
     member, ambassador = _own(ambassador_id)
     if SimpleForm().validate_on_submit():
         try:
-            services.step_down(member, ambassador)
+            services.step_down(
+                member, ambassador, keep_links=request.form.get("links", "keep") == "keep"
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -57,7 +57,7 @@ def start_session(member: Member, remember: bool = False) -> None:
 @mail_limits("SIGNUP_RATE_LIMIT", methods=["POST"])
 def signup() -> str | Response:
     if current_member():
-        return redirect(url_for("members.me"))
+        return redirect(url_for("core.home"))
     form = SignupForm()
     if request.method == "GET" and request.args.get("invitation"):
         form.invitation.data = request.args["invitation"][:64]
@@ -152,15 +152,18 @@ def confirm(token: str) -> str | Response:
                 ),
                 "info",
             )
+        if membership.status == "active":  # she lands where the community talks
+            return redirect(url_for("threads.welcome", slug=membership.community.slug))
         return redirect(url_for("communities.show", slug=membership.community.slug))
-    return redirect(url_for("members.me"))
+    # Next step: where she lives and what she likes, then communities near her.
+    return redirect(url_for("communities.for_me"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits(methods=["POST"])
 def login() -> str | Response:
     if current_member():
-        return redirect(url_for("members.me"))
+        return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
         member = services.authenticate(form.email.data or "", form.password.data or "")
@@ -174,7 +177,7 @@ def login() -> str | Response:
             db.session.commit()
             start_session(member, remember=bool(form.remember.data))
             flash(_("Hello %(name)s!", name=member.display_name), "success")
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), "core.home"))
     return render_template("auth/login.html", form=form)
 
 

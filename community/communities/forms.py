@@ -8,6 +8,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.core.forms import as_choices, optional_int
+from community.members.forms import CheckboxesField
 
 
 class CommunityForm(FlaskForm):
@@ -88,4 +89,35 @@ class HandoverNoteForm(FlaskForm):
             "What is under way, who to know, what was promised to inhabitants. "
             "Only your successor and the authority's staff will read it."
         ),
+    )
+
+
+class NearMeForm(FlaskForm):
+    """After confirming her e-mail: where she lives and what interests her."""
+
+    neighbourhood_id = SelectField(
+        _l("My neighbourhood"), coerce=optional_int, validate_choice=True
+    )
+    theme_ids = CheckboxesField(_l("What interests me"), coerce=int)
+
+
+class HandOverForm(FlaskForm):
+    """The citizen gardener proposes her successor, who is asked before being named."""
+
+    candidate_id = SelectField(_l("Who takes over?"), coerce=optional_int, validate_choice=True)
+    handover_note = TextAreaField(
+        _l("A note for your successor"),
+        validators=[DataRequired(), Length(max=5000)],
+        description=_l(
+            "What is under way, who to know, what was promised. "
+            "Only your successor and the town's staff will read it."
+        ),
+    )
+
+
+class ProposalAnswerForm(FlaskForm):
+    decision = RadioField(
+        _l("Your answer"),
+        choices=as_choices([("accept", _l("I accept")), ("decline", _l("I decline"))]),
+        validators=[DataRequired()],
     )

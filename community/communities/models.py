@@ -153,3 +153,55 @@ class Handover(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Handover {self.side} {self.from_member_id}→{self.to_member_id}>"
+
+
+PROPOSAL_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+
+
+class GardenerProposal(db.Model):  # type: ignore[name-defined]
+    """Someone is asked to take one side of a community's pair; named only once they accept.
+
+    A citizen gardener proposes her successor ("passer la main"), or staff name someone: either
+    way the person is asked first. At most one pending proposal per community and side.
+    """
+
+    __tablename__ = "gardener_proposals"
+    __table_args__ = (
+        CheckConstraint("side IN ('technician', 'citizen')", name="side"),
+        CheckConstraint(
+            "status IN ('pending', 'accepted', 'declined', 'withdrawn')", name="status"
+        ),
+        Index(
+            "uq_gardener_proposals_pending_side",
+            "community_id",
+            "side",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    side: Mapped[str] = mapped_column(String(16))
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    # The handover note, kept until the candidate accepts (then it becomes a Handover).
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    community: Mapped[Community] = relationship()
+    candidate: Mapped[Member] = relationship(foreign_keys=[candidate_id])
+    proposed_by: Mapped[Member | None] = relationship(foreign_keys=[proposed_by_id])
+
+    def __repr__(self) -> str:
+        who = f"{self.candidate_id}@{self.community_id}"
+        return f"<GardenerProposal {self.side} {who} {self.status}>"

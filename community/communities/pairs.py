@@ -10,12 +10,22 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from community.communities import signals
-from community.communities.models import SIDES, Community, GardenerMandate, Handover
+from community.communities.models import (
+    SIDES,
+    Community,
+    GardenerMandate,
+    GardenerProposal,
+    Handover,
+)
 from community.communities.permissions import can_leave_handover_note, membership_of
 from community.communities.services import CommunityCard, cards_for, open_mandate
-from community.communities.signals import gardener_changed
+from community.communities.signals import (
+    gardener_changed,
+    gardener_proposal_answered,
+    gardener_proposed,
+)
 from community.core.content import render_markdown
-from community.core.errors import Forbidden, Invalid
+from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
@@ -107,36 +117,53 @@ def leave_handover_note(member: Member, mandate: GardenerMandate, note: str) -> 
     return handover
 
 
+def _check_candidate(community: Community, side: str, member: Member) -> None:
+    """`member` may hold `side` of `community`'s pair (staff for technician, an active member
+    for citizen, never both sides)."""
+    if side == "technician" and not is_staff(member):
+        raise Invalid(
+            _("The technician gardener must be a member of staff."),
+            {f"{side}_id": [_("Choose a member of staff.")]},
+        )
+    if side == "citizen":
+        membership = membership_of(member, community)
+        if membership is None or membership.status != "active":
+            raise Invalid(
+                _("The citizen gardener must be an active member of the community."),
+                {f"{side}_id": [_("Choose an active member of this community.")]},
+            )
+    other = open_mandate(community, "citizen" if side == "technician" else "technician")
+    if other is not None and other.member_id == member.id:
+        raise Invalid(
+            _("One person cannot hold both sides of the pair."),
+            {f"{side}_id": [_("Already the other gardener.")]},
+        )
+
+
 def assign_gardener(
     actor: Member, community: Community, side: str, member: Member | None, handover_note: str = ""
 ) -> GardenerMandate | None:
     """Staff set one side of the pair; replacing or removing a gardener needs a handover note."""
     if not is_staff(actor):
         raise Forbidden(_("Only staff assign gardeners."))
+    return _appoint(actor, community, side, member, handover_note)
+
+
+def _appoint(
+    actor: Member,
+    community: Community,
+    side: str,
+    member: Member | None,
+    handover_note: str = "",
+    appointed_by: Member | None = None,
+) -> GardenerMandate | None:
     if side not in SIDES:
         raise Invalid(_("Unknown side."), {"side": [_("technician or citizen.")]})
     current = open_mandate(community, side)
     if member is not None and current is not None and current.member_id == member.id:
         return current
     if member is not None:
-        if side == "technician" and not is_staff(member):
-            raise Invalid(
-                _("The technician gardener must be a member of staff."),
-                {f"{side}_id": [_("Choose a member of staff.")]},
-            )
-        if side == "citizen":
-            membership = membership_of(member, community)
-            if membership is None or membership.status != "active":
-                raise Invalid(
-                    _("The citizen gardener must be an active member of the community."),
-                    {f"{side}_id": [_("Choose an active member of this community.")]},
-                )
-        other = open_mandate(community, "citizen" if side == "technician" else "technician")
-        if other is not None and other.member_id == member.id:
-            raise Invalid(
-                _("One person cannot hold both sides of the pair."),
-                {f"{side}_id": [_("Already the other gardener.")]},
-            )
+        _check_candidate(community, side, member)
     note = ""
     if current is not None:
         note = _checked_note(
@@ -169,7 +196,7 @@ def assign_gardener(
             member_id=member.id,
             side=side,
             started_at=now,
-            appointed_by_id=actor.id,
+            appointed_by_id=(appointed_by or actor).id,
         )
         db.session.add(mandate)
     db.session.flush()
@@ -209,5 +236,141 @@ def mandate_history(community: Community) -> list[GardenerMandate]:
             .where(GardenerMandate.community_id == community.id)
             .options(joinedload(GardenerMandate.member))
             .order_by(GardenerMandate.started_at.desc(), GardenerMandate.id.desc())
+        ).scalars()
+    )
+
+
+# --- proposals: the person is asked before being named ------------------------------------
+
+
+def can_propose_for(actor: Member | None, community: Community, side: str) -> bool:
+    """Ask someone to take `side`: staff, or the citizen gardener handing over her own side."""
+    if is_staff(actor):
+        return True
+    if actor is None or side != "citizen":
+        return False
+    current = open_mandate(community, side)
+    return current is not None and current.member_id == actor.id
+
+
+def pending_proposal(community: Community, side: str) -> GardenerProposal | None:
+    return db.session.execute(
+        select(GardenerProposal).where(
+            GardenerProposal.community_id == community.id,
+            GardenerProposal.side == side,
+            GardenerProposal.status == "pending",
+        )
+    ).scalar_one_or_none()
+
+
+def propose(
+    actor: Member, community: Community, side: str, candidate: Member, note: str = ""
+) -> GardenerProposal:
+    """Ask `candidate` to take `side` of the pair ("passer la main" for the citizen gardener).
+
+    Nothing changes until she accepts. Handing over a side someone holds needs a note for
+    the successor; a newer proposal for the same side replaces a pending one.
+    """
+    if side not in SIDES:
+        raise Invalid(_("Unknown side."), {"side": [_("technician or citizen.")]})
+    if not can_propose_for(actor, community, side):
+        raise Forbidden(_("Only staff, or the citizen gardener for her own side, do this."))
+    current = open_mandate(community, side)
+    if current is not None and current.member_id == candidate.id:
+        raise Invalid(
+            _("This person already holds this side."),
+            {f"{side}_id": [_("Choose someone else.")]},
+        )
+    if candidate.id == actor.id and not is_staff(actor):
+        raise Invalid(_("Choose someone else."), {f"{side}_id": [_("Choose someone else.")]})
+    _check_candidate(community, side, candidate)
+    if current is not None:
+        note = _checked_note(
+            note,
+            "handover_note",
+            _(
+                "Handing over needs a note of at least %(n)d characters for your successor.",
+                n=MIN_HANDOVER,
+            ),
+        )
+    previous = pending_proposal(community, side)
+    if previous is not None:
+        previous.status, previous.answered_at = "withdrawn", utcnow()
+        db.session.flush()  # the partial unique index: one pending proposal per side
+    proposal = GardenerProposal(
+        community_id=community.id,
+        side=side,
+        candidate_id=candidate.id,
+        proposed_by_id=actor.id,
+        note=(note or "").strip(),
+        status="pending",
+        created_at=utcnow(),
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    gardener_proposed.send(proposal, actor=actor)
+    return proposal
+
+
+def answer_proposal(
+    candidate: Member, proposal: GardenerProposal, accept: bool
+) -> GardenerProposal:
+    """The candidate accepts (she is named, with the handover note) or declines."""
+    if proposal.candidate_id != candidate.id:
+        raise Forbidden(_("Only the person asked answers."))
+    if proposal.status != "pending":
+        raise Conflict(_("This proposal has already been answered."))
+    now = utcnow()
+    if accept:
+        with db.session.begin_nested():  # refused (no longer a member…): nothing changes
+            _appoint(
+                candidate,
+                proposal.community,
+                proposal.side,
+                candidate,
+                proposal.note,
+                appointed_by=proposal.proposed_by,
+            )
+    proposal.status = "accepted" if accept else "declined"
+    proposal.answered_at = now
+    db.session.flush()
+    gardener_proposal_answered.send(proposal, actor=candidate)
+    return proposal
+
+
+def withdraw_proposal(actor: Member, proposal: GardenerProposal) -> GardenerProposal:
+    """Whoever asked (or staff) takes the proposal back before it is answered."""
+    if not (is_staff(actor) or proposal.proposed_by_id == actor.id):
+        raise Forbidden(_("Only whoever asked takes it back."))
+    if proposal.status != "pending":
+        raise Conflict(_("This proposal has already been answered."))
+    proposal.status, proposal.answered_at = "withdrawn", utcnow()
+    db.session.flush()
+    return proposal
+
+
+def proposals_for(member: Member) -> list[GardenerProposal]:
+    """Pending proposals `member` is asked to answer."""
+    return list(
+        db.session.execute(
+            select(GardenerProposal)
+            .where(GardenerProposal.candidate_id == member.id, GardenerProposal.status == "pending")
+            .options(joinedload(GardenerProposal.community))
+            .order_by(GardenerProposal.created_at)
+        ).scalars()
+    )
+
+
+def proposals_by(member: Member) -> list[GardenerProposal]:
+    """Pending proposals `member` made (to take back)."""
+    return list(
+        db.session.execute(
+            select(GardenerProposal)
+            .where(
+                GardenerProposal.proposed_by_id == member.id,
+                GardenerProposal.status == "pending",
+            )
+            .options(joinedload(GardenerProposal.community), joinedload(GardenerProposal.candidate))
+            .order_by(GardenerProposal.created_at)
         ).scalars()
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, literal, or_, select
 
 from community.communities import signals
 from community.communities.models import (
@@ -17,7 +17,7 @@ from community.communities.models import (
     Membership,
 )
 from community.communities.permissions import can_answer_memberships
-from community.communities.signals import membership_answered
+from community.communities.signals import community_created, membership_answered
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
@@ -31,7 +31,15 @@ from community.territory.models import Neighbourhood, Theme
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_MESSAGE = 1000
 # Paths of the communities pages that a slug must not shadow.
-RESERVED_SLUGS = {"new", "dashboard", "needing-gardener", "requests"}
+RESERVED_SLUGS = {
+    "new",
+    "dashboard",
+    "needing-gardener",
+    "requests",
+    "for-me",
+    "proposals",
+    "mandates",
+}
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -88,6 +96,28 @@ def search_communities(
     if ids is not None:
         stmt = stmt.where(Community.id.in_(ids))
     return stmt
+
+
+def communities_near(member: Member, limit: int = 12) -> list[Community]:
+    """Communities for `member`: those of her neighbourhood and the city-wide ones, those of
+    her themes first; the ones she already belongs to are left out."""
+    theme_ids = [t.id for t in member.themes]
+    mine = select(Membership.community_id).where(
+        Membership.member_id == member.id, Membership.status.in_(("active", "pending"))
+    )
+    stmt = select(Community).where(Community.id.not_in(mine))
+    if member.neighbourhood_id is not None:
+        stmt = stmt.where(
+            or_(
+                Community.neighbourhood_id == member.neighbourhood_id,
+                Community.neighbourhood_id.is_(None),
+            )
+        )
+    theme_first = case((Community.theme_id.in_(theme_ids), 0), else_=1) if theme_ids else literal(1)
+    # Her own neighbourhood before the city-wide ones.
+    place_first = case((Community.neighbourhood_id.is_(None), 1), else_=0)
+    stmt = stmt.order_by(theme_first, place_first, Community.name).limit(limit)
+    return list(db.session.execute(stmt).scalars())
 
 
 def cards_for(communities: list[Community]) -> list[CommunityCard]:
@@ -217,6 +247,7 @@ def save_community(
                 errors[key] = [_("Already used by another community.")]
     if errors:
         raise Invalid(_("Some fields are not valid."), errors)
+    created = community is None
     if community is None:
         community = Community(created_by_id=actor.id)
         db.session.add(community)
@@ -231,6 +262,8 @@ def save_community(
     db.session.flush()
     if narrowed:
         signals.access_narrowed.send(community, member=None)
+    if created:
+        community_created.send(community, actor=actor)
     return community
 
 

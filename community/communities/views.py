@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -12,12 +15,15 @@ from community.communities.forms import (
     AnswerForm,
     CommunityForm,
     GardenersForm,
+    HandOverForm,
     HandoverNoteForm,
     JoinForm,
     LeaveForm,
+    NearMeForm,
+    ProposalAnswerForm,
     as_choices,
 )
-from community.communities.models import GardenerMandate, Membership
+from community.communities.models import GardenerMandate, GardenerProposal, Membership
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
@@ -34,6 +40,7 @@ from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
 from community.members.models import Member
+from community.members.services import ProfileChanges, update_profile
 from community.territory.services import (
     active_neighbourhoods,
     active_themes,
@@ -64,6 +71,40 @@ def index() -> str:
         themes=active_themes(),
         neighbourhoods=active_neighbourhoods(),
         gardener=can_see_dashboard(member),
+    )
+
+
+@bp.route("/for-me", methods=["GET", "POST"])
+@login_required
+def for_me() -> str | Response:
+    """After confirming her e-mail: her neighbourhood and themes, and communities near her."""
+    member = current_member()
+    assert member is not None
+    form = NearMeForm()
+    form.neighbourhood_id.choices = as_choices(
+        [(None, _("— I'd rather not say —")), *neighbourhood_choices()]
+    )
+    form.theme_ids.choices = theme_choices()
+    if not form.is_submitted():
+        form.neighbourhood_id.data = member.neighbourhood_id
+        form.theme_ids.data = [t.id for t in member.themes]
+    if form.validate_on_submit():
+        changes = ProfileChanges(
+            neighbourhood_id=form.neighbourhood_id.data,
+            clear_neighbourhood=form.neighbourhood_id.data is None,
+            theme_ids=list(form.theme_ids.data or []),
+        )
+        try:
+            update_profile(member, changes)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("communities.for_me", _anchor="near-title"))
+    near = services.communities_near(member)
+    return render_template(
+        "communities/for_me.html", form=form, cards=services.cards_for(near), member=member
     )
 
 
@@ -102,9 +143,13 @@ def join(slug: str) -> str | Response:
         else:
             db.session.commit()
             if membership.status == "active":
-                flash(_("Welcome to %(name)s!", name=community.name), "success")
-            else:
-                flash(_("Your request is sent: the gardeners will answer you."), "success")
+                flash(
+                    _("Welcome to %(name)s! Say hello to the others here.", name=community.name),
+                    "success",
+                )
+                # She lands where the community talks, ready to write.
+                return redirect(url_for("threads.welcome", slug=community.slug))
+            flash(_("Your request is sent: the gardeners will answer you."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
     return render_template(
         "communities/show.html",
@@ -119,13 +164,22 @@ def join(slug: str) -> str | Response:
     )
 
 
-@bp.post("/<slug>/leave")
-def leave(slug: str) -> Response:
+@bp.route("/<slug>/leave", methods=["GET", "POST"])
+def leave(slug: str) -> str | Response:
+    """Leave a community (or withdraw a request), once confirmed: a page without JavaScript,
+    a dialog with it."""
     community = services.community_by_slug(slug)
     member = current_member()
     require(can_join(member, community), member)
     assert member is not None
     form = LeaveForm()
+    if request.method == "GET":
+        membership = membership_of(member, community)
+        if membership is None or membership.status not in {"active", "pending"}:
+            return redirect(url_for("communities.show", slug=community.slug))
+        return render_template(
+            "communities/leave.html", community=community, membership=membership, form=form
+        )
     if form.validate_on_submit():
         try:
             services.leave(member, community)
@@ -207,20 +261,37 @@ def gardeners(slug: str) -> str | Response:
         ]
     )
     if form.validate_on_submit():
-        changes = {
-            side: db.session.get(Member, chosen_id) if chosen_id else None
-            for side, chosen_id in (
-                ("technician", form.technician_id.data),
-                ("citizen", form.citizen_id.data),
-            )
-        }
+        chosen = {"technician": form.technician_id.data, "citizen": form.citizen_id.data}
+        asked: list[str] = []
         try:
-            pairs.assign_pair(member, community, changes, form.handover_note.data or "")
+            with db.session.begin_nested():  # either side refused: nothing changes
+                for side, chosen_id in chosen.items():
+                    current = card.gardeners[side]
+                    if chosen_id == (current.id if current else None):
+                        continue
+                    if chosen_id is None:  # removing someone needs no one's consent
+                        pairs.assign_gardener(
+                            member, community, side, None, form.handover_note.data or ""
+                        )
+                        continue
+                    candidate = db.session.get(Member, chosen_id)
+                    assert candidate is not None  # one of the choices
+                    pairs.propose(member, community, side, candidate, form.handover_note.data or "")
+                    asked.append(candidate.display_name)
         except Invalid as error:
             apply_errors(form, error)
         else:
             db.session.commit()
-            flash(_("The gardener pair is saved."), "success")
+            if asked:
+                flash(
+                    _(
+                        "%(names)s is asked: named once they accept.",
+                        names=", ".join(asked),
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("The gardener pair is saved."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
     return render_template(
         "communities/gardeners.html",
@@ -229,6 +300,9 @@ def gardeners(slug: str) -> str | Response:
         card=card,
         history=pairs.mandate_history(community),
         handovers=pairs.handovers_of(community),
+        pending={
+            side: pairs.pending_proposal(community, side) for side in ("technician", "citizen")
+        },
     )
 
 
@@ -237,6 +311,12 @@ def needing_gardener() -> str:
     member = current_member()
     require(can_manage_communities(member), member)
     return render_template("communities/needing.html", cards=pairs.communities_needing_gardener())
+
+
+def _hand_over_form(mandate: GardenerMandate) -> HandOverForm:
+    form = HandOverForm(prefix=f"h{mandate.id}")
+    form.candidate_id.choices = _successor_choices(mandate)
+    return form
 
 
 @bp.get("/dashboard")
@@ -251,7 +331,99 @@ def dashboard() -> str:
         handovers=pairs.handovers_for(member),
         answer_form=AnswerForm(),
         note_form=HandoverNoteForm(),
+        hand_over_forms={
+            m.id: _hand_over_form(m) for m in pairs.gardened_by(member) if m.side == "citizen"
+        },
+        my_proposals=pairs.proposals_by(member),
         staff=is_staff(member),
+    )
+
+
+@bp.post("/mandates/<int:mandate_id>/hand-over")
+def hand_over(mandate_id: int) -> Response:
+    """ "Passer la main": the citizen gardener proposes her successor, who is asked first."""
+    mandate = db.get_or_404(GardenerMandate, mandate_id)
+    member = current_member()
+    require(
+        member is not None
+        and mandate.member_id == member.id
+        and mandate.ended_at is None
+        and pairs.can_propose_for(member, mandate.community, mandate.side),
+        member,
+    )
+    assert member is not None
+    form = _hand_over_form(mandate)
+    if not form.validate_on_submit():
+        flash(_("Choose who takes over and write your note."), "error")
+        return redirect(url_for("communities.dashboard"))
+    candidate = db.session.get(Member, form.candidate_id.data) if form.candidate_id.data else None
+    try:
+        if candidate is None:
+            raise Invalid(_("Choose who takes over."))
+        pairs.propose(member, mandate.community, mandate.side, candidate, form.handover_note.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "%(name)s is asked. You stay gardener until they accept.",
+                name=candidate.display_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("communities.dashboard"))
+
+
+def _successor_choices(mandate: GardenerMandate) -> list[Any]:
+    others = db.session.execute(services.active_members(mandate.community)).scalars()
+    return as_choices(
+        [
+            (None, _("— Choose —")),
+            *((m.id, m.display_name) for m in others if m.id != mandate.member_id),
+        ]
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@login_required
+def proposal(proposal_id: int) -> str | Response:
+    """The person asked accepts or declines; whoever asked (or staff) may take it back."""
+    found = db.get_or_404(GardenerProposal, proposal_id)
+    member = current_member()
+    assert member is not None
+    mine = found.candidate_id == member.id
+    asker = found.proposed_by_id == member.id or is_staff(member)
+    require(mine or asker, member)
+    form = ProposalAnswerForm()
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "withdraw":
+                require(asker, member)
+                pairs.withdraw_proposal(member, found)
+                message = _("The proposal is withdrawn.")
+            elif form.validate_on_submit():
+                require(mine, member)
+                accept = form.decision.data == "accept"
+                pairs.answer_proposal(member, found, accept)
+                message = (
+                    _("You are now a gardener of %(name)s. Thank you!", name=found.community.name)
+                    if accept
+                    else _("Your answer is sent.")
+                )
+            else:
+                message = ""
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            if message:
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("communities.show", slug=found.community.slug))
+    return render_template(
+        "communities/proposal.html", proposal=found, form=form, mine=mine, asker=asker
     )
 
 

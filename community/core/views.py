@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.core.health import health
+from community.core.permissions import current_member
+from community.core.todo import TodoItem, items_for
 from community.core.urls import safe_next
 
 bp = Blueprint("core", __name__)
@@ -16,6 +19,31 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 def home() -> str:
     return render_template("home.html")
+
+
+@bp.get("/todo")
+@login_required
+def todo() -> str:
+    """The "à faire" inbox: reports, join requests, initiatives… waiting for me, overdue first."""
+    from community.core.models import utcnow
+
+    return render_template("todo.html", items=todo_items(current_member()), now=utcnow())
+
+
+def todo_items(member: Any) -> list[TodoItem]:
+    """What waits for `member`, gathered once per request (the badge and the page share it)."""
+    key = getattr(member, "id", None)
+    cached = g.get("terreau_todo")
+    if cached is None or cached[0] != key:
+        cached = g.terreau_todo = (key, items_for(member))
+    items: list[TodoItem] = cached[1]
+    return items
+
+
+@bp.app_template_global()
+def todo_count(member: Any) -> int:
+    """For the header badge: how many things wait for `member`."""
+    return len(todo_items(member)) if member is not None else 0
 
 
 @bp.get("/charte")

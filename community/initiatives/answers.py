@@ -14,8 +14,29 @@ from community.communities.models import Community, GardenerMandate
 from community.core.models import utcnow
 from community.core.permissions import is_staff
 from community.extensions import db
-from community.initiatives.models import AWAITING_STATUSES, Initiative
+from community.initiatives.models import AWAITING_STATUSES, Initiative, StatusChange
 from community.members.models import Member
+
+
+@dataclass
+class PublicAnswer:
+    """The latest answer given to an initiative by someone else than its author: `change`, and
+    who spoke (`for_authority`: staff speak for the town; a citizen gardener for the community)."""
+
+    change: StatusChange
+    for_authority: bool
+
+
+def latest_answer(initiative: Initiative) -> PublicAnswer | None:
+    """The latest status change made by an answerer (not by the author herself), if any."""
+    for change in sorted(
+        initiative.status_changes, key=lambda c: (c.created_at, c.id), reverse=True
+    ):
+        if change.author_id is not None and change.author_id == initiative.author_id:
+            continue
+        author = change.author
+        return PublicAnswer(change, for_authority=author is None or is_staff(author))
+    return None
 
 
 def answer_delay() -> timedelta:

@@ -120,10 +120,14 @@ def _support_state(initiative: Initiative, supported: bool) -> dict[str, Any]:
 @blp.response(201, SupportSchema)
 @blp.alt_response(200, schema=SupportSchema, description="Already supported")
 def post_support(initiative_id: int) -> Any:
-    """Support it (once; supporting again answers 200)."""
+    """Support it (once; supporting again answers 200). Its author may not."""
     initiative = _load(initiative_id)
     member = authenticated_member()
-    require(permissions.can_support(member, initiative), member)
+    require(
+        permissions.can_support(member, initiative),
+        member,
+        _("You cannot support your own initiative."),
+    )
     created = services.support(member, initiative)
     db.session.commit()
     return _support_state(initiative, True), 201 if created else 200
@@ -135,7 +139,7 @@ def delete_support(initiative_id: int) -> None:
     """Withdraw one's support."""
     initiative = _load(initiative_id)
     member = authenticated_member()
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_withdraw_support(member, initiative), member)
     services.withdraw_support(member, initiative)
     db.session.commit()
 
@@ -148,7 +152,7 @@ def post_participation(data: dict[str, Any], initiative_id: int) -> Any:
     """Lend a hand ("je donne un coup de main"), with an optional message."""
     initiative = _load(initiative_id)
     member = authenticated_member()
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_lend_a_hand(member, initiative), member)
     participation, created = services.volunteer(member, initiative, data["message"])
     db.session.commit()
     return participation, 201 if created else 200
@@ -160,7 +164,7 @@ def delete_participation(initiative_id: int) -> None:
     """Take one's offer of help back."""
     initiative = _load(initiative_id)
     member = authenticated_member()
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_lend_a_hand(member, initiative), member)
     services.stop_volunteering(member, initiative)
     db.session.commit()
 

@@ -187,11 +187,14 @@ def seed(ctx: Any) -> None:
         if not informal:
             initiative.awaiting_since = created
         for supporter in rng.sample(crowd, min(len(crowd), rng.randint(0, 14))):
-            services.support(supporter, initiative)
+            if supporter is not author:  # an author does not support her own idea
+                services.support(supporter, initiative)
         for helper in rng.sample(crowd, min(len(crowd), rng.randint(0, 4))):
             offer = rng.choice(["", "J'ai une voiture.", "Le samedi matin."])
             services.volunteer(helper, initiative, offer)
         answerer = _answerer(community, agent)
+        if answerer is author:  # a gardener never answers her own initiative
+            answerer = agent
         first_answer = None
         for status, after, answer, reason in path:
             by_author = status == "withdrawn" or (informal and status == "under_review")

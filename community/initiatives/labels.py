@@ -21,3 +21,18 @@ REASON_LABELS = {
     "other": _l("Other reason"),
 }
 SORT_LABELS = {"newest": _l("Newest first"), "supported": _l("Most supported first")}
+
+# What comes next, shown in the answer box under the title.
+NEXT_STEPS = {
+    "proposed": _l("The town will study it and answer."),
+    "under_review": _l("The town is studying it and will answer."),
+    "accepted": _l(
+        "The idea is kept. Next step: making it happen, with its author and the inhabitants."
+    ),
+    "in_progress": _l("It is under way. News comes in the timeline below."),
+    "done": _l("It is done. Thank you to everyone who took part!"),
+    "declined": _l(
+        "The idea is not kept. You can talk about it in its discussion, or propose another idea."
+    ),
+    "withdrawn": _l("Its author withdrew it."),
+}

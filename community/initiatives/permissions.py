@@ -28,7 +28,10 @@ def can_edit(member: Member | None, initiative: Initiative) -> bool:
 
 
 def can_answer(member: Member | None, initiative: Initiative) -> bool:
-    """Change the status with a public answer: gardeners of its community, and staff."""
+    """Change the status with a public answer: gardeners of its community, and staff; never
+    its own author (the other side of the pair, or staff, answers her)."""
+    if is_author(member, initiative):
+        return False
     return is_staff(member) or is_initiative_gardener(member, initiative)
 
 
@@ -38,7 +41,17 @@ def can_change_status(member: Member | None, initiative: Initiative) -> bool:
 
 
 def can_support(member: Member | None, initiative: Initiative) -> bool:
-    """Support it, or lend a hand: any member."""
+    """Support it: any member but its author (her own idea is not a support)."""
+    return is_authenticated(member) and not is_author(member, initiative)
+
+
+def can_withdraw_support(member: Member | None, initiative: Initiative) -> bool:
+    """Take a support back: any member (one given before the rule above stays withdrawable)."""
+    return is_authenticated(member)
+
+
+def can_lend_a_hand(member: Member | None, initiative: Initiative) -> bool:
+    """Lend a hand: any member."""
     return is_authenticated(member)
 
 

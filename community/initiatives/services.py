@@ -324,7 +324,11 @@ def _support_of(member: Member, initiative: Initiative) -> Support | None:
 
 def support(member: Member, initiative: Initiative) -> bool:
     """Support an initiative; True if it is new (supporting twice changes nothing)."""
-    require(permissions.can_support(member, initiative), member)
+    require(
+        permissions.can_support(member, initiative),
+        member,
+        _("You cannot support your own initiative."),
+    )
     if initiative.status in ("declined", "withdrawn"):
         raise Conflict(_("This initiative is closed: it can no longer be supported."))
     if _support_of(member, initiative) is not None:
@@ -337,7 +341,7 @@ def support(member: Member, initiative: Initiative) -> bool:
 
 def withdraw_support(member: Member, initiative: Initiative) -> None:
     """Take one's support back (nothing happens if there was none)."""
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_withdraw_support(member, initiative), member)
     existing = _support_of(member, initiative)
     if existing is not None:
         db.session.delete(existing)
@@ -359,7 +363,7 @@ def volunteer(
     member: Member, initiative: Initiative, message: str = ""
 ) -> tuple[Participation, bool]:
     """Lend a hand, saying what one can bring; volunteering again updates the message."""
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_lend_a_hand(member, initiative), member)
     if initiative.status in CLOSED_STATUSES:
         raise Conflict(_("This initiative is closed: it no longer needs a hand."))
     message = (message or "").strip()
@@ -381,7 +385,7 @@ def volunteer(
 
 def stop_volunteering(member: Member, initiative: Initiative) -> None:
     """Take one's offer of help back (nothing happens if there was none)."""
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_lend_a_hand(member, initiative), member)
     participation = participation_of(member, initiative)
     if participation is not None:
         db.session.delete(participation)
@@ -437,4 +441,5 @@ def _moderated(
         reason_code=report.reason if report is not None else "other",
         url=site_path("initiatives.show", initiative_id=initiative.id),
         community=report.community if report is not None else initiative.community,
+        contest_target=("initiative", initiative.id),  # its author may contest a hiding
     )

@@ -37,7 +37,7 @@ from community.initiatives.forms import (
     VolunteerForm,
     choices,
 )
-from community.initiatives.labels import REASON_LABELS, STATUS_LABELS
+from community.initiatives.labels import NEXT_STEPS, REASON_LABELS, STATUS_LABELS
 from community.initiatives.models import Initiative
 from community.initiatives.timeline import timeline
 from community.territory.services import neighbourhood_choices, theme_choices
@@ -62,6 +62,21 @@ def latest_initiatives(community: Community, limit: int = 5) -> list[Initiative]
     """For `_community_latest.html`: the newest initiatives of a community."""
     stmt = queries.browse(queries.Filters(community=community.slug)).limit(limit)
     return list(db.session.execute(stmt).scalars().unique())
+
+
+@bp.app_template_global()
+def my_initiatives(member: Any, limit: int = 5) -> list[Initiative]:
+    """For the home page: the member's own initiatives, the latest moved first."""
+    if member is None:
+        return []
+    return list(
+        db.session.execute(
+            select(Initiative)
+            .where(Initiative.author_id == member.id, Initiative.status != "withdrawn")
+            .order_by(Initiative.updated_at.desc(), Initiative.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 bp.add_app_template_filter(format_decimal, "format_decimal")
@@ -225,6 +240,11 @@ def _show(
         initiative=initiative,
         events=timeline(initiative),
         due_at=answers.answer_due_at(initiative),
+        public_answer=answers.latest_answer(initiative),
+        next_steps=NEXT_STEPS,
+        is_author=permissions.is_author(member, initiative),
+        moves=services.allowed_moves(member, initiative),
+        can_support=permissions.can_support(member, initiative),
         overdue=answers.is_overdue(initiative),
         supported=services.is_supporting(member, initiative),
         participation=participation,
@@ -279,10 +299,12 @@ def change_status(initiative_id: int) -> Response | tuple[str, int]:
 def support(initiative_id: int) -> Response:
     initiative = _load(initiative_id)
     member = current_member()
-    require(permissions.can_support(member, initiative), member)
+    withdrawing = request.form.get("action") == "withdraw"
+    allowed = permissions.can_withdraw_support if withdrawing else permissions.can_support
+    require(allowed(member, initiative), member, _("You cannot support your own initiative."))
     assert member is not None
     try:
-        if request.form.get("action") == "withdraw":
+        if withdrawing:
             services.withdraw_support(member, initiative)
             message = _("Your support is withdrawn.")
         else:
@@ -301,7 +323,7 @@ def support(initiative_id: int) -> Response:
 def participation(initiative_id: int) -> Response | tuple[str, int]:
     initiative = _load(initiative_id)
     member = current_member()
-    require(permissions.can_support(member, initiative), member)
+    require(permissions.can_lend_a_hand(member, initiative), member)
     assert member is not None
     if request.form.get("action") == "withdraw":
         services.stop_volunteering(member, initiative)

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -42,6 +51,14 @@ class ReportForm(FlaskForm):
     )
 
 
+class ContestForm(FlaskForm):
+    text = TextAreaField(
+        _l("Why should it be shown again?"),
+        validators=[DataRequired(), Length(min=10, max=1000)],
+        description=_l("Staff of the town read it, not the gardeners who hid it."),
+    )
+
+
 class ResolveForm(FlaskForm):
     action = RadioField(
         _l("What do you decide?"), choices=ACTION_CHOICES, validators=[DataRequired()]
@@ -54,9 +71,22 @@ class ResolveForm(FlaskForm):
     until = DateField(
         _l("Suspended until (included)"),
         validators=[Optional()],
-        description=_l("Leave empty for a suspension without end date."),
+        description=_l("For a suspension, choose a date or tick “without end date”."),
     )
+    # A suspension without end date is chosen, never a silent default.
+    no_end = BooleanField(_l("Without end date"))
     scope = SelectField(_l("Suspension"), choices=SCOPE_CHOICES, default="community")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.action.data == "suspend" and not self.until.errors:
+            if self.until.data is None and not self.no_end.data:
+                self.until.errors = [_l("Choose an end date, or tick “without end date”.")]
+                return False
+            if self.until.data is not None and self.no_end.data:
+                self.until.errors = [_l("Choose an end date or “without end date”, not both.")]
+                return False
+        return valid
 
     def until_datetime(self) -> datetime | None:
         """The end of the chosen day, in the authority's time zone."""

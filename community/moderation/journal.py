@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from community.communities.models import Community
 from community.core.models import utcnow
 from community.core.notify import notify, register_kind
+from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.models import ModerationAction, Report
@@ -80,6 +81,7 @@ def tell_member(
     reason_code: str = "other",
     url: str = "",
     community: Community | None = None,
+    contest_target: tuple[str, int] | None = None,
 ) -> None:
     """Tell the member concerned what was done (hide, restore, warn, suspend, lift), why, and the
     charter clause: moderation never happens silently. Other domains call it after their act.
@@ -91,7 +93,8 @@ def tell_member(
     reason = reason.rstrip(" .")  # the sentence adds its own full stop
     if action == "hide":
         text = _l(
-            "Moderation: %(what)s was hidden. Reason: %(reason)s. Charter: %(clause)s.",
+            "Moderation: %(what)s was hidden. Reason: %(reason)s. Charter: %(clause)s. "
+            "You disagree? Open this notice to contest it.",
             what=what,
             reason=reason,
             clause=clause,
@@ -127,4 +130,8 @@ def tell_member(
             clause=clause,
         )
     link = url if url and action in {"hide", "restore"} else "/charte"
+    if action == "hide" and contest_target is not None:  # where she contests it (issue 13)
+        link = site_path(
+            "moderation.contest", target_type=contest_target[0], target_id=contest_target[1]
+        )
     notify(member, "moderation", text, link, actor=actor)

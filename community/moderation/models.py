@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, event, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.models import UTCDateTime, utcnow
@@ -75,6 +86,8 @@ class Report(db.Model):  # type: ignore[name-defined]
     )
     reason: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
+    # The author of hidden content contests the decision (answered by staff).
+    appeal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What was reported, as it stood when reported (the evidence survives the author's edit
     # or delete); moderators only.
     snapshot: Mapped[str] = mapped_column(Text, default="", server_default="")

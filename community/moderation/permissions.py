@@ -23,6 +23,17 @@ def can_report(member: Member | None, target: Target) -> bool:
     return target.author is None or target.author.id != member.id
 
 
+def can_contest(member: Member | None, target: Target) -> bool:
+    """Contest the hiding of content: its author, while it is hidden."""
+    return (
+        is_authenticated(member)
+        and target.hidden
+        and target.author is not None
+        and member is not None
+        and target.author.id == member.id
+    )
+
+
 def can_see_queue(member: Member | None) -> bool:
     """The queue and the journal: staff, and the gardeners of at least one community."""
     if is_staff(member):

@@ -26,7 +26,8 @@ from community.moderation.models import (
     TARGET_TYPES,
     Report,
 )
-from community.moderation.permissions import can_report, can_resolve
+from community.moderation.permissions import can_contest, can_report, can_resolve
+from community.moderation.signals import report_filed, report_resolved
 from community.moderation.suspensions import suspend_from_community, suspend_from_platform
 from community.moderation.targets import (
     Target,
@@ -89,7 +90,64 @@ def report(
         raise Conflict(
             _("You have already reported this; the moderators will look at it.")
         ) from None
+    report_filed.send(new)
     return new
+
+
+MIN_CONTEST = 10
+
+
+def contest(member: Member, target_type: str, target_id: int, text: str) -> Report:
+    """The author of hidden content contests the decision: staff answer (not the gardeners who
+    hid it); restoring it answers yes. One open contest per content."""
+    target = load_target(target_type, target_id) if kind_of(target_type) else None
+    if target is None:
+        raise NotFound(_("This content does not exist, or no longer does."))
+    if not can_contest(member, target):
+        raise Forbidden(_("Only its author contests the hiding of hidden content."))
+    text = (text or "").strip()
+    if not MIN_CONTEST <= len(text) <= MAX_REPORT_TEXT:
+        raise Invalid(
+            _("Some fields are not valid."),
+            {
+                "text": [
+                    _(
+                        "Between %(min)d and %(max)d characters.",
+                        min=MIN_CONTEST,
+                        max=MAX_REPORT_TEXT,
+                    )
+                ]
+            },
+        )
+    existing = db.session.execute(
+        select(Report.id).where(
+            Report.reporter_id == member.id,
+            Report.target_type == target_type,
+            Report.target_id == target_id,
+            Report.status == "open",
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(_("You have already contested this; staff will answer you."))
+    appeal = Report(
+        reporter=member,
+        target_type=target_type,
+        target_id=target_id,
+        community=None,  # staff answer, not the gardeners who hid it
+        target_author=member,
+        reason="other",
+        text=text,
+        appeal=True,
+        status="open",
+        created_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(appeal)
+    except IntegrityError:
+        raise Conflict(_("You have already contested this; staff will answer you.")) from None
+    report_filed.send(appeal)
+    return appeal
 
 
 def resolve(
@@ -159,10 +217,14 @@ def resolve(
             report=report,
         )
     _close(report, actor, action, reason)
+    closed = [report]
     if action != "dismiss":
         for sibling in _open_reports_about(report.target_type, report.target_id):
             _close(sibling, actor, action, reason)
+            closed.append(sibling)
     db.session.flush()
+    for answered in closed:
+        report_resolved.send(answered, actor=actor)
     if subject is not None and action in {"warn", "suspend"}:
         _tell_subject(actor, subject, report, target, action, reason, until, scope)
     return report
@@ -213,4 +275,5 @@ def _tell_subject(
         reason_code=report.reason,
         url=target.url if target is not None else "",
         community=report.community,
+        contest_target=(report.target_type, report.target_id),
     )

@@ -18,3 +18,25 @@ member_suspended = signals.signal(
     reconnecting they may read but not post.
     """,
 )
+
+
+signals = namespace("moderation")
+
+report_filed = signals.signal(
+    "report_filed",
+    doc="""A member filed a report, or the author of hidden content contested it
+    (`services.report`, `services.contest`, after the flush).
+
+    Sender: the open `Report` (`appeal` is true for a contest; its `community` is None then, so
+    that staff, not the gardeners who hid it, answer). The community's gardeners are told.
+    """,
+)
+
+report_resolved = signals.signal(
+    "report_resolved",
+    doc="""A moderator answered a report (`services.resolve`, once per report it closes).
+
+    Sender: the resolved `Report` (`resolution` says what was done). Keyword argument:
+    `actor` (the moderator). Its reporter is told the outcome.
+    """,
+)

@@ -15,9 +15,16 @@ from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries, services, transparency
-from community.moderation.forms import SCOPE_CHOICES, LiftForm, ReportForm, ResolveForm
+from community.moderation.forms import (
+    SCOPE_CHOICES,
+    ContestForm,
+    LiftForm,
+    ReportForm,
+    ResolveForm,
+)
 from community.moderation.models import PlatformSuspension, Report
 from community.moderation.permissions import (
+    can_contest,
     can_moderate_in,
     can_report,
     can_resolve,
@@ -78,6 +85,34 @@ def report() -> str | Response:
     return render_template(
         "moderation/report.html", form=form, target=target, target_type=target_type
     )
+
+
+@bp.route("/moderation/contest/<target_type>/<int:target_id>", methods=["GET", "POST"])
+@login_required
+def contest(target_type: str, target_id: int) -> str | Response:
+    """The author of hidden content says why it should be shown again; staff answer."""
+    member = current_member()
+    target = load_target(target_type, target_id)
+    if target is None:
+        abort(404)
+    require(can_contest(member, target), member, _("Only its author contests the hiding."))
+    assert member is not None
+    form = ContestForm()
+    if form.validate_on_submit():
+        try:
+            services.contest(member, target_type, target_id, form.text.data or "")
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(target.url or url_for("core.home"))
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your request is sent. Staff will answer you."), "success")
+            return redirect(target.url or url_for("core.home"))
+    return render_template("moderation/contest.html", form=form, target=target)
 
 
 @bp.get("/moderation")

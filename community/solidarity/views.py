@@ -81,6 +81,33 @@ def _load(model: Any, object_id: int) -> Any:
     return obj
 
 
+@bp.app_template_global()
+def my_help_waiting(member: Any, limit: int = 5) -> list[HelpProposal]:
+    """For the home page: offers of help waiting for my answer, and my open exchanges."""
+    if member is None:
+        return []
+    return list(
+        db.session.execute(
+            select(HelpProposal)
+            .join(HelpRequest, HelpProposal.request_id == HelpRequest.id)
+            .where(
+                (
+                    (HelpProposal.status == "proposed")
+                    & (HelpRequest.author_id == member.id)
+                    & (HelpRequest.status == "open")
+                )
+                | (
+                    (HelpProposal.status == "accepted")
+                    & ((HelpProposal.helper_id == member.id) | (HelpRequest.author_id == member.id))
+                )
+            )
+            .options(selectinload(HelpProposal.request), selectinload(HelpProposal.helper))
+            .order_by(HelpProposal.created_at.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
 @bp.get("")
 def index() -> str:
     member = current_member()

@@ -86,8 +86,11 @@ def seed(ctx: Any) -> None:
     communities = ctx.extra.get("communities")
     community = next(iter(communities.values())) if communities else _demo_community(ctx)
     for title, pinned, lines in TOPICS:
-        thread = services.create_thread(ctx.members[lines[0][0]], community, title)
-        thread.pinned = pinned
+        if pinned:  # the first topic is the community's welcome thread
+            thread = services.welcome_thread(community, ctx.members[lines[0][0]])
+            thread.title = title
+        else:
+            thread = services.create_thread(ctx.members[lines[0][0]], community, title)
         for n, (key, body) in enumerate(lines):
             _may_post(ctx.members[key], thread)
             services.post_message(ctx.members[key], thread, body, f"demo-{thread.id}-{n}")
@@ -97,4 +100,6 @@ def seed(ctx: Any) -> None:
         ctx.members["crowd2"], thread, "Achetez mes bacs pas chers, écrivez-moi !", "demo-spam"
     ).message
     services.hide_message(ctx.members["jardinier"], message, "Publicité, hors charte")
+    for other in (communities or {}).values():
+        services.welcome_thread(other)  # every community has one to land in
     ctx.extra["threads"] = {"compost": thread.id}

@@ -43,6 +43,8 @@ class Thread(db.Model):  # type: ignore[name-defined]
     )
     pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The community's welcome thread, where a member lands after joining (one per community).
+    welcome: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     last_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

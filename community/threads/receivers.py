@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import Community
-from community.communities.signals import access_narrowed
+from community.communities.signals import access_narrowed, community_created
 from community.core.notify import notify, register_kind
 from community.core.realtime import thread_room
 from community.core.signals import on_commit
@@ -17,6 +17,7 @@ from community.core.sockets import reset_rooms, revoke_rooms
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
+from community.threads import services
 from community.threads.models import Message, MessageMention, Thread
 from community.threads.queries import readable_excerpt
 from community.threads.realtime import moderators_room
@@ -87,3 +88,8 @@ def _take_sockets_out_of_rooms(
     else:
         member_id = member.id
         on_commit(lambda: revoke_rooms(member_id, rooms))
+
+
+@community_created.connect
+def _open_welcome_thread(community: Any, **_kwargs: Any) -> None:
+    services.welcome_thread(community)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -89,6 +90,65 @@ def create_thread(author: Member, community: Community, title: str) -> Thread:
     db.session.add(thread)
     db.session.flush()
     return thread
+
+
+def welcome_thread(community: Community, author: Member | None = None) -> Thread:
+    """The community's welcome thread (pinned), opened the first time it is needed.
+
+    A member lands there after joining. Its title is written in the platform's default
+    language: it is stored, not translated per reader.
+    """
+    thread = db.session.execute(
+        select(Thread)
+        .where(Thread.community_id == community.id, Thread.welcome.is_(True))
+        .order_by(Thread.id)
+        .limit(1)
+    ).scalar_one_or_none()
+    if thread is not None:
+        return thread
+    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")):
+        title = _("Welcome! Introduce yourself")
+    thread = Thread(
+        kind="community",
+        community=community,
+        title=title,
+        created_by_id=author.id if author is not None else None,
+        pinned=True,
+        welcome=True,
+    )
+    db.session.add(thread)
+    db.session.flush()
+    return thread
+
+
+def latest_threads(communities: list[Community], per_community: int = 3) -> dict[int, list[Thread]]:
+    """The most recently active topics of each community (welcome first while it is quiet)."""
+    if not communities:
+        return {}
+    ranked = (
+        select(
+            Thread.id,
+            func.row_number()
+            .over(
+                partition_by=Thread.community_id,
+                order_by=(Thread.last_message_at.desc().nulls_last(), Thread.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Thread.community_id.in_([c.id for c in communities]), Thread.kind == "community")
+        .subquery()
+    )
+    threads = db.session.execute(
+        select(Thread)
+        .join(ranked, ranked.c.id == Thread.id)
+        .where(ranked.c.rank <= per_community)
+        .order_by(Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
+    ).scalars()
+    found: dict[int, list[Thread]] = {c.id: [] for c in communities}
+    for thread in threads:
+        assert thread.community_id is not None
+        found[thread.community_id].append(thread)
+    return found
 
 
 def _clean_body(body: object) -> str:
@@ -337,6 +397,7 @@ def _moderated(
         reason_code=report.reason if report is not None else "off_charter",
         url=message_url(message),
         community=report.community if report is not None else community,
+        contest_target=("message", message.id),  # a hidden message's author may contest
     )
 
 

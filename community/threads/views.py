@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from community.communities.services import community_by_slug
@@ -89,6 +91,7 @@ def show(thread_id: int) -> str | Response:
         # The same rules as can_edit_message / can_see_hidden, without a query per message.
         can_edit=lambda m: may_post and is_author(member, m),
         reveal=lambda m: moderator or is_author(member, m),
+        is_author=is_author,
         me=member,
     )
 
@@ -134,9 +137,14 @@ def _act_on_message(message_id: int, allowed: object, act: object, *args: object
     return redirect(url_for("threads.show", thread_id=thread_id, _anchor=f"message-{message_id}"))
 
 
-@bp.post("/threads/messages/<int:message_id>/delete")
-def delete(message_id: int) -> Response:
-    """Delete one's own message."""
+@bp.route("/threads/messages/<int:message_id>/delete", methods=["GET", "POST"])
+def delete(message_id: int) -> str | Response:
+    """Delete one's own message, once confirmed (a page without JavaScript, a dialog with it)."""
+    if request.method == "GET":
+        message = _message(message_id)
+        member = current_member()
+        require(can_edit_message(member, message), member)
+        return render_template("threads/delete.html", message=message, form=ActionForm())
     if not ActionForm().validate_on_submit():
         abort(400)
     return _act_on_message(message_id, can_edit_message, services.delete_message)
@@ -202,6 +210,48 @@ def moderate_thread(thread_id: int, act: str) -> Response:
         services.set_pinned(member, thread, act == "pin")
     db.session.commit()
     return redirect(url_for("threads.show", thread_id=thread_id))
+
+
+@bp.get("/communities/<slug>/welcome")
+def welcome(slug: str) -> Response:
+    """The community's welcome thread: where a member lands after joining."""
+    try:
+        community = community_by_slug(slug)
+    except NotFound:
+        abort(404)
+    member = current_member()
+    require(can_read_community_threads(member, community), member)
+    thread = services.welcome_thread(community)
+    db.session.commit()  # opened once, for a community created before welcome threads
+    return redirect(url_for("threads.show", thread_id=thread.id, _anchor="message-form"))
+
+
+@bp.app_template_global()
+def community_discussions(community: Any, limit: int = 5) -> tuple[list[Thread], dict[int, int]]:
+    """For `_community_discussions.html`: the latest topics of a community, and what is unread."""
+    member = current_member()
+    if not can_read_community_threads(member, community):
+        return [], {}
+    threads = list(db.session.execute(community_threads(community).limit(limit)).scalars())
+    return threads, services.unread_counts(member, threads)
+
+
+@bp.app_template_global()
+def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:
+    """For the home page: the member's communities, their latest topics and unread counts."""
+    from community.communities.models import Community, Membership
+
+    communities = list(
+        db.session.execute(
+            select(Community)
+            .join(Membership, Membership.community_id == Community.id)
+            .where(Membership.member_id == member.id, Membership.status == "active")
+            .order_by(Community.name)
+        ).scalars()
+    )
+    latest = services.latest_threads(communities)
+    unread = services.unread_counts(member, [t for ts in latest.values() for t in ts])
+    return [(c, latest.get(c.id, []), unread) for c in communities]
 
 
 @bp.route("/communities/<slug>/threads", methods=["GET", "POST"])

@@ -4,4 +4,53 @@
   // Move focus to the first form error so keyboard and screen-reader users land on it.
   var firstInvalid = document.querySelector("[aria-invalid='true']");
   if (firstInvalid) { firstInvalid.focus(); }
+
+  // A link to a confirmation page (`data-confirm-post`) asks in a dialog instead, and posts
+  // from there: one question, the same answer as the page without JavaScript.
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+  function confirmDialog(link) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    var text = document.createElement("p");
+    text.id = "confirm-dialog-text";
+    text.textContent = link.dataset.confirm;
+    dialog.setAttribute("aria-labelledby", text.id);
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = link.dataset.confirmPost;
+    form.className = "actions";
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = csrf ? csrf.content : "";
+    var yes = document.createElement("button");
+    yes.type = "submit";
+    yes.className = "button button-danger";
+    yes.textContent = link.dataset.confirmYes;
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "button button-quiet";
+    no.textContent = link.dataset.confirmNo;
+    no.addEventListener("click", function () { dialog.close(); });
+    form.append(token, yes, " ", no);
+    dialog.append(text, form);
+    dialog.addEventListener("close", function () { dialog.remove(); link.focus(); });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-confirm-post]");
+    if (!link || typeof HTMLDialogElement === "undefined" || !csrf) return;
+    event.preventDefault();
+    confirmDialog(link);
+  });
+
+  // A jump link ("Écrire") also puts the cursor in the field it leads to.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-focus]");
+    if (!link) return;
+    var target = document.getElementById(link.dataset.focus);
+    if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
+  });
 })();

@@ -1,6 +1,10 @@
 /* Live thread: joins with the page's last seq, rejoins with the latest after every reconnect,
    drops what it already has (by id), announces new messages to screen readers.
-   Without this script (or without a connection) the page and its form still work. */
+   Offline-aware: a notice while the socket is down, the draft kept in the browser
+   (localStorage), a message written offline queued and sent with its client_id once the
+   connection is back (the server keeps one message per client_id: sent once). The plain form
+   is never submitted into a dead network by this script.
+   Without this script the page and its form still work. */
 (function () {
   "use strict";
   var list = document.getElementById("messages");
@@ -61,13 +65,13 @@
       item.append(body);
     }
     if (!message.deleted) {
-      var actions = liveActions(message);
-      if (actions.childElementCount) item.append(actions);
+      var menu = liveActions(message);
+      if (menu.querySelector(".message-actions").childElementCount) item.append(menu);
     }
     return item;
   }
 
-  // Reply and Report, as on server-rendered messages (the other actions come with a reload).
+  // The same menu as on server-rendered messages: Reply, Edit and Delete (one's own), Report.
   function link(template, id, text, hidden) {
     var anchor = document.createElement("a");
     anchor.className = "button button-small button-quiet";
@@ -83,16 +87,36 @@
   }
 
   function liveActions(message) {
+    var menu = document.createElement("details");
+    menu.className = "message-menu";
+    menu.dataset.live = "1";
+    var summary = document.createElement("summary");
+    summary.className = "button button-small button-quiet";
+    summary.textContent = labels.labelActions;
+    var who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = " — " + fill(labels.labelMessageFrom, message.author ? message.author.display_name : labels.labelErased);
+    summary.append(who);
     var actions = document.createElement("div");
     actions.className = "message-actions";
     actions.dataset.live = "1";
     if (labels.replyUrl) actions.append(link(labels.replyUrl, message.id, labels.labelReply));
     // As on the server: anyone's message but one's own, an erased author's included.
     var mine = Boolean(message.author) && String(message.author.id) === labels.me;
+    if (mine && labels.replyUrl && labels.editUrl) {
+      if (!message.hidden) actions.append(" ", link(labels.editUrl, message.id, labels.labelEdit));
+      var remove = link(labels.deleteUrl, message.id, labels.labelDelete);
+      remove.dataset.confirm = labels.labelConfirmDelete;
+      remove.dataset.confirmPost = remove.getAttribute("href");
+      remove.dataset.confirmYes = labels.labelYesDelete;
+      remove.dataset.confirmNo = labels.labelCancel;
+      actions.append(" ", remove);
+    }
     if (labels.reportUrl && !mine && !message.hidden) {
       actions.append(" ", link(labels.reportUrl, message.id, labels.labelReport, labels.labelThisMessage));
     }
-    return actions;
+    menu.append(summary, actions);
+    return menu;
   }
 
   function add(message, announce) {
@@ -109,11 +133,12 @@
     if (!existing) return;
     // Server-rendered actions (edit, delete, moderate) stay usable: keep them. Actions this
     // script made are made again, from the message as it is now (hidden: no Report).
-    var actions = existing.querySelector(".message-actions:not([data-live])");
+    var actions = existing.querySelector(".message-menu:not([data-live])");
     var fresh = render(message);
-    var rendered = fresh.querySelector(".message-actions");
+    var rendered = fresh.querySelector(".message-menu");
+    if (actions && message.deleted) actions = null;
     if (actions && rendered) rendered.replaceWith(actions);
-    else if (actions && !message.deleted) fresh.append(actions);
+    else if (actions) fresh.append(actions);
     existing.replaceWith(fresh);
   }
 
@@ -129,11 +154,92 @@
       var waiting = pending;
       pending = [];
       waiting.forEach(function (m) { add(m, true); });
+      flush(); // what was written offline leaves now
     });
   }
 
-  socket.on("connect", join); // first connection and every reconnection
-  socket.on("disconnect", function () { joined = false; delete list.dataset.joined; });
+  // --- drafts and the offline queue (localStorage; a private window may refuse it) ---------
+  var draftKey = "terreau:draft:" + threadId;
+  var queueKey = "terreau:queue:" + threadId;
+  function store(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, value);
+    } catch (e) { /* storage refused: the page still works, the draft is just not kept */ }
+  }
+  function read(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function loadQueue() {
+    try { return JSON.parse(read(queueKey) || "[]"); } catch (e) { return []; }
+  }
+  function saveQueue(queue) { store(queueKey, queue.length ? JSON.stringify(queue) : null); }
+  function newClientId() {
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+  }
+
+  function showQueued(entry) {
+    if (list.querySelector('[data-client-id="' + entry.client_id + '"]')) return;
+    var item = document.createElement("li");
+    item.className = "message is-queued";
+    item.dataset.clientId = entry.client_id;
+    var body = document.createElement("p");
+    body.className = "message-body";
+    body.textContent = entry.body;
+    var state = document.createElement("p");
+    state.className = "message-queued";
+    state.textContent = notice ? notice.dataset.labelQueued : "";
+    item.append(body, state);
+    var empty = document.getElementById("no-messages");
+    if (empty) empty.remove();
+    list.append(item);
+  }
+
+  var flushing = false;
+  function flush() {
+    if (flushing || !joined || !online()) return;
+    var queue = loadQueue();
+    if (!queue.length) return showState();
+    flushing = true;
+    var entry = queue[0];
+    socket.emit("message:send", entry, function (ack) {
+      flushing = false;
+      if (!ack || !ack.ok) {
+        // Refused (too long, no longer allowed…): show why, keep the text in the box.
+        if (ack && ack.error && error) { error.textContent = ack.error.message; error.hidden = false; }
+        if (ack && ack.error && ack.error.code !== "rate_limited") {
+          saveQueue(loadQueue().filter(function (e) { return e.client_id !== entry.client_id; }));
+          var refused = list.querySelector('[data-client-id="' + entry.client_id + '"]');
+          if (refused) refused.remove();
+          if (textarea && !textarea.value) textarea.value = entry.body;
+        }
+        return showState();
+      }
+      saveQueue(loadQueue().filter(function (e) { return e.client_id !== entry.client_id; }));
+      var placeholder = list.querySelector('[data-client-id="' + entry.client_id + '"]');
+      if (placeholder) placeholder.remove();
+      if (ack.message.seq <= lastSeq + 1) add(ack.message, false);
+      showState();
+      flush(); // the next one, in order
+    });
+  }
+
+  var notice = document.getElementById("thread-offline");
+  function online() { return socket.connected && navigator.onLine !== false; }
+  function showState() {
+    if (!notice) return;
+    var queued = loadQueue().length;
+    notice.hidden = online() && !queued;
+    notice.textContent = online() ? (queued ? notice.dataset.labelQueued : "") : notice.dataset.labelOffline;
+    list.dataset.online = online() ? "1" : "0";
+  }
+
+  var everConnected = false;
+  socket.on("connect", function () { everConnected = true; join(); showState(); }); // first connection and every reconnection
+  socket.on("disconnect", function () { joined = false; delete list.dataset.joined; showState(); });
+  socket.on("connect_error", showState);
+  window.addEventListener("offline", showState);
+  window.addEventListener("online", function () { showState(); flush(); });
   socket.on("message:new", function (message) {
     if (!joined) return pending.push(message);
     if (message.seq > lastSeq + 1) return join(); // a gap: catch up by seq first
@@ -158,7 +264,12 @@
   var replyTo = form.querySelector('input[name="reply_to"]');
   var error = document.getElementById("message-form-error");
 
+  loadQueue().forEach(showQueued);
+  showState();
+  if (!textarea.value && read(draftKey)) textarea.value = read(draftKey);
+
   textarea.addEventListener("input", function () {
+    store(draftKey, textarea.value || null);
     var now = Date.now();
     if (socket.connected && now - lastTypingSent > 3000) {
       lastTypingSent = now;
@@ -166,11 +277,32 @@
     }
   });
 
+  function clearForm() {
+    textarea.value = "";
+    store(draftKey, null);
+    if (replyTo) replyTo.value = "";
+    // A new id for the next message; a resend of this one would return the stored message.
+    clientId.value = newClientId();
+  }
+
   form.addEventListener("submit", function (event) {
-    if (!socket.connected || !textarea.value.trim()) return; // the plain form does the work
-    event.preventDefault();
+    if (!textarea.value.trim()) return; // the plain form says what is missing
     var payload = { thread_id: threadId, body: textarea.value, client_id: clientId.value };
     if (replyTo && replyTo.value) payload.reply_to = Number(replyTo.value);
+    if (navigator.onLine === false || (!socket.connected && everConnected)) {
+      // No network: never post the plain form into it. Keep the message and send it later.
+      event.preventDefault();
+      var queue = loadQueue();
+      queue.push(payload);
+      saveQueue(queue);
+      showQueued(payload);
+      clearForm();
+      showState();
+      textarea.focus();
+      return;
+    }
+    if (!socket.connected) return; // the socket never connected (a proxy?): the plain form
+    event.preventDefault();
     socket.emit("message:send", payload, function (ack) {
       if (!ack || !ack.ok) {
         error.textContent = ack ? ack.error.message : "";
@@ -179,10 +311,7 @@
       }
       error.hidden = true;
       if (joined && ack.message.seq <= lastSeq + 1) add(ack.message, false);
-      textarea.value = "";
-      if (replyTo) replyTo.value = "";
-      // A new id for the next message; a resend of this one would return the stored message.
-      clientId.value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+      clearForm();
       textarea.focus();
     });
   });

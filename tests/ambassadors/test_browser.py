@@ -123,8 +123,11 @@ def test_invitation_link_to_member_of_the_community(
         assert_accessible(nora)
         [mail] = outbox.to("nora@example.org")
         nora.goto(next(url for url in outbox.links_in(mail) if "/auth/confirm/" in url))
-        nora.wait_for_url(f"**/communities/{slug}")
+        # A member at once, she lands in the community's welcome thread (issue 13, part A).
+        nora.wait_for_url("**/threads/*")
         nora.get_by_text("Vous êtes maintenant membre de Zéro déchet aux Tilleuls.").wait_for()
+        nora.locator("#message-form").wait_for()
+        nora.goto(f"{live_server}/communities/{slug}")
         nora.get_by_text("Vous êtes membre de cette communauté.").wait_for()
         assert_accessible(nora)
         assert_no_horizontal_scroll(nora)

@@ -93,9 +93,12 @@ def test_after_confirming_the_newcomer_is_in_the_community(
     assert status_of("nora@example.org", community) is None  # not before confirming
     response = confirm(client, outbox)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/communities/{community.slug}")
+    # A member at once lands in the community's welcome thread (issue 13, part A); a request
+    # waits on the community's page.
+    landing = f"/communities/{community.slug}" + ("/welcome" if expected == "active" else "")
+    assert response.headers["Location"].endswith(landing)
     assert status_of("nora@example.org", community) == expected
-    html = page_text(client.get(response.headers["Location"], headers=FR))
+    html = page_text(client.get(response.headers["Location"], headers=FR, follow_redirects=True))
     if expected == "active":
         assert "Vous êtes maintenant membre de Zéro déchet aux Tilleuls." in html
     else:
@@ -113,7 +116,8 @@ def test_a_neighbourhood_ambassador_invites_to_terreau_only(client, outbox) -> N
     html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
     assert "Sam vous invite à rejoindre Terreau à Bellevue" in html
     sign_up(client, invitation.token)
-    assert "/communities/" not in confirm(client, outbox).headers["Location"]
+    # Invited to Terreau only: she is asked her neighbourhood and themes (issue 13, part A).
+    assert confirm(client, outbox).headers["Location"].endswith("/communities/for-me")
 
 
 def test_a_dead_link_still_welcomes(client) -> None:

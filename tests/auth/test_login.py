@@ -10,7 +10,8 @@ def _login(client, email, password=PASSWORD, **extra):
 def test_login_then_logout(client):
     make_member(email="lea@example.org", display_name="Léa")
     response = _login(client, "LEA@example.org")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/me")
+    # Logging in lands on the home page, which leads to her communities (issue 13).
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
     assert "Léa" in client.get("/me").get_data(as_text=True)
     client.post_form("/auth/logout")
     assert client.get("/me").status_code == 302
@@ -41,7 +42,7 @@ def test_next_only_goes_to_this_site(client):
         "/auth/login?next=https://evil.example/x",
         {"email": "lea@example.org", "password": PASSWORD},
     )
-    assert response.headers["Location"].endswith("/me")
+    assert response.headers["Location"] == "/"
     client.post_form("/auth/logout")
     response = client.post_form(
         "/auth/login?next=/charte", {"email": "lea@example.org", "password": PASSWORD}

@@ -38,7 +38,9 @@ def test_signup_sends_a_confirmation_link_that_asks_for_the_password(client, out
     confirmed = client.post_form(
         link.replace("http://localhost", ""), {"password": GOOD["password"]}
     )
-    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/me")
+    # Confirming leads to "communities for me": her neighbourhood, themes, communities near her.
+    assert confirmed.status_code == 302
+    assert confirmed.headers["Location"].endswith("/communities/for-me")
     assert "Nadia" in client.get("/me").get_data(as_text=True)
 
 

@@ -21,6 +21,8 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
 
     page.goto(live_server + "/")
     check_page(page)
+    # The header is one line on a phone: the links are behind "Menu" (a <details>).
+    page.get_by_text("Menu", exact=True).click()
     page.get_by_role("link", name="S'inscrire").click()
     check_page(page)
     page.get_by_label("E-mail").fill("camille@example.org")
@@ -38,8 +40,11 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
     page.get_by_label("Le mot de passe choisi à l'inscription").fill("une phrase de passe")
     page.get_by_role("button", name="Confirmer et me connecter").click()
     page.get_by_text("Votre e-mail est confirmé").wait_for()
+    # Confirming leads to "communities for me" (issue 13), her neighbourhood already chosen.
+    page.get_by_role("heading", name="Des communautés pour moi").wait_for()
     check_page(page)
 
+    page.goto(page.url.split("/communities")[0] + "/me")
     page.get_by_role("link", name="Modifier mon profil").click()
     check_page(page)
     page.get_by_label("Alimentation").check()
@@ -80,6 +85,9 @@ def test_download_my_data_then_delete_my_account(page, live_server):
     page.keyboard.press("Enter")
     page.get_by_text("Bonjour Noé !").wait_for()
     check_page(page)
+    # Logging in lands on the home page (issue 13); the profile is in the Menu.
+    page.get_by_text("Menu", exact=True).click()
+    page.get_by_role("link", name="Mon profil").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger mes données").click()
     assert download.value.suggested_filename.startswith("terreau-mes-donnees-")

@@ -53,8 +53,10 @@ def test_find_join_and_see_the_pair(live_server: str, page: Any) -> None:
     assert_no_horizontal_scroll(page)
     page.check("input[name=accept_charter]")
     page.click(f"form[action$='/communities/{slug}/join'] button[type=submit]")
-    page.wait_for_url(f"**/communities/{slug}")
-    assert page.locator(f"form[action$='/communities/{slug}/leave']").count() == 1
+    # Joining lands in the community's welcome thread (issue 13); its page offers to leave.
+    page.wait_for_url("**/threads/*")
+    page.goto(f"{live_server}/communities/{slug}")
+    assert page.locator(f"a[href$='/communities/{slug}/leave']").count() == 1
     pair = page.locator(".gardener-pair").inner_text()
     assert "Karim technicien" in pair and "Maryse jardinière" in pair
     assert_accessible(page)

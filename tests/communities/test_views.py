@@ -50,14 +50,24 @@ def test_the_pair_form_asks_for_a_handover_note(client: Any) -> None:
     )
     data["handover_note"] = "Le troc de graines est prévu le 12, la salle est réservée."
     assert client.post_form(url, data).status_code == 302
-    open_citizen = db.session.execute(
-        select(GardenerMandate.member_id).where(
-            GardenerMandate.community_id == community.id,
-            GardenerMandate.side == "citizen",
-            GardenerMandate.ended_at.is_(None),
-        )
-    ).scalar_one()
-    assert open_citizen == new.id
+
+    def open_citizen() -> int:
+        return db.session.execute(
+            select(GardenerMandate.member_id).where(
+                GardenerMandate.community_id == community.id,
+                GardenerMandate.side == "citizen",
+                GardenerMandate.ended_at.is_(None),
+            )
+        ).scalar_one()
+
+    # Issue 13: the person is asked first, and named once she accepts.
+    assert open_citizen() == old.id
+    from community.communities.models import GardenerProposal
+
+    proposal = db.session.execute(select(GardenerProposal)).scalar_one()
+    client.login_as(new)
+    client.post_form(f"/communities/proposals/{proposal.id}", {"decision": "accept"})
+    assert open_citizen() == new.id
 
 
 def test_an_incomplete_pair_is_shown_plainly(client: Any) -> None:
@@ -114,6 +124,13 @@ def test_the_pair_page_title_holds_no_html_and_no_private_note(client: Any) -> N
     note = "Le code du local est 1234, la clé est chez Mme R."
     data = {"technician_id": str(staff.id), "citizen_id": str(new.id), "handover_note": note}
     assert client.post_form(url, data).status_code == 302
+    # Issue 13: the successor is asked first; her acceptance turns the note into a handover.
+    from community.communities.models import GardenerProposal
+
+    proposal = db.session.execute(select(GardenerProposal)).scalar_one()
+    client.login_as(new)
+    client.post_form(f"/communities/proposals/{proposal.id}", {"decision": "accept"})
+    client.login_as(staff)
     html = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
     [title] = re.findall(r"<title>(.*?)</title>", html, re.S)
     assert "<" not in title and "code du local" not in title

@@ -22,7 +22,7 @@ def _login(page, base, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name=re.compile("^(Log in|Se connecter)$")).click()
-    page.wait_for_url(re.compile(r"/me$"))
+    page.wait_for_url(lambda url: "/auth/login" not in url)  # the home page (issue 13)
 
 
 def _check(page):

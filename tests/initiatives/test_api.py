@@ -145,7 +145,7 @@ EXPECTED = {
     "patch": {"author"},
     "updates": {"author", "gardener"},
     "volunteers": {"author", "gardener"},
-    "support": set(ROLES) - {"visitor"},
+    "support": set(ROLES) - {"visitor", "author"},  # an author cannot support her own idea
     "unsupport": set(ROLES) - {"visitor"},
     "participation": set(ROLES) - {"visitor"},
     "unparticipate": set(ROLES) - {"visitor"},

@@ -32,7 +32,7 @@ def test_propose_support_and_read_the_timeline(live_server, page):
     page.fill("#email", "lea@example.org")
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name=re.compile("^(Log in|Se connecter)$")).click()
-    page.wait_for_url(re.compile(r"/me$"))
+    page.wait_for_url(lambda url: "/auth/login" not in url)  # the home page (issue 13)
 
     page.goto(f"{live_server}/initiatives/new")
     assert_accessible(page)

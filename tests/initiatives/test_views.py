@@ -120,7 +120,7 @@ HTML_ALLOWED = {
     "status": {"gardener", "staff", "admin"},
     "update": {"author", "gardener"},
     "edit": {"author"},
-    "support": set(ROLES) - {"visitor"},
+    "support": set(ROLES) - {"visitor", "author"},  # an author cannot support her own idea
     "help": set(ROLES) - {"visitor"},
     "propose": set(ROLES) - {"visitor"},
 }

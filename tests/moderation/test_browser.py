@@ -86,6 +86,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     # A member reports the message from the thread, on a phone.
     log_in(page, live_server, world.member_a)
     page.goto(f"{live_server}/threads/{thread_id}")
+    page.locator(f"#message-{message_id} summary", has_text="Actions").click()  # one menu
     page.locator(f"#message-{message_id}").get_by_role("link", name="Signaler ce message").click()
     page.get_by_label("Insulte").check()
     page.get_by_label("Quelques mots pour les modérateurs (facultatif)").fill(

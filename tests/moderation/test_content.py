@@ -49,9 +49,11 @@ def test_hide_and_restore_an_initiative(world, initiative, client, api_token) ->
     ).scalars()
     assert notification.text == (
         "Modération : les modérateurs ont masqué votre initiative. Motif : Publicité commerciale. "
-        "Charte : article 4 (Intérêt général)."
+        "Charte : article 4 (Intérêt général). "
+        "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
     )
-    assert notification.url == f"/initiatives/{initiative.id}"
+    # The notice leads to where she contests the decision (issue 13).
+    assert notification.url == f"/moderation/contest/initiative/{initiative.id}"
     [act] = db.session.execute(select(ModerationAction)).scalars()
     assert (act.action, act.target_type, act.community) == ("hide", "initiative", world.a)
 

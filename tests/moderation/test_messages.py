@@ -58,9 +58,10 @@ def test_hide_a_reported_message(world, message, client, api_token, role, status
         [notification] = told
         assert notification.text == (
             "Modération : les modérateurs ont masqué votre message. "
-            "Motif : Insulte envers un voisin. Charte : article 1 (Respect)."
+            "Motif : Insulte envers un voisin. Charte : article 1 (Respect). "
+            "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
         )
-        assert notification.url == f"/threads/{message.thread_id}#message-{message.id}"
+        assert notification.url == f"/moderation/contest/message/{message.id}"
         [act] = db.session.execute(select(ModerationAction)).scalars()
         assert (act.action, act.target_type, act.report_id) == ("hide", "message", report.id)
     else:

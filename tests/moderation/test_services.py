@@ -286,7 +286,8 @@ def test_tell_member_is_the_one_way_to_tell(world) -> None:  # type: ignore[no-u
     [notification] = notifications_of(world.author)
     assert notification.text == (
         "Modération : les modérateurs ont masqué votre contenu. "
-        "Motif : Numéro de téléphone publié. Charte : article 3 (Vie privée)."
+        "Motif : Numéro de téléphone publié. Charte : article 3 (Vie privée). "
+        "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
     )
     assert notification.url == "/threads/3#message-9"
     services.tell_member(world.gardener_a, None, "hide", "compte effacé")  # nobody to tell

@@ -60,13 +60,19 @@ def test_two_members_see_each_other_live(
         # one's own message, though.
         arrived = bob.locator(".message", has_text="le composteur est plein")
         message_id = arrived.get_attribute("data-message-id")
+        arrived.locator("summary", has_text="Actions").click()  # the actions are in one menu
         reply = arrived.get_by_role("link", name="Répondre").get_attribute("href") or ""
         assert reply.endswith(f"reply_to={message_id}#message-form")
         report = arrived.get_by_role("link", name="Signaler ce message").get_attribute("href")
         assert report == f"/report?target_type=message&target_id={message_id}"
         sent = alice.locator(".message", has_text="le composteur est plein")
+        # The actions are folded into one menu; the author gets Edit and Delete live.
+        sent.locator("summary", has_text="Actions").click()
         sent.get_by_role("link", name="Répondre").wait_for()
         assert sent.get_by_role("link", name="Signaler ce message").count() == 0
+        sent.get_by_role("link", name="Modifier").wait_for()
+        assert sent.get_by_role("link", name="Supprimer").count() == 1
+        assert arrived.get_by_role("link", name="Supprimer").count() == 0
         bob.fill("#body", "J'apporte du broyat samedi.")
         bob.click("#message-form button[type=submit]")
         alice.locator(".message-body", has_text="broyat").wait_for()

@@ -1,0 +1,29 @@
+"""Issue 13: ending an ambassador mandate asks once, says what happens to the links already
+handed out, and lets them live on."""
+
+from __future__ import annotations
+
+import pytest
+
+from community.ambassadors import invitations
+from community.extensions import db
+from tests.ambassadors.factories import make_ambassador, make_invitation
+from tests.conftest import page_text
+from tests.factories import make_community, make_member
+
+
+@pytest.mark.parametrize("choice,still_works", [("keep", True), ("stop", False)])
+def test_stepping_down_lets_the_links_live_on_or_not(client, choice, still_works):
+    member = make_member()
+    community = make_community(members=(member,))
+    ambassador = make_ambassador(member, community)
+    link = make_invitation(ambassador)
+    client.login_as(member)
+    page = page_text(client.get("/ambassadors"))
+    assert "Vous avez donné 1 lien qui marche encore" in page
+    assert "Oui, mettre fin à mon mandat" in page
+    client.post_form(f"/ambassadors/{ambassador.id}/step-down", {"links": choice})
+    db.session.expire_all()
+    assert ambassador.status == "ended"
+    assert (invitations.usable_invitation(link.token) is not None) is still_works
+    assert (link.revoked_at is None) is still_works

@@ -1,0 +1,197 @@
+"""Issue 13: the journeys of real people, clicked at 360 × 740 from the home page, axe clean.
+
+- a newcomer signs up, confirms, chooses a community near her, joins, lands in its welcome
+  thread and posts;
+- a gardener sees the badge for a new report, hides the message, the reporter is told;
+- offline, a member writes; back online, the message is sent once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.factories import (
+    PASSWORD,
+    make_community,
+    make_member,
+    make_neighbourhood,
+    make_theme,
+    make_thread,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+def check_page(page: Any) -> None:
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+
+
+def log_in(page: Any, base: str, member: Any) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/auth/login")
+    page.fill("#email", member.email)
+    page.fill("#password", PASSWORD)
+    page.click("main form.stack button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def test_sign_up_confirm_choose_join_land_in_the_thread_and_post(page, live_server, outbox):
+    tilleuls = make_neighbourhood("Les Tilleuls")
+    make_theme("Alimentation")
+    make_community("Compost des Tilleuls", neighbourhood=tilleuls, charter="Respect.")
+    make_community("Pêche au Port", neighbourhood=make_neighbourhood("Le Port"))
+    db.session.commit()
+
+    page.goto(live_server + "/")
+    check_page(page)
+    page.get_by_role("link", name="Créer mon compte").click()
+    page.get_by_label("E-mail").fill("camille@example.org")
+    page.get_by_label("Pseudonyme").fill("Camille")
+    page.get_by_label("Mot de passe").fill("une phrase de passe")
+    page.get_by_label("J'ai lu et j'accepte la charte de la plateforme").check()
+    page.get_by_role("button", name="Créer mon compte").click()
+    page.get_by_role("heading", name="Regardez votre boîte mail").wait_for()
+
+    [mail] = outbox.to("camille@example.org")
+    page.goto(outbox.links_in(mail)[0])
+    # Asked her neighbourhood and themes, then shown the communities near her.
+    page.get_by_role("heading", name="Des communautés pour moi").wait_for()
+    check_page(page)
+    page.get_by_label("Mon quartier").select_option(label="Les Tilleuls")
+    page.get_by_label("Alimentation").check()
+    page.get_by_role("button", name="Voir les communautés").click()
+    near = page.locator("section[aria-labelledby=near-title]")
+    near.get_by_role("link", name="Compost des Tilleuls").wait_for()
+    assert near.get_by_role("link", name="Pêche au Port").count() == 0
+    check_page(page)
+
+    # Three taps from here to a live discussion: the community, (the charter box), join.
+    near.get_by_role("link", name="Compost des Tilleuls").click()
+    page.get_by_label("J'ai lu et j'accepte la charte de cette communauté").check()
+    page.get_by_role("button", name="Rejoindre").click()
+    page.wait_for_url("**/threads/*")
+    page.get_by_text("Bienvenue dans Compost des Tilleuls").wait_for()
+    page.locator("#messages[data-joined]").wait_for(state="attached")
+    check_page(page)
+    page.fill("#body", "Bonjour, je suis Camille, nouvelle aux Tilleuls !")
+    page.click("#message-form button[type=submit]")
+    page.locator(".message-body", has_text="nouvelle aux Tilleuls").wait_for()
+    expect(page.locator("#body")).to_have_value("")
+
+    # Back home, the community and its discussion are one tap away.
+    page.goto(live_server + "/")
+    page.get_by_role("heading", name="Mes communautés").wait_for()
+    page.get_by_role("link", name="Bienvenue ! Présentez-vous").click()
+    page.wait_for_url("**/threads/*")
+    check_page(page)
+
+
+def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_server):
+    from community.threads import services as threads
+
+    gardener, reporter, author = make_member(), make_member(), make_member()
+    community = make_community("Jardins", citizen=gardener, members=(reporter, author))
+    thread = make_thread(community, "Le marché")
+    message = threads.post_message(author, thread, "Tu es vraiment un idiot.").message
+    db.session.commit()
+    thread_id, message_id = thread.id, message.id
+
+    log_in(page, live_server, reporter)
+    page.goto(f"{live_server}/threads/{thread_id}")
+    page.locator(f"#message-{message_id} summary", has_text="Actions").click()
+    page.locator(f"#message-{message_id}").get_by_role("link", name="Signaler ce message").click()
+    page.get_by_label("Insulte").check()
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
+
+    log_in(page, live_server, gardener)
+    badge = page.locator(".todo-count")
+    assert badge.inner_text().startswith("1")
+    check_page(page)
+    page.locator("a.nav-todo").click()
+    page.get_by_role("heading", name="À faire").wait_for()
+    check_page(page)
+    page.get_by_role("link", name="Un signalement sur un message").click()
+    page.get_by_label("Masquer le contenu").check()
+    page.get_by_label("Motif, envoyé au membre concerné").fill("Insulte envers un voisin")
+    page.get_by_role("button", name="Confirmer").click()
+    page.get_by_text("Le membre concerné a été prévenu").wait_for()
+    assert page.locator(".todo-count").count() == 0  # nothing waits any more
+
+    log_in(page, live_server, reporter)
+    assert page.locator("[data-notifications-count]").inner_text().startswith("1")
+    page.goto(f"{live_server}/notifications")
+    assert (
+        "le contenu est maintenant caché" in page.locator(".notification-text").first.inner_text()
+    )
+    check_page(page)
+
+
+def test_offline_a_message_is_kept_and_sent_once_when_back(page, live_server):
+    lea, other = make_member(), make_member()
+    community = make_community(members=(lea, other))
+    thread = make_thread(community, "Le composteur")
+    db.session.commit()
+    url = f"{live_server}/threads/{thread.id}"
+
+    log_in(page, live_server, lea)
+    page.goto(url)
+    page.locator("#messages[data-joined]").wait_for(state="attached")
+    # A draft survives a reload (kept in the browser).
+    page.fill("#body", "Un brouillon")
+    page.reload()
+    expect(page.locator("#body")).to_have_value("Un brouillon")
+    page.locator("#messages[data-joined]").wait_for(state="attached")
+
+    page.context.set_offline(True)
+    notice = page.locator("#thread-offline")
+    expect(notice).to_contain_text("Hors ligne")
+    check_page(page)
+    page.fill("#body", "Écrit dans le bus, sans réseau.")
+    page.click("#message-form button[type=submit]")
+    queued = page.locator(".message.is-queued", has_text="sans réseau")
+    queued.wait_for()
+    assert page.url == url  # the form was not posted into the dead network
+    expect(page.locator("#body")).to_have_value("")
+
+    page.context.set_offline(False)
+    sent = page.locator(".message[data-message-id]", has_text="sans réseau")
+    sent.wait_for()
+    expect(queued).to_have_count(0)
+    expect(notice).to_be_hidden()
+    page.reload()
+    page.locator("#messages[data-joined]").wait_for(state="attached")
+    assert page.locator(".message-body", has_text="sans réseau").count() == 1  # sent once
+
+
+def test_a_live_message_is_deleted_by_its_author_after_one_question(page, live_server):
+    lea = make_member()
+    community = make_community(members=(lea,))
+    thread = make_thread(community, "Le troc de graines")
+    db.session.commit()
+
+    log_in(page, live_server, lea)
+    page.goto(f"{live_server}/threads/{thread.id}")
+    page.locator("#messages[data-joined]").wait_for(state="attached")
+    page.fill("#body", "Un message de trop")
+    page.click("#message-form button[type=submit]")
+    sent = page.locator(".message[data-message-id]", has_text="Un message de trop")
+    sent.wait_for()
+    # Without a reload, her live message has Delete; it asks once, in a dialog.
+    sent.locator("summary", has_text="Actions").click()
+    sent.get_by_role("link", name="Supprimer").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Supprimer ce message ?")
+    check_page(page)
+    dialog.get_by_role("button", name="Annuler").click()
+    expect(dialog).to_have_count(0)
+    sent.get_by_role("link", name="Supprimer").click()
+    page.get_by_role("dialog").get_by_role("button", name="Oui, supprimer").click()
+    page.locator(".message.is-deleted").wait_for()
+    assert "message supprimé" in page.locator(".message.is-deleted").inner_text()
