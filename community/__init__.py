@@ -54,11 +54,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         if _has_module(domain, "sockets"):
             import_module(f"community.{domain}.sockets")
     _init_extensions(app)
-    from community.core import errors, jinja, security
+    from community.core import errors, frontend, jinja, security
 
     errors.register_error_handlers(app)
     security.init_security(app)
     jinja.init_jinja(app)
+    frontend.init_frontend(app)
 
     from community.auth.guards import init_api_security
     from community.extensions import api, csrf

@@ -79,8 +79,9 @@ def show(slug: str) -> str:
         card=services.card_for(community),
         community=community,
         membership=membership,
-        join_form=JoinForm(),
-        leave_form=LeaveForm(),
+        # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
+        join_form=JoinForm() if member else None,
+        leave_form=LeaveForm() if member else None,
         can_see_members=can_see_members(member, community),
         can_answer=can_answer_memberships(member, community),
         can_manage=can_manage_communities(member),

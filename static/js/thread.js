@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var list = document.getElementById("messages");
-  if (!list || !list.dataset.live || typeof io === "undefined") return;
+  if (!list || !list.dataset.live || typeof window.terreauSocket !== "function") return;
 
   var threadId = Number(list.dataset.threadId);
   var lastSeq = Number(list.dataset.lastSeq) || 0;
@@ -17,7 +17,7 @@
   var typingTimer = null;
   var lastTypingSent = 0;
 
-  var socket = io({ transports: ["websocket"] });
+  var socket = window.terreauSocket(); // the page's one connection, shared with the bell
 
   function byId(id) {
     return list.querySelector('[data-message-id="' + id + '"]');
@@ -133,6 +133,7 @@
   }
 
   socket.on("connect", join); // first connection and every reconnection
+  if (socket.connected) { join(); } // the bell's script may have connected it already
   socket.on("disconnect", function () { joined = false; delete list.dataset.joined; });
   socket.on("message:new", function (message) {
     if (!joined) return pending.push(message);
