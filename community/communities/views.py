@@ -32,6 +32,7 @@ from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
+from community.initiatives.queries import latest_of
 from community.members.models import Member
 from community.territory.services import (
     active_neighbourhoods,
@@ -78,6 +79,7 @@ def show(slug: str) -> str:
         "communities/show.html",
         card=services.card_for(community),
         community=community,
+        latest_initiatives=latest_of(community.id),
         membership=membership,
         # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
         join_form=JoinForm() if member else None,
@@ -113,6 +115,7 @@ def join(slug: str) -> str | Response:
         "communities/show.html",
         card=services.card_for(community),
         community=community,
+        latest_initiatives=latest_of(community.id),
         membership=membership_of(member, community),
         join_form=form,
         leave_form=LeaveForm(),

@@ -57,13 +57,6 @@ def initiative_figures(community: Community | None = None) -> answers.ResponseFi
     return answers.response_figures(community)
 
 
-@bp.app_template_global()
-def latest_initiatives(community: Community, limit: int = 5) -> list[Initiative]:
-    """For `_community_latest.html`: the newest initiatives of a community."""
-    stmt = queries.browse(queries.Filters(community=community.slug)).limit(limit)
-    return list(db.session.execute(stmt).scalars().unique())
-
-
 bp.add_app_template_filter(format_decimal, "format_decimal")
 
 
