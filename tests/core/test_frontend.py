@@ -111,3 +111,20 @@ def test_a_thread_page_opens_one_socket(client: Any) -> None:
     html = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert html.count("vendor/socket.io.min.js") == 1 and html.count("js/socket.js") == 1
     assert html.index("js/socket.js") < html.index("js/thread.js")
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("fmt", ["short", "medium", "long", "full"])
+def test_the_cached_date_formatter_says_what_babel_says(app: Any, locale: str, fmt: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from flask_babel import format_datetime, refresh
+
+    from community.core.jinja import cached_datetime
+
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        refresh()
+        moments = [datetime(2026, 3, 29, 0, 30) + timedelta(hours=h * 7) for h in range(40)]
+        moments.append(datetime(2026, 7, 14, 12, 0, tzinfo=UTC))
+        for moment in moments:
+            assert cached_datetime(moment, fmt) == format_datetime(moment, fmt)
