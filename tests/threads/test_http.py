@@ -273,3 +273,15 @@ def test_one_moderation_form_per_page(client: Any, cast: Any) -> None:
     login(client, cast.member)  # not a moderator
     client.post_form(url, {"target": f"hide:{target.id}", "reason": "Hors charte"})
     assert not db.session.get(Message, target.id).hidden
+
+
+def test_the_page_loads_only_the_columns_it_shows(client: Any, cast: Any, queries: Any) -> None:
+    for i in range(3):
+        post(cast.member, cast.thread, f"Message {i}")
+    with queries() as log:
+        page = client.get(f"/threads/{cast.thread.id}")
+    assert page.status_code == 200 and "Message 2" in page.get_data(as_text=True)
+    loading = [s for s in log.statements if "FROM messages" in s and "ORDER BY messages.seq" in s]
+    assert len(loading) == 1
+    assert "messages.body," not in loading[0] and "messages.body " not in loading[0]
+    assert "email" not in loading[0] and "neighbourhoods" not in loading[0]
