@@ -54,8 +54,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         if _has_module(domain, "sockets"):
             import_module(f"community.{domain}.sockets")
     _init_extensions(app)
-    from community.core import errors, frontend, jinja, security
+    from community.core import edge, errors, frontend, jinja, security
 
+    edge.init_edge(app)
     errors.register_error_handlers(app)
     security.init_security(app)
     jinja.init_jinja(app)
@@ -83,19 +84,39 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from community import cli
 
     cli.init_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` proxies, read the client's address, scheme and host from the
+    X-Forwarded-* headers they set (Werkzeug's ProxyFix), for HTTP and Socket.IO alike; with
+    0 (the default) the headers are ignored: anyone could write them."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Outermost, so that the Socket.IO middleware sees the fixed environ too.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
 
 
 def init_socketio(app: Flask) -> None:
     """Bind the Socket.IO server to `app` (async mode, message queue and origins from config)."""
+    from community.core.origins import origin_allowed
     from community.extensions import socketio
+
+    def allowed(origin: str | None, environ: dict[str, Any]) -> bool:
+        with app.app_context():
+            return origin_allowed(origin, environ)
 
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        # Read at each handshake, so that a changed setting (or a test server's URL) applies.
-        cors_allowed_origins=lambda origin: origin in app.config["ALLOWED_ORIGINS"],
+        # Read at each handshake: the page's own origin, PUBLIC_URL's and ALLOWED_ORIGINS.
+        cors_allowed_origins=allowed,
         manage_session=False,
     )
 

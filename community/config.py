@@ -77,6 +77,8 @@ class Config:
     # Rate limits, in Flask-Limiter's notation
     RATELIMIT_ENABLED = _bool(os.environ.get("RATELIMIT_ENABLED"), True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in memory meanwhile (logged), go back to Redis once it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or (
         os.environ.get("REDIS_URL") or "memory://"
     )
@@ -84,14 +86,20 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT") or "20 per hour"
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per hour"
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
+    TYPING_RATE_LIMIT = os.environ.get("TYPING_RATE_LIMIT") or "10 per 10 seconds"
+    # Per account (the e-mail typed), whatever the client address: password attempts, and
+    # mails sent to one address by sign-up and forgotten-password.
+    ACCOUNT_RATE_LIMIT = os.environ.get("ACCOUNT_RATE_LIMIT") or "20 per 15 minutes"
+    ACCOUNT_MAIL_RATE_LIMIT = os.environ.get("ACCOUNT_MAIL_RATE_LIMIT") or "5 per hour"
+    # How many proxies in front set X-Forwarded-For/-Proto/-Host (nginx alone: 1). 0 trusts
+    # none: the client address is the connection's. Rate limits count per real client.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT") or "10 per minute"
 
     # Real time
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "threading"
-    ALLOWED_ORIGINS = _list(os.environ.get("ALLOWED_ORIGINS")) or [
-        "http://127.0.0.1:5000",
-        "http://localhost:5000",
-    ]
+    # Origins allowed to open a socket besides the page's own (always allowed) and PUBLIC_URL's.
+    ALLOWED_ORIGINS = _list(os.environ.get("ALLOWED_ORIGINS"))
 
     # Mail: "console" prints to the log, "smtp" sends through MAIL_SERVER
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or "console"
@@ -102,10 +110,15 @@ class Config:
     MAIL_USE_TLS = _bool(os.environ.get("MAIL_USE_TLS"), False)
     MAIL_USE_SSL = _bool(os.environ.get("MAIL_USE_SSL"), False)
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+    # Account mails leave from a worker thread: no answer waits for (or is timed by) SMTP.
+    MAIL_IN_BACKGROUND = _bool(os.environ.get("MAIL_IN_BACKGROUND"), True)
     MAIL_DEFAULT_SENDER = (
         os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
     )
-    PUBLIC_URL = os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    # Unset: links use the address each request came to (`PORT` alone is enough); set it in
+    # production, where mail digests leave from the CLI (core/origins.py).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or ""
+    PORT = _int("PORT", 5000)
 
     # Web push (VAPID, RFC 8292). Without a private key push is off; development makes one
     # under instance/ at first use (`flask vapid-keys` too).
@@ -152,11 +165,15 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     MAIL_BACKEND = "smtp"
+    MAIL_IN_BACKGROUND = False  # tests read the outbox right after the request
     # Generous limits: the tests that exercise a limit lower it themselves.
     LOGIN_RATE_LIMIT = "1000 per minute"
     SIGNUP_RATE_LIMIT = "1000 per minute"
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
     MESSAGE_RATE_LIMIT = "1000 per minute"
+    TYPING_RATE_LIMIT = "1000 per minute"
+    ACCOUNT_RATE_LIMIT = "1000 per minute"
+    ACCOUNT_MAIL_RATE_LIMIT = "1000 per minute"
     QUESTIONNAIRE_RATE_LIMIT = "1000 per minute"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"

@@ -247,9 +247,11 @@ def _restore_socketio_server(app: Flask) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _reset_limits(app: Flask) -> Iterator[None]:
+    from community.core import ratelimit
     from community.extensions import limiter
 
     limiter.reset()
+    ratelimit.reset()
     yield
 
 
@@ -404,6 +406,25 @@ def assert_accessible(page: Any) -> None:
         for v in bad
     )
     assert not bad, f"axe violations on {page.url}:\n{details}"
+
+
+def assert_no_broken_headers(page: Any) -> None:
+    """No table header is broken inside a word (at 360 px: one letter per line).
+
+    A header wrapped between words has at most as many lines as words.
+    """
+    broken = page.evaluate(
+        """() => Array.from(document.querySelectorAll("th")).filter((th) => {
+          const style = getComputedStyle(th);
+          const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+          const range = document.createRange();  // the text itself, not the (taller) cell
+          range.selectNodeContents(th);
+          const inner = range.getBoundingClientRect().height;
+          const words = th.innerText.trim().split(/\\s+/).filter(Boolean).length;
+          return words > 0 && Math.round(inner / line) > words;
+        }).map((th) => th.innerText.trim())"""
+    )
+    assert broken == [], f"{page.url}: headers broken inside a word: {broken}"
 
 
 def assert_no_horizontal_scroll(page: Any) -> None:

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from community.auth import mails, services
+from community.auth.limits import login_limits, mail_limits
 from community.auth.mails import deliver
-from community.auth.schemas import CredentialsSchema, SignupAnswerSchema, SignupSchema, TokenSchema
+from community.auth.models import ApiToken
+from community.auth.schemas import (
+    CredentialsSchema,
+    SignupAnswerSchema,
+    SignupSchema,
+    TokenListSchema,
+    TokenSchema,
+)
 from community.core.errors import Forbidden, Invalid, Unauthenticated
 from community.core.rest import authenticated_member
-from community.extensions import db, limiter
+from community.extensions import db
 
 blp = Blueprint("auth-api", __name__, url_prefix="/api/v1", description="Sign-up and tokens")
 
 
 @blp.post("/members")
-@limiter.limit(lambda: str(current_app.config["SIGNUP_RATE_LIMIT"]))
+@mail_limits("SIGNUP_RATE_LIMIT")
 @blp.arguments(SignupSchema)
 @blp.response(202, SignupAnswerSchema)
 def create_member(data: dict[str, Any]) -> dict[str, str]:
@@ -33,10 +41,10 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
     except services.EmailTaken as taken:
         existing = services.find_by_email(taken.email)
         if existing is not None:
-            deliver(mails.send_already_registered, existing)
+            deliver(mails.already_registered_message, existing)
     else:
-        db.session.commit()
-        deliver(mails.send_confirmation, member)
+        deliver(mails.confirmation_message, member)
+    db.session.commit()
     return {
         "status": "pending_confirmation",
         "message": _("We have sent an e-mail to this address: follow its link to finish."),
@@ -44,7 +52,7 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
 
 
 @blp.post("/tokens")
-@limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]))
+@login_limits()
 @blp.arguments(CredentialsSchema)
 @blp.response(201, TokenSchema)
 def create_token(data: dict[str, Any]) -> dict[str, Any]:
@@ -69,4 +77,37 @@ def delete_current_token() -> None:
     if token is None:
         raise Invalid(_("This request was not made with a token."))
     services.revoke_token(token)
+    db.session.commit()
+
+
+@blp.get("/me/tokens")
+@blp.response(200, TokenListSchema)
+def list_tokens() -> dict[str, Any]:
+    """The caller's API tokens (never their value): when each was made and expires, and which
+    one this request was made with."""
+    member = authenticated_member()
+    current = g.get("api_token")
+    return {
+        "tokens": [
+            _token_row(token, current is not None and token.id == current.id)
+            for token in services.tokens_of(member)
+        ]
+    }
+
+
+def _token_row(token: ApiToken, current: bool) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "current": current,
+    }
+
+
+@blp.delete("/me/tokens/<int:token_id>")
+@blp.response(204)
+def delete_token(token_id: int) -> None:
+    """Revoke one of the caller's tokens (its live sockets close); 404 for anyone else's."""
+    member = authenticated_member()
+    services.revoke_token(services.token_of(member, token_id))
     db.session.commit()

@@ -43,3 +43,10 @@ class ResetPasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class ConfirmForm(FlaskForm):
+    password = PasswordField(
+        _l("The password you chose at sign-up"),
+        validators=[DataRequired(), Length(max=200)],
+    )

@@ -1,38 +1,50 @@
-"""The e-mails of the account flows, in the member's language."""
+"""The e-mails of the account flows, in the member's language.
+
+Each function builds the message; `queue` sends it once the transaction commits, in the
+background (`core.mail.send_in_background`), so that no answer waits for the mail server —
+and none answers faster because there was nothing to send.
+"""
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
+from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from community.auth.passwords import dummy_hash
 from community.auth.services import make_confirm_token, make_reset_token
-from community.core.mail import send_mail
+from community.core.mail import build_message, send_in_background
+from community.core.origins import public_url
+from community.core.signals import on_commit
 from community.members.models import Member
 
 
-def deliver(send: Callable[[Member], None], member: Member) -> None:
-    """Send one of these mails, logging (not raising) when the mail server is unreachable: the
-    account change it follows is stored, and the member can ask for the mail again."""
-    try:
-        send(member)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("could not send mail to member %s", member.id)
-
-
 def _external(endpoint: str, **values: Any) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
+    return public_url() + url_for(endpoint, **values)
 
 
-def send_confirmation(member: Member) -> None:
+def queue(message: EmailMessage | None) -> None:
+    """Send `message` after commit, in the background; None is a mail that is not sent (the
+    same work is done for it, so that timing tells nothing). A mail server that does not
+    answer is logged, not raised: the account change it follows is stored, and the member can
+    ask for the mail again."""
+    on_commit(lambda: send_in_background(message))
+
+
+def deliver(build: Callable[[Member], EmailMessage], member: Member) -> None:
+    """Build one of these mails for `member` now and send it after commit, in the background."""
+    queue(build(member))
+
+
+def confirmation_message(member: Member) -> EmailMessage:
     link = _external("auth.confirm", token=make_confirm_token(member))
     with force_locale(member.locale):
         context = {"member": member, "link": link}
-        send_mail(
+        return build_message(
             member.email,
             _("Welcome to Terreau: confirm your e-mail"),
             render_template("auth/mail/confirm.txt", **context),
@@ -40,7 +52,7 @@ def send_confirmation(member: Member) -> None:
         )
 
 
-def send_already_registered(member: Member) -> None:
+def already_registered_message(member: Member) -> EmailMessage:
     """Someone signed up with an address that has an account: tell its owner, not them."""
     context = {
         "member": member,
@@ -48,7 +60,7 @@ def send_already_registered(member: Member) -> None:
         "forgot": _external("auth.forgot"),
     }
     with force_locale(member.locale):
-        send_mail(
+        return build_message(
             member.email,
             _("You already have a Terreau account"),
             render_template("auth/mail/already_registered.txt", **context),
@@ -56,13 +68,20 @@ def send_already_registered(member: Member) -> None:
         )
 
 
-def send_reset(member: Member) -> None:
-    link = _external("auth.reset", token=make_reset_token(member))
-    with force_locale(member.locale):
-        context = {"member": member, "link": link}
-        send_mail(
-            member.email,
+def reset_message(member: Member | None, typed_email: str) -> EmailMessage | None:
+    """The reset mail for `member`; for an unknown address the same mail is rendered for a
+    stand-in account and None returned (nothing is sent to an address without an account)."""
+    target = member or Member(
+        id=0, email=typed_email[:254], display_name="", password_hash=dummy_hash(),
+        session_nonce="0", locale="fr",
+    )  # fmt: skip
+    link = _external("auth.reset", token=make_reset_token(target))
+    with force_locale(target.locale):
+        context = {"member": target, "link": link}
+        message = build_message(
+            target.email,
             _("Choose a new Terreau password"),
             render_template("auth/mail/reset.txt", **context),
             render_template("auth/mail/reset.html", **context),
         )
+    return message if member is not None else None

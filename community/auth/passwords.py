@@ -14,6 +14,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def dummy_hash() -> str:
+    """A valid hash of nothing anyone knows, for work done on behalf of an unknown address."""
+    return _DUMMY_HASH
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if `password` matches; runs a full verification even when there is no hash."""
     try:

@@ -25,3 +25,14 @@ class CredentialsSchema(Schema):
 class TokenSchema(Schema):
     token = fields.String(dump_only=True)
     expires_at = fields.DateTime(dump_only=True)
+
+
+class TokenInfoSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True)
+    current = fields.Boolean(dump_only=True)
+
+
+class TokenListSchema(Schema):
+    tokens = fields.List(fields.Nested(TokenInfoSchema), dump_only=True)

@@ -21,8 +21,8 @@ member_logged_out = signals.signal(
     doc="""A member logged out, on this device or everywhere (before the commit).
 
     Sender: the `Member`. Keyword argument: `everywhere` (bool: the session nonce was
-    rotated). Sent by `auth.services.log_out`. Receivers: their live sockets are closed once
-    it commits (`auth/receivers.py`).
+    rotated; every logout rotates it now, `everywhere` also revokes API tokens). Sent by
+    `auth.services.log_out`, with `credentials_ended`, whose receiver closes the sockets.
     """,
 )
 
@@ -34,5 +34,17 @@ email_confirmed = signals.signal(
 
     Sender: the `Member`. The ambassadors domain answers it: a newcomer who signed up through
     an invitation link joins the community of that link.
+    """,
+)
+
+credentials_ended = signals.signal(
+    "credentials-ended",
+    doc="""Some credentials of a member stopped being valid (logout, logout everywhere, a
+    password reset, a revoked token), inside the transaction that ended them.
+
+    Sender: the `Member`. Keyword arguments: ``session_nonce`` — the session nonce that no
+    longer opens anything (every browser session and remember cookie made with it), or None
+    when sessions go on; ``token_hashes`` — the SHA-256 hashes of the API tokens revoked.
+    Receivers close what was opened with them (live sockets) with `on_commit`.
     """,
 )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from sqlalchemy import select
 
 from community.auth.models import ApiToken
 from community.auth.services import member_for_token
 from community.core.models import utcnow
+from community.core.origins import origin_allowed
 from community.core.permissions import current_member
 from community.core.realtime import enter_room, member_room
 from community.core.sockets import SocketAuth, forget_socket, member_resolver, register_socket
@@ -26,8 +27,7 @@ from community.members.models import Member
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
     """Refuse anonymous connections and foreign origins; the member gets their own room."""
-    origin = request.headers.get("Origin")
-    if origin and origin not in current_app.config["ALLOWED_ORIGINS"]:
+    if not origin_allowed(request.headers.get("Origin"), request.environ):
         raise ConnectionRefusedError("forbidden")
     token = auth.get("token") if isinstance(auth, dict) else None
     if token:
@@ -35,7 +35,7 @@ def on_connect(auth: Any = None) -> None:
         if found is None:
             raise ConnectionRefusedError("unauthenticated")
         member, api_token = found
-        socket = SocketAuth(member.id, token_id=api_token.id)
+        socket = SocketAuth(member.id, token_hash=api_token.token_hash)
     else:
         session_member = current_member()
         if session_member is None:
@@ -54,16 +54,19 @@ def on_disconnect(*_args: Any) -> None:
 @member_resolver
 def socket_member(auth: SocketAuth) -> Member | None:
     """The socket's member while its credential holds: the session's nonce unchanged (no
-    logout everywhere since), the API token still valid."""
+    logout since), the very API token it was opened with (same hash, same member) still
+    valid. A row id would not do: a database may give a revoked token's id to a new one."""
     member = db.session.get(Member, auth.member_id)
     if member is None:
         return None
     if auth.session_nonce is not None and member.session_nonce != auth.session_nonce:
         return None
-    if auth.token_id is not None:
+    if auth.session_nonce is None and auth.token_hash is None:
+        return None
+    if auth.token_hash is not None:
         token = db.session.execute(
-            select(ApiToken).where(ApiToken.id == auth.token_id)
+            select(ApiToken).where(ApiToken.token_hash == auth.token_hash)
         ).scalar_one_or_none()
-        if token is None or not token.is_valid(utcnow()):
+        if token is None or token.member_id != member.id or not token.is_valid(utcnow()):
             return None
     return member

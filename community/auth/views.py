@@ -18,10 +18,18 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from community.auth import mails, services
-from community.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from community.auth.forms import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
+from community.auth.limits import login_limits, mail_limits
 from community.auth.mails import deliver
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
+from community.core.models import utcnow
 from community.core.permissions import current_member
 from community.core.urls import safe_next
 from community.extensions import db, limiter
@@ -35,10 +43,6 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
-def _signup_limit() -> str:
-    return str(current_app.config["SIGNUP_RATE_LIMIT"])
-
-
 def _reset_limit() -> str:
     return str(current_app.config["PASSWORD_RESET_RATE_LIMIT"])
 
@@ -50,7 +54,7 @@ def start_session(member: Member, remember: bool = False) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
+@mail_limits("SIGNUP_RATE_LIMIT", methods=["POST"])
 def signup() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
@@ -80,14 +84,22 @@ def signup() -> str | Response:
         except services.EmailTaken as taken:
             existing = services.find_by_email(taken.email)
             if existing is not None:
-                deliver(mails.send_already_registered, existing)
+                deliver(mails.already_registered_message, existing)
+            db.session.commit()
             session["signup_email"] = taken.email  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
+            deliver(mails.confirmation_message, member)
             db.session.commit()
-            deliver(mails.send_confirmation, member)
             session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
+    # The length is said once: in the hint, or in the error when the password is too short.
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    form.password.description = (
+        _("A sentence you remember is a good password.")
+        if form.password.errors
+        else _("At least %(n)d characters. A sentence you remember is a good password.", n=minimum)
+    )
     return render_template(
         "auth/signup.html",
         form=form,
@@ -101,12 +113,26 @@ def signup_sent() -> str:
     return render_template("auth/signup_sent.html", email=session.get("signup_email", ""))
 
 
-@bp.get("/confirm/<token>")
-def confirm(token: str) -> Response:
-    member = services.confirm_email(token)
-    if member is None:
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def confirm(token: str) -> str | Response:
+    """Confirm a new account's e-mail: the link, then the password chosen at sign-up.
+
+    The link alone neither confirms nor logs in: whoever registered an address that is not
+    theirs cannot have its owner confirm an account whose password they know (she is told to
+    choose her own password instead, which ends theirs), and a link sent to someone else
+    never logs her into the sender's account.
+    """
+    if services.member_for_confirm_token(token) is None:
         flash(_("This link is not valid or has expired. Log in to receive a new one."), "error")
         return redirect(url_for("auth.login"))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm.html", form=form)
+    member = services.confirm_email(token, form.password.data or "")
+    if member is None:
+        form.password.errors = [_("Wrong password.")]
+        return render_template("auth/confirm.html", form=form)
     db.session.commit()
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
@@ -131,7 +157,7 @@ def confirm(token: str) -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_limits(methods=["POST"])
 def login() -> str | Response:
     if current_member():
         return redirect(url_for("members.me"))
@@ -141,8 +167,8 @@ def login() -> str | Response:
         if member is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         elif member.email_confirmed_at is None:
+            deliver(mails.confirmation_message, member)
             db.session.commit()
-            deliver(mails.send_confirmation, member)
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
             db.session.commit()
@@ -158,7 +184,10 @@ def logout() -> Response:
     member = current_member()
     everywhere = request.form.get("everywhere") == "1"
     if member is not None:
-        services.log_out(member, everywhere=everywhere)  # live sockets end with the session
+        # A new nonce: the session cookie and the remember cookie die on the server, not only
+        # in this browser (a copied cookie opens nothing); everywhere also revokes API tokens.
+        # Live sockets opened with them close after the commit (credentials_ended).
+        services.log_out(member, everywhere=everywhere)
         db.session.commit()
     logout_user()
     session.clear()
@@ -167,13 +196,15 @@ def logout() -> Response:
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@mail_limits("PASSWORD_RESET_RATE_LIMIT", methods=["POST"])
 def forgot() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         member = services.find_by_email(form.email.data or "")
-        if member is not None:
-            deliver(mails.send_reset, member)
+        # The same work whether or not the address has an account: a mail is rendered and
+        # queued either way, and the queue drops the one made for an unknown address.
+        mails.queue(mails.reset_message(member, form.email.data or ""))
+        db.session.commit()
         # The same answer whether or not the address has an account.
         flash(
             _("If this address has an account, we have sent it a link to choose a new password."),
@@ -202,3 +233,23 @@ def reset(token: str) -> str | Response:
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("members.me"))
     return render_template("auth/reset.html", form=form)
+
+
+@bp.get("/tokens")
+@login_required
+def tokens() -> str:
+    """The member's API tokens (apps and scripts that act for them), each revocable."""
+    member = current_member()
+    assert member is not None
+    return render_template("auth/tokens.html", tokens=services.tokens_of(member), now=utcnow())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    member = current_member()
+    assert member is not None
+    services.revoke_token(services.token_of(member, token_id))
+    db.session.commit()
+    flash(_("The token is revoked: it opens nothing any more."), "success")
+    return redirect(url_for("auth.tokens"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from community.communities import signals
 from community.communities.models import SIDES, Community, GardenerMandate, Handover
 from community.communities.permissions import can_leave_handover_note, membership_of
 from community.communities.services import CommunityCard, cards_for, open_mandate
@@ -174,6 +175,8 @@ def assign_gardener(
         db.session.add(mandate)
     db.session.flush()
     gardener_changed.send(community, mandate=mandate, handover=handover, actor=actor)
+    if current is not None:  # replaced or removed: no more moderators' room, hidden bodies
+        signals.access_narrowed.send(community, member=current.member)
     return mandate
 
 

@@ -44,9 +44,51 @@ def is_gardener(member: Member | None, community: Community) -> bool:
     )
 
 
+def _suspended(member: Member | None, community: Community | None) -> bool:
+    """Suspended right now from the platform, or from `community`."""
+    from community.moderation.suspensions import active_suspension, is_banned_from
+
+    if active_suspension(member) is not None:
+        return True
+    return community is not None and is_banned_from(member, community)
+
+
 def can_moderate(member: Member | None, community: Community) -> bool:
-    """Hide and restore messages, lock threads, resolve reports: its gardeners, and staff."""
-    return is_staff(member) or is_gardener(member, community)
+    """Hide and restore messages, lock threads, resolve reports: its gardeners, and staff —
+    never while suspended (from the platform or from this community): the ONE predicate of
+    moderation rights, used by every door."""
+    if not (is_staff(member) or is_gardener(member, community)):
+        return False
+    return not _suspended(member, community)
+
+
+def moderated_community_ids(member: Member | None) -> list[int]:
+    """The communities whose content `member` moderates as a gardener right now (suspensions
+    taken off); staff moderate everything besides."""
+    if not is_authenticated(member):
+        return []
+    assert member is not None
+    from community.moderation.suspensions import active_suspension
+
+    if active_suspension(member) is not None:
+        return []
+    gardened = db.session.execute(
+        select(GardenerMandate.community_id).where(
+            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+        )
+    ).scalars()
+    banned = set(
+        db.session.execute(
+            select(Membership.community_id, Membership.banned_until).where(
+                Membership.member_id == member.id, Membership.status == "banned"
+            )
+        ).all()
+    )
+    from community.core.models import utcnow
+
+    now = utcnow()
+    out = {c for c, until in banned if until is None or until > now}
+    return sorted(set(gardened) - out)
 
 
 def can_answer_memberships(member: Member | None, community: Community) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
+from community.communities import signals
 from community.communities.models import (
     VISIBILITIES,
     Community,
@@ -225,8 +226,11 @@ def save_community(
     community.description = (data.description or "").strip()
     community.charter = data.charter or ""
     community.charter_html = render_markdown(community.charter)
+    narrowed = community.visibility == "open" and data.visibility != "open"
     community.visibility = data.visibility
     db.session.flush()
+    if narrowed:
+        signals.access_narrowed.send(community, member=None)
     return community
 
 
@@ -288,6 +292,7 @@ def leave(member: Member, community: Community) -> Membership:
         )
     membership.status = "left"
     db.session.flush()
+    signals.access_narrowed.send(community, member=member)
     return membership
 
 
@@ -310,4 +315,6 @@ def answer_request(actor: Member, membership: Membership, accept: bool, answer: 
     membership.answer, membership.answered_by_id, membership.answered_at = answer, actor.id, now
     db.session.flush()
     membership_answered.send(membership, actor=actor)
+    if not accept:
+        signals.access_narrowed.send(membership.community, member=membership.member)
     return membership

@@ -27,6 +27,7 @@ from community.communities.permissions import (
     can_see_members,
     membership_of,
 )
+from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
@@ -45,10 +46,7 @@ bp = Blueprint("communities", __name__, url_prefix="/communities")
 
 
 def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, "")) or None
-    except ValueError:
-        return None
+    return int_arg(name)
 
 
 @bp.get("")

@@ -7,6 +7,7 @@ error acknowledgement. The codes are shared by the three.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
@@ -123,22 +124,66 @@ def _default_message(status: int) -> str:
     return messages.get(status, _("Something went wrong."))
 
 
-def html_error(status: int, message: str | None = None) -> tuple[str, int]:
-    """A French error page for `status`."""
-    template = (
-        f"errors/{status}.html" if status in {400, 403, 404, 429, 500} else "errors/generic.html"
-    )
+def html_error(
+    status: int, message: str | None = None, reference: str | None = None
+) -> tuple[str, int]:
+    """A French error page for `status` (the 500 page stands alone: it queries nothing)."""
+    if status >= 500:
+        template = "errors/500.html"
+    elif status in {400, 403, 404, 429}:
+        template = f"errors/{status}.html"
+    else:
+        template = "errors/generic.html"
     return (
-        render_template(template, status=status, message=message or _default_message(status)),
+        render_template(
+            template,
+            status=status,
+            message=message or _default_message(status),
+            reference=reference,
+        ),
         status,
     )
+
+
+def new_reference() -> str:
+    """A short id that ties what a person is shown to the line in the log."""
+    return secrets.token_hex(4)
+
+
+def release_session(server_error: bool = False) -> None:
+    """Before answering an error: roll the request's transaction back, so that answering never
+    meets a broken session (PostgreSQL refuses every query after a failed one until then), and
+    nothing half-written is ever committed. After a server error the member is not loaded any
+    more (it would query): the answer is the visitor's, in the browser's language.
+    """
+    from flask import g
+    from flask_login import AnonymousUserMixin
+
+    from community.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself is gone: answer anyway
+        current_app.logger.exception("rollback failed while answering an error")
+    if server_error and "_login_user" not in g:
+        g._login_user = AnonymousUserMixin()
 
 
 def handle_http_exception(error: HTTPException) -> Any:
     """Answer any HTTP error with the JSON shape on the API, a French page elsewhere."""
     status = error.code or 500
-    if status >= 500 and error.original_exception is not None:  # type: ignore[attr-defined]
-        current_app.logger.exception("unhandled error", exc_info=error.original_exception)  # type: ignore[attr-defined]
+    release_session(server_error=status >= 500)
+    reference = None
+    if status >= 500:
+        reference = new_reference()
+        original = getattr(error, "original_exception", None)
+        current_app.logger.error(
+            "unhandled error [ref %s] on %s %s",
+            reference,
+            request.method,
+            request.path,
+            exc_info=original if original is not None else error,
+        )
     data = getattr(error, "data", None) or {}
     if wants_json():
         errors = data.get("errors") or data.get("messages")
@@ -162,6 +207,8 @@ def handle_http_exception(error: HTTPException) -> Any:
             message = _("The security token is missing or expired. Reload the page.")
         elif status == 422:
             message = _default_message(422)
+        elif reference is not None:
+            message = _("Something went wrong on our side (reference %(ref)s).", ref=reference)
         else:
             message = data.get("message") or _default_message(status)
         response = json_error(status, message, errors)
@@ -169,7 +216,7 @@ def handle_http_exception(error: HTTPException) -> Any:
         message = None
         if isinstance(error, CSRFError):
             message = _("The form expired. Please go back, reload the page and try again.")
-        body, _status = html_error(status, message)
+        body, _status = html_error(status, message, reference)
         response = current_app.make_response((body, status))
     for name, value in error.get_headers():
         if name.lower() != "content-type":
@@ -180,7 +227,8 @@ def handle_http_exception(error: HTTPException) -> Any:
 
 
 def handle_domain_error(error: DomainError) -> Any:
-    """A service's refusal that a view did not handle itself."""
+    """A service's refusal that a view did not handle itself (nothing it flushed is kept)."""
+    release_session()
     if wants_json():
         return json_error(error.status, error.message, error.errors, error.code)
     return html_error(error.status, error.message)

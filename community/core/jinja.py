@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
 from babel import Locale, dates
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_time, get_locale, get_timezone
+from flask_babel import gettext as _
 
 from community.core import permissions
 
@@ -25,42 +26,75 @@ def init_jinja(app: Flask) -> None:
     def _locale() -> dict[str, Any]:
         return {"locale": str(get_locale() or "fr")}
 
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        cached_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["date"] = day
+    app.jinja_env.filters["datetime"] = moment
     app.jinja_env.filters["isodate"] = lambda value: (
         value.isoformat() if isinstance(value, datetime) else ""
     )
 
 
-STANDARD = ("full", "long", "medium", "short")
+# One format for a day and one for a moment, everywhere (pages, mails, notifications): the day
+# written in full, without abbreviation ("1 décembre 2026"), and the time after "à"
+# ("1 décembre 2026 à 14:30"). Only a pattern naming no day ("MMMM y", a month heading) is
+# kept as given.
+_DAY_FORMATS = frozenset({None, "short", "medium", "long", "full"})
 
 
-@lru_cache(maxsize=64)
-def _datetime_patterns(
-    locale: Locale, fmt: str
-) -> tuple[str, dates.DateTimePattern, dates.DateTimePattern]:
-    """The parsed patterns of a standard date-time format in `locale`, parsed once."""
+def day(value: Any, fmt: str | None = None) -> str:
+    """A date (or a datetime's date) in the one format of the site."""
+    if not value:
+        return ""
+    if fmt not in _DAY_FORMATS and "d" not in str(fmt):
+        return format_date(value, fmt)
+    return _long_day(value)
+
+
+def moment(value: Any, fmt: str | None = None) -> str:
+    """A date and time in the one format of the site (the `fmt` of old callers is ignored)."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        return _(
+            "%(date)s at %(time)s",
+            date=format_date(value, "long"),
+            time=format_time(value, "HH:mm"),
+        )
+    locale = _locale_now()
+    local = _local(value)
+    return _("%(date)s at %(time)s") % {
+        "date": _patterns(locale)[0].apply(local.date(), locale),
+        "time": _patterns(locale)[1].apply(local, locale),
+    }
+
+
+# What flask_babel's `format_date(value, "long")` and `format_time(value, "HH:mm")` do, with
+# the patterns parsed once per locale and process (a thread page formats one date per
+# message: issue 17). Same text, same time zone (tests/core/test_frontend.py checks it).
+
+
+@lru_cache(maxsize=16)
+def _patterns(locale: Locale) -> tuple[dates.DateTimePattern, dates.DateTimePattern]:
     return (
-        str(dates.get_datetime_format(fmt, locale=locale)).replace("'", ""),  # type: ignore[arg-type]
-        dates.parse_pattern(dates.get_date_format(fmt, locale=locale)),  # type: ignore[arg-type]
-        dates.parse_pattern(dates.get_time_format(fmt, locale=locale)),  # type: ignore[arg-type]
+        dates.parse_pattern(dates.get_date_format("long", locale=locale)),
+        dates.parse_pattern("HH:mm"),
     )
 
 
-def cached_datetime(value: datetime, fmt: str = "medium") -> str:
-    """`flask_babel.format_datetime` with the locale's patterns parsed once per process (a
-    thread page formats one date per message: issue 17). Same text, same time zone."""
-    if fmt not in STANDARD:
-        return format_datetime(value, fmt)
-    locale = get_locale() or Locale.parse("fr")
-    combined, date_pattern, time_pattern = _datetime_patterns(locale, fmt)
+def _locale_now() -> Locale:
+    return get_locale() or Locale.parse("fr")
+
+
+def _local(value: datetime) -> datetime:
+    """`value` (naive means UTC) in the user's time zone, as flask_babel rebases it."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(get_timezone())
-    return combined.replace("{0}", time_pattern.apply(local, locale)).replace(
-        "{1}", date_pattern.apply(local, locale)
-    )
+    return value.astimezone(get_timezone())
+
+
+def _long_day(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    elif not isinstance(value, date):
+        return format_date(value, "long")
+    locale = _locale_now()
+    return _patterns(locale)[0].apply(value, locale)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import queue
 import smtplib
 import sys
+import threading
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app
+from flask import Flask, current_app
 
 
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
@@ -15,7 +17,8 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    message["Subject"] = subject
+    # One line, whatever a title held: a line break in a header would break the message.
+    message["Subject"] = " ".join(subject.split())
     message["Message-ID"] = make_msgid(domain="terreau.local")
     message.set_content(text)
     if html:
@@ -49,3 +52,55 @@ def send(message: EmailMessage) -> None:
 
 def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None:
     send(build_message(to, subject, text, html))
+
+
+# --- sending in the background ----------------------------------------------------------
+
+_OUTGOING: queue.Queue[tuple[Flask, EmailMessage | None]] = queue.Queue()
+_WORKER: dict[str, threading.Thread] = {}
+_WORKER_GUARD = threading.Lock()
+
+
+def send_in_background(message: EmailMessage | None) -> None:
+    """Hand `message` to the mail worker thread and return at once (None: nothing to send).
+
+    The request never waits for the mail server, and costs the same whether or not it had a
+    mail to send. A failed send is logged, not raised. `MAIL_IN_BACKGROUND=false` (the
+    tests) sends in the caller's thread instead.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("MAIL_IN_BACKGROUND", True):
+        if message is not None:
+            _send_logged(app, message)
+        return
+    _OUTGOING.put((app, message))
+    with _WORKER_GUARD:
+        worker = _WORKER.get("worker")
+        if worker is None or not worker.is_alive():
+            worker = _WORKER["worker"] = threading.Thread(
+                target=_work, name="terreau-mail", daemon=True
+            )
+            worker.start()
+
+
+def wait_for_background_mail() -> None:
+    """Block until every queued mail has been handled (tests, and the CLI before exiting)."""
+    _OUTGOING.join()
+
+
+def _work() -> None:
+    while True:
+        app, message = _OUTGOING.get()
+        try:
+            if message is not None:
+                with app.app_context():
+                    _send_logged(app, message)
+        finally:
+            _OUTGOING.task_done()
+
+
+def _send_logged(app: Flask, message: EmailMessage) -> None:
+    try:
+        send(message)
+    except (OSError, smtplib.SMTPException):
+        app.logger.exception("could not send mail to %s", message["To"])

@@ -33,4 +33,6 @@ def external(path_or_endpoint: str, **values: Any) -> str:
         if path_or_endpoint.startswith("/")
         else site_path(path_or_endpoint, **values)
     )
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + path
+    from community.core.origins import public_url
+
+    return public_url() + path

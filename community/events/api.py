@@ -14,7 +14,7 @@ from community.core.errors import NotFound
 from community.core.pagination import count_of
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
-from community.events import calendar, codes, permissions, queries, services
+from community.events import attendance, calendar, codes, guests, permissions, queries, services
 from community.events.models import Event, Registration
 from community.events.schemas import (
     EventAcceptedSchema,
@@ -221,7 +221,7 @@ def post_guest(body: dict[str, Any], event_id: int) -> dict[str, str]:
     """Ask for a place without an account: a confirmation link is sent to the e-mail."""
     begin_write()
     event = _load(event_id)
-    services.request_guest_place(event, body["display_name"], body["email"])
+    guests.request_guest_place(event, body["display_name"], body["email"])
     db.session.commit()
     return {"message": _("Check your e-mail: a link confirms your registration.")}
 
@@ -238,7 +238,7 @@ def _managed(event_id: int) -> tuple[Any, Event]:
 def get_attendees(event_id: int) -> list[Registration]:
     """Those registered and waiting, with their presence (gardeners, staff, its ambassador)."""
     _member, event = _managed(event_id)
-    return services.attendees(event)
+    return attendance.attendees(event)
 
 
 @blp.post("/events/<int:event_id>/checkin")
@@ -248,7 +248,7 @@ def post_checkin(body: dict[str, Any], event_id: int) -> Any:
     """Mark the holder of a `code` present."""
     begin_write()
     member, event = _managed(event_id)
-    result = services.check_in(member, event, body["code"])
+    result = attendance.check_in(member, event, body["code"])
     db.session.commit()
     payload = EventAttendeeSchema().dump(result.registration)
     return {**payload, "already": result.already}
@@ -261,6 +261,6 @@ def post_report(body: dict[str, Any], event_id: int) -> Event:
     """Write the compte rendu (Markdown); the first time, it is sent to those who came."""
     begin_write()
     member, event = _managed(event_id)
-    services.publish_report(member, event, body["body"])
+    attendance.publish_report(member, event, body["body"])
     db.session.commit()
     return _with_rsvp(_load(event_id))

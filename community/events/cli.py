@@ -11,11 +11,11 @@ from community.extensions import db
 def send_reminders() -> tuple[int, int, int]:
     """Remind every place at tomorrow's rencontres (once each), close past rencontres and erase
     their guests' e-mails. Returns (reminded, closed, e-mails erased)."""
-    from community.events import services
+    from community.events import attendance
 
     with current_app.test_request_context("/"):
-        reminded = services.send_reminders()
-        closed, erased = services.close_past_events()
+        reminded = attendance.send_reminders()
+        closed, erased = attendance.close_past_events()
         db.session.commit()
     return reminded, closed, erased
 

@@ -60,3 +60,23 @@ def read_guest_token(token: str, max_age: int = 14 * 24 * 3600) -> int | None:
         return None
     value = data.get("r") if isinstance(data, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _cancel_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="terreau.events.guest-cancel"
+    )
+
+
+def guest_cancel_token(registration_id: int) -> str:
+    """The link a guest uses to give their place back (in their confirmation e-mail)."""
+    return _cancel_serializer().dumps({"r": registration_id})
+
+
+def read_guest_cancel_token(token: str, max_age: int = 400 * 24 * 3600) -> int | None:
+    try:
+        data = _cancel_serializer().loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    value = data.get("r") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -134,7 +134,7 @@ def seed(ctx: Any) -> None:
             "Permanence compost au marché",
             _at(5, 9),
             3,
-            "Marché du samedi, stand de la mairie",
+            "Place du marché, stand de la mairie",
             description="Venez poser vos questions sur le compost, ou juste dire bonjour.",
             accepts_guests=True,
         ),

@@ -56,6 +56,9 @@ def send_later(registration: Registration, template: str, subject: Any, **extra:
             code=codes.checkin_code(registration.event_id, registration.id) if with_code else None,
             qr_cid=cid,
             qr_src=f"cid:{cid[1:-1]}",
+            cancel_link=_link(f"/events/guests/cancel/{codes.guest_cancel_token(registration.id)}")
+            if with_code and registration.is_guest
+            else None,
             **extra,
         )
         png = qr.png(registration.event_id, registration.id) if with_code else None

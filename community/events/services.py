@@ -1,4 +1,5 @@
-"""Rencontres: plan, edit, cancel; register, wait, be promoted; check in; the compte rendu.
+"""Rencontres: plan, edit, cancel; register, wait, be promoted (guests in `guests.py`, the
+check-in, compte rendu and reminders in `attendance.py`).
 
 Every change to a rencontre's registrations runs under its row lock (`_lock`): SELECT … FOR
 UPDATE on PostgreSQL; on SQLite the caller starts its transaction as a writer
@@ -21,7 +22,7 @@ from community.core.content import render_markdown
 from community.core.errors import Conflict, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
-from community.events import codes, permissions, signals
+from community.events import permissions, signals
 from community.events.models import ACTIVE, Event, Registration
 from community.events.times import weekly
 from community.extensions import db
@@ -373,13 +374,14 @@ def unregister(member: Member, event: Event) -> Registration | None:
 
 
 def release_member(member: Member) -> None:
-    """Before an erasure: give back the member's places at rencontres to come (promotes)."""
+    """Before an erasure: give back the member's places at rencontres to come, and those taken
+    as a guest with the member's e-mail (the first waiting get them)."""
     now = utcnow()
     rows = db.session.execute(
         select(Registration)
         .join(Event, Event.id == Registration.event_id)
         .where(
-            Registration.member_id == member.id,
+            (Registration.member_id == member.id) | (Registration.guest_email == member.email),
             Registration.status.in_(ACTIVE),
             Event.status == "scheduled",
             Event.starts_at > now,
@@ -388,195 +390,6 @@ def release_member(member: Member) -> None:
     for registration in list(rows):
         event = _lock(registration.event)
         _cancel_registration(event, registration, now)
-
-
-# --- guests --------------------------------------------------------------------------------
-
-
-def request_guest_place(event: Event, display_name: str, email: str) -> Registration | None:
-    """A person without an account asks for a place: a pending registration and a link to
-    confirm it by e-mail. Asking again with the same address sends a new link."""
-    from community.members.services import normalise_email
-
-    if not permissions.can_register_guest(None, event):
-        raise Conflict(_("This rencontre does not take registrations without an account."))
-    name = (display_name or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not GUEST_NAME[0] <= len(name) <= GUEST_NAME[1]:
-        errors["display_name"] = [_("Between 2 and 40 characters.")]
-    try:
-        address = normalise_email(email or "")
-    except Invalid:
-        address = ""
-        errors["email"] = [_("Give a valid e-mail address.")]
-    if errors:
-        raise Invalid(_("Some fields are not valid."), errors)
-    now = utcnow()
-    _lock(event)
-    _open_for_registration(event, now)
-    existing = db.session.execute(
-        select(Registration).where(
-            Registration.event_id == event.id, Registration.guest_email == address
-        )
-    ).scalar_one_or_none()
-    if existing is not None and existing.active:
-        return None  # already has a place: nothing to confirm (the answer does not say so)
-    registration = existing or Registration(event_id=event.id, created_at=now)
-    registration.guest_name = name
-    registration.guest_email = address
-    registration.status = "pending"
-    registration.confirmed_at = None
-    if existing is None:
-        db.session.add(registration)
-    db.session.flush()
-    signals.guest_requested.send(registration, token=codes.guest_token(registration.id))
-    return registration
-
-
-def guest_registration(token: str) -> Registration:
-    """The registration a confirmation token stands for, or NotFound."""
-    registration_id = codes.read_guest_token(token)
-    registration = db.session.get(Registration, registration_id) if registration_id else None
-    if registration is None or not registration.is_guest:
-        raise NotFound(_("This link is not valid, or no longer is."))
-    return registration
-
-
-def confirm_guest(token: str) -> Registration:
-    """Open the confirmation link (once): the guest gets a place or waits."""
-    registration = guest_registration(token)
-    event = _lock(registration.event)
-    db.session.refresh(registration)
-    if registration.status != "pending" or registration.confirmed_at is not None:
-        raise Conflict(_("This link was already used."))
-    now = utcnow()
-    _open_for_registration(event, now)
-    registration.confirmed_at = now
-    _place(event, registration, now)
-    signals.registered.send(registration)
-    return registration
-
-
-# --- at the door and after -----------------------------------------------------------------
-
-
-@dataclass
-class CheckIn:
-    registration: Registration
-    already: bool
-
-
-def check_in(actor: Member, event: Event, code: str) -> CheckIn:
-    """Mark the holder of `code` present."""
-    require(permissions.can_manage_event(actor, event), actor)
-    now = utcnow()
-    if event.status == "cancelled":
-        raise Conflict(_("This rencontre is cancelled."))
-    if now < event.starts_at - CHECKIN_OPENS:
-        raise Conflict(_("Check-in opens on the day of the rencontre."))
-    registration_id = codes.read_checkin_code(event.id, code)
-    registration = db.session.get(Registration, registration_id) if registration_id else None
-    if registration is None or registration.event_id != event.id or not registration.active:
-        raise _invalid("code", _("This code is not valid for this rencontre."))
-    if registration.checked_in_at is not None:
-        return CheckIn(registration, True)
-    registration.checked_in_at = now
-    registration.checked_in_by_id = actor.id
-    db.session.flush()
-    signals.checked_in.send(registration, actor=actor)
-    return CheckIn(registration, False)
-
-
-def attendees(event: Event) -> list[Registration]:
-    """Everyone registered or waiting (places first, then the waiting list in order)."""
-    rows = db.session.execute(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .order_by(Registration.status, Registration.queued_at, Registration.id)
-    ).scalars()
-    return list(rows)
-
-
-def publish_report(actor: Member, event: Event, body: str) -> Event:
-    """Write the compte rendu; the first time, it goes to those who came."""
-    require(permissions.can_manage_event(actor, event), actor)
-    if not isinstance(body, str) or not body.strip():
-        raise _invalid("body", _("Write what happened."))
-    if len(body) > REPORT_MAX:
-        raise _invalid("body", _("At most %(count)d characters.", count=REPORT_MAX))
-    now = utcnow()
-    if event.status == "cancelled":
-        raise Conflict(_("This rencontre is cancelled."))
-    if event.starts_at > now:
-        raise Conflict(_("The compte rendu is written once the rencontre has taken place."))
-    first = event.report_sent_at is None
-    event.report = body
-    event.report_html = render_markdown(body)
-    event.status = "done"
-    event.updated_at = now
-    if first:
-        event.report_sent_at = now
-    db.session.flush()
-    if first:
-        came = [
-            r for r in attendees(event) if r.checked_in_at is not None and r.member_id is not None
-        ]
-        signals.report_published.send(event, actor=actor, attendees=came)
-    return event
-
-
-def send_reminders(now: datetime | None = None) -> int:
-    """Remind, once, every place at a rencontre of tomorrow (or later today)."""
-    from community.events.times import start_of_day_after_tomorrow
-
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Event.status == "scheduled",
-            Event.starts_at > now,
-            Event.starts_at < start_of_day_after_tomorrow(now),
-            Registration.status == "going",
-            Registration.reminded_at.is_(None),
-        )
-        .order_by(Registration.id)
-    ).scalars()
-    count = 0
-    for registration in list(rows):
-        registration.reminded_at = now
-        signals.reminder_due.send(registration)
-        count += 1
-    db.session.flush()
-    return count
-
-
-def close_past_events(now: datetime | None = None) -> tuple[int, int]:
-    """After the rencontre: mark it done and erase its guests' e-mails (they served it only).
-
-    Returns (rencontres closed, e-mails erased); running it again changes nothing.
-    """
-    now = now or utcnow()
-    past = [Event.ends_at <= now]
-    closed = 0
-    for event in db.session.execute(
-        select(Event).where(Event.status == "scheduled", *past)
-    ).scalars():
-        event.status = "done"
-        closed += 1
-    erased = 0
-    for registration in db.session.execute(
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Registration.guest_email.is_not(None),
-            (Event.ends_at <= now) | (Event.status == "cancelled"),
-        )
-    ).scalars():
-        registration.guest_email = None
-        erased += 1
-    db.session.flush()
-    return closed, erased
 
 
 def event_payload_status(event: Event, now: datetime | None = None) -> str:

@@ -13,18 +13,29 @@ def paris(value: datetime) -> datetime:
     return value.astimezone(PARIS)
 
 
+def _bounded(value: datetime) -> datetime:
+    # Years 1 and 9999 cannot move to UTC; no rencontre is that far away either.
+    if not 1900 <= value.year <= 3000:
+        from flask_babel import gettext as _
+
+        from community.core.errors import Invalid
+
+        raise Invalid(_("Some fields are not valid."), {"starts_at": [_("Choose a date to come.")]})
+    return value
+
+
 def from_paris(value: datetime) -> datetime:
     """A wall-clock time in Paris (naive, as a form gives it) → aware UTC."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=PARIS)
-    return value.astimezone(UTC)
+        value = _bounded(value).replace(tzinfo=PARIS)
+    return _bounded(value).astimezone(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """An API datetime → aware UTC (a value without an offset is taken as UTC, as documented)."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+        return _bounded(value).replace(tzinfo=UTC)
+    return _bounded(value).astimezone(UTC)
 
 
 def weekly(start: datetime, weeks: int) -> datetime:

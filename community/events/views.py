@@ -16,7 +16,7 @@ from community.core.errors import Conflict, DomainError, Invalid, NotFound
 from community.core.forms import apply_errors, as_choices
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
-from community.events import calendar, codes, permissions, qr, queries, services
+from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services
 from community.events.forms import (
     ActionForm,
     CancelForm,
@@ -181,7 +181,7 @@ def guest(event_id: int) -> Any:
     form = GuestForm(prefix="guest")
     if form.validate_on_submit():
         try:
-            services.request_guest_place(event, form.display_name.data, form.email.data)
+            guests.request_guest_place(event, form.display_name.data, form.email.data)
         except Invalid as error:
             apply_errors(form, error)
         except Conflict as error:
@@ -197,7 +197,7 @@ def guest(event_id: int) -> Any:
 def guest_confirm(token: str) -> Any:
     # Opening the link shows a button: mail scanners that follow links must not confirm.
     try:
-        registration = services.guest_registration(token)
+        registration = guests.guest_registration(token)
     except NotFound:
         abort(404)
     form = ActionForm()
@@ -205,7 +205,7 @@ def guest_confirm(token: str) -> Any:
     if form.validate_on_submit():
         begin_write()
         try:
-            registration = services.confirm_guest(token)
+            registration = guests.confirm_guest(token)
         except DomainError as failure:
             db.session.rollback()
             error = failure.message
@@ -224,6 +224,35 @@ def guest_confirm(token: str) -> Any:
         confirmed=confirmed and request.method == "POST",
         code=codes.checkin_code(event.id, registration.id) if confirmed else None,
         qr_svg=qr.svg(event.id, registration.id, _("Your check-in QR code")) if confirmed else None,
+    )
+
+
+@bp.route("/events/guests/cancel/<token>", methods=["GET", "POST"])
+def guest_cancel(token: str) -> Any:
+    try:
+        registration = guests.cancellable(token)
+    except NotFound:
+        abort(404)
+    form = ActionForm()
+    error = None
+    done = False
+    if form.validate_on_submit():
+        begin_write()
+        try:
+            registration = guests.cancel_guest(token)
+        except DomainError as failure:
+            db.session.rollback()
+            error = failure.message
+        else:
+            db.session.commit()
+            done = True
+    return render_template(
+        "events/guest_cancel.html",
+        event=registration.event,
+        registration=registration,
+        form=form,
+        error=error,
+        done=done,
     )
 
 
@@ -309,12 +338,12 @@ def edit(event_id: int) -> Any:
         form.starts_at.data = paris(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = paris(event.ends_at).replace(tzinfo=None)
     if form.validate_on_submit():
-        data = _form_data(form, ALL)
-        if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
-            data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
         begin_write()
         event = _load(event_id)
         try:
+            data = _form_data(form, ALL)
+            if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
+                data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
             services.edit_event(member, event, data)
         except (Invalid, Conflict) as error:
             db.session.rollback()
@@ -357,7 +386,7 @@ def _attendees_page(event: Event, checkin_form: CheckinForm, status: int = 200, 
         render_template(
             "events/attendees.html",
             event=event,
-            attendees=services.attendees(event),
+            attendees=attendance.attendees(event),
             checkin_form=checkin_form,
             report_form=extra.pop("report_form", None)
             or ReportForm(prefix="report", data={"body": event.report or ""}),
@@ -390,7 +419,7 @@ def checkin(event_id: int) -> Any:
     form = CheckinForm()
     if form.validate_on_submit():
         try:
-            result = services.check_in(member, event, form.code.data)
+            result = attendance.check_in(member, event, form.code.data)
         except (Invalid, Conflict) as error:
             db.session.rollback()
             apply_errors(form, error)  # type: ignore[arg-type]
@@ -415,7 +444,7 @@ def report(event_id: int) -> Any:
     form = ReportForm(prefix="report")
     if form.validate_on_submit():
         try:
-            services.publish_report(member, event, form.body.data)
+            attendance.publish_report(member, event, form.body.data)
         except (Invalid, Conflict) as error:
             db.session.rollback()
             apply_errors(form, error)  # type: ignore[arg-type]

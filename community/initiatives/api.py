@@ -28,7 +28,6 @@ from community.initiatives.schemas import (
     StoryUpdateSchema,
     SupportSchema,
 )
-from community.moderation.permissions import can_see_content
 
 blp = Blueprint(
     "initiatives-api", __name__, url_prefix="/api/v1", description="Initiatives and their answers"
@@ -36,8 +35,8 @@ blp = Blueprint(
 
 
 def _load(initiative_id: int) -> Initiative:
-    initiative = queries.get_initiative(initiative_id)
-    if initiative is None or not can_see_content(current_member(), initiative):
+    initiative = queries.readable_initiative(current_member(), initiative_id)
+    if initiative is None:
         raise NotFound(_("This initiative does not exist."))
     return initiative
 

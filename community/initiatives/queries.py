@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, false, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community
+from community.communities.permissions import moderated_community_ids
+from community.core.permissions import is_authenticated
 from community.core.search import matching_ids
 from community.extensions import db
 from community.initiatives.models import (
@@ -18,6 +21,7 @@ from community.initiatives.models import (
     StatusChange,
     initiative_themes,
 )
+from community.members.models import Member
 
 SORTS = ("newest", "supported")
 
@@ -99,3 +103,40 @@ def get_initiative(initiative_id: int) -> Initiative | None:
         selectinload(Initiative.participations).joinedload(Participation.member),
     )
     return db.session.execute(stmt).scalar_one_or_none()
+
+
+# --- the visibility layer -------------------------------------------------------------
+
+
+def readable_initiatives(member: Member | None) -> ColumnElement[bool]:
+    """The filter on `Initiative` of what `member` may read: every initiative but the hidden
+    ones, which stay readable by their author and their moderators (gardeners of their
+    community, not while suspended; staff)."""
+    from community.moderation.permissions import can_moderate_in
+
+    visible = Initiative.hidden_at.is_(None)
+    if not is_authenticated(member):
+        return visible
+    assert member is not None
+    if can_moderate_in(member, None):  # staff, not suspended
+        return true()
+    moderated = moderated_community_ids(member)
+    return or_(
+        visible,
+        Initiative.author_id == member.id,
+        Initiative.community_id.in_(moderated) if moderated else false(),
+    )
+
+
+def readable_initiative(member: Member | None, initiative_id: object) -> Initiative | None:
+    """One initiative with what its page shows, or None as for an id that does not exist."""
+    if not isinstance(initiative_id, int) or isinstance(initiative_id, bool):
+        return None
+    stmt = with_relations(
+        select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(member))
+    ).options(
+        selectinload(Initiative.status_changes).joinedload(StatusChange.author),
+        selectinload(Initiative.updates).joinedload(InitiativeUpdate.author),
+        selectinload(Initiative.participations).joinedload(Participation.member),
+    )
+    return db.session.execute(stmt).unique().scalar_one_or_none()

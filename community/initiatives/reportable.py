@@ -13,6 +13,7 @@ from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives import services
 from community.initiatives.models import Initiative
+from community.initiatives.queries import readable_initiative
 from community.moderation.targets import Target, TargetType, register
 
 
@@ -57,5 +58,10 @@ register(
         hide=_hide,
         restore=_restore,
         noun=_l("your initiative"),
+        # Who may see it through the report form is who may read it (the visibility layer).
+        readable=lambda member, initiative_id: (
+            readable_initiative(member, initiative_id) is not None
+        ),
+        snapshot=lambda i: "\n\n".join(p for p in (i.title, i.summary, i.description) if p),
     ),
 )

@@ -76,8 +76,11 @@ def prepare_photo(photo: Photo) -> bytes:
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning, SyntaxError):  # fmt: skip
         raise _photo_error(_("Send a JPEG, PNG or WebP photo.")) from None
+    # Only the pixels travel on: a new image carries no EXIF (location), no JPEG comment
+    # (COM segment), no ICC profile, nothing `image.info` held.
+    clean = Image.frombytes("RGB", image.size, image.tobytes())
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)  # re-encoding drops EXIF (location)
+    clean.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
+from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
@@ -39,7 +40,6 @@ from community.initiatives.forms import (
 from community.initiatives.labels import REASON_LABELS, STATUS_LABELS
 from community.initiatives.models import Initiative
 from community.initiatives.timeline import timeline
-from community.moderation.permissions import can_see_content
 from community.territory.services import neighbourhood_choices, theme_choices
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
@@ -70,8 +70,8 @@ def _labels() -> dict[str, Any]:
 
 
 def _load(initiative_id: int) -> Initiative:
-    initiative = queries.get_initiative(initiative_id)
-    if initiative is None or not can_see_content(current_member(), initiative):
+    initiative = queries.readable_initiative(current_member(), initiative_id)
+    if initiative is None:
         abort(404)
     return initiative
 
@@ -112,8 +112,7 @@ def index() -> str:
     form.validate()
 
     def number(name: str) -> int | None:
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int_arg(name)
 
     kind = request.args.get("kind", "")
     filters = queries.Filters(

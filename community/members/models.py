@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from community.core.models import UTCDateTime, utcnow
 from community.extensions import db
@@ -43,6 +43,8 @@ class Member(UserMixin, db.Model):  # type: ignore[name-defined]
     display_name: Mapped[str] = mapped_column(String(40))
     # Lower-cased pseudonym: two members cannot be told apart by case alone (mentions use it).
     display_name_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # Look-alike skeleton (members/pseudonyms.py): a Cyrillic "М" cannot pass for an "M".
+    display_name_skeleton: Mapped[str] = mapped_column(String(80), index=True, default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="citizen")
     neighbourhood_id: Mapped[int | None] = mapped_column(
@@ -64,6 +66,13 @@ class Member(UserMixin, db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Member {self.id} {self.display_name!r} {self.role}>"
+
+    @validates("display_name")
+    def _set_skeleton(self, _key: str, value: str) -> str:
+        from community.members.pseudonyms import skeleton
+
+        self.display_name_skeleton = skeleton(value or "")
+        return value
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_nonce}"

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from community.core.errors import Invalid
 from community.extensions import db
 from community.members.models import LOCALES, Member
+from community.members.pseudonyms import skeleton
 from community.territory.models import Neighbourhood, Theme
 
 DISPLAY_NAME = re.compile(r"^[\w][\w .'\-]{1,38}[\w.]$", re.UNICODE)
@@ -48,10 +49,20 @@ def check_display_name(display_name: str, member: Member | None = None) -> str:
         )
     if "@" in name:
         raise Invalid(_("A pseudonym cannot contain @."), {"display_name": [_("No @.")]})
+    # Taken whatever the case, and whatever look-alike letters (a Cyrillic "М" for an "M", a
+    # "0" for an "O"): nobody can pass for a gardener by writing her name in other letters.
     taken = db.session.execute(
-        select(Member.id).where(Member.display_name_key == name.casefold())
+        select(Member.id)
+        .where(
+            or_(
+                Member.display_name_key == name.casefold(),
+                Member.display_name_skeleton == skeleton(name),
+            ),
+            *([Member.id != member.id] if member is not None and member.id else []),
+        )
+        .limit(1)
     ).scalar_one_or_none()
-    if taken is not None and (member is None or taken != member.id):
+    if taken is not None:
         raise Invalid(
             _("This pseudonym is already used. Choose another one."),
             {"display_name": [_("Already used.")]},

@@ -16,6 +16,7 @@ from community.moderation import queries, services
 from community.moderation.models import Report
 from community.moderation.permissions import can_resolve, can_see_queue
 from community.moderation.schemas import (
+    ModeratorReportSchema,
     ReportCreateSchema,
     ReportQuerySchema,
     ReportSchema,
@@ -42,7 +43,7 @@ def create_report(data: dict[str, Any]) -> Report:
 
 @blp.get("/moderation/reports")
 @blp.arguments(ReportQuerySchema, location="query")
-@blp.response(200, ReportSchema(many=True))
+@blp.response(200, ModeratorReportSchema(many=True))
 @blp.paginate(SelectPage)
 def list_reports(args: dict[str, Any]) -> Any:
     """The reports one may answer: staff all, gardeners their communities'."""
@@ -53,7 +54,7 @@ def list_reports(args: dict[str, Any]) -> Any:
 
 @blp.post("/moderation/reports/<int:report_id>/resolve")
 @blp.arguments(ResolveSchema)
-@blp.response(200, ReportSchema)
+@blp.response(200, ModeratorReportSchema)
 def resolve_report(data: dict[str, Any], report_id: int) -> Report:
     """Answer a report: `action`, `reason` (sent to the member concerned), `until`, `scope`."""
     member = authenticated_member()

@@ -21,7 +21,7 @@ from community.members.models import Member
 from community.moderation.models import ModerationAction, Report
 
 # Not pushable: the moderator's reason may quote what was hidden.
-register_kind("moderation", _l("Moderation of my content or account"))
+register_kind("moderation", _l("Moderation of my content or account"), pushable=False)
 
 # The clause of the platform charter (numbered as on /charte) each report reason refers to.
 CHARTER_CLAUSES: dict[str, tuple[int, Any]] = {

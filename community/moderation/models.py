@@ -75,6 +75,9 @@ class Report(db.Model):  # type: ignore[name-defined]
     )
     reason: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
+    # What was reported, as it stood when reported (the evidence survives the author's edit
+    # or delete); moderators only.
+    snapshot: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     resolution: Mapped[str | None] = mapped_column(String(16))
     # The moderator's words, sent to the member concerned.

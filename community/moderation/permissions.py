@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
-
-from community.communities.models import Community, GardenerMandate
-from community.communities.permissions import can_moderate
+from community.communities.models import Community
+from community.communities.permissions import can_moderate, moderated_community_ids
 from community.core.permissions import is_authenticated, is_staff
-from community.extensions import db
 from community.members.models import Member
 from community.moderation.models import Report
 from community.moderation.targets import Target
 
 
 def gardened_community_ids(member: Member | None) -> list[int]:
-    """The communities `member` gardens right now."""
-    if not is_authenticated(member):
-        return []
-    assert member is not None
-    return list(
-        db.session.execute(
-            select(GardenerMandate.community_id).where(
-                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-            )
-        ).scalars()
-    )
+    """The communities `member` moderates as a gardener right now (not while suspended)."""
+    return moderated_community_ids(member)
 
 
 def can_report(member: Member | None, target: Target) -> bool:
@@ -39,30 +25,30 @@ def can_report(member: Member | None, target: Target) -> bool:
 
 def can_see_queue(member: Member | None) -> bool:
     """The queue and the journal: staff, and the gardeners of at least one community."""
-    return is_staff(member) or bool(gardened_community_ids(member))
+    if is_staff(member):
+        return can_moderate_in(member, None)
+    return bool(gardened_community_ids(member))
 
 
 def can_resolve(member: Member | None, report: Report) -> bool:
-    """A report about a community's content: its gardeners and staff; any other: staff."""
+    """A report about a community's content: its gardeners and staff; any other: staff.
+    Nobody answers a report about their own content or account."""
+    if is_authenticated(member) and report.target_author_id == member.id:  # type: ignore[union-attr]
+        return False
     if report.community is not None:
         return can_moderate(member, report.community)
     return is_staff(member)
 
 
 def can_moderate_in(member: Member | None, community: Community | None) -> bool:
-    """Act on content of `community` (staff only when it belongs to none)."""
-    return can_moderate(member, community) if community is not None else is_staff(member)
+    """Act on content of `community` (staff only when it belongs to none); never suspended."""
+    if community is not None:
+        return can_moderate(member, community)
+    from community.moderation.suspensions import active_suspension
+
+    return is_staff(member) and active_suspension(member) is None
 
 
 def can_suspend_from_platform(member: Member | None) -> bool:
     """Suspending someone from the whole platform is for staff and admins only."""
     return is_staff(member)
-
-
-def can_see_content(member: Member | None, content: Any) -> bool:
-    """Hidden content (its `hidden_at` set) stays visible to its author and its moderators."""
-    if getattr(content, "hidden_at", None) is None:
-        return True
-    if is_authenticated(member) and getattr(content, "author_id", None) == member.id:  # type: ignore[union-attr]
-        return True
-    return can_moderate_in(member, getattr(content, "community", None))

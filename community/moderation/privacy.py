@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from community.communities.models import Community, Membership
+from community.core.jinja import day
 from community.core.models import utcnow
 from community.core.privacy import export_rows
 from community.extensions import db
@@ -81,7 +81,7 @@ def suspension_ends_first(member: Member, *, lock: bool = False) -> str | None:
     if suspension is not None and suspension.until is not None:
         return _(
             "Your account is suspended until %(date)s: you can delete it after that date.",
-            date=format_date(suspension.until),
+            date=day(suspension.until),
         )
     if suspension is not None or banned is not None:
         return _(

@@ -31,11 +31,18 @@ class ReportSchema(Schema):
     community = fields.Function(
         lambda r: r.community.slug if r.community is not None else None, dump_only=True
     )
-    target_author = fields.Nested(PublicMemberSchema, dump_only=True, allow_none=True)
     resolution = fields.String(dump_only=True, allow_none=True)
     resolution_reason = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     resolved_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class ModeratorReportSchema(ReportSchema):
+    """A report as its moderators read it: who is concerned, and what was reported as it
+    stood then (the reporter is only echoed what they sent: `ReportSchema`)."""
+
+    target_author = fields.Nested(PublicMemberSchema, dump_only=True, allow_none=True)
+    snapshot = fields.String(dump_only=True)
 
 
 class ReportQuerySchema(Schema):

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
+from community.core.permissions import require
 from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import (  # noqa: F401  also reached through this module
@@ -25,9 +26,15 @@ from community.moderation.models import (
     TARGET_TYPES,
     Report,
 )
-from community.moderation.permissions import can_report
+from community.moderation.permissions import can_report, can_resolve
 from community.moderation.suspensions import suspend_from_community, suspend_from_platform
-from community.moderation.targets import Target, TargetType, kind_of, load_target
+from community.moderation.targets import (
+    Target,
+    TargetType,
+    kind_of,
+    load_readable_target,
+    load_target,
+)
 
 MAX_REPORT_TEXT = 1000
 MAX_REASON = 1000
@@ -47,7 +54,8 @@ def report(
         errors["text"] = [_("At most %(max)d characters.", max=MAX_REPORT_TEXT)]
     if errors:
         raise Invalid(_("Some fields are not valid."), errors)
-    target = load_target(target_type, target_id)
+    # Only what the reporter may read: anything else is answered as a missing id.
+    target = load_readable_target(reporter, target_type, target_id)
     if target is None:
         raise NotFound(_("This content does not exist, or no longer does."))
     if not can_report(reporter, target):
@@ -70,6 +78,7 @@ def report(
         target_author=target.author,
         reason=reason,
         text=text,
+        snapshot=_kind(target_type).snapshot(target.obj),
         status="open",
         created_at=utcnow(),
     )
@@ -92,6 +101,7 @@ def resolve(
     scope: str | None = None,
 ) -> Report:
     """Answer a report (dismiss, hide, restore, warn, suspend); the member concerned is told why."""
+    require(can_resolve(actor, report), actor)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if action not in RESOLUTIONS:
@@ -107,9 +117,12 @@ def resolve(
     if report.status != "open":
         raise Conflict(_("This report has already been answered."))
     target = load_target(report.target_type, report.target_id)
-    if target is None and action != "dismiss":
-        raise NotFound(_("The reported content no longer exists; you can only dismiss the report."))
-    subject = target.author if target is not None else None
+    if target is None and action in {"hide", "restore"}:
+        raise NotFound(
+            _("The reported content no longer exists; dismiss the report, or warn its author.")
+        )
+    # Deleted since: the snapshot is the evidence, its author still answers for it.
+    subject = target.author if target is not None else report.target_author
     kind = _kind(report.target_type)
 
     if action in {"hide", "restore"}:

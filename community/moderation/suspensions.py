@@ -182,14 +182,14 @@ def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[
 def posting_refusal(member: Member | None, community: Community | None) -> str | None:
     """Why `member` may not post right now (suspended from the platform or from `community`),
     in words they understand; None when nothing stops them."""
-    from flask_babel import format_date
+    from community.core.jinja import day
 
     suspension = active_suspension(member)
     if suspension is not None:
         if suspension.until is not None:
             return _(
                 "Your account is suspended until %(date)s: you can read, not post.",
-                date=format_date(suspension.until),
+                date=day(suspension.until),
             )
         return _("Your account is suspended: you can read, not post.")
     if community is not None and is_banned_from(member, community):

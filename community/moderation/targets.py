@@ -49,6 +49,11 @@ class TargetType:
     noun: Any = field(default_factory=lambda: _l("your content"))
     # load_many(ids) → {id: Target}: lists use it to stay at one query per type.
     load_many: Callable[[list[int]], dict[int, Target]] | None = None
+    # readable(member, id) → may `member` read it? The owning domain's visibility layer. A
+    # reporter is shown (label, author, existence) only what this allows.
+    readable: Callable[[Member | None, int], bool] = lambda _member, _id: True
+    # snapshot(obj) → the text kept with a report, as it stood when reported.
+    snapshot: Callable[[Any], str] = lambda _obj: ""
 
 
 REGISTRY: dict[str, TargetType] = {}
@@ -73,6 +78,19 @@ def load_target(target_type: str, target_id: int) -> Target | None:
     """The reported object behind (`target_type`, `target_id`), or None."""
     kind = kind_of(target_type)
     return kind.load(target_id) if kind is not None else None
+
+
+def load_readable_target(
+    member: Member | None, target_type: str, target_id: object
+) -> Target | None:
+    """The target as `member` may see it to report it: None, exactly as for an id that does
+    not exist, when the owning domain's visibility layer says they may not read it."""
+    kind = kind_of(target_type)
+    if kind is None or not isinstance(target_id, int) or isinstance(target_id, bool):
+        return None
+    if not kind.readable(member, target_id):
+        return None
+    return kind.load(target_id)
 
 
 def load_targets(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Target]:

@@ -29,7 +29,7 @@ from community.moderation.suspensions import (
     lift_platform_suspension,
     suspensions_seen_by,
 )
-from community.moderation.targets import load_target, load_targets
+from community.moderation.targets import load_readable_target, load_target, load_targets
 
 bp = Blueprint("moderation", __name__)
 
@@ -48,7 +48,8 @@ def report() -> str | Response:
     form = ReportForm(request.form if request.method == "POST" else request.args)
     target_type = form.target_type.data or ""
     target_id = form.target_id.data if isinstance(form.target_id.data, int) else None
-    target = load_target(target_type, target_id) if target_id is not None else None
+    # The visibility layer: what the reporter may not read is answered as a missing id.
+    target = load_readable_target(member, target_type, target_id)
     if target is None:
         abort(404)
     require(can_report(member, target), member, _("You cannot report your own content."))

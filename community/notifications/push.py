@@ -73,7 +73,11 @@ PRIVATE_TEXT_TITLES: dict[str, Any] = {
     "initiative_status": lambda who: _l("An initiative you follow has news"),
     "membership": lambda who: _l("Your request to join a community has an answer"),
     "moderation": lambda who: _l("A moderation decision concerns you"),
+    "event_cancelled": lambda who: _l("A rencontre you registered for is cancelled"),
 }
+# Kinds their domain registers `pushable=False` because their text quotes someone, that push
+# still sends with the title above (moderation stays off the lock screen, as its domain chose).
+PUSHED_WITH_OWN_TITLE = frozenset({"reply", "mention", "membership"})
 
 
 # --- settings and keys -------------------------------------------------------------------
@@ -201,15 +205,16 @@ def pushable_kinds() -> dict[str, Any]:
     each call: other domains add theirs at import time)."""
     registered = registered_kinds()
     choices: dict[str, Any] = {}
-    for name in KINDS:
+    for name in (*KINDS, *registered):
         kind = registered.get(name)
-        if kind is not None and not kind.pushable:
+        if name in choices or (kind is not None and not _pushable(kind)):
             continue
         choices[name] = LABELS.get(name) or (kind.label if kind else name)
-    for name, kind in registered.items():
-        if name not in choices and kind.pushable:
-            choices[name] = kind.label
     return choices
+
+
+def _pushable(kind: Any) -> bool:
+    return bool(kind.pushable) or kind.name in PUSHED_WITH_OWN_TITLE
 
 
 def push_title(notification: Notification, actor: Member | None) -> str:

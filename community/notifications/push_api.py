@@ -14,6 +14,7 @@ from community.extensions import db
 from community.notifications import push, push_services
 from community.notifications.api import blp
 from community.notifications.push_models import MAX_ENDPOINT
+from community.notifications.push_privacy import remember_browser
 
 
 class PushKeySchema(Schema):
@@ -59,6 +60,7 @@ def create_subscription(data: dict[str, Any]) -> Any:
         member, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
     )
     db.session.commit()
+    remember_browser(data["endpoint"])
     return subscription, 201 if created else 200
 
 

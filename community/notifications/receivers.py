@@ -14,3 +14,7 @@ def _on_notification_requested(
     member: Member, *, kind: str, text: Any, url: str, actor: Member | None = None
 ) -> None:
     services.notify(member, kind, text, url, actor=actor)
+
+
+# Web push answers the members' export too (its rows go with the account through `ondelete`).
+from community.notifications import push_privacy  # noqa: E402, F401

@@ -14,6 +14,7 @@ from community.core.permissions import require
 from community.core.rest import authenticated_member
 from community.observatory import services
 from community.observatory.permissions import can_see_observatory
+from community.observatory.releases import keep, parse_release
 
 blp = Blueprint(
     "observatory-api",
@@ -24,14 +25,22 @@ blp = Blueprint(
 
 
 class PeriodArgs(Schema):
-    start = fields.String(load_default=None, metadata={"description": "first month, YYYY-MM"})
-    end = fields.String(load_default=None, metadata={"description": "last month, YYYY-MM"})
+    period = fields.String(
+        load_default=None,
+        metadata={"description": "a complete calendar quarter, YYYY-Qn (default: the last one)"},
+    )
+    # Refused (422) since only fixed quarters are published; kept so that the answer says why.
+    start = fields.String(load_default=None, metadata={"description": "refused: use period"})
+    end = fields.String(load_default=None, metadata={"description": "refused: use period"})
 
 
 def _summary(args: dict[str, Any]) -> services.Summary:
     member = authenticated_member()
     require(can_see_observatory(member), member)
-    return services.summary(services.parse_period(args.get("start"), args.get("end")))
+    key, period = parse_release(args.get("period"), start=args.get("start"), end=args.get("end"))
+    result = services.release(key, period)
+    keep()  # the ledger keeps what was released
+    return result
 
 
 @blp.get("/observatory/summary")
@@ -64,7 +73,7 @@ def cells_csv(args: dict[str, Any]) -> Response:
     for row in data["theme_totals"]:  # type: ignore[attr-defined]
         writer.writerow(["*", row["theme"]["slug"], *(value(row[k]) for k in keys)])
     writer.writerow(["*", "*", *(value(data["totals"][k]) for k in keys)])  # type: ignore[index]
-    period = f"{data['period']['start']}_{data['period']['end']}"  # type: ignore[index]
+    period = data["period"]["release"]  # type: ignore[index]
     return Response(
         out.getvalue(),
         mimetype="text/csv",

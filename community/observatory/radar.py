@@ -117,11 +117,15 @@ def _outreach_without_community(period: Period) -> dict[int, int]:
     return {int(t): int(c or 0) for t, c in db.session.execute(stmt).all()}
 
 
-def _reach() -> dict[int, int]:
-    """Confirmed members per neighbourhood, all time (one grouped query)."""
+def _reach(period: Period) -> dict[int, int]:
+    """Confirmed members per neighbourhood who had joined by the end of the period."""
     stmt = (
         select(Member.neighbourhood_id, func.count())
-        .where(Member.neighbourhood_id.is_not(None), Member.email_confirmed_at.is_not(None))
+        .where(
+            Member.neighbourhood_id.is_not(None),
+            Member.email_confirmed_at.is_not(None),
+            Member.created_at < period.end,
+        )
         .group_by(Member.neighbourhood_id)
     )
     return {int(n): int(c) for n, c in db.session.execute(stmt).all() if n is not None}
@@ -129,11 +133,24 @@ def _reach() -> dict[int, int]:
 
 def radar(summary: Summary) -> Radar:
     """The under-the-radar lists for the period of `summary`."""
+    from community.observatory.releases import frozen, singles, unsingles
+
     result = Radar()
     places = summary.neighbourhoods
     min_cell = summary.min_cell
+    period = summary.period
+    stored = frozen(
+        summary.release,
+        "radar",
+        lambda: {
+            "signals": singles(_uncovered_signals(period)),
+            "informal": singles(_uncovered_informal(period)),
+            "heard": singles(_outreach_without_community(period)),
+            "reach": singles(_reach(period)),
+        },
+    )
 
-    raw = _uncovered_signals(summary.period)
+    raw = unsingles(stored["signals"])
     values, result.uncovered_total = suppress_line(
         [raw.get(n.id, 0) for n in places], min_cell, TOTAL_FREE
     )
@@ -143,7 +160,7 @@ def radar(summary: Summary) -> Radar:
         if r
     ]
 
-    informal = _uncovered_informal(summary.period)
+    informal = unsingles(stored["informal"])
     values, result.uncovered_informal_total = suppress_line(
         [informal.get(n.id, 0) for n in places], min_cell, TOTAL_FREE
     )
@@ -151,7 +168,7 @@ def radar(summary: Summary) -> Radar:
         PlaceCount(n, v) for n, v in zip(places, values, strict=True) if informal.get(n.id, 0)
     ]
 
-    heard = _outreach_without_community(summary.period)
+    heard = unsingles(stored["heard"])
     themes = [t for t in summary.themes if heard.get(t.id, 0)]
     shown_heard, _total = suppress_line([heard[t.id] for t in themes], min_cell, TOTAL_FREE)
     result.outreach_themes_without_community = list(zip(themes, shown_heard, strict=True))
@@ -168,16 +185,19 @@ def radar(summary: Summary) -> Radar:
                         PlaceCount(n, requests.published.cells[i][j], t)
                     )
 
-    reach_raw = _reach()
+    reach_raw = unsingles(stored["reach"])
     counts = [reach_raw.get(n.id, 0) for n in places]
     shown, result.reach_total = suppress_line(counts, min_cell, TOTAL_FREE)
     result.reach = [PlaceCount(n, v) for n, v in zip(places, shown, strict=True)]
-    if counts:
-        result.reach_median = float(median(counts))
+    # Derived from the published values only: the median of the numbers shown, and a hidden
+    # number always counts as "reached little" (whatever its true value, so it tells nothing).
+    visible = [v for v in shown if v is not None]
+    if shown:
+        result.reach_median = float(median(visible)) if visible else 0.0
         result.low_reach = [
             PlaceCount(n, v)
-            for n, v, c in zip(places, shown, counts, strict=True)
-            if c < result.reach_median / 2 or c == 0
+            for n, v in zip(places, shown, strict=True)
+            if v is None or v == 0 or v < result.reach_median / 2
         ]
     return result
 

@@ -39,6 +39,8 @@ class Summary:
     neighbourhoods: list[Neighbourhood]
     themes: list[Theme]
     tables: list[Table] = field(default_factory=list)
+    # The fixed period released (`2026-Q1`), whose counts the ledger freezes; None inside.
+    release: str | None = None
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.measure.key == key)
@@ -62,6 +64,7 @@ class Summary:
         return {
             "min_cell": self.min_cell,
             "period": {
+                "release": self.release,
                 "start": month_label(self.period.start),
                 "end": month_label(last_month(self.period)),
             },
@@ -111,7 +114,11 @@ def parse_period(start: str | None, end: str | None, now: datetime | None = None
         if not value:
             return None
         match = MONTH.match(value.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        if (
+            not match
+            or not 1 <= int(match.group(2)) <= 12
+            or not 2000 <= int(match.group(1)) <= now.year + 1  # no year 9999
+        ):
             errors[name] = [_("A month as YYYY-MM, for example 2026-01.")]
             return None
         return month_start(int(match.group(1)), int(match.group(2)))
@@ -147,18 +154,28 @@ def matrix(
     return [[data.get((n.id, t.id), 0) for t in themes] for n in neighbourhoods]
 
 
-def summary(period: Period, min_cell: int | None = None) -> Summary:
+def release(key: str, period: Period, min_cell: int | None = None) -> Summary:
+    """What the doors publish: the summary of one fixed quarter, its counts frozen."""
+    return summary(period, min_cell, release=key)
+
+
+def summary(period: Period, min_cell: int | None = None, *, release: str | None = None) -> Summary:
     """Every measure by neighbourhood × theme for `period`, suppressed (constant query count)."""
+    from community.observatory.releases import frozen, pairs, unpairs
+
     min_cell = min_cell or current_app.config["OBSERVATORY_MIN_CELL"]
     neighbourhoods, themes = places()
-    result = Summary(min_cell, period, neighbourhoods, themes)
+    result = Summary(min_cell, period, neighbourhoods, themes, release=release)
     if not neighbourhoods or not themes:
         empty = Published(
             [[] for _n in neighbourhoods], [0 for _n in neighbourhoods], [0 for _t in themes], 0
         )
         result.tables = [Table(m, empty) for m in measures()]
         return result
-    raw = {m.key: matrix(counts(m, period), neighbourhoods, themes) for m in measures()}
+    stored = frozen(release, "cells", lambda: {m.key: pairs(counts(m, period)) for m in measures()})
+    raw = {
+        m.key: matrix(unpairs(stored.get(m.key, [])), neighbourhoods, themes) for m in measures()
+    }
     done: dict[str, Published] = {}
     for m in measures():
         if m.key in done:

@@ -93,10 +93,22 @@ def _query(trend: TrendMeasure, period: Period) -> Any:
 
 def trends(summary: Summary) -> list[Series]:
     """One suppressed monthly series per trend measure (one grouped query each)."""
+    from community.observatory.releases import frozen
+
     months = months_of(summary.period)
+    stored = frozen(
+        summary.release,
+        "trends",
+        lambda: {
+            trend.key: {
+                str(m): int(c) for m, c in db.session.execute(_query(trend, summary.period)).all()
+            }
+            for trend in TRENDS
+        },
+    )
     result = []
     for trend in TRENDS:
-        found = {str(m): int(c) for m, c in db.session.execute(_query(trend, summary.period)).all()}
+        found = stored.get(trend.key, {})
         raw = [found.get(m, 0) for m in months]
         if trend.table_key is None:
             values, total = suppress_line(raw, summary.min_cell, TOTAL_FREE)
@@ -135,7 +147,7 @@ def bar_chart(series: Series, title: str, description: str, hidden_label: str) -
                 f'<rect x="{x:.1f}" y="{height - bottom - 6}" width="{bar:.1f}" '
                 'height="6" class="bar-hidden"/>'
             )
-            label = hidden_label
+            label = ""  # the hatched bar says it; the table below and the legend name it
         else:
             h = usable * value / peak
             parts.append(
@@ -143,7 +155,9 @@ def bar_chart(series: Series, title: str, description: str, hidden_label: str) -
                 f'height="{h:.1f}" class="bar"/>'
             )
             label = str(value)
-        if n <= 12:
+        # A value is written above its bar only when it fits in the bar's slot (about 5.5
+        # units per character at this size): labels never run into each other.
+        if label and len(label) * 5.5 <= step - 2:
             top_of_bar = height - bottom - (usable * (value or 0) / peak) - 3
             parts.append(
                 f'<text x="{x + bar / 2:.1f}" y="{top_of_bar:.1f}" '

@@ -13,6 +13,7 @@ from community.observatory import services
 from community.observatory.network import network
 from community.observatory.permissions import can_see_observatory
 from community.observatory.radar import radar
+from community.observatory.releases import keep, parse_release, published_quarters
 from community.observatory.trends import bar_chart, trends
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatory")
@@ -24,15 +25,19 @@ def index() -> tuple[str, int] | str:
     require(can_see_observatory(member), member)
     error: Invalid | None = None
     try:
-        period = services.parse_period(request.args.get("start"), request.args.get("end"))
+        key, period = parse_release(
+            request.args.get("period"),
+            start=request.args.get("start"),
+            end=request.args.get("end"),
+        )
     except Invalid as invalid:
         error = invalid
-        period = services.parse_period(None, None)
-    summary = services.summary(period)
+        key, period = parse_release(None)
+    summary = services.release(key, period)
     series = trends(summary)
     # Every hidden number looks the same, whether below the threshold or hidden to protect
     # one: telling them apart would tell an attacker which ones are small.
-    hidden = _("hidden")
+    hidden = _("too few")
     charts: list[tuple[Any, Any]] = []
     for s in series:
         title = _("%(measure)s per month", measure=s.label)
@@ -46,11 +51,14 @@ def index() -> tuple[str, int] | str:
         "charts": charts,
         "network": network(summary.min_cell),
         "radar": radar(summary),
+        "release": key,
+        "quarters": published_quarters(),
         "hidden": hidden,
         "start": services.month_label(period.start),
         "end": services.month_label(services.last_month(period)),
         "error": error,
         "selected": request.args.get("measure") or "help_requests",
     }
+    keep()  # the ledger keeps what was released
     body = render_template("observatory/index.html", **context)
     return (body, 422) if error else body

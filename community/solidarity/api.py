@@ -10,11 +10,10 @@ from flask_smorest import Blueprint
 from community.core.errors import NotFound
 from community.core.models import utcnow
 from community.core.pagination import SelectPage
-from community.core.permissions import require
 from community.core.rest import authenticated_member
 from community.extensions import db
 from community.solidarity import permissions, services
-from community.solidarity.models import HelpRequest
+from community.solidarity.queries import readable_request
 from community.solidarity.schemas import (
     AnonymousHelpRequestSchema,
     HelpOfferInSchema,
@@ -82,10 +81,10 @@ def list_requests() -> Any:
 def get_request(request_id: int) -> Any:
     """One request; `author` is null unless the reader may know who asked."""
     member = authenticated_member()
-    request = db.session.get(HelpRequest, request_id)
+    # The visibility layer: what one may not read is answered as a missing id.
+    request = readable_request(member, request_id)
     if request is None:
         raise NotFound(_("This help request does not exist."))
-    require(permissions.can_see_request(member, request), member)
     return request_for(request, permissions.can_see_identity(member, request))
 
 

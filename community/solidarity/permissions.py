@@ -11,7 +11,7 @@ from community.communities.models import Community, GardenerMandate
 from community.core.permissions import is_authenticated
 from community.extensions import db
 from community.members.models import Member
-from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
+from community.solidarity.models import HelpProposal, HelpRequest, SolidaritySignal
 
 
 def gardens_theme(member: Member | None, theme_id: int) -> bool:
@@ -62,25 +62,6 @@ def is_go_between(member: Member | None) -> bool:
     return bool(db.session.execute(select(exists(gardener) | exists(ambassador))).scalar())
 
 
-def offers_help_for(member: Member | None, request: HelpRequest) -> bool:
-    """An active offer of `member` in the request's theme and neighbourhood."""
-    if not is_authenticated(member):
-        return False
-    assert member is not None
-    return bool(
-        db.session.execute(
-            select(
-                exists().where(
-                    HelpOffer.author_id == member.id,
-                    HelpOffer.withdrawn_at.is_(None),
-                    HelpOffer.theme_id == request.theme_id,
-                    HelpOffer.neighbourhood_id == request.neighbourhood_id,
-                )
-            )
-        ).scalar()
-    )
-
-
 def accepted_helper(member: Member | None, request: HelpRequest) -> HelpProposal | None:
     """The proposal of `member` that the requester accepted, if any."""
     if not is_authenticated(member):
@@ -100,13 +81,17 @@ def is_author(member: Member | None, request: HelpRequest) -> bool:
 
 
 def can_see_request(member: Member | None, request: HelpRequest) -> bool:
-    """Its author, the gardeners of its theme, a matching offerer (anonymised), its helper."""
-    return can_see_identity(member, request) or offers_help_for(member, request)
+    """Its author, the gardeners of its theme, a matching offerer (anonymised), its helper:
+    the visibility layer's rule (`solidarity.queries`), nothing else."""
+    from community.solidarity.queries import readable_request
+
+    return readable_request(member, request.id) is not None
 
 
 def can_see_identity(member: Member | None, request: HelpRequest) -> bool:
-    """Who may know who asked: the author, the gardeners of its theme, the accepted helper."""
-    return (
+    """Who may know who asked: the author, the gardeners of its theme, the accepted helper
+    (among those who may read it at all)."""
+    return can_see_request(member, request) and (
         is_author(member, request)
         or gardens_theme(member, request.theme_id)
         or accepted_helper(member, request) is not None
@@ -115,11 +100,13 @@ def can_see_identity(member: Member | None, request: HelpRequest) -> bool:
 
 def can_propose(member: Member | None, request: HelpRequest) -> bool:
     """A matching offerer or a gardener of its theme, on an open request not their own."""
+    from community.solidarity.queries import through_offer
+
     return (
         is_authenticated(member)
         and not is_author(member, request)
         and request.status == "open"
-        and (offers_help_for(member, request) or gardens_theme(member, request.theme_id))
+        and (through_offer(member, request) or gardens_theme(member, request.theme_id))
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Forbidden, Invalid
@@ -324,36 +324,11 @@ def archive_signals(now: datetime | None = None) -> int:
 
 
 def visible_requests_stmt(member: Member, now: datetime) -> Any:
-    """Requests `member` may see besides their own: gardened themes, matching offers, accepted."""
-    gardened = permissions.gardened_theme_ids(member)
-    matching = (
-        select(HelpOffer.id)
-        .where(
-            HelpOffer.author_id == member.id,
-            HelpOffer.withdrawn_at.is_(None),
-            HelpOffer.theme_id == HelpRequest.theme_id,
-            HelpOffer.neighbourhood_id == HelpRequest.neighbourhood_id,
-        )
-        .exists()
-    )
-    helped = (
-        select(HelpProposal.id)
-        .where(
-            HelpProposal.request_id == HelpRequest.id,
-            HelpProposal.helper_id == member.id,
-            HelpProposal.status.in_(("accepted", "done")),
-        )
-        .exists()
-    )
-    open_now = (HelpRequest.status == "open") & (HelpRequest.expires_at > now)
+    """Requests `member` may see besides their own: the visibility layer's filter."""
+    from community.solidarity.queries import readable_requests
+
     return (
         select(HelpRequest)
-        .where(
-            HelpRequest.author_id != member.id,
-            or_(
-                open_now & (HelpRequest.theme_id.in_(gardened) | matching),
-                helped,
-            ),
-        )
+        .where(readable_requests(member, now, own=False))
         .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
     )

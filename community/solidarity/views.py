@@ -35,6 +35,7 @@ from community.solidarity.labels import (
     SIGNAL_KIND_LABELS,
 )
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
+from community.solidarity.queries import readable_request
 from community.solidarity.services import Place
 from community.territory.services import neighbourhood_choices, theme_choices
 
@@ -63,6 +64,14 @@ def _place_choices(form: Any) -> None:
     blank = (None, _("— Choose —"))
     form.theme_id.choices = [blank, *theme_choices()]
     form.neighbourhood_id.choices = [blank, *neighbourhood_choices()]
+
+
+def _readable(member: Member | None, request_id: int) -> HelpRequest:
+    """The visibility layer's loader: what one may not read is a 404, as a missing id."""
+    request = readable_request(member, request_id)
+    if request is None:
+        abort(404)
+    return request
 
 
 def _load(model: Any, object_id: int) -> Any:
@@ -188,8 +197,8 @@ def new_request() -> str | Response:
 @bp.get("/requests/<int:request_id>")
 def show_request(request_id: int) -> str:
     member = current_member()
-    request = _load(HelpRequest, request_id)
-    require(permissions.can_see_request(member, request), member)
+    require(is_authenticated(member), member)
+    request = _readable(member, request_id)
     identity = permissions.can_see_identity(member, request)
     author = permissions.is_author(member, request)
     proposals: list[HelpProposal] = []
@@ -245,8 +254,7 @@ def _domain_action(act: Any, done_message: str) -> None:
 @bp.post("/requests/<int:request_id>/proposals")
 def propose(request_id: int) -> str | Response:
     member = _member()
-    request = _load(HelpRequest, request_id)
-    require(permissions.can_see_request(member, request), member)
+    request = _readable(member, request_id)
     form = ProposalForm()
     if form.validate_on_submit():
         try:

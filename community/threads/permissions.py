@@ -25,20 +25,23 @@ def _insider(member: Member | None, thread: Thread) -> bool:
 
 
 def can_read_thread(member: Member | None, thread: Thread) -> bool:
-    """See the thread and its messages."""
-    community = thread.community
-    if community is None or community.visibility == "open":
-        return True
-    return _insider(member, thread)
+    """See the thread and its messages: the visibility layer's rule (`threads.queries`)."""
+    from community.threads.queries import thread_is_readable
+
+    return thread_is_readable(member, thread)
 
 
 def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
     """Post: a community thread to its active members (and gardeners, staff); an initiative
     thread to any logged-in member, unless its community is on request (then its members)."""
+    from community.threads.queries import closed_by_hidden_initiative
+
     if not is_authenticated(member):
         return False
     community = thread.community
     if posting_refusal(member, community) is not None:  # suspended (moderation)
+        return False
+    if not can_read_thread(member, thread) or closed_by_hidden_initiative(thread):
         return False
     if thread.kind == "initiative" and (community is None or community.visibility == "open"):
         return True
@@ -73,6 +76,11 @@ def is_author(member: Member | None, message: Message) -> bool:
 def can_edit_message(member: Member | None, message: Message) -> bool:
     """Edit or delete one's own message, while one may still post in the thread."""
     return is_author(member, message) and can_post_in_thread(member, message.thread)
+
+
+def can_moderate_message(member: Member | None, message: Message) -> bool:
+    """Hide or restore a message: the thread's moderators, never on their own message."""
+    return can_moderate_thread(member, message.thread) and not is_author(member, message)
 
 
 def can_see_hidden(member: Member | None, message: Message) -> bool:

@@ -1,13 +1,34 @@
-"""Reads shared by the thread pages and the API."""
+"""What a member may read in threads: ONE rule, as an SQL filter and as loaders.
+
+Every door goes through here — pages, API, sockets, report targets, mentions, notifications'
+excerpts, exports and search:
+
+- `readable_threads(member)`: the filter on `Thread` (lists, search, `can_read_thread`);
+- `readable_message(member, id)`: the message, or None exactly as for an id that does not
+  exist (deleted, in a thread the member may not read);
+- `readable_body(member, message)` / `readable_excerpt(...)`: its text, or None when hidden
+  from this member (a hidden body reaches its author and the thread's moderators only).
+
+A thread is readable by anyone when it belongs to no community or to an open one; by its
+active members, its gardeners and staff when its community is on request. The thread of a
+hidden initiative is readable only by the initiative's author and its moderators (and takes
+no new message: `closed_by_hidden_initiative`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community
-from community.threads.models import Thread
+from community.communities.models import Community, Membership
+from community.communities.permissions import moderated_community_ids
+from community.core.content import excerpt
+from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
+from community.members.models import Member
+from community.threads.models import Message, Thread
 
 
 def community_threads(community: Community) -> Select[Any]:
@@ -19,3 +40,100 @@ def community_threads(community: Community) -> Select[Any]:
             Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc()
         )
     )
+
+
+def _hidden_initiative(*extra: Any) -> Any:
+    from community.initiatives.models import Initiative
+
+    return exists().where(
+        Initiative.thread_id == Thread.id, Initiative.hidden_at.is_not(None), *extra
+    )
+
+
+def readable_threads(member: Member | None) -> ColumnElement[bool]:
+    """The filter on `Thread` of what `member` (None: a visitor) may read."""
+    from community.initiatives.models import Initiative
+
+    if is_staff(member):
+        return true()
+    public = or_(
+        Thread.community_id.is_(None),
+        Thread.community_id.in_(select(Community.id).where(Community.visibility == "open")),
+    )
+    if not is_authenticated(member):
+        return and_(public, ~_hidden_initiative())
+    assert member is not None
+    moderated = moderated_community_ids(member)
+    insider = or_(
+        Thread.community_id.in_(
+            select(Membership.community_id).where(
+                Membership.member_id == member.id, Membership.status == "active"
+            )
+        ),
+        Thread.community_id.in_(_gardened_ids(member)),
+    )
+    sees_hidden = or_(
+        Thread.community_id.in_(moderated) if moderated else false(),
+        _hidden_initiative(Initiative.author_id == member.id),
+    )
+    return and_(or_(public, insider), or_(~_hidden_initiative(), sees_hidden))
+
+
+def _gardened_ids(member: Member) -> Any:
+    from community.communities.models import GardenerMandate
+
+    return select(GardenerMandate.community_id).where(
+        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+    )
+
+
+def thread_is_readable(member: Member | None, thread: Thread) -> bool:
+    """`readable_threads` for one thread (one query)."""
+    return bool(
+        db.session.execute(
+            select(exists().where(Thread.id == thread.id, readable_threads(member)))
+        ).scalar()
+    )
+
+
+def closed_by_hidden_initiative(thread: Thread) -> bool:
+    """The thread of a hidden initiative: hidden and closed with it, until it is restored."""
+    if thread.kind != "initiative":
+        return False
+    return bool(
+        db.session.execute(select(_hidden_initiative().where(Thread.id == thread.id))).scalar()
+    )
+
+
+def readable_message(member: Member | None, message_id: object) -> Message | None:
+    """The message if `member` may read where it is; None as for an id that does not exist."""
+    if not isinstance(message_id, int) or isinstance(message_id, bool):
+        return None
+    message = db.session.get(Message, message_id)
+    if message is None or message.deleted:
+        return None
+    if not thread_is_readable(member, message.thread):
+        return None
+    return message
+
+
+def may_see_body(member: Member | None, message: Message) -> bool:
+    """A hidden body: its author and the thread's moderators only (`can_see_hidden`)."""
+    from community.threads.permissions import can_see_hidden
+
+    return not message.hidden or can_see_hidden(member, message)
+
+
+def readable_body(member: Member | None, message_id: object) -> Message | None:
+    """The message only if `member` may read its text (not hidden from them)."""
+    message = readable_message(member, message_id)
+    if message is None or not may_see_body(member, message):
+        return None
+    return message
+
+
+def readable_excerpt(member: Member | None, message: Message, length: int = 80) -> str | None:
+    """The only way an excerpt of a message leaves: None when `member` may not read it."""
+    if readable_body(member, message.id) is None:
+        return None
+    return excerpt(message.body, length)

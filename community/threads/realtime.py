@@ -13,11 +13,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import redis
 from flask import current_app
 from sqlalchemy.engine import Engine
 
 from community.core.realtime import emit_after_commit, member_room, thread_room
-from community.core.redis import redis_client
+from community.core.redis import degraded, recovered, redis_client
 from community.core.sockets import (  # noqa: F401  old import path, for branches in flight
     SocketAuth,
     disconnect_member,
@@ -47,7 +48,16 @@ def thread_sequence(thread_id: int) -> Iterator[None]:
             yield
             return
         shared = client.lock(f"terreau:thread-seq:{thread_id}", timeout=30, blocking_timeout=30)
-        acquired = shared.acquire()
+        try:
+            acquired = shared.acquire()
+        except redis.RedisError as error:
+            # Redis down: the message is still stored with its gapless seq (the row lock
+            # does that) and acknowledged; only the order of broadcasts across processes is
+            # not held, and other processes' clients catch up with `after_seq`.
+            degraded("thread broadcast order across processes", error)
+            yield
+            return
+        recovered("thread broadcast order across processes")
         try:
             yield
         finally:

@@ -1,19 +1,28 @@
-"""The threads domain reacts to its own facts: replies and mentions are told (`core.notify`)."""
+"""The threads domain reacts to facts: replies and mentions are told (`core.notify`); narrowed
+rights reach live sockets."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community.core.content import excerpt
+from community.communities.models import Community
+from community.communities.signals import access_narrowed
 from community.core.notify import notify, register_kind
+from community.core.realtime import thread_room
+from community.core.signals import on_commit
+from community.core.sockets import reset_rooms, revoke_rooms
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
-from community.threads.models import Message, MessageMention
+from community.threads.models import Message, MessageMention, Thread
+from community.threads.queries import readable_excerpt
+from community.threads.realtime import moderators_room
 from community.threads.signals import message_posted
 
-# Not pushable: the text quotes the message.
+# Pushed with a neutral title (the text quotes the message: notifications/push.py).
 register_kind("reply", _l("Replies to you"))
 register_kind("mention", _l("Mentions of you"))
 
@@ -25,11 +34,16 @@ def tell_replied_and_mentioned(message: Message) -> None:
     thread = message.thread
     url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
     who = author.display_name if author is not None else ""
-    quoted = excerpt(message.body)
     told: set[int] = set()
     if message.reply_to_id is not None:
         parent = db.session.get(Message, message.reply_to_id)
-        if parent is not None and parent.author is not None and not parent.deleted:
+        # The excerpt leaves only through the visibility layer: None, nothing is sent.
+        quoted = (
+            readable_excerpt(parent.author, message, 80)
+            if parent is not None and parent.author is not None and not parent.deleted
+            else None
+        )
+        if parent is not None and parent.author is not None and quoted is not None:
             text = _l(
                 "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
                 who=who,
@@ -44,7 +58,8 @@ def tell_replied_and_mentioned(message: Message) -> None:
         .where(MessageMention.message_id == message.id)
     ).scalars()
     for member in mentioned:
-        if member.id not in told:
+        quoted = readable_excerpt(member, message, 80)
+        if member.id not in told and quoted is not None:
             text = _l(
                 "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
                 who=who,
@@ -52,3 +67,23 @@ def tell_replied_and_mentioned(message: Message) -> None:
                 excerpt=quoted,
             )
             notify(member, "mention", text, url, actor=author)
+
+
+@access_narrowed.connect
+def _take_sockets_out_of_rooms(
+    community: Community, member: Member | None = None, **_: Any
+) -> None:
+    """After commit, sockets leave the rooms of the community's threads (and their moderators'
+    rooms), in every process: the member's sockets, or everyone's when the community turned
+    on-request. They are told (``rooms:revoked``) and join again if they still may."""
+    thread_ids = list(
+        db.session.execute(select(Thread.id).where(Thread.community_id == community.id)).scalars()
+    )
+    rooms = [room for tid in thread_ids for room in (thread_room(tid), moderators_room(tid))]
+    if not rooms:
+        return
+    if member is None:
+        on_commit(lambda: reset_rooms(rooms))
+    else:
+        member_id = member.id
+        on_commit(lambda: revoke_rooms(member_id, rooms))

@@ -14,6 +14,7 @@ from community.extensions import db
 from community.moderation.targets import Target, TargetType, already_moderated, register
 from community.threads import services
 from community.threads.models import Message, Thread
+from community.threads.queries import readable_body
 from community.threads.realtime import broadcast_updated
 
 
@@ -67,5 +68,8 @@ register(
         hide=_hide,
         restore=_restore,
         noun=_l("your message"),
+        # Who may see it through the report form is who may read it (the visibility layer).
+        readable=lambda member, message_id: readable_body(member, message_id) is not None,
+        snapshot=lambda message: message.body,
     ),
 )

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from limits import parse
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import defer, joinedload
 
 from community.communities.models import Community
 from community.core.content import render_markdown
+from community.core.edge import single_line
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.models import utcnow
+from community.core.ratelimit import hit
 from community.core.urls import site_path
-from community.extensions import db, limiter
+from community.extensions import db
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
@@ -29,6 +30,7 @@ from community.threads.models import (
     Thread,
     ThreadRead,
 )
+from community.threads.queries import closed_by_hidden_initiative, thread_is_readable
 from community.threads.signals import message_hidden, message_posted, message_restored
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
@@ -69,7 +71,7 @@ def get_message(message_id: object) -> Message:
 
 def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
-    title = (title or "").strip()
+    title = single_line(title)  # a line break would break the subject of every reply's mail
     if not 3 <= len(title) <= 160:
         raise Invalid(
             _("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]}
@@ -92,10 +94,7 @@ def _clean_body(body: object) -> str:
 
 
 def _check_rate(author: Member) -> None:
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
-        return
-    limit = parse(current_app.config["MESSAGE_RATE_LIMIT"])
-    if not limiter.limiter.hit(limit, "message", str(author.id)):
+    if not hit(current_app.config["MESSAGE_RATE_LIMIT"], "message", str(author.id)):
         raise RateLimited(_("You are sending messages too fast. Wait a moment."))
 
 
@@ -134,7 +133,7 @@ def post_message(
                     {"client_id": [_("This identifier was already used in another thread.")]},
                 )
             return Posted(stored, created=False)
-    if thread.locked:
+    if thread.locked or closed_by_hidden_initiative(thread):
         raise Locked(_("This thread is locked: no new messages."))
     reply_to_id = None
     if reply_to is not None:
@@ -208,6 +207,11 @@ def _record_mentions(message: Message) -> None:
         if matches:
             mentioned.add(known[max(matches, key=len)])
     for member_id in mentioned:
+        # A mention reaches only whoever may read the thread: nothing (no title, no excerpt)
+        # leaves a thread towards a non-member.
+        named = db.session.get(Member, member_id)
+        if named is None or not thread_is_readable(named, message.thread):
+            continue
         db.session.add(MessageMention(message_id=message.id, member_id=member_id))
     db.session.flush()
 

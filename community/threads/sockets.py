@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import leave_room
 
-from community.core.errors import Invalid, NotFound
+from community.core.edge import INT_MAX
+from community.core.errors import Invalid, NotFound, RateLimited
 from community.core.permissions import require
+from community.core.ratelimit import hit
 from community.core.realtime import enter_room, thread_room
 from community.core.sockets import Payload, acting_member, event
 from community.extensions import db, socketio
@@ -23,6 +25,7 @@ from community.moderation.suspensions import posting_refusal
 from community.threads import services
 from community.threads.permissions import (
     can_edit_message,
+    can_moderate_message,
     can_moderate_thread,
     can_post_in_thread,
     can_read_thread,
@@ -41,7 +44,7 @@ from community.threads.schemas import message_payload
 
 def _id(data: Payload, key: str) -> int:
     value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= INT_MAX:
         raise Invalid(_("Some fields are not valid."), {key: [_("An integer is expected.")]})
     return value
 
@@ -53,7 +56,11 @@ def on_join(data: Payload) -> Payload:
     after_seq = data.get("after_seq", 0)
     if after_seq is None:
         after_seq = 0
-    if not isinstance(after_seq, int) or isinstance(after_seq, bool) or after_seq < 0:
+    if (
+        not isinstance(after_seq, int)
+        or isinstance(after_seq, bool)
+        or not 0 <= after_seq <= INT_MAX
+    ):
         raise Invalid(
             _("Some fields are not valid."), {"after_seq": [_("A positive integer is expected.")]}
         )
@@ -149,20 +156,16 @@ def on_delete(data: Payload) -> Payload:
     return _message_act(data, can_edit_message, services.delete_message)
 
 
-def _can_moderate_message(member: Member, message: Any) -> bool:
-    return can_moderate_thread(member, message.thread)
-
-
 @event("message:hide")
 def on_hide(data: Payload) -> Payload:
     """A moderator hides a message, with a reason."""
-    return _message_act(data, _can_moderate_message, services.hide_message, "reason")
+    return _message_act(data, can_moderate_message, services.hide_message, "reason")
 
 
 @event("message:restore")
 def on_restore(data: Payload) -> Payload:
     """A moderator shows a hidden message again, with a reason."""
-    return _message_act(data, _can_moderate_message, services.restore_message, "reason")
+    return _message_act(data, can_moderate_message, services.restore_message, "reason")
 
 
 @event("typing")
@@ -170,6 +173,8 @@ def on_typing(data: Payload) -> None:
     """Tell the others in the room that this member is writing."""
     thread_id = _id(data, "thread_id")
     member = acting_member()
+    if not hit(current_app.config["TYPING_RATE_LIMIT"], "typing", str(member.id)):
+        raise RateLimited(_("Slow down a little."))
     thread = services.get_thread(thread_id)
     require(can_post_in_thread(member, thread), member, posting_refusal(member, thread.community))
     socketio.emit(

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from community.communities.services import community_by_slug
+from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid, NotFound
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
@@ -21,6 +22,7 @@ from community.threads.models import Message, Thread
 from community.threads.permissions import (
     can_create_thread,
     can_edit_message,
+    can_moderate_message,
     can_moderate_thread,
     can_post_in_thread,
     can_read_community_threads,
@@ -62,14 +64,14 @@ def show(thread_id: int) -> str | Response:
     # between the two reads arrives twice (dropped by id), never zero times.
     last_seq = thread.last_seq
     read_seq = services.last_read_seq(member, thread)
-    before = request.args.get("before", type=int)
+    before = int_arg("before")
     if member is not None and before is None and last_seq > read_seq:
         services.mark_read(member, thread, last_seq)
         db.session.commit()
     messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
     if not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
-    if request.method == "GET" and request.args.get("reply_to", "").isdigit():
+    if request.method == "GET" and int_arg("reply_to") is not None:
         form.reply_to.data = request.args["reply_to"]
     first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
     moderator = can_moderate_thread(member, thread)
@@ -172,9 +174,7 @@ def _moderate(message_id: int, act: object) -> Response:
             url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
         )
     try:
-        return _act_on_message(
-            message_id, lambda m, msg: can_moderate_thread(m, msg.thread), act, form.reason.data
-        )
+        return _act_on_message(message_id, can_moderate_message, act, form.reason.data)
     except Invalid as error:
         flash(error.message, "error")
         return redirect(url_for("threads.show", thread_id=message.thread_id))

@@ -141,6 +141,11 @@
     add(message, true);
   });
   socket.on("message:updated", update);
+  // A right ended (left the community, no longer gardener, the community turned on-request):
+  // the server took this socket out of the room; join again, and the right is checked again.
+  socket.on("rooms:revoked", function (data) {
+    if ((data.rooms || []).indexOf("thread:" + threadId) !== -1) join();
+  });
   socket.on("typing", function (data) {
     if (data.thread_id !== threadId) return;
     typingLine.textContent = fill(labels.labelTyping, data.member.display_name);

@@ -195,6 +195,19 @@ def test_outreach_refuses_contact_details() -> None:
     assert entry.themes == [theme] and entry.people_met == 12
 
 
+def test_outreach_keeps_dates_times_and_counts(app) -> None:
+    member = make_member()
+    ambassador = make_ambassador(member, make_community())
+    for text in ("Rendez-vous le 12/03/2026 à 14h30", "le 12.03.2026", "nous étions 12 12 12 12"):
+        entry = services.log_outreach(member, ambassador, _outing(topics=text, follow_up=text))
+        assert entry.topics == text
+    phone = _outing(topics="Rappeler le 06 12 34 56 78")
+    french = app.test_request_context(headers={"Accept-Language": "fr"})
+    with french, pytest.raises(Invalid) as error:
+        services.log_outreach(member, ambassador, phone)
+    assert "un numéro de téléphone (06 12 34 56 78)" in error.value.errors["topics"][0]
+
+
 @pytest.mark.parametrize(
     ("field", "changes"),
     [

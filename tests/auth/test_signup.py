@@ -20,7 +20,7 @@ def _member(email):
     return db.session.execute(select(Member).where(Member.email == email)).scalar_one_or_none()
 
 
-def test_signup_sends_a_confirmation_link_that_logs_in(client, outbox):
+def test_signup_sends_a_confirmation_link_that_asks_for_the_password(client, outbox):
     place = make_neighbourhood("Les Tilleuls")
     response = client.post_form("/auth/signup", {**GOOD, "neighbourhood_id": str(place.id)})
     assert response.status_code == 302 and response.headers["Location"].endswith(
@@ -32,7 +32,12 @@ def test_signup_sends_a_confirmation_link_that_logs_in(client, outbox):
     [mail] = outbox.to("nouvelle@example.org")
     assert "Bienvenue" in mail["Subject"]
     link = outbox.links_in(mail)[0]
-    confirmed = client.get(link.replace("http://localhost", ""))
+    page = client.get(link.replace("http://localhost", ""))
+    assert page.status_code == 200 and "tapez le mot de passe" in page_text(page)
+    assert client.get("/me").status_code == 302  # the link alone logs nobody in
+    confirmed = client.post_form(
+        link.replace("http://localhost", ""), {"password": GOOD["password"]}
+    )
     assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/me")
     assert "Nadia" in client.get("/me").get_data(as_text=True)
 

@@ -34,6 +34,9 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
 
     [mail] = outbox.to("camille@example.org")
     page.goto(outbox.links_in(mail)[0])
+    check_page(page)
+    page.get_by_label("Le mot de passe choisi à l'inscription").fill("une phrase de passe")
+    page.get_by_role("button", name="Confirmer et me connecter").click()
     page.get_by_text("Votre e-mail est confirmé").wait_for()
     check_page(page)
 

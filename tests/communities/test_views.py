@@ -63,7 +63,7 @@ def test_the_pair_form_asks_for_a_handover_note(client: Any) -> None:
 def test_an_incomplete_pair_is_shown_plainly(client: Any) -> None:
     community = make_community(technician=make_member("staff"))
     text = client.get(f"/communities/{community.slug}").get_data(as_text=True)
-    assert "Binôme incomplet" in text
+    assert "Il manque un jardinier" in text
 
 
 def test_asking_to_join_and_being_accepted(client: Any, app: Any) -> None:
@@ -102,3 +102,20 @@ def test_joining_with_a_message_and_the_charter(client: Any) -> None:
         select(Membership).where(Membership.member_id == member.id)
     ).scalar_one()
     assert membership.status == "pending" and membership.request_message == "Bonjour"
+
+
+def test_the_pair_page_title_holds_no_html_and_no_private_note(client: Any) -> None:
+    import re
+
+    staff, old, new = make_member("staff"), make_member(), make_member()
+    community = make_community("Graines", technician=staff, citizen=old, members=(new,))
+    client.login_as(staff)
+    url = f"/communities/{community.slug}/gardeners"
+    note = "Le code du local est 1234, la clé est chez Mme R."
+    data = {"technician_id": str(staff.id), "citizen_id": str(new.id), "handover_note": note}
+    assert client.post_form(url, data).status_code == 302
+    html = client.get(url, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    [title] = re.findall(r"<title>(.*?)</title>", html, re.S)
+    assert "<" not in title and "code du local" not in title
+    assert title.startswith("Les deux jardiniers · Graines")
+    assert "code du local" in html.split("</title>", 1)[1]  # the note is in the page, for staff

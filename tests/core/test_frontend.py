@@ -114,17 +114,24 @@ def test_a_thread_page_opens_one_socket(client: Any) -> None:
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
-@pytest.mark.parametrize("fmt", ["short", "medium", "long", "full"])
-def test_the_cached_date_formatter_says_what_babel_says(app: Any, locale: str, fmt: str) -> None:
-    from datetime import UTC, datetime, timedelta
+def test_the_cached_date_formats_say_what_babel_says(app: Any, locale: str) -> None:
+    from datetime import UTC, date, datetime, timedelta
 
-    from flask_babel import format_datetime, refresh
+    from flask_babel import format_date, format_time, refresh
+    from flask_babel import gettext as _
 
-    from community.core.jinja import cached_datetime
+    from community.core.jinja import day, moment
 
     with app.test_request_context(headers={"Accept-Language": locale}):
         refresh()
         moments = [datetime(2026, 3, 29, 0, 30) + timedelta(hours=h * 7) for h in range(40)]
-        moments.append(datetime(2026, 7, 14, 12, 0, tzinfo=UTC))
-        for moment in moments:
-            assert cached_datetime(moment, fmt) == format_datetime(moment, fmt)
+        moments.append(datetime(2026, 7, 14, 23, 30, tzinfo=UTC))
+        for value in moments:
+            assert day(value) == format_date(value, "long")
+            expected = _(
+                "%(date)s at %(time)s",
+                date=format_date(value, "long"),
+                time=format_time(value, "HH:mm"),
+            )
+            assert moment(value) == expected
+        assert day(date(2026, 12, 1)) == format_date(date(2026, 12, 1), "long")

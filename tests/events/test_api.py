@@ -183,6 +183,9 @@ def test_the_list_filters_by_community_and_dates_without_a_query_per_rencontre(
         ({"ends_at": _future(4)}, "ends_at"),
         ({"ends_at": _future(40)}, "ends_at"),
         ({"starts_at": "demain"}, "starts_at"),
+        ({"starts_at": "0001-01-01T00:00:00+05:00"}, "starts_at"),
+        ({"starts_at": "9999-12-31T23:00:00-05:00", "ends_at": "9999-12-31T23:30:00-05:00"},
+         "starts_at"),
         ({"capacity": "dix"}, "capacity"),
         ({"repeat_weekly": 0}, "repeat"),
         ({"repeat_weekly": 500}, "repeat"),
@@ -261,6 +264,11 @@ def test_patch_and_cancel(client, world, api_token, app):
         client.post(f"/api/v1/events/{event.id}/rsvp", headers=api_token(world.staff)).status_code
         == 409
     )
+
+
+def test_bad_list_arguments(client):
+    assert client.get("/api/v1/events?from=hier").status_code == 422
+    assert client.get("/api/v1/events?to=0001-01-01T00:00:00%2B05:00").status_code == 422
 
 
 def test_unknown_rencontre(client, world, api_token):

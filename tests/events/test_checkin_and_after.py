@@ -8,7 +8,7 @@ import pytest
 
 from community.core.errors import Conflict, Invalid
 from community.core.models import utcnow
-from community.events import codes, services
+from community.events import attendance, codes
 from community.events.cli import send_reminders
 from community.extensions import db
 from community.notifications.models import Notification
@@ -43,16 +43,16 @@ def test_check_in_marks_presence_once(world):
     event = _now_event(world)
     registration = make_registration(event, world.member)
     code = codes.checkin_code(event.id, registration.id)
-    first = services.check_in(world.gardener, event, code)
+    first = attendance.check_in(world.gardener, event, code)
     assert not first.already and registration.checked_in_at is not None
-    assert services.check_in(world.gardener, event, code).already
+    assert attendance.check_in(world.gardener, event, code).already
     other = _now_event(world)
     with pytest.raises(Invalid):
-        services.check_in(world.gardener, other, code)
+        attendance.check_in(world.gardener, other, code)
     later = make_event(world.community, days=5)
     early = make_registration(later, world.citizen)
     with pytest.raises(Conflict):
-        services.check_in(world.gardener, later, codes.checkin_code(later.id, early.id))
+        attendance.check_in(world.gardener, later, codes.checkin_code(later.id, early.id))
 
 
 def test_the_gardener_checks_in_by_a_typed_code_without_javascript(client, world, login_as):
@@ -114,7 +114,7 @@ def test_the_compte_rendu_goes_to_those_who_came(world, client, login_as):
     came, absent = make_member(), make_member()
     make_registration(event, came, checked_in_at=utcnow())
     make_registration(event, absent)
-    services.publish_report(world.gardener, event, "# Bilan\n\n- Bac **mûr**\n<script>x</script>")
+    attendance.publish_report(world.gardener, event, "# Bilan\n\n- Bac **mûr**\n<script>x</script>")
     assert "<strong>mûr</strong>" in event.report_html and "<script>" not in event.report_html
     assert (
         db.session.query(Notification).filter_by(kind="event_report", member_id=came.id).count()
@@ -124,12 +124,12 @@ def test_the_compte_rendu_goes_to_those_who_came(world, client, login_as):
         db.session.query(Notification).filter_by(kind="event_report", member_id=absent.id).count()
         == 0
     )
-    services.publish_report(world.gardener, event, "Bilan corrigé")
+    attendance.publish_report(world.gardener, event, "Bilan corrigé")
     assert db.session.query(Notification).filter_by(kind="event_report").count() == 1  # sent once
     story = page_text(client.get(f"/initiatives/{initiative.id}"))
     assert "Tamisage" in story and "Bilan corrigé" in story
     with pytest.raises(Conflict):
-        services.publish_report(world.gardener, make_event(world.community), "Trop tôt")
+        attendance.publish_report(world.gardener, make_event(world.community), "Trop tôt")
 
 
 @pytest.mark.parametrize(("people", "shown"), [(4, False), (12, True)])

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from community.core.models import utcnow
-from community.events import codes, services
+from community.events import attendance, codes, guests, services
 from community.events.models import Registration
 from community.extensions import db
 from tests.conftest import page_text
@@ -101,17 +101,17 @@ def test_the_guest_form_works_without_javascript(client, world, outbox):
 
 def test_the_guests_email_is_erased_after_the_rencontre(world, outbox):
     event = make_event(world.community, accepts_guests=True)
-    registration = services.request_guest_place(event, "Camille", "camille@example.org")
+    registration = guests.request_guest_place(event, "Camille", "camille@example.org")
     token = codes.guest_token(registration.id)
-    services.confirm_guest(token)
-    assert services.close_past_events() == (0, 0)
+    guests.confirm_guest(token)
+    assert attendance.close_past_events() == (0, 0)
     event.starts_at = utcnow() - timedelta(hours=3)
     event.ends_at = utcnow() - timedelta(hours=1)
     db.session.flush()
-    assert services.close_past_events() == (1, 1)
+    assert attendance.close_past_events() == (1, 1)
     db.session.refresh(registration)
     assert registration.guest_email is None and registration.guest_name == "Camille"
-    assert services.close_past_events() == (0, 0)  # idempotent
+    assert attendance.close_past_events() == (0, 0)  # idempotent
 
 
 def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
@@ -120,7 +120,7 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
 
     person = make_member(email="camille@example.org")
     event = make_event(world.community, accepts_guests=True, title="Repair café")
-    services.request_guest_place(event, "Camille", "camille@example.org")
+    guests.request_guest_place(event, "Camille", "camille@example.org")
     mine = make_event(world.community, title="Troc")
     services.register(person, mine)
     created = make_event(world.community, person, title="Créée par moi")
@@ -132,7 +132,32 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
     assert created.id == data["events_created"][0]["id"]
 
     event_id = event.id
+    event.capacity = 1
+    registration = db.session.query(Registration).filter_by(event_id=event_id).one()
+    guests.confirm_guest(codes.guest_token(registration.id))
+    waiting = make_member()
+    assert services.register(waiting, event).status == "waitlisted"
     erase_account(person, PASSWORD)
     db.session.flush()
-    assert db.session.query(Registration).filter_by(event_id=event_id).count() == 0
+    # The guest place went to the first waiting; the guest's row went with the account.
+    (left,) = db.session.query(Registration).filter_by(event_id=event_id).all()
+    assert left.status == "going" and left.member_id is not None
     assert db.session.query(Registration).filter_by(guest_email="camille@example.org").count() == 0
+
+
+def test_a_guest_gives_the_place_back_by_the_link_in_the_mail(client, world, outbox):
+    event = make_event(world.community, accepts_guests=True, capacity=1)
+    waiting = make_member()
+    _ask(client, event)
+    client.post_form(_link(outbox, "camille@example.org"))
+    services.register(waiting, event)
+    db.session.commit()
+    (mail,) = [m for m in outbox.to("camille@example.org") if "cancel" in outbox.text_of(m)]
+    (link,) = [u for u in outbox.links_in(mail) if "/events/guests/cancel/" in u]
+    path = link.split("localhost", 1)[1]
+    assert client.get(path).status_code == 200
+    assert services.registration_of(waiting, event).status == "waitlisted"
+    done = client.post_form(path)
+    assert "Votre inscription est annulée." in page_text(done)
+    assert services.registration_of(waiting, event).status == "going"
+    assert client.get("/events/guests/cancel/forged").status_code == 404

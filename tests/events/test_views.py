@@ -161,3 +161,34 @@ def test_the_rencontres_thread_page_opens(client, world, login_as):
     assert client.get(f"/threads/{closed.thread_id}").status_code in (401, 403, 404)
     login_as(world.member)
     assert client.get(f"/threads/{closed.thread_id}").status_code == 200
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:10", "9999-12-31T23:50"])
+def test_extreme_dates_in_the_forms_are_a_form_message(client, world, login_as, when):
+    event = make_event(world.community, world.gardener)
+    login_as(world.gardener)
+    fields = {"title": "Atelier", "starts_at": when, "ends_at": when, "neighbourhood_id": "",
+              "initiative_id": "", "repeat": "1"}  # fmt: skip
+    created = client.post_form(f"/communities/{world.community.slug}/events/new", fields)
+    assert created.status_code == 200 and "Choisissez une date à venir." in page_text(created)
+    edited = client.post_form(f"/events/{event.id}/edit", fields)
+    assert edited.status_code == 200 and "Choisissez une date à venir." in page_text(edited)
+
+
+def test_list_pages_do_not_query_per_rencontre(client, world, login_as, queries):
+    def fill(n):
+        for day in range(n):
+            event = make_event(world.community, days=2 + day, capacity=3)
+            make_registration(event, make_member())
+
+    login_as(world.member)
+    fill(2)
+    counts = []
+    for _ in range(2):
+        with queries() as log:
+            assert client.get("/events").status_code == 200
+            assert client.get(f"/communities/{world.community.slug}").status_code == 200
+            assert client.get("/events/mine").status_code == 200
+        counts.append(log.count)
+        fill(6)
+    assert counts[0] == counts[1]

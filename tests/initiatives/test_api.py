@@ -436,3 +436,30 @@ def test_the_author_asks_for_support_through_the_api(client, world, api_token):
     assert response.status_code == 201
     body = client.get(f"/api/v1/initiatives/{initiative.id}").get_json()
     assert body["status"] == "under_review" and body["answer_due_at"]
+
+
+def test_a_stored_photo_keeps_no_comment_and_no_metadata(app, client, world, api_token):
+    """Finding 15: re-encoding kept the JPEG comment (COM) segment; now only pixels pass."""
+    initiative = make_initiative(world.author, community=world.community)
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010E] = "Chez Mme Martin, 3 rue des Lilas"  # ImageDescription
+    Image.new("RGB", (80, 60), (10, 200, 30)).save(
+        out, "JPEG", comment=b"Chez Mme Martin, 3 rue des Lilas", exif=exif.tobytes(),
+        icc_profile=b"\x00" * 128,
+    )  # fmt: skip
+    before = stored_files(app)
+    response = client.post(
+        f"/api/v1/initiatives/{initiative.id}/updates",
+        data={"body": "Photo", "photo": (io.BytesIO(out.getvalue()), "bac.jpg")},
+        headers=api_token(world.author),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    [name] = stored_files(app) - before
+    data = (upload_folder(app) / name).read_bytes()
+    assert b"Mme Martin" not in data
+    assert b"\xff\xfe" not in data.split(b"\xff\xda")[0]  # no COM segment before the scan
+    with Image.open(io.BytesIO(data)) as stored:
+        assert "comment" not in stored.info and "exif" not in stored.info
+        assert "icc_profile" not in stored.info

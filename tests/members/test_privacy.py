@@ -329,8 +329,8 @@ def test_a_request_the_member_was_helping_with_opens_again(app: Any) -> None:
     from community.solidarity.models import HelpRequest
 
     asker, helper = make_member(), make_member()
-    request = make_request(asker)
-    make_offer(helper, request.theme, request.neighbourhood)
+    offer = make_offer(helper)  # offered before the request: it reads it (visibility layer)
+    request = make_request(asker, offer.theme, offer.neighbourhood)
     proposal = solidarity.propose_help(helper, request, "Je passe jeudi.")
     solidarity.accept_proposal(asker, proposal)
     assert request.status == "matched"

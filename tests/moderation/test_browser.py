@@ -9,7 +9,7 @@ import pytest
 from community.extensions import db
 from community.moderation import services
 from community.notifications.services import notify
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.conftest import assert_accessible, assert_no_broken_headers, assert_no_horizontal_scroll
 from tests.factories import PASSWORD
 from tests.moderation.factories import make_report
 
@@ -49,6 +49,7 @@ def test_moderation_pages_are_accessible_on_a_phone(live_server, page, world) ->
         page.goto(live_server + path)
         assert_accessible(page)
         assert_no_horizontal_scroll(page)
+        assert_no_broken_headers(page)
 
 
 def test_a_warning_reaches_its_member(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +93,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     )
     assert_accessible(page)
     page.get_by_role("button", name="Envoyer le signalement").click()
-    page.get_by_text("Merci. Les modérateurs vont examiner votre signalement.").wait_for()
+    page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
 
     # The community's gardener hides it from the queue.
     log_in(page, live_server, world.gardener_a)

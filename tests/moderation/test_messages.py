@@ -118,7 +118,7 @@ def test_a_member_suspended_from_the_community_cannot_post_there(
     assert response.status_code == 403
     assert (
         response.json["message"]
-        == "Vous êtes suspendu·e de cette communauté : vous ne pouvez pas y publier."
+        == "Votre participation à cette communauté est suspendue : vous ne pouvez pas y publier."
     )
 
 

@@ -145,7 +145,7 @@ def test_suspend_from_a_community_until_a_date(world) -> None:  # type: ignore[n
     assert (act.action, act.until, act.community) == ("suspend_community", until, world.a)
     [notification] = notifications_of(world.author)
     assert (
-        "suspendu·e de la communauté" in notification.text
+        "vous ne pouvez plus publier dans" in notification.text
         and "Harcèlement répété" in notification.text
     )
 

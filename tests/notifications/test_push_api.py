@@ -172,3 +172,41 @@ def test_erasing_the_member_removes_their_subscriptions(client, vapid, api_heade
     db.session.delete(member)
     db.session.flush()
     assert subscriptions() == []
+
+
+def test_the_export_names_the_push_service_but_never_the_endpoint(client, vapid, api_headers):
+    from community.members.export import export_data
+    from community.notifications import push_services
+
+    member = make_member()
+    client.post(URL, json=body(), headers=api_headers(member))
+    push_services.set_kind_choices(member, {"mention"})
+    data = export_data(member)
+    [phone] = data["push_subscriptions"]
+    assert phone["push_service"] == "fcm.googleapis.com" and phone["created_at"]
+    assert "abc123" not in str(data)
+    assert {"kind": "reply"} in data["push_kinds_turned_off"]
+    assert {"kind": "mention"} not in data["push_kinds_turned_off"]
+
+
+def test_logging_out_stops_the_pushes_of_this_browser_only(client, vapid, api_headers) -> None:
+    member = make_member()
+    client.login_as(member)
+    this_browser = body("https://fcm.googleapis.com/fcm/send/this")
+    response = client.post(URL, json=this_browser, headers={"X-CSRFToken": client.csrf_token()})
+    assert response.status_code == 201
+    other = body("https://fcm.googleapis.com/fcm/send/other")  # another phone, by token
+    assert client.post(URL, json=other, headers=api_headers(member)).status_code == 201
+    client.post_form("/auth/logout")
+    assert [s.endpoint for s in subscriptions(member)] == [other["endpoint"]]
+
+
+def test_erasing_an_account_logged_in_with_a_phone(client, vapid) -> None:
+    from tests.factories import PASSWORD
+
+    member = make_member()
+    client.login_as(member)
+    client.post(URL, json=body(), headers={"X-CSRFToken": client.csrf_token()})
+    response = client.post_form("/me/delete", {"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    assert subscriptions() == []

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from community.extensions import db
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll
 from tests.factories import PASSWORD, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -22,6 +23,18 @@ if (window.Notification) {
   };
 }
 """
+
+
+SHOWN_NOTIFICATIONS = """async (expected) => {
+  const registration = await navigator.serviceWorker.ready;
+  for (let tries = 0; tries < 100; tries += 1) {
+    const shown = await registration.getNotifications();
+    if (shown.length >= expected || tries === 99) {
+      return shown.map((n) => ({ title: n.title, url: n.data.url }));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}"""
 
 
 def log_in(page, live_server) -> None:  # type: ignore[no-untyped-def]
@@ -44,6 +57,8 @@ def test_permission_is_asked_only_after_tapping_the_switch(page, context, live_s
     assert switch.get_attribute("aria-checked") == "false"
     page.get_by_text("Ce téléphone ne reçoit pas de notifications.").wait_for()
     assert page.evaluate("window.__permissionAsks") == 0  # nothing asked on page load
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
 
     switch.click()
     page.wait_for_function("window.__permissionAsks === 1")
@@ -73,20 +88,15 @@ def test_every_push_shows_a_notification(page, context, live_server, vapid):
         "pas du JSON",  # even a push it cannot read shows something
         json.dumps({"url": "https://ailleurs.example/piege"}),
     ]
+    shown = []
     for count, data in enumerate(pushes, start=1):
         cdp.send(
             "ServiceWorker.deliverPushMessage",
             {"origin": live_server, "registrationId": registrations[-1], "data": data},
         )
-        page.wait_for_function(
-            "async (count) => (await (await navigator.serviceWorker.ready).getNotifications())"
-            ".length === count",
-            arg=count,
-        )
-    shown = page.evaluate(
-        "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
-        ".then(list => list.map(n => ({title: n.title, url: n.data.url})))"
-    )
+        # The page has no event for a notification its worker shows: look until it is there.
+        shown = page.evaluate(SHOWN_NOTIFICATIONS, count)
+        assert len(shown) == count, (data, shown)
     assert sorted(shown, key=lambda n: n["title"]) == sorted(
         [
             {"title": "Karim vous a répondu dans une discussion", "url": "/threads/1"},

@@ -56,7 +56,7 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
         [notification] = told(member)
         assert notification.kind == "initiative_status"
         assert notification.text == (
-            "« Boîte à livres » : nouveau statut « Acceptée ». "
+            "« Boîte à livres » : nouvel état, « Acceptée ». "
             "Réponse : Bravo, la commune fournit le bois."
         ), notification.text
         assert notification.url == f"/initiatives/{initiative.id}"

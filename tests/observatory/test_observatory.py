@@ -24,6 +24,23 @@ from tests.factories import (
 )
 from tests.observatory.attack import recovered_below
 
+
+def in_last_quarter(days: int = 10):  # type: ignore[no-untyped-def]
+    """A moment inside the last complete quarter: what the doors publish by default."""
+    from community.observatory.releases import parse_release
+
+    return parse_release(None)[1].start + timedelta(days=days)
+
+
+def forget_releases() -> None:
+    """Empty the release ledger (a test that changes the data of a released quarter)."""
+    from sqlalchemy import delete
+
+    from community.observatory.models import ObservatoryRelease
+
+    db.session.execute(delete(ObservatoryRelease))
+
+
 URLS = ("/observatory", "/api/v1/observatory/summary", "/api/v1/observatory/cells.csv")
 
 
@@ -90,7 +107,7 @@ def _rows(
 ):  # type: ignore[no-untyped-def]
     """Insert rows straight away (many of them, quickly) for one cell."""
     author = _rows.author  # type: ignore[attr-defined]
-    now = when or utcnow()
+    now = when or in_last_quarter()
     later = now + timedelta(days=60)
     objects: list[object] = []
     for index in range(requests):
@@ -253,6 +270,7 @@ def test_api_and_csv_leak_no_small_count(client, api_token, shape, data) -> None
 
         for model in (HelpProposal, HelpRequest, HelpOffer, SolidaritySignal, Theme, Neighbourhood):
             db.session.execute(delete(model))
+        forget_releases()
         db.session.expunge_all()
 
 
@@ -301,35 +319,78 @@ def test_summary_shape_and_small_cells(client, api_token) -> None:  # type: igno
     }
 
 
-def test_period_is_checked(client, api_token) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start=2026-13",
+        "start=2026-05&end=2026-01",
+        "start=2025-01&end=2025-12",  # a free range: refused, whatever it is
+        "end=2025-11",
+        "period=2025",  # a year
+        "period=2025-03",  # a month
+        "period=2025-Q5",
+        "period=9999-Q1",  # the future
+        "period=1999-Q4",
+        "period=nope",
+    ],
+)
+def test_only_whole_past_quarters_are_published(client, api_token, query) -> None:  # type: ignore[no-untyped-def]
     staff = make_member("staff")
-    response = client.get("/api/v1/observatory/summary?start=2026-13", headers=api_token(staff))
-    assert response.status_code == 422 and "start" in response.get_json()["errors"]
-    response = client.get(
-        "/api/v1/observatory/summary?start=2026-05&end=2026-01", headers=api_token(staff)
-    )
-    assert response.status_code == 422
+    for url in ("/api/v1/observatory/summary", "/api/v1/observatory/cells.csv"):
+        response = client.get(f"{url}?{query}", headers=api_token(staff))
+        assert response.status_code == 422 and "period" in response.get_json()["errors"]
     client.login_as(staff)
-    assert client.get("/observatory?start=nope").status_code == 422
+    assert client.get(f"/observatory?{query}").status_code == 422
+
+
+def test_the_running_quarter_is_not_published(client, api_token) -> None:  # type: ignore[no-untyped-def]
+    from community.observatory.releases import quarter_key, quarter_of
+
+    staff = make_member("staff")
+    current = quarter_key(*quarter_of(utcnow()))
+    response = client.get(f"/api/v1/observatory/summary?period={current}", headers=api_token(staff))
+    assert response.status_code == 422
 
 
 def test_period_filters_counts(client, api_token) -> None:  # type: ignore[no-untyped-def]
+    from community.observatory.releases import previous, quarter_key, quarter_of, quarter_period
+
     staff = make_member("staff")
     _rows.author = staff  # type: ignore[attr-defined]
     place, theme = make_neighbourhood(), make_theme()
-    old = utcnow().replace(day=1) - timedelta(days=400)
-    _rows(theme, place, offers=6, when=old)
+    last = in_last_quarter()
+    before_quarter = previous(*quarter_of(last))
+    before = quarter_key(*before_quarter)
+    _rows(theme, place, offers=6, when=quarter_period(*before_quarter).start + timedelta(days=3))
     _rows(theme, place, offers=8)
     db.session.flush()
-    now = utcnow()
     recent = client.get("/api/v1/observatory/summary", headers=api_token(staff)).get_json()
-    assert recent["totals"]["help_offers"] == 8
-    start = f"{old.year:04d}-{old.month:02d}"
-    end = f"{now.year:04d}-{now.month:02d}"
-    both = client.get(
-        f"/api/v1/observatory/summary?start={start}&end={end}", headers=api_token(staff)
+    assert recent["totals"]["help_offers"] == 8 and recent["period"]["release"] is not None
+    earlier = client.get(
+        f"/api/v1/observatory/summary?period={before}", headers=api_token(staff)
     ).get_json()
-    assert both["totals"]["help_offers"] == 14
+    assert earlier["totals"]["help_offers"] == 6 and earlier["period"]["release"] == before
+
+
+def test_a_quarter_publishes_the_same_numbers_forever(client, api_token) -> None:  # type: ignore[no-untyped-def]
+    """The ledger: what changes after a quarter's first release (a late row, a match, an
+    erased account) never changes what it publishes, so releases cannot be differenced."""
+    staff = make_member("staff")
+    _rows.author = staff  # type: ignore[attr-defined]
+    place, theme = make_neighbourhood(), make_theme()
+    _rows(theme, place, requests=9, offers=12, signals=7)
+    db.session.flush()
+    headers = api_token(staff)
+    first = client.get("/api/v1/observatory/summary", headers=headers).get_json()
+    csv_first = client.get("/api/v1/observatory/cells.csv", headers=headers).get_data()
+    _rows(theme, place, requests=1, matched=1, offers=1, signals=1)  # one more of each, late
+    db.session.flush()
+    assert client.get("/api/v1/observatory/summary", headers=headers).get_json() == first
+    assert client.get("/api/v1/observatory/cells.csv", headers=headers).get_data() == csv_first
+    client.login_as(staff)
+    page = client.get("/observatory?measure=help_offers").get_data(as_text=True)
+    grid = page.split('<caption id="grid-caption">')[1].split("</table>")[0]
+    assert "<td>12</td>" in grid and "<td>13</td>" not in grid, grid
 
 
 def test_page_has_accessible_charts_and_numbers(client) -> None:  # type: ignore[no-untyped-def]
@@ -360,6 +421,7 @@ def test_page_query_count_is_constant(client, queries) -> None:  # type: ignore[
     with queries() as log:
         assert client.get("/observatory").status_code == 200
     few = log.count
+    forget_releases()  # the same quarter, computed again from more rows
     for place in places:
         for theme in themes:
             _rows(theme, place, requests=6, matched=2, unanswered=2, offers=7, signals=5)
@@ -416,3 +478,92 @@ def test_under_the_radar(client) -> None:  # type: ignore[no-untyped-def]
         ("Zone A", "Isolement")
     ]
     assert all(i.count is None or i.count >= 5 for i in result.requests_without_offers)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_no_combination_of_releases_gives_back_a_small_count(client, api_token, data) -> None:  # type: ignore[no-untyped-def]
+    """Every release the API allows for two adjacent quarters — each quarter, again after
+    more rows, and every free range, year or month asked for (refused) — and an attacker that
+    solves all of them together recovers no small count. The ranges that once gave a hidden
+    December back (January–December minus January–November) are refused."""
+    from community.observatory.releases import previous, quarter_key, quarter_of, quarter_period
+
+    try:
+        staff = make_member("staff")
+        _rows.author = staff  # type: ignore[attr-defined]
+        headers = api_token(staff)
+        places = sorted((make_neighbourhood() for _ in range(2)), key=lambda p: p.name)
+        themes = sorted((make_theme() for _ in range(2)), key=lambda t: t.name)
+        last = quarter_of(in_last_quarter())
+        quarters = [previous(*last), last]
+        truth: dict[str, list[list[int]]] = {}
+        for q in quarters:
+            grid = [[data.draw(st.integers(0, 9)) for _ in themes] for _ in places]
+            truth[quarter_key(*q)] = grid
+            when = quarter_period(*q).start + timedelta(days=5)
+            for i, place in enumerate(places):
+                for j, theme in enumerate(themes):
+                    _rows(theme, place, offers=grid[i][j], when=when)
+        db.session.flush()
+        shown: list[Published] = []
+        tables: list[list[list[int]]] = []
+        for key, grid in truth.items():
+            summary = client.get(
+                f"/api/v1/observatory/summary?period={key}", headers=headers
+            ).get_json()
+            shown.append(published_from_json(summary, "help_offers", 2, 2))
+            tables.append(grid)
+            # Released again after a late row: the same numbers (nothing to subtract).
+            _rows(themes[0], places[0], offers=1, when=quarter_period(*quarters[0]).start)
+            db.session.flush()
+            again = client.get(f"/api/v1/observatory/summary?period={key}", headers=headers)
+            assert again.get_json() == summary
+        year = quarters[1][0]
+        for refused in (
+            f"start={year}-01&end={year}-12",
+            f"start={year}-01&end={year}-11",
+            f"period={year}",
+            f"period={year}-12",
+        ):
+            answer = client.get(f"/api/v1/observatory/summary?{refused}", headers=headers)
+            assert answer.status_code == 422
+        # The releases are about disjoint rows: together they tie no hidden count to another;
+        # the attacker solves each system and the union of their facts.
+        for published, grid in zip(shown, tables, strict=True):
+            assert recovered_below([published], [grid], 5, [1]) == []
+            _check_values(published, grid)
+    finally:
+        from sqlalchemy import delete
+
+        from community.territory.models import Neighbourhood, Theme
+
+        for model in (HelpProposal, HelpRequest, HelpOffer, SolidaritySignal, Theme, Neighbourhood):
+            db.session.execute(delete(model))
+        forget_releases()
+        db.session.expunge_all()
+
+
+def test_derived_figures_come_from_published_values_only() -> None:
+    """The median of "reached little" is the median of the numbers shown, and a hidden
+    number is listed whatever its value: nothing pins a hidden number."""
+    from community.observatory.radar import radar
+
+    places = [make_neighbourhood(f"Q{i}") for i in range(5)]
+    for place, n in zip(places, (1, 2, 3, 20, 30), strict=True):
+        for _ in range(n):
+            make_member(neighbourhood_id=place.id)
+    db.session.flush()
+    result = radar(services.summary(services.parse_period(None, None)))
+    shown = {p.neighbourhood.name: p.count for p in result.reach if p.neighbourhood in places}
+    visible = sorted(v for v in shown.values() if v is not None)
+    assert shown["Q0"] is None and shown["Q1"] is None
+    assert result.reach_median in {float(v) for v in visible} | {
+        (visible[k] + visible[k + 1]) / 2 for k in range(len(visible) - 1)
+    }
+    low = {p.neighbourhood.name for p in result.low_reach}
+    assert {name for name, v in shown.items() if v is None} <= low

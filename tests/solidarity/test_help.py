@@ -64,7 +64,8 @@ def test_request_page_follows_the_matrix(client, world, who) -> None:  # type: i
     response = client.get(f"/solidarity/requests/{request.id}")
     may_see, may_know = MATRIX[who]
     if not may_see:
-        assert response.status_code == (401 if who == "visitor" else 403)
+        # Answered as for an id that does not exist (the visibility layer).
+        assert response.status_code == (401 if who == "visitor" else 404)
         assert AUTHOR_NAME not in response.get_data(as_text=True)
         return
     assert response.status_code == 200
@@ -80,7 +81,8 @@ def test_request_api_follows_the_matrix(client, api_token, world, who) -> None: 
     response = client.get(f"/api/v1/help-requests/{request.id}", headers=headers)
     may_see, may_know = MATRIX[who]
     if not may_see:
-        assert response.status_code == (401 if who == "visitor" else 403)
+        # Answered as for an id that does not exist (the visibility layer).
+        assert response.status_code == (401 if who == "visitor" else 404)
         assert AUTHOR_NAME not in response.get_data(as_text=True)
         return
     assert response.status_code == 200
@@ -204,6 +206,21 @@ def test_contact_details_are_refused_in_requests_and_offers(client, api_token, t
         assert body["code"] == "invalid" and "text" in body["errors"]
         assert "e-mail" in body["errors"]["text"][0] or "téléphone" in body["errors"]["text"][0]
     assert HelpRequest.query.count() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Rendez-vous le 12/03/2026 à 14h30", "Courses le 12.03.2026", "nous étions 12 12 12 12"],
+)
+def test_dates_times_and_counts_are_not_taken_for_phone_numbers(client, api_token, text) -> None:  # type: ignore[no-untyped-def]
+    member, theme, place = make_member(), make_theme(), make_neighbourhood()
+    for url in ("/api/v1/help-requests", "/api/v1/help-offers"):
+        response = client.post(
+            url,
+            json={"theme_id": theme.id, "neighbourhood_id": place.id, "text": text},
+            headers=api_token(member),
+        )
+        assert response.status_code == 201, response.get_json()
 
 
 def test_api_creates_offers_and_requests(client, api_token) -> None:  # type: ignore[no-untyped-def]

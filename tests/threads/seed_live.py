@@ -24,6 +24,7 @@ def main(senders: int, listeners: int) -> None:
             "thread_id": thread.id,
             "send_tokens": [issue_token(m)[0] for m in writers],
             "read_tokens": [issue_token(m)[0] for m in readers],
+            "send_emails": [m.email for m in writers],
         }
         db.session.commit()
     print(json.dumps(data))

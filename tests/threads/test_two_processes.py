@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import free_port, postgres_admin_url
-from tests.threads.stress import Listener, run_senders
+from tests.threads.stress import Listener, run_senders, send_many
 
 # One set of servers for the module (its set-up is the slow part), so one xdist worker.
 pytestmark = [pytest.mark.live, pytest.mark.xdist_group("two_processes")]
@@ -255,3 +255,69 @@ def test_a_killed_process_comes_back_while_the_other_keeps_serving(
     ack = late.start()
     late.stop()
     assert ack["last_seq"] == total and late.seqs == list(range(1, total + 1))
+
+
+def test_a_right_lost_in_one_process_reaches_sockets_in_the_other(
+    two_servers: tuple[list[str], dict[str, Any]], other_app: Any
+) -> None:
+    """Issue 12, finding 4, across processes: the community turns on-request in a third
+    process (this test's, sharing PostgreSQL and Redis); a reader listening on the other
+    server is told at once, is refused when joining again, and receives nothing more.
+
+    Last in the module: it leaves the community on request (the other tests read it open)."""
+    import requests
+
+    from community.communities import services as community_services
+    from community.communities.models import Community
+    from community.extensions import db
+    from community.threads.models import Thread
+    from tests.factories import make_member
+
+    urls, data = two_servers
+    revoked = threading.Event()
+    listener = Listener(urls[1], data["read_tokens"][1], data["thread_id"], 10**9)
+    thread = requests.get(f"{urls[0]}/api/v1/threads/{data['thread_id']}", timeout=10).json()
+    listener.start(after_seq=thread["last_seq"])
+    listener.client.on("rooms:revoked", lambda _payload: revoked.set())
+    app = other_app(
+        "development", SQLALCHEMY_DATABASE_URI=DATABASE_URL, REDIS_URL=REDIS_URL, TESTING=True
+    )
+    with app.app_context():
+        staff = make_member(
+            "staff", email="agent-revocation@example.org", display_name="Agent Revocation"
+        )
+        community = db.session.get(
+            Community, db.session.get(Thread, data["thread_id"]).community_id
+        )
+        assert community is not None
+        community_services.save_community(
+            staff,
+            community_services.CommunityData(
+                name=community.name,
+                slug=community.slug,
+                theme_id=community.theme_id,
+                neighbourhood_id=community.neighbourhood_id,
+                visibility="on_request",
+                description=community.description,
+                charter=community.charter,
+            ),
+            community,
+        )
+        db.session.commit()
+        try:
+            assert revoked.wait(timeout=1), "the other process's socket was not told within 1 s"
+            ack = listener.client.call(
+                "thread:join", {"thread_id": data["thread_id"], "after_seq": 0}, timeout=10
+            )
+            assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+            before = len(listener.seqs)
+            errors: list[Any] = []
+            send_many(urls[0], data["send_tokens"][8], data["thread_id"], 1, "revoked", errors)
+            assert errors == []
+            time.sleep(1)  # proving an absence: nothing may arrive within the second
+            assert len(listener.seqs) == before
+        finally:
+            listener.stop()
+            community.visibility = "open"
+            db.session.commit()
+            db.session.remove()

@@ -60,3 +60,34 @@ def test_worker_registers_offline_page_and_no_personal_page_cached(page, context
         cached
     )
     assert "/me" not in cached
+
+
+def test_chromium_finds_the_app_installable(page, context, live_server):
+    """Chromium's own installability check (what Lighthouse and the install prompt use)."""
+    page.goto(live_server + "/")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    assert manifest["url"] == live_server + "/manifest.webmanifest"
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito ones, where Chromium never installs anything; every
+    # other reason (manifest fields, icons, worker with a fetch handler, secure origin) counts.
+    errors = [e for e in errors if e["errorId"] != "in-incognito"]
+    assert errors == [], errors
+
+
+def test_logging_out_still_works_once_the_worker_controls_the_page(page, live_server):
+    make_member(email="lea@example.org")
+    db.session.commit()
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("E-mail").fill("lea@example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # app-install.js holds the logout form a moment (to unsubscribe from pushes), then sends it.
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_text("Vous êtes déconnecté").wait_for()
+    assert page.get_by_role("link", name="Se connecter").count() >= 1

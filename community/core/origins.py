@@ -1,0 +1,53 @@
+"""Where Terreau is served from: the address put in links, and the origins allowed to open a
+socket.
+
+- Links (`public_url()`): `PUBLIC_URL` when set; otherwise the address the current request
+  came to (the served address: `PORT=5001 make run` mails links to port 5001); outside a
+  request (the CLI's digests), `http://127.0.0.1:PORT`. Set `PUBLIC_URL` in production.
+- Origins (`origin_allowed()`): the page's own origin is always allowed (scheme and host the
+  request came to — behind `TRUSTED_PROXIES`, those the proxy forwarded); `PUBLIC_URL`'s and
+  `ALLOWED_ORIGINS` add others. X-Forwarded-* headers count only through ProxyFix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def public_url() -> str:
+    """The base of every absolute link, without a trailing slash."""
+    configured = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if configured:
+        return configured
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return f"http://127.0.0.1:{current_app.config.get('PORT', 5000)}"
+
+
+def served_origin(environ: dict[str, Any]) -> str | None:
+    """The origin the request was sent to (after ProxyFix when proxies are trusted)."""
+    host = environ.get("HTTP_HOST")
+    scheme = environ.get("wsgi.url_scheme")
+    return f"{scheme}://{host}" if host and scheme else None
+
+
+def origin_allowed(origin: str | None, environ: dict[str, Any] | None = None) -> bool:
+    """May a page of `origin` open a socket? No Origin (not a browser): yes — the socket
+    still needs a session or a token."""
+    if not origin:
+        return True
+    if environ is None and has_request_context():
+        environ = request.environ
+    if environ is not None and origin == served_origin(environ):
+        return True
+    config = current_app.config
+    public = _origin_of(str(config.get("PUBLIC_URL") or ""))
+    return origin == public or origin in config.get("ALLOWED_ORIGINS", [])

@@ -1,0 +1,139 @@
+"""At the door and after: check-in by signed code, the attendee list, the compte rendu, the
+day-before reminders, and closing past rencontres."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community.core.content import render_markdown
+from community.core.errors import Conflict
+from community.core.models import utcnow
+from community.core.permissions import require
+from community.events import codes, permissions, signals
+from community.events.models import ACTIVE, Event, Registration
+from community.events.services import CHECKIN_OPENS, REPORT_MAX, _invalid
+from community.extensions import db
+from community.members.models import Member
+
+
+@dataclass
+class CheckIn:
+    registration: Registration
+    already: bool
+
+
+def check_in(actor: Member, event: Event, code: str) -> CheckIn:
+    """Mark the holder of `code` present."""
+    require(permissions.can_manage_event(actor, event), actor)
+    now = utcnow()
+    if event.status == "cancelled":
+        raise Conflict(_("This rencontre is cancelled."))
+    if now < event.starts_at - CHECKIN_OPENS:
+        raise Conflict(_("Check-in opens on the day of the rencontre."))
+    registration_id = codes.read_checkin_code(event.id, code)
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or registration.event_id != event.id or not registration.active:
+        raise _invalid("code", _("This code is not valid for this rencontre."))
+    if registration.checked_in_at is not None:
+        return CheckIn(registration, True)
+    registration.checked_in_at = now
+    registration.checked_in_by_id = actor.id
+    db.session.flush()
+    signals.checked_in.send(registration, actor=actor)
+    return CheckIn(registration, False)
+
+
+def attendees(event: Event) -> list[Registration]:
+    """Everyone registered or waiting (places first, then the waiting list in order)."""
+    rows = db.session.execute(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        .order_by(Registration.status, Registration.queued_at, Registration.id)
+    ).scalars()
+    return list(rows)
+
+
+def publish_report(actor: Member, event: Event, body: str) -> Event:
+    """Write the compte rendu; the first time, it goes to those who came."""
+    require(permissions.can_manage_event(actor, event), actor)
+    if not isinstance(body, str) or not body.strip():
+        raise _invalid("body", _("Write what happened."))
+    if len(body) > REPORT_MAX:
+        raise _invalid("body", _("At most %(count)d characters.", count=REPORT_MAX))
+    now = utcnow()
+    if event.status == "cancelled":
+        raise Conflict(_("This rencontre is cancelled."))
+    if event.starts_at > now:
+        raise Conflict(_("The compte rendu is written once the rencontre has taken place."))
+    first = event.report_sent_at is None
+    event.report = body
+    event.report_html = render_markdown(body)
+    event.status = "done"
+    event.updated_at = now
+    if first:
+        event.report_sent_at = now
+    db.session.flush()
+    if first:
+        came = [
+            r for r in attendees(event) if r.checked_in_at is not None and r.member_id is not None
+        ]
+        signals.report_published.send(event, actor=actor, attendees=came)
+    return event
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind, once, every place at a rencontre of tomorrow (or later today)."""
+    from community.events.times import start_of_day_after_tomorrow
+
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Event.status == "scheduled",
+            Event.starts_at > now,
+            Event.starts_at < start_of_day_after_tomorrow(now),
+            Registration.status == "going",
+            Registration.reminded_at.is_(None),
+        )
+        .order_by(Registration.id)
+    ).scalars()
+    count = 0
+    for registration in list(rows):
+        registration.reminded_at = now
+        signals.reminder_due.send(registration)
+        count += 1
+    db.session.flush()
+    return count
+
+
+def close_past_events(now: datetime | None = None) -> tuple[int, int]:
+    """After the rencontre: mark it done and erase its guests' e-mails (they served it only).
+
+    Returns (rencontres closed, e-mails erased); running it again changes nothing.
+    """
+    now = now or utcnow()
+    past = [Event.ends_at <= now]
+    closed = 0
+    for event in db.session.execute(
+        select(Event).where(Event.status == "scheduled", *past)
+    ).scalars():
+        event.status = "done"
+        closed += 1
+    erased = 0
+    for registration in db.session.execute(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.guest_email.is_not(None),
+            (Event.ends_at <= now) | (Event.status == "cancelled"),
+        )
+    ).scalars():
+        registration.guest_email = None
+        erased += 1
+    db.session.flush()
+    return closed, erased

@@ -1,0 +1,109 @@
+"""Guests without an account: a pseudonym and an e-mail, a single-use confirmation link.
+
+The e-mail serves that rencontre only: `attendance.close_past_events` erases it afterwards.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community.core.errors import Conflict, Invalid, NotFound
+from community.core.models import utcnow
+from community.events import codes, permissions, signals
+from community.events.models import Event, Registration
+from community.events.services import (
+    GUEST_NAME,
+    _cancel_registration,
+    _lock,
+    _open_for_registration,
+    _place,
+)
+from community.extensions import db
+
+
+def request_guest_place(event: Event, display_name: str, email: str) -> Registration | None:
+    """A person without an account asks for a place: a pending registration and a link to
+    confirm it by e-mail. Asking again with the same address sends a new link."""
+    from community.members.services import normalise_email
+
+    if not permissions.can_register_guest(None, event):
+        raise Conflict(_("This rencontre does not take registrations without an account."))
+    name = (display_name or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not GUEST_NAME[0] <= len(name) <= GUEST_NAME[1]:
+        errors["display_name"] = [_("Between 2 and 40 characters.")]
+    try:
+        address = normalise_email(email or "")
+    except Invalid:
+        address = ""
+        errors["email"] = [_("Give a valid e-mail address.")]
+    if errors:
+        raise Invalid(_("Some fields are not valid."), errors)
+    now = utcnow()
+    _lock(event)
+    _open_for_registration(event, now)
+    existing = db.session.execute(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.guest_email == address
+        )
+    ).scalar_one_or_none()
+    if existing is not None and existing.active:
+        return None  # already has a place: nothing to confirm (the answer does not say so)
+    registration = existing or Registration(event_id=event.id, created_at=now)
+    registration.guest_name = name
+    registration.guest_email = address
+    registration.status = "pending"
+    registration.confirmed_at = None
+    if existing is None:
+        db.session.add(registration)
+    db.session.flush()
+    signals.guest_requested.send(registration, token=codes.guest_token(registration.id))
+    return registration
+
+
+def guest_registration(token: str) -> Registration:
+    """The registration a confirmation token stands for, or NotFound."""
+    registration_id = codes.read_guest_token(token)
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or not registration.is_guest:
+        raise NotFound(_("This link is not valid, or no longer is."))
+    return registration
+
+
+def confirm_guest(token: str) -> Registration:
+    """Open the confirmation link (once): the guest gets a place or waits."""
+    registration = guest_registration(token)
+    event = _lock(registration.event)
+    db.session.refresh(registration)
+    if registration.status != "pending" or registration.confirmed_at is not None:
+        raise Conflict(_("This link was already used."))
+    now = utcnow()
+    _open_for_registration(event, now)
+    registration.confirmed_at = now
+    _place(event, registration, now)
+    signals.registered.send(registration)
+    return registration
+
+
+def cancellable(token: str) -> Registration:
+    """The guest registration a cancel link stands for, or NotFound."""
+    registration_id = codes.read_guest_cancel_token(token)
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or not registration.is_guest:
+        raise NotFound(_("This link is not valid, or no longer is."))
+    return registration
+
+
+def cancel_guest(token: str) -> Registration:
+    """A guest gives their place back (the first person waiting gets it)."""
+    registration = cancellable(token)
+    event = _lock(registration.event)
+    db.session.refresh(registration)
+    if not registration.active:
+        raise Conflict(_("Your registration is cancelled."))
+    now = utcnow()
+    _open_for_registration(event, now)
+    _cancel_registration(event, registration, now)
+    signals.unregistered.send(registration)
+    return registration

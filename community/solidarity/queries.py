@@ -1,0 +1,115 @@
+"""What a member may read of mutual help: ONE rule, as an SQL filter and as a loader.
+
+A help request is read by (DESIGN's matrix: staff see aggregates, never a person):
+
+- its author, always;
+- the gardeners, right now, of a community of its theme, always;
+- the helper its author accepted, while the exchange is under way (`matched`): a closed
+  request (done, withdrawn) is not shown to helpers any more;
+- a member with an active offer in its theme and neighbourhood, anonymised, while it is open
+  and not expired — and only if the offer was posted before the request: an offer posted
+  afterwards reveals nothing that was already there, so throw-away offers, one per theme ×
+  neighbourhood, read nothing. Staff and admins never read a request through an offer.
+
+`readable_requests(member, now)` is the filter (the list, the API list);
+`readable_request(member, id)` the loader (the page, the API, proposing help). The page and
+the API call `permissions.can_see_request`, which is this rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from community.core.models import utcnow
+from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
+from community.members.models import Member
+from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest
+
+
+def _gardened_themes(member: Member) -> set[int]:
+    from community.solidarity.permissions import gardened_theme_ids
+
+    return gardened_theme_ids(member)
+
+
+def matching_offer(member: Member) -> ColumnElement[bool]:
+    """An active offer of `member`, in the request's place, posted before the request."""
+    if is_staff(member):
+        return false()
+    return (
+        select(HelpOffer.id)
+        .where(
+            HelpOffer.author_id == member.id,
+            HelpOffer.withdrawn_at.is_(None),
+            HelpOffer.theme_id == HelpRequest.theme_id,
+            HelpOffer.neighbourhood_id == HelpRequest.neighbourhood_id,
+            HelpOffer.created_at <= HelpRequest.created_at,
+        )
+        .exists()
+    )
+
+
+def open_now(now: datetime) -> ColumnElement[bool]:
+    return and_(HelpRequest.status == "open", HelpRequest.expires_at > now)
+
+
+def accepted_helper(member: Member) -> ColumnElement[bool]:
+    return (
+        select(HelpProposal.id)
+        .where(
+            HelpProposal.request_id == HelpRequest.id,
+            HelpProposal.helper_id == member.id,
+            HelpProposal.status == "accepted",
+        )
+        .exists()
+    )
+
+
+def readable_requests(
+    member: Member | None, now: datetime | None = None, *, own: bool = True
+) -> ColumnElement[bool]:
+    """The filter on `HelpRequest` of what `member` may read (`own=False`: not their own)."""
+    if not is_authenticated(member):
+        return false()
+    assert member is not None
+    now = now or utcnow()
+    gardened = _gardened_themes(member)
+    others = or_(
+        HelpRequest.theme_id.in_(gardened) if gardened else false(),
+        and_(HelpRequest.status == "matched", accepted_helper(member)),
+        and_(open_now(now), matching_offer(member)),
+    )
+    if own:
+        return or_(HelpRequest.author_id == member.id, others)
+    return and_(HelpRequest.author_id != member.id, others)
+
+
+def readable_request(
+    member: Member | None, request_id: object, now: datetime | None = None
+) -> HelpRequest | None:
+    """The request if `member` may read it; None, exactly as for an id that does not exist."""
+    if not isinstance(request_id, int) or isinstance(request_id, bool):
+        return None
+    return db.session.execute(
+        select(HelpRequest).where(HelpRequest.id == request_id, readable_requests(member, now))
+    ).scalar_one_or_none()
+
+
+def through_offer(member: Member | None, request: HelpRequest, now: datetime | None = None) -> bool:
+    """Reads `request` as a matching offerer (the rule's offer branch, for one request)."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    now = now or utcnow()
+    return (
+        db.session.execute(
+            select(HelpRequest.id).where(
+                HelpRequest.id == request.id, open_now(now), matching_offer(member)
+            )
+        ).first()
+        is not None
+    )

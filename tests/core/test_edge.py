@@ -1,0 +1,96 @@
+"""Input at the edge (issue 12, finding 14): nothing a request carries turns into a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from community.core.mail import build_message
+from community.threads.services import create_thread
+from tests.factories import make_community, make_member, make_thread
+
+HUGE = "99999999999999999999999"  # beyond 64 bits
+BIG = str(2**31)  # beyond PostgreSQL's integer
+
+
+@pytest.mark.parametrize("number", [HUGE, BIG, str(2**63)])
+def test_ids_beyond_the_schema_in_routes_are_404(client, api_token, number):
+    header = api_token(make_member())
+    assert client.get(f"/threads/{number}").status_code == 404
+    answer = client.get(f"/api/v1/initiatives/{number}", headers=header)
+    assert answer.status_code == 404 and answer.get_json()["code"] == "not_found"
+
+
+def test_integers_beyond_the_schema_in_query_strings_are_ignored(client):
+    member = make_member()
+    thread = make_thread(make_community(members=(member,)))
+    client.login_as(member)
+    assert client.get(f"/threads/{thread.id}?before={HUGE}").status_code == 200
+    assert client.get(f"/threads/{thread.id}?reply_to={HUGE}").status_code == 200
+    assert client.get(f"/initiatives?community=x&theme={HUGE}").status_code == 200
+    assert client.get(f"/communities?theme={HUGE}&neighbourhood={BIG}").status_code == 200
+
+
+def test_integers_beyond_the_schema_in_json_are_field_errors(client):
+    body = {
+        "email": "grand@example.org",
+        "password": "une phrase de passe",
+        "display_name": "Grand Nombre",
+        "accept_charter": True,
+        "neighbourhood_id": int(HUGE),
+    }
+    answer = client.post("/api/v1/members", json=body)
+    assert answer.status_code == 422
+    assert "neighbourhood_id" in answer.get_json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "method,url,kwargs",
+    [
+        ("post", "/auth/login", {"data": {"email": "a\x00@example.org", "password": "x"}}),
+        ("post", "/auth/forgot", {"data": {"email": "a@example.org\x00"}}),
+        ("post", "/api/v1/tokens", {"json": {"email": "a@example.org", "password": "p\x00"}}),
+        ("post", "/api/v1/members", {"json": {"email": "a@b.org", "display_name": "x\x1b[31m"}}),
+    ],
+)
+def test_nul_and_control_characters_are_refused_everywhere(app, client, method, url, kwargs):
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        answer = getattr(client, method)(url, **kwargs)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert answer.status_code == 400
+    if url.startswith("/api/"):
+        assert answer.get_json()["code"] == "bad_request"
+
+
+def test_control_characters_are_stripped_from_query_strings(client):
+    for url in ("/initiatives?q=caf%00e", "/communities?q=a%01b", "/api/v1/communities?q=%00"):
+        assert client.get(url).status_code == 200
+
+
+def test_tabs_and_line_breaks_are_ordinary_text(app, client):
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        answer = client.post("/auth/login", data={"email": "a@example.org\t", "password": "x\r\n"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert answer.status_code == 200
+
+
+def test_a_thread_title_is_one_line_and_mail_subjects_too(app):
+    member = make_member()
+    community = make_community(citizen=member)
+    thread = create_thread(member, community, "Bonjour\r\nBcc: tout-le-monde@example.org")
+    assert thread.title == "Bonjour Bcc: tout-le-monde@example.org"
+    message = build_message("a@example.org", "Réponse dans « Un\ntitre »", "texte")
+    assert message["Subject"] == "Réponse dans « Un titre »"
+
+
+@pytest.mark.parametrize("start,end", [("9999-01", "9999-12"), ("2026-01", "9999-12")])
+def test_observatory_dates_are_within_sane_bounds(client, api_token, start, end):
+    header = api_token(make_member("staff"))
+    answer = client.get(f"/api/v1/observatory/summary?start={start}&end={end}", headers=header)
+    assert answer.status_code == 422
+    client.login_as(make_member("staff"))
+    page = client.get(f"/observatory?start={start}&end={end}")
+    assert page.status_code == 422

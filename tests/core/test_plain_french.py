@@ -1,0 +1,103 @@
+"""Plain French stays true: every French catalog string is checked for readability and jargon.
+
+The score is the French Flesch reading ease of Kandel and Moles, from `textstat` with
+``set_lang("fr")``: 207 − 1.015 × (words per sentence) − 73.6 × (syllables per word). It is
+noisy on a few words, so only texts of `MIN_WORDS` words or more are scored; every text must
+also avoid the point médian, a few words of jargon, and sentences longer than `MAX_SENTENCE`
+words. The thresholds pass today's catalogs and fail a long administrative sentence (below).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+textstat = pytest.importorskip("textstat")
+
+ROOT = Path(__file__).resolve().parents[2]
+MIN_WORDS = 12
+MIN_SCORE = 45  # Kandel–Moles; today's lowest is about 50, plain speech is 60 and above
+MAX_SENTENCE = 25  # words
+# Words an inhabitant does not use; say "carnet de rencontres", "les deux jardiniers",
+# "mise en forme simple" instead.
+JARGON = ("aller-vers", "binôme", "markdown")
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}")
+SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+
+
+def french_strings() -> list[tuple[str, str]]:
+    from babel.messages.pofile import read_po
+
+    found = []
+    for path in sorted(ROOT.glob("community/*/translations/fr/LC_MESSAGES/messages.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="fr"):
+                if not message.id:
+                    continue
+                strings = message.string if isinstance(message.string, tuple) else [message.string]
+                found.extend((path.parts[-5], s) for s in strings if s)
+    return found
+
+
+def problems(text: str) -> list[str]:
+    """What makes a French interface text hard to read (empty when it reads plainly)."""
+    textstat.set_lang("fr")
+    found = []
+    if "·" in text:
+        found.append("point médian")
+    lowered = text.casefold()
+    found += [f"jargon « {word} »" for word in JARGON if word in lowered]
+    plain = PLACEHOLDER.sub("X", text)
+    for sentence in SENTENCE_END.split(plain):
+        if len(sentence.split()) > MAX_SENTENCE:
+            found.append(f"sentence of {len(sentence.split())} words")
+    if len(plain.split()) >= MIN_WORDS:
+        score = textstat.flesch_reading_ease(plain)
+        if score < MIN_SCORE:
+            found.append(f"readability {score:.0f} < {MIN_SCORE}")
+    return found
+
+
+def test_every_french_string_reads_plainly() -> None:
+    strings = french_strings()
+    assert len(strings) > 500  # the catalogs were read
+    bad = [
+        f"{domain}: {text!r}: {', '.join(p)}" for domain, text in strings if (p := problems(text))
+    ]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Le dispositif de mutualisation des ressources territoriales permet aux acteurs "
+            "institutionnels de coordonner leurs interventions transversales dans une logique "
+            "de co-construction partenariale.",
+            "readability",
+        ),
+        ("Rester connecté·e sur cet appareil", "point médian"),
+        ("Binôme incomplet", "jargon"),
+        ("Mon journal d'aller-vers", "jargon"),
+        ("Le format Markdown est accepté.", "jargon"),
+        (" ".join(["Nous venons"] * 14) + ".", "sentence of"),
+    ],
+)
+def test_the_check_catches_hard_french(text: str, expected: str) -> None:
+    assert any(expected in p for p in problems(text)), problems(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rejoignez la communauté pour participer à cette discussion.",
+        "Votre demande est envoyée. Ses jardiniers vont vous répondre. Une notification vous "
+        "préviendra.",
+        "Chaque communauté a un thème : manger, nature, déchets, entraide… Deux jardiniers "
+        "l'animent : un agent de la commune et un habitant.",
+    ],
+)
+def test_the_check_lets_plain_french_through(text: str) -> None:
+    assert problems(text) == []
