@@ -2,7 +2,7 @@
 
 - Compression (Flask-Compress): HTML, JSON, CSS, JavaScript and SVG are sent with brotli or
   gzip when the browser asks for it (`Accept-Encoding`), above 500 bytes. A reverse proxy that
-  compresses may do it instead: set `COMPRESS_REGISTER = False`.
+  compresses may do it instead: set `COMPRESS=false` (`COMPRESS_REGISTER` in the config).
 - Fingerprints: every `url_for('static', filename=…)` carries `?v=<hash of the file>`, computed
   once per file and process (again when the file changes, in debug mode). A request with the
   file's current hash is cached a year (`immutable`); one without keeps a short cache, so a
