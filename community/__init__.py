@@ -54,12 +54,13 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         if _has_module(domain, "sockets"):
             import_module(f"community.{domain}.sockets")
     _init_extensions(app)
-    from community.core import edge, errors, jinja, security
+    from community.core import edge, errors, frontend, jinja, security
 
     edge.init_edge(app)
     errors.register_error_handlers(app)
     security.init_security(app)
     jinja.init_jinja(app)
+    frontend.init_frontend(app)
 
     from community.auth.guards import init_api_security
     from community.extensions import api, csrf

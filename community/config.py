@@ -76,6 +76,8 @@ class Config:
 
     # Rate limits, in Flask-Limiter's notation
     RATELIMIT_ENABLED = _bool(os.environ.get("RATELIMIT_ENABLED"), True)
+    # brotli/gzip by the app (community/core/frontend.py); `false` when the proxy compresses.
+    COMPRESS_REGISTER = _bool(os.environ.get("COMPRESS"), True)
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: count in memory meanwhile (logged), go back to Redis once it answers.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

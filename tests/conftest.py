@@ -276,7 +276,11 @@ class TerreauClient(FlaskClient):
 
     def csrf_token(self) -> str:
         response = self.get("/auth/login" if not self._logged_in() else "/me")
-        match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+        html = response.get_data(as_text=True)
+        # Members' pages carry it in a meta tag; a visitor's only in the forms that need it.
+        match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+            r'name="csrf_token"[^>]*value="([^"]+)"', html
+        )
         assert match, "no CSRF token on the page"
         return match.group(1)
 

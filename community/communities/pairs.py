@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from community.communities import signals
 from community.communities.models import (
@@ -58,6 +58,7 @@ def gardened_by(member: Member) -> list[GardenerMandate]:
             select(GardenerMandate)
             .join(Community, Community.id == GardenerMandate.community_id)
             .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
+            .options(contains_eager(GardenerMandate.community))  # the dashboard shows it
             .order_by(Community.name)
         ).scalars()
     )

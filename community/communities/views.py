@@ -39,6 +39,7 @@ from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
+from community.initiatives.queries import latest_of
 from community.members.models import Member
 from community.members.services import ProfileChanges, update_profile
 from community.territory.services import (
@@ -117,9 +118,11 @@ def show(slug: str) -> str:
         "communities/show.html",
         card=services.card_for(community),
         community=community,
+        latest_initiatives=latest_of(community.id),
         membership=membership,
-        join_form=JoinForm(),
-        leave_form=LeaveForm(),
+        # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
+        join_form=JoinForm() if member else None,
+        leave_form=LeaveForm() if member else None,
         can_see_members=can_see_members(member, community),
         can_answer=can_answer_memberships(member, community),
         can_manage=can_manage_communities(member),
@@ -155,6 +158,7 @@ def join(slug: str) -> str | Response:
         "communities/show.html",
         card=services.card_for(community),
         community=community,
+        latest_initiatives=latest_of(community.id),
         membership=membership_of(member, community),
         join_form=form,
         leave_form=LeaveForm(),
@@ -313,10 +317,28 @@ def needing_gardener() -> str:
     return render_template("communities/needing.html", cards=pairs.communities_needing_gardener())
 
 
-def _hand_over_form(mandate: GardenerMandate) -> HandOverForm:
+def _hand_over_form(
+    mandate: GardenerMandate, members: list[tuple[int, str]] | None = None
+) -> HandOverForm:
     form = HandOverForm(prefix=f"h{mandate.id}")
-    form.candidate_id.choices = _successor_choices(mandate)
+    form.candidate_id.choices = _successor_choices(mandate, members)
     return form
+
+
+def _hand_over_forms(mandates: list[GardenerMandate]) -> dict[int, HandOverForm]:
+    """One hand-over form per citizen mandate, their possible successors in one query."""
+    citizen = [m for m in mandates if m.side == "citizen"]
+    by_community: dict[int, list[tuple[int, str]]] = {m.community_id: [] for m in citizen}
+    if by_community:
+        rows = db.session.execute(
+            select(Membership.community_id, Member.id, Member.display_name)
+            .join(Member, Member.id == Membership.member_id)
+            .where(Membership.community_id.in_(by_community), Membership.status == "active")
+            .order_by(Member.display_name_key)
+        )
+        for community_id, member_id, name in rows:
+            by_community[community_id].append((member_id, name))
+    return {m.id: _hand_over_form(m, by_community[m.community_id]) for m in citizen}
 
 
 @bp.get("/dashboard")
@@ -324,16 +346,15 @@ def dashboard() -> str:
     member = current_member()
     require(can_see_dashboard(member), member)
     assert member is not None
+    mandates = pairs.gardened_by(member)
     return render_template(
         "communities/dashboard.html",
-        mandates=pairs.gardened_by(member),
+        mandates=mandates,
         requests=services.pending_requests_for(member),
         handovers=pairs.handovers_for(member),
         answer_form=AnswerForm(),
         note_form=HandoverNoteForm(),
-        hand_over_forms={
-            m.id: _hand_over_form(m) for m in pairs.gardened_by(member) if m.side == "citizen"
-        },
+        hand_over_forms=_hand_over_forms(mandates),
         my_proposals=pairs.proposals_by(member),
         staff=is_staff(member),
     )
@@ -376,12 +397,18 @@ def hand_over(mandate_id: int) -> Response:
     return redirect(url_for("communities.dashboard"))
 
 
-def _successor_choices(mandate: GardenerMandate) -> list[Any]:
-    others = db.session.execute(services.active_members(mandate.community)).scalars()
+def _successor_choices(
+    mandate: GardenerMandate, members: list[tuple[int, str]] | None = None
+) -> list[Any]:
+    if members is None:
+        members = [
+            (m.id, m.display_name)
+            for m in db.session.execute(services.active_members(mandate.community)).scalars()
+        ]
     return as_choices(
         [
             (None, _("— Choose —")),
-            *((m.id, m.display_name) for m in others if m.id != mandate.member_id),
+            *((mid, name) for mid, name in members if mid != mandate.member_id),
         ]
     )
 

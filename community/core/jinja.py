@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale, dates
 from flask import Flask
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 
 from community.core import permissions
@@ -44,13 +46,55 @@ def day(value: Any, fmt: str | None = None) -> str:
         return ""
     if fmt not in _DAY_FORMATS and "d" not in str(fmt):
         return format_date(value, fmt)
-    return format_date(value, "long")
+    return _long_day(value)
 
 
 def moment(value: Any, fmt: str | None = None) -> str:
     """A date and time in the one format of the site (the `fmt` of old callers is ignored)."""
     if not value:
         return ""
-    return _(
-        "%(date)s at %(time)s", date=format_date(value, "long"), time=format_time(value, "HH:mm")
+    if not isinstance(value, datetime):
+        return _(
+            "%(date)s at %(time)s",
+            date=format_date(value, "long"),
+            time=format_time(value, "HH:mm"),
+        )
+    locale = _locale_now()
+    local = _local(value)
+    return _("%(date)s at %(time)s") % {
+        "date": _patterns(locale)[0].apply(local.date(), locale),
+        "time": _patterns(locale)[1].apply(local, locale),
+    }
+
+
+# What flask_babel's `format_date(value, "long")` and `format_time(value, "HH:mm")` do, with
+# the patterns parsed once per locale and process (a thread page formats one date per
+# message: issue 17). Same text, same time zone (tests/core/test_frontend.py checks it).
+
+
+@lru_cache(maxsize=16)
+def _patterns(locale: Locale) -> tuple[dates.DateTimePattern, dates.DateTimePattern]:
+    return (
+        dates.parse_pattern(dates.get_date_format("long", locale=locale)),
+        dates.parse_pattern("HH:mm"),
     )
+
+
+def _locale_now() -> Locale:
+    return get_locale() or Locale.parse("fr")
+
+
+def _local(value: datetime) -> datetime:
+    """`value` (naive means UTC) in the user's time zone, as flask_babel rebases it."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(get_timezone())
+
+
+def _long_day(value: Any) -> str:
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    elif not isinstance(value, date):
+        return format_date(value, "long")
+    locale = _locale_now()
+    return _patterns(locale)[0].apply(value, locale)

@@ -56,12 +56,17 @@ def healthz() -> tuple[dict[str, Any], int]:
     return health()
 
 
-@bp.post("/language")
+@bp.route("/language", methods=["GET", "POST"])
 def language() -> Response:
-    """Remember a visitor's language choice in a cookie (members choose it in their profile)."""
-    lang = request.form.get("lang", "")
+    """Remember a visitor's language choice in a cookie (members choose it in their profile).
+
+    The footer's form is a GET (no CSRF token, so no session cookie on anonymous pages): it
+    changes nothing but how the pages read. A POST (with its CSRF token) works the same.
+    """
+    values = request.form if request.method == "POST" else request.args
+    lang = values.get("lang", "")
     response = redirect(
-        safe_next(request.form.get("next")) if request.form.get("next") else url_for("core.home")
+        safe_next(values.get("next")) if values.get("next") else url_for("core.home")
     )
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(

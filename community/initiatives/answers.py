@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from community.communities.models import Community, GardenerMandate
 from community.core.models import utcnow
+from community.core.pagination import Pagination, paginate
 from community.core.permissions import is_staff
 from community.extensions import db
 from community.initiatives.models import AWAITING_STATUSES, Initiative, StatusChange
@@ -94,16 +96,33 @@ def awaiting_answer(
     """
     if member is None:
         return []
+    stmt = _awaiting_for(member, everything)
+    return _items(db.session.execute(stmt).scalars().unique(), now)
+
+
+def awaiting_page(
+    member: Member, page: int, *, everything: bool = False, now: datetime | None = None
+) -> Pagination[AwaitingItem]:
+    """One page of `awaiting_answer` (the awaiting page: bounded at any size)."""
+    found = paginate(_awaiting_for(member, everything), page)
+    return Pagination(_items(found.items, now), found.page, found.page_size, found.total)
+
+
+def _awaiting_for(member: Member, everything: bool) -> Select[Initiative]:
     stmt = _awaiting_stmt()
     if not (everything and is_staff(member)):
         gardened = select(GardenerMandate.community_id).where(
             GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
         )
         stmt = stmt.where(Initiative.community_id.in_(gardened))
+    return stmt
+
+
+def _items(initiatives: Iterable[Initiative], now: datetime | None) -> list[AwaitingItem]:
     now = now or utcnow()
     delay = answer_delay()
     items = []
-    for initiative in db.session.execute(stmt).scalars().unique():
+    for initiative in initiatives:
         assert initiative.awaiting_since is not None
         due = initiative.awaiting_since + delay
         items.append(AwaitingItem(initiative, due, now > due))
@@ -189,3 +208,24 @@ def figures_by_community(now: datetime | None = None) -> list[tuple[Community, R
         select(Community).where(Community.id.in_(grouped)).order_by(Community.name)
     ).scalars()
     return [(c, _figures(grouped[c.id], now or utcnow())) for c in communities]
+
+
+def figures_by_community_page(
+    page: int, now: datetime | None = None
+) -> Pagination[tuple[Community, ResponseFigures]]:
+    """One page of `figures_by_community`, by name: the rows of that page's communities only."""
+    having = select(Initiative.community_id).where(
+        Initiative.awaiting_since.is_not(None), Initiative.community_id.is_not(None)
+    )
+    stmt = select(Community).where(Community.id.in_(having)).order_by(Community.name, Community.id)
+    found = paginate(stmt, page)
+    ids = [c.id for c in found.items]
+    grouped: dict[int, list[tuple[datetime | None, datetime | None, str]]] = {}
+    if ids:
+        rows = db.session.execute(_rows_stmt().where(Initiative.community_id.in_(ids)))
+        for community_id, since, answered, status in rows:
+            if community_id is not None:
+                grouped.setdefault(community_id, []).append((since, answered, status))
+    at = now or utcnow()
+    items = [(c, _figures(grouped.get(c.id, []), at)) for c in found.items]
+    return Pagination(items, found.page, found.page_size, found.total)

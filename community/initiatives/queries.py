@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import Row, Select, false, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -81,6 +82,17 @@ def browse(filters: Filters) -> Select[Initiative]:
     else:
         stmt = stmt.order_by(Initiative.created_at.desc(), Initiative.id.desc())
     return with_relations(stmt.order_by(Initiative.id.desc()))
+
+
+def latest_of(community_id: int, limit: int = 5) -> Sequence[Row[int, str, str]]:
+    """(id, title, status) of a community's newest visible initiatives: what its page shows."""
+    stmt = (
+        select(Initiative.id, Initiative.title, Initiative.status)
+        .where(Initiative.hidden_at.is_(None), Initiative.community_id == community_id)
+        .order_by(Initiative.created_at.desc(), Initiative.id.desc())
+        .limit(limit)
+    )
+    return db.session.execute(stmt).all()
 
 
 def get_initiative(initiative_id: int) -> Initiative | None:

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
@@ -55,13 +55,6 @@ def initiatives_awaiting(member: Any) -> list[answers.AwaitingItem]:
 def initiative_figures(community: Community | None = None) -> answers.ResponseFigures:
     """For `_figures.html`: the response figures of a community, or of all initiatives."""
     return answers.response_figures(community)
-
-
-@bp.app_template_global()
-def latest_initiatives(community: Community, limit: int = 5) -> list[Initiative]:
-    """For `_community_latest.html`: the newest initiatives of a community."""
-    stmt = queries.browse(queries.Filters(community=community.slug)).limit(limit)
-    return list(db.session.execute(stmt).scalars().unique())
 
 
 @bp.app_template_global()
@@ -103,12 +96,34 @@ def _community_choices() -> list[tuple[str, str]]:
     return [(slug, name) for slug, name in rows]
 
 
+FILTER_COMMUNITIES = 30
+
+
+def _filter_communities() -> list[tuple[str, str]]:
+    """The filter's communities, bounded: the ones with the most visible initiatives, by name,
+    and the one asked for (a community page links here with its slug)."""
+    busiest = (
+        select(Initiative.community_id)
+        .where(Initiative.hidden_at.is_(None), Initiative.community_id.is_not(None))
+        .group_by(Initiative.community_id)
+        .order_by(func.count().desc(), Initiative.community_id)
+        .limit(FILTER_COMMUNITIES)
+    )
+    wanted: ColumnElement[bool] = Community.id.in_(busiest.scalar_subquery())
+    if request.args.get("community"):
+        wanted = or_(wanted, Community.slug == request.args["community"][:200])
+    rows = db.session.execute(
+        select(Community.slug, Community.name).where(wanted).order_by(Community.name)
+    )
+    return [(slug, name) for slug, name in rows]
+
+
 @bp.get("")
 def index() -> str:
     form = BrowseForm(request.args)
     form.theme_id.choices = choices([(None, _("All")), *theme_choices()])
     form.neighbourhood_id.choices = choices([(None, _("All")), *neighbourhood_choices()])
-    form.community.choices = choices([("", _("All")), *_community_choices()])
+    form.community.choices = choices([("", _("All")), *_filter_communities()])
     form.validate()
 
     def number(name: str) -> int | None:
@@ -380,8 +395,9 @@ def photo(name: str) -> Response:
 def awaiting() -> str:
     member = current_member()
     require(permissions.can_see_awaiting(member), member)
-    items = answers.awaiting_answer(member, everything=is_staff(member))
-    return render_template("initiatives/awaiting.html", items=items)
+    assert member is not None
+    page = answers.awaiting_page(member, page_from_request(), everything=is_staff(member))
+    return render_template("initiatives/awaiting.html", items=page.items, page=page)
 
 
 @bp.get("/figures")
@@ -389,6 +405,7 @@ def figures() -> str:
     return render_template(
         "initiatives/figures.html",
         overall=answers.response_figures(),
-        by_community=answers.figures_by_community(),
+        page=(page := answers.figures_by_community_page(page_from_request())),
+        by_community=page.items,
         days=answers.answer_delay().days,
     )

@@ -46,9 +46,19 @@ class Radar:
 
 def covered(theme_id: Any, neighbourhood_id: Any) -> Any:
     """A community of this theme exists for the whole territory or for this neighbourhood."""
-    return exists().where(
-        Community.theme_id == theme_id,
-        or_(Community.neighbourhood_id.is_(None), Community.neighbourhood_id == neighbourhood_id),
+    # Correlated with the enclosing query's rows (issue 17): left to auto-correlation, the
+    # innermost EXISTS listed `initiatives` in its own FROM and asked whether ANY initiative's
+    # neighbourhood was covered, joining every initiative (slow, and a wrong figure).
+    return (
+        exists()
+        .where(
+            Community.theme_id == theme_id,
+            or_(
+                Community.neighbourhood_id.is_(None),
+                Community.neighbourhood_id == neighbourhood_id,
+            ),
+        )
+        .correlate_except(Community)
     )
 
 

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import defer, joinedload
 
 from community.communities.models import Community
 from community.core.content import render_markdown
@@ -444,8 +445,22 @@ def messages_after(
 def messages_before(
     thread: Thread, before_seq: int | None, limit: int = 50
 ) -> tuple[list[Message], bool]:
-    """The `limit` messages before `before_seq` (or the latest), oldest first; and if more exist."""
-    stmt = select(Message).where(Message.thread_id == thread.id)
+    """The `limit` messages before `before_seq` (or the latest), oldest first; and if more exist.
+
+    Only what the thread page shows (issue 17): not the markdown source nor the client id, and
+    of the author only the id and pseudonym, without their neighbourhood (loaded if asked for).
+    """
+    stmt = (
+        select(Message)
+        .where(Message.thread_id == thread.id)
+        .options(
+            defer(Message.body),
+            defer(Message.client_id),
+            joinedload(Message.author)
+            .load_only(Member.id, Member.display_name)
+            .lazyload(Member.neighbourhood),
+        )
+    )
     if before_seq is not None:
         stmt = stmt.where(Message.seq < before_seq)
     rows = list(db.session.execute(stmt.order_by(Message.seq.desc()).limit(limit + 1)).scalars())

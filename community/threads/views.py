@@ -194,6 +194,21 @@ def restore(message_id: int) -> Response:
     return _moderate(message_id, services.restore_message)
 
 
+@bp.post("/threads/<int:thread_id>/moderate")
+def moderate_message(thread_id: int) -> Response:
+    """The thread page's one moderation form: the button pressed names the act and the message
+    (`hide:<id>` or `restore:<id>`), the reason is the form's (issue 17: one form per page)."""
+    act, _sep, target = request.form.get("target", "").partition(":")
+    if act not in {"hide", "restore"} or not target.isdigit():
+        abort(400)
+    message = _message(int(target))
+    if message.thread_id != thread_id:
+        abort(404)
+    return _moderate(
+        message.id, services.hide_message if act == "hide" else services.restore_message
+    )
+
+
 @bp.post("/threads/<int:thread_id>/<any(lock, unlock, pin, unpin):act>")
 def moderate_thread(thread_id: int, act: str) -> Response:
     """Gardeners and staff lock, unlock, pin and unpin a thread."""

@@ -2,8 +2,8 @@
 // Without JavaScript (or without a socket) the page works the same, a reload shows news.
 (function () {
   "use strict";
-  if (typeof window.io !== "function") { return; }
-  var socket = window.io({ transports: ["websocket"] });
+  if (typeof window.terreauSocket !== "function") { return; }
+  var socket = window.terreauSocket();
   var bells = document.querySelectorAll("[data-notifications-count]");
   var list = document.querySelector("[data-notifications-list]");
   var live = document.querySelector("[data-notifications-live]");

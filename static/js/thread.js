@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   var list = document.getElementById("messages");
-  if (!list || !list.dataset.live || typeof io === "undefined") return;
+  if (!list || !list.dataset.live || typeof window.terreauSocket !== "function") return;
 
   var threadId = Number(list.dataset.threadId);
   var lastSeq = Number(list.dataset.lastSeq) || 0;
@@ -21,7 +21,7 @@
   var typingTimer = null;
   var lastTypingSent = 0;
 
-  var socket = io({ transports: ["websocket"] });
+  var socket = window.terreauSocket(); // the page's one connection, shared with the bell
 
   function byId(id) {
     return list.querySelector('[data-message-id="' + id + '"]');
@@ -235,7 +235,9 @@
   }
 
   var everConnected = false;
-  socket.on("connect", function () { everConnected = true; join(); showState(); }); // first connection and every reconnection
+  function connected() { everConnected = true; join(); showState(); }
+  socket.on("connect", connected); // first connection and every reconnection
+  if (socket.connected) { connected(); } // the bell's script may have connected it already
   socket.on("disconnect", function () { joined = false; delete list.dataset.joined; showState(); });
   socket.on("connect_error", showState);
   window.addEventListener("offline", showState);

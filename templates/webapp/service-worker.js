@@ -53,7 +53,8 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (SHELL_PATHS.has(url.pathname) && url.search === "") {
+  // A fingerprinted URL (?v=<hash>) is the same file as the shell's of this version.
+  if (SHELL_PATHS.has(url.pathname) && (url.search === "" || /^\?v=[0-9a-f]+$/.test(url.search))) {
     event.respondWith(
       caches.open(CACHE).then((cache) =>
         cache.match(url.pathname).then((cached) => cached || fetch(request))

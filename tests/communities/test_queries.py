@@ -65,3 +65,6 @@ def test_dashboard_is_flat(client: Any, queries: Any) -> None:
         for _ in range(30):
             make_membership(community, make_member(), "pending")
     assert _count(client, queries, "/communities/dashboard") == small
+    for _ in range(12):  # five times the mandates: no query per mandate (issue 17)
+        make_community(visibility="on_request", citizen=gardener)
+    assert _count(client, queries, "/communities/dashboard") == small

@@ -20,7 +20,7 @@ def test_the_page_offers_the_switch_and_every_kind(client, vapid) -> None:
     html = page_text(client.get("/me/notifications/settings"))
     assert "Recevoir les notifications sur ce téléphone" in html
     assert 'role="switch"' in html and 'aria-checked="false"' in html
-    assert 'src="/static/js/push.js"' in html
+    assert 'src="/static/js/push.js?v=' in html
     for label in (
         "Quand quelqu'un cite mon nom",
         "Réponses et nouvelles des initiatives que je suis",

@@ -8,6 +8,7 @@ import pytest
 
 from community.ambassadors.models import Ambassador, OutreachLog
 from community.ambassadors.services import OutreachData, log_outreach
+from community.communities.models import Community
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
@@ -102,6 +103,30 @@ def test_informal_initiatives_no_community_covers() -> None:
     db.session.flush()
     found = radar(services.summary(services.parse_period(None, None)))
     assert [(i.neighbourhood.name, i.count) for i in found.uncovered_informal] == [("Cc", 5)]
+
+
+def test_a_community_covers_only_its_own_neighbourhood() -> None:
+    """The radar's figure is the direct count (issue 17: the inner EXISTS was uncorrelated and
+    took any initiative of a covered neighbourhood as covering them all)."""
+    place, elsewhere = make_neighbourhood("Dd"), make_neighbourhood("Ee")
+    theme = make_theme("Jardins")
+    make_community(theme=theme, neighbourhood_id=elsewhere.id)
+    for _ in range(6):
+        initiative(place, [theme], informal=True)
+    initiative(elsewhere, [theme], informal=True)  # covered where it is
+    db.session.flush()
+    direct = {}
+    for item in db.session.query(Initiative).filter(Initiative.informal.is_(True)):
+        covered = any(
+            c.theme_id == t.id and c.neighbourhood_id in (None, item.neighbourhood_id)
+            for t in item.themes
+            for c in db.session.query(Community)
+        )
+        if not covered and item.community_id is None:
+            direct[item.neighbourhood.name] = direct.get(item.neighbourhood.name, 0) + 1
+    assert direct == {"Dd": 6}
+    found = radar(services.summary(services.parse_period(None, None)))
+    assert {i.neighbourhood.name: i.count for i in found.uncovered_informal} == direct
 
 
 def test_active_ambassadors_record_requests_on_behalf() -> None:

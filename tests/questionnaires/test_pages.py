@@ -37,7 +37,7 @@ def test_answering_without_an_account_or_javascript(client, scene) -> None:
     assert "Pas besoin de compte" in text and "Avez-vous un jardin ?" in text
     # Every question shows without JavaScript; a conditional one says when it applies.
     assert "Seulement si vous avez répondu « Oui » à « Avez-vous un jardin ? »" in text
-    assert 'src="/static/js/questionnaire.js"' in text and "<script>" not in text
+    assert 'src="/static/js/questionnaire.js?v=' in text and "<script>" not in text
     place = make_neighbourhood()
     data = _form(
         questionnaire,

@@ -249,3 +249,39 @@ def test_api_community_threads(client: Any, cast: Any, api_token: Any) -> None:
 
 def test_socket_test_client_shares_no_state(app: Any) -> None:
     assert socketio.server is not None
+
+
+def test_one_moderation_form_per_page(client: Any, cast: Any) -> None:
+    """Moderators get one form for the page; each message's button names its act and target."""
+    messages = [post(cast.member, cast.thread, f"Message {i}") for i in range(4)]
+    login(client, cast.gardener)
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert page.count('id="moderate-messages"') == 1 and page.count('name="reason"') == 1
+    assert page.count('form="moderate-messages"') == 4
+    target = messages[1]
+    url = f"/threads/{cast.thread.id}/moderate"
+    client.post_form(url, {"target": f"hide:{target.id}"})  # no reason: refused
+    assert not db.session.get(Message, target.id).hidden
+    client.post_form(url, {"target": f"hide:{target.id}", "reason": "Hors charte"})
+    assert db.session.get(Message, target.id).hidden
+    assert not any(db.session.get(Message, m.id).hidden for m in messages if m is not target)
+    page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert f'value="restore:{target.id}"' in page
+    client.post_form(url, {"target": f"restore:{target.id}", "reason": "Erreur"})
+    assert not db.session.get(Message, target.id).hidden
+    assert client.post_form(url, {"target": "erase:1", "reason": "x"}).status_code == 400
+    login(client, cast.member)  # not a moderator
+    client.post_form(url, {"target": f"hide:{target.id}", "reason": "Hors charte"})
+    assert not db.session.get(Message, target.id).hidden
+
+
+def test_the_page_loads_only_the_columns_it_shows(client: Any, cast: Any, queries: Any) -> None:
+    for i in range(3):
+        post(cast.member, cast.thread, f"Message {i}")
+    with queries() as log:
+        page = client.get(f"/threads/{cast.thread.id}")
+    assert page.status_code == 200 and "Message 2" in page.get_data(as_text=True)
+    loading = [s for s in log.statements if "FROM messages" in s and "ORDER BY messages.seq" in s]
+    assert len(loading) == 1
+    assert "messages.body," not in loading[0] and "messages.body " not in loading[0]
+    assert "email" not in loading[0] and "neighbourhoods" not in loading[0]

@@ -40,7 +40,7 @@ def test_every_page_links_the_manifest_and_registers_the_worker(client) -> None:
     html = page_text(client.get("/"))
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert '<meta name="theme-color" content="#2f6b3a">' in html
-    assert 'src="/static/js/app-install.js"' in html
+    assert 'src="/static/js/app-install.js?v=' in html
 
 
 def test_service_worker_is_served_at_the_root_and_never_cached(client) -> None:
