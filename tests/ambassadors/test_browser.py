@@ -123,6 +123,9 @@ def test_invitation_link_to_member_of_the_community(
         assert_accessible(nora)
         [mail] = outbox.to("nora@example.org")
         nora.goto(next(url for url in outbox.links_in(mail) if "/auth/confirm/" in url))
+        # The link asks for the password chosen at sign-up (issue 12: it never logs in alone).
+        nora.get_by_label("Le mot de passe choisi à l'inscription").fill("une phrase de passe")
+        nora.get_by_role("button", name="Confirmer et me connecter").click()
         # A member at once, she lands in the community's welcome thread (issue 13, part A).
         nora.wait_for_url("**/threads/*")
         nora.get_by_text("Vous êtes maintenant membre de Zéro déchet aux Tilleuls.").wait_for()

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from community.core.models import utcnow
 from community.events.models import Registration
@@ -75,7 +76,7 @@ def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
     page.get_by_label("Code").fill(code.lower())
     page.keyboard.press("Enter")  # the keyboard alone submits the form
     page.wait_for_url(re.compile(rf"/events/{event_id}/attendees$"))
-    assert "Léa est noté présent." in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Léa est noté présent.")  # after the post
     assert "présent" in page.locator(".attendee-list").inner_text()
     _check(page)
     db.session.rollback()

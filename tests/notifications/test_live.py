@@ -21,7 +21,7 @@ def logged_in_cookies(base: str, email: str) -> dict[str, str]:
     """Log in through the real form, as a browser would; returns the session cookies."""
     http = requests.Session()
     page = http.get(f"{base}/auth/login", timeout=10).text
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert token is not None
     response = http.post(
         f"{base}/auth/login",

@@ -114,7 +114,9 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
     raise RuntimeError(f"server on {port} did not start")
 
 
-@pytest.fixture(scope="module")
+# Session scope: under xdist the worker may run other tests between these, and a module fixture
+# would then be torn down and built again on the same schema.
+@pytest.fixture(scope="session")
 def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
     reason = _missing()
     if reason:
