@@ -271,9 +271,13 @@ POSTGRES_DDL = (
     "DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS unaccent; "
     "EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'unaccent unavailable'; END $$",
     "DO $$ BEGIN "
-    "IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'terreau_fr') THEN "
+    # Looked up on the search path, as `to_tsvector('terreau_fr', …)` will be: a copy in
+    # another schema of the same database (another deployment, a test schema) does not count.
+    "IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'terreau_fr' "
+    "AND cfgnamespace::regnamespace::text = ANY (current_schemas(true))) THEN "
     "CREATE TEXT SEARCH CONFIGURATION terreau_fr (COPY = french); "
-    "IF EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'unaccent') THEN "
+    "IF EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = 'unaccent' "
+    "AND dictnamespace::regnamespace::text = ANY (current_schemas(true))) THEN "
     "ALTER TEXT SEARCH CONFIGURATION terreau_fr ALTER MAPPING FOR hword, hword_part, word "
     "WITH unaccent, french_stem; END IF; END IF; END $$",
 )

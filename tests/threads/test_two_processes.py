@@ -130,13 +130,14 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
     redis.Redis.from_url(REDIS_URL).flushdb()
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "TERREAU_ENV": "development"}
     env.pop("REDIS_URL", None)
-    subprocess.run(
+    upgraded = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert upgraded.returncode == 0, upgraded.stderr[-3000:]
     seeded = subprocess.run(
         [sys.executable, "-m", "tests.threads.seed_live", "20", "4"],
         cwd=ROOT,
