@@ -128,7 +128,11 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
         connection.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         connection.execute(f"CREATE SCHEMA {SCHEMA}")
     redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "TERREAU_ENV": "development"}
+    # A clean environment: settings other tests left in this process's environment (push keys,
+    # limits…) must not reach the servers.
+    kept = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH")
+    env = {k: v for k, v in os.environ.items() if k in kept}
+    env.update({"DATABASE_URL": DATABASE_URL, "TERREAU_ENV": "development"})
     env.pop("REDIS_URL", None)
     upgraded = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
@@ -142,9 +146,9 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
         [sys.executable, "-m", "tests.threads.seed_live", "20", "4"],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
     )
+    assert seeded.returncode == 0, seeded.stderr.decode()[-3000:]
     data = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
     port = _two_free_ports()
     ports = [port, port + 1]
