@@ -118,10 +118,20 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
     raise RuntimeError(f"server on {port} did not start")
 
 
-# Session scope: under xdist the worker may run other tests between these, and a module fixture
-# would then be torn down and built again on the same schema.
-@pytest.fixture(scope="session")
+# Fresh servers for each test: the tests do not depend on each other's order. Socket.IO's
+# Redis channel is global to the Redis server, so two workers' servers must not run at once:
+# a file lock takes them in turn.
+@pytest.fixture
 def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
+    import fcntl
+    import tempfile
+
+    with open(Path(tempfile.gettempdir()) / "terreau-two-processes.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _two_servers()
+
+
+def _two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
