@@ -27,9 +27,10 @@ if (window.Notification) {
 
 SHOWN_NOTIFICATIONS = """async (expected) => {
   const registration = await navigator.serviceWorker.ready;
-  for (let tries = 0; tries < 100; tries += 1) {
+  // Up to 20 s: on a loaded machine Chromium takes its time to start the worker and store it.
+  for (let tries = 0; tries < 400; tries += 1) {
     const shown = await registration.getNotifications();
-    if (shown.length >= expected || tries === 99) {
+    if (shown.length >= expected || tries === 399) {
       return shown.map((n) => ({ title: n.title, url: n.data.url }));
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
