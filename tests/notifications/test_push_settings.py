@@ -197,3 +197,18 @@ def test_the_page_asks_the_browser_for_visible_pushes_only_on_a_tap(client) -> N
     assert "userVisibleOnly: true" in script
     on_click = script.split('addEventListener("click"', 1)[1]
     assert "turnOn(registration)" in on_click  # the one path to requestPermission
+
+
+def test_the_readme_settings_table_lists_the_push_settings() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1) for m in re.finditer(r"^\| `([A-Z_]+)`", readme, flags=re.M)}
+    rows |= {m.group(1) for m in re.finditer(r"^\| `[A-Z_]+` · `([A-Z_]+)`", readme, flags=re.M)}
+    for name in (
+        "VAPID_PRIVATE_KEY",
+        "VAPID_SUBJECT",
+        "PUSH_ENABLED",
+        "PUSH_ALLOWED_HOSTS",
+        "PUSH_QUEUE_SIZE",
+        "PUSH_TIMEOUT",
+    ):
+        assert name in rows, name
