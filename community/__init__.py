@@ -63,7 +63,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     frontend.init_frontend(app)
 
     from community.auth.guards import init_api_security
-    from community.extensions import api, csrf
+    from community.core.rest import api
+    from community.extensions import csrf
 
     for domain in DOMAINS:
         if _has_module(domain, "views"):
@@ -142,7 +143,8 @@ def _init_extensions(app: Flask) -> None:
     from community.auth import loaders
     from community.core.database import init_database
     from community.core.i18n import init_i18n
-    from community.extensions import api, csrf, db, limiter, login_manager, migrate
+    from community.core.rest import api
+    from community.extensions import csrf, db, limiter, login_manager, migrate
 
     import_models()
     init_database(app)

@@ -17,6 +17,7 @@ from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from community.ambassadors.invitations import invited_membership, invited_to, usable_invitation
 from community.auth import mails, services
 from community.auth.forms import (
     ConfirmForm,
@@ -65,8 +66,6 @@ def signup() -> str | Response:
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
     ]
-    from community.ambassadors.invitations import invited_to, usable_invitation
-
     invitation = usable_invitation(form.invitation.data)
     if form.validate_on_submit():
         data = services.SignupData(
@@ -136,8 +135,6 @@ def confirm(token: str) -> str | Response:
     db.session.commit()
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
-    from community.ambassadors.invitations import invited_membership
-
     membership = invited_membership(member)
     if membership is not None:
         name = membership.community.name

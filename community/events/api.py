@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from community.communities.models import Community
 from community.core.errors import NotFound
+from community.core.models import utcnow
 from community.core.pagination import count_of
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
@@ -91,8 +92,6 @@ def list_events(args: dict[str, Any], pagination_parameters: Any) -> list[Event]
     start = as_utc(args["from_"]) if args.get("from_") else None
     end = as_utc(args["to"]) if args.get("to") else None
     if start is None and end is None:
-        from community.core.models import utcnow
-
         start = utcnow()
     stmt = queries.browse(member, community, start, end)
     pagination_parameters.item_count = count_of(stmt)

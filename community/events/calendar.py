@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from flask import current_app
 from icalendar import Calendar
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 from community.core.content import plain_text
 from community.core.models import utcnow
-from community.events.models import CalendarFeed, Event
+from community.events.models import CalendarFeed, Event, Registration
 from community.events.times import paris
 from community.extensions import db
 from community.members.models import Member
@@ -104,9 +105,6 @@ def feed_member(token: str) -> Member | None:
 def feed_events(member: Member) -> list[Event]:
     """The rencontres of the member's feed: those they have a place at or wait for, from
     the last 30 days on (cancelled ones stay, marked cancelled)."""
-    from datetime import timedelta
-
-    from community.events.models import Registration
 
     since = utcnow() - timedelta(days=30)
     stmt = (

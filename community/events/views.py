@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from community.communities.models import Community
 from community.core.errors import Conflict, DomainError, Invalid, NotFound
 from community.core.forms import apply_errors, as_choices
+from community.core.models import utcnow
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services
@@ -28,6 +29,8 @@ from community.events.forms import (
 from community.events.models import Event
 from community.events.times import from_paris, paris
 from community.extensions import db
+from community.initiatives.models import Initiative
+from community.territory.services import neighbourhood_choices
 from community.threads.realtime import begin_write
 
 bp = Blueprint("events", __name__)
@@ -63,8 +66,6 @@ def _paris_filter(value: Any) -> Any:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    from community.core.models import utcnow
-
     return {"can_create_event": permissions.can_create_event, "now_utc": utcnow}
 
 
@@ -89,8 +90,6 @@ def index() -> str:
     member = current_member()
     slug = (request.args.get("community") or "")[:80]
     community = _community(slug) if slug else None
-    from community.core.models import utcnow
-
     page = paginate(queries.browse(member, community, start=utcnow()), page_from_request())
     return render_template("events/index.html", page=page, community=community)
 
@@ -260,9 +259,6 @@ def guest_cancel(token: str) -> Any:
 
 
 def _form_choices(form: EventForm, community: Community) -> None:
-    from community.initiatives.models import Initiative
-    from community.territory.services import neighbourhood_choices
-
     form.neighbourhood_id.choices = as_choices([(None, _("— None —")), *neighbourhood_choices()])
     initiatives = db.session.execute(
         select(Initiative.id, Initiative.title)

@@ -12,7 +12,7 @@ from community.core.errors import NotFound
 from community.core.rest import authenticated_member
 from community.extensions import db
 from community.notifications import push, push_services
-from community.notifications.api import blp
+from community.notifications.blueprints import blp
 from community.notifications.push_models import MAX_ENDPOINT
 from community.notifications.push_privacy import remember_browser
 

@@ -16,7 +16,7 @@ from community.core.permissions import current_member
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import push, push_services
-from community.notifications.views import bp
+from community.notifications.blueprints import bp
 
 
 class PushKindsForm(FlaskForm):

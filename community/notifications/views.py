@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -12,11 +12,13 @@ from community.core.permissions import current_member
 from community.core.urls import safe_next
 from community.extensions import csrf, db
 from community.members.models import Member
-from community.notifications import services
+from community.notifications import (
+    push_views,  # noqa: F401  (its routes are on `bp`)
+    services,
+)
+from community.notifications.blueprints import bp
 from community.notifications.forms import EmptyForm, PreferenceForm
 from community.notifications.mails import member_id_for_unsubscribe_token
-
-bp = Blueprint("notifications", __name__)
 
 
 @bp.app_template_global("unread_notifications")
@@ -105,7 +107,3 @@ def unsubscribe_confirm(token: str) -> str:
     services.unsubscribe(member)
     db.session.commit()
     return render_template("notifications/unsubscribe.html", token=token, done=True)
-
-
-# The push part of the preferences page lives in its own module, on this blueprint.
-from community.notifications import push_views  # noqa: E402, F401

@@ -12,6 +12,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from community.ambassadors.invitations import share_url, usable_invitation
+from community.ambassadors.models import Ambassador, Invitation
 from community.communities.models import Community
 from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
@@ -256,9 +258,6 @@ def _qr(url: str, title: str) -> Markup:
 
 def _ambassador_link(member: Any, questionnaire: Questionnaire) -> str | None:
     """The printing ambassador's newest working invitation link, for the copy's second code."""
-    from community.ambassadors.invitations import share_url, usable_invitation
-    from community.ambassadors.models import Ambassador, Invitation
-
     if member is None or questionnaire.community_id is None:
         return None
     tokens = db.session.execute(

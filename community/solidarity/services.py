@@ -28,6 +28,7 @@ from community.solidarity.models import (
     SolidaritySignal,
 )
 from community.solidarity.permissions import can_post
+from community.solidarity.queries import readable_requests
 from community.territory.models import Neighbourhood, Theme
 
 MAX_TEXT = 2000
@@ -328,8 +329,6 @@ def archive_signals(now: datetime | None = None) -> int:
 
 def visible_requests_stmt(member: Member, now: datetime) -> Any:
     """Requests `member` may see besides their own: the visibility layer's filter."""
-    from community.solidarity.queries import readable_requests
-
     return (
         select(HelpRequest)
         .where(readable_requests(member, now, own=False))

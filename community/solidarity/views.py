@@ -35,7 +35,7 @@ from community.solidarity.labels import (
     SIGNAL_KIND_LABELS,
 )
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
-from community.solidarity.queries import readable_request
+from community.solidarity.queries import gardened_theme_ids, readable_request
 from community.solidarity.services import Place
 from community.territory.services import neighbourhood_choices, theme_choices
 
@@ -389,7 +389,7 @@ def new_signal() -> str | Response:
 @bp.get("/signals")
 def signals() -> str:
     member = _member()
-    themes = permissions.gardened_theme_ids(member)
+    themes = gardened_theme_ids(member)
     stmt = (
         select(SolidaritySignal)
         .where(

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from community.communities.models import Community, Membership
 from community.communities.services import community_by_slug
 from community.core.edge import int_arg
 from community.core.errors import Invalid, NotFound
@@ -254,8 +255,6 @@ def community_discussions(community: Any, limit: int = 5) -> tuple[list[Thread],
 @bp.app_template_global()
 def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:
     """For the home page: the member's communities, their latest topics and unread counts."""
-    from community.communities.models import Community, Membership
-
     communities = list(
         db.session.execute(
             select(Community)
