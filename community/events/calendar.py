@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from community.core.content import plain_text
 from community.core.models import utcnow
+from community.core.permissions import is_authenticated, require
 from community.events.models import CalendarFeed, Event, Registration
 from community.events.times import paris
 from community.extensions import db
@@ -65,6 +66,7 @@ def _hash(token: str) -> str:
 
 def issue_feed(member: Member) -> str:
     """A new private feed token for `member` (the previous one stops working)."""
+    require(is_authenticated(member), member)
     revoke_feed(member)
     token = secrets.token_urlsafe(24)
     db.session.add(CalendarFeed(member_id=member.id, token_hash=_hash(token)))
@@ -73,6 +75,8 @@ def issue_feed(member: Member) -> str:
 
 
 def revoke_feed(member: Member) -> bool:
+    """Stop `member`'s private feed; True if there was one."""
+    require(is_authenticated(member), member)
     feed = db.session.execute(
         select(CalendarFeed).where(CalendarFeed.member_id == member.id)
     ).scalar_one_or_none()

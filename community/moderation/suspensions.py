@@ -108,6 +108,7 @@ def lift_platform_suspension(
 
 def lift_community_ban(actor: Member, membership: Membership, reason: str = "") -> None:
     """End a suspension from a community: the member may join again (its gardeners, staff)."""
+    require(can_moderate_in(actor, membership.community), actor)
     if membership.status != "banned":
         return
     membership.status = "left"

@@ -274,7 +274,8 @@ def record_signal(
     contact: str,
     text: str,
 ) -> SolidaritySignal:
-    """Record an informal solidarity spotted in the field; no personal data."""
+    """Record an informal solidarity spotted in the field (any member); no personal data."""
+    require(can_post(member), member)
     theme, neighbourhood = _place(place)
     errors: dict[str, list[str]] = {}
     if kind not in SIGNAL_KINDS:

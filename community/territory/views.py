@@ -50,7 +50,9 @@ def edit(kind: str, place_id: int | None = None) -> str | Response:
     form = PlaceForm(obj=place)
     if form.validate_on_submit():
         try:
-            services.save_place(model, form.name.data or "", place, bool(form.active.data))
+            services.save_place(
+                current_member(), model, form.name.data or "", place, bool(form.active.data)
+            )
         except Invalid as error:
             apply_errors(form, error)
         else:
