@@ -25,7 +25,8 @@ class CheckboxesField(SelectMultipleField):
 
 
 def apply_errors(form: FlaskForm, error: DomainError) -> None:
-    """Show a service's refusal (`Invalid`, `Conflict`…) on the form: on each named field, else on the whole form."""
+    """Show a service's refusal (`Invalid`, `Conflict`…) on the form: on each named field,
+    else on the whole form."""
     placed = False
     for name, messages in (error.errors or {}).items():
         field = getattr(form, name, None)

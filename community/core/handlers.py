@@ -17,7 +17,8 @@ the form → service → errors → redirect dance.
 - `form_action(form, action, done)`: a valid form runs `action()`; a refusal from it is shown
   on the form and everything written is rolled back; on success `done(result)` gives the
   response, usually a redirect (flushed rows have their ids). `attempt(action)` is the same
-  without a form (a button whose refusal is flashed).
+  without a form (a button whose refusal is flashed); `with refusal_undone():` the same for
+  a block whose ``except`` shows the refusal.
 """
 
 from __future__ import annotations
@@ -140,6 +141,17 @@ def form_action(
         apply_errors(form, error)
         return None
     return done(result)
+
+
+@contextmanager
+def refusal_undone() -> Iterator[None]:
+    """A step whose refusal the handler shows itself (a flash, a form error): a `DomainError`
+    from it rolls back everything written, then reaches the handler's ``except``."""
+    try:
+        yield
+    except DomainError:
+        db.session.rollback()
+        raise
 
 
 def attempt(

@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 
 from community.core.pagination import SelectPage
 from community.core.rest import authenticated_member
-from community.extensions import db
 from community.notifications import services
 from community.notifications.schemas import (
     MarkReadSchema,
@@ -40,7 +39,6 @@ def read_notifications(data: dict[str, Any]) -> dict[str, int]:
     """Mark notifications read: `ids` (one's own; others are ignored) or `all: true`."""
     member = authenticated_member()
     marked = services.mark_read(member, None if data.get("all") else data["ids"])
-    db.session.commit()
     return {"marked": marked, "unread_count": services.unread_count(member)}
 
 
@@ -59,7 +57,6 @@ def put_preferences(data: dict[str, Any]) -> dict[str, str]:
     """Choose how often to receive e-mail."""
     member = authenticated_member()
     services.set_email_frequency(member, data["email_frequency"])
-    db.session.commit()
     return {"email_frequency": services.email_frequency(member)}
 
 

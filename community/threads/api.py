@@ -56,9 +56,7 @@ def create_thread(data: dict[str, Any], slug: str) -> Thread:
     member = authenticated_member()
     community = community_by_slug(slug)
     require(can_create_thread(member, community), member)
-    thread = services.create_thread(member, community, data["title"])
-    db.session.commit()
-    return thread
+    return services.create_thread(member, community, data["title"])
 
 
 def _readable_thread(thread_id: int) -> Thread:
