@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
+from marshmallow import INCLUDE, Schema
 
 from community.core.edge import has_control_characters, out_of_range
 from community.core.errors import DomainError, Invalid, Unauthenticated, new_reference
 from community.core.handlers import transaction
+from community.core.inputs import load_input
 from community.core.redis import call
 from community.extensions import db, socketio
 
@@ -158,8 +160,14 @@ def acting_member() -> Member:
     return member
 
 
-def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
+def event(
+    name: str, schema: Schema | None = None
+) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
     """Register a handler that answers every event through its acknowledgement.
+
+    With `schema` (the act's input schema, `core/inputs.py`), the payload is loaded by it
+    first — the same messages as the API's and the page's — and the handler gets it loaded
+    (fields the schema does not know are passed on as they came).
 
     Each event runs in one transaction (`core.handlers.transaction()`): committed when the
     handler returns, before the ``{"ok": true, …}`` ack; rolled back on any error, whose ack
@@ -179,6 +187,8 @@ def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable
                         _("Some fields are not valid."),
                         {"_payload": [_("Control characters or numbers out of range.")]},
                     )
+                if schema is not None:
+                    data = load_input(schema, data, unknown=INCLUDE)
                 with transaction():
                     answer = handler(data) or {}
                 return {"ok": True, **answer}

@@ -39,7 +39,7 @@ from community.threads.realtime import (
     moderators_room,
     thread_sequence,
 )
-from community.threads.schemas import message_payload
+from community.threads.schemas import MessageEditInput, MessageInput, message_payload
 from community.threads.use_cases import send_message
 
 
@@ -100,7 +100,7 @@ def on_leave(data: Payload) -> None:
     leave_room(moderators_room(thread_id))
 
 
-@event("message:send")
+@event("message:send", schema=MessageInput())
 def on_send(data: Payload) -> Payload:
     """Post a message: stored, then broadcast to the room, then acknowledged."""
     thread_id = _id(data, "thread_id")
@@ -133,7 +133,7 @@ def _message_act(
     return {"message": payload}
 
 
-@event("message:edit")
+@event("message:edit", schema=MessageEditInput())
 def on_edit(data: Payload) -> Payload:
     """Change one's own message."""
     return _message_act(data, can_edit_message, services.edit_message, "body")
