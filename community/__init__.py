@@ -35,9 +35,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     """Build a Terreau application for `config_name` (development, testing, production)."""
     from importlib import import_module
 
+    from community.core.handlers import TerreauFlask
+
     config = config_for(config_name)
     config.check()
-    app = Flask(
+    # Every view and API endpoint runs in one transaction (core/handlers.py).
+    app = TerreauFlask(
         __name__,
         instance_path=str(INSTANCE),
         template_folder="../templates",

@@ -69,7 +69,6 @@ class MembershipResource(MethodView):
         member = current_member()
         require(can_join(member, community), member)
         membership = services.join(member, community, data["accept_charter"], data["message"])  # type: ignore[arg-type]
-        db.session.commit()
         return membership
 
     @blp.response(200, MembershipAnswerSchema)
@@ -79,7 +78,6 @@ class MembershipResource(MethodView):
         member = current_member()
         require(can_join(member, community), member)
         membership = services.leave(member, community)  # type: ignore[arg-type]
-        db.session.commit()
         return membership
 
 
@@ -111,5 +109,4 @@ def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
             if data[key] is not None and changes[side] is None:
                 raise Invalid(_("Unknown member."), {key: [_("Unknown member.")]})
     pairs.assign_pair(member, community, changes, data["handover_note"])
-    db.session.commit()
     return services.card_for(community)

@@ -48,8 +48,12 @@ class DomainError(Exception):
         self.errors = errors
 
     def ack(self) -> dict[str, Any]:
-        """The Socket.IO acknowledgement for this error."""
-        return {"ok": False, "error": {"code": self.code, "message": self.message}}
+        """The Socket.IO acknowledgement for this error (with the messages by field, as the
+        API's `errors`, when there are some)."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors:
+            error["errors"] = self.errors
+        return {"ok": False, "error": error}
 
 
 class Invalid(DomainError):

@@ -41,7 +41,7 @@ def _forget_this_browser(_app: Any, user: Any = None, **_extra: Any) -> None:
             PushSubscription.member_id == identity[0], PushSubscription.endpoint.in_(endpoints)
         )
     )
-    db.session.commit()  # logging out is the whole act: nothing else waits in this session
+    # Committed with the logout's request (the views that log out answer with a redirect).
 
 
 def _iso(value: Any) -> str | None:

@@ -52,7 +52,6 @@ def mark_one(notification_id: int) -> Response:
         abort(400)
     # Another member's id simply matches nothing: the service only touches one's own.
     services.mark_read(member, [notification_id])
-    db.session.commit()
     return redirect(safe_next(request.form.get("next") or url_for("notifications.index")))
 
 
@@ -64,7 +63,6 @@ def mark_all() -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.mark_read(member)
-    db.session.commit()
     flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
@@ -79,7 +77,6 @@ def settings() -> str | Response:
         form.email_frequency.data = services.email_frequency(member)
     if form.validate_on_submit():
         services.set_email_frequency(member, form.email_frequency.data)
-        db.session.commit()
         flash(_("Your e-mail preferences are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
@@ -105,5 +102,4 @@ def unsubscribe(token: str) -> str:
 def unsubscribe_confirm(token: str) -> str:
     member = _member_for_token(token)
     services.unsubscribe(member)
-    db.session.commit()
     return render_template("notifications/unsubscribe.html", token=token, done=True)
