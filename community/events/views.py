@@ -14,11 +14,8 @@ from werkzeug.wrappers import Response
 from community.communities.models import Community
 from community.core.errors import Conflict, DomainError, Invalid, NotFound
 from community.core.forms import apply_errors, as_choices
-<<<<<<< HEAD
-from community.core.models import utcnow
-=======
 from community.core.handlers import attempt, form_action
->>>>>>> 727b128
+from community.core.models import utcnow
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services

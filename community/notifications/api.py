@@ -6,16 +6,11 @@ from typing import Any
 
 from community.core.pagination import SelectPage
 from community.core.rest import authenticated_member
-<<<<<<< HEAD
-from community.extensions import db
 from community.notifications import (
     push_api,  # noqa: F401  (its routes are on `blp`)
     services,
 )
 from community.notifications.blueprints import blp
-=======
-from community.notifications import services
->>>>>>> 727b128
 from community.notifications.schemas import (
     MarkReadSchema,
     NotificationQuerySchema,
