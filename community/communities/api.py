@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from community.communities import pairs, services
+from community.communities.models import SIDES
 from community.communities.permissions import can_join, can_manage_communities, can_see_members
 from community.communities.schemas import (
     CommunityDetailSchema,
@@ -18,6 +19,7 @@ from community.communities.schemas import (
     GardenersUpdateSchema,
     JoinSchema,
     MembershipAnswerSchema,
+    PairChangeSchema,
 )
 from community.core.errors import Invalid
 from community.core.pagination import count_of
@@ -94,9 +96,10 @@ def list_members(slug: str, pagination_parameters: PaginationParameters) -> list
 
 @blp.put("/communities/<slug>/gardeners")
 @blp.arguments(GardenersUpdateSchema)
-@blp.response(200, CommunityDetailSchema)
+@blp.response(200, PairChangeSchema)
 def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
-    """Assign either side of the pair (staff); replacing a gardener needs `handover_note`."""
+    """Change either side of the pair (staff): a new gardener is asked first and named once
+    she accepts (`asked` lists who has not answered yet); replacing one needs `handover_note`."""
     community = services.community_by_slug(slug)
     member = current_member()
     require(can_manage_communities(member), member)
@@ -108,5 +111,8 @@ def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
             changes[side] = db.session.get(Member, data[key]) if data[key] is not None else None
             if data[key] is not None and changes[side] is None:
                 raise Invalid(_("Unknown member."), {key: [_("Unknown member.")]})
-    pairs.assign_pair(member, community, changes, data["handover_note"])
-    return services.card_for(community)
+    # Whoever is named is asked first (issue 13): the answer lists who waits to accept.
+    pairs.change_pair(member, community, changes, data["handover_note"])
+    card = services.card_for(community)
+    card.extra["asked"] = [p for side in SIDES if (p := pairs.pending_proposal(community, side))]
+    return card

@@ -207,14 +207,28 @@ def _appoint(
     return mandate
 
 
-def assign_pair(
+def change_pair(
     actor: Member, community: Community, changes: dict[str, Member | None], handover_note: str = ""
-) -> None:
-    """Set one or both sides at once; if either is refused, neither changes (a savepoint)."""
+) -> list[GardenerProposal]:
+    """Staff change one or both sides at once (the page and the API): someone new is asked
+    first and named once she accepts; removing someone needs no one's consent; staff naming
+    themselves are named at once. If either side is refused, neither changes (a savepoint).
+    Returns the proposals made."""
+    if not is_staff(actor):
+        raise Forbidden(_("Only staff assign gardeners."))
+    asked: list[GardenerProposal] = []
     with db.session.begin_nested():
         for side in SIDES:
-            if side in changes:
-                assign_gardener(actor, community, side, changes[side], handover_note)
+            if side not in changes:
+                continue
+            chosen, current = changes[side], open_mandate(community, side)
+            if (chosen.id if chosen else None) == (current.member_id if current else None):
+                continue
+            if chosen is None or chosen.id == actor.id:
+                assign_gardener(actor, community, side, chosen, handover_note)
+            else:
+                asked.append(propose(actor, community, side, chosen, handover_note))
+    return asked
 
 
 def handovers_of(community: Community) -> list[Handover]:

@@ -33,6 +33,20 @@ class CommunityDetailSchema(CommunitySchema):
     charter_html = fields.String(attribute="community.charter_html", dump_only=True)
 
 
+class ProposalSchema(Schema):
+    """Someone asked to take one side of the pair, who has not answered yet."""
+
+    side = fields.String(dump_only=True)
+    candidate = fields.Nested(PublicMemberSchema, dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class PairChangeSchema(CommunityDetailSchema):
+    """`PUT /communities/<slug>/gardeners`: the community, and who is asked to join the pair."""
+
+    asked = fields.List(fields.Nested(ProposalSchema), attribute="extra.asked", dump_only=True)
+
+
 class CommunityQuerySchema(Schema):
     q = fields.String(load_default="", validate=validate.Length(max=100))
     theme = fields.Integer(load_default=None, allow_none=True)

@@ -265,23 +265,21 @@ def gardeners(slug: str) -> str | Response:
         ]
     )
     if form.validate_on_submit():
-        chosen = {"technician": form.technician_id.data, "citizen": form.citizen_id.data}
-        asked: list[str] = []
+        chosen = {
+            side: db.session.get(Member, chosen_id) if chosen_id is not None else None
+            for side, chosen_id in (
+                ("technician", form.technician_id.data),
+                ("citizen", form.citizen_id.data),
+            )
+        }
         try:
             with refusal_undone():  # either side refused: nothing changes
-                for side, chosen_id in chosen.items():
-                    current = card.gardeners[side]
-                    if chosen_id == (current.id if current else None):
-                        continue
-                    if chosen_id is None:  # removing someone needs no one's consent
-                        pairs.assign_gardener(
-                            member, community, side, None, form.handover_note.data or ""
-                        )
-                        continue
-                    candidate = db.session.get(Member, chosen_id)
-                    assert candidate is not None  # one of the choices
-                    pairs.propose(member, community, side, candidate, form.handover_note.data or "")
-                    asked.append(candidate.display_name)
+                asked = [
+                    p.candidate.display_name
+                    for p in pairs.change_pair(
+                        member, community, chosen, form.handover_note.data or ""
+                    )
+                ]
         except Invalid as error:
             apply_errors(form, error)
         else:

@@ -1,9 +1,22 @@
 // Terreau: small progressive enhancements. Every page works without this file.
 (function () {
   "use strict";
-  // Move focus to the first form error so keyboard and screen-reader users land on it.
+  // A refused form: focus its error summary (it names and links each field), else the first
+  // field in error, so keyboard and screen-reader users land on what to correct.
+  var summary = document.querySelector(".error-summary");
   var firstInvalid = document.querySelector("[aria-invalid='true']");
-  if (firstInvalid) { firstInvalid.focus(); }
+  if (summary) { summary.focus(); } else if (firstInvalid) { firstInvalid.focus(); }
+  // A summary's link puts the cursor in its field, its label in view.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + target.id + "']");
+    (label || target).scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  });
 
   // A link to a confirmation page (`data-confirm-post`) asks in a dialog instead, and posts
   // from there: one question, the same answer as the page without JavaScript.

@@ -87,7 +87,7 @@ def test_bad_signup_input_is_refused_in_french_and_nothing_is_stored(
     response = client.post_form("/auth/signup", data)
     assert response.status_code == 200
     html = page_text(response)
-    assert "Corrigez les champs" in html and field_message in html
+    assert "Le formulaire n'est pas envoyé" in html and field_message in html
     assert _member(data["email"]) is None
     assert outbox.messages == []
 

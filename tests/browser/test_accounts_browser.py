@@ -112,3 +112,18 @@ def test_download_my_data_then_delete_my_account(page, live_server):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.keyboard.press("Enter")
     page.get_by_text("E-mail ou mot de passe incorrect.").wait_for()
+
+
+def test_a_refused_form_opens_on_a_summary_that_leads_to_each_field(page, live_server):
+    """Issue 13: the summary is focused, names each field, and its link puts the cursor there."""
+    page.goto(live_server + "/auth/signup")
+    page.get_by_label("Pseudonyme").fill("a")
+    page.get_by_role("button", name="Créer mon compte").click()
+    summary = page.get_by_role("alert").filter(has_text="Le formulaire n'est pas envoyé")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    check_page(page)
+    summary.get_by_role("link", name="Mot de passe : Ce champ est requis.").click()
+    assert page.evaluate("document.activeElement.id") == "password"
+    summary.get_by_role("link", name="J'ai lu et j'accepte la charte").click()
+    assert page.evaluate("document.activeElement.id") == "accept_charter"

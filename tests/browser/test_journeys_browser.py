@@ -1,7 +1,7 @@
 """Issue 13: the journeys of real people, clicked at 360 × 740 from the home page, axe clean.
 
 - a newcomer signs up, confirms, chooses a community near her, joins, lands in its welcome
-  thread and posts;
+  thread and posts; from the home page, a live discussion is three taps away at most;
 - a gardener sees the badge for a new report, hides the message, the reporter is told;
 - offline, a member writes; back online, the message is sent once.
 """
@@ -74,10 +74,9 @@ def test_sign_up_confirm_choose_join_land_in_the_thread_and_post(page, live_serv
     assert near.get_by_role("link", name="Pêche au Port").count() == 0
     check_page(page)
 
-    # Three taps from here to a live discussion: the community, (the charter box), join.
+    # Two taps from here to a live discussion: the community, then join (charter accepted).
     near.get_by_role("link", name="Compost des Tilleuls").click()
-    page.get_by_label("J'ai lu et j'accepte la charte de cette communauté").check()
-    page.get_by_role("button", name="Rejoindre").click()
+    page.get_by_role("button", name="J'accepte la charte et je rejoins").click()
     page.wait_for_url("**/threads/*")
     page.get_by_text("Bienvenue dans Compost des Tilleuls").wait_for()
     page.locator("#messages[data-joined]").wait_for(state="attached")
@@ -93,6 +92,57 @@ def test_sign_up_confirm_choose_join_land_in_the_thread_and_post(page, live_serv
     page.get_by_role("link", name="Bienvenue ! Présentez-vous").click()
     page.wait_for_url("**/threads/*")
     check_page(page)
+
+
+class Taps:
+    """What a person taps on her way (a link, a button, a box to tick), counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, locator: Any) -> None:
+        locator.click()
+        self.count += 1
+
+
+def test_a_newcomer_reaches_a_live_discussion_from_home_in_three_taps(page, live_server):
+    """Issue 13's "done when": at most three taps from the home page to a live discussion.
+
+    Was four (the community list, the community, the charter box, "Rejoindre"): the join
+    button now accepts the charter shown just above it.
+    """
+    from community.communities.models import Membership
+
+    ines = make_member(display_name="Inès")
+    charter = "Respect des voisins et de leurs idées."
+    make_community("Compost des Tilleuls", charter=charter, charter_html=f"<p>{charter}</p>")
+    make_community("Vélos du Port", visibility="on_request")
+    db.session.commit()
+    ines_id = ines.id
+    log_in(page, live_server, ines)
+
+    tap = Taps()
+    page.goto(live_server + "/")
+    tap(page.get_by_role("link", name="Trouver une communauté près de chez moi"))
+    tap(page.get_by_role("link", name="Compost des Tilleuls"))
+    expect(page.get_by_text("Respect des voisins et de leurs idées.")).to_be_visible()
+    check_page(page)
+    tap(page.get_by_role("button", name="J'accepte la charte et je rejoins"))
+    page.wait_for_url("**/threads/*")
+    page.locator("#messages[data-joined]").wait_for(state="attached")  # live: the socket is in
+    expect(page.locator("#body")).to_be_editable()
+    assert tap.count <= 3, f"{tap.count} taps from the home page to a live discussion"
+    db.session.rollback()  # a fresh read: what the server stored
+    joined = db.session.execute(
+        db.select(Membership).where(Membership.member_id == ines_id)
+    ).scalar_one()
+    assert joined.status == "active" and joined.charter_accepted_at is not None
+
+    # A community joined on request: the same one tap sends the request, charter accepted.
+    page.goto(live_server + "/communities")
+    page.get_by_role("link", name="Vélos du Port").click()
+    page.get_by_role("button", name="J'accepte la charte et je demande à rejoindre").click()
+    page.get_by_text("Votre demande est envoyée").wait_for()
 
 
 def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_server):

@@ -192,10 +192,23 @@ def test_gardeners_api_replaces_with_a_handover(client: Any, api_token: Any, wor
         headers=headers,
     )
     assert answer.status_code == 200
-    assert answer.get_json()["gardeners"]["citizen"]["id"] == member.id
+    # Issue 13: she is asked first, named once she accepts, through the API as on the page.
+    body = answer.get_json()
+    assert body["gardeners"]["citizen"]["id"] == world.people["gardener"].id
+    assert [(a["side"], a["candidate"]) for a in body["asked"]] == [
+        ("citizen", {"id": member.id, "display_name": member.display_name})
+    ]
+    from community.communities import pairs
+
+    proposal = pairs.pending_proposal(world.community, "citizen")
+    assert proposal is not None and proposal.candidate_id == member.id
     not_staff = client.put(url, json={"technician_id": world.people["citizen"].id}, headers=headers)
     assert not_staff.status_code == 422
     assert client.put(url, json={"technician_id": 999999}, headers=headers).status_code == 422
+    client.login_as(member)
+    client.post_form(f"/communities/proposals/{proposal.id}", {"decision": "accept"})
+    named = client.get(f"/api/v1/communities/{world.community.slug}")
+    assert named.get_json()["gardeners"]["citizen"]["id"] == member.id
 
 
 @pytest.mark.parametrize(

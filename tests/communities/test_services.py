@@ -206,10 +206,23 @@ def test_a_pair_change_is_all_or_nothing() -> None:
     staff, member = make_member("staff"), make_member()
     community = make_community(members=(member,))
     with pytest.raises(Invalid):
-        pairs.assign_pair(staff, community, {"technician": staff, "citizen": make_member()})
+        pairs.change_pair(staff, community, {"technician": staff, "citizen": make_member()})
     assert services.card_for(community).technician is None
-    pairs.assign_pair(staff, community, {"technician": staff, "citizen": member})
+    assert pairs.pending_proposal(community, "citizen") is None
+    [asked] = pairs.change_pair(staff, community, {"technician": staff, "citizen": member})
+    # Staff naming themselves are named; the member is asked first (issue 13).
+    card = services.card_for(community)
+    assert card.technician == staff and card.citizen is None
+    assert (asked.candidate_id, asked.side, asked.status) == (member.id, "citizen", "pending")
+    pairs.answer_proposal(member, asked, accept=True)
     assert services.card_for(community).pair_complete
+
+
+def test_only_staff_change_the_pair() -> None:
+    gardener, member = make_member(), make_member()
+    community = make_community(citizen=gardener, members=(member,))
+    with pytest.raises(Forbidden):
+        pairs.change_pair(gardener, community, {"citizen": member}, NOTE)
 
 
 def test_the_gardener_in_office_leaves_a_note_for_their_successor() -> None:

@@ -136,3 +136,15 @@ def test_the_pair_page_title_holds_no_html_and_no_private_note(client: Any) -> N
     assert "<" not in title and "code du local" not in title
     assert title.startswith("Les deux jardiniers · Graines")
     assert "code du local" in html.split("</title>", 1)[1]  # the note is in the page, for staff
+
+
+def test_the_join_button_accepts_the_charter_shown_above_it(client: Any) -> None:
+    """Issue 13: one tap joins; the charter is on the page, inside the form, before the button."""
+    community = make_community(charter="Respect", charter_html="<p>Respect des voisins</p>")
+    client.login_as(make_member())
+    html = client.get(f"/communities/{community.slug}").get_data(as_text=True)
+    form = html.split(f'action="/communities/{community.slug}/join"', 1)[1].split("</form>")[0]
+    charter, button = form.index("Respect des voisins"), form.index('name="accept_charter"')
+    assert charter < button and 'value="y"' in form[button - 200 : button + 200]
+    assert 'type="checkbox"' not in form
+    assert html.count("Respect des voisins") == 1  # not again below the form
