@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_smorest import Blueprint as ApiBlueprint
 
-bp = Blueprint("notifications", "community.notifications.views")
+bp = Blueprint("notifications", __name__)
 
 blp = ApiBlueprint(
     "notifications-api",
-    "community.notifications.api",
+    __name__,
     url_prefix="/api/v1",
     description="The member's notifications",
 )
