@@ -26,7 +26,9 @@ class CommunityForm(FlaskForm):
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     charter = TextAreaField(
-        _l("Charter"), validators=[Length(max=20000)], description=_l("Markdown is accepted.")
+        _l("Charter"),
+        validators=[Length(max=20000)],
+        description=_l("Simple formatting: **bold**, *italics*, a list with dashes -."),
     )
     visibility = RadioField(
         _l("Who may join"),

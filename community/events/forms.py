@@ -40,7 +40,7 @@ class EventForm(FlaskForm):
     description = TextAreaField(
         _l("Description"),
         validators=[Length(max=10_000)],
-        description=_l("Optional. You can use Markdown: **bold**, lists with -, links."),
+        description=_l("Optional. Simple formatting: **bold**, a list with dashes -, links."),
     )
     capacity = IntegerField(
         _l("Number of places"),
@@ -96,5 +96,7 @@ class ReportForm(FlaskForm):
     body = TextAreaField(
         _l("Compte rendu"),
         validators=[DataRequired(), Length(max=20_000)],
-        description=_l("What was said and decided. Sent to those who came. Markdown allowed."),
+        description=_l(
+            "What was said and decided. Sent to those who came. Simple formatting allowed."
+        ),
     )

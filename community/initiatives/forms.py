@@ -35,7 +35,7 @@ class InitiativeForm(FlaskForm):
     description = TextAreaField(
         _l("Description"),
         validators=[Length(max=10_000)],
-        description=_l("Optional. You can use Markdown: **bold**, lists with -, links."),
+        description=_l("Optional. Simple formatting: **bold**, a list with dashes -, links."),
     )
     theme_ids = CheckboxesField(_l("Themes"), coerce=int)
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int)

@@ -19,7 +19,10 @@ class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Your message"),
         render_kw=_BODY_HINTS,
-        description=_l("Markdown is accepted. Mention someone with @pseudonym."),
+        description=_l(
+            "Simple formatting: **bold**, a list with dashes -. "
+            "To tell someone, write @ and their pseudonym."
+        ),
     )
     # Generated with the page: sending the form twice stores the message once.
     client_id = HiddenField(validators=[Optional(), Length(max=MAX_CLIENT_ID_LENGTH)])

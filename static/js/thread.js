@@ -31,6 +31,20 @@
     return template.replace("{name}", name);
   }
 
+  // A moment in the site's one format ("2 décembre 2026 à 14:30"), as the server writes it.
+  function moment(iso) {
+    var when = new Date(iso);
+    var lang = document.documentElement.lang || "fr";
+    try {
+      var zone = labels.timeZone || undefined;
+      var day = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone: zone }).format(when);
+      var time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }).format(when);
+      return (labels.labelMoment || "{date} {time}").replace("{date}", day).replace("{time}", time);
+    } catch (error) {
+      return when.toLocaleString(lang);
+    }
+  }
+
   function render(message) {
     var item = document.createElement("li");
     item.id = "message-" + message.id;
@@ -44,7 +58,7 @@
     author.textContent = message.author ? message.author.display_name : labels.labelErased;
     var time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleString(document.documentElement.lang);
+    time.textContent = moment(message.created_at);
     meta.append(author, " ", time);
     if (message.edited_at && !message.deleted) {
       var edited = document.createElement("span");

@@ -21,7 +21,7 @@ def test_stepping_down_lets_the_links_live_on_or_not(client, choice, still_works
     client.login_as(member)
     page = page_text(client.get("/ambassadors"))
     assert "Vous avez donné 1 lien qui marche encore" in page
-    assert "Oui, mettre fin à mon mandat" in page
+    assert "Oui, j'arrête d'être porte-voix" in page
     client.post_form(f"/ambassadors/{ambassador.id}/step-down", {"links": choice})
     db.session.expire_all()
     assert ambassador.status == "ended"

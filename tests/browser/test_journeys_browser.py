@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -171,7 +172,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     page.get_by_role("heading", name="À faire").wait_for()
     check_page(page)
     page.get_by_role("link", name="Un signalement sur un message").click()
-    page.get_by_label("Masquer le contenu").check()
+    page.get_by_label("Cacher le contenu").check()
     page.get_by_label("Motif, envoyé au membre concerné").fill("Insulte envers un voisin")
     page.get_by_role("button", name="Confirmer").click()
     page.get_by_text("Le membre concerné a été prévenu").wait_for()
@@ -227,6 +228,9 @@ def test_a_live_message_is_deleted_by_its_author_after_one_question(page, live_s
     lea = make_member()
     community = make_community(members=(lea,))
     thread = make_thread(community, "Le troc de graines")
+    from community.threads import services as threads
+
+    threads.post_message(lea, thread, "Qui a des graines de tomates ?")
     db.session.commit()
 
     log_in(page, live_server, lea)
@@ -236,6 +240,12 @@ def test_a_live_message_is_deleted_by_its_author_after_one_question(page, live_s
     page.click("#message-form button[type=submit]")
     sent = page.locator(".message[data-message-id]", has_text="Un message de trop")
     sent.wait_for()
+    # One date format: the live message's time reads as the server writes it.
+    live_time = sent.locator("time").inner_text()
+    assert re.fullmatch(r"\d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2}", live_time), live_time
+    server_time = page.locator(".message", has_text="graines de tomates").locator("time")
+    server_time = server_time.inner_text()
+    assert re.fullmatch(r"\d{1,2} [a-zéû]+ \d{4} à \d{2}:\d{2}", server_time), server_time
     # Without a reload, her live message has Delete; it asks once, in a dialog.
     sent.locator("summary", has_text="Actions").click()
     sent.get_by_role("link", name="Supprimer").click()

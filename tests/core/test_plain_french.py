@@ -21,8 +21,18 @@ MIN_WORDS = 12
 MIN_SCORE = 45  # Kandel–Moles; today's lowest is about 50, plain speech is 60 and above
 MAX_SENTENCE = 25  # words
 # Words an inhabitant does not use; say "carnet de rencontres", "les deux jardiniers",
-# "mise en forme simple" instead.
-JARGON = ("aller-vers", "binôme", "markdown")
+# "mise en forme simple", "porte-voix depuis…", "note pour la suite", "caché", "état",
+# "entraides repérées" instead.
+JARGON = (
+    "aller-vers",
+    "binôme",
+    "markdown",
+    "mandat",
+    "passation",
+    "masqu",  # masqué, masquer, masquée
+    "statut",
+    "signaux de solidarité",
+)
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]+\}")
 SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
 
@@ -82,6 +92,11 @@ def test_every_french_string_reads_plainly() -> None:
         ("Binôme incomplet", "jargon"),
         ("Mon journal d'aller-vers", "jargon"),
         ("Le format Markdown est accepté.", "jargon"),
+        ("Mettre fin à mon mandat", "jargon"),
+        ("Note de passation", "jargon"),
+        ("message masqué par la modération", "jargon"),
+        ("Nouveau statut", "jargon"),
+        ("Signaux de solidarité", "jargon"),
         (" ".join(["Nous venons"] * 14) + ".", "sentence of"),
     ],
 )

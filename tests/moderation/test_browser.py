@@ -101,7 +101,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     page.goto(f"{live_server}/moderation")
     assert "Tu es vraiment un idiot." in page.content()
     page.get_by_role("link", name="Examiner").first.click()
-    page.get_by_label("Masquer le contenu").check()
+    page.get_by_label("Cacher le contenu").check()
     page.get_by_label("Motif, envoyé au membre concerné").fill("Insulte envers un voisin")
     page.get_by_role("button", name="Confirmer").click()
     page.get_by_text("Le membre concerné a été prévenu").wait_for()
@@ -111,7 +111,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     log_in(page, live_server, world.author)
     page.goto(f"{live_server}/notifications")
     text = page.locator(".notification-text").first.inner_text()
-    assert "masqué votre message" in text and "Insulte envers un voisin" in text
+    assert "caché votre message" in text and "Insulte envers un voisin" in text
     assert "article 1 (Respect)" in text
     assert_accessible(page)
     assert_no_horizontal_scroll(page)

@@ -48,7 +48,7 @@ def test_hide_and_restore_an_initiative(world, initiative, client, api_token) ->
         select(Notification).where(Notification.member_id == world.author.id)
     ).scalars()
     assert notification.text == (
-        "Modération : les modérateurs ont masqué votre initiative. Motif : Publicité commerciale. "
+        "Modération : les modérateurs ont caché votre initiative. Motif : Publicité commerciale. "
         "Charte : article 4 (Intérêt général). "
         "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
     )

@@ -57,7 +57,7 @@ def test_hide_a_reported_message(world, message, client, api_token, role, status
         assert message.hidden_reason == "Insulte envers un voisin"
         [notification] = told
         assert notification.text == (
-            "Modération : les modérateurs ont masqué votre message. "
+            "Modération : les modérateurs ont caché votre message. "
             "Motif : Insulte envers un voisin. Charte : article 1 (Respect). "
             "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
         )

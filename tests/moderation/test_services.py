@@ -285,7 +285,7 @@ def test_tell_member_is_the_one_way_to_tell(world) -> None:  # type: ignore[no-u
                          reason_code="personal_data", url="/threads/3#message-9")  # fmt: skip
     [notification] = notifications_of(world.author)
     assert notification.text == (
-        "Modération : les modérateurs ont masqué votre contenu. "
+        "Modération : les modérateurs ont caché votre contenu. "
         "Motif : Numéro de téléphone publié. Charte : article 3 (Vie privée). "
         "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
     )

@@ -98,7 +98,7 @@ def test_edit_delete_hide_pages(client: Any, cast: Any) -> None:
     assert db.session.get(Message, message.id).hidden
     login(client, cast.citizen)
     page = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
-    assert "Version finale" not in page and "masqué" in page
+    assert "Version finale" not in page and "caché par la modération" in page
     login(client, cast.member)
     assert "Version finale" in client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
     client.post_form(f"/threads/messages/{message.id}/delete")
