@@ -12,9 +12,12 @@ app = create_app()
 if __name__ == "__main__":
     import os
 
+    from community.core.devserver import RequestHandler
+
     socketio.run(
         app,
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "5000")),
         allow_unsafe_werkzeug=True,
+        request_handler=RequestHandler,  # closes a connection once its WebSocket ends
     )

@@ -360,9 +360,12 @@ def live_server(app: Flask) -> Iterator[str]:
     """The app served by a real threaded server on a free port (Socket.IO included)."""
     from werkzeug.serving import make_server
 
+    from community.core.devserver import RequestHandler
+
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=RequestHandler)
+    # A short poll: `shutdown()` waits for the loop to look (0.5 s by default, at every test).
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
     origins = list(app.config["ALLOWED_ORIGINS"])

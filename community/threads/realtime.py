@@ -47,7 +47,11 @@ def thread_sequence(thread_id: int) -> Iterator[None]:
         if client is None:
             yield
             return
-        shared = client.lock(f"terreau:thread-seq:{thread_id}", timeout=30, blocking_timeout=30)
+        # redis-py polls a held lock; its default (every 100 ms) made each contended send
+        # wait up to 100 ms for a turn of a few milliseconds.
+        shared = client.lock(
+            f"terreau:thread-seq:{thread_id}", timeout=30, blocking_timeout=30, sleep=0.005
+        )
         try:
             acquired = shared.acquire()
         except redis.RedisError as error:

@@ -196,5 +196,6 @@ def start_push_service(vapid_public_key: str) -> tuple[ThreadingHTTPServer, Push
     service = PushService(f"http://127.0.0.1:{server.server_port}", vapid_public_key)
     service.gate.set()
     service_holder["service"] = service
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll: `shutdown()` waits for the loop to look (0.5 s by default, at every test).
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, service

@@ -1,12 +1,15 @@
 """Seed a thread, its senders and listeners in DATABASE_URL; print their tokens as JSON.
 
-Run by the two-process test: `python -m tests.threads.seed_live SENDERS LISTENERS`.
+Run by the live-process tests: `python -m tests.threads.seed_live SENDERS LISTENERS [SETS]`.
+With SETS, that many independent sets (each its own community, thread and people) are printed
+as a JSON list, so that tests sharing one pair of servers never share their data.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 from community import create_app
 from community.auth.services import issue_token
@@ -14,21 +17,25 @@ from community.extensions import db
 from tests.factories import make_community, make_member, make_thread
 
 
-def main(senders: int, listeners: int) -> None:
+def _one_set(senders: int, listeners: int) -> dict[str, Any]:
+    writers = [make_member() for _ in range(senders)]
+    readers = [make_member() for _ in range(listeners)]
+    thread = make_thread(make_community(visibility="open", members=tuple(writers)))
+    return {
+        "thread_id": thread.id,
+        "send_tokens": [issue_token(m)[0] for m in writers],
+        "read_tokens": [issue_token(m)[0] for m in readers],
+        "send_emails": [m.email for m in writers],
+    }
+
+
+def main(senders: int, listeners: int, sets: int | None = None) -> None:
     app = create_app("development")
     with app.app_context():
-        writers = [make_member() for _ in range(senders)]
-        readers = [make_member() for _ in range(listeners)]
-        thread = make_thread(make_community(visibility="open", members=tuple(writers)))
-        data = {
-            "thread_id": thread.id,
-            "send_tokens": [issue_token(m)[0] for m in writers],
-            "read_tokens": [issue_token(m)[0] for m in readers],
-            "send_emails": [m.email for m in writers],
-        }
+        data: Any = [_one_set(senders, listeners) for _ in range(sets or 1)]
         db.session.commit()
-    print(json.dumps(data))
+    print(json.dumps(data if sets else data[0]))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None)

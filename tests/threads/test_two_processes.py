@@ -118,11 +118,20 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
     raise RuntimeError(f"server on {port} did not start")
 
 
-# Fresh servers for each test: the tests do not depend on each other's order. Socket.IO's
-# Redis channel is global to the Redis server, so two workers' servers must not run at once:
-# a file lock takes them in turn.
-@pytest.fixture
-def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
+# One pair of servers for the module (starting them is the slow part: a migration, a seeding
+# and two gunicorn boots), each test with a data set of its own (its community, thread and
+# people), so the tests do not depend on each other's order or leftovers. Socket.IO's Redis
+# channel is global to the Redis server, so two runs' servers must not run at once: a file lock
+# takes them in turn (held for the module, released at its end).
+TESTS = (
+    "test_two_processes_share_seq_and_broadcasts",
+    "test_a_killed_process_comes_back_while_the_other_keeps_serving",
+    "test_a_right_lost_in_one_process_reaches_sockets_in_the_other",
+)
+
+
+@pytest.fixture(scope="module")
+def _servers() -> Iterator[tuple[list[str], dict[str, dict[str, Any]]]]:
     import fcntl
     import tempfile
 
@@ -131,7 +140,22 @@ def two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
         yield from _two_servers()
 
 
-def _two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
+@pytest.fixture
+def two_servers(
+    request: pytest.FixtureRequest, _servers: tuple[list[str], dict[str, dict[str, Any]]]
+) -> tuple[list[str], dict[str, Any]]:
+    """Both servers answering (a test before may have killed one: it is back by then, or the
+    supervisor is bringing it back), and this test's own data set."""
+    urls, sets = _servers
+    for url in urls:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            assert time.monotonic() < deadline, f"{url} is not serving"
+            time.sleep(0.2)  # a process being started again: there is no event to wait on
+    return urls, sets[request.node.originalname]
+
+
+def _two_servers() -> Iterator[tuple[list[str], dict[str, dict[str, Any]]]]:
     reason = _missing()
     if reason:
         pytest.skip(reason)
@@ -157,13 +181,14 @@ def _two_servers() -> Iterator[tuple[list[str], dict[str, Any]]]:
     )
     assert upgraded.returncode == 0, upgraded.stderr[-3000:]
     seeded = subprocess.run(
-        [sys.executable, "-m", "tests.threads.seed_live", "20", "4"],
+        [sys.executable, "-m", "tests.threads.seed_live", "20", "4", str(len(TESTS))],
         cwd=ROOT,
         env=env,
         capture_output=True,
     )
     assert seeded.returncode == 0, seeded.stderr.decode()[-3000:]
-    data = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
+    sets = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
+    data = dict(zip(TESTS, sets, strict=True))
     port = _two_free_ports()
     ports = [port, port + 1]
     server_env = {
@@ -238,7 +263,10 @@ def test_two_processes_share_seq_and_broadcasts(
             listener.stop()
     with psycopg.connect(PG_SERVER) as connection:
         connection.execute(f"SET search_path TO {SCHEMA}")
-        seqs = [row[0] for row in connection.execute("SELECT seq FROM messages ORDER BY seq")]
+        rows = connection.execute(
+            "SELECT seq FROM messages WHERE thread_id = %s ORDER BY seq", (data["thread_id"],)
+        )
+        seqs = [row[0] for row in rows]
     assert seqs == list(range(1, total + 1))
 
 
@@ -284,9 +312,7 @@ def test_a_right_lost_in_one_process_reaches_sockets_in_the_other(
 ) -> None:
     """Issue 12, finding 4, across processes: the community turns on-request in a third
     process (this test's, sharing PostgreSQL and Redis); a reader listening on the other
-    server is told at once, is refused when joining again, and receives nothing more.
-
-    Last in the module: it leaves the community on request (the other tests read it open)."""
+    server is told at once, is refused when joining again, and receives nothing more."""
     import requests
 
     from community.communities import services as community_services
