@@ -153,6 +153,8 @@ class Config:
     HELP_REQUEST_DAYS = _int("HELP_REQUEST_DAYS", 60)
     SIGNAL_RETENTION_MONTHS = _int("SIGNAL_RETENTION_MONTHS", 12)
     OBSERVATORY_MIN_CELL = _int("OBSERVATORY_MIN_CELL", 5)
+    # How long a process keeps the observatory page's figures (core/cache.py; 0: never).
+    OBSERVATORY_CACHE_SECONDS = _int("OBSERVATORY_CACHE_SECONDS", 60)
     DEMO_ACCOUNTS_ENABLED = True
 
     @classmethod
@@ -183,6 +185,7 @@ class TestingConfig(Config):
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     VAPID_PRIVATE_KEY = None  # the push tests give their own
+    OBSERVATORY_CACHE_SECONDS = 0  # the tests that check the cache set it themselves
 
 
 class ProductionConfig(Config):
