@@ -23,7 +23,7 @@ from community.communities.forms import (
     ProposalAnswerForm,
     as_choices,
 )
-from community.communities.models import GardenerMandate, GardenerProposal, Membership
+from community.communities.models import Community, GardenerMandate, GardenerProposal, Membership
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
@@ -38,16 +38,20 @@ from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.events import queries as events
 from community.extensions import db
+from community.initiatives.answers import response_figures
 from community.initiatives.queries import latest_of
 from community.members.models import Member
 from community.members.services import ProfileChanges, update_profile
+from community.questionnaires import services as questionnaires
 from community.territory.services import (
     active_neighbourhoods,
     active_themes,
     neighbourhood_choices,
     theme_choices,
 )
+from community.threads import services as threads
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -109,23 +113,40 @@ def for_me() -> str | Response:
     )
 
 
-@bp.get("/<slug>")
-def show(slug: str) -> str:
-    community = services.community_by_slug(slug)
-    member = current_member()
-    membership = membership_of(member, community)
+def _page(community: Community, member: Member | None, **forms: Any) -> str:
+    """The community page: the view loads every section it shows (its templates query
+    nothing), one query per kind of row (tests/core/test_page_queries.py)."""
+    discussions, unread_in = threads.community_discussions(member, community)
     return render_template(
         "communities/show.html",
         card=services.card_for(community),
         community=community,
         latest_initiatives=latest_of(community.id),
-        membership=membership,
-        # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
-        join_form=JoinForm() if member else None,
-        leave_form=LeaveForm() if member else None,
+        membership=membership_of(member, community),
         can_see_members=can_see_members(member, community),
         can_answer=can_answer_memberships(member, community),
         can_manage=can_manage_communities(member),
+        discussions=discussions,
+        unread_in=unread_in,
+        next_rencontres=events.upcoming_in(member, community),
+        attendance=events.recent_attendance(community),
+        figures=response_figures(community),
+        open_now=questionnaires.open_in(community),
+        follow_ups=questionnaires.latest_follow_ups(community),
+        **forms,
+    )
+
+
+@bp.get("/<slug>")
+def show(slug: str) -> str:
+    community = services.community_by_slug(slug)
+    member = current_member()
+    # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
+    return _page(
+        community,
+        member,
+        join_form=JoinForm() if member else None,
+        leave_form=LeaveForm() if member else None,
     )
 
 
@@ -154,18 +175,7 @@ def join(slug: str) -> str | Response:
                 return redirect(url_for("threads.welcome", slug=community.slug))
             flash(_("Your request is sent: the gardeners will answer you."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
-    return render_template(
-        "communities/show.html",
-        card=services.card_for(community),
-        community=community,
-        latest_initiatives=latest_of(community.id),
-        membership=membership_of(member, community),
-        join_form=form,
-        leave_form=LeaveForm(),
-        can_see_members=can_see_members(member, community),
-        can_answer=can_answer_memberships(member, community),
-        can_manage=can_manage_communities(member),
-    )
+    return _page(community, member, join_form=form, leave_form=LeaveForm())
 
 
 @bp.route("/<slug>/leave", methods=["GET", "POST"])

@@ -34,17 +34,6 @@ bp = Blueprint("events", __name__)
 
 
 @bp.app_template_global()
-def upcoming_rencontres(community: Community, limit: int = 3) -> list[Event]:
-    """For `events/_community_upcoming.html`."""
-    return queries.upcoming_in(current_member(), community, limit)
-
-
-@bp.app_template_global()
-def rencontre_attendance(community: Community) -> queries.Attendance:
-    return queries.recent_attendance(community)
-
-
-@bp.app_template_global()
 def initiative_rencontres(initiative: Any) -> list[Event]:
     """For `events/_initiative_story.html`: the initiative's rencontres that took place."""
     return queries.of_initiative(initiative)

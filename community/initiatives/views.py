@@ -52,12 +52,6 @@ def initiatives_awaiting(member: Any) -> list[answers.AwaitingItem]:
 
 
 @bp.app_template_global()
-def initiative_figures(community: Community | None = None) -> answers.ResponseFigures:
-    """For `_figures.html`: the response figures of a community, or of all initiatives."""
-    return answers.response_figures(community)
-
-
-@bp.app_template_global()
 def my_initiatives(member: Any, limit: int = 5) -> list[Initiative]:
     """For the home page: the member's own initiatives, the latest moved first."""
     if member is None:
@@ -140,7 +134,7 @@ def index() -> str:
         q=(request.args.get("q") or "")[:200],
         sort="supported" if request.args.get("sort") == "supported" else "newest",
     )
-    page = paginate(queries.browse(filters), page_from_request())
+    page = paginate(queries.as_cards(queries.matching(filters)), page_from_request())
     return render_template("initiatives/index.html", form=form, page=page)
 
 

@@ -242,16 +242,6 @@ def welcome(slug: str) -> Response:
 
 
 @bp.app_template_global()
-def community_discussions(community: Any, limit: int = 5) -> tuple[list[Thread], dict[int, int]]:
-    """For `_community_discussions.html`: the latest topics of a community, and what is unread."""
-    member = current_member()
-    if not can_read_community_threads(member, community):
-        return [], {}
-    threads = list(db.session.execute(community_threads(community).limit(limit)).scalars())
-    return threads, services.unread_counts(member, threads)
-
-
-@bp.app_template_global()
 def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:
     """For the home page: the member's communities, their latest topics and unread counts."""
     from community.communities.models import Community, Membership
