@@ -155,6 +155,8 @@ class Config:
     OBSERVATORY_MIN_CELL = _int("OBSERVATORY_MIN_CELL", 5)
     # How long a process keeps the observatory page's figures (core/cache.py; 0: never).
     OBSERVATORY_CACHE_SECONDS = _int("OBSERVATORY_CACHE_SECONDS", 60)
+    # How long a process keeps the active themes' and neighbourhoods' names (0: never).
+    PLACES_CACHE_SECONDS = _int("PLACES_CACHE_SECONDS", 60)
     DEMO_ACCOUNTS_ENABLED = True
 
     @classmethod
@@ -185,7 +187,8 @@ class TestingConfig(Config):
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     VAPID_PRIVATE_KEY = None  # the push tests give their own
-    OBSERVATORY_CACHE_SECONDS = 0  # the tests that check the cache set it themselves
+    OBSERVATORY_CACHE_SECONDS = 0  # the tests that check a cache set it themselves
+    PLACES_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -46,10 +46,10 @@ from community.members.models import Member
 from community.members.services import ProfileChanges, update_profile
 from community.questionnaires import services as questionnaires
 from community.territory.services import (
-    active_neighbourhoods,
-    active_themes,
     neighbourhood_choices,
+    neighbourhood_names,
     theme_choices,
+    theme_names,
 )
 from community.threads import services as threads
 
@@ -73,8 +73,8 @@ def index() -> str:
         q=q,
         theme_id=theme_id,
         neighbourhood_id=neighbourhood_id,
-        themes=active_themes(),
-        neighbourhoods=active_neighbourhoods(),
+        themes=theme_names(),
+        neighbourhoods=neighbourhood_names(),
         gardener=can_see_dashboard(member),
     )
 

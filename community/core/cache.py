@@ -13,7 +13,11 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from community.extensions import db
 
 _CACHES: list[TTLCache] = []
 
@@ -49,3 +53,31 @@ def clear_all() -> None:
     """Forget every cached value (tests, and whatever must show at once)."""
     for cache in _CACHES:
         cache.clear()
+
+
+# --- a memo for one request ---------------------------------------------------------------
+#
+# What a page asks several times (is the member suspended? banned from this community?) is
+# looked up once per request (`g`), and forgotten as soon as the session writes, commits or
+# rolls back, or holds a change it has not flushed yet (a query would have flushed it first).
+
+
+def request_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
+    session = db.session()
+    if not g or session.new or session.deleted or session.dirty:  # a change not flushed yet
+        return compute()
+    memo = g.get("_terreau_memo")
+    if memo is None:
+        memo = g._terreau_memo = {}
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def forget_request_memo(*_args: Any) -> None:
+    if g:
+        g.pop("_terreau_memo", None)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _name, forget_request_memo)

@@ -47,7 +47,7 @@ def translations() -> Any:
     and domain (`force_locale` sets another locale object: looked up again)."""
     ctx = g.get("_flask_babel") if g else None
     locale = getattr(ctx, "babel_locale", None)
-    if locale is None:
+    if ctx is None or locale is None:
         return get_translations()
     domain = getattr(ctx, "babel_domain", None)
     kept = getattr(ctx, "terreau_translations", None)

@@ -34,12 +34,6 @@ bp = Blueprint("events", __name__)
 
 
 @bp.app_template_global()
-def initiative_rencontres(initiative: Any) -> list[Event]:
-    """For `events/_initiative_story.html`: the initiative's rencontres that took place."""
-    return queries.of_initiative(initiative)
-
-
-@bp.app_template_global()
 def upcoming_for(member: Any, limit: int = 3) -> list[Event]:
     """For the home page."""
     return queries.upcoming_for(member, limit)

@@ -27,6 +27,7 @@ from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.events import queries as rencontres
 from community.extensions import db
 from community.initiatives import answers, permissions, queries, services, stories
 from community.initiatives.forms import (
@@ -248,6 +249,7 @@ def _show(
         "initiatives/show.html",
         initiative=initiative,
         events=timeline(initiative),
+        past_rencontres=rencontres.of_initiative(initiative),
         due_at=answers.answer_due_at(initiative),
         public_answer=answers.latest_answer(initiative),
         next_steps=NEXT_STEPS,

@@ -42,3 +42,26 @@ def test_duplicate_names_are_refused(client):
     client.login_as(make_member("admin"))
     response = client.post_form("/admin/territory/themes/new", {"name": "Culture", "active": "y"})
     assert "Déjà pris." in page_text(response)
+
+
+def test_kept_names_follow_an_admins_change(app, client, monkeypatch):
+    """PLACES_CACHE_SECONDS: the lists' names are kept, and forgotten when an admin's change
+    commits (in the process that made it)."""
+    from community.core.cache import clear_all
+    from community.territory.services import theme_names
+
+    monkeypatch.setitem(app.config, "PLACES_CACHE_SECONDS", 60)
+    clear_all()
+    try:
+        theme = make_theme("Jardins")
+        db.session.commit()
+        assert [t.name for t in theme_names()] == ["Jardins"]
+        theme.name = "Jardins partagés"  # a change behind the service's back: still kept
+        db.session.commit()
+        assert [t.name for t in theme_names()] == ["Jardins"]
+        client.login_as(make_member("admin"))
+        client.post_form(f"/admin/territory/themes/{theme.id}", {"name": "Vergers", "active": "y"})
+        assert [t.name for t in theme_names()] == ["Vergers"]
+        assert "Vergers" in page_text(client.get("/communities"))
+    finally:
+        clear_all()
