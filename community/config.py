@@ -157,6 +157,8 @@ class Config:
     OBSERVATORY_CACHE_SECONDS = _int("OBSERVATORY_CACHE_SECONDS", 60)
     # How long a process keeps the active themes' and neighbourhoods' names (0: never).
     PLACES_CACHE_SECONDS = _int("PLACES_CACHE_SECONDS", 60)
+    # How long a process keeps a community page's public figures (0: never).
+    PUBLIC_COUNTS_CACHE_SECONDS = _int("PUBLIC_COUNTS_CACHE_SECONDS", 60)
     DEMO_ACCOUNTS_ENABLED = True
 
     @classmethod
@@ -189,6 +191,7 @@ class TestingConfig(Config):
     VAPID_PRIVATE_KEY = None  # the push tests give their own
     OBSERVATORY_CACHE_SECONDS = 0  # the tests that check a cache set it themselves
     PLACES_CACHE_SECONDS = 0
+    PUBLIC_COUNTS_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

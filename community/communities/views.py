@@ -33,6 +33,7 @@ from community.communities.permissions import (
     can_see_members,
     membership_of,
 )
+from community.core.cache import TTLCache
 from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
@@ -113,6 +114,12 @@ def for_me() -> str | Response:
     )
 
 
+# A community page's public figures (answers to its initiatives, people at its last rencontres),
+# kept PUBLIC_COUNTS_CACHE_SECONDS (60 by default) per community by each process: plain numbers,
+# which may show that much late.
+COUNTS = TTLCache("PUBLIC_COUNTS_CACHE_SECONDS", size=512)
+
+
 def _page(community: Community, member: Member | None, **forms: Any) -> str:
     """The community page: the view loads every section it shows (its templates query
     nothing), one query per kind of row (tests/core/test_page_queries.py)."""
@@ -129,8 +136,10 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
         discussions=discussions,
         unread_in=unread_in,
         next_rencontres=events.upcoming_in(member, community),
-        attendance=events.recent_attendance(community),
-        figures=response_figures(community),
+        attendance=COUNTS.get(
+            ("attendance", community.id), lambda: events.recent_attendance(community)
+        ),
+        figures=COUNTS.get(("figures", community.id), lambda: response_figures(community)),
         open_now=questionnaires.open_in(community),
         follow_ups=questionnaires.latest_follow_ups(community),
         **forms,

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from community.communities.services import community_by_slug
@@ -44,7 +45,8 @@ PAGE_MESSAGES = 50
 
 
 def _thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
+    # With its community: the rights below read it (one query instead of two).
+    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
     if thread is None:
         abort(404)
     member = current_member()

@@ -104,3 +104,24 @@ def test_every_key_page_is_flat(client: Any, queries: Any, viewer: str) -> None:
     assert "Atelier compost" in shown and "Merci, voici ce que nous faisons." in shown
     story = client.get(f"/initiatives/{world.initiative.id}").get_data(as_text=True)
     assert "Dix personnes." in story
+
+
+def test_community_page_keeps_its_public_figures(app: Any, client: Any, queries: Any) -> None:
+    """PUBLIC_COUNTS_CACHE_SECONDS: the answers' figures and the rencontres' attendance are
+    kept per community (two queries fewer), the rest of the page is read afresh."""
+    from community.core.cache import clear_all
+
+    world = World()
+    url = f"/communities/{world.community.slug}"
+    fresh = _count(client, queries, url)
+    app.config["PUBLIC_COUNTS_CACHE_SECONDS"] = 60
+    clear_all()
+    try:
+        kept = _count(client, queries, url)
+        make_thread(world.community, title="Un sujet tout neuf")
+        shown = client.get(url).get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_COUNTS_CACHE_SECONDS"] = 0
+        clear_all()
+    assert kept <= fresh - 2
+    assert "Un sujet tout neuf" in shown
