@@ -9,6 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.core.health import health
+from community.core.home import home_context
 from community.core.permissions import current_member
 from community.core.todo import TodoItem, items_for
 from community.core.urls import safe_next
@@ -18,7 +19,7 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home() -> str:
-    return render_template("home.html")
+    return render_template("home.html", **home_context(current_member()))
 
 
 @bp.get("/todo")

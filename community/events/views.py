@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from community.communities.models import Community
 from community.core.errors import Conflict, DomainError, Invalid, NotFound
 from community.core.forms import apply_errors, as_choices
+from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services
@@ -33,10 +34,9 @@ from community.threads.realtime import begin_write
 bp = Blueprint("events", __name__)
 
 
-@bp.app_template_global()
-def upcoming_for(member: Any, limit: int = 3) -> list[Event]:
-    """For the home page."""
-    return queries.upcoming_for(member, limit)
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"my_rencontres": queries.upcoming_for(member, 3)}
 
 
 @bp.app_template_filter("paris")

@@ -25,6 +25,7 @@ from community.communities.models import Community
 from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
+from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.events import queries as rencontres
@@ -52,7 +53,11 @@ def initiatives_awaiting(member: Any) -> list[answers.AwaitingItem]:
     return answers.awaiting_answer(member)
 
 
-@bp.app_template_global()
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"my_initiatives": my_initiatives(member)}
+
+
 def my_initiatives(member: Any, limit: int = 5) -> list[Initiative]:
     """For the home page: the member's own initiatives, the latest moved first."""
     if member is None:

@@ -16,6 +16,7 @@ from community.core.edge import int_arg
 from community.core.errors import Invalid, NotFound
 from community.core.forms import apply_errors
 from community.core.handlers import form_action, require_member
+from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
@@ -243,7 +244,11 @@ def welcome(slug: str) -> Response:
     return redirect(url_for("threads.show", thread_id=thread.id, _anchor="message-form"))
 
 
-@bp.app_template_global()
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"my_communities": home_communities(member)}
+
+
 def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:
     """For the home page: the member's communities, their latest topics and unread counts."""
     from community.communities.models import Community, Membership
