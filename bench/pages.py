@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.fanout import GUNICORN, PYTHON, free_port, wait_for  # noqa: E402
 
+USER_AGENT = "terreau-bench"
 PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -97,6 +98,8 @@ def staff_cookie(base: str) -> str:
     import requests
 
     session = requests.Session()
+    # Flask-Login's "strong" protection ties the session to the User-Agent: wrk sends the same.
+    session.headers["User-Agent"] = USER_AGENT
     form = session.get(f"{base}/auth/login", timeout=10).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
     assert token, "no CSRF token on the login page"
@@ -131,9 +134,12 @@ def start(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
 def wrk(url: str, seconds: int, connections: int, cookie: str | None = None) -> tuple[float, float]:
     """(requests/s, p50 ms) of `url` under wrk."""
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command += ["-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    # A page answered by an error or a redirect (a lost login) is not the page: refuse it.
+    assert "Non-2xx" not in out, f"{url} answered errors or redirects:\n{out}"
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     assert p50 is not None, out

@@ -153,6 +153,12 @@ class Config:
     HELP_REQUEST_DAYS = _int("HELP_REQUEST_DAYS", 60)
     SIGNAL_RETENTION_MONTHS = _int("SIGNAL_RETENTION_MONTHS", 12)
     OBSERVATORY_MIN_CELL = _int("OBSERVATORY_MIN_CELL", 5)
+    # How long a process keeps the observatory page's figures (core/cache.py; 0: never).
+    OBSERVATORY_CACHE_SECONDS = _int("OBSERVATORY_CACHE_SECONDS", 60)
+    # How long a process keeps the active themes' and neighbourhoods' names (0: never).
+    PLACES_CACHE_SECONDS = _int("PLACES_CACHE_SECONDS", 60)
+    # How long a process keeps a community page's public figures (0: never).
+    PUBLIC_COUNTS_CACHE_SECONDS = _int("PUBLIC_COUNTS_CACHE_SECONDS", 60)
     DEMO_ACCOUNTS_ENABLED = True
 
     @classmethod
@@ -183,6 +189,9 @@ class TestingConfig(Config):
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     VAPID_PRIVATE_KEY = None  # the push tests give their own
+    OBSERVATORY_CACHE_SECONDS = 0  # the tests that check a cache set it themselves
+    PLACES_CACHE_SECONDS = 0
+    PUBLIC_COUNTS_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

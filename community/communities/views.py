@@ -23,7 +23,7 @@ from community.communities.forms import (
     ProposalAnswerForm,
     as_choices,
 )
-from community.communities.models import GardenerMandate, GardenerProposal, Membership
+from community.communities.models import Community, GardenerMandate, GardenerProposal, Membership
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
@@ -33,22 +33,27 @@ from community.communities.permissions import (
     can_see_members,
     membership_of,
 )
+from community.core.cache import TTLCache
 from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.events import queries as events
 from community.extensions import db
+from community.initiatives.answers import response_figures
 from community.initiatives.queries import latest_of
 from community.members.models import Member
 from community.members.services import ProfileChanges, update_profile
+from community.questionnaires import services as questionnaires
 from community.territory.services import (
-    active_neighbourhoods,
-    active_themes,
     neighbourhood_choices,
+    neighbourhood_names,
     theme_choices,
+    theme_names,
 )
+from community.threads import services as threads
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -70,8 +75,8 @@ def index() -> str:
         q=q,
         theme_id=theme_id,
         neighbourhood_id=neighbourhood_id,
-        themes=active_themes(),
-        neighbourhoods=active_neighbourhoods(),
+        themes=theme_names(),
+        neighbourhoods=neighbourhood_names(),
         gardener=can_see_dashboard(member),
     )
 
@@ -109,23 +114,48 @@ def for_me() -> str | Response:
     )
 
 
-@bp.get("/<slug>")
-def show(slug: str) -> str:
-    community = services.community_by_slug(slug)
-    member = current_member()
-    membership = membership_of(member, community)
+# A community page's public figures (answers to its initiatives, people at its last rencontres),
+# kept PUBLIC_COUNTS_CACHE_SECONDS (60 by default) per community by each process: plain numbers,
+# which may show that much late.
+COUNTS = TTLCache("PUBLIC_COUNTS_CACHE_SECONDS", size=512)
+
+
+def _page(community: Community, member: Member | None, **forms: Any) -> str:
+    """The community page: the view loads every section it shows (its templates query
+    nothing), one query per kind of row (tests/core/test_page_queries.py)."""
+    discussions, unread_in = threads.community_discussions(member, community)
     return render_template(
         "communities/show.html",
         card=services.card_for(community),
         community=community,
         latest_initiatives=latest_of(community.id),
-        membership=membership,
-        # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
-        join_form=JoinForm() if member else None,
-        leave_form=LeaveForm() if member else None,
+        membership=membership_of(member, community),
         can_see_members=can_see_members(member, community),
         can_answer=can_answer_memberships(member, community),
         can_manage=can_manage_communities(member),
+        discussions=discussions,
+        unread_in=unread_in,
+        next_rencontres=events.upcoming_in(member, community),
+        attendance=COUNTS.get(
+            ("attendance", community.id), lambda: events.recent_attendance(community)
+        ),
+        figures=COUNTS.get(("figures", community.id), lambda: response_figures(community)),
+        open_now=questionnaires.open_in(community),
+        follow_ups=questionnaires.latest_follow_ups(community),
+        **forms,
+    )
+
+
+@bp.get("/<slug>")
+def show(slug: str) -> str:
+    community = services.community_by_slug(slug)
+    member = current_member()
+    # A form makes a CSRF token, and so a session cookie: visitors get none (no form).
+    return _page(
+        community,
+        member,
+        join_form=JoinForm() if member else None,
+        leave_form=LeaveForm() if member else None,
     )
 
 
@@ -154,18 +184,7 @@ def join(slug: str) -> str | Response:
                 return redirect(url_for("threads.welcome", slug=community.slug))
             flash(_("Your request is sent: the gardeners will answer you."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
-    return render_template(
-        "communities/show.html",
-        card=services.card_for(community),
-        community=community,
-        latest_initiatives=latest_of(community.id),
-        membership=membership_of(member, community),
-        join_form=form,
-        leave_form=LeaveForm(),
-        can_see_members=can_see_members(member, community),
-        can_answer=can_answer_memberships(member, community),
-        can_manage=can_manage_communities(member),
-    )
+    return _page(community, member, join_form=form, leave_form=LeaveForm())
 
 
 @bp.route("/<slug>/leave", methods=["GET", "POST"])

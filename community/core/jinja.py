@@ -7,8 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale, dates
-from flask import Flask
-from flask_babel import format_date, format_time, get_locale, get_timezone
+from flask import Flask, g
+from flask_babel import format_date, format_time, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 
 from community.core import permissions
@@ -21,6 +21,15 @@ def init_jinja(app: Flask) -> None:
         current_member=permissions.current_member,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+    # Flask-Babel's callables look the translations up again at each string (a page has
+    # hundreds): the same, found once per request and locale.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def _locale() -> dict[str, Any]:
@@ -31,6 +40,22 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = lambda value: (
         value.isoformat() if isinstance(value, datetime) else ""
     )
+
+
+def translations() -> Any:
+    """`flask_babel.get_translations()`, kept on the request's Babel context for its locale
+    and domain (`force_locale` sets another locale object: looked up again)."""
+    ctx = g.get("_flask_babel") if g else None
+    locale = getattr(ctx, "babel_locale", None)
+    if ctx is None or locale is None:
+        return get_translations()
+    domain = getattr(ctx, "babel_domain", None)
+    kept = getattr(ctx, "terreau_translations", None)
+    if kept is not None and kept[0] is locale and kept[1] is domain:
+        return kept[2]
+    found = get_translations()
+    ctx.terreau_translations = (locale, getattr(ctx, "babel_domain", None), found)
+    return found
 
 
 # One format for a day and one for a moment, everywhere (pages, mails, notifications): the day

@@ -9,6 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.core.health import health
+from community.core.home import home_context
 from community.core.models import utcnow
 from community.core.permissions import current_member
 from community.core.todo import TodoItem, items_for
@@ -19,7 +20,7 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def home() -> str:
-    return render_template("home.html")
+    return render_template("home.html", **home_context(current_member()))
 
 
 @bp.get("/todo")

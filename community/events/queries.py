@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import load_only, raiseload
 
 from community.communities.models import Community, GardenerMandate, Membership
 from community.core.models import utcnow
@@ -132,6 +133,10 @@ def of_initiative(initiative: Any) -> list[Event]:
             Event.starts_at <= now,
         )
         .order_by(Event.starts_at)
+        # What the initiative's story shows (events/_initiative_story.html), nothing else.
+        .options(
+            load_only(Event.id, Event.title, Event.starts_at, Event.report_html), raiseload("*")
+        )
     )
     return list(db.session.execute(stmt).scalars().unique())
 

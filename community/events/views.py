@@ -15,6 +15,7 @@ from community.communities.models import Community
 from community.core.errors import Conflict, DomainError, Invalid, NotFound
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import attempt, form_action
+from community.core.home import home_section
 from community.core.models import utcnow
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
@@ -37,27 +38,9 @@ from community.threads.realtime import begin_write
 bp = Blueprint("events", __name__)
 
 
-@bp.app_template_global()
-def upcoming_rencontres(community: Community, limit: int = 3) -> list[Event]:
-    """For `events/_community_upcoming.html`."""
-    return queries.upcoming_in(current_member(), community, limit)
-
-
-@bp.app_template_global()
-def rencontre_attendance(community: Community) -> queries.Attendance:
-    return queries.recent_attendance(community)
-
-
-@bp.app_template_global()
-def initiative_rencontres(initiative: Any) -> list[Event]:
-    """For `events/_initiative_story.html`: the initiative's rencontres that took place."""
-    return queries.of_initiative(initiative)
-
-
-@bp.app_template_global()
-def upcoming_for(member: Any, limit: int = 3) -> list[Event]:
-    """For the home page."""
-    return queries.upcoming_for(member, limit)
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"my_rencontres": queries.upcoming_for(member, 3)}
 
 
 @bp.app_template_filter("paris")

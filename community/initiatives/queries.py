@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, Select, false, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community
@@ -23,6 +23,7 @@ from community.initiatives.models import (
 )
 from community.members.models import Member
 from community.moderation.permissions import can_moderate_in
+from community.territory.models import Neighbourhood, Theme
 
 SORTS = ("newest", "supported")
 
@@ -50,8 +51,35 @@ def with_relations(stmt: Select[Initiative]) -> Select[Initiative]:
     )
 
 
+def as_cards(stmt: Select[Initiative]) -> Select[Initiative]:
+    """What a card shows (`templates/initiatives/_card.html`), and nothing else: the list page
+    loads no description, author or story (a template asking more raises)."""
+    return stmt.options(
+        load_only(
+            Initiative.id,
+            Initiative.title,
+            Initiative.status,
+            Initiative.informal,
+            Initiative.summary,
+            Initiative.support_count,
+            Initiative.community_id,
+            Initiative.neighbourhood_id,
+        ),
+        joinedload(Initiative.community).load_only(Community.id, Community.name),
+        joinedload(Initiative.neighbourhood).load_only(Neighbourhood.id, Neighbourhood.name),
+        selectinload(Initiative.themes).load_only(Theme.id, Theme.name),
+        raiseload("*"),
+    )
+
+
 def browse(filters: Filters) -> Select[Initiative]:
-    """The select of initiatives matching `filters`, sorted (paginate it)."""
+    """The select of initiatives matching `filters`, sorted, with what a list or a JSON
+    initiative shows (paginate it)."""
+    return with_relations(matching(filters))
+
+
+def matching(filters: Filters) -> Select[Initiative]:
+    """The select of initiatives matching `filters`, sorted, without options."""
     stmt = select(Initiative).where(Initiative.hidden_at.is_(None))
     if filters.theme_id is not None:
         stmt = stmt.where(
@@ -82,7 +110,7 @@ def browse(filters: Filters) -> Select[Initiative]:
         stmt = stmt.order_by(Initiative.support_count.desc(), Initiative.created_at.desc())
     else:
         stmt = stmt.order_by(Initiative.created_at.desc(), Initiative.id.desc())
-    return with_relations(stmt.order_by(Initiative.id.desc()))
+    return stmt.order_by(Initiative.id.desc())
 
 
 def latest_of(community_id: int, limit: int = 5) -> Sequence[Row[int, str, str]]:

@@ -26,8 +26,10 @@ from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
+from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.events import queries as rencontres
 from community.extensions import db
 from community.initiatives import answers, permissions, queries, services, stories
 from community.initiatives.forms import (
@@ -52,13 +54,11 @@ def initiatives_awaiting(member: Any) -> list[answers.AwaitingItem]:
     return answers.awaiting_answer(member)
 
 
-@bp.app_template_global()
-def initiative_figures(community: Community | None = None) -> answers.ResponseFigures:
-    """For `_figures.html`: the response figures of a community, or of all initiatives."""
-    return answers.response_figures(community)
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"my_initiatives": my_initiatives(member)}
 
 
-@bp.app_template_global()
 def my_initiatives(member: Any, limit: int = 5) -> list[Initiative]:
     """For the home page: the member's own initiatives, the latest moved first."""
     if member is None:
@@ -141,7 +141,7 @@ def index() -> str:
         q=(request.args.get("q") or "")[:200],
         sort="supported" if request.args.get("sort") == "supported" else "newest",
     )
-    page = paginate(queries.browse(filters), page_from_request())
+    page = paginate(queries.as_cards(queries.matching(filters)), page_from_request())
     return render_template("initiatives/index.html", form=form, page=page)
 
 
@@ -255,6 +255,7 @@ def _show(
         "initiatives/show.html",
         initiative=initiative,
         events=timeline(initiative),
+        past_rencontres=rencontres.of_initiative(initiative),
         due_at=answers.answer_due_at(initiative),
         public_answer=answers.latest_answer(initiative),
         next_steps=NEXT_STEPS,

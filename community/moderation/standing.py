@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from community.communities.models import Community, Membership
+from community.core.cache import request_memo
 from community.core.models import utcnow
 from community.extensions import db
 from community.members.models import Member
@@ -21,10 +22,17 @@ def active_suspension(
     """The platform suspension in force for `member`, if any."""
     if member is None or getattr(member, "id", None) is None:
         return None
+    if now is not None:
+        return _active_suspension(member.id, now)
+    # Asked several times by a page (menu, posting, moderating): once per request.
+    return request_memo(("active_suspension", member.id), lambda: _active_suspension(member.id))
+
+
+def _active_suspension(member_id: int, now: datetime | None = None) -> PlatformSuspension | None:
     now = now or utcnow()
     rows = db.session.execute(
         select(PlatformSuspension).where(
-            PlatformSuspension.member_id == member.id, PlatformSuspension.lifted_at.is_(None)
+            PlatformSuspension.member_id == member_id, PlatformSuspension.lifted_at.is_(None)
         )
     ).scalars()
     return next((s for s in rows if s.active(now)), None)
@@ -36,11 +44,14 @@ def is_banned_from(
     """Suspended from `community` right now."""
     if member is None or getattr(member, "id", None) is None:
         return False
-    membership = db.session.execute(
-        select(Membership).where(
-            Membership.community_id == community.id, Membership.member_id == member.id
-        )
-    ).scalar_one_or_none()
+    membership = request_memo(
+        ("membership", community.id, member.id),
+        lambda: db.session.execute(
+            select(Membership).where(
+                Membership.community_id == community.id, Membership.member_id == member.id
+            )
+        ).scalar_one_or_none(),
+    )
     if membership is None or membership.status != "banned":
         return False
     return membership.banned_until is None or membership.banned_until > (now or utcnow())

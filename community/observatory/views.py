@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from community.core.cache import TTLCache
 from community.core.errors import Invalid
 from community.core.permissions import current_member, require
 from community.observatory import services
@@ -17,6 +19,11 @@ from community.observatory.releases import keep, parse_release, published_quarte
 from community.observatory.trends import bar_chart, trends
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatory")
+
+# The page's figures for one quarter and locale, kept OBSERVATORY_CACHE_SECONDS (60 by default):
+# a quarter's cells are frozen by the ledger at its first release anyway; what may show up to
+# that late is a renamed neighbourhood or theme and the community network's shared members.
+FIGURES = TTLCache("OBSERVATORY_CACHE_SECONDS")
 
 
 @bp.get("")
@@ -33,6 +40,24 @@ def index() -> tuple[str, int] | str:
     except Invalid as invalid:
         error = invalid
         key, period = parse_release(None)
+    min_cell = current_app.config["OBSERVATORY_MIN_CELL"]
+    figures = FIGURES.get((key, str(get_locale()), min_cell), lambda: _figures(key, period))
+    context: dict[str, Any] = {
+        **figures,
+        "release": key,
+        "start": services.month_label(period.start),
+        "end": services.month_label(services.last_month(period)),
+        "error": error,
+        "selected": request.args.get("measure") or "help_requests",
+    }
+    keep()  # the ledger keeps what was released
+    body = render_template("observatory/index.html", **context)
+    return (body, 422) if error else body
+
+
+def _figures(key: str, period: Any) -> dict[str, Any]:
+    """What the page shows of a quarter: its tables, charts, network and radar (plain data and
+    fully loaded places, safe to keep beyond the request)."""
     summary = services.release(key, period)
     series = trends(summary)
     # Every hidden number looks the same, whether below the threshold or hidden to protect
@@ -46,19 +71,11 @@ def index() -> tuple[str, int] | str:
         ]
         description = _("Bar chart, one bar per month: %(values)s.", values="; ".join(shown))
         charts.append((s, bar_chart(s, title, description, hidden)))
-    context: dict[str, Any] = {
+    return {
         "summary": summary,
         "charts": charts,
         "network": network(summary.min_cell),
         "radar": radar(summary),
-        "release": key,
         "quarters": published_quarters(),
         "hidden": hidden,
-        "start": services.month_label(period.start),
-        "end": services.month_label(services.last_month(period)),
-        "error": error,
-        "selected": request.args.get("measure") or "help_requests",
     }
-    keep()  # the ledger keeps what was released
-    body = render_template("observatory/index.html", **context)
-    return (body, 422) if error else body

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import raiseload
 
 from community.communities.models import Community, GardenerMandate
 from community.core.content import render_markdown
@@ -439,6 +440,7 @@ def latest_follow_ups(community: Community, limit: int = 3) -> list[Questionnair
             )
             .order_by(Questionnaire.follow_up_at.desc())
             .limit(limit)
+            .options(raiseload(Questionnaire.questions))
         ).scalars()
     )
 
@@ -447,8 +449,8 @@ def open_in(community: Community, now: datetime | None = None) -> list[Questionn
     """The community's questionnaires taking answers now."""
     now = now or utcnow()
     rows = db.session.execute(
-        select(Questionnaire).where(
-            Questionnaire.community_id == community.id, Questionnaire.status == "open"
-        )
+        select(Questionnaire)
+        .where(Questionnaire.community_id == community.id, Questionnaire.status == "open")
+        .options(raiseload(Questionnaire.questions))
     ).scalars()
     return [q for q in rows if q.state(now) == "open"]

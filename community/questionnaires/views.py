@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from community.ambassadors.invitations import share_url, usable_invitation
 from community.ambassadors.models import Ambassador, Invitation
-from community.communities.models import Community
 from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
@@ -42,18 +41,6 @@ bp = Blueprint("questionnaires", __name__)
 
 def _limit() -> str:
     return str(current_app.config["QUESTIONNAIRE_RATE_LIMIT"])
-
-
-@bp.app_template_global()
-def questionnaire_follow_ups(community: Community) -> list[Questionnaire]:
-    """For `questionnaires/_community.html`: follow-ups published in a community."""
-    return services.latest_follow_ups(community)
-
-
-@bp.app_template_global()
-def open_questionnaires(community: Community) -> list[Questionnaire]:
-    """For `questionnaires/_community.html`: questionnaires taking answers now."""
-    return services.open_in(community)
 
 
 @bp.after_request

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
+from community.core.home import home_section
 from community.core.models import utcnow
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
@@ -82,7 +83,11 @@ def _load(model: Any, object_id: int) -> Any:
     return obj
 
 
-@bp.app_template_global()
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"my_help": my_help_waiting(member)}
+
+
 def my_help_waiting(member: Any, limit: int = 5) -> list[HelpProposal]:
     """For the home page: offers of help waiting for my answer, and my open exchanges."""
     if member is None:

@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
 from community.communities.permissions import can_moderate, moderated_community_ids
+from community.core.cache import request_memo
 from community.core.content import excerpt
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
@@ -83,11 +84,15 @@ def _gardened_ids(member: Member) -> Any:
 
 
 def thread_is_readable(member: Member | None, thread: Thread) -> bool:
-    """`readable_threads` for one thread (one query)."""
+    """`readable_threads` for one thread (one query, once per request: reading and posting
+    both ask)."""
     return bool(
-        db.session.execute(
-            select(exists().where(Thread.id == thread.id, readable_threads(member)))
-        ).scalar()
+        request_memo(
+            ("thread_readable", getattr(member, "id", None), thread.id),
+            lambda: db.session.execute(
+                select(exists().where(Thread.id == thread.id, readable_threads(member)))
+            ).scalar(),
+        )
     )
 
 

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, load_only, raiseload
 
 from community.communities.models import Community
 from community.core.content import render_markdown
@@ -36,9 +36,14 @@ from community.threads.permissions import (
     can_edit_message,
     can_moderate_thread,
     can_post_in_thread,
+    can_read_community_threads,
     can_read_thread,
 )
-from community.threads.queries import closed_by_hidden_initiative, thread_is_readable
+from community.threads.queries import (
+    closed_by_hidden_initiative,
+    community_threads,
+    thread_is_readable,
+)
 from community.threads.schemas import MessageEditInput, MessageInput, ThreadInput
 from community.threads.signals import message_hidden, message_posted, message_restored
 
@@ -492,3 +497,19 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
         ).all()
     )
     return {t.id: max(0, t.last_seq - reads.get(t.id, 0)) for t in threads}
+
+
+def community_discussions(
+    member: Member | None, community: Community, limit: int = 5
+) -> tuple[list[Thread], dict[int, int]]:
+    """A community page's latest topics (only the shown columns) and what is unread in them."""
+    if not can_read_community_threads(member, community):
+        return [], {}
+    threads = list(
+        db.session.execute(
+            community_threads(community)
+            .options(load_only(Thread.id, Thread.title, Thread.last_seq), raiseload("*"))
+            .limit(limit)
+        ).scalars()
+    )
+    return threads, unread_counts(member, threads)

@@ -1,19 +1,26 @@
 """Every list and detail page costs the same number of queries at 1× and 5× its rows (issue 17).
 
 One "unit" of data: a community with its gardeners and members, two initiatives in it (one
-supported, one spontaneous elsewhere), a thread with five messages by different authors.
+supported, one spontaneous elsewhere), a thread with five messages by different authors, and on
+the first community's page a topic, a rencontre to come, an open questionnaire and a published
+follow-up; on its initiative's story a past rencontre with its compte rendu.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from community.core.models import utcnow
 from community.initiatives import services as initiatives
+from community.questionnaires import services as questionnaires
 from community.threads import services as threads
+from tests.events.factories import make_event
 from tests.factories import make_community, make_member, make_membership, make_thread
 from tests.initiatives.factories import make_initiative
+from tests.questionnaires.factories import make_questionnaire
 
 
 class World:
@@ -37,6 +44,18 @@ class World:
                 initiatives.support(author, self.initiative)
             make_initiative(make_member(), community=community)
             make_initiative(make_member())
+            make_thread(self.community, title="Un autre sujet")
+            make_event(self.community, self.staff)
+            make_event(
+                self.community,
+                self.staff,
+                starts_at=utcnow() - timedelta(days=2),
+                initiative_id=self.initiative.id,
+                report_html="<p>Dix personnes.</p>",
+            )
+            make_questionnaire(self.community, gardener=self.staff)
+            done = make_questionnaire(self.community, gardener=self.staff, status="closed")
+            questionnaires.publish_follow_up(self.staff, done, "Merci, voici ce que nous faisons.")
 
 
 def _count(client: Any, queries: Any, url: str) -> int:
@@ -80,3 +99,29 @@ def test_every_key_page_is_flat(client: Any, queries: Any, viewer: str) -> None:
     small = counts()
     world.grow(4)
     assert counts() == small
+    shown = client.get(f"/communities/{world.community.slug}").get_data(as_text=True)
+    assert "Un autre sujet" in shown and "Le compost du quartier" in shown
+    assert "Atelier compost" in shown and "Merci, voici ce que nous faisons." in shown
+    story = client.get(f"/initiatives/{world.initiative.id}").get_data(as_text=True)
+    assert "Dix personnes." in story
+
+
+def test_community_page_keeps_its_public_figures(app: Any, client: Any, queries: Any) -> None:
+    """PUBLIC_COUNTS_CACHE_SECONDS: the answers' figures and the rencontres' attendance are
+    kept per community (two queries fewer), the rest of the page is read afresh."""
+    from community.core.cache import clear_all
+
+    world = World()
+    url = f"/communities/{world.community.slug}"
+    fresh = _count(client, queries, url)
+    app.config["PUBLIC_COUNTS_CACHE_SECONDS"] = 60
+    clear_all()
+    try:
+        kept = _count(client, queries, url)
+        make_thread(world.community, title="Un sujet tout neuf")
+        shown = client.get(url).get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_COUNTS_CACHE_SECONDS"] = 0
+        clear_all()
+    assert kept <= fresh - 2
+    assert "Un sujet tout neuf" in shown

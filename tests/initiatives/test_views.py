@@ -11,7 +11,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 
 from community.extensions import db
-from community.initiatives import services, stories
+from community.initiatives import answers, services, stories
 from community.initiatives.models import Initiative, InitiativeUpdate
 from tests.factories import make_neighbourhood, make_theme
 from tests.initiatives.factories import make_initiative
@@ -261,7 +261,9 @@ def test_includes_render_for_the_dashboard_and_the_community_page(app, world):
         login_user(world.gardener)
         awaiting = render_template_string('{% include "initiatives/_awaiting_answer.html" %}')
         figures = render_template_string(
-            '{% include "initiatives/_figures.html" %}', community=world.community
+            '{% include "initiatives/_figures.html" %}',
+            community=world.community,
+            figures=answers.response_figures(world.community),  # as the community page gives
         )
     assert "Pour Maryse" in awaiting and "Pas pour elle" not in awaiting
     assert f"/initiatives/{mine.id}" in awaiting

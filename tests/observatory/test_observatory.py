@@ -567,3 +567,28 @@ def test_derived_figures_come_from_published_values_only() -> None:
     }
     low = {p.neighbourhood.name for p in result.low_reach}
     assert {name for name, v in shown.items() if v is None} <= low
+
+
+def test_page_figures_are_kept_a_short_while(app, client, queries, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """OBSERVATORY_CACHE_SECONDS: the second view of a quarter reuses its figures (same page,
+    fewer queries), even from another session; 0 computes them at each request."""
+    from community.core.cache import clear_all
+
+    staff = make_member("staff")
+    _rows.author = staff  # type: ignore[attr-defined]
+    _rows(make_theme(), make_neighbourhood(), requests=7, offers=2)
+    db.session.flush()
+    client.login_as(staff)
+    monkeypatch.setitem(app.config, "OBSERVATORY_CACHE_SECONDS", 60)
+    clear_all()
+    try:
+        with queries() as first:
+            html = client.get("/observatory").get_data(as_text=True)
+        db.session.expunge_all()  # the kept places outlive the session that loaded them
+        with queries() as second:
+            again = client.get("/observatory").get_data(as_text=True)
+        main = lambda page: page.split("<main")[1].split("</main>")[0]  # noqa: E731
+        assert main(again) == main(html) and 'role="img"' in again
+        assert second.count < first.count
+    finally:
+        clear_all()

@@ -53,3 +53,26 @@ def test_the_service_itself_refuses_non_admins(app, role):
         save_place(make_member(role), Theme, "Piraté")
     assert db.session.execute(db.select(Theme).where(Theme.name == "Piraté")).first() is None
     assert save_place(make_member("admin"), Theme, "Jardins").slug == "jardins"
+
+
+def test_kept_names_follow_an_admins_change(app, client, monkeypatch):
+    """PLACES_CACHE_SECONDS: the lists' names are kept, and forgotten when an admin's change
+    commits (in the process that made it)."""
+    from community.core.cache import clear_all
+    from community.territory.services import theme_names
+
+    monkeypatch.setitem(app.config, "PLACES_CACHE_SECONDS", 60)
+    clear_all()
+    try:
+        theme = make_theme("Jardins")
+        db.session.commit()
+        assert [t.name for t in theme_names()] == ["Jardins"]
+        theme.name = "Jardins partagés"  # a change behind the service's back: still kept
+        db.session.commit()
+        assert [t.name for t in theme_names()] == ["Jardins"]
+        client.login_as(make_member("admin"))
+        client.post_form(f"/admin/territory/themes/{theme.id}", {"name": "Vergers", "active": "y"})
+        assert [t.name for t in theme_names()] == ["Vergers"]
+        assert "Vergers" in page_text(client.get("/communities"))
+    finally:
+        clear_all()
