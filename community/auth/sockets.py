@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import exists, false, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.auth.models import ApiToken
 from community.auth.services import member_for_token
@@ -70,3 +71,20 @@ def socket_member(auth: SocketAuth) -> Member | None:
         if token is None or token.member_id != member.id or not token.is_valid(utcnow()):
             return None
     return member
+
+
+def credential_holds(auth: SocketAuth) -> ColumnElement[bool]:
+    """`socket_member`'s check as an SQL condition, for a statement that writes on the
+    socket's behalf to test in passing (`threads.services.store_message`): the credential
+    still opens the member's account, at that very statement."""
+    if auth.session_nonce is not None:
+        return exists().where(
+            Member.id == auth.member_id, Member.session_nonce == auth.session_nonce
+        )
+    if auth.token_hash is None:
+        return false()
+    return exists().where(
+        ApiToken.token_hash == auth.token_hash,
+        ApiToken.member_id == auth.member_id,
+        ApiToken.expires_at > utcnow(),
+    )
