@@ -7,8 +7,8 @@ prints per round and as medians:
 - reach-all p50/p99 (ms from the send to each listener's receipt) and its ratio to bare;
 - the server's CPU per message (user + system time of the server's processes over the sends,
   divided by the messages) and its ratio to bare;
-- messages/s into one thread: `--senders` clients sending back to back at once, no listener
-  (the write path alone), and its ratio to bare.
+- messages/s into one thread: `--senders` clients (each in the thread's room, as a thread
+  page is) sending back to back at once, no other listener (the write path), and its ratio.
 
     .venv/bin/python bench/fanout.py                       # SQLite, N = 100 and 500
     .venv/bin/python bench/fanout.py --db pg --rounds 3    # PostgreSQL (BENCH_PG)
@@ -193,6 +193,8 @@ def measure(
         transports=["websocket"],
         wait_timeout=30,
     )
+    # The sender's page joined the thread, as every thread page does.
+    assert sender.call("thread:join", {"thread_id": thread_id}, timeout=60)["ok"]
     time.sleep(0.5)  # let the joins settle before counting CPU
     cpu_before = cpu_seconds(pid)
     started = time.perf_counter()
@@ -231,6 +233,8 @@ def throughput(url: str, tokens: list[str | None], thread_id: int, per_sender: i
 
     with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
         senders = list(pool.map(connect, tokens))
+        for client in senders:  # as a thread page does
+            assert client.call("thread:join", {"thread_id": thread_id}, timeout=60)["ok"]
         barrier = threading.Barrier(len(senders))
 
         def run(index: int) -> int:

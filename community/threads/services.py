@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
@@ -250,34 +250,93 @@ def draft_message(
     )
 
 
-def store_message(draft: Draft, still: ColumnElement[bool] | None = None) -> Posted:
-    """Write an authorised draft (`draft_message`) inside its thread's write turn: the next
-    `seq` (one statement that also checks that the thread is open, that the `client_id` is
-    new and `still`, and reads the author's current pseudonym), the message, the author's
-    unread marker. Raises `Refused`, nothing written, when that statement takes no message:
-    the caller says why or returns the stored message (`resent`)."""
-    now = utcnow()
-    author_name = select(Member.display_name).where(Member.id == draft.author_id)
-    statement = (
-        update(Thread)
-        .where(
-            Thread.id == draft.thread_id,
-            Thread.locked.is_(False),
-            open_for_messages(),
+Condition = tuple[ColumnElement[bool], dict[str, Any]]  # a clause with bindparams, its values
+_STATEMENTS: dict[Any, Any] = {}
+
+
+def _seq_statement(resend_check: bool, still: ColumnElement[bool] | None) -> Any:
+    """The `seq` statement, built once per shape (its cache key then costs nothing)."""
+    key = ("seq", resend_check, still)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        threads = Thread.__table__
+        messages = Message.__table__
+        author_name = (
+            select(Member.__table__.c.display_name)
+            .where(Member.__table__.c.id == bindparam("author_id"))
+            .scalar_subquery()
         )
-        .values(last_seq=Thread.last_seq + 1, last_message_at=now)
-        .returning(Thread.last_seq, author_name.scalar_subquery())
-        .execution_options(synchronize_session=False)
-    )
-    if draft.client_id is not None:  # a resend: the caller returns the stored one
-        statement = statement.where(
-            ~exists().where(
-                Message.author_id == draft.author_id, Message.client_id == draft.client_id
+        statement = (
+            threads.update()
+            .where(
+                threads.c.id == bindparam("thread_id"),
+                threads.c.locked.is_(False),
+                open_for_messages(),
             )
+            .values(last_seq=threads.c.last_seq + 1, last_message_at=bindparam("now"))
+            .returning(threads.c.last_seq, author_name)
         )
+        if resend_check:  # a resend: the caller returns the stored one
+            statement = statement.where(
+                ~exists().where(
+                    messages.c.author_id == bindparam("author_id"),
+                    messages.c.client_id == bindparam("client_id"),
+                )
+            )
+        if still is not None:
+            statement = statement.where(still)
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def _insert_statement() -> Any:
+    statement = _STATEMENTS.get("insert")
+    if statement is None:
+        table = Message.__table__
+        statement = table.insert().returning(table.c.id)
+        _STATEMENTS["insert"] = statement
+    return statement
+
+
+def _read_statement(dialect: str) -> Any:
+    """The author's unread marker moved to the new `seq` in one statement (never back)."""
+    key = ("read", dialect)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        table = ThreadRead.__table__
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        base = insert(table)
+        statement = base.on_conflict_do_update(
+            index_elements=[table.c.thread_id, table.c.member_id],
+            set_={
+                "last_read_seq": base.excluded.last_read_seq,
+                "updated_at": base.excluded.updated_at,
+            },
+            where=table.c.last_read_seq < base.excluded.last_read_seq,
+        )
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def store_message(draft: Draft, still: Condition | None = None) -> Posted:
+    """Write an authorised draft (`draft_message`) inside its thread's write turn, in three
+    statements: the next `seq` (which also checks that the thread is open, that the
+    `client_id` is new and the condition `still`, and reads the author's current pseudonym),
+    the message, the author's unread marker. Raises `Refused`, nothing written, when the
+    first takes no message: the caller says why or returns the stored message (`resent`)."""
+    now = utcnow()
+    connection = db.session.connection()
+    params: dict[str, Any] = {
+        "thread_id": draft.thread_id,
+        "author_id": draft.author_id,
+        "client_id": draft.client_id,
+        "now": now,
+    }
+    clause = None
     if still is not None:
-        statement = statement.where(still)
-    row = db.session.execute(statement).first()
+        clause, extra = still
+        params.update(extra)
+    row = connection.execute(_seq_statement(draft.client_id is not None, clause), params).first()
     if row is None:
         raise Refused()
     seq, display_name = row
@@ -286,25 +345,36 @@ def store_message(draft: Draft, still: ColumnElement[bool] | None = None) -> Pos
     if loaded is not None:
         set_committed_value(loaded, "last_seq", seq)
         set_committed_value(loaded, "last_message_at", now)
-    message = Message(
-        thread_id=draft.thread_id,
-        seq=seq,
-        author_id=draft.author_id,
-        client_id=draft.client_id,
-        body=draft.text,
-        body_html=draft.html,
-        reply_to_id=draft.reply_to_id,
-        created_at=now,
-        edited_at=None,
-        deleted_at=None,
-        hidden_at=None,
-        hidden_by_id=None,
-        hidden_reason="",
-    )
+    values = {
+        "thread_id": draft.thread_id,
+        "seq": seq,
+        "author_id": draft.author_id,
+        "client_id": draft.client_id,
+        "body": draft.text,
+        "body_html": draft.html,
+        "reply_to_id": draft.reply_to_id,
+        "created_at": now,
+        "edited_at": None,
+        "deleted_at": None,
+        "hidden_at": None,
+        "hidden_by_id": None,
+        "hidden_reason": "",
+    }
+    message_id = connection.execute(_insert_statement(), values).scalar_one()
+    # The stored row as an ORM object of the session, without reading it back.
+    message = Message(id=message_id, **values)
+    make_transient_to_detached(message)
     db.session.add(message)
-    db.session.flush()
     mentioned = _record_mentions(message, draft.mentions) if draft.mentions else []
-    _advance_read(draft.author_id, draft.thread_id, seq, now)
+    connection.execute(
+        _read_statement(connection.dialect.name),
+        {
+            "thread_id": draft.thread_id,
+            "member_id": draft.author_id,
+            "last_read_seq": seq,
+            "updated_at": now,
+        },
+    )
     message_posted.send(message, mentioned=mentioned)
     return Posted(message, created=True, author_name=display_name)
 
@@ -335,27 +405,6 @@ def resent(author_id: int, thread_id: int, client_id: object) -> Posted | None:
 def why_refused(thread: Thread) -> Locked:
     """What to say when `store_message` refused a message for an authorised author."""
     return Locked(_("This thread is locked: no new messages."))
-
-
-def _advance_read(member_id: int, thread_id: int, seq: int, now: datetime) -> None:
-    """Move the author's unread marker to `seq`, in one statement (an upsert, never back)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(ThreadRead).values(
-        thread_id=thread_id, member_id=member_id, last_read_seq=seq, updated_at=now
-    )
-    table = ThreadRead.__table__
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.thread_id, table.c.member_id],
-            set_={
-                "last_read_seq": statement.excluded.last_read_seq,
-                "updated_at": statement.excluded.updated_at,
-            },
-            where=table.c.last_read_seq < statement.excluded.last_read_seq,
-        ),
-        execution_options={"synchronize_session": False},
-    )
 
 
 def post_message(

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
 
 from community.core.handlers import transaction
 from community.core.realtime import emit_after_commit, thread_room
@@ -35,7 +34,7 @@ def send_message(
     *,
     load_thread: Callable[[int], Thread] = services.get_thread,
     author: Callable[[int], int] | None = None,
-    still: Callable[[], ColumnElement[bool] | None] | None = None,
+    still: Callable[[], services.Condition] | None = None,
 ) -> tuple[services.Posted, dict[str, Any]]:
     """Post in thread `thread_id` as `actor()`; returns what was posted (or found again by its
     `client_id`) and its full payload for the sender.
