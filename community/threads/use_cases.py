@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from community.core.handlers import transaction
@@ -21,7 +22,7 @@ from community.core.realtime import emit_after_commit, thread_room
 from community.members.models import Member
 from community.threads import services
 from community.threads.models import Thread
-from community.threads.realtime import begin_write, thread_sequence
+from community.threads.realtime import begin_write, relaxed_commit, thread_sequence
 from community.threads.schemas import message_payload, new_message_payload
 
 
@@ -55,6 +56,8 @@ def send_message(
     try:
         with thread_sequence(thread_id), transaction():
             begin_write()
+            if not current_app.config["MESSAGES_SYNCHRONOUS_COMMIT"]:
+                relaxed_commit()
             try:
                 posted = services.store_message(draft, still() if still is not None else None)
             except services.Refused:  # nothing written: say why, or give the stored one
