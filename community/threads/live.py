@@ -14,6 +14,9 @@ checks it (`threads.services.authorise_post`) and leaves a grant in the socket's
   out of the room may join again if it may still read: joining again drops the grant
   (`joined`), so the next message checks the right afresh.
 
+- **it is younger than `GRANT_SECONDS`.** Should a revocation from another process be lost
+  (Redis down while it was sent), the right is checked again within a minute anyway.
+
 What a grant does not cover is checked by the statement that allocates the `seq`, at every
 message: the thread locked, its initiative hidden, and the socket's credential (its session
 nonce, its API token unexpired — `auth.sockets.credential_holds`).
@@ -21,12 +24,15 @@ nonce, its API token unexpired — `auth.sockets.credential_holds`).
 
 from __future__ import annotations
 
+import time
+
 from flask_socketio import SocketIO
 
 from community.core.realtime import thread_room
 from community.core.sockets import socket_memo
 from community.extensions import socketio
 
+GRANT_SECONDS = 60.0
 _TURN = "threads.join-turn"
 _GRANT = "threads.grant"
 
@@ -55,7 +61,7 @@ def remember(sid: str, thread_id: int, member_id: int, at_turn: int) -> None:
     `at_turn`, which `turn` gave before the check)."""
     memo = socket_memo(sid)
     if memo is not None and at_turn >= 0:
-        memo[(_GRANT, thread_id)] = (member_id, at_turn)
+        memo[(_GRANT, thread_id)] = (member_id, at_turn, time.monotonic())
 
 
 def grant(sid: str, thread_id: int) -> int | None:
@@ -66,9 +72,11 @@ def grant(sid: str, thread_id: int) -> int | None:
     kept = memo.get((_GRANT, thread_id))
     if kept is None:
         return None
-    member_id, at_turn = kept
-    if at_turn != memo.get((_TURN, thread_id), 0) or not _in_room(
-        socketio, sid, thread_room(thread_id)
+    member_id, at_turn, made = kept
+    if (
+        at_turn != memo.get((_TURN, thread_id), 0)
+        or time.monotonic() - made > GRANT_SECONDS
+        or not _in_room(socketio, sid, thread_room(thread_id))
     ):
         memo.pop((_GRANT, thread_id), None)
         return None

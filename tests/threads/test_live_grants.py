@@ -217,6 +217,18 @@ def test_a_hidden_initiative_closes_its_thread_to_a_granted_socket(sio, cast):
     assert ack["ok"] is False and ack["error"]["code"] == "locked", ack
 
 
+def test_a_grant_lasts_a_minute_at_most(sio, cast, monkeypatch):
+    """Should a revocation from another process be lost (Redis down), the right is checked
+    again within `GRANT_SECONDS`."""
+    client = sio(cast.member)
+    assert _join(client, cast.thread)["ok"] and _send(client, cast.thread, "a")["ok"]
+    sid = _sid(client)
+    assert live.grant(sid, cast.thread.id) == cast.member.id
+    later = live.time.monotonic() + live.GRANT_SECONDS + 1
+    monkeypatch.setattr(live.time, "monotonic", lambda: later)
+    assert live.grant(sid, cast.thread.id) is None
+
+
 def test_a_grant_is_for_one_thread(sio, cast):
     other = make_thread(cast.community, title="Un autre sujet")
     client = sio(cast.member)
