@@ -89,6 +89,12 @@ class Config:
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per hour"
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
     TYPING_RATE_LIMIT = os.environ.get("TYPING_RATE_LIMIT") or "10 per 10 seconds"
+    # PostgreSQL: a thread's messages commit one after the other, each waiting for its WAL
+    # flush (a disk sync: 4–5 ms on the benchmark machine, so at most ~200 messages/s into
+    # one thread). false: a message's transaction commits without waiting for it
+    # (`synchronous_commit = off`, that transaction only): a crash of the database server may
+    # lose the last fraction of a second of messages, never corrupt or reorder anything.
+    MESSAGES_SYNCHRONOUS_COMMIT = _bool(os.environ.get("MESSAGES_SYNCHRONOUS_COMMIT"), True)
     # Per account (the e-mail typed), whatever the client address: password attempts, and
     # mails sent to one address by sign-up and forgotten-password.
     ACCOUNT_RATE_LIMIT = os.environ.get("ACCOUNT_RATE_LIMIT") or "20 per 15 minutes"

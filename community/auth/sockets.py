@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, false, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.auth.models import ApiToken
 from community.auth.services import member_for_token
-from community.core.models import utcnow
+from community.core.models import UTCDateTime, utcnow
 from community.core.origins import origin_allowed
 from community.core.permissions import current_member
 from community.core.realtime import enter_room, member_room
@@ -70,3 +71,42 @@ def socket_member(auth: SocketAuth) -> Member | None:
         if token is None or token.member_id != member.id or not token.is_valid(utcnow()):
             return None
     return member
+
+
+_CONDITIONS: dict[str, ColumnElement[bool]] = {}
+
+
+def _condition(kind: str) -> ColumnElement[bool]:
+    """Built once per kind of credential, with bind parameters (see `credential_holds`)."""
+    if kind not in _CONDITIONS:
+        if kind == "session":
+            _CONDITIONS[kind] = exists().where(
+                Member.id == bindparam("credential_member"),
+                Member.session_nonce == bindparam("credential"),
+            )
+        else:
+            _CONDITIONS[kind] = exists().where(
+                ApiToken.token_hash == bindparam("credential"),
+                ApiToken.member_id == bindparam("credential_member"),
+                ApiToken.expires_at > bindparam("credential_now", type_=UTCDateTime()),
+            )
+    return _CONDITIONS[kind]
+
+
+def credential_holds(auth: SocketAuth) -> tuple[ColumnElement[bool], dict[str, Any]]:
+    """`socket_member`'s check as an SQL condition and its values, for a statement that
+    writes on the socket's behalf to test in passing (`threads.services.store_message`): the
+    credential still opens the member's account — the session nonce unchanged, the very API
+    token unexpired — at that very statement."""
+    if auth.session_nonce is not None:
+        return _condition("session"), {
+            "credential": auth.session_nonce,
+            "credential_member": auth.member_id,
+        }
+    if auth.token_hash is None:
+        return false(), {}
+    return _condition("token"), {
+        "credential": auth.token_hash,
+        "credential_member": auth.member_id,
+        "credential_now": utcnow(),
+    }

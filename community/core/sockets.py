@@ -43,6 +43,8 @@ Payload = dict[str, Any]
 # sid → credential, for the sockets of this process (the source of truth for
 # `disconnect_member` across processes is the Redis set below when REDIS_URL is set).
 _LOCAL_SOCKETS: dict[str, SocketAuth] = {}
+# sid → what a domain remembers for the socket's life (`socket_memo`), gone with the socket.
+_LOCAL_MEMOS: dict[str, dict[Any, Any]] = {}
 _LOCAL_GUARD = threading.Lock()
 _RESOLVER: list[Callable[[SocketAuth], Member | None]] = []
 
@@ -80,12 +82,23 @@ def register_socket(sid: str, auth: SocketAuth) -> None:
 def forget_socket(sid: str) -> None:
     with _LOCAL_GUARD:
         auth = _LOCAL_SOCKETS.pop(sid, None)
+        _LOCAL_MEMOS.pop(sid, None)
     if auth is not None:
         call("socket registry", lambda client: client.hdel(_key(auth.member_id), sid))
 
 
 def socket_auth(sid: str) -> SocketAuth | None:
     return _LOCAL_SOCKETS.get(sid)
+
+
+def socket_memo(sid: str) -> dict[Any, Any] | None:
+    """A dict a domain may keep things in for the life of this process's socket `sid` (None
+    when the socket is not, or no longer, registered here): dropped when it disconnects —
+    which every ended credential, suspension and erasure causes, in every process."""
+    with _LOCAL_GUARD:
+        if sid not in _LOCAL_SOCKETS:
+            return None
+        return _LOCAL_MEMOS.setdefault(sid, {})
 
 
 def sockets_of(member_id: int) -> dict[str, SocketAuth]:

@@ -50,6 +50,12 @@ def _hidden_initiative(*extra: Any) -> Any:
     )
 
 
+def open_for_messages() -> ColumnElement[bool]:
+    """The filter on `Thread` of those whose initiative is not hidden (a hidden initiative's
+    thread takes no new message); the thread's own `locked` is apart."""
+    return or_(Thread.kind != "initiative", ~_hidden_initiative())
+
+
 def readable_threads(member: Member | None) -> ColumnElement[bool]:
     """The filter on `Thread` of what `member` (None: a visitor) may read."""
     if is_staff(member):

@@ -89,6 +89,14 @@ def begin_write() -> None:
     session.connection(execution_options={"sqlite_immediate": True})
 
 
+def relaxed_commit() -> None:
+    """PostgreSQL: this transaction commits without waiting for its WAL flush
+    (`MESSAGES_SYNCHRONOUS_COMMIT = false`); nothing on SQLite."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+
+
 def broadcast_new(message: Message) -> None:
     """`message:new` to the thread's room, once committed."""
     emit_after_commit("message:new", message_payload(message), thread_room(message.thread_id))

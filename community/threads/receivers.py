@@ -29,8 +29,13 @@ register_kind("mention", _l("Mentions of you"))
 
 
 @message_posted.connect
-def tell_replied_and_mentioned(message: Message) -> None:
-    """A reply tells the author of the message answered; a mention tells who was named."""
+def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = None) -> None:
+    """A reply tells the author of the message answered; a mention tells who was named.
+
+    `mentioned` (the ids `post_message` recorded) spares the query; a message that answers
+    nobody and names nobody costs nothing here."""
+    if message.reply_to_id is None and mentioned is not None and not mentioned:
+        return
     author = message.author
     thread = message.thread
     url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
@@ -53,12 +58,14 @@ def tell_replied_and_mentioned(message: Message) -> None:
             )
             notify(parent.author, "reply", text, url, actor=author)
             told.add(parent.author.id)  # nobody is told of their own act: no mention either
-    mentioned = db.session.execute(
+    if mentioned is not None and not mentioned:
+        return
+    named = db.session.execute(
         select(Member)
         .join(MessageMention, MessageMention.member_id == Member.id)
         .where(MessageMention.message_id == message.id)
     ).scalars()
-    for member in mentioned:
+    for member in named:
         quoted = readable_excerpt(member, message, 80)
         if member.id not in told and quoted is not None:
             text = _l(

@@ -33,6 +33,7 @@ class MessageSchema(Schema):
 
 
 _message_schema = MessageSchema()
+_without_author = MessageSchema(exclude=("author",))
 
 
 def message_payload(message: Message, reveal: bool = False) -> dict[str, Any]:
@@ -40,6 +41,19 @@ def message_payload(message: Message, reveal: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = _message_schema.dump(message)
     if message.deleted or (message.hidden and not reveal):
         data["body_html"] = ""
+    return data
+
+
+def new_message_payload(message: Message, author_name: str | None) -> dict[str, Any]:
+    """A message just stored, for everyone (`message_payload`'s shape): its author from the
+    id and the pseudonym read as it was stored, without loading the member. Built once, it
+    is both the room's broadcast and the sender's acknowledgement."""
+    data: dict[str, Any] = _without_author.dump(message)
+    data["author"] = (
+        {"id": message.author_id, "display_name": author_name}
+        if message.author_id is not None and author_name is not None
+        else None
+    )
     return data
 
 

@@ -10,9 +10,10 @@ message_posted = signals.signal(
     "message_posted",
     doc="""A message was posted in a thread (flushed, its mentions recorded).
 
-    Sender: the `Message`. Sent by `threads.services.post_message`, once per new message (a
-    resend with the same `client_id` sends nothing). Receivers: replies and mentions are told
-    (`threads/receivers.py`).
+    Sender: the `Message`. Keyword argument: `mentioned` (the ids of the members whose mention
+    was recorded). Sent by `threads.services.store_message` (every door, `post_message`
+    included), once per new message (a resend with the same `client_id` sends nothing).
+    Receivers: replies and mentions are told (`threads/receivers.py`).
     """,
 )
 

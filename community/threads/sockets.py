@@ -13,17 +13,18 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import leave_room
 
+from community.auth.sockets import credential_holds
 from community.core.edge import INT_MAX
 from community.core.errors import Invalid, NotFound, RateLimited
 from community.core.handlers import transaction
 from community.core.permissions import require
 from community.core.ratelimit import hit
 from community.core.realtime import enter_room, thread_room
-from community.core.sockets import Payload, acting_member, event
+from community.core.sockets import Payload, acting_member, event, socket_auth
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
-from community.threads import services
+from community.threads import live, services
 from community.threads.permissions import (
     can_edit_message,
     can_moderate_message,
@@ -69,6 +70,7 @@ def on_join(data: Payload) -> Payload:
     member = acting_member()
     thread = services.get_thread(thread_id)
     require(can_read_thread(member, thread), member)
+    live.joined(request.sid, thread.id)  # type: ignore[attr-defined]  # rights checked again
     # Enter the room before reading: whatever commits from now on is broadcast to this socket,
     # whatever committed before is in the answer (a message in both is dropped by its id).
     if not enter_room(thread_room(thread.id)):
@@ -109,10 +111,41 @@ def on_send(data: Payload) -> Payload:
         raise Invalid(
             _("Some fields are not valid."), {"client_id": [_("This field is required.")]}
         )
+    sid = request.sid  # type: ignore[attr-defined]
     _posted, payload = send_message(
-        acting_member, thread_id, data.get("body"), client_id, data.get("reply_to")
+        acting_member,
+        thread_id,
+        data.get("body"),
+        client_id,
+        data.get("reply_to"),
+        author=lambda tid: _posting_author(sid, tid),
+        still=lambda: _credential(sid),
     )
     return {"message": payload}
+
+
+def _posting_author(sid: str, thread_id: int) -> int:
+    """The socket's member, may they post in the thread: from its grant (`threads.live`), or
+    checked in full — then granted for as long as it holds."""
+    member_id = live.grant(sid, thread_id)
+    if member_id is not None:
+        return member_id
+    at_turn = live.turn(sid, thread_id)
+    member = acting_member()
+    thread = services.get_thread(thread_id)
+    services.authorise_post(member, thread)
+    live.remember(sid, thread_id, member.id, at_turn)
+    return member.id
+
+
+def _credential(sid: str) -> Any:
+    """The socket's credential as a condition of the `seq` statement (checked at every
+    message, in the same statement: a token revoked or expired, a logout, refuse it)."""
+    auth = socket_auth(sid)
+    if auth is None:
+        acting_member()  # raises: the socket is gone
+        raise AssertionError("unreachable")
+    return credential_holds(auth)
 
 
 def _message_act(
@@ -164,11 +197,13 @@ def on_typing(data: Payload) -> None:
     member = acting_member()
     if not hit(current_app.config["TYPING_RATE_LIMIT"], "typing", str(member.id)):
         raise RateLimited(_("Slow down a little."))
-    thread = services.get_thread(thread_id)
-    require(can_post_in_thread(member, thread), member, posting_refusal(member, thread.community))
+    if live.grant(request.sid, thread_id) is None:  # type: ignore[attr-defined]
+        thread = services.get_thread(thread_id)
+        if not can_post_in_thread(member, thread):
+            require(False, member, posting_refusal(member, thread.community))
     socketio.emit(
         "typing",
-        {"thread_id": thread.id, "member": member.public()},
-        to=thread_room(thread.id),
+        {"thread_id": thread_id, "member": member.public()},
+        to=thread_room(thread_id),
         skip_sid=request.sid,  # type: ignore[attr-defined]
     )

@@ -46,6 +46,10 @@ NO_ACTOR = {
     "ambassadors/invitations.py:record_invitation": "receiver of auth.member_signed_up",
     "moderation/journal.py:record_action": "the journal line of an authorised act",
     "threads/services.py:welcome_thread": "receiver of communities.community_created",
+    "threads/services.py:store_message": (
+        "the write step of a draft whose author was authorised before the thread's write turn"
+        " (authorise_post, or a socket's posting grant: threads/live.py)"
+    ),
     "notifications/services.py:notify": "receiver of core.notify's request",
     "notifications/services.py:mark_digest_sent": "the digest job (CLI)",
     "solidarity/services.py:archive_signals": "the retention job (CLI)",
@@ -124,7 +128,7 @@ def _authorises(node: ast.FunctionDef) -> bool:
 
 def test_the_walk_finds_the_services() -> None:
     services = _state_changing_services()
-    assert "threads/services.py:post_message" in services
+    assert "threads/services.py:store_message" in services
     assert "moderation/services.py:resolve" in services
     # A write that is only an attribute set, in a module not called services.py.
     assert "moderation/suspensions.py:lift_community_ban" in services
@@ -145,6 +149,24 @@ def test_every_state_changing_service_authorises() -> None:
     assert missing == [], f"these services change state without authorising: {missing}"
 
 
+def test_posting_authorises_first() -> None:
+    """`post_message` (and every door's use case) authorises first with `authorise_post`,
+    which says a hidden initiative's thread is closed (423 for everyone), then who may post:
+    a check on the thread itself, no read of anything else."""
+    source = (PACKAGE / "threads" / "services.py").read_text(encoding="utf-8")
+    functions = {
+        node.name: node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+    }
+    post = functions["post_message"].body[1]  # after the docstring
+    assert isinstance(post, ast.Expr) and getattr(post.value.func, "id", None) == "authorise_post"
+    check = functions["authorise_post"].body[1:]
+    assert isinstance(check[0], ast.If) and isinstance(check[1], ast.If)
+    assert any(
+        isinstance(sub, ast.Call) and getattr(sub.func, "id", None) == "require"
+        for sub in ast.walk(check[1])
+    )
+
+
 def test_the_exceptions_are_still_services() -> None:
     assert set(NO_ACTOR) <= set(_state_changing_services())
 
@@ -155,11 +177,6 @@ def test_threads_services_authorise_first() -> None:
         if not name.startswith("threads/") or name in NO_ACTOR:
             continue
         body = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body
-        # post_message first says a hidden initiative's thread is closed (423 for everyone),
-        # then who may post: a check on the thread itself, no read of anything else.
-        if name == "threads/services.py:post_message":
-            assert isinstance(body[0], ast.If)
-            body = body[1:]
         first = body[0]
         assert (
             isinstance(first, ast.Expr)

@@ -19,10 +19,10 @@ BODY = "Écrit puis refusé"
 
 @pytest.fixture
 def failing_post(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`post_message` stores the message (flushed, seq taken) without its sender's read mark,
-    then fails: a handler that went on to commit anything (the page marks what it shows as
-    read) would keep the half-written message."""
-    real = services.post_message
+    """`store_message` (the write step of every door) stores the message (flushed, seq
+    taken) without its sender's read mark, then fails: a handler that went on to commit
+    anything (the page marks what it shows as read) would keep the half-written message."""
+    real = services.store_message
 
     def post_then_fail(*args: Any, **kwargs: Any) -> Any:
         real(*args, **kwargs)
@@ -30,7 +30,7 @@ def failing_post(monkeypatch: pytest.MonkeyPatch) -> None:
         db.session.flush()
         raise Invalid("refusé après coup", {"body": ["refusé après coup"]})
 
-    monkeypatch.setattr(services, "post_message", post_then_fail)
+    monkeypatch.setattr(services, "store_message", post_then_fail)
 
 
 def _left_behind(cast: Any) -> tuple[int, int]:
