@@ -7,9 +7,10 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from community.core.errors import Invalid, NotFound
+from community.core.inputs import load_input
 from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
@@ -196,9 +197,6 @@ def post_update(initiative_id: int) -> InitiativeUpdate:
         raw = request.get_json(silent=True)
         if not isinstance(raw, dict):
             raise Invalid(_("Send a JSON object."), {"body": [_("Required.")]})
-    try:
-        data = StoryInSchema().load(raw)
-    except ValidationError as error:
-        raise Invalid(_("Some fields are not valid."), error.normalized_messages()) from None
+    data = load_input(StoryInSchema(), raw)
     update = stories.post_update(member, initiative, data["body"], photo)
     return update

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from community.threads.models import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH
+from community.threads.models import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH, MAX_REASON_LENGTH
 
 # The rules of a message and of a title are their input schemas' (`threads/schemas.py`),
 # applied by the service behind these forms: the page says what the API and the socket say.
@@ -34,9 +34,7 @@ class EditForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField(
-        _l("Reason"), validators=[DataRequired(_l("Give a reason.")), Length(max=500)]
-    )
+    reason = StringField(_l("Reason"), render_kw={"required": True, "maxlength": MAX_REASON_LENGTH})
 
 
 class ThreadForm(FlaskForm):

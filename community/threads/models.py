@@ -57,6 +57,7 @@ class Thread(db.Model):  # type: ignore[name-defined]
 
 MAX_BODY_LENGTH = 4000
 MAX_CLIENT_ID_LENGTH = 64
+MAX_REASON_LENGTH = 500  # a moderator's reason for hiding or showing again
 
 
 class Message(db.Model):  # type: ignore[name-defined]

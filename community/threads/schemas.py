@@ -13,7 +13,12 @@ from community.core.edge import single_line
 from community.core.inputs import length_between, require_text
 from community.core.validation import N_
 from community.members.schemas import PublicMemberSchema
-from community.threads.models import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH, Message
+from community.threads.models import (
+    MAX_BODY_LENGTH,
+    MAX_CLIENT_ID_LENGTH,
+    MAX_REASON_LENGTH,
+    Message,
+)
 
 
 class MessageSchema(Schema):
@@ -125,6 +130,24 @@ class MessageEditInput(Schema):
     """Changing one's message (socket `message:edit`, the page's edit form)."""
 
     body = _body()
+
+
+class ReasonInput(Schema):
+    """A moderator hides a message or shows it again (socket `message:hide`/`restore`, the
+    thread page's moderation form): the reason, told to the author."""
+
+    reason = fields.String(
+        required=True,
+        error_messages={"required": N_("Give a reason."), "null": N_("Give a reason.")},
+        validate=[
+            require_text(lambda: _("Give a reason.")),
+            length_between(
+                0,
+                MAX_REASON_LENGTH,
+                lambda: _("At most %(count)d characters.", count=MAX_REASON_LENGTH),
+            ),
+        ],
+    )
 
 
 class MessagesQuerySchema(Schema):

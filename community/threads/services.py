@@ -32,6 +32,7 @@ from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
 from community.moderation.suspensions import posting_refusal
 from community.threads.models import (
+    MAX_REASON_LENGTH,
     Message,
     MessageMention,
     Thread,
@@ -51,13 +52,12 @@ from community.threads.queries import (
     open_for_messages,
     thread_is_readable,
 )
-from community.threads.schemas import MessageEditInput, MessageInput, ThreadInput
+from community.threads.schemas import MessageEditInput, MessageInput, ReasonInput, ThreadInput
 from community.threads.signals import message_hidden, message_posted, message_restored
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
 MENTION = re.compile(r"(?<![\w@])@(\w[^\n@]{0,39})")
 TRAILING = ".,;:!?)»\"' "
-MAX_REASON_LENGTH = 500
 
 
 @dataclass
@@ -499,14 +499,8 @@ def delete_message(author: Member, message: Message) -> Message:
 
 
 def _reason(reason: object) -> str:
-    if not isinstance(reason, str) or not reason.strip():
-        raise Invalid(_("Some fields are not valid."), {"reason": [_("Give a reason.")]})
-    if len(reason) > MAX_REASON_LENGTH:
-        raise Invalid(
-            _("Some fields are not valid."),
-            {"reason": [_("At most %(count)d characters.", count=MAX_REASON_LENGTH)]},
-        )
-    return reason.strip()
+    text: str = load_input(ReasonInput(), {"reason": reason})["reason"]
+    return text.strip()
 
 
 def _record(

@@ -40,7 +40,12 @@ from community.threads.realtime import (
     moderators_room,
     thread_sequence,
 )
-from community.threads.schemas import MessageEditInput, MessageInput, message_payload
+from community.threads.schemas import (
+    MessageEditInput,
+    MessageInput,
+    ReasonInput,
+    message_payload,
+)
 from community.threads.use_cases import send_message
 
 
@@ -178,13 +183,13 @@ def on_delete(data: Payload) -> Payload:
     return _message_act(data, can_edit_message, services.delete_message)
 
 
-@event("message:hide")
+@event("message:hide", schema=ReasonInput())
 def on_hide(data: Payload) -> Payload:
     """A moderator hides a message, with a reason."""
     return _message_act(data, can_moderate_message, services.hide_message, "reason")
 
 
-@event("message:restore")
+@event("message:restore", schema=ReasonInput())
 def on_restore(data: Payload) -> Payload:
     """A moderator shows a hidden message again, with a reason."""
     return _message_act(data, can_moderate_message, services.restore_message, "reason")

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -175,15 +174,12 @@ def edit(message_id: int) -> str | Response:
 def _moderate(message_id: int, act: object) -> Response:
     form = ReasonForm()
     message = _message(message_id)
-    if not form.validate_on_submit():
-        flash(_("Give a reason."), "error")
-        return redirect(
-            url_for("threads.show", thread_id=message.thread_id, _anchor=f"message-{message.id}")
-        )
+    if not form.validate_on_submit():  # the CSRF token; the reason is `ReasonInput`'s
+        abort(400)
     try:
         return _act_on_message(message_id, can_moderate_message, act, form.reason.data)
-    except Invalid as error:
-        flash(error.message, "error")
+    except Invalid as error:  # the reason's own message ("Give a reason.") when it is that
+        flash(((error.errors or {}).get("reason") or [error.message])[0], "error")
         return redirect(url_for("threads.show", thread_id=message.thread_id))
 
 

@@ -25,7 +25,7 @@ from community.members.models import Member
 from community.threads import services
 from community.threads.models import Message, Thread
 from tests.events.factories import make_event
-from tests.factories import make_member
+from tests.factories import PASSWORD, make_member
 from tests.threads.conftest import build_cast, login
 
 TITLE = "Ouvert puis refusé"
@@ -179,6 +179,17 @@ def test_api_crash_after_a_flush_keeps_nothing(
     assert response.get_json()["status"] == 500
     assert _threads_titled(TITLE) == 0
     assert effects == []
+
+
+def test_api_refusal_that_keeps_what_it_recorded(client: Any) -> None:
+    """The one explicit exception (`keep_despite_refusal`): a token refused to an account not
+    confirmed yet still records the login."""
+    member = make_member(confirmed=False)
+    db.session.commit()
+    response = client.post("/api/v1/tokens", json={"email": member.email, "password": PASSWORD})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).last_login_at is not None
 
 
 # --- sockets -------------------------------------------------------------------------------

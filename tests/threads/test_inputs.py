@@ -118,3 +118,23 @@ def test_an_edit_is_refused_in_the_same_words_on_the_socket_and_the_page(
     assert page.status_code == 200 and _page_says(page, message)
     db.session.expire_all()
     assert db.session.get(Message, sent["id"]).body == "Bonjour"
+
+
+def test_a_moderation_reason_is_refused_in_the_same_words_on_the_socket_and_the_page(
+    client: Any, cast: Any, sio: Any
+) -> None:
+    sent = sio(cast.member).emit(
+        "message:send",
+        {"thread_id": cast.thread.id, "body": "Bonjour", "client_id": "m1"},
+        callback=True,
+    )["message"]
+    ack = sio(cast.gardener, headers=FR).emit(
+        "message:hide", {"message_id": sent["id"], "reason": "  "}, callback=True
+    )
+    assert ack["ok"] is False and ack["error"]["errors"] == {"reason": ["Indiquez un motif."]}
+    login(client, cast.gardener)
+    client.post_form(f"/threads/messages/{sent['id']}/hide", {"reason": "  "}, headers=FR)
+    page = client.get(f"/threads/{cast.thread.id}", headers=FR)
+    assert _page_says(page, "Indiquez un motif.")
+    db.session.expire_all()
+    assert db.session.get(Message, sent["id"]).hidden is False
