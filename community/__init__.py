@@ -35,9 +35,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     """Build a Terreau application for `config_name` (development, testing, production)."""
     from importlib import import_module
 
+    from community.core.handlers import TerreauFlask
+
     config = config_for(config_name)
     config.check()
-    app = Flask(
+    # Every view and API endpoint runs in one transaction (core/handlers.py).
+    app = TerreauFlask(
         __name__,
         instance_path=str(INSTANCE),
         template_folder="../templates",
@@ -63,7 +66,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     frontend.init_frontend(app)
 
     from community.auth.guards import init_api_security
-    from community.extensions import api, csrf
+    from community.core.rest import api
+    from community.extensions import csrf
 
     for domain in DOMAINS:
         if _has_module(domain, "views"):
@@ -142,7 +146,8 @@ def _init_extensions(app: Flask) -> None:
     from community.auth import loaders
     from community.core.database import init_database
     from community.core.i18n import init_i18n
-    from community.extensions import api, csrf, db, limiter, login_manager, migrate
+    from community.core.rest import api
+    from community.extensions import csrf, db, limiter, login_manager, migrate
 
     import_models()
     init_database(app)

@@ -11,6 +11,7 @@ from community.auth.passwords import hash_password
 from community.auth.services import check_password, find_by_email
 from community.core.errors import Invalid
 from community.core.models import utcnow
+from community.core.search import rebuild
 from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, seed_demo
 from community.extensions import db
 from community.members.models import Member
@@ -57,8 +58,6 @@ def demo_accounts_command() -> None:
 @click.command("search-rebuild")
 def search_rebuild_command() -> None:
     """Rebuild the search index of every searchable kind (idempotent)."""
-    from community.core.search import rebuild
-
     count = rebuild()
     db.session.commit()
     click.echo(f"Index de recherche reconstruit : {count} éléments.")

@@ -1,4 +1,7 @@
-"""Flask extensions, created unbound and bound to the app in `create_app()`."""
+"""Flask extensions, created unbound and bound to the app in `create_app()`.
+
+This module imports nothing of Terreau: everything may import it. The flask-smorest `api`
+lives beside the error shape it answers with, in `community/core/rest.py`."""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from community.core.rest import Api
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,4 +36,3 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 socketio = SocketIO()
-api = Api()

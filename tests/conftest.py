@@ -22,6 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
+from flask_socketio.test_client import SocketIOTestClient
 from flask_sqlalchemy.session import Session as FSASession
 from sqlalchemy import text
 from sqlalchemy.orm import Session as SASession
@@ -243,6 +244,23 @@ def _restore_socketio_server(app: Flask) -> Iterator[None]:
                 setattr(server, name, saved[name])
         server.async_handlers, server.eio.async_handlers = handlers
         socketio.server = previous
+
+
+@pytest.fixture(autouse=True)
+def _events_in_their_own_context(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each Socket.IO test event runs in a fresh application context, as in production and as
+    `TerreauClient`'s requests: otherwise it would share the test's session, and the rollback
+    of a refused event would take back what the test had flushed but not committed."""
+    original = SocketIOTestClient.emit
+
+    def emit(self: SocketIOTestClient, *args: Any, **kwargs: Any) -> Any:
+        db.session.flush()  # what the test changed is what the event sees
+        with self.app.app_context():
+            answer = original(self, *args, **kwargs)
+        db.session.expire_all()  # the test reads what the event stored
+        return answer
+
+    monkeypatch.setattr(SocketIOTestClient, "emit", emit)
 
 
 @pytest.fixture(autouse=True)

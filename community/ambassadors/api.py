@@ -60,7 +60,6 @@ def create_ambassador(data: dict[str, Any]) -> Ambassador:
     if chosen is None:
         raise Invalid(_("Unknown member."), {"member_id": [_("Unknown member.")]})
     ambassador = services.name_ambassador(member, chosen, data["mission"], community, neighbourhood)
-    db.session.commit()
     return ambassador
 
 
@@ -74,5 +73,4 @@ def create_outreach(data: dict[str, Any], ambassador_id: int) -> OutreachLog:
     require(can_log_outreach(member, ambassador), member)
     assert member is not None
     entry = services.log_outreach(member, ambassador, services.OutreachData(**data))
-    db.session.commit()
     return entry

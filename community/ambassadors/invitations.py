@@ -5,11 +5,13 @@ Services take the acting member explicitly, flush, and never commit.
 
 from __future__ import annotations
 
+import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, case, exists, func, or_, select
 
@@ -17,6 +19,7 @@ from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.permissions import can_manage_invitations
 from community.ambassadors.signals import invitation_used
 from community.communities.models import Community, Membership
+from community.communities.services import join
 from community.core.errors import DomainError, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.privacy import what_was_found
@@ -120,8 +123,6 @@ def join_invited_community(member: Member) -> Membership | None:
     answer. Signing up through the link, she was told so and accepted its charter (see the
     sign-up page). A refusal (she was banned meanwhile) is not an error: she simply stays out.
     """
-    from community.communities.services import join
-
     invitation = invitation_of(member)
     community = invited_to(invitation) if invitation is not None else None
     if invitation is None or community is None:
@@ -153,15 +154,11 @@ def invited_membership(member: Member) -> Membership | None:
 
 def share_url(invitation: Invitation) -> str:
     """The address to hand out: the welcome page of the link."""
-    from flask import url_for
-
     return url_for("ambassadors.welcome", token=invitation.token, _external=True)
 
 
 def qr_svg(invitation: Invitation, scale: int = 4) -> str:
     """The link as a QR code, an SVG document (printable, no colour needed)."""
-    import io
-
     import segno
 
     buffer = io.BytesIO()

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from community.ambassadors.models import (
     PLACE_KINDS,
@@ -273,8 +274,6 @@ def log_outreach(member: Member, ambassador: Ambassador, data: OutreachData) -> 
 
 def outreach_of(ambassador: Ambassador) -> Select[Any]:
     """The select of an ambassador's journal, latest outing first, themes loaded."""
-    from sqlalchemy.orm import selectinload
-
     return (
         select(OutreachLog)
         .where(OutreachLog.ambassador_id == ambassador.id)

@@ -30,6 +30,7 @@ from community.communities.permissions import membership_of
 from community.communities.services import active_members, community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
+from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
 from community.extensions import db
@@ -72,13 +73,13 @@ def answer(ambassador_id: int) -> Response:
         flash(_("Choose to accept or decline."), "error")
         return redirect(url_for("ambassadors.mine"))
     try:
-        services.answer_nomination(
-            member, ambassador, form.decision.data == "accept", bool(form.shown.data)
-        )
+        with refusal_undone():
+            services.answer_nomination(
+                member, ambassador, form.decision.data == "accept", bool(form.shown.data)
+            )
     except DomainError as error:
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("Your answer is saved."), "success")
     return redirect(url_for("ambassadors.mine"))
 
@@ -89,7 +90,6 @@ def shown(ambassador_id: int) -> Response:
     form = ShownForm()
     if form.validate_on_submit():
         services.set_shown(member, ambassador, bool(form.shown.data))
-        db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("ambassadors.mine"))
 
@@ -99,13 +99,13 @@ def step_down(ambassador_id: int) -> Response:
     member, ambassador = _own(ambassador_id)
     if SimpleForm().validate_on_submit():
         try:
-            services.step_down(
-                member, ambassador, keep_links=request.form.get("links", "keep") == "keep"
-            )
+            with refusal_undone():
+                services.step_down(
+                    member, ambassador, keep_links=request.form.get("links", "keep") == "keep"
+                )
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("Your mandate has ended. Thank you!"), "success")
     return redirect(url_for("ambassadors.mine"))
 
@@ -116,13 +116,13 @@ def create_invitation(ambassador_id: int) -> str | Response:
     form = InvitationForm()
     if form.validate_on_submit():
         try:
-            invitations.create_invitation(
-                member, ambassador, form.label.data or "", form.valid_days.data
-            )
+            with refusal_undone():
+                invitations.create_invitation(
+                    member, ambassador, form.label.data or "", form.valid_days.data
+                )
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("Your new link is ready."), "success")
     else:
         flash(_("Please check the label and the number of days."), "error")
@@ -185,7 +185,6 @@ def revoke_invitation(invitation_id: int) -> Response:
     assert member is not None
     if SimpleForm().validate_on_submit():
         invitations.revoke_invitation(member, invitation)
-        db.session.commit()
         flash(_("This link no longer works."), "success")
     return redirect(url_for("ambassadors.mine"))
 
@@ -213,11 +212,11 @@ def outreach(ambassador_id: int) -> str | Response:
             follow_up=form.follow_up.data or "",
         )
         try:
-            services.log_outreach(member, ambassador, data)
+            with refusal_undone():
+                services.log_outreach(member, ambassador, data)
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Your outing is in the journal."), "success")
             return redirect(url_for("ambassadors.outreach", ambassador_id=ambassador.id))
     page = paginate(services.outreach_of(ambassador), page_from_request())
@@ -249,16 +248,18 @@ def name(slug: str) -> str | Response:
     if form.validate_on_submit():
         chosen = db.session.get(Member, form.member_id.data) if form.member_id.data else None
         try:
-            if chosen is None:
-                raise Invalid(_("Choose a member."), {"member_id": [_("Choose a member.")]})
-            services.name_ambassador(member, chosen, form.mission.data or "", community=community)
+            with refusal_undone():
+                if chosen is None:
+                    raise Invalid(_("Choose a member."), {"member_id": [_("Choose a member.")]})
+                services.name_ambassador(
+                    member, chosen, form.mission.data or "", community=community
+                )
         except DomainError as error:
             if isinstance(error, Invalid):
                 apply_errors(form, error)
             else:
                 form.form_errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("The member is asked; they will accept or decline."), "success")
             return redirect(url_for("ambassadors.name", slug=community.slug))
     ambassadors = db.session.execute(
@@ -286,18 +287,20 @@ def name_for_neighbourhood() -> str | Response:
             )
         ).scalar_one_or_none()
         try:
-            if chosen is None:
-                raise Invalid(
-                    _("No member has this pseudonym."), {"pseudonym": [_("Unknown pseudonym.")]}
+            with refusal_undone():
+                if chosen is None:
+                    raise Invalid(
+                        _("No member has this pseudonym."), {"pseudonym": [_("Unknown pseudonym.")]}
+                    )
+                services.name_ambassador(
+                    member, chosen, form.mission.data or "", neighbourhood=place
                 )
-            services.name_ambassador(member, chosen, form.mission.data or "", neighbourhood=place)
         except DomainError as error:
             if isinstance(error, Invalid):
                 apply_errors(form, error)
             else:
                 form.form_errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("The member is asked; they will accept or decline."), "success")
             return redirect(url_for("ambassadors.name_for_neighbourhood"))
     ambassadors = db.session.execute(

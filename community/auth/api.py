@@ -20,8 +20,8 @@ from community.auth.schemas import (
     TokenSchema,
 )
 from community.core.errors import Forbidden, Invalid, Unauthenticated
+from community.core.handlers import keep_despite_refusal
 from community.core.rest import authenticated_member
-from community.extensions import db
 
 blp = Blueprint("auth-api", __name__, url_prefix="/api/v1", description="Sign-up and tokens")
 
@@ -44,7 +44,6 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
             deliver(mails.already_registered_message, existing)
     else:
         deliver(mails.confirmation_message, member)
-    db.session.commit()
     return {
         "status": "pending_confirmation",
         "message": _("We have sent an e-mail to this address: follow its link to finish."),
@@ -61,10 +60,9 @@ def create_token(data: dict[str, Any]) -> dict[str, Any]:
     if member is None:
         raise Unauthenticated(_("Wrong e-mail or password."))
     if member.email_confirmed_at is None:
-        db.session.commit()
+        keep_despite_refusal()  # the login is recorded (and the password rehashed) all the same
         raise Forbidden(_("Please confirm your e-mail first: follow the link we sent you."))
     clear, token = services.issue_token(member)
-    db.session.commit()
     return {"token": clear, "expires_at": token.expires_at}
 
 
@@ -77,7 +75,6 @@ def delete_current_token() -> None:
     if token is None:
         raise Invalid(_("This request was not made with a token."))
     services.revoke_token(token)
-    db.session.commit()
 
 
 @blp.get("/me/tokens")
@@ -110,4 +107,3 @@ def delete_token(token_id: int) -> None:
     """Revoke one of the caller's tokens (its live sockets close); 404 for anyone else's."""
     member = authenticated_member()
     services.revoke_token(services.token_of(member, token_id))
-    db.session.commit()

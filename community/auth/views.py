@@ -17,6 +17,7 @@ from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from community.ambassadors.invitations import invited_membership, invited_to, usable_invitation
 from community.auth import mails, services
 from community.auth.forms import (
     ConfirmForm,
@@ -29,10 +30,11 @@ from community.auth.limits import login_limits, mail_limits
 from community.auth.mails import deliver
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.models import utcnow
 from community.core.permissions import current_member
 from community.core.urls import safe_next
-from community.extensions import db, limiter
+from community.extensions import limiter
 from community.members.models import Member
 from community.territory.services import neighbourhood_choices
 
@@ -65,8 +67,6 @@ def signup() -> str | Response:
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
     ]
-    from community.ambassadors.invitations import invited_to, usable_invitation
-
     invitation = usable_invitation(form.invitation.data)
     if form.validate_on_submit():
         data = services.SignupData(
@@ -78,19 +78,18 @@ def signup() -> str | Response:
             invitation=form.invitation.data or None,
         )
         try:
-            member = services.sign_up(data)
+            with refusal_undone():
+                member = services.sign_up(data)
         except Invalid as error:
             apply_errors(form, error)
         except services.EmailTaken as taken:
             existing = services.find_by_email(taken.email)
             if existing is not None:
                 deliver(mails.already_registered_message, existing)
-            db.session.commit()
             session["signup_email"] = taken.email  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
             deliver(mails.confirmation_message, member)
-            db.session.commit()
             session["signup_email"] = member.email
             return redirect(url_for("auth.signup_sent"))
     # The length is said once: in the hint, or in the error when the password is too short.
@@ -133,11 +132,8 @@ def confirm(token: str) -> str | Response:
     if member is None:
         form.password.errors = [_("Wrong password.")]
         return render_template("auth/confirm.html", form=form)
-    db.session.commit()
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
-    from community.ambassadors.invitations import invited_membership
-
     membership = invited_membership(member)
     if membership is not None:
         name = membership.community.name
@@ -171,10 +167,8 @@ def login() -> str | Response:
             form.password.errors = [_("Wrong e-mail or password.")]
         elif member.email_confirmed_at is None:
             deliver(mails.confirmation_message, member)
-            db.session.commit()
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
-            db.session.commit()
             start_session(member, remember=bool(form.remember.data))
             flash(_("Hello %(name)s!", name=member.display_name), "success")
             return redirect(safe_next(request.args.get("next"), "core.home"))
@@ -191,7 +185,6 @@ def logout() -> Response:
         # in this browser (a copied cookie opens nothing); everywhere also revokes API tokens.
         # Live sockets opened with them close after the commit (credentials_ended).
         services.log_out(member, everywhere=everywhere)
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out. See you soon!"), "success")
@@ -207,7 +200,6 @@ def forgot() -> str | Response:
         # The same work whether or not the address has an account: a mail is rendered and
         # queued either way, and the queue drops the one made for an unknown address.
         mails.queue(mails.reset_message(member, form.email.data or ""))
-        db.session.commit()
         # The same answer whether or not the address has an account.
         flash(
             _("If this address has an account, we have sent it a link to choose a new password."),
@@ -227,11 +219,11 @@ def reset(token: str) -> str | Response:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(member, form.password.data or "")
+            with refusal_undone():
+                services.reset_password(member, form.password.data or "")
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             start_session(member)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("members.me"))
@@ -253,6 +245,5 @@ def revoke_token(token_id: int) -> Response:
     member = current_member()
     assert member is not None
     services.revoke_token(services.token_of(member, token_id))
-    db.session.commit()
     flash(_("The token is revoked: it opens nothing any more."), "success")
     return redirect(url_for("auth.tokens"))

@@ -71,7 +71,6 @@ class MembershipResource(MethodView):
         member = current_member()
         require(can_join(member, community), member)
         membership = services.join(member, community, data["accept_charter"], data["message"])  # type: ignore[arg-type]
-        db.session.commit()
         return membership
 
     @blp.response(200, MembershipAnswerSchema)
@@ -81,7 +80,6 @@ class MembershipResource(MethodView):
         member = current_member()
         require(can_join(member, community), member)
         membership = services.leave(member, community)  # type: ignore[arg-type]
-        db.session.commit()
         return membership
 
 
@@ -115,7 +113,6 @@ def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
                 raise Invalid(_("Unknown member."), {key: [_("Unknown member.")]})
     # Whoever is named is asked first (issue 13): the answer lists who waits to accept.
     pairs.change_pair(member, community, changes, data["handover_note"])
-    db.session.commit()
     card = services.card_for(community)
     card.extra["asked"] = [p for side in SIDES if (p := pairs.pending_proposal(community, side))]
     return card

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from community.communities.models import Community, GardenerMandate, Membership
+from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.standing import active_suspension, is_banned_from
 
 
 def membership_of(member: Member | None, community: Community) -> Membership | None:
@@ -46,8 +48,6 @@ def is_gardener(member: Member | None, community: Community) -> bool:
 
 def _suspended(member: Member | None, community: Community | None) -> bool:
     """Suspended right now from the platform, or from `community`."""
-    from community.moderation.suspensions import active_suspension, is_banned_from
-
     if active_suspension(member) is not None:
         return True
     return community is not None and is_banned_from(member, community)
@@ -68,8 +68,6 @@ def moderated_community_ids(member: Member | None) -> list[int]:
     if not is_authenticated(member):
         return []
     assert member is not None
-    from community.moderation.suspensions import active_suspension
-
     if active_suspension(member) is not None:
         return []
     gardened = db.session.execute(
@@ -84,8 +82,6 @@ def moderated_community_ids(member: Member | None) -> list[int]:
             )
         ).all()
     )
-    from community.core.models import utcnow
-
     now = utcnow()
     out = {c for c, until in banned if until is None or until > now}
     return sorted(set(gardened) - out)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy.orm import joinedload
 
 from community.communities import signals
 from community.communities.models import (
@@ -188,8 +189,6 @@ def pending_requests_for(member: Member) -> list[Membership]:
             GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
         )
         stmt = stmt.where(Membership.community_id.in_(gardened))
-    from sqlalchemy.orm import joinedload
-
     stmt = stmt.options(joinedload(Membership.member), joinedload(Membership.community))
     return list(db.session.execute(stmt).scalars())
 

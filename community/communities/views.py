@@ -36,6 +36,7 @@ from community.communities.permissions import (
 from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
@@ -96,12 +97,11 @@ def for_me() -> str | Response:
             theme_ids=list(form.theme_ids.data or []),
         )
         try:
-            update_profile(member, changes)
+            with refusal_undone():
+                update_profile(member, changes)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
-            db.session.commit()
             return redirect(url_for("communities.for_me", _anchor="near-title"))
     near = services.communities_near(member)
     return render_template(
@@ -138,13 +138,13 @@ def join(slug: str) -> str | Response:
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            membership = services.join(
-                member, community, bool(form.accept_charter.data), form.message.data or ""
-            )
+            with refusal_undone():
+                membership = services.join(
+                    member, community, bool(form.accept_charter.data), form.message.data or ""
+                )
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             if membership.status == "active":
                 flash(
                     _("Welcome to %(name)s! Say hello to the others here.", name=community.name),
@@ -186,11 +186,11 @@ def leave(slug: str) -> str | Response:
         )
     if form.validate_on_submit():
         try:
-            services.leave(member, community)
+            with refusal_undone():
+                services.leave(member, community)
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("You have left %(name)s.", name=community.name), "success")
     return redirect(url_for("communities.show", slug=community.slug))
 
@@ -229,11 +229,11 @@ def edit(slug: str | None = None) -> str | Response:
             visibility=form.visibility.data or "open",
         )
         try:
-            community = services.save_community(member, data, community)
+            with refusal_undone():
+                community = services.save_community(member, data, community)
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
     return render_template("communities/edit.html", form=form, community=community)
@@ -273,14 +273,16 @@ def gardeners(slug: str) -> str | Response:
             )
         }
         try:
-            asked = [
-                p.candidate.display_name
-                for p in pairs.change_pair(member, community, chosen, form.handover_note.data or "")
-            ]
+            with refusal_undone():  # either side refused: nothing changes
+                asked = [
+                    p.candidate.display_name
+                    for p in pairs.change_pair(
+                        member, community, chosen, form.handover_note.data or ""
+                    )
+                ]
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             if asked:
                 flash(
                     _(
@@ -374,14 +376,15 @@ def hand_over(mandate_id: int) -> Response:
         return redirect(url_for("communities.dashboard"))
     candidate = db.session.get(Member, form.candidate_id.data) if form.candidate_id.data else None
     try:
-        if candidate is None:
-            raise Invalid(_("Choose who takes over."))
-        pairs.propose(member, mandate.community, mandate.side, candidate, form.handover_note.data)
+        with refusal_undone():
+            if candidate is None:
+                raise Invalid(_("Choose who takes over."))
+            pairs.propose(
+                member, mandate.community, mandate.side, candidate, form.handover_note.data
+            )
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(
             _(
                 "%(name)s is asked. You stay gardener until they accept.",
@@ -421,27 +424,29 @@ def proposal(proposal_id: int) -> str | Response:
     form = ProposalAnswerForm()
     if request.method == "POST":
         try:
-            if request.form.get("action") == "withdraw":
-                require(asker, member)
-                pairs.withdraw_proposal(member, found)
-                message = _("The proposal is withdrawn.")
-            elif form.validate_on_submit():
-                require(mine, member)
-                accept = form.decision.data == "accept"
-                pairs.answer_proposal(member, found, accept)
-                message = (
-                    _("You are now a gardener of %(name)s. Thank you!", name=found.community.name)
-                    if accept
-                    else _("Your answer is sent.")
-                )
-            else:
-                message = ""
+            with refusal_undone():
+                if request.form.get("action") == "withdraw":
+                    require(asker, member)
+                    pairs.withdraw_proposal(member, found)
+                    message = _("The proposal is withdrawn.")
+                elif form.validate_on_submit():
+                    require(mine, member)
+                    accept = form.decision.data == "accept"
+                    pairs.answer_proposal(member, found, accept)
+                    message = (
+                        _(
+                            "You are now a gardener of %(name)s. Thank you!",
+                            name=found.community.name,
+                        )
+                        if accept
+                        else _("Your answer is sent.")
+                    )
+                else:
+                    message = ""
         except DomainError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
             if message:
-                db.session.commit()
                 flash(message, "success")
                 return redirect(url_for("communities.show", slug=found.community.slug))
     return render_template(
@@ -461,11 +466,11 @@ def leave_handover_note(mandate_id: int) -> Response:
         flash(_("Write your note before sending it."), "error")
         return redirect(url_for("communities.dashboard"))
     try:
-        pairs.leave_handover_note(member, mandate, form.note.data or "")
+        with refusal_undone():
+            pairs.leave_handover_note(member, mandate, form.note.data or "")
     except DomainError as error:
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("Your note is kept for whoever will follow you."), "success")
     return redirect(url_for("communities.dashboard"))
 
@@ -481,12 +486,12 @@ def answer(membership_id: int) -> Response:
         flash(_("Choose to accept or refuse."), "error")
         return redirect(url_for("communities.dashboard"))
     try:
-        services.answer_request(
-            member, membership, form.decision.data == "accept", form.answer.data or ""
-        )
+        with refusal_undone():
+            services.answer_request(
+                member, membership, form.decision.data == "accept", form.answer.data or ""
+            )
     except DomainError as error:
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("Your answer is sent."), "success")
     return redirect(url_for("communities.dashboard"))

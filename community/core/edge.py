@@ -18,7 +18,10 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import gettext as _
 from marshmallow import fields
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
+
+from community.core.errors import html_error, json_error, wants_json
 
 INT_MAX = 2**31 - 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -76,9 +79,6 @@ def _strip_query(value: str) -> str:
 
 
 def _refuse_bad_characters() -> Any:
-    from werkzeug.datastructures import ImmutableMultiDict
-
-    from community.core.errors import html_error, json_error, wants_json
 
     args = list(request.args.items(multi=True))
     if has_control_characters(args):

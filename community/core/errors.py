@@ -10,12 +10,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from community.core.validation import translate_errors
+from community.extensions import db
 
 # HTTP status → the error code clients see (the socket protocol uses the same words).
 CODES = {
@@ -46,8 +48,12 @@ class DomainError(Exception):
         self.errors = errors
 
     def ack(self) -> dict[str, Any]:
-        """The Socket.IO acknowledgement for this error."""
-        return {"ok": False, "error": {"code": self.code, "message": self.message}}
+        """The Socket.IO acknowledgement for this error (with the messages by field, as the
+        API's `errors`, when there are some)."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.errors:
+            error["errors"] = self.errors
+        return {"ok": False, "error": error}
 
 
 class Invalid(DomainError):
@@ -156,10 +162,6 @@ def release_session(server_error: bool = False) -> None:
     nothing half-written is ever committed. After a server error the member is not loaded any
     more (it would query): the answer is the visitor's, in the browser's language.
     """
-    from flask import g
-    from flask_login import AnonymousUserMixin
-
-    from community.extensions import db
 
     try:
         db.session.rollback()

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
-from community.core.errors import Invalid
+from community.core.errors import DomainError
 
 
 def optional_int(value: object) -> int | None:
@@ -24,8 +24,9 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def apply_errors(form: FlaskForm, error: Invalid) -> None:
-    """Show a service's `Invalid` on the form: on each named field, else on the whole form."""
+def apply_errors(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's refusal (`Invalid`, `Conflict`…) on the form: on each named field,
+    else on the whole form."""
     placed = False
     for name, messages in (error.errors or {}).items():
         field = getattr(form, name, None)

@@ -1,14 +1,24 @@
 """The adapters' plumbing, once: one transaction per request or event, the acting member, and
 the form → service → errors → redirect dance.
 
-- `transaction()` (a context manager) and `transactional` (its decorator): commit once when
-  the block or handler returns, roll back on any exception and re-raise it (Indico's
-  `RH.process`). Services flush and never commit; handlers commit through this.
+- `TerreauFlask.dispatch_request` runs every HTML view and API endpoint in one transaction
+  (`in_request_transaction`), and the socket `event()` wrapper (`core/sockets.py`) every
+  event: committed once when the handler returns, rolled back on any exception and on an
+  answer of 400 or more (Indico's `RH.process`). Handlers never commit: a test walks their
+  modules. `keep_despite_refusal()` is the one way a refusal keeps what was written before
+  it (a login's rehashed password when the account is not confirmed yet).
+- `transaction()` (a context manager) and `transactional` (its decorator): the same for what
+  runs outside a request or an event — CLI commands, background jobs — and for a use case
+  that must commit inside a lock (`threads.use_cases.send_message`, the thread's write turn).
+  Inside a request's transaction it commits early; the request's own commit then has
+  nothing left to do.
 - `require_member()`: the member behind the request (session or bearer token), typed, or
   `Unauthenticated` (401 in every protocol).
-- `form_action(form, action, done)`: a valid form runs `action()` in one transaction; an
-  `Invalid` from it is shown on the form (nothing written), anything else is raised (nothing
-  written); on success `done(result)` gives the response, usually a redirect.
+- `form_action(form, action, done)`: a valid form runs `action()`; a refusal from it is shown
+  on the form and everything written is rolled back; on success `done(result)` gives the
+  response, usually a redirect (flushed rows have their ids). `attempt(action)` is the same
+  without a form (a button whose refusal is flashed); `with refusal_undone():` the same for
+  a block whose ``except`` shows the refusal.
 """
 
 from __future__ import annotations
@@ -18,11 +28,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+from flask import Flask, current_app, g
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from community.core.errors import Invalid, Unauthenticated
+from community.core.errors import DomainError, Invalid, Unauthenticated
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
 from community.extensions import db
@@ -56,6 +69,52 @@ def transactional(handler: Callable[P, T]) -> Callable[P, T]:
     return wrapped
 
 
+_KEEP = "terreau_keep_despite_refusal"
+
+
+def keep_despite_refusal() -> None:
+    """Commit this request's transaction even if the handler then refuses (a 4xx answer or a
+    `DomainError`): for what a refusal must still record. A crash (5xx) still rolls back."""
+    setattr(g, _KEEP, True)
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def in_request_transaction(view: Callable[[], ResponseReturnValue]) -> Response:
+    """Run a view in one transaction and build its response inside it: committed when the
+    response is below 400, rolled back when it is 400 or more (a refusal keeps nothing, unless
+    `keep_despite_refusal()`) and on any exception, which goes on to the error handlers."""
+    try:
+        response = current_app.make_response(view())
+    except BaseException as error:
+        refusal = isinstance(error, DomainError) or (
+            isinstance(error, HTTPException) and (error.code or 500) < 500
+        )
+        if refusal and g.get(_KEEP):
+            _commit()
+        else:
+            db.session.rollback()
+        raise
+    if response.status_code < 400 or (response.status_code < 500 and g.get(_KEEP)):
+        _commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+class TerreauFlask(Flask):
+    """The application: every view runs in one transaction (`in_request_transaction`)."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        return in_request_transaction(super().dispatch_request)
+
+
 def require_member() -> Member:
     """The member behind this request (session or bearer token), or `Unauthenticated`."""
     member = current_member()
@@ -65,17 +124,43 @@ def require_member() -> Member:
 
 
 def form_action(
-    form: FlaskForm, action: Callable[[], T], done: Callable[[T], Response]
+    form: FlaskForm,
+    action: Callable[[], T],
+    done: Callable[[T], Response],
+    refusals: tuple[type[DomainError], ...] = (Invalid,),
 ) -> Response | None:
-    """Submit `form`: None while it is not valid or when `action` refused it (its `Invalid`
-    is on the form, nothing written) — the caller renders the page again; else the response
-    `done(result)` once `action()` is committed."""
+    """Submit `form`: None while it is not valid or when `action` refused it (its refusal is on
+    the form, everything written rolled back) — the caller renders the page again; else the
+    response `done(result)`, committed with the request."""
     if not form.validate_on_submit():
         return None
     try:
-        with transaction():
-            result = action()
-    except Invalid as error:
+        result = action()
+    except refusals as error:
+        db.session.rollback()
         apply_errors(form, error)
         return None
     return done(result)
+
+
+@contextmanager
+def refusal_undone() -> Iterator[None]:
+    """A step whose refusal the handler shows itself (a flash, a form error): a `DomainError`
+    from it rolls back everything written, then reaches the handler's ``except``."""
+    try:
+        yield
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
+def attempt(
+    action: Callable[[], T], refusals: tuple[type[DomainError], ...] = (Invalid,)
+) -> tuple[T | None, DomainError | None]:
+    """Run `action()`: ``(result, None)``, or ``(None, refusal)`` with everything written
+    rolled back when it raised one of `refusals` — for a refusal the page shows (a flash)."""
+    try:
+        return action(), None
+    except refusals as error:
+        db.session.rollback()
+        return None, error

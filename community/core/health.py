@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from flask import current_app
 from sqlalchemy import text
 
@@ -29,8 +30,6 @@ def _redis() -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return "unused"
-    import redis
-
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         client.ping()

@@ -17,7 +17,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from flask import Flask, current_app, has_request_context, request
+from flask_login import current_user
 
 from community.extensions import babel
 
@@ -31,9 +36,6 @@ CORE_TEMPLATE_DIRS = ("", "errors", "macros")
 
 def select_locale() -> str:
     """The member's chosen language, else the browser's, else French."""
-    from flask import has_request_context
-    from flask_login import current_user
-
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, mail digests: the caller uses force_locale
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
@@ -84,9 +86,6 @@ def _sources(domain: str) -> Iterator[tuple[Path, Path]]:
 
 def extract(domain: str):
     """The template catalog of `domain`, read from its sources."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_file
-
     # A fixed date: catalogs must not change when no text did (branches merge them).
     fixed = datetime(2026, 1, 1, tzinfo=UTC)
     catalog = Catalog(project="Terreau", charset="utf-8", creation_date=fixed)
@@ -113,17 +112,12 @@ def _po_path(domain: str, locale: str) -> Path:
 
 
 def _read(path: Path):
-    from babel.messages.pofile import read_po
-
     with path.open("rb") as handle:
         return read_po(handle, locale=path.parent.parent.name)
 
 
 def update() -> None:
     """Extract every domain and merge the new ids into its fr and en catalogs."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
-
     for domain in domains():
         template = extract(domain)
         if not len(template):
@@ -153,8 +147,6 @@ def update() -> None:
 
 
 def compile_all() -> None:
-    from babel.messages.mofile import write_mo
-
     for domain in domains():
         for locale in LOCALES:
             path = _po_path(domain, locale)

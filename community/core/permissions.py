@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from community.core.errors import Forbidden, Unauthenticated
 
@@ -41,8 +42,6 @@ def require(allowed: bool, member: Member | None, message: str | None = None) ->
 
 def current_member() -> Member | None:
     """The member behind this request (session or bearer token), or None for a visitor."""
-    from flask_login import current_user
-
     if current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     return None

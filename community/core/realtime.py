@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_socketio import join_room
+
 from community.core.signals import on_commit
 from community.extensions import socketio
 
@@ -19,8 +21,6 @@ def member_room(member_id: int) -> str:
 def enter_room(room: str) -> bool:
     """Put the current socket in `room`; False when it has closed meanwhile (the page was left
     while its event waited for a worker), which is not an error."""
-    from flask_socketio import join_room
-
     try:
         join_room(room)
     except (ValueError, KeyError):  # python-socketio no longer knows the socket's sid

@@ -24,6 +24,9 @@ class Api(flask_smorest.Api):
         return handle_http_exception(error)
 
 
+api = Api()  # bound in create_app(), like the extensions of community/extensions.py
+
+
 def authenticated_member() -> Member:
     """The member behind the bearer token or session; 401 in the one error shape otherwise."""
     member = current_member()

@@ -26,9 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 from flask_babel import gettext as _
+from marshmallow import INCLUDE, Schema
 
 from community.core.edge import has_control_characters, out_of_range
 from community.core.errors import DomainError, Invalid, Unauthenticated, new_reference
+from community.core.handlers import transaction
+from community.core.inputs import load_input
 from community.core.redis import call
 from community.extensions import db, socketio
 
@@ -157,13 +160,20 @@ def acting_member() -> Member:
     return member
 
 
-def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
+def event(
+    name: str, schema: Schema | None = None
+) -> Callable[[Callable[[Payload], Payload | None]], Callable[..., Payload]]:
     """Register a handler that answers every event through its acknowledgement.
 
-    The handler commits itself, through `core.handlers.transaction()` or a use case that does
-    (`threads.use_cases.send_message`): a write to a thread must commit inside the thread's
-    write turn, before its broadcast leaves, which a commit here would come after. An error
-    leaves nothing behind either way: the event's context ends with its session discarded.
+    With `schema` (the act's input schema, `core/inputs.py`), the payload is loaded by it
+    first — the same messages as the API's and the page's — and the handler gets it loaded
+    (fields the schema does not know are passed on as they came).
+
+    Each event runs in one transaction (`core.handlers.transaction()`): committed when the
+    handler returns, before the ``{"ok": true, …}`` ack; rolled back on any error, whose ack
+    then answers. A write to a thread commits earlier, inside the thread's write turn and
+    before its broadcast leaves (`threads.use_cases.send_message`, `transaction()` inside
+    `thread_sequence`): this commit then has nothing left to do.
     """
 
     def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
@@ -177,9 +187,13 @@ def event(name: str) -> Callable[[Callable[[Payload], Payload | None]], Callable
                         _("Some fields are not valid."),
                         {"_payload": [_("Control characters or numbers out of range.")]},
                     )
-                return {"ok": True, **(handler(data) or {})}
+                if schema is not None:
+                    data = load_input(schema, data, unknown=INCLUDE)
+                with transaction():
+                    answer = handler(data) or {}
+                return {"ok": True, **answer}
             except DomainError as error:
-                return error.ack()  # the event's session is discarded with its context
+                return error.ack()  # rolled back by `transaction()`
             except Exception:
                 # Any other failure still answers: the page must not wait forever. The log has
                 # the details under a reference the person can quote. Roll back first: the

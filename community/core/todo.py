@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from community.core.models import utcnow
 from community.core.signals import namespace
 
 signals = namespace("core")
@@ -45,8 +46,6 @@ class TodoItem:
 
 def items_for(member: Any, now: datetime | None = None) -> list[TodoItem]:
     """What waits for `member`: overdue first (the most overdue first), then the oldest."""
-    from community.core.models import utcnow
-
     if member is None:
         return []
     now = now or utcnow()

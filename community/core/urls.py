@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
+from community.core.origins import public_url
+
 
 def safe_next(target: str | None, default: str = "members.me") -> str:
     """Only a path on this site: never an open redirect (else the `default` endpoint)."""
@@ -33,6 +35,4 @@ def external(path_or_endpoint: str, **values: Any) -> str:
         if path_or_endpoint.startswith("/")
         else site_path(path_or_endpoint, **values)
     )
-    from community.core.origins import public_url
-
     return public_url() + path

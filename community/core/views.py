@@ -9,6 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.core.health import health
+from community.core.models import utcnow
 from community.core.permissions import current_member
 from community.core.todo import TodoItem, items_for
 from community.core.urls import safe_next
@@ -25,8 +26,6 @@ def home() -> str:
 @login_required
 def todo() -> str:
     """The "à faire" inbox: reports, join requests, initiatives… waiting for me, overdue first."""
-    from community.core.models import utcnow
-
     return render_template("todo.html", items=todo_items(current_member()), now=utcnow())
 
 

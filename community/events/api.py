@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from community.communities.models import Community
 from community.core.errors import NotFound
+from community.core.models import utcnow
 from community.core.pagination import count_of
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
@@ -91,8 +92,6 @@ def list_events(args: dict[str, Any], pagination_parameters: Any) -> list[Event]
     start = as_utc(args["from_"]) if args.get("from_") else None
     end = as_utc(args["to"]) if args.get("to") else None
     if start is None and end is None:
-        from community.core.models import utcnow
-
         start = utcnow()
     stmt = queries.browse(member, community, start, end)
     pagination_parameters.item_count = count_of(stmt)
@@ -129,7 +128,6 @@ def create_event(body: dict[str, Any], slug: str) -> list[Event]:
     community = _community(slug)
     require(permissions.can_create_event(member, community), member)
     events = services.create_event(member, community, _data(body), body["repeat_weekly"])
-    db.session.commit()
     return [_with_rsvp(e) for e in events]
 
 
@@ -161,7 +159,6 @@ def patch_event(body: dict[str, Any], event_id: int) -> Event:
     event = _load(event_id)
     require(permissions.can_manage_event(member, event), member)
     services.edit_event(member, event, _data(body))
-    db.session.commit()
     return _with_rsvp(_load(event_id))
 
 
@@ -175,7 +172,6 @@ def cancel_event(body: dict[str, Any], event_id: int) -> Event:
     event = _load(event_id)
     require(permissions.can_manage_event(member, event), member)
     services.cancel_event(member, event, body["reason"])
-    db.session.commit()
     return _with_rsvp(_load(event_id))
 
 
@@ -198,7 +194,6 @@ def post_rsvp(event_id: int) -> Any:
     event = _load(event_id)
     require(permissions.can_rsvp(member, event), member)
     registration = services.register(member, event)
-    db.session.commit()
     return _rsvp_state(registration)
 
 
@@ -211,7 +206,6 @@ def delete_rsvp(event_id: int) -> None:
     event = _load(event_id)
     require(permissions.can_rsvp(member, event), member)
     services.unregister(member, event)
-    db.session.commit()
 
 
 @blp.post("/events/<int:event_id>/guests")
@@ -222,7 +216,6 @@ def post_guest(body: dict[str, Any], event_id: int) -> dict[str, str]:
     begin_write()
     event = _load(event_id)
     guests.request_guest_place(event, body["display_name"], body["email"])
-    db.session.commit()
     return {"message": _("Check your e-mail: a link confirms your registration.")}
 
 
@@ -249,7 +242,6 @@ def post_checkin(body: dict[str, Any], event_id: int) -> Any:
     begin_write()
     member, event = _managed(event_id)
     result = attendance.check_in(member, event, body["code"])
-    db.session.commit()
     payload = EventAttendeeSchema().dump(result.registration)
     return {**payload, "already": result.already}
 
@@ -262,5 +254,4 @@ def post_report(body: dict[str, Any], event_id: int) -> Event:
     begin_write()
     member, event = _managed(event_id)
     attendance.publish_report(member, event, body["body"])
-    db.session.commit()
     return _with_rsvp(_load(event_id))

@@ -16,6 +16,7 @@ from community.core.permissions import require
 from community.events import codes, permissions, signals
 from community.events.models import ACTIVE, Event, Registration
 from community.events.services import CHECKIN_OPENS, REPORT_MAX, _invalid
+from community.events.times import start_of_day_after_tomorrow
 from community.extensions import db
 from community.members.models import Member
 
@@ -87,8 +88,6 @@ def publish_report(actor: Member, event: Event, body: str) -> Event:
 
 def send_reminders(now: datetime | None = None) -> int:
     """Remind, once, every place at a rencontre of tomorrow (or later today)."""
-    from community.events.times import start_of_day_after_tomorrow
-
     now = now or utcnow()
     rows = db.session.execute(
         select(Registration)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from flask import current_app
 from icalendar import Calendar
@@ -17,7 +18,8 @@ from sqlalchemy import select
 
 from community.core.content import plain_text
 from community.core.models import utcnow
-from community.events.models import CalendarFeed, Event
+from community.core.permissions import is_authenticated, require
+from community.events.models import CalendarFeed, Event, Registration
 from community.events.times import paris
 from community.extensions import db
 from community.members.models import Member
@@ -64,6 +66,7 @@ def _hash(token: str) -> str:
 
 def issue_feed(member: Member) -> str:
     """A new private feed token for `member` (the previous one stops working)."""
+    require(is_authenticated(member), member)
     revoke_feed(member)
     token = secrets.token_urlsafe(24)
     db.session.add(CalendarFeed(member_id=member.id, token_hash=_hash(token)))
@@ -72,6 +75,8 @@ def issue_feed(member: Member) -> str:
 
 
 def revoke_feed(member: Member) -> bool:
+    """Stop `member`'s private feed; True if there was one."""
+    require(is_authenticated(member), member)
     feed = db.session.execute(
         select(CalendarFeed).where(CalendarFeed.member_id == member.id)
     ).scalar_one_or_none()
@@ -104,9 +109,6 @@ def feed_member(token: str) -> Member | None:
 def feed_events(member: Member) -> list[Event]:
     """The rencontres of the member's feed: those they have a place at or wait for, from
     the last 30 days on (cancelled ones stay, marked cancelled)."""
-    from datetime import timedelta
-
-    from community.events.models import Registration
 
     since = utcnow() - timedelta(days=30)
     stmt = (

@@ -5,14 +5,13 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from community.events import attendance
 from community.extensions import db
 
 
 def send_reminders() -> tuple[int, int, int]:
     """Remind every place at tomorrow's rencontres (once each), close past rencontres and erase
     their guests' e-mails. Returns (reminded, closed, e-mails erased)."""
-    from community.events import attendance
-
     with current_app.test_request_context("/"):
         reminded = attendance.send_reminders()
         closed, erased = attendance.close_past_events()

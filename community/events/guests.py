@@ -20,13 +20,12 @@ from community.events.services import (
     _place,
 )
 from community.extensions import db
+from community.members.services import normalise_email
 
 
 def request_guest_place(event: Event, display_name: str, email: str) -> Registration | None:
     """A person without an account asks for a place: a pending registration and a link to
     confirm it by e-mail. Asking again with the same address sends a new link."""
-    from community.members.services import normalise_email
-
     if not permissions.can_register_guest(None, event):
         raise Conflict(_("This rencontre does not take registrations without an account."))
     name = (display_name or "").strip()

@@ -26,7 +26,10 @@ from community.events import permissions, signals
 from community.events.models import ACTIVE, Event, Registration
 from community.events.times import weekly
 from community.extensions import db
+from community.initiatives.models import Initiative
 from community.members.models import Member
+from community.territory.models import Neighbourhood
+from community.threads.models import Thread
 
 TITLE = (3, 160)
 PLACE_MAX = 200
@@ -124,16 +127,12 @@ def _check(event: Event, data: EventData, now: datetime, *, creating: bool) -> N
             ]
         event.capacity = capacity
     if has("neighbourhood_id"):
-        from community.territory.models import Neighbourhood
-
         if data.neighbourhood_id is not None and (
             db.session.get(Neighbourhood, data.neighbourhood_id) is None
         ):
             errors["neighbourhood_id"] = [_("Unknown neighbourhood.")]
         event.neighbourhood_id = data.neighbourhood_id
     if has("initiative_id"):
-        from community.initiatives.models import Initiative
-
         if data.initiative_id is not None:
             initiative = db.session.get(Initiative, data.initiative_id)
             if initiative is None or initiative.community_id != event.community_id:
@@ -170,8 +169,6 @@ def _check(event: Event, data: EventData, now: datetime, *, creating: bool) -> N
 
 
 def _thread_for(actor: Member, event: Event) -> None:
-    from community.threads.models import Thread
-
     thread = Thread(
         kind="event", community_id=event.community_id, title=event.title, created_by_id=actor.id
     )
@@ -245,8 +242,6 @@ def edit_event(actor: Member, event: Event, data: EventData) -> Event:
     _check(event, data, now, creating=False)
     event.updated_at = now
     if "title" in data.given and event.thread_id is not None:
-        from community.threads.models import Thread
-
         thread = db.session.get(Thread, event.thread_id)
         if thread is not None:
             thread.title = event.title

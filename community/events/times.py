@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
+from community.core.errors import Invalid
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -16,10 +20,6 @@ def paris(value: datetime) -> datetime:
 def _bounded(value: datetime) -> datetime:
     # Years 1 and 9999 cannot move to UTC; no rencontre is that far away either.
     if not 1900 <= value.year <= 3000:
-        from flask_babel import gettext as _
-
-        from community.core.errors import Invalid
-
         raise Invalid(_("Some fields are not valid."), {"starts_at": [_("Choose a date to come.")]})
     return value
 

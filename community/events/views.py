@@ -14,6 +14,8 @@ from werkzeug.wrappers import Response
 from community.communities.models import Community
 from community.core.errors import Conflict, DomainError, Invalid, NotFound
 from community.core.forms import apply_errors, as_choices
+from community.core.handlers import attempt, form_action
+from community.core.models import utcnow
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services
@@ -28,6 +30,8 @@ from community.events.forms import (
 from community.events.models import Event
 from community.events.times import from_paris, paris
 from community.extensions import db
+from community.initiatives.models import Initiative
+from community.territory.services import neighbourhood_choices
 from community.threads.realtime import begin_write
 
 bp = Blueprint("events", __name__)
@@ -63,8 +67,6 @@ def _paris_filter(value: Any) -> Any:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    from community.core.models import utcnow
-
     return {"can_create_event": permissions.can_create_event, "now_utc": utcnow}
 
 
@@ -89,8 +91,6 @@ def index() -> str:
     member = current_member()
     slug = (request.args.get("community") or "")[:80]
     community = _community(slug) if slug else None
-    from community.core.models import utcnow
-
     page = paginate(queries.browse(member, community, start=utcnow()), page_from_request())
     return render_template("events/index.html", page=page, community=community)
 
@@ -140,13 +140,10 @@ def _act(event_id: int, act: Any, done: str) -> Any:
     begin_write()
     event = _load(event_id)
     require(permissions.can_rsvp(member, event), member)
-    try:
-        result = act(member, event)
-    except (Conflict, Invalid) as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    result, refusal = attempt(lambda: act(member, event), (Conflict, Invalid))
+    if refusal is not None:
+        flash(refusal.message, "error")
     else:
-        db.session.commit()
         if result is not None and done == "registered":
             flash(
                 _("You have a place. See you there!")
@@ -179,17 +176,16 @@ def guest(event_id: int) -> Any:
     begin_write()
     event = _load(event_id)
     form = GuestForm(prefix="guest")
-    if form.validate_on_submit():
-        try:
-            guests.request_guest_place(event, form.display_name.data, form.email.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        except Conflict as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            return render_template("events/guest_sent.html", event=event), 202
-    db.session.rollback()
+    sent = form_action(
+        form,
+        lambda: guests.request_guest_place(event, form.display_name.data, form.email.data),
+        lambda _registration: current_app.make_response(
+            (render_template("events/guest_sent.html", event=event), 202)
+        ),
+        (Invalid, Conflict),
+    )
+    if sent is not None:
+        return sent
     return _show(event, 422, guest_form=form)
 
 
@@ -204,13 +200,12 @@ def guest_confirm(token: str) -> Any:
     error = None
     if form.validate_on_submit():
         begin_write()
-        try:
-            registration = guests.confirm_guest(token)
-        except DomainError as failure:
-            db.session.rollback()
-            error = failure.message
+        answered, refusal = attempt(lambda: guests.confirm_guest(token), (DomainError,))
+        if refusal is not None:
+            error = refusal.message
         else:
-            db.session.commit()
+            assert answered is not None
+            registration = answered
     elif registration.status != "pending":
         error = _("This link was already used.")
     event = registration.event
@@ -238,14 +233,12 @@ def guest_cancel(token: str) -> Any:
     done = False
     if form.validate_on_submit():
         begin_write()
-        try:
-            registration = guests.cancel_guest(token)
-        except DomainError as failure:
-            db.session.rollback()
-            error = failure.message
+        cancelled, refusal = attempt(lambda: guests.cancel_guest(token), (DomainError,))
+        if refusal is not None:
+            error = refusal.message
         else:
-            db.session.commit()
-            done = True
+            assert cancelled is not None
+            registration, done = cancelled, True
     return render_template(
         "events/guest_cancel.html",
         event=registration.event,
@@ -260,9 +253,6 @@ def guest_cancel(token: str) -> Any:
 
 
 def _form_choices(form: EventForm, community: Community) -> None:
-    from community.initiatives.models import Initiative
-    from community.territory.services import neighbourhood_choices
-
     form.neighbourhood_id.choices = as_choices([(None, _("— None —")), *neighbourhood_choices()])
     initiatives = db.session.execute(
         select(Initiative.id, Initiative.title)
@@ -305,22 +295,25 @@ def new(slug: str) -> Any:
     if not form.is_submitted():
         form.neighbourhood_id.data = community.neighbourhood_id
         form.accepts_guests.data = community.visibility == "open"
-    if form.validate_on_submit():
-        try:
-            events = services.create_event(
-                member, community, _form_data(form, ALL), form.repeat.data or 1
-            )
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _("Rencontre planned.")
-                if len(events) == 1
-                else _("%(count)d rencontres planned, one a week.", count=len(events)),
-                "success",
-            )
-            return redirect(url_for("events.show", event_id=events[0].id))
+
+    def planned(events: list[Event]) -> Response:
+        flash(
+            _("Rencontre planned.")
+            if len(events) == 1
+            else _("%(count)d rencontres planned, one a week.", count=len(events)),
+            "success",
+        )
+        return redirect(url_for("events.show", event_id=events[0].id))
+
+    response = form_action(
+        form,
+        lambda: services.create_event(
+            member, community, _form_data(form, ALL), form.repeat.data or 1
+        ),
+        planned,
+    )
+    if response is not None:
+        return response
     return render_template("events/form.html", form=form, community=community, event=None)
 
 
@@ -340,16 +333,17 @@ def edit(event_id: int) -> Any:
     if form.validate_on_submit():
         begin_write()
         event = _load(event_id)
-        try:
+
+        def save() -> None:
             data = _form_data(form, ALL)
             if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
                 data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
             services.edit_event(member, event, data)
-        except (Invalid, Conflict) as error:
-            db.session.rollback()
-            apply_errors(form, error)  # type: ignore[arg-type]
+
+        _saved, refusal = attempt(save, (Invalid, Conflict))
+        if refusal is not None:
+            apply_errors(form, refusal)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/form.html", form=form, community=event.community, event=event)
@@ -366,13 +360,12 @@ def cancel(event_id: int) -> Any:
     if form.validate_on_submit():
         begin_write()
         event = _load(event_id)
-        try:
-            services.cancel_event(member, event, form.reason.data)
-        except (Invalid, Conflict) as error:
-            db.session.rollback()
-            apply_errors(form, error)  # type: ignore[arg-type]
+        _cancelled, refusal = attempt(
+            lambda: services.cancel_event(member, event, form.reason.data), (Invalid, Conflict)
+        )
+        if refusal is not None:
+            apply_errors(form, refusal)
         else:
-            db.session.commit()
             flash(_("The rencontre is cancelled; those registered are told."), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return render_template("events/cancel.html", form=form, event=event)
@@ -418,13 +411,13 @@ def checkin(event_id: int) -> Any:
     member, event = _managed(event_id)
     form = CheckinForm()
     if form.validate_on_submit():
-        try:
-            result = attendance.check_in(member, event, form.code.data)
-        except (Invalid, Conflict) as error:
-            db.session.rollback()
-            apply_errors(form, error)  # type: ignore[arg-type]
+        result, refusal = attempt(
+            lambda: attendance.check_in(member, event, form.code.data), (Invalid, Conflict)
+        )
+        if refusal is not None:
+            apply_errors(form, refusal)
         else:
-            db.session.commit()
+            assert result is not None
             name = result.registration.name
             flash(
                 _("%(name)s was already marked present.", name=name)
@@ -443,13 +436,12 @@ def report(event_id: int) -> Any:
     member, event = _managed(event_id)
     form = ReportForm(prefix="report")
     if form.validate_on_submit():
-        try:
-            attendance.publish_report(member, event, form.body.data)
-        except (Invalid, Conflict) as error:
-            db.session.rollback()
-            apply_errors(form, error)  # type: ignore[arg-type]
+        _published, refusal = attempt(
+            lambda: attendance.publish_report(member, event, form.body.data), (Invalid, Conflict)
+        )
+        if refusal is not None:
+            apply_errors(form, refusal)
         else:
-            db.session.commit()
             flash(_("The compte rendu is published and sent to those who came."), "success")
             return redirect(url_for("events.show", event_id=event.id))
     return _attendees_page(event, CheckinForm(), 422, report_form=form)
@@ -480,7 +472,6 @@ def issue_feed() -> str:
     if not ActionForm().validate_on_submit():
         abort(400)
     token = calendar.issue_feed(member)
-    db.session.commit()
     return render_template(
         "events/mine.html",
         registrations=queries.my_registrations(member),
@@ -499,7 +490,6 @@ def revoke_feed() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     calendar.revoke_feed(member)
-    db.session.commit()
     flash(_("Your calendar link no longer works."), "success")
     return redirect(url_for("events.mine"))
 

@@ -13,7 +13,6 @@ from community.core.errors import Invalid, NotFound
 from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
-from community.extensions import db
 from community.initiatives import permissions, queries, services, stories
 from community.initiatives.models import Initiative, InitiativeUpdate, Participation, StatusChange
 from community.initiatives.schemas import (
@@ -69,7 +68,6 @@ def create_initiative(data: dict[str, Any]) -> Initiative:
     """Propose an initiative, or declare an informal one (`informal: true`)."""
     member = authenticated_member()
     initiative = services.propose(member, _data(data), informal=data["informal"])
-    db.session.commit()
     return _load(initiative.id)
 
 
@@ -89,7 +87,6 @@ def patch_initiative(data: dict[str, Any], initiative_id: int) -> Initiative:
     member = authenticated_member()
     require(permissions.can_edit(member, initiative), member)
     services.edit(member, initiative, _data(data))
-    db.session.commit()
     return _load(initiative_id)
 
 
@@ -104,7 +101,6 @@ def post_status(data: dict[str, Any], initiative_id: int) -> StatusChange:
     change = services.change_status(
         member, initiative, data["status"], data["answer"], data["reason"]
     )
-    db.session.commit()
     return change
 
 
@@ -129,7 +125,6 @@ def post_support(initiative_id: int) -> Any:
         _("You cannot support your own initiative."),
     )
     created = services.support(member, initiative)
-    db.session.commit()
     return _support_state(initiative, True), 201 if created else 200
 
 
@@ -141,7 +136,6 @@ def delete_support(initiative_id: int) -> None:
     member = authenticated_member()
     require(permissions.can_withdraw_support(member, initiative), member)
     services.withdraw_support(member, initiative)
-    db.session.commit()
 
 
 @blp.post("/initiatives/<int:initiative_id>/participation")
@@ -154,7 +148,6 @@ def post_participation(data: dict[str, Any], initiative_id: int) -> Any:
     member = authenticated_member()
     require(permissions.can_lend_a_hand(member, initiative), member)
     participation, created = services.volunteer(member, initiative, data["message"])
-    db.session.commit()
     return participation, 201 if created else 200
 
 
@@ -166,7 +159,6 @@ def delete_participation(initiative_id: int) -> None:
     member = authenticated_member()
     require(permissions.can_lend_a_hand(member, initiative), member)
     services.stop_volunteering(member, initiative)
-    db.session.commit()
 
 
 @blp.get("/initiatives/<int:initiative_id>/participation")
@@ -209,5 +201,4 @@ def post_update(initiative_id: int) -> InitiativeUpdate:
     except ValidationError as error:
         raise Invalid(_("Some fields are not valid."), error.normalized_messages()) from None
     update = stories.post_update(member, initiative, data["body"], photo)
-    db.session.commit()
     return update

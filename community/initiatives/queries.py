@@ -22,6 +22,7 @@ from community.initiatives.models import (
     initiative_themes,
 )
 from community.members.models import Member
+from community.moderation.permissions import can_moderate_in
 
 SORTS = ("newest", "supported")
 
@@ -112,8 +113,6 @@ def readable_initiatives(member: Member | None) -> ColumnElement[bool]:
     """The filter on `Initiative` of what `member` may read: every initiative but the hidden
     ones, which stay readable by their author and their moderators (gardeners of their
     community, not while suspended; staff)."""
-    from community.moderation.permissions import can_moderate_in
-
     visible = Initiative.hidden_at.is_(None)
     if not is_authenticated(member):
         return visible

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from community.initiatives.answers import answer_due_at
@@ -113,8 +114,6 @@ class StoryUpdateSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
     def _photo_url(self, update: Any) -> str | None:
-        from flask import url_for
-
         return url_for("initiatives.photo", name=update.photo) if update.photo else None
 
 

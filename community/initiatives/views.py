@@ -25,6 +25,7 @@ from community.communities.models import Community
 from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
@@ -169,11 +170,11 @@ def _initiative_form(informal: bool) -> str | Response:
             needs=(form.needs.data or "").splitlines(),
         )
         try:
-            initiative = services.propose(member, data, informal=informal)
+            with refusal_undone():
+                initiative = services.propose(member, data, informal=informal)
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(
                 _("Your initiative is declared. Thank you for making it visible!")
                 if informal
@@ -220,11 +221,11 @@ def edit(initiative_id: int) -> str | Response:
             needs=(form.needs.data or "").splitlines(),
         )
         try:
-            services.edit(member, initiative, data)
+            with refusal_undone():
+                services.edit(member, initiative, data)
         except (Invalid, Conflict) as error:
-            apply_errors(form, error)  # type: ignore[arg-type]
+            apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("initiatives.show", initiative_id=initiative.id))
     return render_template("initiatives/edit.html", form=form, initiative=initiative)
@@ -297,13 +298,17 @@ def change_status(initiative_id: int) -> Response | tuple[str, int]:
     form.status.validate_choice = False  # the service says why a move is refused
     if form.validate_on_submit():
         try:
-            services.change_status(
-                member, initiative, form.status.data or "", form.answer.data or "", form.reason.data
-            )
+            with refusal_undone():
+                services.change_status(
+                    member,
+                    initiative,
+                    form.status.data or "",
+                    form.answer.data or "",
+                    form.reason.data,
+                )
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("The status is changed and the answer published."), "success")
             return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     return _show(_load(initiative_id), status_form=form, status=422)
@@ -319,16 +324,16 @@ def support(initiative_id: int) -> Response:
     require(allowed(member, initiative), member, _("You cannot support your own initiative."))
     assert member is not None
     try:
-        if withdrawing:
-            services.withdraw_support(member, initiative)
-            message = _("Your support is withdrawn.")
-        else:
-            services.support(member, initiative)
-            message = _("Thank you for your support!")
+        with refusal_undone():
+            if withdrawing:
+                services.withdraw_support(member, initiative)
+                message = _("Your support is withdrawn.")
+            else:
+                services.support(member, initiative)
+                message = _("Thank you for your support!")
     except Conflict as error:
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("initiatives.show", initiative_id=initiative_id))
 
@@ -342,17 +347,16 @@ def participation(initiative_id: int) -> Response | tuple[str, int]:
     assert member is not None
     if request.form.get("action") == "withdraw":
         services.stop_volunteering(member, initiative)
-        db.session.commit()
         flash(_("Your offer of help is withdrawn."), "success")
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     form = VolunteerForm(prefix="help")
     if form.validate_on_submit():
         try:
-            services.volunteer(member, initiative, form.message.data or "")
+            with refusal_undone():
+                services.volunteer(member, initiative, form.message.data or "")
         except (Invalid, Conflict) as error:
-            apply_errors(form, error)  # type: ignore[arg-type]
+            apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Thank you! The author and the gardeners know you can lend a hand."), "success")
             return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     return _show(_load(initiative_id), volunteer_form=form, status=422)
@@ -372,11 +376,11 @@ def post_update(initiative_id: int) -> Response | tuple[str, int]:
             stories.Photo(upload.stream, upload.filename) if upload and upload.filename else None
         )
         try:
-            stories.post_update(member, initiative, form.body.data or "", photo)
+            with refusal_undone():
+                stories.post_update(member, initiative, form.body.data or "", photo)
         except (Invalid, Conflict) as error:
-            apply_errors(form, error)  # type: ignore[arg-type]
+            apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Your news is published."), "success")
             return redirect(url_for("initiatives.show", initiative_id=initiative_id))
     return _show(_load(initiative_id), story_form=form, status=422)

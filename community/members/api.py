@@ -8,7 +8,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from community.core.rest import authenticated_member
-from community.extensions import db, limiter
+from community.extensions import limiter
 from community.members import erasure, services
 from community.members.export import export_data
 from community.members.models import Member
@@ -42,7 +42,6 @@ def patch_me(data: dict[str, Any]) -> Member:
         locale=data.get("locale"),
     )
     services.update_profile(member, changes)
-    db.session.commit()
     return member
 
 
@@ -62,4 +61,3 @@ def delete_me(data: dict[str, Any]) -> None:
     stay, under "compte supprimé"; `409` when a gardener must hand over first."""
     member = authenticated_member()
     erasure.erase_account(member, data["password"])
-    db.session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from community.core.models import UTCDateTime, utcnow
 from community.extensions import db
+from community.members.pseudonyms import skeleton
 
 if TYPE_CHECKING:
     from community.territory.models import Neighbourhood, Theme
@@ -69,8 +70,6 @@ class Member(UserMixin, db.Model):  # type: ignore[name-defined]
 
     @validates("display_name")
     def _set_skeleton(self, _key: str, value: str) -> str:
-        from community.members.pseudonyms import skeleton
-
         self.display_name_skeleton = skeleton(value or "")
         return value
 

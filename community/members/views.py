@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.permissions import current_member
 from community.extensions import db, limiter
 from community.members import erasure, services
@@ -54,12 +55,11 @@ def edit() -> str | Response:
             locale=form.locale.data,
         )
         try:
-            services.update_profile(member, changes)
+            with refusal_undone():
+                services.update_profile(member, changes)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("members.me"))
     return render_template("members/edit.html", form=form)
@@ -103,15 +103,13 @@ def delete() -> str | Response:
     refusal = erasure.erasure_refusal(member)
     if refusal is None and form.validate_on_submit():
         try:
-            erasure.erase_account(member, form.password.data or "")
+            with refusal_undone():
+                erasure.erase_account(member, form.password.data or "")
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         except Conflict as error:
-            db.session.rollback()
             refusal = error.message
         else:
-            db.session.commit()
             logout_user()
             session.clear()
             flash(_("Your account is deleted. Thank you for taking part."), "success")

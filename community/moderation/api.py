@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from community.core.errors import NotFound
+from community.core.handlers import transaction
 from community.core.pagination import SelectPage
 from community.core.permissions import require
 from community.core.rest import authenticated_member
@@ -38,7 +39,6 @@ def create_report(data: dict[str, Any]) -> Report:
     report = services.report(
         member, data["target_type"], data["target_id"], data["reason"], data["text"]
     )
-    db.session.commit()
     return report
 
 
@@ -63,9 +63,9 @@ def resolve_report(data: dict[str, Any], report_id: int) -> Report:
     if report is None:
         raise NotFound(_("This report does not exist."))
     require(can_resolve(member, report), member)
-    with write_turn(report.target_type, report.target_id):
+    # Committed inside the target's write turn (a thread's: before its broadcast leaves).
+    with write_turn(report.target_type, report.target_id), transaction():
         services.resolve(
             member, report, data["action"], data["reason"], data["until"], data["scope"]
         )
-        db.session.commit()
     return report

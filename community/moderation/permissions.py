@@ -7,6 +7,7 @@ from community.communities.permissions import can_moderate, moderated_community_
 from community.core.permissions import is_authenticated, is_staff
 from community.members.models import Member
 from community.moderation.models import Report
+from community.moderation.standing import active_suspension
 from community.moderation.targets import Target
 
 
@@ -55,8 +56,6 @@ def can_moderate_in(member: Member | None, community: Community | None) -> bool:
     """Act on content of `community` (staff only when it belongs to none); never suspended."""
     if community is not None:
         return can_moderate(member, community)
-    from community.moderation.suspensions import active_suspension
-
     return is_staff(member) and active_suspension(member) is None
 
 

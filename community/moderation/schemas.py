@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
 
 from community.members.schemas import PublicMemberSchema
-from community.moderation.models import REASONS, RESOLUTIONS, TARGET_TYPES
+from community.moderation.models import REASONS, RESOLUTIONS
+from community.moderation.targets import kind_of
+
+
+def _registered(target_type: str) -> None:
+    """A kind of content a domain registered as reportable (`moderation.targets.register`)."""
+    if kind_of(target_type) is None:
+        raise ValidationError(_("Unknown kind of content."))
 
 
 class ReportCreateSchema(Schema):
     """`POST /reports`."""
 
-    target_type = fields.String(required=True, validate=validate.OneOf(TARGET_TYPES))
+    target_type = fields.String(required=True, validate=_registered)
     target_id = fields.Integer(required=True, strict=True)
     reason = fields.String(required=True, validate=validate.OneOf(REASONS))
     text = fields.String(load_default="", validate=validate.Length(max=1000))

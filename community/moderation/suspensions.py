@@ -6,9 +6,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from community.communities.models import Community, Membership
 from community.core.errors import Forbidden, Invalid
+from community.core.jinja import day
 from community.core.models import utcnow
 from community.core.permissions import is_staff, require
 from community.extensions import db
@@ -17,6 +19,7 @@ from community.moderation.journal import record_action, tell_member
 from community.moderation.models import PlatformSuspension, Report
 from community.moderation.permissions import can_moderate_in, gardened_community_ids
 from community.moderation.signals import member_suspended
+from community.moderation.standing import active_suspension, is_banned_from
 
 
 def suspend_from_community(
@@ -89,37 +92,6 @@ def suspend_from_platform(
     return suspension
 
 
-def active_suspension(
-    member: Member | None, now: datetime | None = None
-) -> PlatformSuspension | None:
-    """The platform suspension in force for `member`, if any."""
-    if member is None or getattr(member, "id", None) is None:
-        return None
-    now = now or utcnow()
-    rows = db.session.execute(
-        select(PlatformSuspension).where(
-            PlatformSuspension.member_id == member.id, PlatformSuspension.lifted_at.is_(None)
-        )
-    ).scalars()
-    return next((s for s in rows if s.active(now)), None)
-
-
-def is_banned_from(
-    member: Member | None, community: Community, now: datetime | None = None
-) -> bool:
-    """Suspended from `community` right now."""
-    if member is None or getattr(member, "id", None) is None:
-        return False
-    membership = db.session.execute(
-        select(Membership).where(
-            Membership.community_id == community.id, Membership.member_id == member.id
-        )
-    ).scalar_one_or_none()
-    if membership is None or membership.status != "banned":
-        return False
-    return membership.banned_until is None or membership.banned_until > (now or utcnow())
-
-
 def lift_platform_suspension(
     actor: Member, suspension: PlatformSuspension, reason: str = ""
 ) -> None:
@@ -136,6 +108,7 @@ def lift_platform_suspension(
 
 def lift_community_ban(actor: Member, membership: Membership, reason: str = "") -> None:
     """End a suspension from a community: the member may join again (its gardeners, staff)."""
+    require(can_moderate_in(actor, membership.community), actor)
     if membership.status != "banned":
         return
     membership.status = "left"
@@ -150,8 +123,6 @@ def lift_community_ban(actor: Member, membership: Membership, reason: str = "") 
 
 def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[Membership]]:
     """Suspensions in force that `member` may lift: platform ones for staff, and community bans."""
-    from sqlalchemy.orm import selectinload
-
     now = utcnow()
     platform: list[PlatformSuspension] = []
     bans = select(Membership).where(Membership.status == "banned")
@@ -183,8 +154,6 @@ def suspensions_seen_by(member: Member) -> tuple[list[PlatformSuspension], list[
 def posting_refusal(member: Member | None, community: Community | None) -> str | None:
     """Why `member` may not post right now (suspended from the platform or from `community`),
     in words they understand; None when nothing stops them."""
-    from community.core.jinja import day
-
     suspension = active_suspension(member)
     if suspension is not None:
         if suspension.until is not None:

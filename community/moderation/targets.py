@@ -27,6 +27,7 @@ from community.core.errors import Invalid
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.models import TARGET_TYPE_MAX
 
 
 @dataclass
@@ -84,6 +85,10 @@ def already_moderated(hidden: bool) -> Invalid:
 
 
 def register(name: str, target_type: TargetType) -> None:
+    """Make `name` a kind of reportable content (at import time of a domain's
+    `reportable.py`): reports on it are then accepted, with no change in moderation."""
+    if not 0 < len(name) <= TARGET_TYPE_MAX or name in REGISTRY:
+        raise ValueError(f"reportable kind {name!r}: new, 1 to {TARGET_TYPE_MAX} characters")
     REGISTRY[name] = target_type
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from community.communities.models import Membership
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
@@ -68,18 +69,16 @@ def report() -> str | Response:
     if request.method == "POST" and form.validate():
         assert member is not None
         try:
-            services.report(
-                member, target_type, target.obj.id, form.reason.data, form.text.data or ""
-            )
+            with refusal_undone():
+                services.report(
+                    member, target_type, target.obj.id, form.reason.data, form.text.data or ""
+                )
         except Conflict as error:
-            db.session.rollback()
             flash(error.message, "info")
             return redirect(target.url or url_for("core.home"))
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Thank you. The moderators will look at your report."), "success")
             return redirect(target.url or url_for("core.home"))
     return render_template(
@@ -100,16 +99,14 @@ def contest(target_type: str, target_id: int) -> str | Response:
     form = ContestForm()
     if form.validate_on_submit():
         try:
-            services.contest(member, target_type, target_id, form.text.data or "")
+            with refusal_undone():
+                services.contest(member, target_type, target_id, form.text.data or "")
         except Conflict as error:
-            db.session.rollback()
             flash(error.message, "info")
             return redirect(target.url or url_for("core.home"))
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Your request is sent. Staff will answer you."), "success")
             return redirect(target.url or url_for("core.home"))
     return render_template("moderation/contest.html", form=form, target=target)
@@ -143,22 +140,21 @@ def detail(report_id: int) -> str | Response:
     if form.validate_on_submit():
         with write_turn(report.target_type, report.target_id):
             try:
-                services.resolve(
-                    member,
-                    report,
-                    form.action.data,
-                    form.reason.data or "",
-                    form.until_datetime(),
-                    form.scope.data if report.community is not None else "platform",
-                )
+                with refusal_undone():
+                    services.resolve(
+                        member,
+                        report,
+                        form.action.data,
+                        form.reason.data or "",
+                        form.until_datetime(),
+                        form.scope.data if report.community is not None else "platform",
+                    )
             except (Invalid, Conflict) as error:
-                db.session.rollback()
                 if isinstance(error, Invalid):
                     apply_errors(form, error)
                 else:
                     form.form_errors.append(error.message)
             else:
-                db.session.commit()
                 flash(_("Done. The member concerned has been told."), "success")
                 return redirect(url_for("moderation.queue"))
     history = queries.acts_about(report.target_type, report.target_id)
@@ -207,7 +203,6 @@ def lift_platform(suspension_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     lift_platform_suspension(member, suspension, form.reason.data or "")
-    db.session.commit()
     flash(_("The suspension is lifted. The member has been told."), "success")
     return redirect(url_for("moderation.suspensions"))
 
@@ -223,6 +218,5 @@ def lift_ban(membership_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     lift_community_ban(member, membership, form.reason.data or "")
-    db.session.commit()
     flash(_("The suspension is lifted. The member has been told."), "success")
     return redirect(url_for("moderation.suspensions"))

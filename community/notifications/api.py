@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from community.core.pagination import SelectPage
 from community.core.rest import authenticated_member
-from community.extensions import db
-from community.notifications import services
+from community.notifications import (
+    push_api,  # noqa: F401  (its routes are on `blp`)
+    services,
+)
+from community.notifications.blueprints import blp
 from community.notifications.schemas import (
     MarkReadSchema,
     NotificationQuerySchema,
     NotificationSchema,
     PreferenceSchema,
     ReadResultSchema,
-)
-
-blp = Blueprint(
-    "notifications-api", __name__, url_prefix="/api/v1", description="The member's notifications"
 )
 
 
@@ -40,7 +37,6 @@ def read_notifications(data: dict[str, Any]) -> dict[str, int]:
     """Mark notifications read: `ids` (one's own; others are ignored) or `all: true`."""
     member = authenticated_member()
     marked = services.mark_read(member, None if data.get("all") else data["ids"])
-    db.session.commit()
     return {"marked": marked, "unread_count": services.unread_count(member)}
 
 
@@ -59,9 +55,4 @@ def put_preferences(data: dict[str, Any]) -> dict[str, str]:
     """Choose how often to receive e-mail."""
     member = authenticated_member()
     services.set_email_frequency(member, data["email_frequency"])
-    db.session.commit()
     return {"email_frequency": services.email_frequency(member)}
-
-
-# Web push routes live in their own module, on this blueprint.
-from community.notifications import push_api  # noqa: E402, F401

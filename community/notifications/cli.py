@@ -8,14 +8,13 @@ from flask import Flask, current_app
 from community.extensions import db
 from community.notifications import services
 from community.notifications.mails import deliver, digest_message
+from community.notifications.push_cli import vapid_keys_command
 from community.notifications.triggers import notify_overdue
 
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(send_digests_command)
     app.cli.add_command(notify_overdue_command)
-    from community.notifications.push_cli import vapid_keys_command
-
     app.cli.add_command(vapid_keys_command)
 
 

@@ -10,9 +10,8 @@ from marshmallow import Schema, fields, validate
 
 from community.core.errors import NotFound
 from community.core.rest import authenticated_member
-from community.extensions import db
 from community.notifications import push, push_services
-from community.notifications.api import blp
+from community.notifications.blueprints import blp
 from community.notifications.push_models import MAX_ENDPOINT
 from community.notifications.push_privacy import remember_browser
 
@@ -59,7 +58,6 @@ def create_subscription(data: dict[str, Any]) -> Any:
     subscription, created = push_services.subscribe(
         member, data["endpoint"], data["keys"]["p256dh"], data["keys"]["auth"]
     )
-    db.session.commit()
     remember_browser(data["endpoint"])
     return subscription, 201 if created else 200
 
@@ -71,5 +69,4 @@ def delete_subscription(data: dict[str, Any]) -> Response:
     """Stop pushes to this browser (one's own subscriptions only; unknown ones are ignored)."""
     member = authenticated_member()
     push_services.unsubscribe(member, data["endpoint"])
-    db.session.commit()
     return Response(status=204)

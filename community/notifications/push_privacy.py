@@ -10,6 +10,7 @@ from flask import has_request_context, session
 from flask_login import user_logged_out
 from sqlalchemy import delete, inspect, select
 
+from community.auth.loaders import bearer_token
 from community.extensions import db
 from community.members.models import Member
 from community.members.signals import exporting
@@ -21,8 +22,6 @@ MAX_REMEMBERED = 3
 
 def remember_browser(endpoint: str) -> None:
     """Remember in the session (browser logins only) which subscription is this browser's."""
-    from community.auth.loaders import bearer_token
-
     if not has_request_context() or bearer_token() is not None:
         return
     endpoints = [e for e in session.get(SESSION_KEY, []) if e != endpoint]
@@ -42,7 +41,7 @@ def _forget_this_browser(_app: Any, user: Any = None, **_extra: Any) -> None:
             PushSubscription.member_id == identity[0], PushSubscription.endpoint.in_(endpoints)
         )
     )
-    db.session.commit()  # logging out is the whole act: nothing else waits in this session
+    # Committed with the logout's request (the views that log out answer with a redirect).
 
 
 def _iso(value: Any) -> str | None:

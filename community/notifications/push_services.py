@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from community.core.errors import Invalid, NotFound
+from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import Member
 from community.notifications import push
@@ -19,6 +20,7 @@ def subscribe(
     member: Member, endpoint: str, p256dh: str, auth: str
 ) -> tuple[PushSubscription, bool]:
     """Store this browser's subscription for `member`; (subscription, created)."""
+    require(is_authenticated(member), member)
     if not push.enabled():
         raise NotFound(_("Notifications on the phone are not available on this site."))
     errors: dict[str, list[str]] = {}
@@ -62,6 +64,7 @@ def subscribe(
 
 def unsubscribe(member: Member, endpoint: str) -> bool:
     """Forget this browser's subscription (only one's own); True if there was one."""
+    require(is_authenticated(member), member)
     result = db.session.execute(
         delete(PushSubscription).where(
             PushSubscription.member_id == member.id, PushSubscription.endpoint == endpoint
@@ -91,6 +94,7 @@ def kind_choices(member: Member) -> dict[str, bool]:
 
 def set_kind_choices(member: Member, wanted: set[str]) -> dict[str, bool]:
     """Push exactly the kinds in `wanted` to `member`'s phones."""
+    require(is_authenticated(member), member)
     kinds = push.pushable_kinds()
     unknown = wanted - set(kinds)
     if unknown:

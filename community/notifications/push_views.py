@@ -13,10 +13,9 @@ from werkzeug.wrappers import Response
 from wtforms import SelectMultipleField, widgets
 
 from community.core.permissions import current_member
-from community.extensions import db
 from community.members.models import Member
 from community.notifications import push, push_services
-from community.notifications.views import bp
+from community.notifications.blueprints import bp
 
 
 class PushKindsForm(FlaskForm):
@@ -53,7 +52,6 @@ def push_kinds() -> Response:
     form = _form(member)
     if form.validate_on_submit():
         push_services.set_kind_choices(member, set(form.kinds.data or []))
-        db.session.commit()
         flash(_("Your choices for the phone are saved."), "success")
     else:
         flash(_("Your choices could not be saved. Try again."), "error")

@@ -25,6 +25,7 @@ from community.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from community.notifications.push import push_after_commit
 from community.notifications.schemas import NotificationSchema
 
 MAX_TEXT = 600
@@ -85,8 +86,6 @@ def notify(
     payload = NotificationSchema().dump(notification)
     payload["unread_count"] = unread_count(member)
     emit_after_commit("notification:new", payload, member_room(member.id))
-    from community.notifications.push import push_after_commit
-
     push_after_commit(notification)  # to the member's phones, once this commits
     return notification
 

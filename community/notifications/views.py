@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -12,11 +12,13 @@ from community.core.permissions import current_member
 from community.core.urls import safe_next
 from community.extensions import csrf, db
 from community.members.models import Member
-from community.notifications import services
+from community.notifications import (
+    push_views,  # noqa: F401  (its routes are on `bp`)
+    services,
+)
+from community.notifications.blueprints import bp
 from community.notifications.forms import EmptyForm, PreferenceForm
 from community.notifications.mails import member_id_for_unsubscribe_token
-
-bp = Blueprint("notifications", __name__)
 
 
 @bp.app_template_global("unread_notifications")
@@ -50,7 +52,6 @@ def mark_one(notification_id: int) -> Response:
         abort(400)
     # Another member's id simply matches nothing: the service only touches one's own.
     services.mark_read(member, [notification_id])
-    db.session.commit()
     return redirect(safe_next(request.form.get("next") or url_for("notifications.index")))
 
 
@@ -62,7 +63,6 @@ def mark_all() -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.mark_read(member)
-    db.session.commit()
     flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
@@ -77,7 +77,6 @@ def settings() -> str | Response:
         form.email_frequency.data = services.email_frequency(member)
     if form.validate_on_submit():
         services.set_email_frequency(member, form.email_frequency.data)
-        db.session.commit()
         flash(_("Your e-mail preferences are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form)
@@ -103,9 +102,4 @@ def unsubscribe(token: str) -> str:
 def unsubscribe_confirm(token: str) -> str:
     member = _member_for_token(token)
     services.unsubscribe(member)
-    db.session.commit()
     return render_template("notifications/unsubscribe.html", token=token, done=True)
-
-
-# The push part of the preferences page lives in its own module, on this blueprint.
-from community.notifications import push_views  # noqa: E402, F401

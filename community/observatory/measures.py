@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 
 from community.ambassadors.models import OutreachLog, outreach_themes
 from community.communities.models import Community, Membership
+from community.events.models import Event, Registration
 from community.extensions import db
 from community.initiatives.models import Initiative, initiative_themes
 from community.members.models import Member, member_themes
@@ -28,6 +29,15 @@ Counts = dict[tuple[int, int], int]
 class Period:
     start: datetime
     end: datetime
+
+
+def month_start(year: int, month: int) -> datetime:
+    return datetime(year, month, 1, tzinfo=UTC)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
+    return month_start(year, month + 1)
 
 
 @dataclass(frozen=True)
@@ -148,8 +158,6 @@ def _outreach(period: Period) -> Any:
 
 def _rencontres(period: Period) -> Any:
     """People checked in at rencontres, by the rencontre's neighbourhood and community's theme."""
-    from community.events.models import Event, Registration
-
     return (
         select(Event.neighbourhood_id, Community.theme_id, func.count(Registration.id))
         .select_from(Registration)

@@ -17,6 +17,7 @@ from community.extensions import db
 from community.initiatives.models import Initiative, initiative_themes
 from community.members.models import Member
 from community.observatory.measures import Period
+from community.observatory.releases import frozen, singles, unsingles
 from community.observatory.services import Summary
 from community.observatory.suppression import TOTAL_FREE, suppress_line
 from community.solidarity.models import SolidaritySignal
@@ -133,8 +134,6 @@ def _reach(period: Period) -> dict[int, int]:
 
 def radar(summary: Summary) -> Radar:
     """The under-the-radar lists for the period of `summary`."""
-    from community.observatory.releases import frozen, singles, unsingles
-
     result = Radar()
     places = summary.neighbourhoods
     min_cell = summary.min_cell

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
-from community.observatory.measures import Period
+from community.observatory.measures import Period, add_months, month_start
 from community.observatory.models import ObservatoryRelease
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -48,8 +48,6 @@ def quarter_key(year: int, quarter: int) -> str:
 
 
 def quarter_period(year: int, quarter: int) -> Period:
-    from community.observatory.services import add_months, month_start
-
     start = month_start(year, 3 * (quarter - 1) + 1)
     return Period(start, add_months(start, 3))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,7 +16,15 @@ from sqlalchemy import select
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
-from community.observatory.measures import Measure, Period, counts, measures
+from community.observatory.measures import (
+    Measure,
+    Period,
+    add_months,
+    counts,
+    measures,
+    month_start,
+)
+from community.observatory.releases import frozen, pairs, unpairs
 from community.observatory.suppression import Published, suppress, suppress_family
 from community.territory.models import Neighbourhood, Theme
 
@@ -88,15 +96,6 @@ class Summary:
         }
 
 
-def month_start(year: int, month: int) -> datetime:
-    return datetime(year, month, 1, tzinfo=UTC)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    year, month = divmod(moment.year * 12 + moment.month - 1 + months, 12)
-    return month_start(year, month + 1)
-
-
 def month_label(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
@@ -161,8 +160,6 @@ def release(key: str, period: Period, min_cell: int | None = None) -> Summary:
 
 def summary(period: Period, min_cell: int | None = None, *, release: str | None = None) -> Summary:
     """Every measure by neighbourhood × theme for `period`, suppressed (constant query count)."""
-    from community.observatory.releases import frozen, pairs, unpairs
-
     min_cell = min_cell or current_app.config["OBSERVATORY_MIN_CELL"]
     neighbourhoods, themes = places()
     result = Summary(min_cell, period, neighbourhoods, themes, release=release)

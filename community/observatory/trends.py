@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from community.extensions import db
 from community.members.models import Member
-from community.observatory.measures import Period
-from community.observatory.services import Summary, add_months, month_label
+from community.observatory.measures import Period, add_months
+from community.observatory.releases import frozen
+from community.observatory.services import Summary, month_label
 from community.observatory.suppression import (
     TOTAL_FREE,
     TOTAL_HIDDEN,
@@ -93,8 +94,6 @@ def _query(trend: TrendMeasure, period: Period) -> Any:
 
 def trends(summary: Summary) -> list[Series]:
     """One suppressed monthly series per trend measure (one grouped query each)."""
-    from community.observatory.releases import frozen
-
     months = months_of(summary.period)
     stored = frozen(
         summary.release,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from community.core.errors import Conflict, Forbidden, Invalid
+from community.core.errors import Conflict, Forbidden, Invalid, Unauthenticated
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated
 from community.core.privacy import contact_details_in
@@ -88,8 +88,6 @@ def answered_already(
         clauses.append(Response.browser_hash == browser_hash(questionnaire, token))
     if not clauses:
         return False
-    from sqlalchemy import or_
-
     return (
         db.session.execute(
             select(Response.id).where(Response.questionnaire_id == questionnaire.id, or_(*clauses))
@@ -213,14 +211,10 @@ def submit_response(
     if channel == "web":
         if not permissions.in_audience(actor, questionnaire):
             if not is_authenticated(actor):
-                from community.core.errors import Unauthenticated
-
                 raise Unauthenticated(_("This questionnaire is for members: please log in."))
             raise Forbidden(_("This questionnaire is for the members of the community."))
     elif not permissions.can_record(actor, questionnaire):
         if not is_authenticated(actor):
-            from community.core.errors import Unauthenticated
-
             raise Unauthenticated(_("Please log in first."))
         raise Forbidden(
             _("Only its gardeners and the community's ambassadors type in paper or spoken answers.")

@@ -62,7 +62,6 @@ def create_questionnaire(data: dict[str, Any], slug: str) -> Any:
     questionnaire = services.create_questionnaire(
         member, community, details_from(data), data["questions"]
     )
-    db.session.commit()
     return questionnaire
 
 
@@ -74,7 +73,6 @@ def update_questionnaire(data: dict[str, Any], questionnaire_id: int) -> Any:
     member = authenticated_member()
     questionnaire = services.readable_or_404(member, questionnaire_id)
     services.update_questionnaire(member, questionnaire, details_from(data), data.get("questions"))
-    db.session.commit()
     return questionnaire
 
 
@@ -84,7 +82,6 @@ def open_questionnaire(questionnaire_id: int) -> Any:
     member = authenticated_member()
     questionnaire = services.readable_or_404(member, questionnaire_id)
     services.open_questionnaire(member, questionnaire)
-    db.session.commit()
     return questionnaire
 
 
@@ -94,7 +91,6 @@ def close_questionnaire(questionnaire_id: int) -> Any:
     member = authenticated_member()
     questionnaire = services.readable_or_404(member, questionnaire_id)
     services.close_questionnaire(member, questionnaire)
-    db.session.commit()
     return questionnaire
 
 
@@ -118,7 +114,6 @@ def create_response(data: dict[str, Any], questionnaire_id: int) -> Any:
         consent=data["consent"],
         browser_token=token if data["channel"] == "web" else None,
     )
-    db.session.commit()
     return response
 
 
@@ -163,5 +158,4 @@ def follow_up(data: dict[str, Any], questionnaire_id: int) -> Any:
     member = authenticated_member()
     questionnaire = services.readable_or_404(member, questionnaire_id)
     services.publish_follow_up(member, questionnaire, data["body"])
-    db.session.commit()
     return questionnaire

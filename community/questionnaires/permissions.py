@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from community.ambassadors.models import Ambassador
 from community.communities.permissions import is_gardener, is_member
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
@@ -32,8 +33,6 @@ def can_edit(member: Member | None, questionnaire: Questionnaire) -> bool:
 
 def is_community_ambassador(member: Member | None, community: Community | None) -> bool:
     """An active ambassador of this community."""
-    from community.ambassadors.models import Ambassador
-
     if community is None or not is_authenticated(member):
         return False
     assert member is not None

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from community.core.notify import notify, register_kind
+from community.questionnaires.services import respondent_members
 from community.questionnaires.signals import follow_up_published
 
 KIND = "questionnaire_follow_up"
@@ -15,8 +16,6 @@ register_kind(KIND, _l("What was done with my answers to a questionnaire"))
 
 @follow_up_published.connect
 def _tell_respondents(questionnaire: Any, actor: Any = None, **_kw: Any) -> None:
-    from community.questionnaires.services import respondent_members
-
     for member in respondent_members(questionnaire):
         notify(
             member,

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from community.questionnaires.models import AUDIENCES, CHANNELS, KINDS
+from community.questionnaires.services import Details
 
 
 class OptionSchema(Schema):
@@ -115,8 +116,6 @@ class ResultsQuerySchema(Schema):
 
 
 def details_from(data: dict[str, Any]) -> Any:
-    from community.questionnaires.services import Details
-
     return Details(
         title=data.get("title"),
         intro=data.get("intro"),

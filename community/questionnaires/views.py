@@ -12,10 +12,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from community.ambassadors.invitations import share_url, usable_invitation
+from community.ambassadors.models import Ambassador, Invitation
 from community.communities.models import Community
 from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.models import utcnow
 from community.core.permissions import current_member, require
 from community.extensions import db, limiter
@@ -182,7 +185,6 @@ def answer(questionnaire_id: int) -> tuple[str, int] | WerkzeugResponse:
     except DomainError as error:
         flash(error.message, "error")
         return _page(questionnaire, status=error.status)
-    db.session.commit()
     for label in dropped:
         flash(
             _(
@@ -214,14 +216,15 @@ def record(questionnaire_id: int) -> tuple[str, int] | WerkzeugResponse:
         if not errors:
             _drop_unasked(questionnaire, given)
             try:
-                answering.submit_response(
-                    member,
-                    questionnaire,
-                    given,
-                    channel=form.channel.data or "paper",
-                    neighbourhood_id=_neighbourhood_from_form(),
-                    consent=bool(form.consent.data),
-                )
+                with refusal_undone():
+                    answering.submit_response(
+                        member,
+                        questionnaire,
+                        given,
+                        channel=form.channel.data or "paper",
+                        neighbourhood_id=_neighbourhood_from_form(),
+                        consent=bool(form.consent.data),
+                    )
             except Invalid as error:
                 errors = dict(error.errors or {"answers": [error.message]})
                 if "consent" in errors:
@@ -229,7 +232,6 @@ def record(questionnaire_id: int) -> tuple[str, int] | WerkzeugResponse:
             except DomainError as error:
                 flash(error.message, "error")
             else:
-                db.session.commit()
                 flash(_("The answers are saved. You may type in the next copy."), "success")
                 return redirect(
                     url_for(".record", questionnaire_id=questionnaire.id, channel=form.channel.data)
@@ -256,9 +258,6 @@ def _qr(url: str, title: str) -> Markup:
 
 def _ambassador_link(member: Any, questionnaire: Questionnaire) -> str | None:
     """The printing ambassador's newest working invitation link, for the copy's second code."""
-    from community.ambassadors.invitations import share_url, usable_invitation
-    from community.ambassadors.models import Ambassador, Invitation
-
     if member is None or questionnaire.community_id is None:
         return None
     tokens = db.session.execute(
@@ -358,11 +357,11 @@ def new(slug: str) -> str | WerkzeugResponse:
     form = DetailsForm()
     if form.validate_on_submit():
         try:
-            questionnaire = services.create_questionnaire(member, community, _details(form))
+            with refusal_undone():
+                questionnaire = services.create_questionnaire(member, community, _details(form))
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("The draft is saved. Now add the questions."), "success")
             return redirect(url_for(".edit", questionnaire_id=questionnaire.id))
     return render_template("questionnaires/new.html", community=community, form=form)
@@ -429,13 +428,13 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
     action = request.form.get("action")
     if request.method == "POST" and action == "details" and details.validate_on_submit():
         try:
-            services.update_questionnaire(member, questionnaire, _details(details))
+            with refusal_undone():
+                services.update_questionnaire(member, questionnaire, _details(details))
         except Invalid as error:
             apply_errors(details, error)
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".edit", questionnaire_id=questionnaire.id))
     elif request.method == "POST" and action == "add" and question_form.validate_on_submit():
@@ -452,17 +451,15 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
         if len(parts) == 2 and all(p.isdigit() and len(p) < 4 for p in parts):
             spec["condition"] = {"question": int(parts[0]), "option": int(parts[1])}
         try:
-            services.update_questionnaire(
-                member, questionnaire, services.Details(), [*_specs(questionnaire), spec]
-            )
+            with refusal_undone():
+                services.update_questionnaire(
+                    member, questionnaire, services.Details(), [*_specs(questionnaire), spec]
+                )
         except Invalid as error:
-            db.session.rollback()
             question_form.form_errors.append(error.message)
         except DomainError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The question is added."), "success")
             return redirect(url_for(".edit", questionnaire_id=questionnaire.id) + "#questions")
     elif request.method == "POST" and action == "reword" and SimpleForm().validate_on_submit():
@@ -472,12 +469,11 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
             specs[int(position)]["label"] = request.form.get("label", "")
             specs[int(position)]["note"] = request.form.get("note", "")
             try:
-                services.update_questionnaire(member, questionnaire, services.Details(), specs)
+                with refusal_undone():
+                    services.update_questionnaire(member, questionnaire, services.Details(), specs)
             except DomainError as error:
-                db.session.rollback()
                 flash(error.message, "error")
             else:
-                db.session.commit()
                 flash(_("The question is reworded."), "success")
         return redirect(url_for(".edit", questionnaire_id=questionnaire.id) + "#questions")
     elif request.method == "POST" and action == "remove" and SimpleForm().validate_on_submit():
@@ -493,12 +489,11 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
                 elif condition and condition["question"] > index:
                     condition["question"] -= 1
             try:
-                services.update_questionnaire(member, questionnaire, services.Details(), specs)
+                with refusal_undone():
+                    services.update_questionnaire(member, questionnaire, services.Details(), specs)
             except DomainError as error:
-                db.session.rollback()
                 flash(error.message, "error")
             else:
-                db.session.commit()
                 flash(_("The question is removed."), "success")
         return redirect(url_for(".edit", questionnaire_id=questionnaire.id) + "#questions")
     return render_template(
@@ -521,14 +516,14 @@ def life_cycle(questionnaire_id: int, act: str) -> WerkzeugResponse:
     assert member is not None
     if SimpleForm().validate_on_submit():
         try:
-            if act == "open":
-                services.open_questionnaire(member, questionnaire)
-            else:
-                services.close_questionnaire(member, questionnaire)
+            with refusal_undone():
+                if act == "open":
+                    services.open_questionnaire(member, questionnaire)
+                else:
+                    services.close_questionnaire(member, questionnaire)
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(
                 _("The questionnaire is open.")
                 if act == "open"
@@ -547,11 +542,11 @@ def follow_up(questionnaire_id: int) -> WerkzeugResponse:
     form = FollowUpForm()
     if form.validate_on_submit():
         try:
-            services.publish_follow_up(member, questionnaire, form.body.data or "")
+            with refusal_undone():
+                services.publish_follow_up(member, questionnaire, form.body.data or "")
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("The follow-up is published; those who answered are told."), "success")
             return redirect(url_for(".show", questionnaire_id=questionnaire.id) + "#follow-up")
     else:

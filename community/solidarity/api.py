@@ -11,7 +11,6 @@ from community.core.errors import NotFound
 from community.core.models import utcnow
 from community.core.pagination import SelectPage
 from community.core.rest import authenticated_member
-from community.extensions import db
 from community.solidarity import permissions, services
 from community.solidarity.queries import readable_request
 from community.solidarity.schemas import (
@@ -46,7 +45,6 @@ def create_offer(data: dict[str, Any]) -> Any:
     """Offer help ("je propose") in a theme and a neighbourhood."""
     member = authenticated_member()
     offer = services.create_offer(member, _place(data), data["text"], data["availability"])
-    db.session.commit()
     return offer
 
 
@@ -63,7 +61,6 @@ def create_request(data: dict[str, Any]) -> Any:
         on_behalf=data["on_behalf"],
         oral_consent=data["oral_consent"],
     )
-    db.session.commit()
     return request
 
 
@@ -97,5 +94,4 @@ def create_signal(data: dict[str, Any]) -> Any:
     signal = services.record_signal(
         member, _place(data), data["kind"], data["people"], data["contact"], data["text"]
     )
-    db.session.commit()
     return signal

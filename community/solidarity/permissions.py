@@ -12,6 +12,7 @@ from community.core.permissions import is_authenticated
 from community.extensions import db
 from community.members.models import Member
 from community.solidarity.models import HelpProposal, HelpRequest, SolidaritySignal
+from community.solidarity.queries import readable_request, through_offer
 
 
 def gardens_theme(member: Member | None, theme_id: int) -> bool:
@@ -30,20 +31,6 @@ def gardens_theme(member: Member | None, theme_id: int) -> bool:
                 )
             )
         ).scalar()
-    )
-
-
-def gardened_theme_ids(member: Member | None) -> set[int]:
-    """Themes of the communities `member` gardens right now (one query)."""
-    if not is_authenticated(member):
-        return set()
-    assert member is not None
-    return set(
-        db.session.execute(
-            select(Community.theme_id)
-            .join(GardenerMandate, GardenerMandate.community_id == Community.id)
-            .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
-        ).scalars()
     )
 
 
@@ -83,8 +70,6 @@ def is_author(member: Member | None, request: HelpRequest) -> bool:
 def can_see_request(member: Member | None, request: HelpRequest) -> bool:
     """Its author, the gardeners of its theme, a matching offerer (anonymised), its helper:
     the visibility layer's rule (`solidarity.queries`), nothing else."""
-    from community.solidarity.queries import readable_request
-
     return readable_request(member, request.id) is not None
 
 
@@ -100,8 +85,6 @@ def can_see_identity(member: Member | None, request: HelpRequest) -> bool:
 
 def can_propose(member: Member | None, request: HelpRequest) -> bool:
     """A matching offerer or a gardener of its theme, on an open request not their own."""
-    from community.solidarity.queries import through_offer
-
     return (
         is_authenticated(member)
         and not is_author(member, request)

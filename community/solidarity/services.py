@@ -28,6 +28,7 @@ from community.solidarity.models import (
     SolidaritySignal,
 )
 from community.solidarity.permissions import can_post
+from community.solidarity.queries import readable_requests
 from community.territory.models import Neighbourhood, Theme
 
 MAX_TEXT = 2000
@@ -273,7 +274,8 @@ def record_signal(
     contact: str,
     text: str,
 ) -> SolidaritySignal:
-    """Record an informal solidarity spotted in the field; no personal data."""
+    """Record an informal solidarity spotted in the field (any member); no personal data."""
+    require(can_post(member), member)
     theme, neighbourhood = _place(place)
     errors: dict[str, list[str]] = {}
     if kind not in SIGNAL_KINDS:
@@ -328,8 +330,6 @@ def archive_signals(now: datetime | None = None) -> int:
 
 def visible_requests_stmt(member: Member, now: datetime) -> Any:
     """Requests `member` may see besides their own: the visibility layer's filter."""
-    from community.solidarity.queries import readable_requests
-
     return (
         select(HelpRequest)
         .where(readable_requests(member, now, own=False))

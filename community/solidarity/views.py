@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.models import utcnow
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
@@ -35,7 +36,7 @@ from community.solidarity.labels import (
     SIGNAL_KIND_LABELS,
 )
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
-from community.solidarity.queries import readable_request
+from community.solidarity.queries import gardened_theme_ids, readable_request
 from community.solidarity.services import Place
 from community.territory.services import neighbourhood_choices, theme_choices
 
@@ -167,16 +168,16 @@ def new_offer() -> str | Response:
     _place_choices(form)
     if form.validate_on_submit():
         try:
-            services.create_offer(
-                member,
-                Place(form.theme_id.data, form.neighbourhood_id.data),
-                form.text.data or "",
-                form.availability.data or "",
-            )
+            with refusal_undone():
+                services.create_offer(
+                    member,
+                    Place(form.theme_id.data, form.neighbourhood_id.data),
+                    form.text.data or "",
+                    form.availability.data or "",
+                )
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Thank you: your offer of help is saved."), "success")
             return redirect(url_for("solidarity.index"))
     return render_template("solidarity/offer_form.html", form=form)
@@ -189,7 +190,6 @@ def withdraw_offer(offer_id: int) -> Response:
     require(offer.author_id == member.id, member)
     if ActionForm().validate_on_submit():
         services.withdraw_offer(member, offer)
-        db.session.commit()
         flash(_("Your offer is withdrawn."), "success")
     return redirect(url_for("solidarity.index"))
 
@@ -202,17 +202,17 @@ def new_request() -> str | Response:
     go_between = permissions.is_go_between(member)
     if form.validate_on_submit():
         try:
-            request = services.create_request(
-                member,
-                Place(form.theme_id.data, form.neighbourhood_id.data),
-                form.text.data or "",
-                on_behalf=bool(form.on_behalf.data) and go_between,
-                oral_consent=bool(form.oral_consent.data),
-            )
+            with refusal_undone():
+                request = services.create_request(
+                    member,
+                    Place(form.theme_id.data, form.neighbourhood_id.data),
+                    form.text.data or "",
+                    on_behalf=bool(form.on_behalf.data) and go_between,
+                    oral_consent=bool(form.oral_consent.data),
+                )
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(
                 _("Your request is saved. Helpers of the neighbourhood can now offer their help."),
                 "success",
@@ -270,11 +270,11 @@ def _domain_action(act: Any, done_message: str) -> None:
         flash(_("The form expired. Please go back, reload the page and try again."), "error")
         return
     try:
-        act()
+        with refusal_undone():
+            act()
     except DomainError as error:
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(done_message, "success")
 
 
@@ -285,11 +285,11 @@ def propose(request_id: int) -> str | Response:
     form = ProposalForm()
     if form.validate_on_submit():
         try:
-            services.propose_help(member, request, form.message.data or "")
+            with refusal_undone():
+                services.propose_help(member, request, form.message.data or "")
         except DomainError as error:
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(
                 _("Your offer of help is sent. You will talk together once it is accepted."),
                 "success",
@@ -343,11 +343,11 @@ def exchange(proposal_id: int) -> str | Response:
     form = ExchangeMessageForm()
     if form.validate_on_submit():
         try:
-            services.send_exchange_message(member, proposal, form.body.data or "")
+            with refusal_undone():
+                services.send_exchange_message(member, proposal, form.body.data or "")
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             return redirect(url_for("solidarity.exchange", proposal_id=proposal.id) + "#dernier")
     messages = proposal.messages
     return render_template(
@@ -369,18 +369,18 @@ def new_signal() -> str | Response:
     form.contact.choices = contact_choices()
     if form.validate_on_submit():
         try:
-            services.record_signal(
-                member,
-                Place(form.theme_id.data, form.neighbourhood_id.data),
-                form.kind.data or "",
-                form.people.data,
-                form.contact.data or "",
-                form.text.data or "",
-            )
+            with refusal_undone():
+                services.record_signal(
+                    member,
+                    Place(form.theme_id.data, form.neighbourhood_id.data),
+                    form.kind.data or "",
+                    form.people.data,
+                    form.contact.data or "",
+                    form.text.data or "",
+                )
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Thank you: the solidarity you spotted is recorded."), "success")
             return redirect(url_for("solidarity.signals"))
     return render_template("solidarity/signal_form.html", form=form)
@@ -389,7 +389,7 @@ def new_signal() -> str | Response:
 @bp.get("/signals")
 def signals() -> str:
     member = _member()
-    themes = permissions.gardened_theme_ids(member)
+    themes = gardened_theme_ids(member)
     stmt = (
         select(SolidaritySignal)
         .where(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from community.core.text import slugify
+from community.extensions import db
 from community.territory.models import Neighbourhood, Theme
-from community.territory.services import save_place
 
 THEMES = (
     "Alimentation", "Biodiversité", "Déchets et réemploi", "Solidarité", "Mobilité",
@@ -18,9 +19,13 @@ NEIGHBOURHOODS = (
 
 
 def seed(ctx: Any) -> None:
+    # The first seeder: there is no admin yet to act through `save_place`, so the rows are
+    # written as the members' demo writes its accounts.
     for name in THEMES:
-        theme = save_place(Theme, name)
+        theme = Theme(name=name, slug=slugify(name), active=True)
+        db.session.add(theme)
         ctx.themes[theme.slug] = theme
     for name in NEIGHBOURHOODS:
-        place = save_place(Neighbourhood, name)
+        place = Neighbourhood(name=name, slug=slugify(name), active=True)
+        db.session.add(place)
         ctx.neighbourhoods[place.slug] = place

@@ -9,9 +9,12 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from community.core.errors import Invalid
+from community.core.permissions import require
 from community.core.text import slugify
 from community.extensions import db
+from community.members.models import Member
 from community.territory.models import Neighbourhood, Theme
+from community.territory.permissions import can_manage_territory
 
 Place = TypeVar("Place", Theme, Neighbourhood)
 
@@ -41,9 +44,14 @@ def neighbourhood_choices() -> list[SelectChoice]:
 
 
 def save_place(
-    kind: type[Place], name: str, place: Place | None = None, active: bool = True
+    actor: Member | None,
+    kind: type[Place],
+    name: str,
+    place: Place | None = None,
+    active: bool = True,
 ) -> Place:
-    """Create or rename a theme or neighbourhood; names and slugs stay unique."""
+    """Create or rename a theme or neighbourhood (admins); names and slugs stay unique."""
+    require(can_manage_territory(actor), actor)
     name = " ".join((name or "").split())
     if not 2 <= len(name) <= 80:
         raise Invalid(_("A name has 2 to 80 characters."), {"name": [_("2 to 80 characters.")]})

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
+from community.core.handlers import refusal_undone
 from community.core.permissions import current_member, require
 from community.extensions import db
 from community.territory import services
@@ -50,11 +51,13 @@ def edit(kind: str, place_id: int | None = None) -> str | Response:
     form = PlaceForm(obj=place)
     if form.validate_on_submit():
         try:
-            services.save_place(model, form.name.data or "", place, bool(form.active.data))
+            with refusal_undone():
+                services.save_place(
+                    current_member(), model, form.name.data or "", place, bool(form.active.data)
+                )
         except Invalid as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("territory.index"))
     return render_template("territory/edit.html", form=form, kind=kind, place=place)

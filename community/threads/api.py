@@ -25,10 +25,10 @@ from community.threads.permissions import (
 )
 from community.threads.queries import community_threads
 from community.threads.schemas import (
-    MessageCreateSchema,
+    MessageInput,
     MessageSchema,
     MessagesQuerySchema,
-    ThreadCreateSchema,
+    ThreadInput,
     ThreadSchema,
     message_payload,
 )
@@ -49,16 +49,14 @@ def list_threads(slug: str) -> Any:
 
 
 @blp.post("/communities/<slug>/threads")
-@blp.arguments(ThreadCreateSchema)
+@blp.arguments(ThreadInput)
 @blp.response(201, ThreadSchema)
 def create_thread(data: dict[str, Any], slug: str) -> Thread:
     """Open a topic (members of the community)."""
     member = authenticated_member()
     community = community_by_slug(slug)
     require(can_create_thread(member, community), member)
-    thread = services.create_thread(member, community, data["title"])
-    db.session.commit()
-    return thread
+    return services.create_thread(member, community, data["title"])
 
 
 def _readable_thread(thread_id: int) -> Thread:
@@ -95,7 +93,7 @@ def list_messages(args: dict[str, Any], thread_id: int) -> Response:
 
 
 @blp.post("/threads/<int:thread_id>/messages")
-@blp.arguments(MessageCreateSchema)
+@blp.arguments(MessageInput)
 @blp.response(201, MessageSchema)
 @blp.alt_response(
     200, schema=MessageSchema, description="The stored message, for a known client_id"

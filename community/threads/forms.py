@@ -9,11 +9,16 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from community.threads.models import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH
 
+# The rules of a message and of a title are their input schemas' (`threads/schemas.py`),
+# applied by the service behind these forms: the page says what the API and the socket say.
+# The forms keep the browser's hints only.
+_BODY_HINTS = {"required": True, "maxlength": MAX_BODY_LENGTH}
+
 
 class MessageForm(FlaskForm):
     body = TextAreaField(
         _l("Your message"),
-        validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY_LENGTH)],
+        render_kw=_BODY_HINTS,
         description=_l(
             "Simple formatting: **bold**, a list with dashes -. "
             "To tell someone, write @ and their pseudonym."
@@ -25,10 +30,7 @@ class MessageForm(FlaskForm):
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField(
-        _l("Your message"),
-        validators=[DataRequired(_l("Write a message.")), Length(max=MAX_BODY_LENGTH)],
-    )
+    body = TextAreaField(_l("Your message"), render_kw=_BODY_HINTS)
 
 
 class ReasonForm(FlaskForm):
@@ -39,7 +41,7 @@ class ReasonForm(FlaskForm):
 
 class ThreadForm(FlaskForm):
     title = StringField(
-        _l("Title of the topic"), validators=[DataRequired(), Length(min=3, max=160)]
+        _l("Title of the topic"), render_kw={"required": True, "minlength": 3, "maxlength": 160}
     )
 
 

@@ -9,11 +9,17 @@ its gardeners and staff.
 from __future__ import annotations
 
 from community.communities.models import Community
-from community.communities.permissions import can_moderate, is_gardener, is_member
+from community.communities.permissions import is_gardener, is_member
 from community.core.permissions import is_authenticated, is_staff
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
 from community.threads.models import Message, Thread
+from community.threads.queries import (
+    closed_by_hidden_initiative,
+    may_see_body,
+    moderates_thread,
+    thread_is_readable,
+)
 
 
 def _insider(member: Member | None, thread: Thread) -> bool:
@@ -26,16 +32,12 @@ def _insider(member: Member | None, thread: Thread) -> bool:
 
 def can_read_thread(member: Member | None, thread: Thread) -> bool:
     """See the thread and its messages: the visibility layer's rule (`threads.queries`)."""
-    from community.threads.queries import thread_is_readable
-
     return thread_is_readable(member, thread)
 
 
 def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
     """Post: a community thread to its active members (and gardeners, staff); an initiative
     thread to any logged-in member, unless its community is on request (then its members)."""
-    from community.threads.queries import closed_by_hidden_initiative
-
     if not is_authenticated(member):
         return False
     community = thread.community
@@ -49,10 +51,9 @@ def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
 
 
 def can_moderate_thread(member: Member | None, thread: Thread) -> bool:
-    """Hide and restore messages, pin and lock: the community's gardeners, and staff."""
-    if thread.community is None:
-        return is_staff(member)
-    return can_moderate(member, thread.community)
+    """Hide and restore messages, pin and lock: the community's gardeners, and staff (the
+    rule the visibility layer applies to hidden bodies, `threads.queries.moderates_thread`)."""
+    return moderates_thread(member, thread)
 
 
 def can_read_community_threads(member: Member | None, community: Community) -> bool:
@@ -84,5 +85,6 @@ def can_moderate_message(member: Member | None, message: Message) -> bool:
 
 
 def can_see_hidden(member: Member | None, message: Message) -> bool:
-    """A hidden body reaches only its author and the thread's moderators."""
-    return is_author(member, message) or can_moderate_thread(member, message.thread)
+    """A hidden body reaches only its author and the thread's moderators: the visibility
+    layer's rule (`threads.queries.may_see_body`)."""
+    return may_see_body(member, message)

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community, Membership
-from community.communities.permissions import moderated_community_ids
+from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.permissions import can_moderate, moderated_community_ids
 from community.core.content import excerpt
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
+from community.initiatives.models import Initiative
 from community.members.models import Member
 from community.threads.models import Message, Thread
 
@@ -43,8 +44,6 @@ def community_threads(community: Community) -> Select[Any]:
 
 
 def _hidden_initiative(*extra: Any) -> Any:
-    from community.initiatives.models import Initiative
-
     return exists().where(
         Initiative.thread_id == Thread.id, Initiative.hidden_at.is_not(None), *extra
     )
@@ -52,8 +51,6 @@ def _hidden_initiative(*extra: Any) -> Any:
 
 def readable_threads(member: Member | None) -> ColumnElement[bool]:
     """The filter on `Thread` of what `member` (None: a visitor) may read."""
-    from community.initiatives.models import Initiative
-
     if is_staff(member):
         return true()
     public = or_(
@@ -80,8 +77,6 @@ def readable_threads(member: Member | None) -> ColumnElement[bool]:
 
 
 def _gardened_ids(member: Member) -> Any:
-    from community.communities.models import GardenerMandate
-
     return select(GardenerMandate.community_id).where(
         GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
     )
@@ -117,11 +112,21 @@ def readable_message(member: Member | None, message_id: object) -> Message | Non
     return message
 
 
-def may_see_body(member: Member | None, message: Message) -> bool:
-    """A hidden body: its author and the thread's moderators only (`can_see_hidden`)."""
-    from community.threads.permissions import can_see_hidden
+def moderates_thread(member: Member | None, thread: Thread) -> bool:
+    """The thread's moderators: its community's (`can_moderate`), staff for a thread of none.
+    `permissions.can_moderate_thread` is this rule."""
+    if thread.community is None:
+        return is_staff(member)
+    return can_moderate(member, thread.community)
 
-    return not message.hidden or can_see_hidden(member, message)
+
+def may_see_body(member: Member | None, message: Message) -> bool:
+    """A hidden body reaches only its author and the thread's moderators
+    (`permissions.can_see_hidden` is this rule)."""
+    if not message.hidden:
+        return True
+    author = is_authenticated(member) and message.author_id == member.id  # type: ignore[union-attr]
+    return author or moderates_thread(member, message.thread)
 
 
 def readable_body(member: Member | None, message_id: object) -> Message | None:

@@ -1,11 +1,17 @@
-"""What clients see of threads and messages (the JSON API and the Socket.IO payloads)."""
+"""What clients see of threads and messages (the JSON API and the Socket.IO payloads), and the
+input of each act (`…Input`): one schema per act, loaded by the API, by the socket `event()`
+wrapper and by the service behind the page's form (`core/inputs.py`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, fields, pre_load, validate
 
+from community.core.edge import single_line
+from community.core.inputs import length_between, require_text
+from community.core.validation import N_
 from community.members.schemas import PublicMemberSchema
 from community.threads.models import MAX_BODY_LENGTH, MAX_CLIENT_ID_LENGTH, Message
 
@@ -51,14 +57,60 @@ class ThreadSchema(Schema):
     last_message_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
-class ThreadCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=3, max=160))
+class ThreadInput(Schema):
+    """Opening a topic: its title, on one line (it is the subject of every reply's mail)."""
+
+    title = fields.String(
+        required=True,
+        validate=length_between(3, 160, lambda: _("Between 3 and 160 characters.")),
+    )
+
+    @pre_load
+    def _one_line(self, data: Any, **_kwargs: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("title"), str):
+            return {**data, "title": single_line(data["title"])}
+        return data
 
 
-class MessageCreateSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=MAX_BODY_LENGTH))
-    client_id = fields.String(validate=validate.Length(min=1, max=MAX_CLIENT_ID_LENGTH))
-    reply_to = fields.Integer(strict=True, allow_none=True)
+def _body() -> fields.String:
+    write = N_("Write a message.")
+    return fields.String(
+        required=True,
+        error_messages={"required": write, "null": write, "invalid": write},
+        validate=[
+            require_text(lambda: _("Write a message.")),
+            length_between(
+                0,
+                MAX_BODY_LENGTH,
+                lambda: _("At most %(count)d characters.", count=MAX_BODY_LENGTH),
+            ),
+        ],
+    )
+
+
+class MessageInput(Schema):
+    """Posting a message (socket `message:send`, `POST /threads/<id>/messages`, the page)."""
+
+    body = _body()
+    client_id = fields.String(
+        allow_none=True,
+        validate=length_between(
+            1,
+            MAX_CLIENT_ID_LENGTH,
+            lambda: _("From 1 to %(count)d characters.", count=MAX_CLIENT_ID_LENGTH),
+        ),
+    )
+    reply_to = fields.Integer(
+        strict=True,
+        allow_none=True,
+        error_messages={"invalid": N_("An integer is expected.")},
+    )
+
+
+class MessageEditInput(Schema):
+    """Changing one's message (socket `message:edit`, the page's edit form)."""
+
+    body = _body()
 
 
 class MessagesQuerySchema(Schema):

@@ -14,8 +14,8 @@ from sqlalchemy.orm import defer, joinedload
 
 from community.communities.models import Community
 from community.core.content import render_markdown
-from community.core.edge import single_line
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
+from community.core.inputs import load_input
 from community.core.models import utcnow
 from community.core.permissions import require
 from community.core.ratelimit import hit
@@ -26,8 +26,6 @@ from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
 from community.moderation.suspensions import posting_refusal
 from community.threads.models import (
-    MAX_BODY_LENGTH,
-    MAX_CLIENT_ID_LENGTH,
     Message,
     MessageMention,
     Thread,
@@ -41,6 +39,7 @@ from community.threads.permissions import (
     can_read_thread,
 )
 from community.threads.queries import closed_by_hidden_initiative, thread_is_readable
+from community.threads.schemas import MessageEditInput, MessageInput, ThreadInput
 from community.threads.signals import message_hidden, message_posted, message_restored
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
@@ -82,11 +81,7 @@ def get_message(message_id: object) -> Message:
 def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
     require(can_create_thread(author, community), author)
-    title = single_line(title)  # a line break would break the subject of every reply's mail
-    if not 3 <= len(title) <= 160:
-        raise Invalid(
-            _("Some fields are not valid."), {"title": [_("Between 3 and 160 characters.")]}
-        )
+    title = load_input(ThreadInput(), {"title": title})["title"]
     thread = Thread(kind="community", community=community, title=title, created_by_id=author.id)
     db.session.add(thread)
     db.session.flush()
@@ -153,14 +148,8 @@ def latest_threads(communities: list[Community], per_community: int = 3) -> dict
 
 
 def _clean_body(body: object) -> str:
-    if not isinstance(body, str) or not body.strip():
-        raise Invalid(_("Some fields are not valid."), {"body": [_("Write a message.")]})
-    if len(body) > MAX_BODY_LENGTH:
-        raise Invalid(
-            _("Some fields are not valid."),
-            {"body": [_("At most %(count)d characters.", count=MAX_BODY_LENGTH)]},
-        )
-    return body
+    text: str = load_input(MessageEditInput(), {"body": body})["body"]
+    return text
 
 
 def _check_rate(author: Member) -> None:
@@ -187,14 +176,7 @@ def post_message(
     if closed_by_hidden_initiative(thread):
         raise Locked(_("This thread is locked: no new messages."))
     require(can_post_in_thread(author, thread), author, posting_refusal(author, thread.community))
-    if client_id is not None and (
-        not isinstance(client_id, str) or not 1 <= len(client_id) <= MAX_CLIENT_ID_LENGTH
-    ):
-        raise Invalid(
-            _("Some fields are not valid."),
-            {"client_id": [_("From 1 to %(count)d characters.", count=MAX_CLIENT_ID_LENGTH)]},
-        )
-    text = _clean_body(body)
+    text = load_input(MessageInput(), {"body": body, "client_id": client_id})["body"]
     _lock_thread(thread)
     if client_id is not None:
         stored = db.session.execute(

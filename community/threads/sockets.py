@@ -15,6 +15,7 @@ from flask_socketio import leave_room
 
 from community.core.edge import INT_MAX
 from community.core.errors import Invalid, NotFound, RateLimited
+from community.core.handlers import transaction
 from community.core.permissions import require
 from community.core.ratelimit import hit
 from community.core.realtime import enter_room, thread_room
@@ -38,7 +39,7 @@ from community.threads.realtime import (
     moderators_room,
     thread_sequence,
 )
-from community.threads.schemas import message_payload
+from community.threads.schemas import MessageEditInput, MessageInput, message_payload
 from community.threads.use_cases import send_message
 
 
@@ -87,7 +88,6 @@ def on_join(data: Payload) -> Payload:
     }
     if messages:
         services.mark_read(member, thread, messages[-1].seq)
-    db.session.commit()
     return payload
 
 
@@ -100,7 +100,7 @@ def on_leave(data: Payload) -> None:
     leave_room(moderators_room(thread_id))
 
 
-@event("message:send")
+@event("message:send", schema=MessageInput())
 def on_send(data: Payload) -> Payload:
     """Post a message: stored, then broadcast to the room, then acknowledged."""
     thread_id = _id(data, "thread_id")
@@ -121,7 +121,8 @@ def _message_act(
     message_id = _id(data, "message_id")
     message = services.get_message(message_id)
     thread_id = message.thread_id
-    with thread_sequence(thread_id):
+    # Committed inside the thread's write turn, before its broadcast leaves.
+    with thread_sequence(thread_id), transaction():
         begin_write()
         member = acting_member()
         message = services.get_message(message_id)
@@ -129,11 +130,10 @@ def _message_act(
         act(member, message, *(data.get(arg) for arg in args))
         broadcast_updated(message)
         payload = message_payload(message, reveal=can_see_hidden(member, message))
-        db.session.commit()
     return {"message": payload}
 
 
-@event("message:edit")
+@event("message:edit", schema=MessageEditInput())
 def on_edit(data: Payload) -> Payload:
     """Change one's own message."""
     return _message_act(data, can_edit_message, services.edit_message, "body")

@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from community.communities.models import Community, Membership
 from community.communities.services import community_by_slug
 from community.core.edge import int_arg
 from community.core.errors import Invalid, NotFound
 from community.core.forms import apply_errors
-from community.core.handlers import form_action, require_member
+from community.core.handlers import form_action, require_member, transaction
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
@@ -69,7 +70,6 @@ def show(thread_id: int) -> str | Response:
     before = int_arg("before")
     if member is not None and before is None and last_seq > read_seq:
         services.mark_read(member, thread, last_seq)
-        db.session.commit()
     messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
     if not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
@@ -125,7 +125,8 @@ def _message(message_id: int) -> Message:
 
 def _act_on_message(message_id: int, allowed: object, act: object, *args: object) -> Response:
     message = _message(message_id)
-    with thread_sequence(message.thread_id):
+    # Committed inside the thread's write turn, before its broadcast leaves.
+    with thread_sequence(message.thread_id), transaction():
         begin_write()
         message = _message(message_id)
         member = current_member()
@@ -133,7 +134,6 @@ def _act_on_message(message_id: int, allowed: object, act: object, *args: object
         act(member, message, *args)  # type: ignore[operator]
         broadcast_updated(message)
         thread_id = message.thread_id
-        db.session.commit()
     return redirect(url_for("threads.show", thread_id=thread_id, _anchor=f"message-{message_id}"))
 
 
@@ -157,13 +157,15 @@ def edit(message_id: int) -> str | Response:
     member = current_member()
     require(can_edit_message(member, message), member)
     form = EditForm(data={"body": message.body} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            return _act_on_message(
-                message_id, can_edit_message, services.edit_message, form.body.data
-            )
-        except Invalid as error:
-            apply_errors(form, error)
+    edited = form_action(
+        form,
+        lambda: _act_on_message(
+            message_id, can_edit_message, services.edit_message, form.body.data
+        ),
+        lambda response: response,
+    )
+    if edited is not None:
+        return edited
     return render_template("threads/edit.html", form=form, message=message)
 
 
@@ -223,7 +225,6 @@ def moderate_thread(thread_id: int, act: str) -> Response:
         services.set_locked(member, thread, act == "lock")
     else:
         services.set_pinned(member, thread, act == "pin")
-    db.session.commit()
     return redirect(url_for("threads.show", thread_id=thread_id))
 
 
@@ -236,8 +237,7 @@ def welcome(slug: str) -> Response:
         abort(404)
     member = current_member()
     require(can_read_community_threads(member, community), member)
-    thread = services.welcome_thread(community)
-    db.session.commit()  # opened once, for a community created before welcome threads
+    thread = services.welcome_thread(community)  # opened once, for an older community
     return redirect(url_for("threads.show", thread_id=thread.id, _anchor="message-form"))
 
 
@@ -254,8 +254,6 @@ def community_discussions(community: Any, limit: int = 5) -> tuple[list[Thread],
 @bp.app_template_global()
 def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:
     """For the home page: the member's communities, their latest topics and unread counts."""
-    from community.communities.models import Community, Membership
-
     communities = list(
         db.session.execute(
             select(Community)

@@ -1,16 +1,26 @@
-"""The seams every domain builds on: on_commit, signals, the notification port, the export."""
+"""The seams every domain builds on: on_commit, signals, the notification port, the export,
+the erasure and reportable content. Each test plays a new domain, from outside `members`,
+`moderation` and `notifications`: what it adds there, it adds from its own folder."""
 
 from __future__ import annotations
 
 import pytest
+from marshmallow import ValidationError
 
 from community.core import notify as notify_port
+from community.core.errors import Conflict, Invalid
 from community.core.signals import all_signals, on_commit, on_rollback
 from community.extensions import db
 from community.members import signals as member_signals
+from community.members.erasure import erase_account
 from community.members.export import export_data
+from community.members.models import Member
+from community.moderation import services as moderation
+from community.moderation import targets
+from community.moderation.models import Report
+from community.moderation.schemas import ReportCreateSchema
 from community.notifications.models import Notification
-from tests.factories import make_member
+from tests.factories import PASSWORD, make_member
 
 
 def test_on_commit_runs_after_commit_and_not_on_rollback(app):
@@ -46,8 +56,10 @@ def test_signals_are_declared_with_a_docstring(app):
         assert sig.__doc__ and len(sig.__doc__.strip()) > 20, name
 
 
-def test_the_notification_port_reaches_the_notifications_domain(app):
+def test_the_notification_port_reaches_the_notifications_domain(app, monkeypatch):
     member = make_member()
+    # The kind lives for this test only (the registry is the process's: others walk it).
+    monkeypatch.setattr(notify_port, "_KINDS", dict(notify_port._KINDS))
     notify_port.register_kind("test_port", "a test kind")
     notify_port.notify(member, "test_port", "Bonjour", "/me")
     stored = db.session.query(Notification).filter_by(member_id=member.id).one()
@@ -69,3 +81,75 @@ def test_a_domain_adds_its_export_section_through_the_signal(app):
         member_signals.exporting.disconnect(answer)
     assert data["test_section"] == [{"who": member.id}]
     assert data["account"]["id"] == member.id
+
+
+def test_a_domain_answers_for_its_rows_when_an_account_is_erased(app):
+    member = make_member()
+    asked: list[str] = []
+
+    def blocked(sender, **_):
+        asked.append("blocked")
+        return "Finish your test first." if sender.id == member.id and len(asked) == 1 else None
+
+    def erasing(sender, **_):
+        asked.append(f"erasing {sender.id}")
+
+    def erased(sender, **_):
+        asked.append(f"erased {sender}")
+
+    member_signals.erasure_blocked.connect(blocked)
+    member_signals.erasing.connect(erasing)
+    member_signals.erased.connect(erased)
+    try:
+        with pytest.raises(Conflict, match="Finish your test first"):
+            erase_account(member, PASSWORD)
+        member_id = member.id
+        erase_account(member, PASSWORD)
+    finally:
+        member_signals.erasure_blocked.disconnect(blocked)
+        member_signals.erasing.disconnect(erasing)
+        member_signals.erased.disconnect(erased)
+    assert asked == ["blocked", "blocked", f"erasing {member_id}", f"erased {member_id}"]
+    assert db.session.get(Member, member_id) is None
+
+
+@pytest.fixture
+def reportable_note(app):
+    """A kind of content a new domain registers as reportable, as its `reportable.py` would."""
+    author = make_member()
+
+    def load(note_id: int) -> targets.Target | None:
+        return targets.Target(obj=note_id, community=None, author=author, label="A note")
+
+    targets.register("test_note", targets.TargetType(load=load))
+    yield author
+    del targets.REGISTRY["test_note"]
+
+
+def test_a_domain_registers_reportable_content_with_no_change_in_moderation(reportable_note):
+    reporter = make_member()
+    assert ReportCreateSchema().load(
+        {"target_type": "test_note", "target_id": 7, "reason": "spam"}
+    ) == {"target_type": "test_note", "target_id": 7, "reason": "spam", "text": ""}
+    report = moderation.report(reporter, "test_note", 7, "spam")
+    db.session.flush()  # the table takes any registered kind: no constraint lists them
+    stored = db.session.get(Report, report.id)
+    assert stored is not None
+    assert (stored.target_type, stored.target_id) == ("test_note", 7)
+    assert stored.target_author_id == reportable_note.id
+
+
+def test_a_kind_nobody_registered_is_refused(app):
+    reporter = make_member()
+    with pytest.raises(Invalid) as refused:
+        moderation.report(reporter, "test_unknown", 1, "spam")
+    assert "target_type" in refused.value.errors
+    with pytest.raises(ValidationError, match="target_type"):
+        ReportCreateSchema().load({"target_type": "test_unknown", "target_id": 1, "reason": "spam"})
+
+
+def test_a_kind_is_registered_once_and_fits_the_column(reportable_note):
+    with pytest.raises(ValueError):
+        targets.register("test_note", targets.TargetType(load=lambda _id: None))
+    with pytest.raises(ValueError):
+        targets.register("x" * 17, targets.TargetType(load=lambda _id: None))

@@ -3,11 +3,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from community.core.errors import Forbidden
 from community.extensions import db
 from community.moderation.models import ModerationAction
 from community.moderation.suspensions import (
     active_suspension,
     is_banned_from,
+    lift_community_ban,
     suspend_from_community,
     suspend_from_platform,
 )
@@ -95,4 +97,13 @@ def test_lifting_needs_the_csrf_token(world, client, suspended) -> None:  # type
     ban, _platform = suspended
     client.login_as(world.gardener_a)
     assert client.post(f"/moderation/suspensions/community/{ban.id}/lift").status_code == 400
+    assert is_banned_from(world.author, world.a)
+
+
+@pytest.mark.parametrize("role", ["citizen", "member_a", "gardener_b"])
+def test_the_lifting_service_itself_refuses_who_may_not(world, suspended, role) -> None:  # type: ignore[no-untyped-def]
+    """`lift_community_ban` authorises its actor (not only the page that calls it)."""
+    ban, _platform = suspended
+    with pytest.raises(Forbidden):
+        lift_community_ban(world.role(role), ban, "Excuses")
     assert is_banned_from(world.author, world.a)

@@ -71,6 +71,7 @@ class Received:
     headers: dict[str, str]
     status: int
     error: str = ""
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

@@ -4,6 +4,7 @@ a real one does and decrypts them as a phone does."""
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import pytest
 from flask_babel import lazy_gettext as _l
@@ -92,9 +93,28 @@ def test_a_server_error_is_retried_after_a_short_wait(app, push_service) -> None
 
     tell(member)
     assert push.dispatcher(app).wait_idle(15)
-    assert [r.status for r in push_service.received] == [503, 502, 201]
+    received = push_service.received
+    assert [r.status for r in received] == [503, 502, 201]
+    # A back-off: each new try waits longer than the one before.
+    waits = [later.at - earlier.at for earlier, later in pairwise(received)]
+    assert waits[0] >= push.RETRY_DELAYS[0] * 0.9 and waits[1] >= push.RETRY_DELAYS[1] * 0.9
     assert len(push_service.delivered(phone)) == 1
     assert db.session.execute(select(PushSubscription)).scalar_one().endpoint == phone.endpoint
+
+
+def test_a_push_service_that_keeps_failing_is_given_up(app, push_service, monkeypatch) -> None:
+    monkeypatch.setattr(push, "RETRY_DELAYS", (0.05, 0.1, 0.2))
+    member = make_member()
+    phone = push_service.phone(503, 500, 503, 502, 503)
+    subscription = subscribed(member, phone)
+
+    tell(member)
+    assert push.dispatcher(app).wait_idle(10)
+    # The first try and one per delay, then given up: a 5xx is not "gone", the row stays.
+    assert [r.status for r in push_service.received] == [503, 500, 503, 502]
+    db.session.expire_all()
+    kept = db.session.get(PushSubscription, subscription.id)
+    assert kept is not None and kept.last_failure_at is not None and kept.last_success_at is None
 
 
 def test_pushes_leave_only_after_commit(app, push_service) -> None:

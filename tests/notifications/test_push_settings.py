@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import types
+from pathlib import Path
 
 import pytest
 
@@ -21,9 +24,13 @@ def test_the_page_offers_the_switch_and_every_kind(client, vapid) -> None:
     assert "Recevoir les notifications sur ce téléphone" in html
     assert 'role="switch"' in html and 'aria-checked="false"' in html
     assert 'src="/static/js/push.js?v=' in html
+    # The kinds the issue names: a mention, an answer to my initiative, a new report for the
+    # gardeners, a rencontre reminder (each its own box).
     for label in (
         "Quand quelqu'un cite mon nom",
         "Réponses et nouvelles des initiatives que je suis",
+        "Un nouveau signalement à traiter (jardiniers et équipe)",
+        "Rappel la veille d'une rencontre",
     ):
         assert label in html
     boxes = re.findall(r'<input[^>]*name="push-kinds"[^>]*>', html)
@@ -118,3 +125,90 @@ def test_vapid_keys_command(app) -> None:
     assert result.exit_code == 0
     key = result.output.strip().removeprefix("VAPID_PRIVATE_KEY=")
     check_push_settings(key, "mailto:a@b.fr")
+
+
+@pytest.fixture
+def bare_app(app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The suite's app with no key and its instance folder in `tmp_path`."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", None)
+    monkeypatch.setitem(app.config, "PUSH_ENABLED", True)
+    return app
+
+
+def test_vapid_keys_makes_the_development_key_once(bare_app, tmp_path, monkeypatch) -> None:
+    monkeypatch.setitem(bare_app.config, "ENV_NAME", "development")
+    first = bare_app.test_cli_runner().invoke(args=["vapid-keys"])
+    assert first.exit_code == 0, first.output
+    path = tmp_path / push.DEV_KEY_FILE
+    key = path.read_text().strip()
+    check_push_settings(key, "mailto:a@b.fr")
+    assert f"development key: {path}" in first.output
+    assert f"public key: {push.public_key(bare_app)}" in first.output
+    bare_app.config["VAPID_PRIVATE_KEY"] = None
+    again = bare_app.test_cli_runner().invoke(args=["vapid-keys"])
+    assert again.exit_code == 0 and path.read_text().strip() == key  # kept, not replaced
+
+
+def test_vapid_keys_writes_nothing_outside_development(bare_app, tmp_path, monkeypatch) -> None:
+    monkeypatch.setitem(bare_app.config, "ENV_NAME", "production")
+    result = bare_app.test_cli_runner().invoke(args=["vapid-keys"])
+    assert result.exit_code != 0 and "vapid-keys --new" in result.output
+    assert list(tmp_path.iterdir()) == []
+    assert push.private_key(bare_app) is None and not push.enabled(bare_app)
+    assert list(tmp_path.iterdir()) == []  # production never makes a key of its own
+
+
+def test_production_without_a_key_starts_with_push_off(monkeypatch) -> None:
+    from community.config import ProductionConfig
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("PUSH_ENABLED", raising=False)
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+    ProductionConfig.check()  # no key and no PUSH_ENABLED: it starts, push off
+    monkeypatch.setenv("PUSH_ENABLED", "false")
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "not-a-key")
+    ProductionConfig.check()  # turned off: the key is not read
+
+
+def test_make_run_makes_the_development_key_before_serving() -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    # -n prints the commands without running any; the run target's own lines come last.
+    lines = subprocess.run(
+        [make, "-n", "-B", "run"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    keys = next(i for i, line in enumerate(lines) if "flask --app wsgi vapid-keys" in line)
+    serve = next(i for i, line in enumerate(lines) if line.rstrip().endswith("python wsgi.py"))
+    assert keys < serve
+
+
+def test_the_page_asks_the_browser_for_visible_pushes_only_on_a_tap(client) -> None:
+    """Only push.js asks for the permission, inside the switch's click handler, and it
+    subscribes with `userVisibleOnly` (a browser then refuses silent pushes; the worker shows
+    every push, tests/webapp and test_push_browser check it)."""
+    static = Path(__file__).resolve().parents[2] / "static" / "js"
+    askers = [p.name for p in static.glob("*.js") if "requestPermission" in p.read_text()]
+    assert askers == ["push.js"]
+    script = (static / "push.js").read_text()
+    assert script.count("requestPermission(") == 1
+    assert "userVisibleOnly: true" in script
+    on_click = script.split('addEventListener("click"', 1)[1]
+    assert "turnOn(registration)" in on_click  # the one path to requestPermission
+
+
+def test_the_readme_settings_table_lists_the_push_settings() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1) for m in re.finditer(r"^\| `([A-Z_]+)`", readme, flags=re.M)}
+    rows |= {m.group(1) for m in re.finditer(r"^\| `[A-Z_]+` · `([A-Z_]+)`", readme, flags=re.M)}
+    for name in (
+        "VAPID_PRIVATE_KEY",
+        "VAPID_SUBJECT",
+        "PUSH_ENABLED",
+        "PUSH_ALLOWED_HOSTS",
+        "PUSH_QUEUE_SIZE",
+        "PUSH_TIMEOUT",
+    ):
+        assert name in rows, name

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from community.core.errors import Unauthenticated
 from community.core.models import utcnow
 from community.extensions import db
 from community.solidarity.models import SolidaritySignal
-from community.solidarity.services import archive_signals, months_ago
+from community.solidarity.services import Place, archive_signals, months_ago, record_signal
 from tests.factories import make_community, make_member, make_neighbourhood, make_theme
 from tests.solidarity.factories import make_signal
 
@@ -147,3 +148,11 @@ def test_signal_form_works_without_js(client) -> None:  # type: ignore[no-untype
     response = client.post_form("/solidarity/signals/new", payload(theme, place))
     assert response.status_code == 302
     assert SolidaritySignal.query.one().recorded_by_id == member.id
+
+
+def test_the_service_itself_wants_a_member(app) -> None:  # type: ignore[no-untyped-def]
+    """`record_signal` authorises its actor (any member), not only the doors calling it."""
+    place = Place(make_theme().id, make_neighbourhood().id)
+    with pytest.raises(Unauthenticated):
+        record_signal(None, place, "neighbour_help", 3, "no", "Des voisins aident.")  # type: ignore[arg-type]
+    assert db.session.query(SolidaritySignal).count() == 0

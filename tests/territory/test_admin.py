@@ -1,7 +1,9 @@
 import pytest
 
+from community.core.errors import Forbidden
 from community.extensions import db
 from community.territory.models import Neighbourhood, Theme
+from community.territory.services import save_place
 from tests.conftest import page_text
 from tests.factories import make_member, make_theme
 
@@ -42,3 +44,12 @@ def test_duplicate_names_are_refused(client):
     client.login_as(make_member("admin"))
     response = client.post_form("/admin/territory/themes/new", {"name": "Culture", "active": "y"})
     assert "Déjà pris." in page_text(response)
+
+
+@pytest.mark.parametrize("role", ["citizen", "staff"])
+def test_the_service_itself_refuses_non_admins(app, role):
+    """`save_place` authorises its actor: the CLI or a test cannot skip the rule either."""
+    with pytest.raises(Forbidden):
+        save_place(make_member(role), Theme, "Piraté")
+    assert db.session.execute(db.select(Theme).where(Theme.name == "Piraté")).first() is None
+    assert save_place(make_member("admin"), Theme, "Jardins").slug == "jardins"

@@ -88,7 +88,13 @@ def test_join_returns_missed_messages_paged(sio: Any, cast: Any) -> None:
 )
 def test_join_invalid(sio: Any, cast: Any, payload: dict[str, Any]) -> None:
     ack = sio(cast.member).emit("thread:join", payload, callback=True)
-    assert ack == {"ok": False, "error": {"code": "invalid", "message": ack["error"]["message"]}}
+    error = ack["error"]
+    # The messages by field travel as the API's `errors` (one input schema per act).
+    assert ack == {
+        "ok": False,
+        "error": {"code": "invalid", "message": error["message"], "errors": error["errors"]},
+    }
+    assert set(error["errors"]) <= {"thread_id", "after_seq"}
 
 
 def test_join_not_a_dict_is_invalid(sio: Any, cast: Any) -> None:

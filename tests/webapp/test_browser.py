@@ -4,10 +4,12 @@ page with personal data is ever in the cache."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from community.extensions import db
+from community.webapp.shell import shell
 from tests.conftest import assert_accessible, assert_no_horizontal_scroll
 from tests.factories import PASSWORD, make_member
 
@@ -45,6 +47,9 @@ def test_worker_registers_offline_page_and_no_personal_page_cached(page, context
 
     page.goto(live_server + "/me")
     page.get_by_text("Camille Dupré").first.wait_for()
+    # An API answer with personal data, through the worker: never stored either.
+    me = page.evaluate("() => fetch('/api/v1/me').then(r => r.json())")
+    assert me["display_name"] == "Camille Dupré"
 
     context.set_offline(True)
     try:
@@ -62,7 +67,38 @@ def test_worker_registers_offline_page_and_no_personal_page_cached(page, context
     assert all(url == "/offline" or url.startswith("/static/") for url in cached), json.dumps(
         cached
     )
-    assert "/me" not in cached
+    assert "/me" not in cached and "/api/v1/me" not in cached
+
+
+CACHE_NAMES_BECOME = """async (expected) => {
+  // Up to 20 s: on a loaded machine the new worker takes its time to install and activate.
+  let names = [];
+  for (let tries = 0; tries < 400; tries += 1) {
+    names = await caches.keys();
+    if (JSON.stringify(names) === JSON.stringify(expected)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return names;
+}"""
+
+
+def test_a_deploy_replaces_the_old_cache(page, live_server, app, monkeypatch):
+    page.goto(live_server + "/")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    old = shell(app)
+    assert page.evaluate(CACHE_NAMES_BECOME, [f"terreau-shell-{old.version}"]) == [
+        f"terreau-shell-{old.version}"
+    ]
+
+    # A deploy: the static files changed, so the process serves a worker of a new version.
+    new = replace(old, version="0" * 16 if old.version != "0" * 16 else "1" * 16)
+    monkeypatch.setitem(app.extensions, "webapp_shell", new)
+    page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    names = page.evaluate(CACHE_NAMES_BECOME, [f"terreau-shell-{new.version}"])
+    assert names == [f"terreau-shell-{new.version}"]  # the old cache is gone
+    cached = page.evaluate(CACHED_URLS)
+    assert "/offline" in cached and "/static/css/terreau.css" in cached
 
 
 def test_chromium_finds_the_app_installable(page, context, live_server):
