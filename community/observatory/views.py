@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from community.core.cache import TTLCache
 from community.core.errors import Invalid
 from community.core.permissions import current_member, require
+from community.extensions import db
 from community.observatory import services
 from community.observatory.network import network
 from community.observatory.permissions import can_see_observatory
@@ -71,6 +72,11 @@ def _figures(key: str, period: Any) -> dict[str, Any]:
         ]
         description = _("Bar chart, one bar per month: %(values)s.", values="; ".join(shown))
         charts.append((s, bar_chart(s, title, description, hidden)))
+    # Kept beyond this request: the places become plain snapshots, out of the session (a
+    # commit would expire them, and another request could not load them again).
+    for place in (*summary.neighbourhoods, *summary.themes):
+        if place in db.session:
+            db.session.expunge(place)
     return {
         "summary": summary,
         "charts": charts,

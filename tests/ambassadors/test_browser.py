@@ -47,6 +47,7 @@ def test_links_and_journal(live_server: str, page: Any) -> None:
     page.fill("input[name=people_met]", "12")
     page.fill("textarea[name=topics]", "Rappelez Jeanne au 06 12 34 56 78")
     page.click("form.stack button[type=submit]")
+    page.locator("#topics-error").wait_for()  # the page that says why comes back
     assert page.locator("#topics-error").count() == 1  # contact details refused, clearly
     assert_accessible(page)
     page.fill("textarea[name=topics]", "Envie d'un composteur près de l'école.")
