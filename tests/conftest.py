@@ -11,7 +11,7 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
@@ -177,12 +177,58 @@ class _BoundSession(FSASession):
         return self.bind
 
 
+# Connections of `built_once` fixtures alive now (the innermost last): a test inside one works
+# in a savepoint of that connection's transaction, on top of the rows built once.
+_shared_connections: list[Any] = []
+
+
+def built_once(builder: Callable[[], Any]) -> Any:
+    """A module fixture: `builder()` runs once, in a transaction of the module's own, and each
+    test of the module then runs in a savepoint of it, rolled back after the test (the rows are
+    the same at every test's start, whatever the order). `builder` returns plain values (ids),
+    never rows: a test loads its rows in its own session. Not for live or browser tests (they
+    commit for real, on other connections)."""
+
+    @pytest.fixture(scope="module")
+    def fixture(app: Flask) -> Iterator[Any]:
+        ctx = app.app_context()
+        ctx.push()
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {
+                "class_": _BoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            value = builder()
+            db.session.commit()  # into the module's transaction, which stays open
+        finally:
+            db.session.remove()
+            db.session = original
+            ctx.pop()
+        _shared_connections.append(connection)
+        try:
+            yield value
+        finally:
+            _shared_connections.remove(connection)
+            with app.app_context():
+                transaction.rollback()
+                connection.close()
+
+    return fixture
+
+
 @pytest.fixture(autouse=True)
 def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     live = request.node.get_closest_marker("live") or request.node.get_closest_marker("browser")
     ctx = app.app_context()
     ctx.push()
     if live:
+        assert not _shared_connections, "a live test cannot run inside `built_once` rows"
         try:
             yield
         finally:
@@ -190,8 +236,9 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
             _delete_everything()
             ctx.pop()
         return
-    connection = db.engine.connect()
-    transaction = connection.begin()
+    shared = _shared_connections[-1] if _shared_connections else None
+    connection = shared or db.engine.connect()
+    transaction = connection.begin_nested() if shared else connection.begin()
     original = db.session
     db.session = db._make_scoped_session(
         {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
@@ -203,7 +250,8 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         db.session = original
         if transaction.is_active:
             transaction.rollback()
-        connection.close()
+        if shared is None:
+            connection.close()
         ctx.pop()
 
 
