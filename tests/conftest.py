@@ -11,11 +11,12 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -178,12 +179,114 @@ class _BoundSession(FSASession):
         return self.bind
 
 
+# Connections of `built_once` fixtures alive now (the innermost last): a test inside one works
+# in a savepoint of that connection's transaction, on top of the rows built once.
+_shared_connections: list[Any] = []
+
+
+@dataclass(frozen=True)
+class _Row:
+    entity: type
+    identity: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Data:
+    cls: type
+    values: dict[str, Any]
+
+
+def _as_ids(value: Any) -> Any:
+    """`value` with every row in it (in dataclasses, dicts, lists, tuples) replaced by its key."""
+    import dataclasses
+
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import InstanceState
+
+    state = inspect(value, raiseerr=False)
+    if isinstance(state, InstanceState):
+        assert state.identity is not None, f"{value!r} is not flushed"
+        return _Row(type(value), state.identity)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return _Data(type(value), {f.name: _as_ids(getattr(value, f.name)) for f in fields})
+    if isinstance(value, SimpleNamespace):
+        return _Data(SimpleNamespace, {k: _as_ids(v) for k, v in vars(value).items()})
+    if isinstance(value, dict):
+        return {k: _as_ids(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_as_ids(v) for v in value)
+    return value
+
+
+def load_rows(value: Any) -> Any:
+    """What `_as_ids` stored, with each row loaded in the test's session."""
+    if isinstance(value, _Row):
+        row = db.session.get(value.entity, value.identity)
+        assert row is not None, f"{value} is gone"
+        return row
+    if isinstance(value, _Data):
+        data = value.cls.__new__(value.cls)
+        for name, item in value.values.items():
+            object.__setattr__(data, name, load_rows(item))
+        return data
+    if isinstance(value, dict):
+        return {k: load_rows(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(load_rows(v) for v in value)
+    return value
+
+
+def built_once(builder: Callable[[], Any]) -> Any:
+    """A module fixture: `builder()` runs once, in a transaction of the module's own, and each
+    test of the module then runs in a savepoint of it, rolled back after the test (the rows are
+    the same at every test's start, whatever the order). The fixture's value is what `builder`
+    returned with its rows replaced by their keys: a test loads them in its own session with
+    `load_rows(value)`. Not for live or browser tests (they commit for real, on other
+    connections)."""
+
+    @pytest.fixture(scope="module")
+    def fixture(app: Flask) -> Iterator[Any]:
+        ctx = app.test_request_context()  # what builders need (Flask-Babel reads the locale)
+        ctx.push()
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {
+                "class_": _BoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            value = builder()
+            db.session.flush()
+            value = _as_ids(value)
+            db.session.commit()  # into the module's transaction, which stays open
+        finally:
+            db.session.remove()
+            db.session = original
+            ctx.pop()
+        _shared_connections.append(connection)
+        try:
+            yield value
+        finally:
+            _shared_connections.remove(connection)
+            with app.app_context():
+                transaction.rollback()
+                connection.close()
+
+    return fixture
+
+
 @pytest.fixture(autouse=True)
 def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     live = request.node.get_closest_marker("live") or request.node.get_closest_marker("browser")
     ctx = app.app_context()
     ctx.push()
     if live:
+        assert not _shared_connections, "a live test cannot run inside `built_once` rows"
         try:
             yield
         finally:
@@ -191,8 +294,9 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
             _delete_everything()
             ctx.pop()
         return
-    connection = db.engine.connect()
-    transaction = connection.begin()
+    shared = _shared_connections[-1] if _shared_connections else None
+    connection = shared or db.engine.connect()
+    transaction = connection.begin_nested() if shared else connection.begin()
     original = db.session
     db.session = db._make_scoped_session(
         {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
@@ -204,7 +308,8 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
         db.session = original
         if transaction.is_active:
             transaction.rollback()
-        connection.close()
+        if shared is None:
+            connection.close()
         ctx.pop()
 
 

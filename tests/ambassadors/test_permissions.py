@@ -14,6 +14,7 @@ from community.communities.models import Community
 from community.extensions import db
 from community.members.models import Member
 from tests.ambassadors.factories import make_ambassador, make_invitation
+from tests.conftest import built_once, load_rows
 from tests.factories import make_community, make_member
 
 ROLES = (
@@ -36,8 +37,7 @@ class World:
     people: dict[str, Member]
 
 
-@pytest.fixture
-def world() -> World:
+def _build() -> World:
     people = {
         "citizen": make_member(),
         "member": make_member(),
@@ -53,6 +53,15 @@ def world() -> World:
     make_community(citizen=people["other_gardener"])
     ambassador = make_ambassador(people["ambassador"], community, shown=True)
     return World(community, ambassador, make_invitation(ambassador), people)
+
+
+# Built once for the module; each test starts from it, in a savepoint.
+_world_rows = built_once(_build)
+
+
+@pytest.fixture
+def world(_world_rows: Any) -> World:
+    return load_rows(_world_rows)  # type: ignore[no-any-return]
 
 
 def _login(client: Any, world: World, role: str) -> Any:

@@ -9,6 +9,7 @@ import pytest
 
 from community.communities.models import Community, Membership
 from community.members.models import Member
+from tests.conftest import built_once, load_rows
 from tests.factories import make_community, make_member, make_membership
 
 ROLES = ("visitor", "citizen", "member", "gardener", "other_gardener", "staff", "admin")
@@ -22,8 +23,7 @@ class World:
     people: dict[str, Member]
 
 
-@pytest.fixture
-def world() -> World:
+def _build() -> World:
     people = {
         "citizen": make_member(),
         "member": make_member(),
@@ -41,6 +41,15 @@ def world() -> World:
     other = make_community(citizen=people["other_gardener"])
     pending = make_membership(community, make_member(), "pending")
     return World(community, other, pending, people)
+
+
+# Built once for the module; each test starts from it, in a savepoint.
+_world_rows = built_once(_build)
+
+
+@pytest.fixture
+def world(_world_rows: Any) -> World:
+    return load_rows(_world_rows)  # type: ignore[no-any-return]
 
 
 def _client(client: Any, world: World, role: str) -> Any:

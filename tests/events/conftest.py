@@ -10,6 +10,10 @@ from tests.factories import make_community, make_member, make_membership
 
 @pytest.fixture
 def world():
+    return build_world()
+
+
+def build_world():
     """An open and an on-request community, each person of the permission matrix."""
     agent, gardener = make_member("staff"), make_member()
     community = make_community(technician=agent, citizen=gardener)

@@ -9,6 +9,10 @@ from tests.factories import make_community, make_member
 
 @pytest.fixture
 def world():
+    return build_world()
+
+
+def build_world():
     """Two communities with their gardener pairs, staff, an author and a bystander."""
     agent, maryse = make_member("staff"), make_member()
     other_technician, other_citizen = make_member("staff"), make_member()

@@ -30,6 +30,10 @@ class World:
 
 @pytest.fixture
 def world() -> World:
+    return build_world()
+
+
+def build_world() -> World:
     technician_a, technician_b = make_member("staff"), make_member("staff")
     gardener_a, gardener_b = make_member(), make_member()
     member_a, author = make_member(), make_member(display_name="Auteur Signalé")

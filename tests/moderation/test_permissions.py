@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from tests.conftest import built_once, load_rows
+from tests.moderation.conftest import World, build_world
 from tests.moderation.factories import make_report
+
+# Built once for the module; each test starts from it, in a savepoint.
+_world_rows = built_once(build_world)
+
+
+@pytest.fixture
+def world(_world_rows: Any) -> World:
+    return load_rows(_world_rows)  # type: ignore[no-any-return]
+
 
 ROLES = (
     "visitor",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +14,18 @@ from community.moderation import queries, services
 from community.moderation.models import ModerationAction, PlatformSuspension, Report
 from community.moderation.suspensions import active_suspension, is_banned_from
 from community.notifications.models import Notification
+from tests.conftest import built_once, load_rows
 from tests.factories import make_member
+from tests.moderation.conftest import World, build_world
 from tests.moderation.factories import make_report
+
+# Built once for the module; each test starts from it, in a savepoint.
+_world_rows = built_once(build_world)
+
+
+@pytest.fixture
+def world(_world_rows: Any) -> World:
+    return load_rows(_world_rows)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +16,17 @@ from community.moderation.suspensions import (
     suspend_from_platform,
 )
 from community.notifications.models import Notification
+from tests.conftest import built_once, load_rows
+from tests.moderation.conftest import World, build_world
+
+# Built once for the module; each test starts from it, in a savepoint.
+_world_rows = built_once(build_world)
+
+
+@pytest.fixture
+def world(_world_rows: Any) -> World:
+    return load_rows(_world_rows)  # type: ignore[no-any-return]
+
 
 ROLES = (
     "visitor",

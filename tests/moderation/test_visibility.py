@@ -21,9 +21,12 @@ from sqlalchemy import select
 from community.communities.models import GardenerMandate
 from community.core.models import utcnow
 from community.extensions import db
+from community.members.models import Member
 from community.moderation.models import PlatformSuspension
 from community.notifications.models import Notification
 from community.threads import services as thread_services
+from community.threads.models import Thread
+from tests.conftest import built_once
 from tests.factories import make_community, make_member, make_membership, make_thread
 from tests.initiatives.factories import make_initiative
 
@@ -140,6 +143,30 @@ def build() -> World:
     )
 
 
+def _ids(world: World) -> dict[str, Any]:
+    return {
+        "people": {k: None if v is None else v.id for k, v in world.people.items()},
+        "author": world.author.id,
+        "targets": world.targets,
+        "threads": {k: v.id for k, v in world.threads.items()},
+    }
+
+
+# The world is built once for the module; each test starts from it, in a savepoint.
+_world_ids = built_once(lambda: _ids(build()))
+
+
+@pytest.fixture
+def world(_world_ids: dict[str, Any]) -> World:
+    """The world's rows, loaded in the test's session."""
+    people = {
+        k: None if v is None else db.session.get(Member, v) for k, v in _world_ids["people"].items()
+    }
+    threads = {k: db.session.get(Thread, v) for k, v in _world_ids["threads"].items()}
+    author = db.session.get(Member, _world_ids["author"])
+    return World(people, author, dict(_world_ids["targets"]), threads)
+
+
 def _page(response: Any) -> str:
     """The page without its per-render CSRF tokens (signed with the time)."""
     html = response.get_data(as_text=True)
@@ -155,8 +182,9 @@ def _as(client: Any, member: Any) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "visitor"])
-def test_report_doors_show_only_what_the_reporter_may_read(client, api_token, role, kind) -> None:  # type: ignore[no-untyped-def]
-    world = build()
+def test_report_doors_show_only_what_the_reporter_may_read(
+    client, api_token, world, role, kind
+) -> None:  # type: ignore[no-untyped-def]
     member = world.people[role]
     target_type, target_id = world.targets[kind]
     allowed = role in READERS[kind]
@@ -194,8 +222,7 @@ def test_report_doors_show_only_what_the_reporter_may_read(client, api_token, ro
     "kind", ["message_open", "message_on_request", "message_hidden", "initiative_thread_hidden"]
 )
 @pytest.mark.parametrize("role", ROLES)
-def test_page_and_api_show_a_body_only_to_its_readers(client, api_token, role, kind) -> None:  # type: ignore[no-untyped-def]
-    world = build()
+def test_page_and_api_show_a_body_only_to_its_readers(client, api_token, world, role, kind) -> None:  # type: ignore[no-untyped-def]
     member = world.people[role]
     thread = world.threads[kind]
     allowed = role in READERS[kind]
@@ -212,8 +239,7 @@ def test_page_and_api_show_a_body_only_to_its_readers(client, api_token, role, k
 
 @pytest.mark.parametrize("kind", ["message_open", "message_on_request", "initiative_thread_hidden"])
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "visitor"])
-def test_a_mention_reaches_only_a_reader(client, api_token, role, kind) -> None:  # type: ignore[no-untyped-def]
-    world = build()
+def test_a_mention_reaches_only_a_reader(client, api_token, world, role, kind) -> None:  # type: ignore[no-untyped-def]
     member = world.people[role]
     thread = world.threads[kind]
     moderator = world.people["staff"]  # may post everywhere but the hidden initiative's thread
@@ -251,8 +277,7 @@ def test_a_mention_reaches_only_a_reader(client, api_token, role, kind) -> None:
     assert isinstance(posted, Message)
 
 
-def test_hidden_initiative_thread_is_closed_to_posting(client, api_token) -> None:  # type: ignore[no-untyped-def]
-    world = build()
+def test_hidden_initiative_thread_is_closed_to_posting(client, api_token, world) -> None:  # type: ignore[no-untyped-def]
     thread = world.threads["initiative_thread_hidden"]
     for role in ("citizen", "member", "gardener", "staff"):
         response = client.post(

@@ -9,14 +9,14 @@ import pytest
 from community.extensions import db
 from community.questionnaires.models import Response
 from tests.ambassadors.factories import make_ambassador
+from tests.conftest import built_once, load_rows
 from tests.factories import make_community, make_member, make_membership, make_neighbourhood
 from tests.questionnaires.factories import QUESTIONS, make_questionnaire, opt, q
 
 ROLES = ("visitor", "citizen", "member", "ambassador", "gardener", "staff", "admin")
 
 
-@pytest.fixture
-def world(request_context: None) -> dict[str, Any]:
+def _build() -> dict[str, Any]:
     gardener = make_member()
     community = make_community(citizen=gardener)
     member = make_member()
@@ -34,6 +34,15 @@ def world(request_context: None) -> dict[str, Any]:
         "admin": make_member("admin"),
     }
     return {"community": community, "people": people, "gardener": gardener}
+
+
+# Built once for the module; each test starts from it, in a savepoint.
+_world_rows = built_once(_build)
+
+
+@pytest.fixture
+def world(_world_rows: Any) -> dict[str, Any]:
+    return load_rows(_world_rows)  # type: ignore[no-any-return]
 
 
 def _as(client: Any, api_token: Any, person: Any) -> dict[str, str]:

@@ -101,12 +101,8 @@ def test_redis_stops_mid_run_and_comes_back(tmp_path: Path) -> None:
         "MAIL_BACKEND": "console",
     }
     env.pop("RATELIMIT_STORAGE_URI", None)
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    seeded = subprocess.run(
-        [sys.executable, "-m", "tests.threads.seed_live", "1", "1"],
+    seeded = subprocess.run(  # migrated to the head, then seeded, in one process
+        [sys.executable, "-m", "tests.threads.seed_live", "--upgrade", "1", "1"],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     data = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
