@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from community.auth.loaders import bearer_token
+from community.auth.loaders import by_token
 from community.core.rest import authenticated_member
 from community.extensions import csrf
 
@@ -41,5 +41,5 @@ def init_api_security(app: Flask) -> None:
         if request.endpoint is None or request.endpoint in PUBLIC_WRITES:
             return  # unknown route (404/405), or open to anyone
         authenticated_member()
-        if bearer_token() is None:
+        if not by_token():
             csrf.protect()

@@ -1,4 +1,11 @@
-"""How a request is tied to a member: the session cookie, or a bearer token."""
+"""How a request is tied to a member: the session cookie, or a bearer token.
+
+A request that carries `Authorization: Bearer …` is the token's alone: the member behind a
+valid token, else a visitor (401 where a member is needed) — whatever session cookie comes
+with it. Otherwise a client that keeps cookies (one page read gives it a session holding a
+CSRF token) would lose its token to Flask-Login's session protection, and a session beside a
+bogus token would pass for a token client and skip the CSRF check. `by_token()` says which.
+"""
 
 from __future__ import annotations
 
@@ -46,8 +53,23 @@ def load_member_from_request(_request: object) -> Member | None:
     return member
 
 
+def by_token() -> bool:
+    """This request is authenticated by a valid bearer token (not by the session cookie)."""
+    return g.get("api_token") is not None
+
+
 def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.init_app(app)
+
+    @app.before_request
+    def _token_alone() -> None:
+        if bearer_token() is None:
+            return
+        member = load_member_from_request(request)
+        # Flask-Login's own way to set the request's user: the session is neither read nor
+        # touched (its protection would clear it).
+        login_manager._update_request_context_with_user(member)
+
     login_manager.session_protection = "strong"
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

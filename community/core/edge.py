@@ -7,24 +7,75 @@
   refused in every text a request stores — form, JSON body, path, socket payload — with a 400
   in the one error shape or an error ack (PostgreSQL cannot store a NUL; none of them is typed
   by a person), and stripped from query strings (a search, a filter: read, never stored).
+- Lone UTF-16 surrogates (a JSON `"\\ud800"`: no UTF-8 form, no driver can store one) are
+  refused like control characters, at the same doors.
+- A JSON body the decoder cannot read — nested past the recursion limit, an integer past the
+  interpreter's digit limit — is a malformed body (400), the same for Flask's `get_json`, the
+  API's argument parser (`EdgeParser`) and the character check (`loads_json`).
 - `single_line(text)` collapses line breaks and runs of spaces: titles and mail subjects.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+import flask
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
+from flask_smorest.arguments import ArgumentsMixin
 from marshmallow import fields
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from community.core.errors import html_error, json_error, wants_json
 
 INT_MAX = 2**31 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 but tab, line feed and carriage return; DEL; lone surrogates (a decoded JSON string holds
+# a surrogate only when it came unpaired: a pair becomes one code point).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def loads_json(data: str | bytes, **kwargs: Any) -> Any:
+    """`json.loads`, but whatever the decoder cannot read is a `JSONDecodeError` (a malformed
+    body, 400): nesting past the recursion limit, an integer past the digit limit."""
+    try:
+        return json.loads(data, **kwargs)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError) as error:
+        # `doc` not empty: webargs reads an empty one as "no body".
+        raise json.JSONDecodeError(f"unreadable JSON ({type(error).__name__})", "-", 0) from None
+
+
+class EdgeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading bodies with `loads_json` (`request.get_json` answers 400)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return loads_json(s, **kwargs)
+
+
+class EdgeParser(FlaskParser):
+    """The API's argument parser (flask-smorest's `@blp.arguments`), reading bodies with
+    `loads_json`: what it cannot read is webargs' invalid-JSON 400."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            return webargs_core.missing
+        data = req.get_data(cache=True)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise json.JSONDecodeError("not UTF-8", "-", 0) from error
+        return loads_json(text)
+
+
+# Every flask-smorest Blueprint parses its arguments with it (one place, every endpoint).
+ArgumentsMixin.ARGUMENTS_PARSER = EdgeParser()
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -116,6 +167,8 @@ _bound_integer_fields()
 
 
 def init_edge(app: Flask) -> None:
-    """Install the bounded `int` converter and the character check (before blueprints)."""
+    """Install the bounded `int` converter, the JSON reader and the character check (before
+    blueprints)."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.json = EdgeJSONProvider(app)
     app.before_request(_refuse_bad_characters)

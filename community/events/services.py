@@ -96,7 +96,16 @@ def _recount(event: Event) -> None:
 
 
 def _check(event: Event, data: EventData, now: datetime, *, creating: bool) -> None:
-    """Apply `data` to `event` and validate the whole (raises Invalid with every field)."""
+    """Apply `data` to `event` and validate the whole (raises Invalid with every field).
+
+    Without autoflush: a value already set and not yet checked (a capacity of -1, an unknown
+    neighbourhood) must not be flushed by the lookup of the next field — the database would
+    refuse it with a 500 before this could answer with every field's error."""
+    with db.session.no_autoflush:
+        _apply_and_check(event, data, now, creating=creating)
+
+
+def _apply_and_check(event: Event, data: EventData, now: datetime, *, creating: bool) -> None:
     errors: dict[str, list[str]] = {}
     given = data.given
 

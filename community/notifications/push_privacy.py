@@ -10,7 +10,7 @@ from flask import has_request_context, session
 from flask_login import user_logged_out
 from sqlalchemy import delete, inspect, select
 
-from community.auth.loaders import bearer_token
+from community.auth.loaders import by_token
 from community.extensions import db
 from community.members.models import Member
 from community.members.signals import exporting
@@ -22,7 +22,7 @@ MAX_REMEMBERED = 3
 
 def remember_browser(endpoint: str) -> None:
     """Remember in the session (browser logins only) which subscription is this browser's."""
-    if not has_request_context() or bearer_token() is not None:
+    if not has_request_context() or by_token():
         return
     endpoints = [e for e in session.get(SESSION_KEY, []) if e != endpoint]
     session[SESSION_KEY] = [*endpoints, endpoint][-MAX_REMEMBERED:]

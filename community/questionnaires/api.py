@@ -8,7 +8,7 @@ from flask import current_app, make_response
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from community.auth.loaders import bearer_token
+from community.auth.loaders import by_token
 from community.communities.services import community_by_slug
 from community.core.errors import NotFound
 from community.core.permissions import current_member, require
@@ -101,7 +101,7 @@ def close_questionnaire(questionnaire_id: int) -> Any:
 def create_response(data: dict[str, Any], questionnaire_id: int) -> Any:
     """Answer (no account needed when the audience is `anyone`: one response per browser)."""
     member = current_member()
-    if member is not None and bearer_token() is None:
+    if member is not None and not by_token():
         csrf.protect()  # a public write, but a session's answer needs its token like any write
     questionnaire = services.readable_or_404(member, questionnaire_id)
     token = browser.browser_token(create=data["channel"] == "web")

@@ -235,3 +235,33 @@ def test_forgot_password_does_the_same_work_and_never_waits_for_the_mail_server(
     core_mail.wait_for_background_mail()
     assert in_request == []  # the request never talked to the mail server
     assert len(outbox.to("connue@example.org")) == 1 and outbox.to("inconnue@example.org") == []
+
+
+def test_a_token_client_that_carries_a_cookie_is_still_the_tokens(client, api_token):
+    """A client that keeps cookies got a session from any page it read (its CSRF token): its
+    bearer token must still authenticate it, not be dropped by the session's protection."""
+    member = make_member()
+    header = api_token(member)
+    with client.session_transaction() as session:
+        session["csrf_token"] = "from-a-page-read-earlier"
+    answer = client.get("/api/v1/me", headers=header)
+    assert answer.status_code == 200 and answer.get_json()["id"] == member.id
+    patched = client.patch("/api/v1/me", json={"bio": "Par jeton."}, headers=header)
+    assert patched.status_code == 200
+
+
+def test_a_bearer_header_means_the_token_alone_and_never_skips_csrf(client, api_token):
+    """A request that names a token is the token's: a session beside a bogus one neither acts
+    nor escapes the CSRF check (a header's presence is not an authentication)."""
+    member = make_member()
+    client.login_as(member)
+    bogus = {"Authorization": "Bearer not-a-token"}
+    assert client.get("/api/v1/me", headers=bogus).status_code == 401
+    answer = client.patch("/api/v1/me", json={"bio": "Sans jeton CSRF."}, headers=bogus)
+    assert answer.status_code == 401
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).bio != "Sans jeton CSRF."
+    other = make_member()
+    mine = client.get("/api/v1/me", headers=api_token(other))
+    assert mine.status_code == 200 and mine.get_json()["id"] == other.id
+    assert client.get("/api/v1/me").get_json()["id"] == member.id  # the session is intact

@@ -94,3 +94,56 @@ def test_observatory_dates_are_within_sane_bounds(client, api_token, start, end)
     client.login_as(make_member("staff"))
     page = client.get(f"/observatory?start={start}&end={end}")
     assert page.status_code == 422
+
+
+# A JSON body the decoder cannot turn into a value a field may hold: nested beyond Python's
+# recursion limit, an integer past the interpreter's digit limit, a lone UTF-16 surrogate
+# (`"\ud800"`: no UTF-8 form, the database driver cannot encode it).
+_UNREADABLE_JSON = {
+    "nested": "[" * 5000 + "]" * 5000,
+    "huge_integer": '{"neighbourhood_id": ' + "9" * 5000 + "}",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_UNREADABLE_JSON))
+@pytest.mark.parametrize(
+    "method,url",
+    [("post", "/api/v1/initiatives"), ("patch", "/api/v1/me"), ("post", "/api/v1/help-offers")],
+)
+def test_a_json_body_the_decoder_cannot_read_is_a_400(client, api_token, kind, method, url):
+    header = {**api_token(make_member()), "Content-Type": "application/json"}
+    answer = getattr(client, method)(url, data=_UNREADABLE_JSON[kind], headers=header)
+    assert answer.status_code == 400
+    assert answer.get_json()["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(
+    "url,body",
+    [
+        ("/api/v1/help-offers", {"theme_id": 1, "neighbourhood_id": 1, "text": "ab\ud800cd"}),
+        ("/api/v1/me", {"bio": "\udfff"}),
+        ("/api/v1/me/push-subscriptions", {"endpoint": "https://x/\ud800", "keys": {}}),
+    ],
+)
+def test_a_lone_surrogate_in_json_is_refused_like_a_control_character(client, api_token, url, body):
+    header = api_token(make_member())
+    method = client.patch if url == "/api/v1/me" else client.post
+    answer = method(url, json=body, headers=header)
+    assert answer.status_code == 400
+    assert answer.get_json()["code"] == "bad_request"
+
+
+def test_a_lone_surrogate_in_a_socket_payload_is_an_error_ack(app, client, api_token):
+    from community.extensions import socketio
+
+    member = make_member("staff")
+    thread = make_thread(make_community(members=(member,)))
+    client.login_as(member)
+    sock = socketio.test_client(app, flask_test_client=client)
+    for payload in (
+        {"thread_id": thread.id, "body": "ab\ud800", "client_id": "c1"},
+        {"thread_id": thread.id, "body": "bonjour", "client_id": "\udc00"},
+    ):
+        ack = sock.emit("message:send", payload, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+    sock.disconnect()

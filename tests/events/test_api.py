@@ -294,3 +294,23 @@ def test_unknown_rencontre(client, world, api_token):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    "body,fields",
+    [
+        ({"capacity": -1, "initiative_id": 1}, {"capacity"}),
+        ({"neighbourhood_id": 0, "initiative_id": 1}, {"neighbourhood_id"}),
+        ({"capacity": 0, "neighbourhood_id": -1}, {"capacity", "neighbourhood_id"}),
+    ],
+)
+def test_an_edit_refused_field_by_field_writes_nothing(client, world, api_token, body, fields):
+    """Each field is checked before the next lookup: an invalid value already set on the row
+    must not be flushed by the lookup that follows (a 500 on the constraint, not a 422)."""
+    event = make_event(world.community, world.gardener, capacity=5)
+    headers = api_token(world.gardener)
+    answer = client.patch(f"/api/v1/events/{event.id}", json=body, headers=headers)
+    assert answer.status_code == 422, answer.json
+    assert fields <= set(answer.json["errors"])
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).capacity == 5
