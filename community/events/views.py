@@ -60,6 +60,14 @@ def upcoming_for(member: Any, limit: int = 3) -> list[Event]:
     return queries.upcoming_for(member, limit)
 
 
+@bp.app_template_global()
+def my_places(member: Any) -> dict[int, str]:
+    """For the home page: the rencontres she has a place at or waits for ("going", "waitlisted")."""
+    if member is None:
+        return {}
+    return {r.event_id: r.status for r in queries.my_registrations(member)}
+
+
 @bp.app_template_filter("paris")
 def _paris_filter(value: Any) -> Any:
     return paris(value) if value is not None else None
@@ -259,7 +267,7 @@ def _form_choices(form: EventForm, community: Community) -> None:
         .where(Initiative.community_id == community.id, Initiative.hidden_at.is_(None))
         .order_by(Initiative.title)
     ).all()
-    form.initiative_id.choices = as_choices([(None, _("— None —")), *initiatives])
+    form.initiative_id.choices = as_choices([(None, _("— No initiative —")), *initiatives])
 
 
 def _form_data(form: EventForm, given: set[str]) -> services.EventData:

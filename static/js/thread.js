@@ -31,6 +31,19 @@
     return template.replace("{name}", name);
   }
 
+  // As the server writes it ("2 décembre 2026 à 18:30"), in the town's time zone, not the
+  // phone's.
+  function when(iso) {
+    var options = { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" };
+    try {
+      options.timeZone = labels.timezone || undefined;
+      return new Intl.DateTimeFormat(document.documentElement.lang, options).format(new Date(iso));
+    } catch (error) {
+      delete options.timeZone;
+      return new Date(iso).toLocaleString(document.documentElement.lang, options);
+    }
+  }
+
   function render(message) {
     var item = document.createElement("li");
     item.id = "message-" + message.id;
@@ -44,7 +57,7 @@
     author.textContent = message.author ? message.author.display_name : labels.labelErased;
     var time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleString(document.documentElement.lang);
+    time.textContent = when(message.created_at);
     meta.append(author, " ", time);
     if (message.edited_at && !message.deleted) {
       var edited = document.createElement("span");
