@@ -10,14 +10,13 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.ambassadors.models import PLACE_KINDS
-from community.core.forms import as_choices, optional_int
+from community.core.forms import CheckboxesField, as_choices, optional_int
 
 PLACE_LABELS = {
     "market": _l("Market"),
@@ -98,7 +97,7 @@ class OutreachForm(FlaskForm):
     people_met = IntegerField(
         _l("Number of people met"), validators=[InputRequired(), NumberRange(min=0, max=10000)]
     )
-    theme_ids = SelectMultipleField(_l("Themes heard"), coerce=int, validate_choice=True)
+    theme_ids = CheckboxesField(_l("Themes heard"), coerce=int, validate_choice=True)
     topics = TextAreaField(
         _l("What you heard"),
         validators=[Length(max=2000)],

@@ -41,6 +41,15 @@ from community.territory.services import neighbourhood_choices, theme_choices
 bp = Blueprint("ambassadors", __name__)
 
 
+@bp.app_template_global()
+def open_missions(member: Member | None) -> list[Ambassador]:
+    """For the home page: her ambassador missions under way or waiting for her answer."""
+    if not is_authenticated(member):
+        return []
+    assert member is not None
+    return [a for a in services.mandates_of(member) if a.status in ("active", "proposed")]
+
+
 @bp.get("/ambassadors")
 def mine() -> str:
     member = current_member()

@@ -75,9 +75,17 @@ def day(value: Any, fmt: str | None = None) -> str:
 
 
 def moment(value: Any, fmt: str | None = None) -> str:
-    """A date and time in the one format of the site (the `fmt` of old callers is ignored)."""
+    """A date and time in the one format of the site (the `fmt` of old callers is ignored).
+
+    A pattern naming only the time ("HH:mm": the end of a rencontre on the day it starts) gives
+    the time alone.
+    """
     if not value:
         return ""
+    if fmt and fmt not in _DAY_FORMATS and not any(c in fmt for c in "GyYMLwWdDFEec"):
+        if isinstance(value, datetime):
+            value = _local(value)
+        return _patterns(_locale_now())[1].apply(value, _locale_now())
     if not isinstance(value, datetime):
         return _(
             "%(date)s at %(time)s",

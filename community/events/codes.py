@@ -15,6 +15,7 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 
 CODE = re.compile(r"^\s*(\d{1,12})\s*-\s*([A-Za-z2-7]{8})\s*$")
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
 def _signer() -> Signer:
@@ -34,7 +35,9 @@ def checkin_code(event_id: int, registration_id: int) -> str:
 
 def read_checkin_code(event_id: int, code: str) -> int | None:
     """The registration id a code stands for at this rencontre, or None if it is not genuine."""
-    match = CODE.match(code or "")
+    number, dash, letters = (code or "").partition("-")
+    # Read aloud or copied from paper, 0 and 1 are O and I (base 32 has no 0, 1 or 8).
+    match = CODE.match(number + dash + letters.upper().translate(_LOOKALIKES))
     if not match:
         return None
     registration_id = int(match.group(1))

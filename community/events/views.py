@@ -40,7 +40,15 @@ bp = Blueprint("events", __name__)
 
 @home_section
 def _home(member: Any) -> dict[str, Any]:
-    return {"my_rencontres": queries.upcoming_for(member, 3)}
+    upcoming = queries.upcoming_for(member, 3)
+    return {"my_rencontres": upcoming, "my_places": _places(member) if upcoming else {}}
+
+
+def _places(member: Any) -> dict[int, str]:
+    """The rencontres she has a place at or waits for ("going", "waitlisted")."""
+    if member is None:
+        return {}
+    return {r.event_id: r.status for r in queries.my_registrations(member)}
 
 
 @bp.app_template_filter("paris")
@@ -242,7 +250,7 @@ def _form_choices(form: EventForm, community: Community) -> None:
         .where(Initiative.community_id == community.id, Initiative.hidden_at.is_(None))
         .order_by(Initiative.title)
     ).all()
-    form.initiative_id.choices = as_choices([(None, _("— None —")), *initiatives])
+    form.initiative_id.choices = as_choices([(None, _("— No initiative —")), *initiatives])
 
 
 def _form_data(form: EventForm, given: set[str]) -> services.EventData:

@@ -38,6 +38,7 @@ from community.moderation.suspensions import (
     suspensions_seen_by,
 )
 from community.moderation.targets import (
+    kind_of,
     load_readable_target,
     load_target,
     load_targets,
@@ -137,6 +138,15 @@ def detail(report_id: int) -> str | Response:
     form = ResolveForm()
     if not is_staff(member):
         form.scope.choices = [c for c in SCOPE_CHOICES if c.value == "community"]
+    # Only the acts that make sense now: hide what is shown, restore what is hidden.
+    kind = kind_of(report.target_type)
+    shown = target is not None and not target.hidden and kind is not None and kind.hide is not None
+    hidden = target is not None and target.hidden and kind is not None and kind.restore is not None
+    form.action.choices = [
+        c
+        for c in form.action.choices
+        if (c.value != "hide" or shown) and (c.value != "restore" or hidden)
+    ]
     if form.validate_on_submit():
         with write_turn(report.target_type, report.target_id):
             try:
@@ -155,7 +165,10 @@ def detail(report_id: int) -> str | Response:
                 else:
                     form.form_errors.append(error.message)
             else:
-                flash(_("Done. The member concerned has been told."), "success")
+                if form.action.data == "dismiss":  # only the reporter hears of it
+                    flash(_("Done. The person who reported it is told."), "success")
+                else:
+                    flash(_("Done. The member concerned has been told."), "success")
                 return redirect(url_for("moderation.queue"))
     history = queries.acts_about(report.target_type, report.target_id)
     return render_template(

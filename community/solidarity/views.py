@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import request as http_request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -62,10 +63,13 @@ def _member() -> Member:
     return member
 
 
-def _place_choices(form: Any) -> None:
+def _place_choices(form: Any, home: int | None = None) -> None:
+    """The theme and neighbourhood lists; `home`: the neighbourhood chosen first on a new form."""
     blank = (None, _("— Choose —"))
     form.theme_id.choices = [blank, *theme_choices()]
     form.neighbourhood_id.choices = [blank, *neighbourhood_choices()]
+    if home is not None and http_request.method == "GET" and form.neighbourhood_id.data is None:
+        form.neighbourhood_id.data = home
 
 
 def _readable(member: Member | None, request_id: int) -> HelpRequest:
@@ -170,7 +174,7 @@ def index() -> str:
 def new_offer() -> str | Response:
     member = _member()
     form = OfferForm()
-    _place_choices(form)
+    _place_choices(form, member.neighbourhood_id)
     if form.validate_on_submit():
         try:
             with refusal_undone():
@@ -203,8 +207,9 @@ def withdraw_offer(offer_id: int) -> Response:
 def new_request() -> str | Response:
     member = _member()
     form = RequestForm()
-    _place_choices(form)
     go_between = permissions.is_go_between(member)
+    # Her own neighbourhood first; a go-between writes for someone else: no guess.
+    _place_choices(form, None if go_between else member.neighbourhood_id)
     if form.validate_on_submit():
         try:
             with refusal_undone():

@@ -282,3 +282,16 @@ def test_naming_for_a_neighbourhood_is_for_staff(client: Any, world: World, role
         .all()
     )
     assert len(named) == (1 if role in {"staff", "admin"} else 0)
+
+
+def test_her_missions_are_on_her_home_page_and_themes_are_boxes(client: Any, world: World) -> None:
+    """Walked at 360 px: an ambassador's home page said nothing of her missions, and the themes
+    heard were a multiple list (a long press on a phone, Ctrl+click on a computer)."""
+    client.login_as(world.people["ambassador"])
+    home = client.get("/").get_data(as_text=True)
+    assert "Mes missions de porte-voix" in home
+    assert f'href="/ambassadors/{world.ambassador.id}/outreach"' in home
+    journal = client.get(f"/ambassadors/{world.ambassador.id}/outreach").get_data(as_text=True)
+    assert 'id="theme_ids-0"' in journal and "multiple" not in journal
+    client.login_as(world.people["member"])
+    assert "Mes missions de porte-voix" not in client.get("/").get_data(as_text=True)

@@ -32,6 +32,10 @@ def test_codes_are_signed_per_rencontre(world, app):
     assert codes.read_checkin_code(8, code) is None  # another rencontre
     assert codes.read_checkin_code(7, "43-" + code[3:]) is None  # another registration
     assert codes.read_checkin_code(7, "n'importe quoi") is None
+    # Copied from paper or read aloud: a zero for an O, a one for an I is still her code.
+    letters = code[3:]
+    looks_alike = letters.replace("O", "0").replace("I", "1").replace("B", "8")
+    assert codes.read_checkin_code(7, "42-" + looks_alike) == 42
     app.config["SECRET_KEY"], saved = "another-key", app.config["SECRET_KEY"]
     try:
         assert codes.read_checkin_code(7, code) is None

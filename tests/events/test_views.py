@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -192,3 +193,25 @@ def test_list_pages_do_not_query_per_rencontre(client, world, login_as, queries)
         counts.append(log.count)
         fill(6)
     assert counts[0] == counts[1]
+
+
+def test_a_rencontre_on_one_day_says_its_day_once_and_home_shows_her_place(client, world, login_as):
+    """Walked at 360 px: "7 décembre 2026 à 09:00 – 7 décembre 2026 à 12:00" said the day twice,
+    and the home page did not say at which rencontre she has a place (her check-in code)."""
+    event = make_event(
+        world.community,
+        title="Permanence du marché",
+        starts_at=datetime(2027, 3, 20, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 3, 20, 11, 0, tzinfo=UTC),
+    )
+    db.session.commit()
+    text = page_text(client.get(f"/events/{event.id}"))
+    assert "20 mars 2027 à 09:00 – 12:00" in re.sub(r"<[^>]+>", "", text)
+    assert "Ajouter à mon agenda" in text and ".ics)" not in text
+    login_as(world.member)
+    before = page_text(client.get("/"))
+    assert "Permanence du marché" in before and "Vous avez une place" not in before
+    client.post_form(f"/events/{event.id}/rsvp")
+    home = page_text(client.get("/"))
+    assert "Vous avez une place : votre code d'accueil est sur sa page" in home
+    assert "Mes inscriptions et mon agenda" in home

@@ -301,3 +301,14 @@ def test_initiative_page_query_count_stays_flat(client, world, queries):
         page = text_of(client.get(f"/initiatives/{initiative.id}"))
     assert page.count("Présent") == 4 and "Nouvelle 2" in page
     assert many.count <= few.count  # more supports, volunteers, answers and news: no more queries
+
+
+def test_the_author_is_not_offered_to_lend_herself_a_hand(client, world, as_member):
+    """Walked at 360 px: the author of a new proposal was asked "what can I bring?"."""
+    initiative = make_initiative(world.author, community=world.community)
+    client.login_as(world.author)
+    page = text_of(client.get(f"/initiatives/{initiative.id}"))
+    assert "Je donne un coup de main" not in page and "Retirer ma proposition" in page
+    as_member()
+    client.login_as(world.citizen)
+    assert "Je donne un coup de main" in text_of(client.get(f"/initiatives/{initiative.id}"))

@@ -185,3 +185,18 @@ def test_a_profile_has_a_report_link(world, client) -> None:  # type: ignore[no-
     client.login_as(world.citizen)
     html = client.get(f"/members/{world.author.id}").get_data(as_text=True)
     assert f"/report?target_type=member&amp;target_id={world.author.id}" in html
+
+
+def test_the_decision_offers_what_makes_sense_and_says_who_is_told(world, client) -> None:  # type: ignore[no-untyped-def]
+    """Walked at 360 px: "restore the content" was offered for a member (nothing to hide), and
+    dismissing said the member concerned was told (only the reporter is)."""
+    report = make_report(world.author, community=world.a, reporter=make_member())
+    client.login_as(world.gardener_a)
+    html = client.get(f"/moderation/reports/{report.id}").get_data(as_text=True)
+    assert "Classer : rien d" in html and "Avertir le membre" in html
+    assert "Masquer le contenu" not in html and "Rétablir le contenu" not in html
+    response = client.post_form(f"/moderation/reports/{report.id}", {"action": "dismiss"})
+    assert response.status_code == 302
+    queue = client.get("/moderation").get_data(as_text=True)
+    assert "La personne qui a signalé est prévenue." in queue
+    assert "Le membre concerné a été prévenu" not in queue

@@ -51,6 +51,9 @@ def test_answering_without_an_account_or_javascript(client, scene) -> None:
     response = client.post_form(f"/questionnaires/{questionnaire.id}", data, follow_redirects=True)
     assert response.status_code == 200
     assert "Merci ! Vos réponses sont enregistrées." in page_text(response)
+    # The next step is shown: what will become of the answers, and the way back.
+    assert "Ce qui sera fait de vos réponses sera écrit sur cette page." in page_text(response)
+    assert "Retour à " in page_text(response)
     stored = db.session.query(Response).one()
     assert (
         stored.channel == "web" and stored.neighbourhood_id == place.id and stored.member_id is None

@@ -352,3 +352,14 @@ def test_bad_place_is_refused() -> None:
         services.create_offer(member, Place(None, None), "x")
     assert set(error.value.errors or {}) == {"theme_id", "neighbourhood_id"}
     assert utcnow()
+
+
+def test_the_forms_start_from_her_neighbourhood(client) -> None:  # type: ignore[no-untyped-def]
+    """Walked at 360 px: she had told her neighbourhood, the help forms asked it again."""
+    place = make_neighbourhood()
+    member = make_member()
+    member.neighbourhood_id = place.id
+    client.login_as(member)
+    for url in ("/solidarity/requests/new", "/solidarity/offers/new"):
+        html = client.get(url).get_data(as_text=True)
+        assert f'<option selected value="{place.id}">' in html, url
