@@ -36,6 +36,29 @@ from community.members.models import Member
 CHROMIUM = "/usr/bin/chromium"
 
 
+# --- pytest-xdist groups ---------------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` sends the tests of one `xdist_group` to one worker, by a "@group"
+    suffix that pytest-xdist 3.8 writes to `item._nodeid` — which pytest 9 no longer reads (the
+    node id lives in `item._id`): every group was split over the workers (the two-process tests
+    then built their servers in both, one waiting on the other's lock). Write it where pytest
+    reads it; nothing to do once pytest-xdist does it itself."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")  # type: ignore[attr-defined]
+
+
 # --- mail: a real SMTP server (aiosmtpd) that keeps what it receives -------------------
 
 
