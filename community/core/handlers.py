@@ -28,13 +28,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from community.core.database import begin_write
 from community.core.errors import DomainError, Invalid, Unauthenticated
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
@@ -70,6 +71,7 @@ def transactional(handler: Callable[P, T]) -> Callable[P, T]:
 
 
 _KEEP = "terreau_keep_despite_refusal"
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def keep_despite_refusal() -> None:
@@ -89,8 +91,14 @@ def _commit() -> None:
 def in_request_transaction(view: Callable[[], ResponseReturnValue]) -> Response:
     """Run a view in one transaction and build its response inside it: committed when the
     response is below 400, rolled back when it is 400 or more (a refusal keeps nothing, unless
-    `keep_despite_refusal()`) and on any exception, which goes on to the error handlers."""
+    `keep_despite_refusal()`) and on any exception, which goes on to the error handlers.
+
+    A write request (any method but GET, HEAD, OPTIONS) starts its transaction as a writer
+    (`begin_write`: BEGIN IMMEDIATE on SQLite): two identical POSTs at once then queue, the
+    second finds the first's row, instead of one failing with "database is locked"."""
     try:
+        if request.method not in _READS:
+            begin_write()
         response = current_app.make_response(view())
     except BaseException as error:
         refusal = isinstance(error, DomainError) or (
