@@ -1,7 +1,7 @@
-"""Two identical writes at once, on a real server: they queue at the request's seam (a write
-request begins as a writer: BEGIN IMMEDIATE on SQLite, row locks on PostgreSQL), so the second
-finds the first's row and answers like a repeat — never a 500 ("database is locked"), never a
-second row."""
+"""Two identical writes at once, on a real server: never a 500, never a second row. On SQLite
+a write request begins as a writer (BEGIN IMMEDIATE) and they queue; on PostgreSQL the one that
+meets its twin's row in a unique constraint is replayed once and answers as a repeat
+(`core.handlers.in_request_transaction`). Run it with TEST_DATABASE_URL too."""
 
 from __future__ import annotations
 
