@@ -1,4 +1,6 @@
-"""Database setup: SQLite gets foreign keys, WAL and real transactions."""
+"""Database setup: SQLite gets foreign keys, WAL and real transactions; `begin_write()` starts
+a transaction as a writer (BEGIN IMMEDIATE on SQLite), which the request seam does for every
+write request (`core.handlers.in_request_transaction`)."""
 
 from __future__ import annotations
 
@@ -54,3 +56,22 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def begin_write() -> None:
+    """Start the session's transaction as a writer: on SQLite, BEGIN IMMEDIATE.
+
+    A deferred SQLite transaction that reads, then writes, fails at once under WAL when another
+    writer committed in between; taking the write lock up front makes writers queue instead.
+    """
+    session = db.session()
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return  # PostgreSQL locks rows; a test's bound connection has no concurrency
+    if session.in_transaction():
+        if session.connection().get_execution_options().get("sqlite_immediate"):
+            return  # already a writer (the request's seam began it)
+        if session.new or session.dirty or session.deleted:
+            return
+        session.rollback()  # only reads so far (loading the member): start again as a writer
+    session.connection(execution_options={"sqlite_immediate": True})

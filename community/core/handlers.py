@@ -28,13 +28,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from community.core.database import begin_write
 from community.core.errors import DomainError, Invalid, Unauthenticated
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
@@ -70,6 +72,7 @@ def transactional(handler: Callable[P, T]) -> Callable[P, T]:
 
 
 _KEEP = "terreau_keep_despite_refusal"
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def keep_despite_refusal() -> None:
@@ -89,8 +92,34 @@ def _commit() -> None:
 def in_request_transaction(view: Callable[[], ResponseReturnValue]) -> Response:
     """Run a view in one transaction and build its response inside it: committed when the
     response is below 400, rolled back when it is 400 or more (a refusal keeps nothing, unless
-    `keep_despite_refusal()`) and on any exception, which goes on to the error handlers."""
+    `keep_despite_refusal()`) and on any exception, which goes on to the error handlers.
+
+    Two identical writes at once (a double click, a client's retry): on SQLite a write request
+    (any method but GET, HEAD, OPTIONS) starts as a writer (`begin_write`: BEGIN IMMEDIATE), so
+    they queue; on PostgreSQL both run, and the one that meets its twin's row in a unique
+    constraint is replayed once, from the start, in a fresh transaction — it then finds the row
+    and answers as a repeat does, never a 500."""
+    replays = 0 if request.method in _READS else 1
+    while True:
+        try:
+            return _request_once(view)
+        except IntegrityError as error:
+            if replays and _duplicate(error):
+                replays -= 1
+                continue  # `_request_once` rolled back: nothing of the first attempt is kept
+            raise
+
+
+def _duplicate(error: IntegrityError) -> bool:
+    """A unique constraint refused a row (PostgreSQL's 23505, SQLite's UNIQUE)."""
+    origin = error.orig
+    return getattr(origin, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(origin)
+
+
+def _request_once(view: Callable[[], ResponseReturnValue]) -> Response:
     try:
+        if request.method not in _READS:
+            begin_write()
         response = current_app.make_response(view())
     except BaseException as error:
         refusal = isinstance(error, DomainError) or (

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 
 import redis
 from flask import current_app
-from sqlalchemy.engine import Engine
 
+from community.core.database import begin_write  # noqa: F401  old import path, for branches in flight
 from community.core.realtime import emit_after_commit, member_room, thread_room
 from community.core.redis import degraded, recovered, redis_client
 from community.core.sockets import (  # noqa: F401  old import path, for branches in flight
@@ -26,7 +26,6 @@ from community.core.sockets import (  # noqa: F401  old import path, for branche
     register_socket,
     socket_auth,
 )
-from community.extensions import db
 from community.threads.models import Message
 from community.threads.schemas import message_payload
 
@@ -70,23 +69,6 @@ def thread_sequence(thread_id: int) -> Iterator[None]:
                     shared.release()
                 except Exception:
                     current_app.logger.warning("thread %s sequence lock expired", thread_id)
-
-
-def begin_write() -> None:
-    """Start the session's transaction as a writer: on SQLite, BEGIN IMMEDIATE.
-
-    A deferred SQLite transaction that reads, then writes, fails at once under WAL when another
-    writer committed in between; taking the write lock up front makes writers queue instead.
-    """
-    session = db.session()
-    bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
-        return  # PostgreSQL locks rows; a test's bound connection has no concurrency
-    if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            return
-        session.rollback()  # only reads so far (loading the member): start again as a writer
-    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def relaxed_commit() -> None:
