@@ -235,3 +235,19 @@ def test_forgot_password_does_the_same_work_and_never_waits_for_the_mail_server(
     core_mail.wait_for_background_mail()
     assert in_request == []  # the request never talked to the mail server
     assert len(outbox.to("connue@example.org")) == 1 and outbox.to("inconnue@example.org") == []
+
+
+def test_signing_up_from_a_community_comes_back_to_it(client, outbox):
+    """Walked at 360 px: a visitor found a community, signed up, confirmed, and landed on a
+    page asking where she lives instead of the community she had chosen."""
+    data = dict(SIGNUP, email="trouve@example.org")
+    client.post_form("/auth/signup?next=/communities/compost", data)
+    link = _confirm_link(outbox, data["email"])
+    done = client.post_form(link, {"password": data["password"]})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/communities/compost")
+    # Only a path of this site: never sent elsewhere.
+    client.post_form("/auth/logout")
+    other = dict(SIGNUP, email="ailleurs@example.org", display_name="Ailleurs")
+    client.post_form("/auth/signup?next=https://evil.example/", other)
+    done = client.post_form(_confirm_link(outbox, other["email"]), {"password": other["password"]})
+    assert done.headers["Location"].endswith("/communities/for-me")

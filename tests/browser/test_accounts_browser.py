@@ -66,8 +66,9 @@ def test_log_in_with_the_keyboard_and_see_errors_announced(page, live_server):
     page.get_by_label("E-mail").fill("lea@example.org")
     page.get_by_label("Mot de passe").fill("pas le bon")
     page.keyboard.press("Enter")
-    page.get_by_text("E-mail ou mot de passe incorrect.").wait_for()
-    assert page.evaluate("document.activeElement.id") == "password"  # focus on the error
+    page.get_by_text("E-mail ou mot de passe incorrect.", exact=True).wait_for()
+    # Focus on the error summary, whose link leads to the field.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     check_page(page)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.keyboard.press("Enter")
@@ -100,7 +101,7 @@ def test_download_my_data_then_delete_my_account(page, live_server):
     page.get_by_label("Votre mot de passe").fill("pas le bon")
     page.get_by_label("Je comprends que mon compte sera supprimé pour de bon").check()
     page.get_by_role("button", name="Supprimer mon compte").click()
-    page.get_by_text("Mot de passe incorrect.").wait_for()
+    page.get_by_text("Mot de passe incorrect.", exact=True).wait_for()
     check_page(page)
     page.get_by_label("Votre mot de passe").fill(PASSWORD)
     page.get_by_label("Je comprends que mon compte sera supprimé pour de bon").check()
@@ -111,7 +112,7 @@ def test_download_my_data_then_delete_my_account(page, live_server):
     page.get_by_label("E-mail").fill("noe@example.org")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.keyboard.press("Enter")
-    page.get_by_text("E-mail ou mot de passe incorrect.").wait_for()
+    page.get_by_text("E-mail ou mot de passe incorrect.", exact=True).wait_for()
 
 
 def test_a_refused_form_opens_on_a_summary_that_leads_to_each_field(page, live_server):
