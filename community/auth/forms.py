@@ -22,7 +22,8 @@ class SignupForm(FlaskForm):
         _l("Neighbourhood (optional)"), coerce=optional_int, validate_choice=True
     )
     accept_charter = BooleanField(
-        _l("I have read and I accept the charter of the platform"), validators=[DataRequired()]
+        _l("I have read and I accept the charter of the platform"),
+        validators=[DataRequired(message=_l("Tick this box to accept the charter."))],
     )
     invitation = HiddenField(validators=[Length(max=64)])
 

@@ -91,6 +91,8 @@ def signup() -> str | Response:
         else:
             deliver(mails.confirmation_message, member)
             session["signup_email"] = member.email
+            if request.args.get("next"):  # the page she came from (a community): back there
+                session["signup_next"] = safe_next(request.args["next"], "communities.for_me")
             return redirect(url_for("auth.signup_sent"))
     # The length is said once: in the hint, or in the error when the password is too short.
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -132,6 +134,7 @@ def confirm(token: str) -> str | Response:
     if member is None:
         form.password.errors = [_("Wrong password.")]
         return render_template("auth/confirm.html", form=form)
+    came_from = session.get("signup_next")  # confirmed in the browser she signed up in
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
     membership = invited_membership(member)
@@ -151,6 +154,8 @@ def confirm(token: str) -> str | Response:
         if membership.status == "active":  # she lands where the community talks
             return redirect(url_for("threads.welcome", slug=membership.community.slug))
         return redirect(url_for("communities.show", slug=membership.community.slug))
+    if came_from:  # the community she found before signing up: one tap to join
+        return redirect(safe_next(came_from, "communities.for_me"))
     # Next step: where she lives and what she likes, then communities near her.
     return redirect(url_for("communities.for_me"))
 

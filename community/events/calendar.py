@@ -11,13 +11,13 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import current_app
 from icalendar import Calendar
 from icalendar import Event as VEvent
 from sqlalchemy import select
 
 from community.core.content import plain_text
 from community.core.models import utcnow
+from community.core.origins import public_url
 from community.core.permissions import is_authenticated, require
 from community.events.models import CalendarFeed, Event, Registration
 from community.events.times import paris
@@ -26,7 +26,7 @@ from community.members.models import Member
 
 
 def _link(path: str) -> str:
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + path
+    return public_url() + path
 
 
 def _vevent(event: Event) -> VEvent:

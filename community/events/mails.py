@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from community.core.mail import build_message, send
+from community.core.origins import public_url
 from community.core.signals import on_commit
 from community.events import codes, qr
 from community.events.models import Registration
@@ -22,7 +23,7 @@ from community.events.times import paris
 
 
 def _link(path: str) -> str:
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/") + path
+    return public_url() + path
 
 
 def _address(registration: Registration) -> tuple[str | None, str]:

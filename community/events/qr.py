@@ -5,15 +5,15 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import current_app
 from markupsafe import Markup
 
+from community.core.origins import public_url
 from community.events import codes
 
 
 def checkin_url(event_id: int, registration_id: int) -> str:
     code = codes.checkin_code(event_id, registration_id)
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = public_url()
     return f"{base}/events/{event_id}/attendees?code={code}"
 
 

@@ -17,6 +17,7 @@ from community.core.forms import apply_errors, as_choices
 from community.core.handlers import attempt, form_action
 from community.core.home import home_section
 from community.core.models import utcnow
+from community.core.origins import public_url
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services
@@ -467,8 +468,7 @@ def issue_feed() -> str:
         "events/mine.html",
         registrations=queries.my_registrations(member),
         has_feed=True,
-        feed_url=str(current_app.config["PUBLIC_URL"]).rstrip("/")
-        + url_for("events.feed", token=token),
+        feed_url=public_url() + url_for("events.feed", token=token),
         form=ActionForm(),
     )
 

@@ -159,6 +159,12 @@ def _initiative_form(informal: bool) -> str | Response:
         form.community.data = request.args.get("community", "")
         if member.neighbourhood_id:
             form.neighbourhood_id.data = member.neighbourhood_id
+        # Proposed from a community's page: its theme is ticked (she may untick it).
+        theme_id = db.session.execute(
+            select(Community.theme_id).where(Community.slug == form.community.data)
+        ).scalar_one_or_none()
+        if theme_id is not None:
+            form.theme_ids.data = [theme_id]
     if form.validate_on_submit():
         data = services.InitiativeData(
             title=form.title.data,

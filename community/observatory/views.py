@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from community.core.cache import TTLCache
@@ -16,10 +18,36 @@ from community.observatory import services
 from community.observatory.network import network
 from community.observatory.permissions import can_see_observatory
 from community.observatory.radar import radar
-from community.observatory.releases import keep, parse_release, published_quarters
+from community.observatory.releases import QUARTER, keep, parse_release, published_quarters
 from community.observatory.trends import bar_chart, trends
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatory")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@bp.app_template_filter("quarter_name")
+def quarter_name(key: str) -> str:
+    """ "2026-Q3" in words: "juillet à septembre 2026" (the key stays in links and files)."""
+    match = QUARTER.match(key or "")
+    if match is None:
+        return key
+    year, quarter = int(match.group(1)), int(match.group(2))
+    return _(
+        "%(first)s to %(last)s %(year)s",
+        first=format_date(date(year, 3 * quarter - 2, 1), "MMMM"),
+        last=format_date(date(year, 3 * quarter, 1), "MMMM"),
+        year=year,
+    )
+
+
+@bp.app_template_filter("month_name")
+def month_name(key: str) -> str:
+    """ "2026-07" in words: "juillet 2026"."""
+    match = MONTH.match(key or "")
+    if match is None:
+        return key
+    return format_date(date(int(match.group(1)), int(match.group(2)), 1), "MMMM y")
+
 
 # The page's figures for one quarter and locale, kept OBSERVATORY_CACHE_SECONDS (60 by default):
 # a quarter's cells are frozen by the ledger at its first release anyway; what may show up to

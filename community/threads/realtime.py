@@ -26,6 +26,7 @@ from community.core.sockets import (  # noqa: F401  old import path, for branche
     register_socket,
     socket_auth,
 )
+from community.extensions import db
 from community.threads.models import Message
 from community.threads.schemas import message_payload
 

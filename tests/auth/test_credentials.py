@@ -272,3 +272,19 @@ def test_a_bearer_header_means_the_token_alone_and_never_skips_csrf(client, api_
     mine = client.get("/api/v1/me", headers=api_token(other))
     assert mine.status_code == 200 and mine.get_json()["id"] == other.id
     assert client.get("/api/v1/me").get_json()["id"] == member.id  # the session is intact
+
+
+def test_signing_up_from_a_community_comes_back_to_it(client, outbox):
+    """Walked at 360 px: a visitor found a community, signed up, confirmed, and landed on a
+    page asking where she lives instead of the community she had chosen."""
+    data = dict(SIGNUP, email="trouve@example.org")
+    client.post_form("/auth/signup?next=/communities/compost", data)
+    link = _confirm_link(outbox, data["email"])
+    done = client.post_form(link, {"password": data["password"]})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/communities/compost")
+    # Only a path of this site: never sent elsewhere.
+    client.post_form("/auth/logout")
+    other = dict(SIGNUP, email="ailleurs@example.org", display_name="Ailleurs")
+    client.post_form("/auth/signup?next=https://evil.example/", other)
+    done = client.post_form(_confirm_link(outbox, other["email"]), {"password": other["password"]})
+    assert done.headers["Location"].endswith("/communities/for-me")

@@ -74,7 +74,7 @@ def test_a_taken_email_gets_the_same_answer_and_its_owner_is_told(client, outbox
         ({"password": "court"}, "Au moins 10 caractères"),
         ({"display_name": "a"}, "entre 3 et 40"),
         ({"display_name": "x" * 300}, "entre 3 et 40"),
-        ({"accept_charter": ""}, "Ce champ est requis"),
+        ({"accept_charter": ""}, "Cochez cette case pour accepter la charte."),
         ({"neighbourhood_id": "999999"}, "N'est pas un choix valide"),
     ],
 )

@@ -182,3 +182,18 @@ def test_people_met_at_rencontres_feed_the_observatory_under_its_threshold(world
         make_registration(quiet, make_member(), checked_in_at=utcnow() - timedelta(days=2))
     # 2 people: hidden (and whatever would let them be recomputed).
     assert cells()[("Le Bourg", theme)]["rencontre_people"] is None
+
+
+def test_links_are_absolute_without_public_url(app):
+    """Walked on the demo (PUBLIC_URL unset): the check-in QR code and the mails held "/events/8",
+    a link no phone can open. Unset, the address the request came to is the base, as elsewhere."""
+    from community.events import qr
+    from community.events.mails import _link
+
+    app.config["PUBLIC_URL"], saved = "", app.config["PUBLIC_URL"]
+    try:
+        with app.test_request_context("/", base_url="http://terreau.example:5078"):
+            assert qr.checkin_url(7, 42).startswith("http://terreau.example:5078/events/7/")
+            assert _link("/events/7") == "http://terreau.example:5078/events/7"
+    finally:
+        app.config["PUBLIC_URL"] = saved

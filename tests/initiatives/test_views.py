@@ -312,3 +312,14 @@ def test_the_author_is_not_offered_to_lend_herself_a_hand(client, world, as_memb
     as_member()
     client.login_as(world.citizen)
     assert "Je donne un coup de main" in text_of(client.get(f"/initiatives/{initiative.id}"))
+
+
+def test_proposing_from_a_community_ticks_its_theme(client, world):
+    """Walked without JavaScript: from a community's page, the form was refused for want of a
+    theme, the community's own."""
+    client.login_as(world.citizen)
+    html = client.get(f"/initiatives/new?community={world.community.slug}").get_data(as_text=True)
+    box = html.split(f'value="{world.community.theme_id}"')[0].rsplit("<input", 1)[1]
+    assert "checked" in box
+    blank = client.get("/initiatives/new").get_data(as_text=True)
+    assert "checked" not in blank.split('id="theme_ids"')[1].split("</ul>")[0]

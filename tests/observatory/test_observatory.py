@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -403,6 +404,11 @@ def test_page_has_accessible_charts_and_numbers(client) -> None:  # type: ignore
     assert html.count('role="img"') == 4
     assert html.count('<title id="chart-') == 4 and html.count('<desc id="chart-') == 4
     assert "<table" in html and "trend-table" in html
+    # Periods in words, not codes: "juillet à septembre 2026", "juillet 2026" (not 2026-Q3).
+    caption = html.split('<caption id="grid-caption">')[1].split("</caption>")[0]
+    assert "-Q" not in caption and re.search(r"[a-zéû]+ à [a-zéû]+ \d{4}", caption), caption
+    month = html.split('class="trend-table"')[1].split('<th scope="row">')[1].split("<")[0]
+    assert re.fullmatch(r"[a-zéû]+ \d{4}", month), month
     assert (
         "Besoin" not in html
         and staff.display_name not in html.split("<main")[1].split("</main>")[0]

@@ -363,3 +363,15 @@ def test_the_forms_start_from_her_neighbourhood(client) -> None:  # type: ignore
     for url in ("/solidarity/requests/new", "/solidarity/offers/new"):
         html = client.get(url).get_data(as_text=True)
         assert f'<option selected value="{place.id}">' in html, url
+
+
+def test_a_helper_without_requests_is_not_asked_to_offer_again(client) -> None:  # type: ignore[no-untyped-def]
+    """Walked at 360 px: just after offering, the page said "offer your help to see requests"."""
+    helper = make_member()
+    client.login_as(helper)
+    before = client.get("/solidarity").get_data(as_text=True)
+    assert "Proposez votre aide pour voir les demandes" in before
+    make_offer(helper)
+    after = client.get("/solidarity").get_data(as_text=True)
+    assert "Proposez votre aide pour voir les demandes" not in after
+    assert "Revenez voir de temps en temps." in after
