@@ -140,8 +140,8 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
             ("attendance", community.id), lambda: events.recent_attendance(community)
         ),
         figures=COUNTS.get(("figures", community.id), lambda: response_figures(community)),
-        open_now=questionnaires.open_in(community),
-        follow_ups=questionnaires.latest_follow_ups(community),
+        open_now=questionnaires.open_in(member, community),
+        follow_ups=questionnaires.latest_follow_ups(member, community),
         **forms,
     )
 

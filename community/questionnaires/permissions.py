@@ -49,8 +49,17 @@ def is_community_ambassador(member: Member | None, community: Community | None) 
 
 
 def can_read(member: Member | None, questionnaire: Questionnaire) -> bool:
-    """Anyone once it leaves draft; a draft: those who may edit it."""
-    return questionnaire.status != "draft" or can_edit(member, questionnaire)
+    """A draft: those who may edit it. Once it leaves draft: anyone, except that the
+    questionnaire of an on-request community for its members is read by them only (as its
+    threads and rencontres). `services.readable_clause` is this rule for lists."""
+    if can_edit(member, questionnaire):
+        return True
+    if questionnaire.status == "draft":
+        return False
+    community = questionnaire.community
+    if questionnaire.audience == "anyone" or community is None or community.visibility == "open":
+        return True
+    return in_audience(member, questionnaire)
 
 
 def can_record(member: Member | None, questionnaire: Questionnaire) -> bool:

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import raiseload
+from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community, GardenerMandate
+from community.communities.models import Community, GardenerMandate, Membership
 from community.core.content import render_markdown
 from community.core.errors import Conflict, Invalid, NotFound
 from community.core.models import utcnow
@@ -75,20 +76,40 @@ def readable_or_404(member: Member | None, questionnaire_id: int) -> Questionnai
     return questionnaire
 
 
+def readable_clause(member: Member | None) -> ColumnElement[bool]:
+    """The filter on `Questionnaire` of what `member` may read (`permissions.can_read` is this
+    rule for one questionnaire): staff everything; its gardeners their drafts too; anyone else
+    what left draft — of an on-request community, only its members unless it asks anyone."""
+    if is_staff(member):
+        return true()
+    reaches = or_(
+        Questionnaire.audience == "anyone",
+        Questionnaire.community_id.is_(None),
+        Questionnaire.community_id.in_(select(Community.id).where(Community.visibility == "open")),
+    )
+    if not is_authenticated(member):
+        return and_(Questionnaire.status != "draft", reaches)
+    assert member is not None
+    joined = select(Membership.community_id).where(
+        Membership.member_id == member.id, Membership.status == "active"
+    )
+    gardened = select(GardenerMandate.community_id).where(
+        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+    )
+    return or_(
+        and_(
+            Questionnaire.status != "draft",
+            or_(reaches, Questionnaire.community_id.in_(joined)),
+        ),
+        Questionnaire.community_id.in_(gardened),
+    )
+
+
 def visible_stmt(member: Member | None, community: Community | None = None) -> Select[Any]:
     """Questionnaires the member may read, newest first (drafts only to those who edit them)."""
-    stmt = select(Questionnaire)
+    stmt = select(Questionnaire).where(readable_clause(member))
     if community is not None:
         stmt = stmt.where(Questionnaire.community_id == community.id)
-    if not is_staff(member):
-        readable = Questionnaire.status != "draft"
-        if is_authenticated(member):
-            assert member is not None
-            gardened = select(GardenerMandate.community_id).where(
-                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-            )
-            readable = or_(readable, Questionnaire.community_id.in_(gardened))
-        stmt = stmt.where(readable)
     return stmt.order_by(Questionnaire.created_at.desc(), Questionnaire.id.desc())
 
 
@@ -429,14 +450,18 @@ def respondent_members(questionnaire: Questionnaire) -> list[Member]:
     )
 
 
-def latest_follow_ups(community: Community, limit: int = 3) -> list[Questionnaire]:
-    """The community's questionnaires with a published follow-up, newest first."""
+def latest_follow_ups(
+    member: Member | None, community: Community, limit: int = 3
+) -> list[Questionnaire]:
+    """The community's questionnaires with a published follow-up that `member` may read,
+    newest first."""
     return list(
         db.session.execute(
             select(Questionnaire)
             .where(
                 Questionnaire.community_id == community.id,
                 Questionnaire.follow_up_at.is_not(None),
+                readable_clause(member),
             )
             .order_by(Questionnaire.follow_up_at.desc())
             .limit(limit)
@@ -445,12 +470,18 @@ def latest_follow_ups(community: Community, limit: int = 3) -> list[Questionnair
     )
 
 
-def open_in(community: Community, now: datetime | None = None) -> list[Questionnaire]:
-    """The community's questionnaires taking answers now."""
+def open_in(
+    member: Member | None, community: Community, now: datetime | None = None
+) -> list[Questionnaire]:
+    """The community's questionnaires taking answers now that `member` may read."""
     now = now or utcnow()
     rows = db.session.execute(
         select(Questionnaire)
-        .where(Questionnaire.community_id == community.id, Questionnaire.status == "open")
+        .where(
+            Questionnaire.community_id == community.id,
+            Questionnaire.status == "open",
+            readable_clause(member),
+        )
         .options(raiseload(Questionnaire.questions))
     ).scalars()
     return [q for q in rows if q.state(now) == "open"]
