@@ -64,8 +64,8 @@ def test_sign_up_names_and_links_each_field(client: Any) -> None:
         ("#display_name", "Pseudonyme : La longueur du champ doit être comprise entre 3 et 40 "
          "caractères."),
         ("#password", "Mot de passe : Ce champ est requis."),
-        ("#accept_charter", "J'ai lu et j'accepte la charte de la plateforme : Ce champ est "
-         "requis."),
+        ("#accept_charter", "J'ai lu et j'accepte la charte de la plateforme : Cochez cette "
+         "case pour accepter la charte."),
     ]  # fmt: skip
     assert "Le formulaire n'est pas envoyé" in html_lib.unescape(response.get_data(as_text=True))
     # What the service refuses after the form's own checks is summed up the same way.
