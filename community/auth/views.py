@@ -175,8 +175,10 @@ def login() -> str | Response:
             flash(_("Please confirm your e-mail first: we have just sent you a new link."), "info")
         else:
             start_session(member, remember=bool(form.remember.data))
-            flash(_("Hello %(name)s!", name=member.display_name), "success")
-            return redirect(safe_next(request.args.get("next"), "core.home"))
+            target = safe_next(request.args.get("next"), "core.home")
+            if target != url_for("core.home"):  # the home page greets her in its title
+                flash(_("Hello %(name)s!", name=member.display_name), "success")
+            return redirect(target)
     return render_template("auth/login.html", form=form)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from community.core.permissions import is_staff
@@ -23,6 +23,8 @@ def queue(member: Member, status: str = "open") -> Select[Any]:
         stmt = stmt.where(Report.status == status)
     if not is_staff(member):
         stmt = stmt.where(Report.community_id.in_(gardened_community_ids(member)))
+    # Nobody answers a report about their own content (can_resolve): not listed to them.
+    stmt = stmt.where(or_(Report.target_author_id.is_(None), Report.target_author_id != member.id))
     return stmt.order_by(Report.created_at.desc(), Report.id.desc())
 
 

@@ -288,3 +288,19 @@ def test_signing_up_from_a_community_comes_back_to_it(client, outbox):
     client.post_form("/auth/signup?next=https://evil.example/", other)
     done = client.post_form(_confirm_link(outbox, other["email"]), {"password": other["password"]})
     assert done.headers["Location"].endswith("/communities/for-me")
+
+
+def test_logging_in_greets_her_once(client):
+    """Walked at 360 px: "Bonjour Maryse !" in a banner, then "Bonjour Maryse" as the title."""
+    make_member(email="une@example.org", display_name="Une Fois")
+    home = client.post_form(
+        "/auth/login", {"email": "une@example.org", "password": PASSWORD}, follow_redirects=True
+    )
+    assert page_text(home).count("Bonjour Une Fois") == 1
+    client.post_form("/auth/logout")
+    elsewhere = client.post_form(
+        "/auth/login?next=/communities",
+        {"email": "une@example.org", "password": PASSWORD},
+        follow_redirects=True,
+    )
+    assert "Bonjour Une Fois !" in page_text(elsewhere)  # away from home, the banner says it

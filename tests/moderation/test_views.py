@@ -200,3 +200,15 @@ def test_the_decision_offers_what_makes_sense_and_says_who_is_told(world, client
     queue = client.get("/moderation").get_data(as_text=True)
     assert "La personne qui a signalé est prévenue." in queue
     assert "Le membre concerné a été prévenu" not in queue
+
+
+def test_a_report_about_her_own_content_is_not_in_her_queue(world, client) -> None:  # type: ignore[no-untyped-def]
+    """Walked at 360 px: the agent's queue listed a report about his own message, and its
+    "Examine" button led to a refusal (nobody answers a report about themselves)."""
+    mine = make_report(world.gardener_a, community=world.a, reporter=make_member())
+    other = make_report(world.author, community=world.a, reporter=make_member())
+    client.login_as(world.gardener_a)
+    html = client.get("/moderation").get_data(as_text=True)
+    assert f"/moderation/reports/{other.id}" in html
+    assert f"/moderation/reports/{mine.id}" not in html
+    assert f"/moderation/reports/{mine.id}" not in client.get("/todo").get_data(as_text=True)
