@@ -165,6 +165,15 @@ class Config:
     PLACES_CACHE_SECONDS = _int("PLACES_CACHE_SECONDS", 60)
     # How long a process keeps a community page's public figures (0: never).
     PUBLIC_COUNTS_CACHE_SECONDS = _int("PUBLIC_COUNTS_CACHE_SECONDS", 60)
+    # How long a process keeps a member's header badges (core/header.py; 0: never).
+    HEADER_CACHE_SECONDS = _int("HEADER_CACHE_SECONDS", 10)
+    # How long a process keeps a visitor's page (core/pagecache.py; 0: never).
+    VISITOR_PAGE_CACHE_SECONDS = _int("VISITOR_PAGE_CACHE_SECONDS", 5)
+    # The query parameters a kept visitor's page may have (any other one: not kept).
+    VISITOR_PAGE_CACHE_QUERY = (
+        "page", "status", "kind", "sort", "theme", "neighbourhood", "community",
+        "informal", "spontaneous",
+    )  # fmt: skip
     DEMO_ACCOUNTS_ENABLED = True
 
     @classmethod
@@ -198,6 +207,8 @@ class TestingConfig(Config):
     OBSERVATORY_CACHE_SECONDS = 0  # the tests that check a cache set it themselves
     PLACES_CACHE_SECONDS = 0
     PUBLIC_COUNTS_CACHE_SECONDS = 0
+    HEADER_CACHE_SECONDS = 0
+    VISITOR_PAGE_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

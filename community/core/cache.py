@@ -81,3 +81,60 @@ def forget_request_memo(*_args: Any) -> None:
 
 for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
     event.listen(Session, _name, forget_request_memo)
+
+
+# --- what this process has committed ------------------------------------------------------
+#
+# A generation counter, bumped after each commit that wrote something (an ORM flush or a
+# statement other than a SELECT): the caches below key on it, so that whatever this process
+# commits shows at once in its own pages. Another process sees it when its own entries expire
+# (their TTL). A session that has written and not committed yet bypasses those caches (the
+# page must show its own change).
+
+_WROTE = "terreau_wrote"
+_generation = 0
+_after_write: list[Callable[[], None]] = []
+
+
+def write_generation() -> int:
+    """How many writing commits this process has made (caches key on it)."""
+    return _generation
+
+
+def session_has_written(session: Session | None = None) -> bool:
+    """Whether the session holds a change, flushed or not, that it has not committed yet."""
+    session = session if session is not None else db.session()
+    return bool(session.info.get(_WROTE) or session.new or session.deleted or session.dirty)
+
+
+def after_writing_commit(fn: Callable[[], None]) -> Callable[[], None]:
+    """Call `fn()` after each commit that wrote (in the committing context)."""
+    _after_write.append(fn)
+    return fn
+
+
+def _mark_written(session: Session, *_args: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _mark_statement(state: Any) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+def _committed(session: Session) -> None:
+    global _generation
+    if session.info.pop(_WROTE, False):
+        _generation += 1
+        for fn in _after_write:
+            fn()
+
+
+def _rolled_back(session: Session, *_args: Any) -> None:
+    session.info.pop(_WROTE, None)
+
+
+event.listen(Session, "after_flush", _mark_written)
+event.listen(Session, "do_orm_execute", _mark_statement)
+event.listen(Session, "after_commit", _committed)
+event.listen(Session, "after_rollback", _rolled_back)

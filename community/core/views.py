@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from community.core.header import badge, badges
 from community.core.health import health
 from community.core.home import home_context
 from community.core.models import utcnow
@@ -40,10 +41,15 @@ def todo_items(member: Any) -> list[TodoItem]:
     return items
 
 
+@badge("todo")
+def _todo_badge(member: Any) -> int:
+    return len(todo_items(member))
+
+
 @bp.app_template_global()
 def todo_count(member: Any) -> int:
-    """For the header badge: how many things wait for `member`."""
-    return len(todo_items(member)) if member is not None else 0
+    """For the header badge: how many things wait for `member` (core/header.py keeps it)."""
+    return int(badges(member).get("todo", 0)) if member is not None else 0
 
 
 @bp.get("/charte")

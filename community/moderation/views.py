@@ -11,6 +11,7 @@ from community.communities.models import Membership
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
+from community.core.header import badge, badges
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.extensions import db
@@ -48,10 +49,15 @@ from community.moderation.targets import (
 bp = Blueprint("moderation", __name__)
 
 
+@badge("moderation")
+def _moderation_badge(member: Member) -> bool:
+    return can_see_queue(member)
+
+
 @bp.app_template_global("can_see_moderation")
 def can_see_moderation(member: Member | None) -> bool:
-    """Show the "Moderation" menu entry."""
-    return can_see_queue(member)
+    """Show the "Moderation" menu entry (core/header.py keeps it)."""
+    return bool(badges(member).get("moderation")) if member is not None else False
 
 
 @bp.route("/report", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from community.core.header import badge, badges
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member
 from community.core.urls import safe_next
@@ -21,10 +22,15 @@ from community.notifications.forms import EmptyForm, PreferenceForm
 from community.notifications.mails import member_id_for_unsubscribe_token
 
 
+@badge("unread")
+def _unread_badge(member: Member) -> int:
+    return services.unread_count(member)
+
+
 @bp.app_template_global("unread_notifications")
 def unread_notifications(member: Member | None) -> int:
-    """The number on the bell (0 for a visitor)."""
-    return services.unread_count(member) if member is not None else 0
+    """The number on the bell (0 for a visitor; core/header.py keeps it)."""
+    return int(badges(member).get("unread", 0)) if member is not None else 0
 
 
 @bp.get("/notifications")

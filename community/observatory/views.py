@@ -100,16 +100,31 @@ def _figures(key: str, period: Any) -> dict[str, Any]:
         ]
         description = _("Bar chart, one bar per month: %(values)s.", values="; ".join(shown))
         charts.append((s, bar_chart(s, title, description, hidden)))
-    # Kept beyond this request: the places become plain snapshots, out of the session (a
-    # commit would expire them, and another request could not load them again).
-    for place in (*summary.neighbourhoods, *summary.themes):
-        if place in db.session:
-            db.session.expunge(place)
+    shown_network, shown_radar = network(summary.min_cell), radar(summary)
+    # Kept beyond this request: the places and communities become plain snapshots, out of the
+    # session (a commit would expire them, and another request could not load them again).
+    counts = [
+        *shown_radar.uncovered_signals,
+        *shown_radar.requests_without_offers,
+        *shown_radar.low_reach,
+        *shown_radar.reach,
+        *shown_radar.uncovered_informal,
+    ]
+    for instance in (
+        *summary.neighbourhoods,
+        *summary.themes,
+        *shown_network.communities,
+        *(c.neighbourhood for c in counts),
+        *(c.theme for c in counts if c.theme is not None),
+        *(theme for theme, _count in shown_radar.outreach_themes_without_community),
+    ):
+        if instance in db.session:
+            db.session.expunge(instance)
     return {
         "summary": summary,
         "charts": charts,
-        "network": network(summary.min_cell),
-        "radar": radar(summary),
+        "network": shown_network,
+        "radar": shown_radar,
         "quarters": published_quarters(),
         "hidden": hidden,
     }

@@ -583,6 +583,7 @@ def test_page_figures_are_kept_a_short_while(app, client, queries, monkeypatch) 
     staff = make_member("staff")
     _rows.author = staff  # type: ignore[attr-defined]
     _rows(make_theme(), make_neighbourhood(), requests=7, offers=2)
+    make_community(name="Isolée")  # the network's communities are kept too
     db.session.flush()
     client.login_as(staff)
     monkeypatch.setitem(app.config, "OBSERVATORY_CACHE_SECONDS", 60)
@@ -594,7 +595,7 @@ def test_page_figures_are_kept_a_short_while(app, client, queries, monkeypatch) 
         with queries() as second:
             again = client.get("/observatory").get_data(as_text=True)
         main = lambda page: page.split("<main")[1].split("</main>")[0]  # noqa: E731
-        assert main(again) == main(html) and 'role="img"' in again
+        assert main(again) == main(html) and 'role="img"' in again and "Isolée" in again
         assert second.count < first.count
     finally:
         clear_all()
