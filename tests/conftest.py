@@ -189,10 +189,19 @@ def other_app() -> Any:
     """`other_app(config, **overrides)` builds a second application (another config or
     database); `_restore_socketio_server` points Socket.IO back at the suite's app after."""
 
-    def build(config: str = "testing", **overrides: Any) -> Flask:
-        return create_app(config, **overrides)
+    built: list[Flask] = []
 
-    return build
+    def build(config: str = "testing", **overrides: Any) -> Flask:
+        app = create_app(config, **overrides)
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:  # their connections close now, not whenever they are collected
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 class _BoundSession(FSASession):
