@@ -88,6 +88,9 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from community import cli
 
     cli.init_cli(app)
+    from community.core.pagecache import init_visitor_cache
+
+    init_visitor_cache(app)  # outside Socket.IO's middleware, inside the proxies' fix
     _trust_proxies(app)
     return app
 

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -42,12 +43,20 @@ def select_locale() -> str:
     locale = getattr(current_user, "locale", None) if current_user else None
     if locale in languages:
         return str(locale)
-    cookie = request.cookies.get("lang")
+    return visitor_locale(
+        request.cookies.get("lang"),
+        request.accept_languages,
+        languages,
+        current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
+
+
+def visitor_locale(cookie: str | None, accept: Any, languages: Any, default: str) -> str:
+    """A visitor's language: the `lang` cookie's, else the browser's, else `default` (the
+    visitor page cache keys its pages on it: core/pagecache.py)."""
     if cookie in languages:
         return str(cookie)
-    return (
-        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    return str(accept.best_match(languages) or default)
 
 
 def domains() -> list[str]:

@@ -254,9 +254,14 @@ def _show(
 ) -> tuple[str, int]:
     member = current_member()
     participation = services.participation_of(member, initiative)
-    volunteer_form = volunteer_form or VolunteerForm(
-        prefix="help", data={"message": participation.message if participation else ""}
-    )
+    if member is not None:
+        volunteer_form = volunteer_form or VolunteerForm(
+            prefix="help", data={"message": participation.message if participation else ""}
+        )
+        status_form = status_form or _status_form(member, initiative)
+        story_form = story_form or StoryForm(prefix="story")
+    # A visitor sees none of the forms: none is built (each would make a CSRF token, so a
+    # session cookie, and the page could not be kept by the visitor page cache).
     page = render_template(
         "initiatives/show.html",
         initiative=initiative,
@@ -276,8 +281,8 @@ def _show(
         else None,
         volunteer_count=len(initiative.participations),
         credits=stories.credits(initiative),
-        status_form=status_form or _status_form(member, initiative),
-        story_form=story_form or StoryForm(prefix="story"),
+        status_form=status_form,
+        story_form=story_form,
         volunteer_form=volunteer_form,
         can_post_update=permissions.can_post_update(member, initiative),
         can_answer=permissions.can_answer(member, initiative),

@@ -58,8 +58,10 @@ def _thread(thread_id: int) -> Thread:
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
 def show(thread_id: int) -> str | Response:
     """The thread: its latest messages, and the form to post."""
-    form = MessageForm()
+    # A visitor's page has no form: none is built (its CSRF token would set a session cookie).
+    form = MessageForm() if request.method == "POST" or current_member() is not None else None
     if request.method == "POST":
+        assert form is not None
         response = _post(thread_id, form)
         if response is not None:
             return response
@@ -73,9 +75,9 @@ def show(thread_id: int) -> str | Response:
     if member is not None and before is None and last_seq > read_seq:
         services.mark_read(member, thread, last_seq)
     messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
-    if not form.client_id.data:
+    if form is not None and not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
-    if request.method == "GET" and int_arg("reply_to") is not None:
+    if form is not None and request.method == "GET" and int_arg("reply_to") is not None:
         form.reply_to.data = request.args["reply_to"]
     first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
     moderator = can_moderate_thread(member, thread)
