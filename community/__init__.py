@@ -90,7 +90,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     cli.init_cli(app)
     from community.core.pagecache import init_visitor_cache
 
-    init_visitor_cache(app)  # outside Socket.IO's middleware, inside the proxies' fix
+    init_visitor_cache(app)  # inside Socket.IO's middleware and the proxies' fix
     _trust_proxies(app)
     return app
 

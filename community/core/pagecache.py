@@ -143,7 +143,15 @@ def _mark_uncacheable(response: Response) -> Response:
 
 def init_visitor_cache(app: Flask) -> VisitorPageCache:
     app.after_request(_mark_uncacheable)
-    middleware = VisitorPageCache(app, app.wsgi_app)
-    app.wsgi_app = middleware  # type: ignore[method-assign]
+    # Inside Socket.IO's middleware: its requests (polling, WebSocket upgrades) never reach
+    # the cache, and the test tools still find the Socket.IO server on `app.wsgi_app`.
+    socketio_middleware = app.wsgi_app
+    inner = getattr(socketio_middleware, "wsgi_app", None)
+    if getattr(socketio_middleware, "engineio_app", None) is not None and inner is not None:
+        middleware = VisitorPageCache(app, inner)
+        socketio_middleware.wsgi_app = middleware  # type: ignore[attr-defined]
+    else:
+        middleware = VisitorPageCache(app, app.wsgi_app)
+        app.wsgi_app = middleware  # type: ignore[method-assign]
     app.extensions["terreau_visitor_cache"] = middleware
     return middleware

@@ -205,3 +205,13 @@ def test_the_initiative_and_thread_pages_set_no_cookie_for_a_visitor(app, kept) 
         first = visit(app, url)
         assert first.status_code == 200 and "Set-Cookie" not in first.headers, url
         assert hit(visit(app, url)), url
+
+
+def test_socket_io_never_reaches_it(app, kept) -> None:  # type: ignore[no-untyped-def]
+    """The cache sits inside Socket.IO's middleware: a visitor's polling request (no cookie, a
+    GET) is Socket.IO's alone, and the Socket.IO server stays where the tools look for it."""
+    assert getattr(app.wsgi_app, "engineio_app", None) is not None
+    assert isinstance(app.wsgi_app.wsgi_app, pagecache.VisitorPageCache)
+    for _ in range(2):
+        answer = visit(app, "/socket.io/?EIO=4&transport=polling")
+        assert answer.status_code == 200 and not hit(answer)
