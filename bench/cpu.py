@@ -34,13 +34,14 @@ def main() -> None:
     parser.add_argument("--visitor-cache", type=float, default=0.0)
     parser.add_argument("--header-cache", type=float, default=None)
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--extra", nargs="*", default=[], help="more pages: NAME=PATH")
     args = parser.parse_args()
 
     import tempfile
 
     from bench.pages import prepare, targets
 
-    name = os.environ.get("BENCH_CPU_NAME", "cpu")  # its own file: other runs may share /tmp
+    name = os.environ.get("BENCH_NAME", "cpu")  # its own file: other runs may share /tmp
     url = f"sqlite:///{tempfile.gettempdir()}/terreau-{name}-{args.scale}.sqlite3"
     path = Path(url.removeprefix("sqlite:///"))
     if args.reuse and path.exists():
@@ -49,6 +50,7 @@ def main() -> None:
     else:
         env = prepare(url, args.scale)
     pages = targets(env)
+    pages.update(dict(extra.split("=", 1) for extra in args.extra))
     os.environ.update({"DATABASE_URL": url, "TERREAU_ENV": "development"})
     os.environ.pop("REDIS_URL", None)
 
@@ -89,18 +91,34 @@ def main() -> None:
         statements += 1
 
     event.listen(engine, "before_cursor_execute", count)
-    print(f"{'page':<22}{'CPU ms':>8}{'runs':>24}{'queries':>9}")
+    from community.core.cache import write_generation
+
+    print(f"{'page':<22}{'CPU ms':>8}{'runs':>24}{'queries':>9}{'commits':>9}")
+    from flask import Flask
+
+    hello_app = Flask("hello")  # the reference, in the same loop (bench/hello_app.py's)
+    hello_app.add_url_rule("/", "hello", lambda: "hello")
+    hello = hello_app.test_client()
+    runs = []
+    for _ in range(args.runs):
+        start = time.process_time()
+        for _ in range(args.requests):
+            hello.get("/")
+        runs.append((time.process_time() - start) * 1000 / args.requests)
+    shown = " / ".join(f"{r:.2f}" for r in runs)
+    print(f"{'(bare Flask hello)':<22}{statistics.median(runs):>8.2f}{shown:>24}{0:>9}{0:>9}")
     for name, page in pages.items():
         if args.only and name not in args.only:
             continue
         client = staff if "staff" in name else visitor
         first = client.get(page)
         assert first.status_code == 200, (name, first.status_code)
-        statements = 0
-        client.get(page)
-        queries = statements
         for _ in range(args.warm):
             client.get(page)
+        statements = 0
+        client.get(page)  # after the warm-up: what a request costs in the steady state
+        queries = statements
+        generation = write_generation()  # writing commits during the timed requests
         runs = []
         for _ in range(args.runs):
             start = time.process_time()
@@ -109,7 +127,11 @@ def main() -> None:
                 assert status == 200, (name, status)  # an error page is not the page
             runs.append((time.process_time() - start) * 1000 / args.requests)
         shown = " / ".join(f"{r:.2f}" for r in runs)
-        print(f"{name:<22}{statistics.median(runs):>8.2f}{shown:>24}{queries:>9}", flush=True)
+        commits = write_generation() - generation
+        print(
+            f"{name:<22}{statistics.median(runs):>8.2f}{shown:>24}{queries:>9}{commits:>9}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ PG_SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/tes
 
 def database(kind: str, scale: int) -> str:
     if kind == "sqlite":
-        return f"sqlite:///{tempfile.gettempdir()}/terreau-bench-{scale}.sqlite3"
+        # BENCH_NAME: a file of its own when other runs share /tmp.
+        name = os.environ.get("BENCH_NAME", "bench")
+        return f"sqlite:///{tempfile.gettempdir()}/terreau-{name}-{scale}.sqlite3"
     import psycopg
 
     schema = f"bench_pages_{scale}"
@@ -73,7 +75,8 @@ def targets(env: dict[str, str]) -> dict[str, str]:
         "    print(q(\"select slug from communities where visibility='open' \"\n"
         '            "order by id limit 1"))\n'
         "    print(q('select id from initiatives where hidden_at is null order by id limit 1'))\n"
-        "    print(q('select id from threads order by last_seq desc limit 1'))\n"
+        "    print(q('select t.id from threads t join communities c on c.id = t.community_id '\n"
+        "            \"where c.visibility = 'open' order by t.last_seq desc limit 1\"))\n"
     )
     out = subprocess.run(
         [PYTHON, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True

@@ -169,6 +169,7 @@ class Config:
     HEADER_CACHE_SECONDS = _int("HEADER_CACHE_SECONDS", 10)
     # How long a process keeps a visitor's page (core/pagecache.py; 0: never).
     VISITOR_PAGE_CACHE_SECONDS = _int("VISITOR_PAGE_CACHE_SECONDS", 5)
+    VISITOR_PAGE_CACHE_SIZE = _int("VISITOR_PAGE_CACHE_SIZE", 256)  # pages kept at most
     # The query parameters a kept visitor's page may have (any other one: not kept).
     VISITOR_PAGE_CACHE_QUERY = (
         "page", "status", "kind", "sort", "theme", "neighbourhood", "community",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import current_app, g
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.orm import Session
 
 from community.extensions import db
@@ -118,8 +118,12 @@ def _mark_written(session: Session, *_args: Any) -> None:
 
 
 def _mark_statement(state: Any) -> None:
-    if not state.is_select:
-        state.session.info[_WROTE] = True
+    if state.is_select:
+        return
+    statement = state.statement
+    if isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() == "SELECT":
+        return  # a textual read (the health check's SELECT 1, the search's MATCH)
+    state.session.info[_WROTE] = True
 
 
 def _committed(session: Session) -> None:

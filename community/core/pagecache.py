@@ -107,9 +107,9 @@ class VisitorPageCache:
             if close is not None:
                 close()
         if self._keeps(environ, captured):
-            if len(self._pages) >= int(self.app.config.get("VISITOR_PAGE_CACHE_SIZE", 256)):
+            if len(self._pages) >= int(self.app.config["VISITOR_PAGE_CACHE_SIZE"]):
                 self._pages = {k: v for k, v in self._pages.items() if v[0] > now}
-                if len(self._pages) >= int(self.app.config.get("VISITOR_PAGE_CACHE_SIZE", 256)):
+                if len(self._pages) >= int(self.app.config["VISITOR_PAGE_CACHE_SIZE"]):
                     self._pages.clear()
             self._pages[key] = (
                 now + seconds,
