@@ -12,6 +12,7 @@ from community.questionnaires.answering import Given
 from community.questionnaires.models import Questionnaire, Response
 from tests.ambassadors.factories import make_ambassador, make_invitation
 from tests.conftest import page_text
+from tests.core.test_error_summary import summary_of
 from tests.factories import make_community, make_member, make_membership, make_neighbourhood
 from tests.questionnaires.factories import make_questionnaire, opt, q
 
@@ -94,6 +95,20 @@ def test_errors_are_shown_beside_the_question(client, scene) -> None:
     assert "Merci de n'écrire ni adresse e-mail ni numéro de téléphone" in text
     assert 'value="lea@example.org"' in text  # what was typed is kept
     assert db.session.query(Response).count() == 0
+
+
+def test_a_refused_answer_names_and_links_each_question(client, scene) -> None:
+    """The summary at the top, as every form's (tests/core/test_error_summary.py)."""
+    questionnaire = scene["questionnaire"]
+    client.get(f"/questionnaires/{questionnaire.id}")
+    response = client.post_form(
+        f"/questionnaires/{questionnaire.id}", _form(questionnaire, q6="lea@example.org")
+    )
+    assert response.status_code == 422
+    first, last = q(questionnaire, 0), q(questionnaire, 6)
+    links = summary_of(response).links
+    assert [href for href, _text in links] == [f"#question-{first.id}", f"#question-{last.id}"]
+    assert links[0][1] == f"{first.label} : Merci de répondre à cette question."
 
 
 def test_a_members_questionnaire_asks_to_log_in(client, scene) -> None:
