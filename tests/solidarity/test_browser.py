@@ -41,7 +41,8 @@ def test_member_posts_a_help_request(live_server: str, page: Any) -> None:
     page.select_option("select[name=neighbourhood_id]", str(place.id))
     page.fill("textarea[name=text]", "Appelez-moi au 06 12 34 56 78")
     page.click("form.stack button[type=submit]")
-    # Refused, and said so next to the field.
+    # Refused, and said so next to the field (once the page that says why is back).
+    page.locator("#text-error").wait_for()
     assert page.locator("#text-error").count() == 1
     assert "téléphone" in page.locator("#text-error").inner_text()
     assert_accessible(page)
