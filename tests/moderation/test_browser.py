@@ -70,7 +70,8 @@ def test_a_warning_reaches_its_member(live_server, page, world) -> None:  # type
     text = page.locator(".notification-text").first.inner_text()
     assert "Merci de rester courtois" in text and "article 1 (Respect)" in text
     page.get_by_role("button", name="Marquer comme lu").first.click()
-    assert page.locator("[data-notifications-count]").is_hidden()
+    # Read: the bell's count goes (waited for: the page comes back after the click).
+    page.locator("[data-notifications-count]").wait_for(state="hidden")
     assert_accessible(page)
 
 
