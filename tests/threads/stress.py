@@ -6,7 +6,27 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import engineio
 import socketio
+
+
+class _InOrderEngineIO(engineio.Client):
+    """python-engineio's client hands each incoming message to a new thread: two broadcasts
+    received in order could reach the handler out of order. A browser handles them one after
+    the other; so does this client (acknowledgements are read by the same loop, so a `call`
+    from the test's thread still returns)."""
+
+    def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> Any:
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class InOrderClient(socketio.Client):
+    """A Socket.IO client that sees messages in the order they arrive."""
+
+    def _engineio_client_class(self) -> type[engineio.Client]:
+        return _InOrderEngineIO
 
 
 @dataclass
@@ -24,7 +44,7 @@ class Listener:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self, after_seq: int = 0) -> dict[str, Any]:
-        self.client = socketio.Client(reconnection=False)
+        self.client = InOrderClient(reconnection=False)
         self.client.on("message:new", self._on_new)
         self.client.connect(
             self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import pytest
@@ -65,7 +66,9 @@ def test_disconnect_mid_stream_and_rejoin_with_last_seq(live_server: str) -> Non
     def cut_after_first(message: dict[str, Any]) -> None:
         Listener._keep(listener, message)
         if len(listener.seqs) == 20 and listener.client.connected:
-            listener.client.disconnect()  # from the server's point of view: gone mid-stream
+            # From the server's point of view: gone mid-stream. (Not from this handler's own
+            # thread: it is the client's reading loop, which the disconnection ends.)
+            listener.client.start_background_task(listener.client.disconnect)
 
     listener.client.handlers["/"]["message:new"] = cut_after_first
     errors = run_senders([live_server], send_tokens, thread.id, 40)
@@ -74,6 +77,9 @@ def test_disconnect_mid_stream_and_rejoin_with_last_seq(live_server: str) -> Non
     # Reconnect with the last seq we hold: the server sends whatever was missed.
     listener.client.handlers["/"]["message:new"] = listener._on_new
     last = max(listener.seqs)
+    deadline = time.monotonic() + 10
+    while listener.client.eio.state != "disconnected" and time.monotonic() < deadline:
+        time.sleep(0.01)
     listener.client.connect(
         live_server, auth={"token": read_tokens[0]}, transports=["websocket"], wait_timeout=10
     )
