@@ -493,8 +493,12 @@ def queries(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The app served by a real threaded server on a free port (Socket.IO included)."""
+def live_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app served by a real threaded server on a free port (Socket.IO included).
+
+    Its settings go through `monkeypatch`, so that a test's own `monkeypatch.setitem` of the
+    same setting is undone in the right order (a saved copy restored by hand, after the
+    monkeypatch that had saved the server's address, left that address to the next tests)."""
     from werkzeug.serving import make_server
 
     from community.core.devserver import RequestHandler
@@ -505,16 +509,13 @@ def live_server(app: Flask) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    origins = list(app.config["ALLOWED_ORIGINS"])
-    app.config["ALLOWED_ORIGINS"] = [*origins, base]
-    app.config["PUBLIC_URL"] = base
+    monkeypatch.setitem(app.config, "ALLOWED_ORIGINS", [*app.config["ALLOWED_ORIGINS"], base])
+    monkeypatch.setitem(app.config, "PUBLIC_URL", base)
     try:
         yield base
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        app.config["ALLOWED_ORIGINS"] = origins
-        app.config["PUBLIC_URL"] = "http://localhost"
 
 
 def commit_rows(*objects: Any) -> None:
