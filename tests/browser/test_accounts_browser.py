@@ -24,6 +24,7 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
     # The header is one line on a phone: the links are behind "Menu" (a <details>).
     page.get_by_text("Menu", exact=True).click()
     page.get_by_role("link", name="S'inscrire").click()
+    page.get_by_label("Pseudonyme").wait_for()  # the sign-up page, not the one being left
     check_page(page)
     page.get_by_label("E-mail").fill("camille@example.org")
     page.get_by_label("Pseudonyme").fill("Camille")
@@ -46,6 +47,7 @@ def test_sign_up_confirm_and_edit_profile_on_a_phone(page, live_server, outbox):
 
     page.goto(page.url.split("/communities")[0] + "/me")
     page.get_by_role("link", name="Modifier mon profil").click()
+    page.get_by_label("Alimentation").wait_for()  # the edit page, not the one being left
     check_page(page)
     page.get_by_label("Alimentation").check()
     page.get_by_label("Mes savoir-faire").fill("cuisine\ncompostage")

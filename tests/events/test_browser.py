@@ -72,6 +72,7 @@ def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
     _login(page, live_server, "maryse@example.org")
     page.goto(f"{live_server}/events/{event_id}")
     page.get_by_role("link", name="Participants et accueil").click()
+    page.get_by_label("Code").wait_for()  # the attendees' page, not the one being left
     _check(page)
     page.get_by_label("Code").fill(code.lower())
     page.keyboard.press("Enter")  # the keyboard alone submits the form
