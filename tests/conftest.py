@@ -554,11 +554,31 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 360, "height": 740}, "locale": "fr-FR"}
 
 
+def _settled(page: Any, check: Any) -> Any:
+    """Run `check(page)` on a loaded document.
+
+    A click on a link returns before the next page has replaced the current one; a script run
+    while it does is cut off ("Execution context was destroyed", a null `documentElement`).
+    Such a run says nothing about either page: wait for the new one to load and run again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            return check(page)
+        except Error as error:
+            text = str(error)
+            cut_off = "context was destroyed" in text or "documentElement" in text
+            if not cut_off or attempt == 2:
+                raise
+    return None  # pragma: no cover - the loop returns or raises
+
+
 def assert_accessible(page: Any) -> None:
     """axe-core finds no serious or critical violation on the page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = _settled(page, Axe().run)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     details = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
@@ -587,8 +607,9 @@ def assert_no_broken_headers(page: Any) -> None:
 
 
 def assert_no_horizontal_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.evaluate("window.innerWidth")
+    width, viewport = _settled(
+        page, lambda p: p.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    )
     assert width <= viewport, f"{page.url} scrolls sideways: {width}px wide in {viewport}px"
 
 

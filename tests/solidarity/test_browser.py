@@ -35,6 +35,7 @@ def test_member_posts_a_help_request(live_server: str, page: Any) -> None:
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
     page.click("a[href$='/solidarity/requests/new']")
+    page.wait_for_url("**/solidarity/requests/new")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
     page.select_option("select[name=theme_id]", str(theme.id))
