@@ -100,20 +100,28 @@ def strip_accents(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=20_000)
+def _forgiving(raw: str) -> str:
+    """One folded word's stem without accents ("" for a stop word). Words repeat across texts
+    (and Snowball costs more than the rest of indexing): kept per process."""
+    raw = raw.replace("_", "")
+    if not raw or raw in STOP_WORDS:
+        return ""
+    # A plural first ("potagers" → "potager": Snowball alone gives "potager" and "potag"),
+    # then Snowball on the accented word, then the accents ("déchets" → "dechet").
+    if len(raw) > 3 and raw[-1] in "sx" and raw[-2] not in "su":
+        raw = raw[:-1]
+    stem = strip_accents(_stemmer().stemWord(raw))
+    return "".join(c for c in stem if c.isalnum())
+
+
 def words(text: str) -> list[str]:
     """The forgiving form of the words of `text`: folded, stemmed, without accents, in order."""
     text = (text or "").replace("\x00", " ")
     result = []
     for raw in WORD.findall(text.casefold()):
-        raw = raw.replace("_", "")
-        if not raw or raw in STOP_WORDS:
-            continue
-        # A plural first ("potagers" → "potager": Snowball alone gives "potager" and "potag"),
-        # then Snowball on the accented word, then the accents ("déchets" → "dechet").
-        if len(raw) > 3 and raw[-1] in "sx" and raw[-2] not in "su":
-            raw = raw[:-1]
-        stem = strip_accents(_stemmer().stemWord(raw))
-        stem = "".join(c for c in stem if c.isalnum())
+        # Only words of a usual length are kept (a long run of letters would fill the memory).
+        stem = _forgiving(raw) if len(raw) <= 40 else _forgiving.__wrapped__(raw)
         if stem:
             result.append(stem)
     return result
