@@ -25,6 +25,7 @@ from community.communities.signals import (
     gardener_proposed,
 )
 from community.core.content import render_markdown
+from community.core.database import natural
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.permissions import is_staff
@@ -45,7 +46,7 @@ def communities_needing_gardener() -> list[CommunityCard]:
     )
     communities = list(
         db.session.execute(
-            select(Community).where(Community.id.not_in(full)).order_by(Community.name)
+            select(Community).where(Community.id.not_in(full)).order_by(natural(Community.name))
         ).scalars()
     )
     return cards_for(communities)
@@ -59,7 +60,7 @@ def gardened_by(member: Member) -> list[GardenerMandate]:
             .join(Community, Community.id == GardenerMandate.community_id)
             .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
             .options(contains_eager(GardenerMandate.community))  # the dashboard shows it
-            .order_by(Community.name)
+            .order_by(natural(Community.name))
         ).scalars()
     )
 

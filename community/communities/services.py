@@ -20,6 +20,7 @@ from community.communities.models import (
 from community.communities.permissions import can_answer_memberships
 from community.communities.signals import community_created, membership_answered
 from community.core.content import render_markdown
+from community.core.database import natural
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff, require
@@ -84,7 +85,7 @@ def search_communities(
     their everyday words. A neighbourhood keeps the communities of the whole town (no
     neighbourhood), open to the people who live there too.
     """
-    stmt = select(Community).order_by(Community.name, Community.id)
+    stmt = select(Community).order_by(natural(Community.name), Community.id)
     if theme_id:
         stmt = stmt.where(Community.theme_id == theme_id)
     if neighbourhood_id:
@@ -117,7 +118,7 @@ def communities_near(member: Member, limit: int = 12) -> list[Community]:
     theme_first = case((Community.theme_id.in_(theme_ids), 0), else_=1) if theme_ids else literal(1)
     # Her own neighbourhood before the city-wide ones.
     place_first = case((Community.neighbourhood_id.is_(None), 1), else_=0)
-    stmt = stmt.order_by(theme_first, place_first, Community.name).limit(limit)
+    stmt = stmt.order_by(theme_first, place_first, natural(Community.name)).limit(limit)
     return list(db.session.execute(stmt).scalars())
 
 
@@ -163,7 +164,7 @@ def active_members(community: Community) -> Select[Any]:
         select(Member)
         .join(Membership, Membership.member_id == Member.id)
         .where(Membership.community_id == community.id, Membership.status == "active")
-        .order_by(Member.display_name_key)
+        .order_by(natural(Member.display_name_key))
     )
 
 

@@ -34,6 +34,7 @@ from community.communities.permissions import (
     membership_of,
 )
 from community.core.cache import TTLCache
+from community.core.database import natural
 from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
@@ -270,7 +271,9 @@ def gardeners(slug: str) -> str | Response:
         citizen_id=card.citizen.id if card.citizen else None,
     )
     staff = db.session.execute(
-        select(Member).where(Member.role.in_(("staff", "admin"))).order_by(Member.display_name_key)
+        select(Member)
+        .where(Member.role.in_(("staff", "admin")))
+        .order_by(natural(Member.display_name_key))
     ).scalars()
     none = (None, _("— Nobody —"))
     form.technician_id.choices = as_choices([none, *((m.id, m.display_name) for m in staff)])
@@ -350,7 +353,7 @@ def _hand_over_forms(mandates: list[GardenerMandate]) -> dict[int, HandOverForm]
             select(Membership.community_id, Member.id, Member.display_name)
             .join(Member, Member.id == Membership.member_id)
             .where(Membership.community_id.in_(by_community), Membership.status == "active")
-            .order_by(Member.display_name_key)
+            .order_by(natural(Member.display_name_key))
         )
         for community_id, member_id, name in rows:
             by_community[community_id].append((member_id, name))

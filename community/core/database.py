@@ -5,11 +5,16 @@ write request (`core.handlers.in_request_transaction`)."""
 from __future__ import annotations
 
 import os
+import unicodedata
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import String
 
 from community.extensions import db
 
@@ -29,9 +34,11 @@ def init_database(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
         os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)
-    if _is_sqlite(app):
-        with app.app_context():
+    with app.app_context():
+        if _is_sqlite(app):
             _configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            _configure_postgresql(db.engine)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -40,6 +47,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin, so that
         # savepoints and rollbacks behave as on PostgreSQL.
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_collation(SQLITE_NATURAL, _natural_compare)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
@@ -56,6 +64,71 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+# --- the order people expect -----------------------------------------------------------------
+#
+# Names sorted byte by byte put every accented initial after Z ("Énergie" after "Solidarité",
+# "Élodie" last), on SQLite and on a PostgreSQL database created with the C locale.
+# `natural(column)` orders as a French reader expects: accents and case set aside first.
+# SQLite: a collation registered on each connection; PostgreSQL: ICU's root collation when the
+# server has it (checked once per engine), else the database's own order.
+
+SQLITE_NATURAL = "terreau_natural"
+PG_NATURAL = "und-x-icu"
+
+
+def natural_key(value: str) -> tuple[str, str]:
+    """The sort key of `value`: without accents, case folded; then the exact text (ties)."""
+    folded = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c)), value
+
+
+def _natural_compare(left: str, right: str) -> int:
+    a, b = natural_key(left), natural_key(right)
+    return (a > b) - (a < b)
+
+
+class natural(ColumnElement[str]):
+    """`ORDER BY natural(Model.name)`: the order people expect (see above)."""
+
+    inherit_cache = True
+    type = String()
+    # The column is part of the statement's cache key (two orders must not share a compiled one).
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+
+
+@compiles(natural)
+def _natural_default(element: natural, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(natural, "sqlite")
+def _natural_sqlite(element: natural, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} COLLATE {SQLITE_NATURAL}"
+
+
+@compiles(natural, "postgresql")
+def _natural_postgresql(element: natural, compiler: Any, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    if getattr(compiler.dialect, "_terreau_icu", False):
+        return f'{column} COLLATE "{PG_NATURAL}"'
+    return str(column)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "first_connect")
+    def _detect_icu(dbapi_connection: Any, _record: Any) -> None:
+        """Whether this server has ICU's root collation (every common build does)."""
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", (PG_NATURAL,))
+            engine.dialect._terreau_icu = cursor.fetchone() is not None  # type: ignore[attr-defined]
+        finally:
+            cursor.close()
 
 
 def begin_write() -> None:

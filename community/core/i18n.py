@@ -99,7 +99,8 @@ def extract(domain: str):
     fixed = datetime(2026, 1, 1, tzinfo=UTC)
     catalog = Catalog(project="Terreau", charset="utf-8", creation_date=fixed)
     keywords = {"N_": None, "_": None, "gettext": None, "lazy_gettext": None, "_l": None,
-                "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}  # fmt: skip
+                "ngettext": (1, 2), "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+                "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
     for _base, path in _sources(domain):
         method = "python" if path.suffix == ".py" else "jinja2"
         options = {"extensions": "jinja2.ext.do"} if method == "jinja2" else {}

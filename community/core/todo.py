@@ -45,18 +45,15 @@ class TodoItem:
 
 
 def items_for(member: Any, now: datetime | None = None) -> list[TodoItem]:
-    """What waits for `member`: overdue first (the most overdue first), then the oldest."""
+    """What waits for `member`: overdue first (the most overdue first), then by due date (the
+    soonest first), then what has no due date, the oldest first."""
     if member is None:
         return []
     now = now or utcnow()
     items = [item for _receiver, found in collecting.send(member) for item in (found or [])]
     return sorted(
         items,
-        key=lambda i: (
-            not i.overdue(now),
-            i.due_at if i.overdue(now) and i.due_at is not None else i.since,
-            i.since,
-        ),
+        key=lambda i: (not i.overdue(now), i.due_at is None, i.due_at or i.since, i.since),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from community.communities.models import Community, GardenerMandate
+from community.core.database import natural
 from community.core.models import utcnow
 from community.core.pagination import Pagination, paginate
 from community.core.permissions import is_staff
@@ -205,7 +206,7 @@ def figures_by_community(now: datetime | None = None) -> list[tuple[Community, R
     if not grouped:
         return []
     communities = db.session.execute(
-        select(Community).where(Community.id.in_(grouped)).order_by(Community.name)
+        select(Community).where(Community.id.in_(grouped)).order_by(natural(Community.name))
     ).scalars()
     return [(c, _figures(grouped[c.id], now or utcnow())) for c in communities]
 
@@ -217,7 +218,11 @@ def figures_by_community_page(
     having = select(Initiative.community_id).where(
         Initiative.awaiting_since.is_not(None), Initiative.community_id.is_not(None)
     )
-    stmt = select(Community).where(Community.id.in_(having)).order_by(Community.name, Community.id)
+    stmt = (
+        select(Community)
+        .where(Community.id.in_(having))
+        .order_by(natural(Community.name), Community.id)
+    )
     found = paginate(stmt, page)
     ids = [c.id for c in found.items]
     grouped: dict[int, list[tuple[datetime | None, datetime | None, str]]] = {}

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
+from community.core.database import natural
 from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
@@ -93,7 +94,9 @@ def _load(initiative_id: int) -> Initiative:
 
 
 def _community_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Community.slug, Community.name).order_by(Community.name))
+    rows = db.session.execute(
+        select(Community.slug, Community.name).order_by(natural(Community.name))
+    )
     return [(slug, name) for slug, name in rows]
 
 
@@ -114,7 +117,7 @@ def _filter_communities() -> list[tuple[str, str]]:
     if request.args.get("community"):
         wanted = or_(wanted, Community.slug == request.args["community"][:200])
     rows = db.session.execute(
-        select(Community.slug, Community.name).where(wanted).order_by(Community.name)
+        select(Community.slug, Community.name).where(wanted).order_by(natural(Community.name))
     )
     return [(slug, name) for slug, name in rows]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from community.communities.models import GardenerMandate
@@ -103,7 +104,9 @@ def _open_reports(member: Member, **_kwargs: Any) -> list[TodoItem]:
         items.append(
             TodoItem(
                 kind="report",
-                label=_l("Contest by the author") if report.appeal else _l("Report"),
+                label=_l("Contest by the author")
+                if report.appeal
+                else lazy_pgettext("inbox", "Report"),
                 title=str(_l("A report about %(what)s", what=_noun(report))),
                 url=site_path("moderation.detail", report_id=report.id),
                 since=report.created_at,

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from community.communities.models import Community, Membership
+from community.core.database import natural
 from community.extensions import db
 
 
@@ -51,7 +52,9 @@ def shared_members() -> dict[tuple[int, int], int]:
 
 def network(min_cell: int) -> Network:
     """The graph of communities whose overlap reaches the threshold."""
-    communities = list(db.session.execute(select(Community).order_by(Community.name)).scalars())
+    communities = list(
+        db.session.execute(select(Community).order_by(natural(Community.name))).scalars()
+    )
     by_id = {c.id: c for c in communities}
     graph = nx.Graph()
     graph.add_nodes_from(by_id)

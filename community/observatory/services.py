@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from community.core.database import natural
 from community.core.errors import Invalid
 from community.core.models import utcnow
 from community.extensions import db
@@ -141,9 +142,9 @@ def parse_period(start: str | None, end: str | None, now: datetime | None = None
 
 def places() -> tuple[list[Neighbourhood], list[Theme]]:
     neighbourhoods = list(
-        db.session.execute(select(Neighbourhood).order_by(Neighbourhood.name)).scalars()
+        db.session.execute(select(Neighbourhood).order_by(natural(Neighbourhood.name))).scalars()
     )
-    themes = list(db.session.execute(select(Theme).order_by(Theme.name)).scalars())
+    themes = list(db.session.execute(select(Theme).order_by(natural(Theme.name))).scalars())
     return neighbourhoods, themes
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from community.core.cache import TTLCache
+from community.core.database import natural
 from community.core.errors import Invalid
 from community.core.permissions import require
 from community.core.signals import on_commit
@@ -33,14 +34,16 @@ class PlaceName(NamedTuple):
 
 def active_themes() -> list[Theme]:
     return list(
-        db.session.execute(select(Theme).where(Theme.active).order_by(Theme.name)).scalars()
+        db.session.execute(
+            select(Theme).where(Theme.active).order_by(natural(Theme.name))
+        ).scalars()
     )
 
 
 def active_neighbourhoods() -> list[Neighbourhood]:
     return list(
         db.session.execute(
-            select(Neighbourhood).where(Neighbourhood.active).order_by(Neighbourhood.name)
+            select(Neighbourhood).where(Neighbourhood.active).order_by(natural(Neighbourhood.name))
         ).scalars()
     )
 

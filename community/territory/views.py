@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from community.core.database import natural
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
@@ -33,9 +34,11 @@ def _kind(kind: str) -> type[Theme] | type[Neighbourhood]:
 @bp.get("/")
 def index() -> str:
     require(can_manage_territory(current_member()), current_member())
-    themes = db.session.execute(db.select(Theme).order_by(Theme.name)).scalars().all()
+    themes = db.session.execute(db.select(Theme).order_by(natural(Theme.name))).scalars().all()
     neighbourhoods = (
-        db.session.execute(db.select(Neighbourhood).order_by(Neighbourhood.name)).scalars().all()
+        db.session.execute(db.select(Neighbourhood).order_by(natural(Neighbourhood.name)))
+        .scalars()
+        .all()
     )
     return render_template(
         "territory/index.html", themes=themes, neighbourhoods=neighbourhoods, form=PlaceForm()

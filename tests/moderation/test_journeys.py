@@ -137,4 +137,6 @@ def test_the_gardener_sees_the_badge_for_a_new_report(world, posted, client):
     client.login_as(world.gardener_a)
     home = page_text(client.get("/"))
     assert '<span class="badge todo-count">1' in home
-    assert "Un signalement sur un message" in page_text(client.get("/todo"))
+    todo = page_text(client.get("/todo"))
+    assert "Un signalement sur un message" in todo
+    assert "Signalement" in todo and "Signaler" not in todo  # the noun, not the verb
