@@ -586,6 +586,18 @@ def _settled(page: Any, check: Any) -> Any:
     return None  # pragma: no cover - the loop returns or raises
 
 
+def browser_log_in(page: Any, base: str, member: Any, password: str | None = None) -> None:
+    """Log `member` in through the login page, as a person would, and wait to leave it."""
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(base + "/auth/login")
+    page.fill("#email", member.email)
+    page.fill("#password", password or PASSWORD)
+    page.click("main form.stack button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
 def assert_accessible(page: Any) -> None:
     """axe-core finds no serious or critical violation on the page."""
     from axe_playwright_python.sync_playwright import Axe

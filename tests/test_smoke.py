@@ -6,6 +6,15 @@ def test_home_in_french(client):
     assert response.status_code == 200
 
 
+def test_each_card_of_the_visitor_home_leads_somewhere(client):
+    html = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    cards = html[html.index('class="card-list"') :]
+    cards = cards[: cards.index("</ul>")].split('<li class="card">')[1:]
+    assert len(cards) == 3
+    assert all("<a href=" in card for card in cards)
+    assert 'href="/solidarity"' in html
+
+
 def test_factories_build_a_community_with_its_pair():
     from community.communities.permissions import can_moderate, is_gardener, is_member
 

@@ -72,7 +72,8 @@ class QuestionForm(FlaskForm):
 class RecordForm(FlaskForm):
     channel = SelectField(_l("How the answers were collected"))
     consent = BooleanField(
-        _l("The person agreed out loud that I record their answers (nothing about them is kept)")
+        _l("The person agreed out loud that I record their answers (nothing about them is kept)"),
+        description=_l("Only for answers asked in person. Not needed for a paper copy."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,6 +5,19 @@
   "use strict";
   var form = document.querySelector(".questionnaire-form");
   if (!form) return;
+
+  // Typing in answers: the oral consent is asked only for answers asked in person.
+  var channel = form.querySelector('select[name="channel"]');
+  var consent = form.querySelector('input[name="consent"]');
+  if (channel && consent) {
+    var consentField = consent.closest(".field");
+    var showConsent = function () {
+      consentField.hidden = channel.value !== "ambassador";
+    };
+    channel.addEventListener("change", showConsent);
+    showConsent();
+  }
+
   var conditional = Array.prototype.slice.call(form.querySelectorAll("[data-condition-question]"));
   if (!conditional.length) return;
 

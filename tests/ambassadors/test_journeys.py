@@ -27,3 +27,12 @@ def test_stepping_down_lets_the_links_live_on_or_not(client, choice, still_works
     assert ambassador.status == "ended"
     assert (invitations.usable_invitation(link.token) is not None) is still_works
     assert (link.revoked_at is None) is still_works
+
+
+def test_the_communities_page_offers_missions_to_ambassadors_only(client):
+    plain, voice = make_member(), make_member()
+    make_ambassador(voice, make_community())
+    client.login_as(plain)
+    assert "Mes missions de porte-voix" not in client.get("/communities").get_data(as_text=True)
+    client.login_as(voice)
+    assert "Mes missions de porte-voix" in client.get("/communities").get_data(as_text=True)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from community.extensions import db
 from community.questionnaires.models import Response
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, browser_log_in
 from tests.factories import make_community, make_member, make_neighbourhood
 from tests.questionnaires.factories import make_questionnaire
 
@@ -49,7 +49,11 @@ def scene(live_server: str) -> dict[str, Any]:
         make_community(citizen=gardener), gardener=gardener, questions=QUESTIONS
     )
     db.session.commit()
-    return {"questionnaire": questionnaire, "ids": [q.id for q in questionnaire.questions]}
+    return {
+        "questionnaire": questionnaire,
+        "ids": [q.id for q in questionnaire.questions],
+        "gardener": gardener,
+    }
 
 
 def _item(page: Any, question_id: int) -> Any:
@@ -180,3 +184,16 @@ def test_results_and_follow_up_pages_are_accessible(
         expect(page.get_by_role("table").first).to_be_visible()
     finally:
         context.close()
+
+
+def test_typing_in_answers_asks_for_consent_only_for_answers_asked_in_person(
+    page: Any, live_server: str, scene: dict[str, Any]
+) -> None:
+    browser_log_in(page, live_server, scene["gardener"])
+    page.goto(f"{live_server}/questionnaires/{scene['questionnaire'].id}/record")
+    consent = page.locator("input[name=consent]")
+    page.select_option("select[name=channel]", "paper")
+    expect(consent).to_be_hidden()
+    page.select_option("select[name=channel]", "ambassador")
+    expect(consent).to_be_visible()
+    assert_accessible(page)
