@@ -109,6 +109,15 @@ UPDATES = {
     "repair": ["12 objets réparés dimanche, dont une machine à coudre de 1970."],
 }  # fmt: skip
 PHOTO_FOR = "haies"
+# Where each one happens (a neighbourhood's slug), as its title and summary say.
+PLACES = {
+    "composteur": "les-tilleuls", "velos": "bellevue", "bancs": "le-port",
+    "fontaine": "saint-jacques", "grainotheque": "centre-ville", "atelier-velo": "bellevue",
+    "frigo": "centre-ville", "haies": "le-bourg-ancien", "boite-livres": "la-roseraie",
+    "piscine": "les-hauts-de-loire", "navette": "le-bourg-ancien", "marche": "centre-ville",
+    "jardin-tilleuls": "les-tilleuls", "courses": "la-roseraie", "repair": "le-port",
+    "pedibus": "bellevue",
+}  # fmt: skip
 
 
 def _communities(ctx: Any) -> list[Community]:
@@ -169,14 +178,18 @@ def seed(ctx: Any) -> None:
         author = ctx.members.get(author_key) or ctx.members["habitant"]
         community = None
         if communities and index % 4 != 3:  # a quarter stay spontaneous
+            # In the community of its theme; none of its theme: spontaneous too.
             matching = [c for c in communities if c.theme and c.theme.slug == theme]
-            community = matching[0] if matching else communities[index % len(communities)]
+            community = matching[0] if matching else None
+        place = ctx.neighbourhoods.get(PLACES.get(key, "")) or neighbourhoods[
+            index % len(neighbourhoods)
+        ]
         data = services.InitiativeData(
             title=title,
             summary=summary,
             description=f"{summary}\n\n**Pourquoi ?** Parce que le quartier en a besoin.",
             theme_ids=_theme_ids(ctx, theme, rng),
-            neighbourhood_id=neighbourhoods[index % len(neighbourhoods)].id,
+            neighbourhood_id=place.id,
             community=community.slug if community else None,
             needs=rng.sample(["des bras", "un local", "des outils", "un peu de budget",
                               "une autorisation", "des graines", "de la communication"], 2),

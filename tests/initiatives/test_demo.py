@@ -26,7 +26,11 @@ def test_demo_covers_every_case(with_communities):
             "Alimentation", theme=ctx.themes["alimentation"], technician=ctx.members["agent"],
             citizen=ctx.members["jardinier"],
         )  # fmt: skip
-        ctx.extra["communities"] = {food.slug: food, "biodiv": make_community()}
+        waste = make_community(
+            "Zéro déchet", theme=ctx.themes["dechets-et-reemploi"], technician=ctx.members["agent"],
+            citizen=ctx.members["jardinier"],
+        )  # fmt: skip
+        ctx.extra["communities"] = {food.slug: food, waste.slug: waste, "biodiv": make_community()}
     seed(ctx)
     initiatives = db.session.execute(select(Initiative)).scalars().all()
     assert {i.status for i in initiatives} == set(STATUSES)
