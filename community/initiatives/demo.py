@@ -181,9 +181,10 @@ def seed(ctx: Any) -> None:
             # In the community of its theme; none of its theme: spontaneous too.
             matching = [c for c in communities if c.theme and c.theme.slug == theme]
             community = matching[0] if matching else None
-        place = ctx.neighbourhoods.get(PLACES.get(key, "")) or neighbourhoods[
-            index % len(neighbourhoods)
-        ]
+        place = (
+            ctx.neighbourhoods.get(PLACES.get(key, ""))
+            or neighbourhoods[index % len(neighbourhoods)]
+        )
         data = services.InitiativeData(
             title=title,
             summary=summary,
