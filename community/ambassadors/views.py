@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from community.communities.services import active_members, community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import refusal_undone
+from community.core.models import local_today
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
 from community.extensions import db
@@ -210,6 +211,8 @@ def outreach(ambassador_id: int) -> str | Response:
     )
     form.theme_ids.choices = as_choices(theme_choices())
     writable = can_log_outreach(member, ambassador)
+    if not form.is_submitted():  # most outings are logged the same day
+        form.happened_on.data = local_today(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     if writable and form.validate_on_submit():
         data = services.OutreachData(
             happened_on=form.happened_on.data,

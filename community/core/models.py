@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -13,6 +14,11 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def local_today(zone: str = "Europe/Paris") -> date:
+    """Today's date where the people are (the app's `BABEL_DEFAULT_TIMEZONE` when given)."""
+    return utcnow().astimezone(ZoneInfo(zone)).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

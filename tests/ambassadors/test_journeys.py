@@ -36,3 +36,13 @@ def test_the_communities_page_offers_missions_to_ambassadors_only(client):
     assert "Mes missions de porte-voix" not in client.get("/communities").get_data(as_text=True)
     client.login_as(voice)
     assert "Mes missions de porte-voix" in client.get("/communities").get_data(as_text=True)
+
+
+def test_the_outreach_form_starts_on_today_in_paris(client, app):
+    from community.core.models import local_today
+
+    voice = make_member()
+    ambassador = make_ambassador(voice, make_community())
+    client.login_as(voice)
+    html = client.get(f"/ambassadors/{ambassador.id}/outreach").get_data(as_text=True)
+    assert f'value="{local_today(app.config["BABEL_DEFAULT_TIMEZONE"]).isoformat()}"' in html
