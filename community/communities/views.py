@@ -366,6 +366,7 @@ def dashboard() -> str:
     require(can_see_dashboard(member), member)
     assert member is not None
     mandates = pairs.gardened_by(member)
+    my_proposals = pairs.proposals_by(member)
     return render_template(
         "communities/dashboard.html",
         mandates=mandates,
@@ -374,7 +375,9 @@ def dashboard() -> str:
         answer_form=AnswerForm(),
         note_form=HandoverNoteForm(),
         hand_over_forms=_hand_over_forms(mandates),
-        my_proposals=pairs.proposals_by(member),
+        my_proposals=my_proposals,
+        # A mandate already handed over, waiting for the successor's answer: no second form.
+        asked={(p.community_id, p.side): p for p in my_proposals},
         staff=is_staff(member),
     )
 

@@ -185,6 +185,11 @@ def test_a_citizen_gardener_hands_over_and_the_successor_accepts(client):
     [asked] = notifications_of(successor, "gardener_proposal")
     assert asked.url == f"/communities/proposals/{proposal.id}"
     assert [i.kind for i in items_for(successor)] == ["gardener"]
+    # While Paul is asked, Maryse's dashboard says so, with the way to take it back.
+    dashboard = page_text(client.get("/communities/dashboard"))
+    assert "Passer la main" not in dashboard
+    assert "Vous avez demandé à Paul de prendre la suite" in dashboard
+    assert f'href="/communities/proposals/{proposal.id}"' in dashboard
 
     client.login_as(successor)
     assert "Maryse" in page_text(client.get(asked.url))
