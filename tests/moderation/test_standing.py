@@ -460,3 +460,12 @@ def test_a_staff_account_is_never_suspended_nor_banned(scene: Scene) -> None:
         suspend_from_platform(scene.staff, scene.technician, None, "Désaccord")
     assert community_permissions.can_moderate(scene.technician, scene.a)
     assert can_moderate_in(scene.technician, scene.a)
+
+
+def test_every_page_tells_her_she_may_only_read(client: Any, scene: Scene) -> None:
+    refusal = suspend(scene, scene.gardener, "platform")
+    client.login_as(scene.gardener)
+    for url in ("/", f"/communities/{scene.a.slug}", f"/threads/{scene.thread.id}"):
+        assert refusal in page_text(client.get(url)), url
+    client.login_as(scene.member)
+    assert "suspendu" not in page_text(client.get("/"))
