@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from community.communities.permissions import can_answer_memberships, is_gardener
+from community.communities.permissions import (
+    can_answer_memberships,
+    in_good_standing,
+    is_gardener,
+)
 from community.core.permissions import is_authenticated, is_staff
 
 if TYPE_CHECKING:
@@ -19,24 +23,36 @@ def can_name_ambassador(
     community: Community | None = None,
     neighbourhood: Neighbourhood | None = None,
 ) -> bool:
-    """For a community: its gardeners and staff; for a neighbourhood: staff."""
+    """For a community: its gardeners and staff; for a neighbourhood: staff — never while
+    suspended (from the platform, or from that community)."""
     if community is not None:
         return can_answer_memberships(member, community)
-    return is_staff(member)
+    return is_staff(member) and in_good_standing(member)
 
 
 def is_the_ambassador(member: Member | None, ambassador: Ambassador) -> bool:
     return is_authenticated(member) and ambassador.member_id == member.id  # type: ignore[union-attr]
 
 
+def acts_as_ambassador(member: Member | None, ambassador: Ambassador) -> bool:
+    """The ambassador of this active mandate, who may use the role right now: never while
+    suspended from the platform or from the mandate's community."""
+    return (
+        is_the_ambassador(member, ambassador)
+        and ambassador.status == "active"
+        and in_good_standing(member, ambassador.community)
+    )
+
+
 def can_manage_invitations(member: Member | None, ambassador: Ambassador) -> bool:
-    """Make and revoke links: the ambassador, while the mandate is active."""
-    return is_the_ambassador(member, ambassador) and ambassador.status == "active"
+    """Make links: the ambassador, while the mandate is active (and she is not suspended)."""
+    return acts_as_ambassador(member, ambassador)
 
 
 def can_log_outreach(member: Member | None, ambassador: Ambassador) -> bool:
-    """Write in the outreach journal: the ambassador, while the mandate is active."""
-    return is_the_ambassador(member, ambassador) and ambassador.status == "active"
+    """Write in the outreach journal: the ambassador, while the mandate is active (and she is
+    not suspended)."""
+    return acts_as_ambassador(member, ambassador)
 
 
 def can_read_outreach(member: Member | None, ambassador: Ambassador) -> bool:

@@ -34,6 +34,7 @@ from community.core.handlers import refusal_undone
 from community.core.models import local_today
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
+from community.core.standing import kept_while_suspended
 from community.extensions import db
 from community.members.models import Member
 from community.territory.models import Neighbourhood
@@ -105,6 +106,7 @@ def shown(ambassador_id: int) -> Response:
 
 
 @bp.post("/ambassadors/<int:ambassador_id>/step-down")
+@kept_while_suspended("giving up a role")
 def step_down(ambassador_id: int) -> Response:
     member, ambassador = _own(ambassador_id)
     if SimpleForm().validate_on_submit():

@@ -22,6 +22,7 @@ from community.auth.schemas import (
 from community.core.errors import Forbidden, Invalid, Unauthenticated
 from community.core.handlers import keep_despite_refusal
 from community.core.rest import authenticated_member
+from community.core.standing import kept_while_suspended
 
 blp = Blueprint("auth-api", __name__, url_prefix="/api/v1", description="Sign-up and tokens")
 
@@ -51,6 +52,7 @@ def create_member(data: dict[str, Any]) -> dict[str, str]:
 
 
 @blp.post("/tokens")
+@kept_while_suspended("logging in")
 @login_limits()
 @blp.arguments(CredentialsSchema)
 @blp.response(201, TokenSchema)
@@ -67,6 +69,7 @@ def create_token(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.delete("/tokens/current")
+@kept_while_suspended("logging out")
 @blp.response(204)
 def delete_current_token() -> None:
     """Revoke the token this request was made with."""
@@ -102,6 +105,7 @@ def _token_row(token: ApiToken, current: bool) -> dict[str, Any]:
 
 
 @blp.delete("/me/tokens/<int:token_id>")
+@kept_while_suspended("ending one of her own sessions")
 @blp.response(204)
 def delete_token(token_id: int) -> None:
     """Revoke one of the caller's tokens (its live sockets close); 404 for anyone else's."""

@@ -33,6 +33,7 @@ from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
 from community.core.models import utcnow
 from community.core.permissions import current_member
+from community.core.standing import kept_while_suspended
 from community.core.urls import safe_next
 from community.extensions import limiter
 from community.members.models import Member
@@ -115,6 +116,7 @@ def signup_sent() -> str:
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
+@kept_while_suspended("confirming her e-mail address by its link")
 @limiter.limit(_login_limit, methods=["POST"])
 def confirm(token: str) -> str | Response:
     """Confirm a new account's e-mail: the link, then the password chosen at sign-up.
@@ -161,6 +163,7 @@ def confirm(token: str) -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@kept_while_suspended("logging in")
 @login_limits(methods=["POST"])
 def login() -> str | Response:
     if current_member():
@@ -183,6 +186,7 @@ def login() -> str | Response:
 
 
 @bp.post("/logout")
+@kept_while_suspended("logging out")
 @login_required
 def logout() -> Response:
     member = current_member()
@@ -199,6 +203,7 @@ def logout() -> Response:
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@kept_while_suspended("keeping her account safe: a new password")
 @mail_limits("PASSWORD_RESET_RATE_LIMIT", methods=["POST"])
 def forgot() -> str | Response:
     form = ForgotPasswordForm()
@@ -217,6 +222,7 @@ def forgot() -> str | Response:
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@kept_while_suspended("keeping her account safe: a new password")
 @limiter.limit(_reset_limit, methods=["POST"])
 def reset(token: str) -> str | Response:
     member = services.member_for_reset_token(token)
@@ -247,6 +253,7 @@ def tokens() -> str:
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
+@kept_while_suspended("ending one of her own sessions")
 @login_required
 def revoke_token(token_id: int) -> Response:
     member = current_member()

@@ -24,6 +24,7 @@ from community.communities.schemas import (
 from community.core.errors import Invalid
 from community.core.pagination import count_of
 from community.core.permissions import current_member, require
+from community.core.standing import kept_while_suspended
 from community.extensions import db
 from community.members.models import Member
 from community.members.schemas import PublicMemberSchema
@@ -73,6 +74,7 @@ class MembershipResource(MethodView):
         membership = services.join(member, community, data["accept_charter"], data["message"])  # type: ignore[arg-type]
         return membership
 
+    @kept_while_suspended("leaving a community")
     @blp.response(200, MembershipAnswerSchema)
     def delete(self, slug: str) -> Any:
         """Leave the community, or withdraw a pending request (`left`)."""

@@ -17,7 +17,11 @@ from community.communities.models import (
     GardenerProposal,
     Handover,
 )
-from community.communities.permissions import can_leave_handover_note, membership_of
+from community.communities.permissions import (
+    can_leave_handover_note,
+    in_good_standing,
+    membership_of,
+)
 from community.communities.services import CommunityCard, cards_for, open_mandate
 from community.communities.signals import (
     gardener_changed,
@@ -260,7 +264,10 @@ def mandate_history(community: Community) -> list[GardenerMandate]:
 
 
 def can_propose_for(actor: Member | None, community: Community, side: str) -> bool:
-    """Ask someone to take `side`: staff, or the citizen gardener handing over her own side."""
+    """Ask someone to take `side`: staff, or the citizen gardener handing over her own side —
+    never while suspended from the platform or from this community."""
+    if not in_good_standing(actor, community):
+        return False
     if is_staff(actor):
         return True
     if actor is None or side != "citizen":

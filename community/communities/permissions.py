@@ -46,20 +46,35 @@ def is_gardener(member: Member | None, community: Community) -> bool:
     )
 
 
-def _suspended(member: Member | None, community: Community | None) -> bool:
-    """Suspended right now from the platform, or from `community`."""
+def in_good_standing(member: Member | None, community: Community | None = None) -> bool:
+    """Not suspended right now from the platform, nor from `community` (when given)."""
     if active_suspension(member) is not None:
-        return True
-    return community is not None and is_banned_from(member, community)
+        return False
+    return community is None or not is_banned_from(member, community)
+
+
+def acts_as_gardener(member: Member | None, community: Community) -> bool:
+    """A gardener of `community` who may use the role right now: never while suspended from
+    the platform or from this community. `is_gardener` stays the mandate itself (what she
+    may read); every gardener's power asks this, or `looks_after`."""
+    return is_gardener(member, community) and in_good_standing(member, community)
+
+
+def looks_after(member: Member | None, community: Community) -> bool:
+    """Holds the powers of those who look after `community` right now — its gardeners, and
+    staff — never while suspended from the platform or from this community: answering
+    requests to join, naming ambassadors, planning and running rencontres, writing
+    questionnaires, answering initiatives, moderating."""
+    if not (is_staff(member) or is_gardener(member, community)):
+        return False
+    return in_good_standing(member, community)
 
 
 def can_moderate(member: Member | None, community: Community) -> bool:
     """Hide and restore messages, lock threads, resolve reports: its gardeners, and staff —
     never while suspended (from the platform or from this community): the ONE predicate of
     moderation rights, used by every door."""
-    if not (is_staff(member) or is_gardener(member, community)):
-        return False
-    return not _suspended(member, community)
+    return looks_after(member, community)
 
 
 def moderated_community_ids(member: Member | None) -> list[int]:
@@ -88,8 +103,9 @@ def moderated_community_ids(member: Member | None) -> list[int]:
 
 
 def can_answer_memberships(member: Member | None, community: Community) -> bool:
-    """Accept or refuse requests to join, name ambassadors: its gardeners, and staff."""
-    return is_staff(member) or is_gardener(member, community)
+    """Accept or refuse requests to join, name ambassadors: its gardeners, and staff — never
+    while suspended from the platform or from this community."""
+    return looks_after(member, community)
 
 
 def can_manage_communities(member: Member | None) -> bool:
@@ -128,10 +144,12 @@ def can_see_dashboard(member: Member | None) -> bool:
 
 
 def can_leave_handover_note(member: Member | None, mandate: GardenerMandate) -> bool:
-    """Write a note for one's successor: the gardener holding that mandate, while in office."""
+    """Write a note for one's successor: the gardener holding that mandate, while in office
+    and not suspended (from the platform or from its community)."""
     return (
         is_authenticated(member)
         and member is not None
         and mandate.member_id == member.id
         and mandate.ended_at is None
+        and in_good_standing(member, mandate.community)
     )

@@ -41,6 +41,7 @@ from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.core.standing import kept_while_suspended
 from community.events import queries as events
 from community.extensions import db
 from community.initiatives.answers import response_figures
@@ -83,6 +84,7 @@ def index() -> str:
 
 
 @bp.route("/for-me", methods=["GET", "POST"])
+@kept_while_suspended("her own preferences: her neighbourhood and themes")
 @login_required
 def for_me() -> str | Response:
     """After confirming her e-mail: her neighbourhood and themes, and communities near her."""
@@ -189,6 +191,7 @@ def join(slug: str) -> str | Response:
 
 
 @bp.route("/<slug>/leave", methods=["GET", "POST"])
+@kept_while_suspended("leaving a community")
 def leave(slug: str) -> str | Response:
     """Leave a community (or withdraw a request), once confirmed: a page without JavaScript,
     a dialog with it."""

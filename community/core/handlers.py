@@ -12,6 +12,9 @@ the form → service → errors → redirect dance.
   that must commit inside a lock (`threads.use_cases.send_message`, the thread's write turn).
   Inside a request's transaction it commits early; the request's own commit then has
   nothing left to do.
+- The member's standing (`core/standing.py`): a write request (any method but GET, HEAD,
+  OPTIONS) of a member who may only read right now (suspended from the platform) is refused
+  with 403 before its view runs, unless the view is marked `kept_while_suspended`.
 - `require_member()`: the member behind the request (session or bearer token), typed, or
   `Unauthenticated` (401 in every protocol).
 - `form_action(form, action, done)`: a valid form runs `action()`; a refusal from it is shown
@@ -40,6 +43,7 @@ from community.core.database import begin_write
 from community.core.errors import DomainError, Invalid, Unauthenticated
 from community.core.forms import apply_errors
 from community.core.permissions import current_member
+from community.core.standing import kept_view_reason, require_standing
 from community.extensions import db
 
 if TYPE_CHECKING:
@@ -120,6 +124,7 @@ def _request_once(view: Callable[[], ResponseReturnValue]) -> Response:
     try:
         if request.method not in _READS:
             begin_write()
+            _require_standing()
         response = current_app.make_response(view())
     except BaseException as error:
         refusal = isinstance(error, DomainError) or (
@@ -135,6 +140,16 @@ def _request_once(view: Callable[[], ResponseReturnValue]) -> Response:
     else:
         db.session.rollback()
     return response
+
+
+def _require_standing() -> None:
+    """Before a write: a member who may only read right now is refused (403, the reason and
+    its end date), at every door alike — unless the view is `kept_while_suspended`."""
+    if request.url_rule is None:
+        return  # no route (404, 405): the routing error answers
+    view = current_app.view_functions.get(request.endpoint or "")
+    if kept_view_reason(view, request.method) is None:
+        require_standing(current_member())
 
 
 class TerreauFlask(Flask):

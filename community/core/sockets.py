@@ -6,7 +6,9 @@ everywhere or a revoked token ends it. The auth domain tells this module how to 
 socket's credential back into a member (`member_resolver`); core knows no domain.
 
 `event(name)` registers a handler that answers through its acknowledgement: ``{"ok": true,
-…}`` or the error ack of a `DomainError` (`core/errors.py`).
+…}`` or the error ack of a `DomainError` (`core/errors.py`). A member who may only read right
+now (suspended from the platform, `core/standing.py`) gets the ``forbidden`` error ack for
+every event but those marked `kept_while_suspended` (joining and leaving rooms: reading).
 
 The registry keeps, for each socket, its member and the credential it was opened with (the
 session nonce or the token's hash), in this process and, with `REDIS_URL`, in Redis (a hash
@@ -28,11 +30,13 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from marshmallow import INCLUDE, Schema
 
+from community.core.cache import request_memo
 from community.core.edge import has_control_characters, out_of_range
 from community.core.errors import DomainError, Invalid, Unauthenticated, new_reference
 from community.core.handlers import transaction
 from community.core.inputs import load_input
 from community.core.redis import call
+from community.core.standing import kept_reason, require_standing
 from community.extensions import db, socketio
 
 if TYPE_CHECKING:
@@ -47,6 +51,10 @@ _LOCAL_SOCKETS: dict[str, SocketAuth] = {}
 _LOCAL_MEMOS: dict[str, dict[Any, Any]] = {}
 _LOCAL_GUARD = threading.Lock()
 _RESOLVER: list[Callable[[SocketAuth], Member | None]] = []
+# The key of `socket_memo` that says the socket's member was found in good standing.
+_IN_GOOD_STANDING = "terreau:in-good-standing"
+# name → the registered wrapper, for every event declared through `event()`.
+_EVENTS: dict[str, Callable[..., Payload]] = {}
 
 
 @dataclass(frozen=True)
@@ -164,13 +172,28 @@ def member_resolver(
     return fn
 
 
+def socket_member() -> Member | None:
+    """The socket's member, or None when its credential no longer holds (or it has none):
+    checked once per event (and again after a commit inside it)."""
+    auth = socket_auth(request.sid)  # type: ignore[attr-defined]
+    if auth is None or not _RESOLVER:
+        return None
+    resolve = _RESOLVER[0]
+    member: Member | None = request_memo(("socket_member", auth), lambda: resolve(auth))
+    return member
+
+
 def acting_member() -> Member:
     """The socket's member, checked again at every event (a logout or a revoked token ends it)."""
-    auth = socket_auth(request.sid)  # type: ignore[attr-defined]
-    member = _RESOLVER[0](auth) if auth is not None and _RESOLVER else None
+    member = socket_member()
     if member is None:
         raise Unauthenticated(_("Please log in first."))
     return member
+
+
+def registered_events() -> dict[str, Callable[..., Payload]]:
+    """Every event declared through `event()`, by name (the standing walk reads them)."""
+    return dict(_EVENTS)
 
 
 def event(
@@ -184,25 +207,29 @@ def event(
 
     Each event runs in one transaction (`core.handlers.transaction()`): committed when the
     handler returns, before the ``{"ok": true, …}`` ack; rolled back on any error, whose ack
-    then answers. A write to a thread commits earlier, inside the thread's write turn and
-    before its broadcast leaves (`threads.use_cases.send_message`, `transaction()` inside
-    `thread_sequence`): this commit then has nothing left to do.
+    then answers. A member who may only read right now is refused first (`core/standing.py`),
+    unless the handler is marked `kept_while_suspended`. A write to a thread commits earlier,
+    inside the thread's write turn and before its broadcast leaves
+    (`threads.use_cases.send_message`, `transaction()` inside `thread_sequence`): this commit
+    then has nothing left to do.
     """
 
     def decorate(handler: Callable[[Payload], Payload | None]) -> Callable[..., Payload]:
         @functools.wraps(handler)
         def wrapped(data: Any = None, *_extra: Any) -> Payload:
             try:
-                if not isinstance(data, dict):
-                    raise Invalid(_("Some fields are not valid."))
-                if has_control_characters(data) or out_of_range(data):
-                    raise Invalid(
-                        _("Some fields are not valid."),
-                        {"_payload": [_("Control characters or numbers out of range.")]},
-                    )
-                if schema is not None:
-                    data = load_input(schema, data, unknown=INCLUDE)
                 with transaction():
+                    if kept_reason(wrapped) is None:
+                        _require_socket_standing()
+                    if not isinstance(data, dict):
+                        raise Invalid(_("Some fields are not valid."))
+                    if has_control_characters(data) or out_of_range(data):
+                        raise Invalid(
+                            _("Some fields are not valid."),
+                            {"_payload": [_("Control characters or numbers out of range.")]},
+                        )
+                    if schema is not None:
+                        data = load_input(schema, data, unknown=INCLUDE)
                     answer = handler(data) or {}
                 return {"ok": True, **answer}
             except DomainError as error:
@@ -227,9 +254,27 @@ def event(
                 }
 
         socketio.on_event(name, wrapped)
+        _EVENTS[name] = wrapped
         return wrapped
 
     return decorate
+
+
+def _require_socket_standing() -> None:
+    """Refuse the event of a member who may only read right now (`core/standing.py`).
+
+    A socket found in good standing keeps that answer for its life: whatever ends a member's
+    standing closes all their sockets, in every process (a suspension does: moderation's
+    receiver of `member_suspended`), and a socket opened again is asked again. So a thread's
+    messages keep their flat cost (`threads/live.py`); a refusal is never remembered (a
+    suspension that ends lets the same socket act)."""
+    memo = socket_memo(request.sid)  # type: ignore[attr-defined]
+    if memo is not None and memo.get(_IN_GOOD_STANDING):
+        return
+    member = socket_member()
+    require_standing(member)
+    if memo is not None and member is not None:
+        memo[_IN_GOOD_STANDING] = True
 
 
 def _release() -> None:

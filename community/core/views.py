@@ -13,6 +13,7 @@ from community.core.health import health
 from community.core.home import home_context
 from community.core.models import utcnow
 from community.core.permissions import current_member
+from community.core.standing import kept_while_suspended
 from community.core.todo import TodoItem, items_for
 from community.core.urls import safe_next
 
@@ -63,6 +64,7 @@ def healthz() -> tuple[dict[str, Any], int]:
 
 
 @bp.route("/language", methods=["GET", "POST"])
+@kept_while_suspended("her own preference: the language")
 def language() -> Response:
     """Remember a visitor's language choice in a cookie (members choose it in their profile).
 

@@ -15,6 +15,7 @@ from community.core.models import utcnow
 from community.core.pagination import count_of
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
+from community.core.standing import kept_while_suspended
 from community.events import attendance, calendar, codes, guests, permissions, queries, services
 from community.events.models import Event, Registration
 from community.events.schemas import (
@@ -198,6 +199,7 @@ def post_rsvp(event_id: int) -> Any:
 
 
 @blp.delete("/events/<int:event_id>/rsvp")
+@kept_while_suspended("taking back what is hers: her place at a rencontre")
 @blp.response(204)
 def delete_rsvp(event_id: int) -> None:
     """Give one's place back (the first person waiting gets it)."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from community.ambassadors.models import Ambassador
 from community.communities.models import Community
-from community.communities.permissions import is_gardener, is_member
+from community.communities.permissions import in_good_standing, is_gardener, is_member, looks_after
 from community.core.permissions import is_authenticated, is_staff
 from community.events.models import Event
 from community.extensions import db
@@ -46,20 +46,28 @@ def is_ambassador_of(member: Member | None, community: Community) -> bool:
     )
 
 
+def acts_as_ambassador_of(member: Member | None, community: Community) -> bool:
+    """An active ambassador of `community` who may use the role right now: never while
+    suspended from the platform or from this community."""
+    return is_ambassador_of(member, community) and in_good_standing(member, community)
+
+
 def can_create_event(member: Member | None, community: Community) -> bool:
-    """Plan a rencontre: the community's gardeners, staff, and its active ambassadors."""
-    return is_staff(member) or is_gardener(member, community) or is_ambassador_of(member, community)
+    """Plan a rencontre: the community's gardeners, staff, and its active ambassadors — never
+    while suspended from the platform or from this community."""
+    return looks_after(member, community) or acts_as_ambassador_of(member, community)
 
 
 def can_manage_event(member: Member | None, event: Event) -> bool:
     """Edit, cancel, see the attendees, check in, write the compte rendu: the gardeners, staff,
-    and the ambassador who created it (while still ambassador of the community)."""
-    if is_staff(member) or is_gardener(member, event.community):
+    and the ambassador who created it (while still ambassador of the community) — never while
+    suspended from the platform or from its community."""
+    if looks_after(member, event.community):
         return True
     return (
         is_authenticated(member)
         and event.created_by_id == member.id  # type: ignore[union-attr]
-        and is_ambassador_of(member, event.community)
+        and acts_as_ambassador_of(member, event.community)
     )
 
 

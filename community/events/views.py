@@ -20,6 +20,7 @@ from community.core.models import utcnow
 from community.core.origins import public_url
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
+from community.core.standing import kept_while_suspended
 from community.events import attendance, calendar, codes, guests, permissions, qr, queries, services
 from community.events.forms import (
     ActionForm,
@@ -158,6 +159,7 @@ def rsvp(event_id: int) -> Any:
 
 
 @bp.post("/events/<int:event_id>/rsvp/cancel")
+@kept_while_suspended("taking back what is hers: her place at a rencontre")
 @login_required
 def unrsvp(event_id: int) -> Any:
     return _act(event_id, services.unregister, "cancelled")
@@ -457,6 +459,7 @@ def mine() -> str:
 
 
 @bp.post("/events/calendar")
+@kept_while_suspended("reading her rencontres in her own calendar")
 @login_required
 def issue_feed() -> str:
     member = current_member()
@@ -474,6 +477,7 @@ def issue_feed() -> str:
 
 
 @bp.post("/events/calendar/revoke")
+@kept_while_suspended("reading her rencontres in her own calendar")
 @login_required
 def revoke_feed() -> Response:
     member = current_member()

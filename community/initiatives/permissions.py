@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from community.communities.permissions import gardens_any, is_gardener
+from community.communities.permissions import (
+    acts_as_gardener,
+    gardens_any,
+    in_good_standing,
+    is_gardener,
+)
 from community.core.permissions import is_authenticated, is_staff
 from community.initiatives.models import Initiative
 from community.members.models import Member
@@ -17,6 +22,12 @@ def is_initiative_gardener(member: Member | None, initiative: Initiative) -> boo
     return initiative.community is not None and is_gardener(member, initiative.community)
 
 
+def acts_as_initiative_gardener(member: Member | None, initiative: Initiative) -> bool:
+    """A gardener of its community who may use the role right now (not suspended from the
+    platform nor from that community)."""
+    return initiative.community is not None and acts_as_gardener(member, initiative.community)
+
+
 def can_propose(member: Member | None) -> bool:
     """Any member may propose or declare an initiative."""
     return is_authenticated(member)
@@ -29,10 +40,13 @@ def can_edit(member: Member | None, initiative: Initiative) -> bool:
 
 def can_answer(member: Member | None, initiative: Initiative) -> bool:
     """Change the status with a public answer: gardeners of its community, and staff; never
-    its own author (the other side of the pair, or staff, answers her)."""
+    its own author (the other side of the pair, or staff, answers her); never while suspended
+    (from the platform, or from its community)."""
     if is_author(member, initiative):
         return False
-    return is_staff(member) or is_initiative_gardener(member, initiative)
+    if is_staff(member):
+        return in_good_standing(member, initiative.community)
+    return acts_as_initiative_gardener(member, initiative)
 
 
 def can_change_status(member: Member | None, initiative: Initiative) -> bool:
@@ -56,8 +70,8 @@ def can_lend_a_hand(member: Member | None, initiative: Initiative) -> bool:
 
 
 def can_post_update(member: Member | None, initiative: Initiative) -> bool:
-    """Tell its story: its author and the gardeners of its community."""
-    return is_author(member, initiative) or is_initiative_gardener(member, initiative)
+    """Tell its story: its author and the gardeners of its community (not suspended)."""
+    return is_author(member, initiative) or acts_as_initiative_gardener(member, initiative)
 
 
 def can_see_volunteers(member: Member | None, initiative: Initiative) -> bool:

@@ -12,6 +12,7 @@ from community.core.handlers import transaction
 from community.core.pagination import SelectPage
 from community.core.permissions import require
 from community.core.rest import authenticated_member
+from community.core.standing import kept_while_suspended
 from community.extensions import db
 from community.moderation import queries, services
 from community.moderation.models import Report
@@ -31,6 +32,7 @@ blp = Blueprint(
 
 
 @blp.post("/reports")
+@kept_while_suspended("telling the moderators of harm (a report decides nothing by itself)")
 @blp.arguments(ReportCreateSchema)
 @blp.response(201, ReportSchema)
 def create_report(data: dict[str, Any]) -> Report:

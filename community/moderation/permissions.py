@@ -47,9 +47,7 @@ def can_resolve(member: Member | None, report: Report) -> bool:
     Nobody answers a report about their own content or account."""
     if is_authenticated(member) and report.target_author_id == member.id:  # type: ignore[union-attr]
         return False
-    if report.community is not None:
-        return can_moderate(member, report.community)
-    return is_staff(member)
+    return can_moderate_in(member, report.community)
 
 
 def can_moderate_in(member: Member | None, community: Community | None) -> bool:

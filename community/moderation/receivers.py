@@ -1,4 +1,5 @@
-"""The moderation domain reacts to its own facts: a suspended member's sockets close."""
+"""The moderation domain reacts to its own facts: a suspended member's sockets close. It tells
+core's seams who may only read (`core.standing.standing_check`): a platform suspension."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from community.core.notify import notify, register_kind
 from community.core.permissions import is_staff
 from community.core.signals import on_commit
 from community.core.sockets import disconnect_member
+from community.core.standing import standing_check
 from community.core.todo import TodoItem, collecting
 from community.core.urls import site_path
 from community.extensions import db
@@ -23,6 +25,7 @@ from community.moderation import queries
 from community.moderation.models import Report
 from community.moderation.permissions import can_see_queue
 from community.moderation.signals import member_suspended, report_filed, report_resolved
+from community.moderation.standing import read_only_refusal
 from community.moderation.targets import kind_of
 
 
@@ -33,6 +36,9 @@ def close_sockets(member: Member, **_facts: Any) -> None:
     member_id = member.id
     on_commit(lambda: disconnect_member(member_id))
 
+
+# Every write at every door asks it (`core/handlers.py`, `core/sockets.py`).
+standing_check(read_only_refusal)
 
 register_kind("report", _l("A new report to answer (gardeners and staff)"))
 register_kind("report_outcome", _l("What became of my reports"))

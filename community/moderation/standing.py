@@ -1,15 +1,20 @@
 """Whether a member is suspended right now, from the platform or from a community: plain
 reads of the suspension rows, under every rule that asks (`communities.permissions`
-refuses moderation rights to the suspended; `moderation.suspensions` writes the rows)."""
+refuses a gardener's, an ambassador's and a moderator's powers to the suspended;
+`moderation.suspensions` writes the rows). `read_only_refusal` is the check the seams ask
+before every act (`core/standing.py`, registered in `moderation/receivers.py`): a platform
+suspension leaves a read-only account."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community.communities.models import Community, Membership
 from community.core.cache import request_memo
+from community.core.jinja import day
 from community.core.models import utcnow
 from community.extensions import db
 from community.members.models import Member
@@ -55,3 +60,17 @@ def is_banned_from(
     if membership is None or membership.status != "banned":
         return False
     return membership.banned_until is None or membership.banned_until > (now or utcnow())
+
+
+def read_only_refusal(member: Member) -> str | None:
+    """Why `member` may only read right now (suspended from the platform), with the end of
+    the suspension, in words they understand; None when nothing stops them."""
+    suspension = active_suspension(member)
+    if suspension is None:
+        return None
+    if suspension.until is not None:
+        return _(
+            "Your account is suspended until %(date)s: you can read, but not act on the site.",
+            date=day(suspension.until),
+        )
+    return _("Your account is suspended with no end date: you can read, but not act on the site.")

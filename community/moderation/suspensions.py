@@ -32,8 +32,14 @@ def suspend_from_community(
     report: Report | None = None,
     notify_member: bool = True,
 ) -> Membership:
-    """Ban `member` from `community` (membership `banned`) until a date, or until lifted."""
+    """Ban `member` from `community` (membership `banned`) until a date, or until lifted. A
+    staff account is never banned: the authority's agents (a technician gardener among them)
+    answer to the authority, not to a community's gardeners."""
     require(can_moderate_in(actor, community), actor)
+    if is_staff(member):
+        raise Invalid(
+            _("A staff account cannot be suspended here."), {"action": [_("Not possible here.")]}
+        )
     membership = db.session.execute(
         select(Membership).where(
             Membership.community_id == community.id, Membership.member_id == member.id

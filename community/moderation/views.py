@@ -14,6 +14,7 @@ from community.core.handlers import refusal_undone
 from community.core.header import badge, badges
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.core.standing import kept_while_suspended
 from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries, services, transparency
@@ -61,6 +62,7 @@ def can_see_moderation(member: Member | None) -> bool:
 
 
 @bp.route("/report", methods=["GET", "POST"])
+@kept_while_suspended("telling the moderators of harm (a report decides nothing by itself)")
 @login_required
 def report() -> str | Response:
     """Report a message, an initiative or a member (the "Report" links lead here)."""
@@ -94,6 +96,7 @@ def report() -> str | Response:
 
 
 @bp.route("/moderation/contest/<target_type>/<int:target_id>", methods=["GET", "POST"])
+@kept_while_suspended("contesting a decision about her")
 @login_required
 def contest(target_type: str, target_id: int) -> str | Response:
     """The author of hidden content says why it should be shown again; staff answer."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from community.core.pagination import SelectPage
 from community.core.rest import authenticated_member
+from community.core.standing import kept_while_suspended
 from community.notifications import (
     push_api,  # noqa: F401  (its routes are on `blp`)
     services,
@@ -31,6 +32,7 @@ def list_notifications(args: dict[str, Any]) -> Any:
 
 
 @blp.post("/me/notifications/read")
+@kept_while_suspended("her own notifications")
 @blp.arguments(MarkReadSchema)
 @blp.response(200, ReadResultSchema)
 def read_notifications(data: dict[str, Any]) -> dict[str, int]:
@@ -49,6 +51,7 @@ def get_preferences() -> dict[str, str]:
 
 
 @blp.put("/me/notifications/preferences")
+@kept_while_suspended("her own notification preferences")
 @blp.arguments(PreferenceSchema)
 @blp.response(200, PreferenceSchema)
 def put_preferences(data: dict[str, Any]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from community.core.errors import NotFound
 from community.core.rest import authenticated_member
+from community.core.standing import kept_while_suspended
 from community.notifications import push, push_services
 from community.notifications.blueprints import blp
 from community.notifications.push_models import MAX_ENDPOINT
@@ -49,6 +50,7 @@ def push_key() -> dict[str, str]:
 
 
 @blp.post("/me/push-subscriptions")
+@kept_while_suspended("her own notifications, on this device")
 @blp.arguments(SubscriptionSchema)
 @blp.response(201, SubscriptionSchema)
 @blp.alt_response(200, schema=SubscriptionSchema, description="Already stored")
@@ -63,6 +65,7 @@ def create_subscription(data: dict[str, Any]) -> Any:
 
 
 @blp.delete("/me/push-subscriptions")
+@kept_while_suspended("her own notifications, on this device")
 @blp.arguments(EndpointSchema)
 @blp.response(204)
 def delete_subscription(data: dict[str, Any]) -> Response:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectMultipleField, widgets
 
 from community.core.permissions import current_member
+from community.core.standing import kept_while_suspended
 from community.members.models import Member
 from community.notifications import push, push_services
 from community.notifications.blueprints import bp
@@ -45,6 +46,7 @@ def push_settings(member: Member | None) -> dict[str, Any] | None:
 
 
 @bp.post("/me/notifications/push")
+@kept_while_suspended("her own notification preferences, on this device")
 @login_required
 def push_kinds() -> Response:
     member = current_member()

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from community.core.header import badge, badges
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member
+from community.core.standing import kept_while_suspended
 from community.core.urls import safe_next
 from community.extensions import csrf, db
 from community.members.models import Member
@@ -50,6 +51,7 @@ def index() -> str:
 
 
 @bp.post("/notifications/<int:notification_id>/read")
+@kept_while_suspended("her own notifications")
 @login_required
 def mark_one(notification_id: int) -> Response:
     member = current_member()
@@ -62,6 +64,7 @@ def mark_one(notification_id: int) -> Response:
 
 
 @bp.post("/notifications/read")
+@kept_while_suspended("her own notifications")
 @login_required
 def mark_all() -> Response:
     member = current_member()
@@ -74,6 +77,7 @@ def mark_all() -> Response:
 
 
 @bp.route("/me/notifications/settings", methods=["GET", "POST"])
+@kept_while_suspended("her own notification preferences")
 @login_required
 def settings() -> str | Response:
     member = current_member()
@@ -104,6 +108,7 @@ def unsubscribe(token: str) -> str:
 
 
 @bp.post("/notifications/unsubscribe/<token>")
+@kept_while_suspended("her own notification preferences (the e-mail's link)")
 @csrf.exempt  # RFC 8058: the mail client posts here itself; the signed token is the proof
 def unsubscribe_confirm(token: str) -> str:
     member = _member_for_token(token)

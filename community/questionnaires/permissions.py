@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from community.ambassadors.models import Ambassador
-from community.communities.permissions import is_gardener, is_member
+from community.communities.permissions import in_good_standing, is_gardener, is_member, looks_after
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
@@ -20,15 +20,26 @@ if TYPE_CHECKING:
 
 
 def can_create(member: Member | None, community: Community | None) -> bool:
-    """Write a questionnaire: the community's gardeners and staff; a platform one: staff."""
+    """Write a questionnaire: the community's gardeners and staff; a platform one: staff —
+    never while suspended from the platform or from that community."""
     if community is None:
-        return is_staff(member)
-    return is_staff(member) or is_gardener(member, community)
+        return is_staff(member) and in_good_standing(member)
+    return looks_after(member, community)
 
 
 def can_edit(member: Member | None, questionnaire: Questionnaire) -> bool:
-    """Edit, open, close, export, follow up: its community's gardeners and staff."""
+    """Edit, open, close, follow up: its community's gardeners and staff (not suspended)."""
     return can_create(member, questionnaire.community)
+
+
+def reads_as_editor(member: Member | None, questionnaire: Questionnaire) -> bool:
+    """Read what its editors read (its draft, its results while open, free text, the export):
+    its community's gardeners and staff by their mandate, as `services.readable_clause` —
+    a suspension takes their acts away, not their reading."""
+    community = questionnaire.community
+    if community is None:
+        return is_staff(member)
+    return is_staff(member) or is_gardener(member, community)
 
 
 def is_community_ambassador(member: Member | None, community: Community | None) -> bool:
@@ -52,7 +63,7 @@ def can_read(member: Member | None, questionnaire: Questionnaire) -> bool:
     """A draft: those who may edit it. Once it leaves draft: anyone, except that the
     questionnaire of an on-request community for its members is read by them only (as its
     threads and rencontres). `services.readable_clause` is this rule for lists."""
-    if can_edit(member, questionnaire):
+    if reads_as_editor(member, questionnaire):
         return True
     if questionnaire.status == "draft":
         return False
@@ -64,9 +75,10 @@ def can_read(member: Member | None, questionnaire: Questionnaire) -> bool:
 
 def can_record(member: Member | None, questionnaire: Questionnaire) -> bool:
     """Type in a paper copy or an answer given in person: its gardeners, staff, and the
-    community's active ambassadors."""
-    return can_edit(member, questionnaire) or is_community_ambassador(
-        member, questionnaire.community
+    community's active ambassadors — never while suspended from the platform or from it."""
+    return can_edit(member, questionnaire) or (
+        is_community_ambassador(member, questionnaire.community)
+        and in_good_standing(member, questionnaire.community)
     )
 
 
@@ -88,9 +100,9 @@ def can_see_results(
     """Anyone once it is closed; while open, its gardeners and staff."""
     if questionnaire.state(now or utcnow()) == "closed":
         return True
-    return can_edit(member, questionnaire)
+    return reads_as_editor(member, questionnaire)
 
 
 def can_read_free_text(member: Member | None, questionnaire: Questionnaire) -> bool:
     """Free-text answers (and numbers) are never public: its gardeners and staff only."""
-    return can_edit(member, questionnaire)
+    return reads_as_editor(member, questionnaire)

@@ -8,6 +8,7 @@ from sqlalchemy import exists, select
 
 from community.ambassadors.models import Ambassador
 from community.communities.models import Community, GardenerMandate
+from community.communities.permissions import in_good_standing
 from community.core.permissions import is_authenticated
 from community.extensions import db
 from community.members.models import Member
@@ -36,8 +37,8 @@ def gardens_theme(member: Member | None, theme_id: int) -> bool:
 
 def is_go_between(member: Member | None) -> bool:
     """May record a request on behalf of an inhabitant without an account: gardeners and
-    active ambassadors."""
-    if not is_authenticated(member):
+    active ambassadors — never while suspended from the platform."""
+    if not is_authenticated(member) or not in_good_standing(member):
         return False
     assert member is not None
     gardener = select(GardenerMandate.id).where(
@@ -84,9 +85,11 @@ def can_see_identity(member: Member | None, request: HelpRequest) -> bool:
 
 
 def can_propose(member: Member | None, request: HelpRequest) -> bool:
-    """A matching offerer or a gardener of its theme, on an open request not their own."""
+    """A matching offerer or a gardener of its theme, on an open request not their own —
+    never while suspended from the platform."""
     return (
         is_authenticated(member)
+        and in_good_standing(member)
         and not is_author(member, request)
         and request.status == "open"
         and (through_offer(member, request) or gardens_theme(member, request.theme_id))

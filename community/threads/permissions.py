@@ -64,10 +64,11 @@ def can_read_community_threads(member: Member | None, community: Community) -> b
 
 
 def can_create_thread(member: Member | None, community: Community) -> bool:
-    """Open a topic in a community: its active members, gardeners and staff."""
-    return is_authenticated(member) and (
-        is_staff(member) or is_member(member, community) or is_gardener(member, community)
-    )
+    """Open a topic in a community: its active members, gardeners and staff — never while
+    suspended from the platform or from this community (`posting_refusal` says why)."""
+    if not is_authenticated(member) or posting_refusal(member, community) is not None:
+        return False
+    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
 
 
 def is_author(member: Member | None, message: Message) -> bool:

@@ -23,7 +23,11 @@ from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
-from community.communities.permissions import can_moderate, moderated_community_ids
+from community.communities.permissions import (
+    can_moderate,
+    in_good_standing,
+    moderated_community_ids,
+)
 from community.core.cache import request_memo
 from community.core.content import excerpt
 from community.core.permissions import is_authenticated, is_staff
@@ -127,7 +131,7 @@ def moderates_thread(member: Member | None, thread: Thread) -> bool:
     """The thread's moderators: its community's (`can_moderate`), staff for a thread of none.
     `permissions.can_moderate_thread` is this rule."""
     if thread.community is None:
-        return is_staff(member)
+        return is_staff(member) and in_good_standing(member)
     return can_moderate(member, thread.community)
 
 

@@ -93,7 +93,7 @@ def get_message(message_id: object) -> Message:
 
 def create_thread(author: Member, community: Community, title: str) -> Thread:
     """Open a new topic in a community."""
-    require(can_create_thread(author, community), author)
+    require(can_create_thread(author, community), author, posting_refusal(author, community))
     title = load_input(ThreadInput(), {"title": title})["title"]
     thread = Thread(kind="community", community=community, title=title, created_by_id=author.id)
     db.session.add(thread)

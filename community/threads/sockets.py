@@ -21,6 +21,7 @@ from community.core.permissions import require
 from community.core.ratelimit import hit
 from community.core.realtime import enter_room, thread_room
 from community.core.sockets import Payload, acting_member, event, socket_auth
+from community.core.standing import kept_while_suspended
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
@@ -57,6 +58,7 @@ def _id(data: Payload, key: str) -> int:
 
 
 @event("thread:join")
+@kept_while_suspended("reading a thread live (and her own read marker)")
 def on_join(data: Payload) -> Payload:
     """Enter the thread's room and get what was missed since `after_seq`."""
     thread_id = _id(data, "thread_id")
@@ -99,6 +101,7 @@ def on_join(data: Payload) -> Payload:
 
 
 @event("thread:leave")
+@kept_while_suspended("leaving a thread's rooms")
 def on_leave(data: Payload) -> None:
     """Leave the thread's rooms."""
     thread_id = _id(data, "thread_id")
