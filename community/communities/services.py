@@ -17,7 +17,7 @@ from community.communities.models import (
     GardenerMandate,
     Membership,
 )
-from community.communities.permissions import can_answer_memberships
+from community.communities.permissions import can_answer_memberships, in_good_standing
 from community.communities.signals import community_created, membership_answered
 from community.core.content import render_markdown
 from community.core.database import natural
@@ -179,7 +179,8 @@ def open_mandate(community: Community, side: str) -> GardenerMandate | None:
 
 
 def pending_requests_for(member: Member) -> list[Membership]:
-    """Membership requests waiting in the communities `member` gardens (all of them for staff)."""
+    """Membership requests waiting in the communities `member` gardens (all of them for staff),
+    those she may answer now (not while suspended from the platform or from the community)."""
     stmt = (
         select(Membership)
         .where(Membership.status == "pending")
@@ -190,6 +191,15 @@ def pending_requests_for(member: Member) -> list[Membership]:
             GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
         )
         stmt = stmt.where(Membership.community_id.in_(gardened))
+    if not in_good_standing(member):
+        return []
+    # Not in a community she is banned from now (one query, whatever the number of requests).
+    banned = select(Membership.community_id).where(
+        Membership.member_id == member.id,
+        Membership.status == "banned",
+        or_(Membership.banned_until.is_(None), Membership.banned_until > utcnow()),
+    )
+    stmt = stmt.where(Membership.community_id.not_in(banned))
     stmt = stmt.options(joinedload(Membership.member), joinedload(Membership.community))
     return list(db.session.execute(stmt).scalars())
 

@@ -469,3 +469,16 @@ def test_every_page_tells_her_she_may_only_read(client: Any, scene: Scene) -> No
         assert refusal in page_text(client.get(url)), url
     client.login_as(scene.member)
     assert "suspendu" not in page_text(client.get("/"))
+
+
+def test_her_inbox_lists_only_the_requests_she_may_answer(scene: Scene) -> None:
+    from community.core.todo import items_for
+
+    def requests_in_inbox() -> set[str]:
+        return {i.url for i in items_for(scene.gardener) if i.kind == "membership"}
+
+    assert len(requests_in_inbox()) == 2  # one in A, one in B
+    suspend(scene, scene.gardener, "community")
+    assert requests_in_inbox() == {f"/communities/dashboard#request-{scene.request_b.id}"}
+    suspend(scene, scene.gardener, "platform")
+    assert requests_in_inbox() == set()
