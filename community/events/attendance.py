@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community.core.content import render_markdown
-from community.core.errors import Conflict
+from community.core.errors import Conflict, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
 from community.events import codes, permissions, signals
 from community.events.models import ACTIVE, Event, Registration
+from community.events.queries import holder_may_read
 from community.events.services import CHECKIN_OPENS, REPORT_MAX, _invalid
 from community.events.times import start_of_day_after_tomorrow
 from community.extensions import db
@@ -79,15 +80,27 @@ def publish_report(actor: Member, event: Event, body: str) -> Event:
         event.report_sent_at = now
     db.session.flush()
     if first:
-        came = [
-            r for r in attendees(event) if r.checked_in_at is not None and r.member_id is not None
-        ]
+        came = list(
+            db.session.execute(
+                select(Registration)
+                .join(Event, Event.id == Registration.event_id)
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.status.in_(ACTIVE),
+                    Registration.checked_in_at.is_not(None),
+                    Registration.member_id.is_not(None),
+                    holder_may_read(),
+                )
+                .order_by(Registration.id)
+            ).scalars()
+        )
         signals.report_published.send(event, actor=actor, attendees=came)
     return event
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Remind, once, every place at a rencontre of tomorrow (or later today)."""
+    """Remind, once, every place at a rencontre of tomorrow (or later today) whose holder may
+    still read it."""
     now = now or utcnow()
     rows = db.session.execute(
         select(Registration)
@@ -98,6 +111,7 @@ def send_reminders(now: datetime | None = None) -> int:
             Event.starts_at < start_of_day_after_tomorrow(now),
             Registration.status == "going",
             Registration.reminded_at.is_(None),
+            holder_may_read(),
         )
         .order_by(Registration.id)
     ).scalars()

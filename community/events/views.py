@@ -12,7 +12,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
-from community.core.errors import Conflict, DomainError, Invalid, NotFound
+from community.communities.services import community_by_slug
+from community.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import attempt, form_action
 from community.core.home import home_section
@@ -42,14 +43,17 @@ bp = Blueprint("events", __name__)
 @home_section
 def _home(member: Any) -> dict[str, Any]:
     upcoming = queries.upcoming_for(member, 3)
-    return {"my_rencontres": upcoming, "my_places": _places(member) if upcoming else {}}
+    return {"my_rencontres": upcoming, "my_places": _places(member, upcoming)}
 
 
-def _places(member: Any) -> dict[int, str]:
-    """The rencontres she has a place at or waits for ("going", "waitlisted")."""
-    if member is None:
+def _places(member: Any, events: list[Event]) -> dict[int, queries.Place]:
+    """Her own place at each of `events` she has one at or waits for (with her rank)."""
+    if member is None or not events:
         return {}
-    return {r.event_id: r.status for r in queries.my_registrations(member)}
+    return {
+        place.registration.event_id: place
+        for place in queries.my_places(member, [event.id for event in events])
+    }
 
 
 @bp.app_template_filter("paris")
@@ -59,7 +63,11 @@ def _paris_filter(value: Any) -> Any:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"can_create_event": permissions.can_create_event, "now_utc": utcnow}
+    return {
+        "can_create_event": permissions.can_create_event,
+        "can_read_community_events": permissions.can_read_community_events,
+        "now_utc": utcnow,
+    }
 
 
 def _load(event_id: int) -> Event:
@@ -69,22 +77,22 @@ def _load(event_id: int) -> Event:
     return event
 
 
-def _community(slug: str) -> Community:
-    community = db.session.execute(
-        select(Community).where(Community.slug == slug)
-    ).scalar_one_or_none()
-    if community is None or not permissions.can_read_community_events(current_member(), community):
-        abort(404)
-    return community
-
-
 @bp.get("/events")
 def index() -> str:
+    """The rencontres she may read; of one community with `?community=<slug>` — whose members
+    alone see them when it is on request: others are told so, and where to ask to join."""
     member = current_member()
     slug = (request.args.get("community") or "")[:80]
-    community = _community(slug) if slug else None
+    community = community_by_slug(slug) if slug else None
     page = paginate(queries.browse(member, community, start=utcnow()), page_from_request())
-    return render_template("events/index.html", page=page, community=community)
+    return render_template(
+        "events/index.html",
+        page=page,
+        community=community,
+        members_only=community is not None
+        and not permissions.can_read_community_events(member, community),
+        places=_places(member, page.items),
+    )
 
 
 @bp.get("/events/<int:event_id>")
@@ -101,6 +109,7 @@ def _show(event: Event, status: int = 200, **forms: Any) -> Any:
         event=event,
         state=services.event_payload_status(event),
         registration=registration if active else None,
+        place=queries.place_of(registration) if active and registration else None,
         code=codes.checkin_code(event.id, registration.id) if active and registration else None,
         qr_svg=qr.svg(event.id, registration.id, _("Your check-in QR code"))
         if active and registration
@@ -279,7 +288,7 @@ ALL = {
 @login_required
 def new(slug: str) -> Any:
     member = current_member()
-    community = _community(slug)
+    community = community_by_slug(slug)
     require(permissions.can_create_event(member, community), member)
     assert member is not None
     form = EventForm()
@@ -449,7 +458,7 @@ def mine() -> str:
     assert member is not None
     return render_template(
         "events/mine.html",
-        registrations=queries.my_registrations(member),
+        places=queries.my_places(member),
         has_feed=calendar.has_feed(member),
         feed_url=None,
         form=ActionForm(),
@@ -466,7 +475,7 @@ def issue_feed() -> str:
     token = calendar.issue_feed(member)
     return render_template(
         "events/mine.html",
-        registrations=queries.my_registrations(member),
+        places=queries.my_places(member),
         has_feed=True,
         feed_url=public_url() + url_for("events.feed", token=token),
         form=ActionForm(),
