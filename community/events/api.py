@@ -208,7 +208,9 @@ def post_guest(body: dict[str, Any], event_id: int) -> dict[str, str]:
     """Ask for a place without an account: a confirmation link is sent to the e-mail."""
     begin_write()
     event = _load(event_id)
-    guests.request_guest_place(event, body["display_name"], body["email"])
+    guests.request_guest_place(
+        event, body["display_name"], body["email"], client=get_remote_address()
+    )
     return {"message": _("Check your e-mail: a link confirms your registration.")}
 
 

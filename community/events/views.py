@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -177,17 +178,18 @@ def guest(event_id: int) -> Any:
     begin_write()
     event = _load(event_id)
     form = GuestForm(prefix="guest")
-    sent = form_action(
-        form,
-        lambda: guests.request_guest_place(event, form.display_name.data, form.email.data),
-        lambda _registration: current_app.make_response(
-            (render_template("events/guest_sent.html", event=event), 202)
+    if not form.validate_on_submit():
+        return _show(event, 422, guest_form=form)
+    _asked, refusal = attempt(
+        lambda: guests.request_guest_place(
+            event, form.display_name.data, form.email.data, client=get_remote_address()
         ),
-        (Invalid, Conflict),
+        (Invalid, Conflict, RateLimited),
     )
-    if sent is not None:
-        return sent
-    return _show(event, 422, guest_form=form)
+    if refusal is not None:
+        apply_errors(form, refusal)
+        return _show(event, refusal.status, guest_form=form)
+    return current_app.make_response((render_template("events/guest_sent.html", event=event), 202))
 
 
 @bp.route("/events/guests/<token>", methods=["GET", "POST"])
