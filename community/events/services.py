@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from community.communities.models import Community
 from community.core.content import render_markdown
+from community.core.edge import single_line
 from community.core.errors import Conflict, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
@@ -114,7 +115,8 @@ def _apply_and_check(event: Event, data: EventData, now: datetime, *, creating: 
         return name in given or (creating and getattr(data, name) is not None)
 
     if has("title"):
-        title = (data.title or "").strip()
+        # One line: a title is a calendar's name, a mail's subject, a thread's title.
+        title = single_line(data.title or "")
         if not TITLE[0] <= len(title) <= TITLE[1]:
             errors["title"] = [_("Between 3 and 160 characters.")]
         event.title = title
