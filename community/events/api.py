@@ -229,6 +229,12 @@ def get_attendees(event_id: int) -> list[Registration]:
     return attendance.attendees(event)
 
 
+def _checked_in(result: attendance.CheckIn) -> Registration:
+    # Dumped once, by the response schema (a dict dumped before would be dumped twice).
+    result.registration.already = result.already  # type: ignore[attr-defined]
+    return result.registration
+
+
 @blp.post("/events/<int:event_id>/checkin")
 @blp.arguments(EventCheckinSchema)
 @blp.response(200, EventCheckinResultSchema)
@@ -236,9 +242,16 @@ def post_checkin(body: dict[str, Any], event_id: int) -> Any:
     """Mark the holder of a `code` present."""
     begin_write()
     member, event = _managed(event_id)
-    result = attendance.check_in(member, event, body["code"])
-    payload = EventAttendeeSchema().dump(result.registration)
-    return {**payload, "already": result.already}
+    return _checked_in(attendance.check_in(member, event, body["code"]))
+
+
+@blp.post("/events/<int:event_id>/attendees/<int:registration_id>/checkin")
+@blp.response(200, EventCheckinResultSchema)
+def post_attendee_checkin(event_id: int, registration_id: int) -> Any:
+    """Mark a person of the attendee list present without her code."""
+    begin_write()
+    member, event = _managed(event_id)
+    return _checked_in(attendance.mark_present(member, event, registration_id))
 
 
 @blp.post("/events/<int:event_id>/report")

@@ -28,18 +28,50 @@ class CheckIn:
     already: bool
 
 
-def check_in(actor: Member, event: Event, code: str) -> CheckIn:
-    """Mark the holder of `code` present."""
+def checkin_opens_at(event: Event) -> datetime:
+    """From when those who run the rencontre may mark people present (a few hours before)."""
+    return event.starts_at - CHECKIN_OPENS
+
+
+def checkin_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether people can be marked present now."""
+    return event.status != "cancelled" and (now or utcnow()) >= checkin_opens_at(event)
+
+
+def _check_in_allowed(actor: Member, event: Event, now: datetime) -> None:
     require(permissions.can_manage_event(actor, event), actor)
-    now = utcnow()
     if event.status == "cancelled":
         raise Conflict(_("This rencontre is cancelled."))
-    if now < event.starts_at - CHECKIN_OPENS:
+    if now < checkin_opens_at(event):
         raise Conflict(_("Check-in opens on the day of the rencontre."))
+
+
+def check_in(actor: Member, event: Event, code: str) -> CheckIn:
+    """Mark the holder of `code` present."""
+    now = utcnow()
+    _check_in_allowed(actor, event, now)
     registration_id = codes.read_checkin_code(event.id, code)
     registration = db.session.get(Registration, registration_id) if registration_id else None
     if registration is None or registration.event_id != event.id or not registration.active:
         raise _invalid("code", _("This code is not valid for this rencontre."))
+    return _mark_present(actor, registration, now)
+
+
+def mark_present(actor: Member, event: Event, registration_id: object) -> CheckIn:
+    """Mark a person of the attendee list present, without her code (she has none with her)."""
+    now = utcnow()
+    _check_in_allowed(actor, event, now)
+    registration = (
+        db.session.get(Registration, registration_id)
+        if isinstance(registration_id, int) and not isinstance(registration_id, bool)
+        else None
+    )
+    if registration is None or registration.event_id != event.id or not registration.active:
+        raise NotFound(_("This person is not registered for this rencontre."))
+    return _mark_present(actor, registration, now)
+
+
+def _mark_present(actor: Member, registration: Registration, now: datetime) -> CheckIn:
     if registration.checked_in_at is not None:
         return CheckIn(registration, True)
     registration.checked_in_at = now

@@ -383,6 +383,9 @@ def _attendees_page(event: Event, checkin_form: CheckinForm, status: int = 200, 
             "events/attendees.html",
             event=event,
             attendees=attendance.attendees(event),
+            checkin_open=attendance.checkin_open(event),
+            checkin_opens_at=attendance.checkin_opens_at(event),
+            action_form=ActionForm(),
             checkin_form=checkin_form,
             report_form=extra.pop("report_form", None)
             or ReportForm(prefix="report", data={"body": event.report or ""}),
@@ -421,15 +424,38 @@ def checkin(event_id: int) -> Any:
             apply_errors(form, refusal)
         else:
             assert result is not None
-            name = result.registration.name
-            flash(
-                _("%(name)s was already marked present.", name=name)
-                if result.already
-                else _("%(name)s is marked present.", name=name),
-                "success",
-            )
+            _flash_presence(result)
             return redirect(url_for("events.attendees", event_id=event.id))
     return _attendees_page(event, form, 422)
+
+
+def _flash_presence(result: attendance.CheckIn) -> None:
+    name = result.registration.name
+    flash(
+        _("The presence of %(name)s was already noted.", name=name)
+        if result.already
+        else _("Presence of %(name)s noted.", name=name),
+        "success",
+    )
+
+
+@bp.post("/events/<int:event_id>/attendees/<int:registration_id>/present")
+@login_required
+def present(event_id: int, registration_id: int) -> Any:
+    """The "Present" button beside a name: for someone without her code."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    begin_write()
+    member, event = _managed(event_id)
+    result, refusal = attempt(
+        lambda: attendance.mark_present(member, event, registration_id), (Conflict, NotFound)
+    )
+    if refusal is not None:
+        flash(refusal.message, "error")
+    else:
+        assert result is not None
+        _flash_presence(result)
+    return redirect(url_for("events.attendees", event_id=event.id))
 
 
 @bp.post("/events/<int:event_id>/report")
