@@ -231,7 +231,7 @@ def get_attendees(event_id: int) -> list[Registration]:
 
 def _checked_in(result: attendance.CheckIn) -> Registration:
     # Dumped once, by the response schema (a dict dumped before would be dumped twice).
-    result.registration.already = result.already  # type: ignore[attr-defined]
+    result.registration.already = result.already
     return result.registration
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, and_, exists, false, func, or_, select, true
-from sqlalchemy.orm import aliased, contains_eager, joinedload, load_only, raiseload
+from sqlalchemy.orm import aliased, contains_eager, load_only, raiseload
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
