@@ -13,7 +13,7 @@ from icalendar import Calendar
 from community.communities.models import Membership
 from community.communities.services import CommunityData, save_community
 from community.core.models import utcnow
-from community.events import attendance, services
+from community.events import attendance, codes, services
 from community.events.cli import send_reminders
 from community.events.models import Registration
 from community.extensions import db
@@ -181,8 +181,6 @@ def test_a_community_turning_on_request_withdraws_the_places_of_those_outside(
     assert "Atelier vélo" in text and "membres" in text
     assert event.place not in text  # where it takes place is now for members only
     # A guest's link sent before no longer gives a place.
-    from community.events import codes
-
     answer = client.post_form(f"/events/guests/{codes.guest_token(pending.id)}")
     assert "sans compte" in page_text(answer)
     db.session.refresh(pending)
