@@ -103,6 +103,11 @@ class Config:
     # none: the client address is the connection's. Rate limits count per real client.
     TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     QUESTIONNAIRE_RATE_LIMIT = os.environ.get("QUESTIONNAIRE_RATE_LIMIT") or "10 per minute"
+    # Registering for a rencontre without an account mails a confirmation link: per client
+    # address, per e-mail address, and no second link while the first is this fresh.
+    GUEST_RATE_LIMIT = os.environ.get("GUEST_RATE_LIMIT") or "20 per hour"
+    GUEST_MAIL_RATE_LIMIT = os.environ.get("GUEST_MAIL_RATE_LIMIT") or "5 per hour"
+    GUEST_LINK_RESEND_MINUTES = _int("GUEST_LINK_RESEND_MINUTES", 30)
 
     # Real time
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or "threading"
@@ -202,6 +207,8 @@ class TestingConfig(Config):
     ACCOUNT_RATE_LIMIT = "1000 per minute"
     ACCOUNT_MAIL_RATE_LIMIT = "1000 per minute"
     QUESTIONNAIRE_RATE_LIMIT = "1000 per minute"
+    GUEST_RATE_LIMIT = "1000 per minute"
+    GUEST_MAIL_RATE_LIMIT = "1000 per minute"
     REDIS_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     VAPID_PRIVATE_KEY = None  # the push tests give their own

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from community.communities.models import Community
+from community.communities.services import community_by_slug
 from community.core.errors import NotFound
 from community.core.models import utcnow
 from community.core.pagination import count_of
@@ -63,15 +64,6 @@ def _with_rsvp(event: Event) -> Event:
     return event
 
 
-def _community(slug: str) -> Community:
-    community = db.session.execute(
-        select(Community).where(Community.slug == slug)
-    ).scalar_one_or_none()
-    if community is None or not permissions.can_read_community_events(current_member(), community):
-        raise NotFound(_("This community does not exist."))
-    return community
-
-
 def _data(body: dict[str, Any]) -> services.EventData:
     data = services.EventData(given={name for name in FIELDS if name in body})
     for name in FIELDS:
@@ -89,7 +81,8 @@ def _data(body: dict[str, Any]) -> services.EventData:
 def list_events(args: dict[str, Any], pagination_parameters: Any) -> list[Event]:
     """Rencontres one may read, soonest first; from now on unless `from` says otherwise."""
     member = current_member()
-    community = _community(args["community"]) if args.get("community") else None
+    # An on-request community's rencontres are for its members: the list is empty for others.
+    community = community_by_slug(args["community"]) if args.get("community") else None
     start = as_utc(args["from_"]) if args.get("from_") else None
     end = as_utc(args["to"]) if args.get("to") else None
     if start is None and end is None:
@@ -126,7 +119,7 @@ def list_events(args: dict[str, Any], pagination_parameters: Any) -> list[Event]
 def create_event(body: dict[str, Any], slug: str) -> list[Event]:
     """Plan a rencontre (`repeat_weekly`: that many, a week apart); answers the list created."""
     member = authenticated_member()
-    community = _community(slug)
+    community = community_by_slug(slug)
     require(permissions.can_create_event(member, community), member)
     events = services.create_event(member, community, _data(body), body["repeat_weekly"])
     return [_with_rsvp(e) for e in events]
@@ -217,7 +210,9 @@ def post_guest(body: dict[str, Any], event_id: int) -> dict[str, str]:
     """Ask for a place without an account: a confirmation link is sent to the e-mail."""
     begin_write()
     event = _load(event_id)
-    guests.request_guest_place(event, body["display_name"], body["email"])
+    guests.request_guest_place(
+        event, body["display_name"], body["email"], client=get_remote_address()
+    )
     return {"message": _("Check your e-mail: a link confirms your registration.")}
 
 
@@ -236,6 +231,12 @@ def get_attendees(event_id: int) -> list[Registration]:
     return attendance.attendees(event)
 
 
+def _checked_in(result: attendance.CheckIn) -> Registration:
+    # Dumped once, by the response schema (a dict dumped before would be dumped twice).
+    result.registration.already = result.already
+    return result.registration
+
+
 @blp.post("/events/<int:event_id>/checkin")
 @blp.arguments(EventCheckinSchema)
 @blp.response(200, EventCheckinResultSchema)
@@ -243,9 +244,16 @@ def post_checkin(body: dict[str, Any], event_id: int) -> Any:
     """Mark the holder of a `code` present."""
     begin_write()
     member, event = _managed(event_id)
-    result = attendance.check_in(member, event, body["code"])
-    payload = EventAttendeeSchema().dump(result.registration)
-    return {**payload, "already": result.already}
+    return _checked_in(attendance.check_in(member, event, body["code"]))
+
+
+@blp.post("/events/<int:event_id>/attendees/<int:registration_id>/checkin")
+@blp.response(200, EventCheckinResultSchema)
+def post_attendee_checkin(event_id: int, registration_id: int) -> Any:
+    """Mark a person of the attendee list present without her code."""
+    begin_write()
+    member, event = _managed(event_id)
+    return _checked_in(attendance.mark_present(member, event, registration_id))
 
 
 @blp.post("/events/<int:event_id>/report")

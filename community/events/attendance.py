@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community.core.content import render_markdown
-from community.core.errors import Conflict
+from community.core.errors import Conflict, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
 from community.events import codes, permissions, signals
 from community.events.models import ACTIVE, Event, Registration
+from community.events.queries import holder_may_read
 from community.events.services import CHECKIN_OPENS, REPORT_MAX, _invalid
 from community.events.times import start_of_day_after_tomorrow
 from community.extensions import db
@@ -27,18 +28,50 @@ class CheckIn:
     already: bool
 
 
-def check_in(actor: Member, event: Event, code: str) -> CheckIn:
-    """Mark the holder of `code` present."""
+def checkin_opens_at(event: Event) -> datetime:
+    """From when those who run the rencontre may mark people present (a few hours before)."""
+    return event.starts_at - CHECKIN_OPENS
+
+
+def checkin_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether people can be marked present now."""
+    return event.status != "cancelled" and (now or utcnow()) >= checkin_opens_at(event)
+
+
+def _check_in_allowed(actor: Member, event: Event, now: datetime) -> None:
     require(permissions.can_manage_event(actor, event), actor)
-    now = utcnow()
     if event.status == "cancelled":
         raise Conflict(_("This rencontre is cancelled."))
-    if now < event.starts_at - CHECKIN_OPENS:
+    if now < checkin_opens_at(event):
         raise Conflict(_("Check-in opens on the day of the rencontre."))
+
+
+def check_in(actor: Member, event: Event, code: str) -> CheckIn:
+    """Mark the holder of `code` present."""
+    now = utcnow()
+    _check_in_allowed(actor, event, now)
     registration_id = codes.read_checkin_code(event.id, code)
     registration = db.session.get(Registration, registration_id) if registration_id else None
     if registration is None or registration.event_id != event.id or not registration.active:
         raise _invalid("code", _("This code is not valid for this rencontre."))
+    return _mark_present(actor, registration, now)
+
+
+def mark_present(actor: Member, event: Event, registration_id: object) -> CheckIn:
+    """Mark a person of the attendee list present, without her code (she has none with her)."""
+    now = utcnow()
+    _check_in_allowed(actor, event, now)
+    registration = (
+        db.session.get(Registration, registration_id)
+        if isinstance(registration_id, int) and not isinstance(registration_id, bool)
+        else None
+    )
+    if registration is None or registration.event_id != event.id or not registration.active:
+        raise NotFound(_("This person is not registered for this rencontre."))
+    return _mark_present(actor, registration, now)
+
+
+def _mark_present(actor: Member, registration: Registration, now: datetime) -> CheckIn:
     if registration.checked_in_at is not None:
         return CheckIn(registration, True)
     registration.checked_in_at = now
@@ -79,15 +112,27 @@ def publish_report(actor: Member, event: Event, body: str) -> Event:
         event.report_sent_at = now
     db.session.flush()
     if first:
-        came = [
-            r for r in attendees(event) if r.checked_in_at is not None and r.member_id is not None
-        ]
+        came = list(
+            db.session.execute(
+                select(Registration)
+                .join(Event, Event.id == Registration.event_id)
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.status.in_(ACTIVE),
+                    Registration.checked_in_at.is_not(None),
+                    Registration.member_id.is_not(None),
+                    holder_may_read(),
+                )
+                .order_by(Registration.id)
+            ).scalars()
+        )
         signals.report_published.send(event, actor=actor, attendees=came)
     return event
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Remind, once, every place at a rencontre of tomorrow (or later today)."""
+    """Remind, once, every place at a rencontre of tomorrow (or later today) whose holder may
+    still read it."""
     now = now or utcnow()
     rows = db.session.execute(
         select(Registration)
@@ -98,6 +143,7 @@ def send_reminders(now: datetime | None = None) -> int:
             Event.starts_at < start_of_day_after_tomorrow(now),
             Registration.status == "going",
             Registration.reminded_at.is_(None),
+            holder_may_read(),
         )
         .order_by(Registration.id)
     ).scalars()

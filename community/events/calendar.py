@@ -16,10 +16,12 @@ from icalendar import Event as VEvent
 from sqlalchemy import select
 
 from community.core.content import plain_text
+from community.core.edge import single_line
 from community.core.models import utcnow
 from community.core.origins import public_url
 from community.core.permissions import is_authenticated, require
-from community.events.models import CalendarFeed, Event, Registration
+from community.events.models import ACTIVE, CalendarFeed, Event, Registration
+from community.events.queries import readable_events
 from community.events.times import paris
 from community.extensions import db
 from community.members.models import Member
@@ -52,7 +54,8 @@ def calendar_of(events: Iterable[Event], name: str) -> bytes:
     cal.add("prodid", "-//Terreau//Rencontres//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    # A property icalendar does not escape: a line break in it would break the file.
+    cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", "Europe/Paris")
     for event in events:
         cal.add_component(_vevent(event))
@@ -108,7 +111,7 @@ def feed_member(token: str) -> Member | None:
 
 def feed_events(member: Member) -> list[Event]:
     """The rencontres of the member's feed: those they have a place at or wait for, from
-    the last 30 days on (cancelled ones stay, marked cancelled)."""
+    the last 30 days on (cancelled ones stay, marked cancelled), and may still read."""
 
     since = utcnow() - timedelta(days=30)
     stmt = (
@@ -116,8 +119,9 @@ def feed_events(member: Member) -> list[Event]:
         .join(Registration, Registration.event_id == Event.id)
         .where(
             Registration.member_id == member.id,
-            Registration.status.in_(("going", "waitlisted")),
+            Registration.status.in_(ACTIVE),
             Event.ends_at >= since,
+            readable_events(member),
         )
         .order_by(Event.starts_at)
     )

@@ -2,7 +2,13 @@
 
 The check-in code is short enough to type on a phone: `<registration id>-<8 letters>`, the
 letters being the itsdangerous signature (HMAC with the app's SECRET_KEY) of the rencontre and
-the registration, in base 32 (no case, no 0/O confusion once upper-cased).
+the registration. They are written with 23 capital letters that no digit looks like — no I,
+L or O: the digits before the dash are the only digits, the letters after it the only letters,
+so a 0 and an O, a 1 and an I never meet in one code.
+
+Codes made before (base 32: A–Z and 2–7, with I and O) stay valid. Either is read whatever the
+case, with the look-alikes a person types from paper or from hearing it: O, I or L among the
+digits; 0, 1, 8 in an old code's letters (O, I, B); 8, 5, 2, 6 in a new one's (B, S, Z, G).
 """
 
 from __future__ import annotations
@@ -14,18 +20,37 @@ import re
 from flask import current_app
 from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 
-CODE = re.compile(r"^\s*(\d{1,12})\s*-\s*([A-Za-z2-7]{8})\s*$")
-_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ"  # no I, L, O (and no digit)
+LENGTH = 8
+_CODE = re.compile(r"^(\d{1,12})-([A-Z0-9]{8})$")
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "_": "-"})
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_OLD_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+_NEW_LOOKALIKES = str.maketrans({"8": "B", "5": "S", "2": "Z", "6": "G"})
 
 
 def _signer() -> Signer:
     return Signer(current_app.config["SECRET_KEY"], salt="terreau.events.checkin")
 
 
-def _letters(event_id: int, registration_id: int) -> str:
+def _signature(event_id: int, registration_id: int) -> bytes:
     signature = _signer().get_signature(f"{event_id}.{registration_id}")
-    raw = base64.urlsafe_b64decode(signature + b"=" * (-len(signature) % 4))
-    return base64.b32encode(raw).decode()[:8]
+    return base64.urlsafe_b64decode(signature + b"=" * (-len(signature) % 4))
+
+
+def _letters(event_id: int, registration_id: int) -> str:
+    """The letters of the codes shown now."""
+    number = int.from_bytes(_signature(event_id, registration_id), "big")
+    letters = []
+    for _ in range(LENGTH):
+        number, index = divmod(number, len(ALPHABET))
+        letters.append(ALPHABET[index])
+    return "".join(letters)
+
+
+def _old_letters(event_id: int, registration_id: int) -> str:
+    """The letters of the codes shown before (base 32), still accepted."""
+    return base64.b32encode(_signature(event_id, registration_id)).decode()[:LENGTH]
 
 
 def checkin_code(event_id: int, registration_id: int) -> str:
@@ -35,16 +60,20 @@ def checkin_code(event_id: int, registration_id: int) -> str:
 
 def read_checkin_code(event_id: int, code: str) -> int | None:
     """The registration id a code stands for at this rencontre, or None if it is not genuine."""
-    number, dash, letters = (code or "").partition("-")
-    # Read aloud or copied from paper, 0 and 1 are O and I (base 32 has no 0, 1 or 8).
-    match = CODE.match(number + dash + letters.upper().translate(_LOOKALIKES))
+    typed = "".join((code or "").split()).upper().translate(_DASHES)
+    number, dash, letters = typed.partition("-")
+    match = _CODE.match(number.translate(_DIGIT_LOOKALIKES) + dash + letters)
     if not match:
         return None
     registration_id = int(match.group(1))
-    expected = _letters(event_id, registration_id)
-    if not hmac.compare_digest(expected, match.group(2).upper()):
-        return None
-    return registration_id
+    letters = match.group(2)
+    new = hmac.compare_digest(
+        _letters(event_id, registration_id), letters.translate(_NEW_LOOKALIKES)
+    )
+    old = hmac.compare_digest(
+        _old_letters(event_id, registration_id), letters.translate(_OLD_LOOKALIKES)
+    )
+    return registration_id if new or old else None
 
 
 def _guest_serializer() -> URLSafeTimedSerializer:

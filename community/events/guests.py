@@ -1,15 +1,27 @@
 """Guests without an account: a pseudonym and an e-mail, a single-use confirmation link.
 
 The e-mail serves that rencontre only: `attendance.close_past_events` erases it afterwards.
+
+Asking sends a mail to an address nobody has proved is theirs, so it is slowed like the
+account doors' mails (`auth/limits.py`), here inside the service, whichever door: per client
+address (`GUEST_RATE_LIMIT`: one connection cannot ask for many addresses) and per e-mail
+address (`GUEST_MAIL_RATE_LIMIT`: many connections cannot flood one inbox). Asking again for
+the same rencontre while the link sent is still fresh (`GUEST_LINK_RESEND_MINUTES`) sends
+nothing more: the first link still works.
 """
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from community.core.errors import Conflict, Invalid, NotFound
+from community.core.errors import Conflict, Invalid, NotFound, RateLimited
 from community.core.models import utcnow
+from community.core.ratelimit import hit
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
 from community.events.services import (
@@ -23,11 +35,21 @@ from community.extensions import db
 from community.members.services import normalise_email
 
 
-def request_guest_place(event: Event, display_name: str, email: str) -> Registration | None:
+def _too_many() -> RateLimited:
+    return RateLimited(_("Too many requests. Please wait a moment and try again."))
+
+
+def request_guest_place(
+    event: Event, display_name: str, email: str, *, client: str
+) -> Registration | None:
     """A person without an account asks for a place: a pending registration and a link to
-    confirm it by e-mail. Asking again with the same address sends a new link."""
+    confirm it by e-mail, sent once while it is fresh (`client`: the client address, whose
+    requests are counted)."""
     if not permissions.can_register_guest(None, event):
         raise Conflict(_("This rencontre does not take registrations without an account."))
+    config = current_app.config
+    if not hit(str(config["GUEST_RATE_LIMIT"]), "event-guest", client or "-"):
+        raise _too_many()
     name = (display_name or "").strip()
     errors: dict[str, list[str]] = {}
     if not GUEST_NAME[0] <= len(name) <= GUEST_NAME[1]:
@@ -49,11 +71,19 @@ def request_guest_place(event: Event, display_name: str, email: str) -> Registra
     ).scalar_one_or_none()
     if existing is not None and existing.active:
         return None  # already has a place: nothing to confirm (the answer does not say so)
+    # A pending guest's `queued_at` is when her link was sent.
+    fresh = now - timedelta(minutes=int(config["GUEST_LINK_RESEND_MINUTES"]))
+    if existing is not None and existing.status == "pending" and existing.queued_at > fresh:
+        return None  # her link is on its way and still works: no second mail
+    mailbox = hashlib.sha256(address.encode()).hexdigest()[:32]
+    if not hit(str(config["GUEST_MAIL_RATE_LIMIT"]), "event-guest-mail", mailbox):
+        raise _too_many()
     registration = existing or Registration(event_id=event.id, created_at=now)
     registration.guest_name = name
     registration.guest_email = address
     registration.status = "pending"
     registration.confirmed_at = None
+    registration.queued_at = now
     if existing is None:
         db.session.add(registration)
     db.session.flush()
@@ -79,6 +109,8 @@ def confirm_guest(token: str) -> Registration:
         raise Conflict(_("This link was already used."))
     now = utcnow()
     _open_for_registration(event, now)
+    if not permissions.can_register_guest(None, event):  # it turned members-only meanwhile
+        raise Conflict(_("This rencontre does not take registrations without an account."))
     registration.confirmed_at = now
     _place(event, registration, now)
     signals.registered.send(registration)

@@ -1,7 +1,8 @@
 """Who may see, plan, join and run a rencontre. Pages, API and templates share these.
 
 Reading follows the community: an open community's rencontres are for anyone, an on-request
-community's for its active members, its gardeners and staff.
+community's for its active members, its gardeners and staff — the one rule of `queries.py`,
+which the lists, the feed, the reminders and the notices use too.
 """
 
 from __future__ import annotations
@@ -10,18 +11,17 @@ from sqlalchemy import select
 
 from community.ambassadors.models import Ambassador
 from community.communities.models import Community
-from community.communities.permissions import in_good_standing, is_gardener, is_member, looks_after
-from community.core.permissions import is_authenticated, is_staff
+from community.communities.permissions import in_good_standing, looks_after
+from community.core.permissions import is_authenticated
 from community.events.models import Event
+from community.events.queries import may_read_community_events
 from community.extensions import db
 from community.members.models import Member
 
 
 def can_read_community_events(member: Member | None, community: Community) -> bool:
     """See a community's rencontres."""
-    if community.visibility == "open":
-        return True
-    return is_staff(member) or is_member(member, community) or is_gardener(member, community)
+    return may_read_community_events(member, community)
 
 
 def can_read_event(member: Member | None, event: Event) -> bool:

@@ -1,4 +1,16 @@
-"""Read-side queries: lists of rencontres a member may see, and the counts shown about them."""
+"""Read-side queries: who may read a rencontre — ONE rule — and the lists built on it.
+
+Every door that shows a rencontre goes through `readable_events(member)` (the filter on
+`Event` of what one person may read) or `holder_may_read()` (the same rule for the holder of
+each `Registration`, for the doors that speak to many people at once): its page and `.ics`,
+the lists, the home page, "my rencontres", the private calendar feed, an initiative's story,
+the reminders, the notices of a cancellation, of a freed place and of a compte rendu.
+
+A rencontre is readable by anyone when its community is open; by the community's active
+members, its gardeners and staff when it is on request. Someone who leaves an on-request
+community (or is refused, or stops being its gardener), or whose community turns on-request,
+loses its rencontres at every door at once — and their places (`services.withdraw_places`).
+"""
 
 from __future__ import annotations
 
@@ -7,40 +19,82 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import load_only, raiseload
+from sqlalchemy import Select, and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import aliased, contains_eager, load_only, raiseload
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
+from community.core.cache import request_memo
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
-from community.events.models import Event, Registration
+from community.events.models import ACTIVE, Event, Registration
 from community.extensions import db
 from community.members.models import Member
 
+STAFF_ROLES = ("staff", "admin")
 
-def readable(stmt: Select[Any], member: Member | None) -> Select[Any]:
-    """Restrict a select over `Event` to the rencontres `member` may read (one query)."""
-    stmt = stmt.join(Community, Community.id == Event.community_id)
+
+def _may_read(community_id: Any, member_id: Any, staff: ColumnElement[bool]) -> ColumnElement[bool]:
+    """THE rule, in SQL: the rencontres of community `community_id` are readable by
+    `member_id` (a value, a column, or None for a visitor) when the community is open, or
+    when they are staff (`staff`), one of its active members or one of its gardeners.
+
+    Aliases inside: a query that joins these tables itself must not correlate them."""
+    community = aliased(Community)
+    conditions: list[ColumnElement[bool]] = [
+        staff,
+        exists().where(community.id == community_id, community.visibility == "open"),
+    ]
+    if member_id is not None:
+        membership, mandate = aliased(Membership), aliased(GardenerMandate)
+        conditions += [
+            exists().where(
+                membership.community_id == community_id,
+                membership.member_id == member_id,
+                membership.status == "active",
+            ),
+            exists().where(
+                mandate.community_id == community_id,
+                mandate.member_id == member_id,
+                mandate.ended_at.is_(None),
+            ),
+        ]
+    return or_(*conditions)
+
+
+def _member_id(member: Member | None) -> int | None:
+    return member.id if is_authenticated(member) and member is not None else None
+
+
+def readable_events(member: Member | None) -> ColumnElement[bool]:
+    """The filter on `Event` of the rencontres `member` (None: a visitor) may read."""
     if is_staff(member):
-        return stmt
-    conditions: list[Any] = [Community.visibility == "open"]
-    if is_authenticated(member):
-        assert member is not None
-        conditions.append(
-            Event.community_id.in_(
-                select(Membership.community_id).where(
-                    Membership.member_id == member.id, Membership.status == "active"
-                )
-            )
+        return true()
+    return _may_read(Event.community_id, _member_id(member), false())
+
+
+def holder_may_read() -> ColumnElement[bool]:
+    """The filter on `Registration` (joined to its `Event`) of those whose holder may still
+    read the rencontre: a member by the rule above, a guest as a visitor. The reminders, the
+    notices and the waiting list's promotions go only to them."""
+    person = aliased(Member)
+    staff = exists().where(person.id == Registration.member_id, person.role.in_(STAFF_ROLES))
+    return _may_read(Event.community_id, Registration.member_id, staff)
+
+
+def may_read_community_events(member: Member | None, community: Community) -> bool:
+    """The rule for one community (one query, once per request)."""
+    if is_staff(member):
+        return True
+    member_id = _member_id(member)
+    return bool(
+        request_memo(
+            ("events_readable", member_id, community.id),
+            lambda: db.session.execute(
+                select(_may_read(community.id, member_id, false()))
+            ).scalar(),
         )
-        conditions.append(
-            Event.community_id.in_(
-                select(GardenerMandate.community_id).where(
-                    GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-                )
-            )
-        )
-    return stmt.where(or_(*conditions))
+    )
 
 
 def browse(
@@ -50,7 +104,7 @@ def browse(
     end: datetime | None = None,
 ) -> Select[Any]:
     """Rencontres `member` may read, soonest first, from `start` (default: now) to `end`."""
-    stmt = readable(select(Event), member)
+    stmt = select(Event).where(readable_events(member))
     if community is not None:
         stmt = stmt.where(Event.community_id == community.id)
     if start is not None:
@@ -71,7 +125,7 @@ def upcoming_for(member: Member | None, limit: int = 5) -> list[Event]:
     if is_authenticated(member):
         assert member is not None
         mine = select(Registration.event_id).where(
-            Registration.member_id == member.id, Registration.status.in_(("going", "waitlisted"))
+            Registration.member_id == member.id, Registration.status.in_(ACTIVE)
         )
         joined = select(Membership.community_id).where(
             Membership.member_id == member.id, Membership.status == "active"
@@ -122,8 +176,9 @@ def recent_attendance(community: Community, last: int = 3) -> Attendance:
     return Attendance(int(people) if people >= minimum else None, len(ids))
 
 
-def of_initiative(initiative: Any) -> list[Event]:
-    """An initiative's rencontres that took place or have a compte rendu, oldest first."""
+def of_initiative(member: Member | None, initiative: Any) -> list[Event]:
+    """An initiative's rencontres that took place or have a compte rendu, oldest first — those
+    `member` may read (an initiative is public; its on-request community's rencontres are not)."""
     now = utcnow()
     stmt = (
         select(Event)
@@ -131,6 +186,7 @@ def of_initiative(initiative: Any) -> list[Event]:
             Event.initiative_id == initiative.id,
             Event.status != "cancelled",
             Event.starts_at <= now,
+            readable_events(member),
         )
         .order_by(Event.starts_at)
         # What the initiative's story shows (events/_initiative_story.html), nothing else.
@@ -141,17 +197,65 @@ def of_initiative(initiative: Any) -> list[Event]:
     return list(db.session.execute(stmt).scalars().unique())
 
 
-def my_registrations(member: Member) -> list[Registration]:
-    """The member's places and waits at rencontres to come, soonest first."""
-    now = utcnow()
+@dataclass(frozen=True)
+class Place:
+    """A person's own place at a rencontre: `going`, or `waitlisted` at `position` (1: next)."""
+
+    registration: Registration
+    status: str
+    position: int | None
+
+
+def _position() -> Any:
+    """How many wait before the `Registration` of the enclosing query, plus one."""
+    other = aliased(Registration)
+    return (
+        select(func.count(other.id) + 1)
+        .where(
+            other.event_id == Registration.event_id,
+            other.status == "waitlisted",
+            or_(
+                other.queued_at < Registration.queued_at,
+                and_(other.queued_at == Registration.queued_at, other.id < Registration.id),
+            ),
+        )
+        .correlate(Registration)
+        .scalar_subquery()
+    )
+
+
+def _places(stmt: Select[Any]) -> list[Place]:
+    return [
+        Place(
+            registration,
+            registration.status,
+            position if registration.status == "waitlisted" else None,
+        )
+        for registration, position in db.session.execute(stmt).unique()
+    ]
+
+
+def my_places(member: Member, event_ids: list[int] | None = None) -> list[Place]:
+    """The member's places and waits at rencontres to come that she may still read, soonest
+    first, each with her rank on the waiting list (or only at `event_ids`)."""
     stmt = (
-        select(Registration)
+        select(Registration, _position())
         .join(Event, Event.id == Registration.event_id)
         .where(
             Registration.member_id == member.id,
-            Registration.status.in_(("going", "waitlisted")),
-            Event.ends_at >= now,
+            Registration.status.in_(ACTIVE),
+            Event.ends_at >= utcnow(),
+            readable_events(member),
         )
-        .order_by(Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
+        .options(contains_eager(Registration.event).joinedload(Event.community))
     )
-    return list(db.session.execute(stmt).scalars().unique())
+    if event_ids is not None:
+        stmt = stmt.where(Registration.event_id.in_(event_ids))
+    return _places(stmt)
+
+
+def place_of(registration: Registration) -> Place:
+    """One registration's place (its rank when it waits)."""
+    stmt = select(Registration, _position()).where(Registration.id == registration.id)
+    return _places(stmt)[0]

@@ -11,14 +11,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from community.communities.signals import access_narrowed
 from community.core.notify import notify, register_kind
-from community.events import mails, signals
+from community.events import mails, services, signals
 from community.events.models import Event, Registration
 
 register_kind("event_promoted", _l("A place freed up for you at a rencontre"))
 register_kind("event_reminder", _l("Reminder the day before a rencontre"))
 register_kind("event_cancelled", _l("A rencontre you registered for is cancelled"))
 register_kind("event_report", _l("The compte rendu of a rencontre you came to"))
+register_kind("event_withdrawn", _l("A registration ended because a rencontre is for members only"))
 
 
 def _url(event: Event) -> str:
@@ -98,3 +100,30 @@ def _report(event: Event, *, actor: Any, attendees: list[Registration], **_: Any
                 _url(event),
                 actor=actor,
             )
+
+
+@access_narrowed.connect
+def _withdraw(community: Any, *, member: Any = None, **_: Any) -> None:
+    """Whoever may no longer read the community's rencontres gives back their places."""
+    services.withdraw_places(community, member)
+
+
+@signals.withdrawn.connect
+def _withdrawn(registration: Registration, **_: Any) -> None:
+    event = registration.event
+    if registration.member is not None:
+        notify(
+            registration.member,
+            "event_withdrawn",
+            _l(
+                "Your registration for “%(title)s” is cancelled: its rencontres are for the"
+                " members of %(community)s.",
+                title=event.title,
+                community=event.community.name,
+            ),
+            f"/communities/{event.community.slug}",
+        )
+    else:
+        mails.send_later(
+            registration, "withdrawn", _l("Registration cancelled: %(title)s", title=event.title)
+        )

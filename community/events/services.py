@@ -19,11 +19,13 @@ from sqlalchemy import func, select
 
 from community.communities.models import Community
 from community.core.content import render_markdown
+from community.core.edge import single_line
 from community.core.errors import Conflict, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
 from community.events import permissions, signals
 from community.events.models import ACTIVE, Event, Registration
+from community.events.queries import holder_may_read
 from community.events.times import weekly
 from community.extensions import db
 from community.initiatives.models import Initiative
@@ -113,7 +115,8 @@ def _apply_and_check(event: Event, data: EventData, now: datetime, *, creating: 
         return name in given or (creating and getattr(data, name) is not None)
 
     if has("title"):
-        title = (data.title or "").strip()
+        # One line: a title is a calendar's name, a mail's subject, a thread's title.
+        title = single_line(data.title or "")
         if not TITLE[0] <= len(title) <= TITLE[1]:
             errors["title"] = [_("Between 3 and 160 characters.")]
         event.title = title
@@ -270,8 +273,12 @@ def cancel_event(actor: Member, event: Event, reason: str) -> Event:
     _still_open(event, now)
     registrations = list(
         db.session.execute(
-            select(Registration).where(
-                Registration.event_id == event.id, Registration.status.in_(ACTIVE)
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(ACTIVE),
+                holder_may_read(),
             )
         ).scalars()
     )
@@ -335,16 +342,24 @@ def register(member: Member, event: Event) -> Registration:
 
 
 def _promote(event: Event, now: datetime) -> list[Registration]:
-    """Give freed places to the first waiting, in order (under the rencontre's lock)."""
+    """Give freed places to the first waiting, in order (under the rencontre's lock) — among
+    those who may still read it: nobody is told of a place at a rencontre they cannot see."""
     promoted: list[Registration] = []
     _recount(event)
     while not event.is_full() and event.waitlist_count > 0:
         first = db.session.execute(
             select(Registration)
-            .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == "waitlisted",
+                holder_may_read(),
+            )
             .order_by(Registration.queued_at, Registration.id)
             .limit(1)
-        ).scalar_one()
+        ).scalar_one_or_none()
+        if first is None:
+            break
         first.status = "going"
         first.promoted_at = now
         db.session.flush()
@@ -394,6 +409,34 @@ def release_member(member: Member) -> None:
     for registration in list(rows):
         event = _lock(registration.event)
         _cancel_registration(event, registration, now)
+
+
+def withdraw_places(community: Community, member: Member | None) -> list[Registration]:
+    """Someone lost the reading of `community`'s rencontres (`communities.access_narrowed`):
+    the places and waits at its rencontres to come held by `member` — or, when None (the
+    community turned on-request), by anyone who may no longer read them, guests included —
+    are cancelled, and the first waiting who still may get the places."""
+    now = utcnow()
+    stmt = (
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Event.community_id == community.id,
+            Event.status == "scheduled",
+            Event.starts_at > now,
+            Registration.status.in_(ACTIVE),
+            ~holder_may_read(),
+        )
+        .order_by(Event.id, Registration.id)
+    )
+    if member is not None:
+        stmt = stmt.where(Registration.member_id == member.id)
+    withdrawn = list(db.session.execute(stmt).scalars())
+    for registration in withdrawn:
+        event = _lock(registration.event)
+        _cancel_registration(event, registration, now)
+        signals.withdrawn.send(registration)
+    return withdrawn
 
 
 def event_payload_status(event: Event, now: datetime | None = None) -> str:

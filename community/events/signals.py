@@ -14,7 +14,8 @@ event_created = signals.signal(
 event_cancelled = signals.signal(
     "event_cancelled",
     doc="""A rencontre was cancelled (after flush). Sender: the `Event`. Keywords: `actor`,
-    `reason` (text), `registrations` (those who held a place or waited, before the change).""",
+    `reason` (text), `registrations` (those who held a place or waited, before the change, and
+    may still read it).""",
 )
 
 registered = signals.signal(
@@ -26,6 +27,14 @@ registered = signals.signal(
 unregistered = signals.signal(
     "unregistered",
     doc="""A registration was cancelled by its holder. Sender: the `Registration`.""",
+)
+
+withdrawn = signals.signal(
+    "withdrawn",
+    doc="""A place or a wait was cancelled because its holder may no longer read the rencontre
+    (they left its on-request community, were refused, stopped being its gardener, or the
+    community turned on-request). Sender: the `Registration`, now `cancelled`. Sent by
+    `services.withdraw_places`, receiver of `communities.access_narrowed`.""",
 )
 
 promoted = signals.signal(

@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
-from community.core.errors import Conflict, DomainError, Invalid, NotFound
+from community.communities.services import community_by_slug
+from community.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import attempt, form_action
 from community.core.home import home_section
@@ -43,14 +45,17 @@ bp = Blueprint("events", __name__)
 @home_section
 def _home(member: Any) -> dict[str, Any]:
     upcoming = queries.upcoming_for(member, 3)
-    return {"my_rencontres": upcoming, "my_places": _places(member) if upcoming else {}}
+    return {"my_rencontres": upcoming, "my_places": _places(member, upcoming)}
 
 
-def _places(member: Any) -> dict[int, str]:
-    """The rencontres she has a place at or waits for ("going", "waitlisted")."""
-    if member is None:
+def _places(member: Any, events: list[Event]) -> dict[int, queries.Place]:
+    """Her own place at each of `events` she has one at or waits for (with her rank)."""
+    if member is None or not events:
         return {}
-    return {r.event_id: r.status for r in queries.my_registrations(member)}
+    return {
+        place.registration.event_id: place
+        for place in queries.my_places(member, [event.id for event in events])
+    }
 
 
 @bp.app_template_filter("paris")
@@ -60,7 +65,11 @@ def _paris_filter(value: Any) -> Any:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"can_create_event": permissions.can_create_event, "now_utc": utcnow}
+    return {
+        "can_create_event": permissions.can_create_event,
+        "can_read_community_events": permissions.can_read_community_events,
+        "now_utc": utcnow,
+    }
 
 
 def _load(event_id: int) -> Event:
@@ -70,22 +79,22 @@ def _load(event_id: int) -> Event:
     return event
 
 
-def _community(slug: str) -> Community:
-    community = db.session.execute(
-        select(Community).where(Community.slug == slug)
-    ).scalar_one_or_none()
-    if community is None or not permissions.can_read_community_events(current_member(), community):
-        abort(404)
-    return community
-
-
 @bp.get("/events")
 def index() -> str:
+    """The rencontres she may read; of one community with `?community=<slug>` — whose members
+    alone see them when it is on request: others are told so, and where to ask to join."""
     member = current_member()
     slug = (request.args.get("community") or "")[:80]
-    community = _community(slug) if slug else None
+    community = community_by_slug(slug) if slug else None
     page = paginate(queries.browse(member, community, start=utcnow()), page_from_request())
-    return render_template("events/index.html", page=page, community=community)
+    return render_template(
+        "events/index.html",
+        page=page,
+        community=community,
+        members_only=community is not None
+        and not permissions.can_read_community_events(member, community),
+        places=_places(member, page.items),
+    )
 
 
 @bp.get("/events/<int:event_id>")
@@ -102,6 +111,7 @@ def _show(event: Event, status: int = 200, **forms: Any) -> Any:
         event=event,
         state=services.event_payload_status(event),
         registration=registration if active else None,
+        place=queries.place_of(registration) if active and registration else None,
         code=codes.checkin_code(event.id, registration.id) if active and registration else None,
         qr_svg=qr.svg(event.id, registration.id, _("Your check-in QR code"))
         if active and registration
@@ -170,17 +180,18 @@ def guest(event_id: int) -> Any:
     begin_write()
     event = _load(event_id)
     form = GuestForm(prefix="guest")
-    sent = form_action(
-        form,
-        lambda: guests.request_guest_place(event, form.display_name.data, form.email.data),
-        lambda _registration: current_app.make_response(
-            (render_template("events/guest_sent.html", event=event), 202)
+    if not form.validate_on_submit():
+        return _show(event, 422, guest_form=form)
+    _asked, refusal = attempt(
+        lambda: guests.request_guest_place(
+            event, form.display_name.data, form.email.data, client=get_remote_address()
         ),
-        (Invalid, Conflict),
+        (Invalid, Conflict, RateLimited),
     )
-    if sent is not None:
-        return sent
-    return _show(event, 422, guest_form=form)
+    if refusal is not None:
+        apply_errors(form, refusal)
+        return _show(event, refusal.status, guest_form=form)
+    return current_app.make_response((render_template("events/guest_sent.html", event=event), 202))
 
 
 @bp.route("/events/guests/<token>", methods=["GET", "POST"])
@@ -281,7 +292,7 @@ ALL = {
 @login_required
 def new(slug: str) -> Any:
     member = current_member()
-    community = _community(slug)
+    community = community_by_slug(slug)
     require(permissions.can_create_event(member, community), member)
     assert member is not None
     form = EventForm()
@@ -374,6 +385,9 @@ def _attendees_page(event: Event, checkin_form: CheckinForm, status: int = 200, 
             "events/attendees.html",
             event=event,
             attendees=attendance.attendees(event),
+            checkin_open=attendance.checkin_open(event),
+            checkin_opens_at=attendance.checkin_opens_at(event),
+            action_form=ActionForm(),
             checkin_form=checkin_form,
             report_form=extra.pop("report_form", None)
             or ReportForm(prefix="report", data={"body": event.report or ""}),
@@ -412,15 +426,38 @@ def checkin(event_id: int) -> Any:
             apply_errors(form, refusal)
         else:
             assert result is not None
-            name = result.registration.name
-            flash(
-                _("%(name)s was already marked present.", name=name)
-                if result.already
-                else _("%(name)s is marked present.", name=name),
-                "success",
-            )
+            _flash_presence(result)
             return redirect(url_for("events.attendees", event_id=event.id))
     return _attendees_page(event, form, 422)
+
+
+def _flash_presence(result: attendance.CheckIn) -> None:
+    name = result.registration.name
+    flash(
+        _("The presence of %(name)s was already noted.", name=name)
+        if result.already
+        else _("Presence of %(name)s noted.", name=name),
+        "success",
+    )
+
+
+@bp.post("/events/<int:event_id>/attendees/<int:registration_id>/present")
+@login_required
+def present(event_id: int, registration_id: int) -> Any:
+    """The "Present" button beside a name: for someone without her code."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    begin_write()
+    member, event = _managed(event_id)
+    result, refusal = attempt(
+        lambda: attendance.mark_present(member, event, registration_id), (Conflict, NotFound)
+    )
+    if refusal is not None:
+        flash(refusal.message, "error")
+    else:
+        assert result is not None
+        _flash_presence(result)
+    return redirect(url_for("events.attendees", event_id=event.id))
 
 
 @bp.post("/events/<int:event_id>/report")
@@ -451,7 +488,7 @@ def mine() -> str:
     assert member is not None
     return render_template(
         "events/mine.html",
-        registrations=queries.my_registrations(member),
+        places=queries.my_places(member),
         has_feed=calendar.has_feed(member),
         feed_url=None,
         form=ActionForm(),
@@ -469,7 +506,7 @@ def issue_feed() -> str:
     token = calendar.issue_feed(member)
     return render_template(
         "events/mine.html",
-        registrations=queries.my_registrations(member),
+        places=queries.my_places(member),
         has_feed=True,
         feed_url=public_url() + url_for("events.feed", token=token),
         form=ActionForm(),

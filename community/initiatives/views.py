@@ -269,7 +269,7 @@ def _show(
         "initiatives/show.html",
         initiative=initiative,
         events=timeline(initiative),
-        past_rencontres=rencontres.of_initiative(initiative),
+        past_rencontres=rencontres.of_initiative(member, initiative),
         due_at=answers.answer_due_at(initiative),
         public_answer=answers.latest_answer(initiative),
         next_steps=NEXT_STEPS,

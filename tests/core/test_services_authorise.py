@@ -46,6 +46,7 @@ NO_ACTOR = {
     "ambassadors/invitations.py:record_invitation": "receiver of auth.member_signed_up",
     "moderation/journal.py:record_action": "the journal line of an authorised act",
     "threads/services.py:welcome_thread": "receiver of communities.community_created",
+    "events/services.py:withdraw_places": "receiver of communities.access_narrowed",
     "threads/services.py:store_message": (
         "the write step of a draft whose author was authorised before the thread's write turn"
         " (authorise_post, or a socket's posting grant: threads/live.py)"

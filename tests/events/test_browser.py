@@ -13,7 +13,7 @@ from community.core.models import utcnow
 from community.events.models import Registration
 from community.extensions import db
 from tests.conftest import assert_accessible, assert_no_horizontal_scroll
-from tests.events.factories import make_event
+from tests.events.factories import make_event, make_registration
 from tests.factories import PASSWORD, make_community, make_member
 
 
@@ -46,8 +46,10 @@ def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
         place="Maison de quartier des Tilleuls, salle du fond",
         accepts_guests=True,
     )
+    make_registration(event, make_member(display_name="Samia Benali-Fontaine"))
+    closed = make_community("Jardin partagé du Clos", visibility="on_request")
     db.session.commit()
-    event_id = event.id
+    event_id, closed_slug = event.id, closed.slug
 
     page.goto(f"{live_server}/communities/{community.slug}")
     page.get_by_role("link", name="Atelier lombricompost").click()
@@ -66,7 +68,7 @@ def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 150
     code = page.locator("#checkin-code").inner_text().strip()
-    assert re.fullmatch(r"\d+-[A-Z2-7]{8}", code)
+    assert re.fullmatch(r"\d+-[A-HJKMNP-Z]{8}", code)
     _check(page)
 
     _login(page, live_server, "maryse@example.org")
@@ -77,12 +79,23 @@ def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
     page.get_by_label("Code").fill(code.lower())
     page.keyboard.press("Enter")  # the keyboard alone submits the form
     page.wait_for_url(re.compile(rf"/events/{event_id}/attendees$"))
-    expect(page.locator(".flashes")).to_contain_text("Léa est noté présent.")  # after the post
-    assert "présent" in page.locator(".attendee-list").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Présence de Léa notée.")  # after the post
+    assert "présence notée" in page.locator(".attendee-list").inner_text()
+    _check(page)
+    # Samia has no code with her: the button beside her name.
+    page.get_by_role("button", name="Présent : Samia Benali-Fontaine").click()
+    expect(page.locator(".flashes")).to_contain_text("Présence de Samia Benali-Fontaine notée.")
+    assert "Présent" not in page.locator(".attendee-list").inner_text()
+    _check(page)
+
+    # A members-only community's rencontres, to someone who is not a member.
+    page.goto(f"{live_server}/events?community={closed_slug}")
+    expect(page.locator("main")).to_contain_text("réservées à ses membres")
     _check(page)
     db.session.rollback()
-    registration = db.session.query(Registration).filter_by(event_id=event_id).one()
-    assert registration.checked_in_at is not None
+    registrations = db.session.query(Registration).filter_by(event_id=event_id).all()
+    assert len(registrations) == 2
+    assert all(r.checked_in_at is not None for r in registrations)
 
     page.goto(f"{live_server}/communities/{community.slug}/events/new")
     _check(page)

@@ -93,3 +93,45 @@ def test_the_private_feed_lists_my_rencontres_and_a_revoked_token_is_refused(
     assert client.get(f"/me/calendar.ics{newer}").status_code == 404
     assert client.get("/me/calendar.ics?token=").status_code == 404
     assert client.get("/me/calendar.ics").status_code == 404
+
+
+def test_a_title_is_one_line_at_every_door_and_the_ics_holds_anyway(
+    client, world, api_token, login_as
+):
+    from community.events.calendar import calendar_of
+
+    created = client.post(
+        f"/api/v1/communities/{world.community.slug}/events",
+        json={
+            "title": "Atelier\nvélo\r\n  du samedi",
+            "starts_at": (utcnow() + timedelta(days=3)).isoformat(),
+            "ends_at": (utcnow() + timedelta(days=3, hours=2)).isoformat(),
+        },
+        headers=api_token(world.gardener),
+    )
+    assert created.status_code == 201, created.json
+    (event,) = created.json
+    assert event["title"] == "Atelier vélo du samedi"
+    ics = client.get(f"/events/{event['id']}.ics")
+    assert ics.status_code == 200
+    calendar, (_item,) = _events(ics.data)
+    assert str(calendar["X-WR-CALNAME"]) == "Atelier vélo du samedi"
+    edited = client.patch(
+        f"/api/v1/events/{event['id']}",
+        json={"title": "Ligne 1\nLigne 2"},
+        headers=api_token(world.gardener),
+    )
+    assert edited.status_code == 200 and edited.json["title"] == "Ligne 1 Ligne 2"
+    # The HTML form too.
+    login_as(world.gardener)
+    planned = client.post_form(
+        f"/communities/{world.community.slug}/events/new",
+        {"title": "Un\ntitre", "starts_at": "2027-03-20T09:00", "ends_at": "2027-03-20T12:00",
+         "neighbourhood_id": "", "initiative_id": "", "repeat": "1"},
+    )  # fmt: skip
+    assert planned.status_code == 302
+    assert client.get(planned.location).status_code == 200
+    assert "<h1>Un titre</h1>" in client.get(planned.location).get_data(as_text=True)
+    row = make_event(world.community, title="Déjà\nlà")  # stored before the rule
+    assert client.get(f"/events/{row.id}.ics").status_code == 200
+    assert b"X-WR-CALNAME:D\xc3\xa9j\xc3\xa0 l\xc3\xa0" in calendar_of([row], row.title)

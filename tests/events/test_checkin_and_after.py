@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -32,15 +33,37 @@ def test_codes_are_signed_per_rencontre(world, app):
     assert codes.read_checkin_code(8, code) is None  # another rencontre
     assert codes.read_checkin_code(7, "43-" + code[3:]) is None  # another registration
     assert codes.read_checkin_code(7, "n'importe quoi") is None
-    # Copied from paper or read aloud: a zero for an O, a one for an I is still her code.
-    letters = code[3:]
-    looks_alike = letters.replace("O", "0").replace("I", "1").replace("B", "8")
-    assert codes.read_checkin_code(7, "42-" + looks_alike) == 42
     app.config["SECRET_KEY"], saved = "another-key", app.config["SECRET_KEY"]
     try:
         assert codes.read_checkin_code(7, code) is None
     finally:
         app.config["SECRET_KEY"] = saved
+
+
+def test_codes_never_mix_o_and_0_nor_i_and_1(world):
+    """Walked at the door: "10-O1IB…" had to be read aloud letter by letter. The letters of a
+    code are now letters no digit looks like (no I, L, O), after the only digits."""
+    letters = set()
+    for registration_id in range(1, 400):
+        code = codes.checkin_code(3, registration_id)
+        number, letters_part = code.split("-")
+        assert number == str(registration_id)
+        assert re.fullmatch(r"[A-Z]{8}", letters_part)
+        letters |= set(letters_part)
+        # Typed by hand: lower case, spaces, a long dash, an O for a 0 in the number.
+        typed = f" {number.replace('0', 'o').replace('1', 'l')} – {letters_part.lower()} "
+        assert codes.read_checkin_code(3, typed) == registration_id
+    assert not letters & set("ILO0123456789")
+
+
+def test_codes_given_before_stay_valid(world):
+    letters = codes._old_letters(7, 42)
+    assert codes.read_checkin_code(7, f"42-{letters}") == 42
+    assert codes.read_checkin_code(7, f"42-{letters.lower()}") == 42
+    # Copied from paper or read aloud: a zero for an O, a one for an I is still her code.
+    looks_alike = letters.replace("O", "0").replace("I", "1").replace("B", "8")
+    assert codes.read_checkin_code(7, "42-" + looks_alike) == 42
+    assert codes.read_checkin_code(8, f"42-{letters}") is None
 
 
 def test_check_in_marks_presence_once(world):
@@ -69,6 +92,8 @@ def test_the_gardener_checks_in_by_a_typed_code_without_javascript(client, world
     assert page.status_code == 200 and f'value="{code}"' in page.text
     done = client.post_form(f"/events/{event.id}/checkin", {"code": code.lower()})
     assert done.status_code == 302
+    said = page_text(client.get(done.location))
+    assert f"Présence de {world.member.display_name} notée." in said and "noté présent" not in said
     db.session.refresh(registration)
     assert registration.checked_in_at is not None
     wrong = client.post_form(f"/events/{event.id}/checkin", {"code": "1-AAAAAAAA"})
@@ -197,3 +222,74 @@ def test_links_are_absolute_without_public_url(app):
             assert _link("/events/7") == "http://terreau.example:5078/events/7"
     finally:
         app.config["PUBLIC_URL"] = saved
+
+
+def test_the_attendee_page_says_when_check_in_opens(client, world, login_as):
+    event = make_event(world.community, world.gardener, days=3)
+    registration = make_registration(event, world.member)
+    login_as(world.gardener)
+    page = page_text(client.get(f"/events/{event.id}/attendees"))
+    assert "Vous pourrez noter les présences à partir du" in page
+    assert 'name="code"' not in page and "/present" not in page
+    refused = client.post_form(f"/events/{event.id}/attendees/{registration.id}/present")
+    assert refused.status_code == 302
+    assert registration.checked_in_at is None
+    assert "Vous pourrez noter" not in page_text(
+        client.get(f"/events/{_now_event(world).id}/attendees")
+    )
+
+
+def test_present_button_for_someone_without_her_code(client, world, login_as):
+    event = _now_event(world)
+    lea = make_member(display_name="Léa")
+    registration = make_registration(event, lea)
+    login_as(world.gardener)
+    page = page_text(client.get(f"/events/{event.id}/attendees"))
+    action = f"/events/{event.id}/attendees/{registration.id}/present"
+    assert f'action="{action}"' in page and "Présent" in page
+    assert client.post(action).status_code == 400  # without the CSRF token
+    done = client.post_form(action)
+    assert done.status_code == 302
+    db.session.refresh(registration)
+    assert registration.checked_in_at is not None
+    assert registration.checked_in_by_id == world.gardener.id
+    flashed = page_text(client.get(done.location))
+    assert "Présence de Léa notée." in flashed
+    assert f'action="{action}"' not in flashed  # once present, no button
+    again = client.post_form(action)
+    assert "La présence de Léa était déjà notée." in page_text(client.get(again.location))
+    other = make_registration(_now_event(world), make_member())
+    wrong = client.post_form(f"/events/{event.id}/attendees/{other.id}/present")
+    assert "Cette personne n'est pas inscrite à cette rencontre." in page_text(
+        client.get(wrong.location)
+    )
+    assert other.checked_in_at is None
+    login_as(world.member)
+    assert client.post_form(action).status_code == 403
+
+
+def test_present_by_the_api(client, world, api_token):
+    event = _now_event(world)
+    registration = make_registration(event, world.member)
+    path = f"/api/v1/events/{event.id}/attendees/{registration.id}/checkin"
+    assert client.post(path, headers=api_token(world.member)).status_code == 403
+    answer = client.post(path, headers=api_token(world.gardener))
+    assert answer.status_code == 200 and answer.json["already"] is False
+    assert answer.json["checked_in_at"] is not None
+    assert client.post(path, headers=api_token(world.gardener)).json["already"] is True
+    missing = client.post(
+        f"/api/v1/events/{event.id}/attendees/999999/checkin", headers=api_token(world.gardener)
+    )
+    assert missing.status_code == 404
+
+
+def test_check_in_by_code_through_the_api(client, world, api_token):
+    """It answered 500: the attendee was dumped twice (a date already a string)."""
+    event = _now_event(world)
+    registration = make_registration(event, world.member)
+    code = codes.checkin_code(event.id, registration.id)
+    answer = client.post(
+        f"/api/v1/events/{event.id}/checkin", json={"code": code}, headers=api_token(world.gardener)
+    )
+    assert answer.status_code == 200, answer.json
+    assert answer.json["already"] is False and answer.json["id"] == registration.id

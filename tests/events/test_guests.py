@@ -103,7 +103,9 @@ def test_the_guest_form_works_without_javascript(client, world, outbox):
 
 def test_the_guests_email_is_erased_after_the_rencontre(world, outbox):
     event = make_event(world.community, accepts_guests=True)
-    registration = guests.request_guest_place(event, "Camille", "camille@example.org")
+    registration = guests.request_guest_place(
+        event, "Camille", "camille@example.org", client="192.0.2.1"
+    )
     token = codes.guest_token(registration.id)
     guests.confirm_guest(token)
     assert attendance.close_past_events() == (0, 0)
@@ -122,7 +124,7 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
 
     person = make_member(email="camille@example.org")
     event = make_event(world.community, accepts_guests=True, title="Repair café")
-    guests.request_guest_place(event, "Camille", "camille@example.org")
+    guests.request_guest_place(event, "Camille", "camille@example.org", client="192.0.2.1")
     mine = make_event(world.community, title="Troc")
     services.register(person, mine)
     created = make_event(world.community, person, title="Créée par moi")
@@ -163,3 +165,78 @@ def test_a_guest_gives_the_place_back_by_the_link_in_the_mail(client, world, out
     assert "Votre inscription est annulée." in page_text(done)
     assert services.registration_of(waiting, event).status == "going"
     assert client.get("/events/guests/cancel/forged").status_code == 404
+
+
+def test_asking_again_sends_no_second_link_while_the_first_is_fresh(client, world, outbox):
+    event = make_event(world.community, accepts_guests=True)
+    for _ in range(15):
+        assert _ask(client, event).status_code == 202
+    assert len(outbox.to("camille@example.org")) == 1
+    # The HTML form too: the same answer, no mail.
+    page = client.get(f"/events/{event.id}")
+    token = re.search(r'name="guest-csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token
+    again = client.post(
+        f"/events/{event.id}/guests",
+        data={
+            "guest-csrf_token": token.group(1),
+            "guest-display_name": "Camille",
+            "guest-email": "camille@example.org",
+        },
+    )
+    assert again.status_code == 202
+    assert len(outbox.to("camille@example.org")) == 1
+    # Once the link is no longer fresh, asking again sends a new one (the mail may be lost).
+    registration = db.session.query(Registration).filter_by(event_id=event.id).one()
+    registration.queued_at = utcnow() - timedelta(hours=1)
+    db.session.flush()
+    assert _ask(client, event).status_code == 202
+    assert len(outbox.to("camille@example.org")) == 2
+
+
+def test_one_connection_cannot_ask_for_many_addresses(app, client, world, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "GUEST_RATE_LIMIT", "5 per hour")
+    event = make_event(world.community, accepts_guests=True)
+    answers = [_ask(client, event, f"personne{n}@example.org").status_code for n in range(8)]
+    assert answers == [202] * 5 + [429] * 3
+    assert len(outbox.messages) == 5
+    refused = _ask(client, event, "encore@example.org")
+    assert refused.json["code"] == "rate_limited"
+    assert "Trop de demandes" in refused.json["message"]
+    # Another connection is not blocked by this one.
+    other = client.post(
+        f"/api/v1/events/{event.id}/guests",
+        json={"display_name": "Dominique", "email": "dominique@example.org"},
+        environ_base={"REMOTE_ADDR": "192.0.2.44"},
+    )
+    assert other.status_code == 202
+
+
+def test_one_inbox_cannot_be_flooded_from_many_connections(app, client, world, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "GUEST_MAIL_RATE_LIMIT", "3 per hour")
+    events = [make_event(world.community, accepts_guests=True) for _ in range(5)]
+    answers = [
+        client.post(
+            f"/api/v1/events/{event.id}/guests",
+            json={"display_name": "Camille", "email": "Camille@Example.org"},
+            environ_base={"REMOTE_ADDR": f"192.0.2.{n}"},
+        ).status_code
+        for n, event in enumerate(events)
+    ]
+    assert answers == [202, 202, 202, 429, 429]
+    assert len(outbox.to("camille@example.org")) == 3
+    # The HTML form answers in words, on the form.
+    page = client.get(f"/events/{events[4].id}")
+    token = re.search(r'name="guest-csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token
+    refused = client.post(
+        f"/events/{events[4].id}/guests",
+        data={
+            "guest-csrf_token": token.group(1),
+            "guest-display_name": "Camille",
+            "guest-email": "camille@example.org",
+        },
+    )
+    assert refused.status_code == 429
+    assert "Trop de demandes" in page_text(refused)
+    assert len(outbox.to("camille@example.org")) == 3

@@ -215,3 +215,39 @@ def test_a_rencontre_on_one_day_says_its_day_once_and_home_shows_her_place(clien
     home = page_text(client.get("/"))
     assert "Vous avez une place : votre code d'accueil est sur sa page" in home
     assert "Mes inscriptions et mon agenda" in home
+
+
+def test_her_own_place_comes_before_the_rencontre_being_full(client, world, login_as):
+    """Walked at 360 px: "Mes rencontres" and the home page said "Complet : liste d'attente"
+    of a rencontre where she has a place; nor did they say where she stands on the list."""
+    event = make_event(world.community, title="Atelier couture", capacity=1)
+    make_registration(event, world.member)
+    first, second = make_member(), make_member()
+    make_registration(event, first, status="waitlisted", queued_at=utcnow())
+    make_registration(event, second, status="waitlisted", queued_at=utcnow() + timedelta(minutes=1))
+    login_as(world.member)
+    for path in ("/events/mine", "/", "/events"):
+        text = page_text(client.get(path))
+        assert "Atelier couture" in text
+        assert "Vous avez une place" in text, path
+        assert "Complet : liste d'attente" not in text, path
+    login_as(second)
+    for path in ("/events/mine", "/events", f"/events/{event.id}"):
+        text = page_text(client.get(path))
+        assert "Vous êtes sur la liste d'attente (n°\u00a02)" in text, path
+        assert "Complet : liste d'attente" not in text, path
+    login_as(world.citizen)  # neither a place nor a wait: the rencontre is full
+    assert "Complet : liste d'attente" in page_text(client.get("/events"))
+
+
+@pytest.mark.parametrize(
+    ("going", "capacity", "said"),
+    [(0, 10, "0 inscrit sur 10 places"), (1, 10, "1 inscrit sur 10 places"),
+     (2, 10, "2 inscrits sur 10 places"), (1, 1, "1 inscrit sur 1 place")],
+)  # fmt: skip
+def test_places_are_counted_in_good_french(client, world, going, capacity, said):
+    event = make_event(world.community, capacity=capacity)
+    for _ in range(going):
+        make_registration(event, make_member())
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page_text(client.get(f"/events/{event.id}"))))
+    assert said in text

@@ -63,6 +63,7 @@ WALKED = {
     "event_promoted",
     "event_cancelled",
     "event_report",
+    "event_withdrawn",
     "report",
     "report_outcome",
     "gardener_proposal",
@@ -204,6 +205,13 @@ def walk_every_flow() -> None:
     past = make_event(community, staff, title="Passé", starts_at=utcnow() - timedelta(days=1))
     make_registration(past, author, checked_in_at=utcnow())
     attendance.publish_report(staff, past, secret("compte rendu"))
+    # a place withdrawn: she left the on-request community (where it meets stays private)
+    leaver = make_member()
+    phone_for(leaver)
+    make_membership(community, leaver)
+    kept = make_event(community, staff, title="Réservé", place=secret("place"))
+    make_registration(kept, leaver)
+    communities.leave(leaver, community)
     db.session.commit()
 
 
