@@ -11,16 +11,13 @@ from sqlalchemy import select
 from community.communities.models import Community
 from community.communities.signals import access_narrowed, community_created
 from community.core.notify import notify, register_kind
-from community.core.realtime import thread_room
-from community.core.signals import on_commit
-from community.core.sockets import reset_rooms, revoke_rooms
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.threads import services
-from community.threads.models import Message, MessageMention, Thread
+from community.threads.models import Message, MessageMention
 from community.threads.queries import readable_excerpt
-from community.threads.realtime import moderators_room
+from community.threads.readers import narrowed
 from community.threads.signals import message_posted
 
 # Pushed with a neutral title (the text quotes the message: notifications/push.py).
@@ -83,18 +80,8 @@ def _take_sockets_out_of_rooms(
 ) -> None:
     """After commit, sockets leave the rooms of the community's threads (and their moderators'
     rooms), in every process: the member's sockets, or everyone's when the community turned
-    on-request. They are told (``rooms:revoked``) and join again if they still may."""
-    thread_ids = list(
-        db.session.execute(select(Thread.id).where(Thread.community_id == community.id)).scalars()
-    )
-    rooms = [room for tid in thread_ids for room in (thread_room(tid), moderators_room(tid))]
-    if not rooms:
-        return
-    if member is None:
-        on_commit(lambda: reset_rooms(rooms))
-    else:
-        member_id = member.id
-        on_commit(lambda: revoke_rooms(member_id, rooms))
+    on-request (`threads.readers`, which also sees such changes by itself)."""
+    narrowed(community=community.id, member=member.id if member is not None else None)
 
 
 @community_created.connect

@@ -67,26 +67,27 @@ class Posted:
     author_name: str | None = None  # the author's pseudonym, read as the message was stored
 
 
-def get_thread(thread_id: object) -> Thread:
-    """The thread with this id, or NotFound."""
-    if not isinstance(thread_id, int) or isinstance(thread_id, bool):
-        raise Invalid(
-            _("Some fields are not valid."), {"thread_id": [_("An integer is expected.")]}
-        )
-    thread = db.session.get(Thread, thread_id)
-    if thread is None:
+def _valid_id(value: object, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid(_("Some fields are not valid."), {key: [_("An integer is expected.")]})
+    return value
+
+
+def get_thread(member: Member | None, thread_id: object) -> Thread:
+    """The thread with this id if `member` may read it (the visibility layer); NotFound,
+    exactly as for an id that does not exist, otherwise."""
+    thread = db.session.get(Thread, _valid_id(thread_id, "thread_id"))
+    if thread is None or not thread_is_readable(member, thread):
         raise NotFound(_("This thread does not exist."))
     return thread
 
 
-def get_message(message_id: object) -> Message:
-    """The message with this id, or NotFound."""
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise Invalid(
-            _("Some fields are not valid."), {"message_id": [_("An integer is expected.")]}
-        )
-    message = db.session.get(Message, message_id)
-    if message is None:
+def get_message(member: Member | None, message_id: object) -> Message:
+    """The message with this id if `member` may read its thread (a deleted one too: acting on
+    it again answers as the first time); NotFound, as for an id that does not exist,
+    otherwise. Whether its body may be read is `queries.may_see_body`'s."""
+    message = db.session.get(Message, _valid_id(message_id, "message_id"))
+    if message is None or not thread_is_readable(member, message.thread):
         raise NotFound(_("This message does not exist."))
     return message
 

@@ -20,6 +20,7 @@ from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
+from community.members.models import Member
 from community.threads import services
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
@@ -30,7 +31,6 @@ from community.threads.permissions import (
     can_moderate_thread,
     can_post_in_thread,
     can_read_community_threads,
-    can_read_thread,
     is_author,
 )
 from community.threads.queries import community_threads
@@ -45,14 +45,10 @@ bp = Blueprint("threads", __name__)
 PAGE_MESSAGES = 50
 
 
-def _thread(thread_id: int) -> Thread:
+def _thread(member: Member | None, thread_id: int) -> Thread:
     # With its community: the rights below read it (one query instead of two).
-    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
-    if thread is None:
-        abort(404)
-    member = current_member()
-    require(can_read_thread(member, thread), member)
-    return thread
+    db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
+    return services.get_thread(member, thread_id)  # 404 unless she may read it
 
 
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
@@ -65,8 +61,8 @@ def show(thread_id: int) -> str | Response:
         response = _post(thread_id, form)
         if response is not None:
             return response
-    thread = _thread(thread_id)
     member = current_member()
+    thread = _thread(member, thread_id)
     # last_seq BEFORE the messages: the live script joins with it, so a message committed
     # between the two reads arrives twice (dropped by id), never zero times.
     last_seq = thread.last_seq
@@ -121,10 +117,7 @@ def _post(thread_id: int, form: MessageForm) -> Response | None:
 
 
 def _message(message_id: int) -> Message:
-    message = db.session.get(Message, message_id)
-    if message is None:
-        abort(404)
-    return message
+    return services.get_message(current_member(), message_id)  # 404 unless readable
 
 
 def _act_on_message(message_id: int, allowed: object, act: object, *args: object) -> Response:
@@ -218,8 +211,8 @@ def moderate_thread(thread_id: int, act: str) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     begin_write()
-    thread = _thread(thread_id)
     member = current_member()
+    thread = _thread(member, thread_id)
     require(can_moderate_thread(member, thread), member)
     assert member is not None
     if act in {"lock", "unlock"}:
