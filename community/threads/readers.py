@@ -241,7 +241,8 @@ def _resolve(session: Session) -> None:
             select(Thread.community_id, Thread.id).where(Thread.community_id.in_(communities))
         ).all()
         for community_id, thread_id in rows:
-            by_community.setdefault(int(community_id), []).append(thread_id)
+            if community_id is not None:
+                by_community.setdefault(community_id, []).append(thread_id)
     everyone = set(pending.threads)
     for community_id in pending.communities:
         everyone |= set(by_community.get(community_id, ()))
