@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community
+from community.communities.models import Community, GardenerMandate, Membership
 from community.core.content import render_markdown
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.inputs import load_input
@@ -220,12 +220,20 @@ def draft_message(
         raise Invalid(_("Some fields are not valid."), {"reply_to": [_("An integer is expected.")]})
     if reply_to_id is not None:
         parent = db.session.execute(
-            select(Message.thread_id).where(Message.id == reply_to_id)
-        ).scalar_one_or_none()
-        if parent is None or parent != thread_id:
+            select(Message.thread_id, Message.hidden_at, Message.deleted_at).where(
+                Message.id == reply_to_id
+            )
+        ).one_or_none()
+        if parent is None or parent.thread_id != thread_id:
             raise Invalid(
                 _("Some fields are not valid."),
                 {"reply_to": [_("This message is not in this thread.")]},
+            )
+        if parent.hidden_at is not None or parent.deleted_at is not None:
+            # Nobody answers what the moderators hid, or what its author took back.
+            raise Invalid(
+                _("Some fields are not valid."),
+                {"reply_to": [_("This message can no longer be answered.")]},
             )
     if not hit(current_app.config["MESSAGE_RATE_LIMIT"], "message", str(author_id)):
         raise RateLimited(_("You are sending messages too fast. Wait a moment."))
@@ -666,8 +674,32 @@ def mark_read(member: Member, thread: Thread, seq: int) -> None:
 
 
 def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int]:
-    """Unread messages per thread id for the member (one query)."""
+    """Unread messages per thread id, for the threads of the communities `member` belongs to
+    (an active member or a gardener): before she joins, nothing is "unread" for her."""
     if member is None or not threads:
+        return {}
+    communities = {t.community_id for t in threads if t.community_id is not None}
+    if not communities:
+        return {}
+    insider = set(
+        db.session.execute(
+            select(Membership.community_id)
+            .where(
+                Membership.member_id == member.id,
+                Membership.status == "active",
+                Membership.community_id.in_(communities),
+            )
+            .union(
+                select(GardenerMandate.community_id).where(
+                    GardenerMandate.member_id == member.id,
+                    GardenerMandate.ended_at.is_(None),
+                    GardenerMandate.community_id.in_(communities),
+                )
+            )
+        ).scalars()
+    )
+    threads = [t for t in threads if t.community_id in insider]
+    if not threads:
         return {}
     reads = dict(
         db.session.execute(
@@ -690,7 +722,10 @@ def community_discussions(
     threads = list(
         db.session.execute(
             community_threads(community)
-            .options(load_only(Thread.id, Thread.title, Thread.last_seq), raiseload("*"))
+            .options(
+                load_only(Thread.id, Thread.title, Thread.last_seq, Thread.community_id),
+                raiseload("*"),
+            )
             .limit(limit)
         ).scalars()
     )

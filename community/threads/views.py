@@ -22,6 +22,7 @@ from community.core.permissions import current_member, require
 from community.extensions import db
 from community.members.models import Member
 from community.threads import services
+from community.threads.doors import community_door, opening_topics, taking_part
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
 from community.threads.permissions import (
@@ -78,6 +79,7 @@ def show(thread_id: int) -> str | Response:
     first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
     moderator = can_moderate_thread(member, thread)
     may_post = can_post_in_thread(member, thread)
+    joining = taking_part(member, thread) if member is not None and not may_post else None
     return render_template(
         "threads/thread.html",
         thread=thread,
@@ -87,6 +89,7 @@ def show(thread_id: int) -> str | Response:
         first_unread=first_unread,
         form=form,
         may_post=may_post,
+        joining=joining,
         moderator=moderator,
         # The same rules as can_edit_message / can_see_hidden, without a query per message.
         can_edit=lambda m: may_post and is_author(member, m),
@@ -256,14 +259,19 @@ def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int
 
 
 @bp.route("/communities/<slug>/threads", methods=["GET", "POST"])
-def community_index(slug: str) -> str | Response:
+def community_index(slug: str) -> str | Response | tuple[str, int]:
     """A community's topics, and the form to open one."""
     try:
         community = community_by_slug(slug)
     except NotFound:
         abort(404)
     member = current_member()
-    require(can_read_community_threads(member, community), member)
+    door = community_door(member, community)
+    if not door.open:
+        # No list: who takes part, and how (the pages link here only for those who may read).
+        return render_template("threads/community.html", community=community, door=door), (
+            401 if member is None else 403
+        )
     form = ThreadForm()
     may_create = can_create_thread(member, community)
     opened = form_action(  # the service refuses who may not open a topic
@@ -282,4 +290,6 @@ def community_index(slug: str) -> str | Response:
         form=form,
         may_create=may_create,
         unread=unread,
+        door=door,
+        joining=opening_topics(member, community),
     )
