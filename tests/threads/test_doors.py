@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from community.core.models import utcnow
 from community.extensions import db
 from community.notifications.models import Notification
 from community.threads import services
@@ -222,3 +223,38 @@ def test_a_hidden_message_offers_no_reply_and_takes_none(client, api_token, sio)
         callback=True,
     )
     assert ack["ok"] is False and "reply_to" in ack["error"]["errors"], ack
+
+
+# --- finding 3: what one may not read is not found, at every door ----------------------------
+
+
+def test_a_hidden_initiatives_thread_is_not_found_like_the_initiative(
+    client, api_token, sio
+) -> None:  # type: ignore[no-untyped-def]
+    gardener, author, member = make_member(), make_member(), make_member()
+    community = make_community(citizen=gardener, members=(author, member))
+    initiative = make_initiative(author, community=community, title="Un four à pain")
+    thread = db.session.get(Thread, initiative.thread_id)
+    said = services.post_message(member, thread, "Je peux aider").message
+    initiative.hidden_at = utcnow()
+    db.session.flush()
+    headers = api_token(member)
+    missing = client.get("/api/v1/threads/999999", headers=headers)
+    for url in (f"/api/v1/threads/{thread.id}", f"/api/v1/threads/{thread.id}/messages"):
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 404 and answer.json == missing.json, url
+    assert client.get(f"/api/v1/initiatives/{initiative.id}", headers=headers).status_code == 404
+    socket = sio(member)  # her own message, in a thread she may no longer read
+    for event, payload in (
+        ("message:edit", {"message_id": said.id, "body": "modifié"}),
+        ("message:delete", {"message_id": said.id}),
+        ("thread:join", {"thread_id": thread.id}),
+    ):
+        ack = socket.emit(event, payload, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "not_found", (event, ack)
+    login(client, member)
+    assert client.get(f"/threads/messages/{said.id}/edit").status_code == 404
+    # Her author and its moderators still read it; what they may not do is refused (403/423).
+    assert sio(gardener).emit("thread:join", {"thread_id": thread.id}, callback=True)["ok"]
+    ack = sio(gardener).emit("message:edit", {"message_id": said.id, "body": "x"}, callback=True)
+    assert ack["error"]["code"] == "forbidden", ack
