@@ -106,7 +106,8 @@ def test_others_outside_the_community_get_who_takes_part_and_how_never_a_refusal
     visitor = client.get(initiative_url)
     assert thread_url not in _links(visitor)
     text = _text(visitor)
-    assert "Seuls les membres de Les Jardins du Bourg prennent part à ses discussions." in text
+    who = "Seuls les membres de la communauté « Les Jardins du Bourg »"
+    assert f"{who} prennent part à ses discussions." in text
     assert "Créer mon compte" in text and "Se connecter" in text
 
     login(client, world["outsider"])
