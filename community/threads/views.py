@@ -90,6 +90,8 @@ def show(thread_id: int) -> str | Response:
         form=form,
         may_post=may_post,
         joining=joining,
+        lists_community=thread.community is not None
+        and can_read_community_threads(member, thread.community),
         moderator=moderator,
         # The same rules as can_edit_message / can_see_hidden, without a query per message.
         can_edit=lambda m: may_post and is_author(member, m),

@@ -259,3 +259,15 @@ def test_a_hidden_initiatives_thread_is_not_found_like_the_initiative(
     assert sio(gardener).emit("thread:join", {"thread_id": thread.id}, callback=True)["ok"]
     ack = sio(gardener).emit("message:edit", {"message_id": said.id, "body": "x"}, callback=True)
     assert ack["error"]["code"] == "forbidden", ack
+
+
+def test_the_authors_thread_page_links_to_the_community_not_to_its_closed_discussions(
+    client,
+) -> None:  # type: ignore[no-untyped-def]
+    world = _world()
+    slug = world["community"].slug
+    login(client, world["proposer"])
+    links = _links(client.get(f"/threads/{world['thread'].id}"))
+    assert f"/communities/{slug}/threads" not in links and f"/communities/{slug}" in links
+    login(client, world["member"])
+    assert f"/communities/{slug}/threads" in _links(client.get(f"/threads/{world['thread'].id}"))
