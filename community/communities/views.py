@@ -56,6 +56,7 @@ from community.territory.services import (
     theme_names,
 )
 from community.threads import services as threads
+from community.threads.doors import community_door
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
 
@@ -138,6 +139,7 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
         can_manage=can_manage_communities(member),
         discussions=discussions,
         unread_in=unread_in,
+        discussion_door=community_door(member, community),
         next_rencontres=events.upcoming_in(member, community),
         attendance=COUNTS.get(
             ("attendance", community.id), lambda: events.recent_attendance(community)

@@ -1,5 +1,5 @@
 """The initiatives domain reacts to its own facts: who follows an initiative hears of its new
-status (`core.notify`)."""
+status (`core.notify`): who, what and where, never a copy of its texts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community.core.content import excerpt
 from community.core.notify import notify, register_kind
 from community.core.todo import TodoItem, collecting
 from community.core.urls import site_path
@@ -39,12 +38,13 @@ def tell_followers(change: StatusChange, *, actor: Member) -> None:
     if not ids:
         return
     status = STATUS_LABELS.get(change.to_status, change.to_status)
+    # The answer itself stays on the initiative's page, behind the visibility layer: a stored
+    # notification keeps no copy of content (it would outlive a hidden initiative).
     if change.answer:
         text = _l(
-            "“%(title)s”: new status “%(status)s”. Answer: %(answer)s",
+            "“%(title)s”: new status “%(status)s”. Read the answer on its page.",
             title=initiative.title,
             status=status,
-            answer=excerpt(change.answer, 200),
         )
     else:
         text = _l("“%(title)s”: new status “%(status)s”.", title=initiative.title, status=status)

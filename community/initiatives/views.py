@@ -45,6 +45,8 @@ from community.initiatives.labels import NEXT_STEPS, REASON_LABELS, STATUS_LABEL
 from community.initiatives.models import Initiative
 from community.initiatives.timeline import timeline
 from community.territory.services import neighbourhood_choices, theme_choices
+from community.threads.doors import thread_door
+from community.threads.queries import initiative_thread
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 
@@ -268,6 +270,8 @@ def _show(
     page = render_template(
         "initiatives/show.html",
         initiative=initiative,
+        # A link to its discussion only if she may open it; else who takes part, and how.
+        discussion=thread_door(member, initiative_thread(initiative)),
         events=timeline(initiative),
         past_rencontres=rencontres.of_initiative(member, initiative),
         due_at=answers.answer_due_at(initiative),

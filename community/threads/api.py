@@ -5,22 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from community.communities.services import community_by_slug
-from community.core.errors import NotFound
 from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
-from community.extensions import db
 from community.threads import services
 from community.threads.models import Thread
 from community.threads.permissions import (
     can_create_thread,
     can_moderate_thread,
     can_read_community_threads,
-    can_read_thread,
     is_author,
 )
 from community.threads.queries import community_threads
@@ -60,12 +56,7 @@ def create_thread(data: dict[str, Any], slug: str) -> Thread:
 
 
 def _readable_thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
-    if thread is None:
-        raise NotFound(_("This thread does not exist."))
-    member = current_member()
-    require(can_read_thread(member, thread), member)
-    return thread
+    return services.get_thread(current_member(), thread_id)  # 404 unless readable
 
 
 @blp.get("/threads/<int:thread_id>")

@@ -6,10 +6,11 @@ checks it (`threads.services.authorise_post`) and leaves a grant in the socket's
 (`core.sockets.socket_memo`); the next ones use it while both hold:
 
 - **the socket is in the thread's room.** Every right that ends takes the socket out of it,
-  in whichever process holds the socket, through the message queue: leaving or being refused
-  from a community, a gardener replaced (`communities.access_narrowed` → `revoke_rooms`), a
-  community turned on-request (`reset_rooms`); a suspension, an erasure, an ended credential
-  close the socket (`disconnect_member`), and its memo goes with it.
+  in whichever process holds the socket, through the message queue (`threads.readers`, which
+  watches what the visibility layer reads): leaving, being refused or banned from a community,
+  a gardener replaced (`revoke_rooms`), a community turned on-request, an initiative hidden, a
+  thread moved (`reset_rooms`); a suspension, an erasure, an ended credential, a staff member
+  no longer staff close the socket (`disconnect_member`), and its memo goes with it.
 - **the socket has not joined the thread again since the grant was made.** A socket taken
   out of the room may join again if it may still read: joining again drops the grant
   (`joined`), so the next message checks the right afresh.

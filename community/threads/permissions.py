@@ -3,7 +3,8 @@
 "Read" follows the community: a thread of an open community (or of an initiative without
 an on-request community) is readable by anyone (visitors included over HTTP; sockets always
 need a login); a thread of an on-request community is readable only by its active members,
-its gardeners and staff.
+its gardeners and staff — and an initiative's thread by its author, always. The rule is
+`threads.queries.readable_threads`; these predicates ask it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from community.moderation.suspensions import posting_refusal
 from community.threads.models import Message, Thread
 from community.threads.queries import (
     closed_by_hidden_initiative,
+    is_initiative_author,
     may_see_body,
     moderates_thread,
     thread_is_readable,
@@ -37,7 +39,8 @@ def can_read_thread(member: Member | None, thread: Thread) -> bool:
 
 def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
     """Post: a community thread to its active members (and gardeners, staff); an initiative
-    thread to any logged-in member, unless its community is on request (then its members)."""
+    thread to any logged-in member, unless its community is on request (then its members, and
+    the initiative's author)."""
     if not is_authenticated(member):
         return False
     community = thread.community
@@ -47,7 +50,7 @@ def can_post_in_thread(member: Member | None, thread: Thread) -> bool:
         return False
     if thread.kind == "initiative" and (community is None or community.visibility == "open"):
         return True
-    return _insider(member, thread)
+    return _insider(member, thread) or is_initiative_author(member, thread)
 
 
 def can_moderate_thread(member: Member | None, thread: Thread) -> bool:

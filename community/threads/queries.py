@@ -10,9 +10,13 @@ excerpts, exports and search:
   from this member (a hidden body reaches its author and the thread's moderators only).
 
 A thread is readable by anyone when it belongs to no community or to an open one; by its
-active members, its gardeners and staff when its community is on request. The thread of a
-hidden initiative is readable only by the initiative's author and its moderators (and takes
-no new message: `closed_by_hidden_initiative`).
+active members, its gardeners and staff when its community is on request. The author of an
+initiative always reads its thread (she may have proposed it in a community she has not
+joined). The thread of a hidden initiative is readable only by the initiative's author and its
+moderators (and takes no new message: `closed_by_hidden_initiative`).
+
+Whatever changes one of the columns this rule reads takes the sockets that may no longer read
+out of the thread's rooms by itself (`threads.readers`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
@@ -46,6 +51,11 @@ def community_threads(community: Community) -> Select[Any]:
             Thread.pinned.desc(), Thread.last_message_at.desc().nulls_last(), Thread.id.desc()
         )
     )
+
+
+def _own_initiative(member: Member) -> Any:
+    """The thread of an initiative `member` proposed."""
+    return exists().where(Initiative.thread_id == Thread.id, Initiative.author_id == member.id)
 
 
 def _hidden_initiative(*extra: Any) -> Any:
@@ -80,11 +90,9 @@ def readable_threads(member: Member | None) -> ColumnElement[bool]:
         ),
         Thread.community_id.in_(_gardened_ids(member)),
     )
-    sees_hidden = or_(
-        Thread.community_id.in_(moderated) if moderated else false(),
-        _hidden_initiative(Initiative.author_id == member.id),
-    )
-    return and_(or_(public, insider), or_(~_hidden_initiative(), sees_hidden))
+    own = _own_initiative(member)
+    sees_hidden = or_(Thread.community_id.in_(moderated) if moderated else false(), own)
+    return and_(or_(public, insider, own), or_(~_hidden_initiative(), sees_hidden))
 
 
 def _gardened_ids(member: Member) -> Any:
@@ -101,6 +109,33 @@ def thread_is_readable(member: Member | None, thread: Thread) -> bool:
             ("thread_readable", getattr(member, "id", None), thread.id),
             lambda: db.session.execute(
                 select(exists().where(Thread.id == thread.id, readable_threads(member)))
+            ).scalar(),
+        )
+    )
+
+
+def initiative_thread(initiative: Initiative) -> Thread | None:
+    """The thread of `initiative`, with its community (None for an initiative without one)."""
+    if initiative.thread_id is None:
+        return None
+    return db.session.get(Thread, initiative.thread_id, options=[joinedload(Thread.community)])
+
+
+def is_initiative_author(member: Member | None, thread: Thread) -> bool:
+    """`member` proposed the initiative of this thread: she reads it and writes in it, whatever
+    her membership of its community (once per request)."""
+    if thread.kind != "initiative" or not is_authenticated(member):
+        return False
+    assert member is not None
+    return bool(
+        request_memo(
+            ("initiative_author", member.id, thread.id),
+            lambda: db.session.execute(
+                select(
+                    exists().where(
+                        Initiative.thread_id == thread.id, Initiative.author_id == member.id
+                    )
+                )
             ).scalar(),
         )
     )

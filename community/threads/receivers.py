@@ -11,19 +11,17 @@ from sqlalchemy import select
 from community.communities.models import Community
 from community.communities.signals import access_narrowed, community_created
 from community.core.notify import notify, register_kind
-from community.core.realtime import thread_room
-from community.core.signals import on_commit
-from community.core.sockets import reset_rooms, revoke_rooms
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.threads import services
-from community.threads.models import Message, MessageMention, Thread
-from community.threads.queries import readable_excerpt
-from community.threads.realtime import moderators_room
+from community.threads.models import Message, MessageMention
+from community.threads.queries import thread_is_readable
+from community.threads.readers import narrowed
 from community.threads.signals import message_posted
 
-# Pushed with a neutral title (the text quotes the message: notifications/push.py).
+# Who, where, never what was said (`tell_replied_and_mentioned`); pushed with a neutral title
+# (notifications/push.py), as the thread's title is not for a lock screen.
 register_kind("reply", _l("Replies to you"))
 register_kind("mention", _l("Mentions of you"))
 
@@ -32,8 +30,12 @@ register_kind("mention", _l("Mentions of you"))
 def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = None) -> None:
     """A reply tells the author of the message answered; a mention tells who was named.
 
-    `mentioned` (the ids `post_message` recorded) spares the query; a message that answers
-    nobody and names nobody costs nothing here."""
+    Who, what and where — never the message's text: a notification is stored, mailed and
+    exported, and would keep a copy of a message a moderator hides later (the text stays
+    behind the visibility layer, on the thread page the link opens). Only a member who may
+    read the thread is told (`queries.thread_is_readable`; mentions are recorded only for
+    them). `mentioned` (the ids `post_message` recorded) spares the query; a message that
+    answers nobody and names nobody costs nothing here."""
     if message.reply_to_id is None and mentioned is not None and not mentioned:
         return
     author = message.author
@@ -43,21 +45,11 @@ def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = N
     told: set[int] = set()
     if message.reply_to_id is not None:
         parent = db.session.get(Message, message.reply_to_id)
-        # The excerpt leaves only through the visibility layer: None, nothing is sent.
-        quoted = (
-            readable_excerpt(parent.author, message, 80)
-            if parent is not None and parent.author is not None and not parent.deleted
-            else None
-        )
-        if parent is not None and parent.author is not None and quoted is not None:
-            text = _l(
-                "%(who)s replied to you in “%(thread)s”: %(excerpt)s",
-                who=who,
-                thread=thread.title,
-                excerpt=quoted,
-            )
-            notify(parent.author, "reply", text, url, actor=author)
-            told.add(parent.author.id)  # nobody is told of their own act: no mention either
+        replied = parent.author if parent is not None and not parent.deleted else None
+        if replied is not None and thread_is_readable(replied, thread):
+            text = _l("%(who)s replied to you in “%(thread)s”", who=who, thread=thread.title)
+            notify(replied, "reply", text, url, actor=author)
+            told.add(replied.id)  # nobody is told of their own act: no mention either
     if mentioned is not None and not mentioned:
         return
     named = db.session.execute(
@@ -66,14 +58,8 @@ def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = N
         .where(MessageMention.message_id == message.id)
     ).scalars()
     for member in named:
-        quoted = readable_excerpt(member, message, 80)
-        if member.id not in told and quoted is not None:
-            text = _l(
-                "%(who)s mentioned you in “%(thread)s”: %(excerpt)s",
-                who=who,
-                thread=thread.title,
-                excerpt=quoted,
-            )
+        if member.id not in told and thread_is_readable(member, thread):
+            text = _l("%(who)s mentioned you in “%(thread)s”", who=who, thread=thread.title)
             notify(member, "mention", text, url, actor=author)
 
 
@@ -83,18 +69,8 @@ def _take_sockets_out_of_rooms(
 ) -> None:
     """After commit, sockets leave the rooms of the community's threads (and their moderators'
     rooms), in every process: the member's sockets, or everyone's when the community turned
-    on-request. They are told (``rooms:revoked``) and join again if they still may."""
-    thread_ids = list(
-        db.session.execute(select(Thread.id).where(Thread.community_id == community.id)).scalars()
-    )
-    rooms = [room for tid in thread_ids for room in (thread_room(tid), moderators_room(tid))]
-    if not rooms:
-        return
-    if member is None:
-        on_commit(lambda: reset_rooms(rooms))
-    else:
-        member_id = member.id
-        on_commit(lambda: revoke_rooms(member_id, rooms))
+    on-request (`threads.readers`, which also sees such changes by itself)."""
+    narrowed(community=community.id, member=member.id if member is not None else None)
 
 
 @community_created.connect

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community
+from community.communities.models import Community, GardenerMandate, Membership
 from community.core.content import render_markdown
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.inputs import load_input
@@ -67,26 +67,27 @@ class Posted:
     author_name: str | None = None  # the author's pseudonym, read as the message was stored
 
 
-def get_thread(thread_id: object) -> Thread:
-    """The thread with this id, or NotFound."""
-    if not isinstance(thread_id, int) or isinstance(thread_id, bool):
-        raise Invalid(
-            _("Some fields are not valid."), {"thread_id": [_("An integer is expected.")]}
-        )
-    thread = db.session.get(Thread, thread_id)
-    if thread is None:
+def _valid_id(value: object, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid(_("Some fields are not valid."), {key: [_("An integer is expected.")]})
+    return value
+
+
+def get_thread(member: Member | None, thread_id: object) -> Thread:
+    """The thread with this id if `member` may read it (the visibility layer); NotFound,
+    exactly as for an id that does not exist, otherwise."""
+    thread = db.session.get(Thread, _valid_id(thread_id, "thread_id"))
+    if thread is None or not thread_is_readable(member, thread):
         raise NotFound(_("This thread does not exist."))
     return thread
 
 
-def get_message(message_id: object) -> Message:
-    """The message with this id, or NotFound."""
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        raise Invalid(
-            _("Some fields are not valid."), {"message_id": [_("An integer is expected.")]}
-        )
-    message = db.session.get(Message, message_id)
-    if message is None:
+def get_message(member: Member | None, message_id: object) -> Message:
+    """The message with this id if `member` may read its thread (a deleted one too: acting on
+    it again answers as the first time); NotFound, as for an id that does not exist,
+    otherwise. Whether its body may be read is `queries.may_see_body`'s."""
+    message = db.session.get(Message, _valid_id(message_id, "message_id"))
+    if message is None or not thread_is_readable(member, message.thread):
         raise NotFound(_("This message does not exist."))
     return message
 
@@ -219,12 +220,20 @@ def draft_message(
         raise Invalid(_("Some fields are not valid."), {"reply_to": [_("An integer is expected.")]})
     if reply_to_id is not None:
         parent = db.session.execute(
-            select(Message.thread_id).where(Message.id == reply_to_id)
-        ).scalar_one_or_none()
-        if parent is None or parent != thread_id:
+            select(Message.thread_id, Message.hidden_at, Message.deleted_at).where(
+                Message.id == reply_to_id
+            )
+        ).one_or_none()
+        if parent is None or parent.thread_id != thread_id:
             raise Invalid(
                 _("Some fields are not valid."),
                 {"reply_to": [_("This message is not in this thread.")]},
+            )
+        if parent.hidden_at is not None or parent.deleted_at is not None:
+            # Nobody answers what the moderators hid, or what its author took back.
+            raise Invalid(
+                _("Some fields are not valid."),
+                {"reply_to": [_("This message can no longer be answered.")]},
             )
     if not hit(current_app.config["MESSAGE_RATE_LIMIT"], "message", str(author_id)):
         raise RateLimited(_("You are sending messages too fast. Wait a moment."))
@@ -665,8 +674,32 @@ def mark_read(member: Member, thread: Thread, seq: int) -> None:
 
 
 def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int]:
-    """Unread messages per thread id for the member (one query)."""
+    """Unread messages per thread id, for the threads of the communities `member` belongs to
+    (an active member or a gardener): before she joins, nothing is "unread" for her."""
     if member is None or not threads:
+        return {}
+    communities = {t.community_id for t in threads if t.community_id is not None}
+    if not communities:
+        return {}
+    insider = set(
+        db.session.execute(
+            select(Membership.community_id)
+            .where(
+                Membership.member_id == member.id,
+                Membership.status == "active",
+                Membership.community_id.in_(communities),
+            )
+            .union(
+                select(GardenerMandate.community_id).where(
+                    GardenerMandate.member_id == member.id,
+                    GardenerMandate.ended_at.is_(None),
+                    GardenerMandate.community_id.in_(communities),
+                )
+            )
+        ).scalars()
+    )
+    threads = [t for t in threads if t.community_id in insider]
+    if not threads:
         return {}
     reads = dict(
         db.session.execute(
@@ -689,7 +722,10 @@ def community_discussions(
     threads = list(
         db.session.execute(
             community_threads(community)
-            .options(load_only(Thread.id, Thread.title, Thread.last_seq), raiseload("*"))
+            .options(
+                load_only(Thread.id, Thread.title, Thread.last_seq, Thread.community_id),
+                raiseload("*"),
+            )
             .limit(limit)
         ).scalars()
     )

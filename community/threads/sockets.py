@@ -31,7 +31,6 @@ from community.threads.permissions import (
     can_moderate_message,
     can_moderate_thread,
     can_post_in_thread,
-    can_read_thread,
     can_see_hidden,
     is_author,
 )
@@ -75,8 +74,7 @@ def on_join(data: Payload) -> Payload:
         )
     begin_write()
     member = acting_member()
-    thread = services.get_thread(thread_id)
-    require(can_read_thread(member, thread), member)
+    thread = services.get_thread(member, thread_id)  # NotFound unless she may read it
     live.joined(request.sid, thread.id)  # type: ignore[attr-defined]  # rights checked again
     # Enter the room before reading: whatever commits from now on is broadcast to this socket,
     # whatever committed before is in the answer (a message in both is dropped by its id).
@@ -140,7 +138,7 @@ def _posting_author(sid: str, thread_id: int) -> int:
         return member_id
     at_turn = live.turn(sid, thread_id)
     member = acting_member()
-    thread = services.get_thread(thread_id)
+    thread = services.get_thread(member, thread_id)
     services.authorise_post(member, thread)
     live.remember(sid, thread_id, member.id, at_turn)
     return member.id
@@ -160,13 +158,13 @@ def _message_act(
     data: Payload, allowed: Callable[[Member, Any], bool], act: Callable[..., Any], *args: str
 ) -> Payload:
     message_id = _id(data, "message_id")
-    message = services.get_message(message_id)
-    thread_id = message.thread_id
+    # What she may not read does not exist for her (404); what she reads but may not do, 403.
+    thread_id = services.get_message(acting_member(), message_id).thread_id
     # Committed inside the thread's write turn, before its broadcast leaves.
     with thread_sequence(thread_id), transaction():
         begin_write()
         member = acting_member()
-        message = services.get_message(message_id)
+        message = services.get_message(member, message_id)
         require(allowed(member, message), member)
         act(member, message, *(data.get(arg) for arg in args))
         broadcast_updated(message)
@@ -206,7 +204,7 @@ def on_typing(data: Payload) -> None:
     if not hit(current_app.config["TYPING_RATE_LIMIT"], "typing", str(member.id)):
         raise RateLimited(_("Slow down a little."))
     if live.grant(request.sid, thread_id) is None:  # type: ignore[attr-defined]
-        thread = services.get_thread(thread_id)
+        thread = services.get_thread(member, thread_id)
         if not can_post_in_thread(member, thread):
             require(False, member, posting_refusal(member, thread.community))
     socketio.emit(

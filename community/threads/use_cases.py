@@ -33,7 +33,7 @@ def send_message(
     client_id: object = None,
     reply_to: object = None,
     *,
-    load_thread: Callable[[int], Thread] = services.get_thread,
+    load_thread: Callable[[Member | None, int], Thread] = services.get_thread,
     author: Callable[[int], int] | None = None,
     still: Callable[[], services.Condition] | None = None,
 ) -> tuple[services.Posted, dict[str, Any]]:
@@ -42,11 +42,11 @@ def send_message(
 
     `author(thread_id)` (a socket) gives the author's id from a posting grant, checking the
     right itself when it has none; `still()` a condition the `seq` statement checks with the
-    thread's (the socket's credential). Without them, `actor()` and `load_thread` are loaded
-    and authorised here."""
+    thread's (the socket's credential). Without them, `actor()` and `load_thread(member, id)`
+    (the thread if she may read it, else NotFound) are loaded and authorised here."""
     if author is None:
         member = actor()
-        thread = load_thread(thread_id)
+        thread = load_thread(member, thread_id)
         services.authorise_post(member, thread)
         assert member is not None
         author_id = member.id
@@ -78,7 +78,7 @@ def send_message(
 def _refused(
     actor: Callable[[], Member | None],
     thread_id: int,
-    load_thread: Callable[[int], Thread],
+    load_thread: Callable[[Member | None, int], Thread],
     author_id: int,
     client_id: object,
 ) -> services.Posted:
@@ -89,6 +89,6 @@ def _refused(
     found = services.resent(author_id, thread_id, client_id)
     if found is not None:
         return found
-    thread = load_thread(thread_id)
+    thread = load_thread(member, thread_id)
     services.authorise_post(member, thread)
     raise services.why_refused(thread)

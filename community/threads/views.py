@@ -20,7 +20,9 @@ from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
+from community.members.models import Member
 from community.threads import services
+from community.threads.doors import community_door, opening_topics, taking_part
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
 from community.threads.permissions import (
@@ -30,7 +32,6 @@ from community.threads.permissions import (
     can_moderate_thread,
     can_post_in_thread,
     can_read_community_threads,
-    can_read_thread,
     is_author,
 )
 from community.threads.queries import community_threads
@@ -45,14 +46,10 @@ bp = Blueprint("threads", __name__)
 PAGE_MESSAGES = 50
 
 
-def _thread(thread_id: int) -> Thread:
+def _thread(member: Member | None, thread_id: int) -> Thread:
     # With its community: the rights below read it (one query instead of two).
-    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
-    if thread is None:
-        abort(404)
-    member = current_member()
-    require(can_read_thread(member, thread), member)
-    return thread
+    db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
+    return services.get_thread(member, thread_id)  # 404 unless she may read it
 
 
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])
@@ -65,8 +62,8 @@ def show(thread_id: int) -> str | Response:
         response = _post(thread_id, form)
         if response is not None:
             return response
-    thread = _thread(thread_id)
     member = current_member()
+    thread = _thread(member, thread_id)
     # last_seq BEFORE the messages: the live script joins with it, so a message committed
     # between the two reads arrives twice (dropped by id), never zero times.
     last_seq = thread.last_seq
@@ -82,6 +79,7 @@ def show(thread_id: int) -> str | Response:
     first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
     moderator = can_moderate_thread(member, thread)
     may_post = can_post_in_thread(member, thread)
+    joining = taking_part(member, thread) if member is not None and not may_post else None
     return render_template(
         "threads/thread.html",
         thread=thread,
@@ -91,6 +89,9 @@ def show(thread_id: int) -> str | Response:
         first_unread=first_unread,
         form=form,
         may_post=may_post,
+        joining=joining,
+        lists_community=thread.community is not None
+        and can_read_community_threads(member, thread.community),
         moderator=moderator,
         # The same rules as can_edit_message / can_see_hidden, without a query per message.
         can_edit=lambda m: may_post and is_author(member, m),
@@ -121,10 +122,7 @@ def _post(thread_id: int, form: MessageForm) -> Response | None:
 
 
 def _message(message_id: int) -> Message:
-    message = db.session.get(Message, message_id)
-    if message is None:
-        abort(404)
-    return message
+    return services.get_message(current_member(), message_id)  # 404 unless readable
 
 
 def _act_on_message(message_id: int, allowed: object, act: object, *args: object) -> Response:
@@ -218,8 +216,8 @@ def moderate_thread(thread_id: int, act: str) -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
     begin_write()
-    thread = _thread(thread_id)
     member = current_member()
+    thread = _thread(member, thread_id)
     require(can_moderate_thread(member, thread), member)
     assert member is not None
     if act in {"lock", "unlock"}:
@@ -263,14 +261,19 @@ def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int
 
 
 @bp.route("/communities/<slug>/threads", methods=["GET", "POST"])
-def community_index(slug: str) -> str | Response:
+def community_index(slug: str) -> str | Response | tuple[str, int]:
     """A community's topics, and the form to open one."""
     try:
         community = community_by_slug(slug)
     except NotFound:
         abort(404)
     member = current_member()
-    require(can_read_community_threads(member, community), member)
+    door = community_door(member, community)
+    if not door.open:
+        # No list: who takes part, and how (the pages link here only for those who may read).
+        return render_template("threads/community.html", community=community, door=door), (
+            401 if member is None else 403
+        )
     form = ThreadForm()
     may_create = can_create_thread(member, community)
     opened = form_action(  # the service refuses who may not open a topic
@@ -289,4 +292,6 @@ def community_index(slug: str) -> str | Response:
         form=form,
         may_create=may_create,
         unread=unread,
+        door=door,
+        joining=opening_topics(member, community),
     )

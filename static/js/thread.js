@@ -114,7 +114,8 @@
     var actions = document.createElement("div");
     actions.className = "message-actions";
     actions.dataset.live = "1";
-    if (labels.replyUrl) actions.append(link(labels.replyUrl, message.id, labels.labelReply));
+    // No reply to a hidden message (the server refuses it too).
+    if (labels.replyUrl && !message.hidden) actions.append(link(labels.replyUrl, message.id, labels.labelReply));
     // As on the server: anyone's message but one's own, an erased author's included.
     var mine = Boolean(message.author) && String(message.author.id) === labels.me;
     if (mine && labels.replyUrl && labels.editUrl) {
@@ -151,6 +152,10 @@
     var fresh = render(message);
     var rendered = fresh.querySelector(".message-menu");
     if (actions && message.deleted) actions = null;
+    if (actions && message.hidden) {
+      var reply = actions.querySelector('a[href*="reply_to="]');
+      if (reply) reply.remove();
+    }
     if (actions && rendered) rendered.replaceWith(actions);
     else if (actions) fresh.append(actions);
     existing.replaceWith(fresh);

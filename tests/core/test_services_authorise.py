@@ -27,6 +27,7 @@ NOT_SERVICE_MODULES = {
     "auth/loaders.py": "who the request is (session, token): the login machinery",
     "questionnaires/browser.py": "the browser's signed cookie, read and set per request",
     "notifications/blueprints.py": "the blueprints",
+    "threads/readers.py": "live sockets leave rooms after writes that authorised (a reaction)",
 }
 # A write: adding, deleting, flushing, an UPDATE, a fact announced; or setting an attribute
 # (`membership.status = ...`), found in the tree.

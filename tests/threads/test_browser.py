@@ -120,3 +120,46 @@ def test_plain_form_without_javascript(
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_the_ways_into_a_discussion_at_360_px_without_javascript(
+    browser: Any, browser_context_args: dict[str, Any], live_server: str
+) -> None:
+    """Who takes part and how, instead of a link to a refusal: readable at 360 px, without
+    JavaScript, and accessible (issue "threads", findings 4 and 5)."""
+    from tests.initiatives.factories import make_initiative
+
+    outsider, member = make_member(), make_member()
+    community = make_community("Les Jardins du Bourg", visibility="on_request", members=(member,))
+    initiative = make_initiative(make_member(), community=community, title="Un verger partagé")
+    public = make_thread(make_community("Le Lavoir"), title="Ouvert à tous")
+    db.session.commit()
+    pages = {
+        "initiative": f"{live_server}/initiatives/{initiative.id}",
+        "discussions": f"{live_server}/communities/{community.slug}/threads",
+        "community": f"{live_server}/communities/{community.slug}",
+    }
+    for scripts in (False, True):
+        context = browser.new_context(**browser_context_args, java_script_enabled=scripts)
+        if scripts:  # axe runs as a script: check the pages with their own scripts blocked
+            context.route(re.compile(r"\.js(\?|$)"), lambda route: route.abort())
+        try:
+            visitor = context.new_page()
+            visitor.goto(f"{live_server}/threads/{public.id}")
+            expect(visitor.get_by_role("link", name="Créer mon compte")).to_be_visible()
+            (assert_accessible if scripts else assert_no_horizontal_scroll)(visitor)
+            page = _log_in(context, live_server, outsider)
+            for name, url in pages.items():
+                page.goto(url)
+                expect(
+                    page.get_by_text(
+                        "Seuls les membres de la communauté « Les Jardins du Bourg »"
+                    ).first
+                ).to_be_visible()
+                if scripts:
+                    assert_accessible(page)
+                else:
+                    assert_no_horizontal_scroll(page)
+                    page.screenshot(path=f"/tmp/h-threads-{name}.png", full_page=True)
+        finally:
+            context.close()

@@ -209,12 +209,15 @@ def test_a_hidden_initiative_closes_its_thread_to_a_granted_socket(sio, cast):
     from community.threads.models import Thread
 
     thread = db.session.get(Thread, initiative.thread_id)
-    client = sio(cast.member)
-    assert _join(client, thread)["ok"] and _send(client, thread, "a")["ok"]
+    moderator, reader = sio(cast.gardener), sio(cast.member)
+    for client in (moderator, reader):
+        assert _join(client, thread)["ok"] and _send(client, thread, "a")["ok"]
     initiative.hidden_at = utcnow()
     db.session.flush()
-    ack = _send(client, thread, "b")
+    ack = _send(moderator, thread, "b")  # she still reads it: closed
     assert ack["ok"] is False and ack["error"]["code"] == "locked", ack
+    ack = _send(reader, thread, "b")  # she no longer reads it: as if it did not exist
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found", ack
 
 
 def test_a_grant_lasts_a_minute_at_most(sio, cast, monkeypatch):

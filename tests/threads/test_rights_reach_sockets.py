@@ -37,7 +37,7 @@ def test_leaving_an_on_request_community_stops_its_threads(sio):
     assert received(leaver, "message:new") == []
     assert ["après le départ" in m["body_html"] for m in received(stayer, "message:new")] == [True]
     ack = _join(leaver, cast.thread.id)  # what the page does when told: refused now
-    assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"
 
 
 def test_a_replaced_gardener_leaves_the_moderators_room(sio):
@@ -90,7 +90,7 @@ def test_a_community_turning_on_request_keeps_only_those_who_may_read(sio):
     assert received(outsider, "rooms:revoked") and received(member, "rooms:revoked")
     assert _join(member, cast.thread.id)["ok"]  # the member joins again
     refused = _join(outsider, cast.thread.id)
-    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    assert refused["ok"] is False and refused["error"]["code"] == "not_found"
     _post(cast.gardener, cast.thread, "entre membres")
     assert received(outsider, "message:new") == []
     assert ["entre membres" in m["body_html"] for m in received(member, "message:new")] == [True]

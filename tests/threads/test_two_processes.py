@@ -350,7 +350,7 @@ def test_a_right_lost_in_one_process_reaches_sockets_in_the_other(
             ack = listener.client.call(
                 "thread:join", {"thread_id": data["thread_id"], "after_seq": 0}, timeout=10
             )
-            assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+            assert ack["ok"] is False and ack["error"]["code"] == "not_found"
             before = len(listener.seqs)
             errors: list[Any] = []
             send_many(urls[0], data["send_tokens"][8], data["thread_id"], 1, "revoked", errors)
