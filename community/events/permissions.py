@@ -17,6 +17,7 @@ from community.events.models import Event
 from community.events.queries import may_read_community_events
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.standing import is_banned_from
 
 
 def can_read_community_events(member: Member | None, community: Community) -> bool:
@@ -72,8 +73,13 @@ def can_manage_event(member: Member | None, event: Event) -> bool:
 
 
 def can_rsvp(member: Member | None, event: Event) -> bool:
-    """Register or cancel one's registration: any member who may read it."""
-    return is_authenticated(member) and can_read_event(member, event)
+    """Register or cancel one's registration: any member who may read it — not while banned
+    from its community (a ban gives her places there back)."""
+    return (
+        is_authenticated(member)
+        and can_read_event(member, event)
+        and not is_banned_from(member, event.community)
+    )
 
 
 def can_register_guest(member: Member | None, event: Event) -> bool:

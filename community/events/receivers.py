@@ -15,6 +15,7 @@ from community.communities.signals import access_narrowed
 from community.core.notify import notify, register_kind
 from community.events import mails, services, signals
 from community.events.models import Event, Registration
+from community.moderation.signals import member_suspended
 
 register_kind("event_promoted", _l("A place freed up for you at a rencontre"))
 register_kind("event_reminder", _l("Reminder the day before a rencontre"))
@@ -108,21 +109,33 @@ def _withdraw(community: Any, *, member: Any = None, **_: Any) -> None:
     services.withdraw_places(community, member)
 
 
+@member_suspended.connect
+def _withdraw_the_banned(member: Any, *, community: Any = None, **_: Any) -> None:
+    """A member banned from a community gives back her places at its rencontres (a platform
+    suspension keeps them: she may still come, and cancel)."""
+    if community is not None:
+        services.withdraw_places(community, member, banned=True)
+
+
 @signals.withdrawn.connect
-def _withdrawn(registration: Registration, **_: Any) -> None:
+def _withdrawn(registration: Registration, *, banned: bool = False, **_: Any) -> None:
     event = registration.event
     if registration.member is not None:
-        notify(
-            registration.member,
-            "event_withdrawn",
-            _l(
+        if banned:
+            text = _l(
+                "Your registration for “%(title)s” is cancelled, as you are suspended from"
+                " %(community)s.",
+                title=event.title,
+                community=event.community.name,
+            )
+        else:
+            text = _l(
                 "Your registration for “%(title)s” is cancelled: its rencontres are for the"
                 " members of %(community)s.",
                 title=event.title,
                 community=event.community.name,
-            ),
-            f"/communities/{event.community.slug}",
-        )
+            )
+        notify(registration.member, "event_withdrawn", text, f"/communities/{event.community.slug}")
     else:
         mails.send_later(
             registration, "withdrawn", _l("Registration cancelled: %(title)s", title=event.title)

@@ -411,11 +411,15 @@ def release_member(member: Member) -> None:
         _cancel_registration(event, registration, now)
 
 
-def withdraw_places(community: Community, member: Member | None) -> list[Registration]:
+def withdraw_places(
+    community: Community, member: Member | None, *, banned: bool = False
+) -> list[Registration]:
     """Someone lost the reading of `community`'s rencontres (`communities.access_narrowed`):
     the places and waits at its rencontres to come held by `member` — or, when None (the
     community turned on-request), by anyone who may no longer read them, guests included —
-    are cancelled, and the first waiting who still may get the places."""
+    are cancelled, and the first waiting who still may get the places. `banned`: `member` was
+    banned from the community (moderation's `member_suspended`): all her places there go,
+    whether or not she may still read its rencontres."""
     now = utcnow()
     stmt = (
         select(Registration)
@@ -425,17 +429,18 @@ def withdraw_places(community: Community, member: Member | None) -> list[Registr
             Event.status == "scheduled",
             Event.starts_at > now,
             Registration.status.in_(ACTIVE),
-            ~holder_may_read(),
         )
         .order_by(Event.id, Registration.id)
     )
+    if not (banned and member is not None):
+        stmt = stmt.where(~holder_may_read())
     if member is not None:
         stmt = stmt.where(Registration.member_id == member.id)
     withdrawn = list(db.session.execute(stmt).scalars())
     for registration in withdrawn:
         event = _lock(registration.event)
         _cancel_registration(event, registration, now)
-        signals.withdrawn.send(registration)
+        signals.withdrawn.send(registration, banned=banned)
     return withdrawn
 
 

@@ -33,8 +33,10 @@ withdrawn = signals.signal(
     "withdrawn",
     doc="""A place or a wait was cancelled because its holder may no longer read the rencontre
     (they left its on-request community, were refused, stopped being its gardener, or the
-    community turned on-request). Sender: the `Registration`, now `cancelled`. Sent by
-    `services.withdraw_places`, receiver of `communities.access_narrowed`.""",
+    community turned on-request), or because they were banned from its community. Sender:
+    the `Registration`, now `cancelled`; keyword `banned` (True for a ban). Sent by
+    `services.withdraw_places`, receiver of `communities.access_narrowed` and of
+    `moderation.member_suspended` (a ban from the community).""",
 )
 
 promoted = signals.signal(

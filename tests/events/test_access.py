@@ -210,3 +210,22 @@ def test_a_non_member_is_told_the_rencontres_are_for_members(client, world, logi
         client.get(f"/communities/{world.closed.slug}")
     )
     assert client.get("/events?community=nulle-part").status_code == 404
+
+
+def test_a_ban_gives_her_places_back_and_she_cannot_register_again(world):
+    import pytest
+
+    from community.core.errors import Forbidden
+    from community.moderation.suspensions import suspend_from_community
+
+    event = make_event(world.community, world.gardener, capacity=1)
+    place = make_registration(event, world.member)
+    paul = make_member(display_name="Paul")
+    wait = make_registration(event, paul, status="waitlisted", queued_at=utcnow())
+    suspend_from_community(world.agent, world.member, world.community, None, "Insultes")
+    db.session.refresh(place)
+    db.session.refresh(wait)
+    assert (place.status, wait.status) == ("cancelled", "going")
+    assert world.member.id in _notified("event_withdrawn")
+    with pytest.raises(Forbidden):
+        services.register(world.member, event)  # an open community: she still reads it
