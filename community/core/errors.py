@@ -14,7 +14,7 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from community.core.validation import translate_errors
 from community.extensions import db
@@ -175,6 +175,12 @@ def handle_http_exception(error: HTTPException) -> Any:
     """Answer any HTTP error with the JSON shape on the API, a French page elsewhere."""
     status = error.code or 500
     release_session(server_error=status >= 500)
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS (production): no link can be built for it, so no page.
+        message = _("This address is not served here.")
+        if wants_json():
+            return json_error(400, message)
+        return current_app.response_class(message, 400, mimetype="text/plain")
     reference = None
     if status >= 500:
         reference = new_reference()

@@ -12,6 +12,7 @@ from flask_babel import format_date, format_time, get_locale, get_timezone, get_
 from flask_babel import gettext as _
 
 from community.core import permissions
+from community.core.urls import external
 
 
 def init_jinja(app: Flask) -> None:
@@ -19,6 +20,8 @@ def init_jinja(app: Flask) -> None:
         is_staff=permissions.is_staff,
         is_admin=permissions.is_admin,
         current_member=permissions.current_member,
+        # An absolute link to hand out (PUBLIC_URL in production, never the Host header).
+        external_url=external,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # Flask-Babel's callables look the translations up again at each string (a page has

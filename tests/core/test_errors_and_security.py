@@ -89,6 +89,7 @@ def test_production_refuses_a_missing_or_weak_secret_key(monkeypatch, other_app)
 
 def test_production_sets_secure_cookies(monkeypatch, tmp_path, other_app):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PUBLIC_URL", "https://terreau.example.fr")
     app = other_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_ACCOUNTS_ENABLED"] is False
