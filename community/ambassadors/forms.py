@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.ambassadors.models import PLACE_KINDS
+from community.core.dates import BoundedDateField
 from community.core.forms import CheckboxesField, as_choices, optional_int
 
 PLACE_LABELS = {
@@ -87,7 +87,7 @@ class InvitationForm(FlaskForm):
 
 
 class OutreachForm(FlaskForm):
-    happened_on = DateField(_l("Date of the outing"), validators=[InputRequired()])
+    happened_on = BoundedDateField(_l("Date of the outing"), validators=[InputRequired()])
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int, validate_choice=True)
     place_kind = SelectField(
         _l("Kind of place"),

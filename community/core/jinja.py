@@ -73,7 +73,7 @@ def day(value: Any, fmt: str | None = None) -> str:
     if not value:
         return ""
     if fmt not in _DAY_FORMATS and "d" not in str(fmt):
-        return format_date(value, fmt)
+        return format_date(_local(value).date() if isinstance(value, datetime) else value, fmt)
     return _long_day(value)
 
 
@@ -121,10 +121,15 @@ def _locale_now() -> Locale:
 
 
 def _local(value: datetime) -> datetime:
-    """`value` (naive means UTC) in the user's time zone, as flask_babel rebases it."""
+    """`value` (naive means UTC) in the user's time zone, as flask_babel rebases it; a moment
+    the zone cannot hold (the last hours of the year 9999 are in the year 10000 in Paris)
+    stays in UTC: a page never breaks on a date."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(get_timezone())
+    try:
+        return value.astimezone(get_timezone())
+    except OverflowError:
+        return value
 
 
 def _long_day(value: Any) -> str:

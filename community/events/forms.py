@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectField,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from community.core.dates import BoundedDateTimeLocalField
 from community.core.forms import optional_int
 
 FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -25,10 +25,10 @@ FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=160)])
-    starts_at = DateTimeLocalField(
+    starts_at = BoundedDateTimeLocalField(
         _l("Starts"), format=FORMAT, validators=[DataRequired()], description=_l("Paris time.")
     )
-    ends_at = DateTimeLocalField(
+    ends_at = BoundedDateTimeLocalField(
         _l("Ends"), format=FORMAT, validators=[DataRequired()], description=_l("Paris time.")
     )
     place = StringField(

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -18,6 +17,8 @@ from wtforms import (
 )
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+
+from community.core.dates import BoundedDateField
 
 REASON_CHOICES = [
     SelectChoice("insult", _l("Insult")),
@@ -68,7 +69,7 @@ class ResolveForm(FlaskForm):
         validators=[Optional(), Length(max=1000)],
         description=_l("Required to hide, warn or suspend. Be factual and polite."),
     )
-    until = DateField(
+    until = BoundedDateField(
         _l("Suspended until (included)"),
         validators=[Optional()],
         description=_l("For a suspension, choose a date or tick “without end date”."),
