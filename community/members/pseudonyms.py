@@ -144,6 +144,8 @@ def is_reserved(name: str) -> bool:
         return True
     parts = [skeleton(part) for part in regex.split(r"[ .'\-_’]+", name) if part]
     parts = [part for part in parts if part]
-    return bool(parts) and any(p in words for p in parts) and all(
-        p in words or p in joining for p in parts
+    return (
+        bool(parts)
+        and any(p in words for p in parts)
+        and all(p in words or p in joining for p in parts)
     )

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     TextAreaField,
@@ -19,6 +18,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from community.core.dates import BoundedDateField
+from community.core.forms import BoundedIntegerField
 
 REASON_CHOICES = [
     SelectChoice("insult", _l("Insult")),
@@ -43,7 +43,7 @@ SCOPE_CHOICES = [
 
 class ReportForm(FlaskForm):
     target_type = HiddenField(validators=[DataRequired()])
-    target_id = IntegerField(validators=[DataRequired()])
+    target_id = BoundedIntegerField(validators=[DataRequired()])
     reason = RadioField(_l("What is wrong?"), choices=REASON_CHOICES, validators=[DataRequired()])
     text = TextAreaField(
         _l("A few words for the moderators (optional)"),
