@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from community.core.errors import Invalid
 from community.core.models import utcnow
+from community.core.suppression import Published, suppress, suppress_family
 from community.extensions import db
 from community.observatory.measures import (
     Measure,
@@ -25,7 +26,6 @@ from community.observatory.measures import (
     month_start,
 )
 from community.observatory.releases import frozen, pairs, unpairs
-from community.observatory.suppression import Published, suppress, suppress_family
 from community.territory.models import Neighbourhood, Theme
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
