@@ -39,6 +39,8 @@ class BoundedIntegerField(IntegerField):
     """An `IntegerField` that holds only what a column can (else "Number too large.", and no
     data: a view that reads it before validating gets None)."""
 
+    data: int | None
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
         if self.data is not None and out_of_range(self.data):

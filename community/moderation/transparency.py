@@ -135,9 +135,7 @@ def publish_table(rows: list[Row], columns: tuple[str, ...], min_cell: int) -> P
         columns=columns,
         rows=[
             PublishedRow(row.community, cells, total)
-            for row, cells, total in zip(
-                rows, published.cells, published.row_totals, strict=True
-            )
+            for row, cells, total in zip(rows, published.cells, published.row_totals, strict=True)
         ],
         column_totals=published.column_totals,
         total=published.total,
