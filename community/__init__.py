@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask
 
-from community.config import INSTANCE, config_for
+from community.config import INSTANCE, config_for, production_settings
 
 # Domain packages, in order. Each may hold `models`, `views` (HTML blueprint `bp`), `api`
 # (flask-smorest blueprint `blp`) and `sockets` (Socket.IO handlers); the factory wires
@@ -48,7 +47,8 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     )
     app.config.from_object(config)
     if config.ENV_NAME == "production":
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]  # checked by config.check()
+        # SECRET_KEY, PUBLIC_URL and the trusted hosts, checked by config.check().
+        app.config.update(production_settings())
     app.config.update(overrides)
 
     # Socket.IO handlers are declared before `socketio.init_app`: declared after it, a handler

@@ -79,7 +79,7 @@ def create_admin_command(email: str, display_name: str, password: str) -> None:
             click.echo(f"{email} est maintenant administrateur·rice.")
             return
         check_password(password)
-        name = check_display_name(display_name)
+        name = check_display_name(display_name, reserved_ok=True)  # the platform's own
     except Invalid as error:
         raise click.ClickException(f"{error.message} {error.errors or ''}") from None
     db.session.add(

@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -128,9 +129,14 @@ class Config:
     MAIL_DEFAULT_SENDER = (
         os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
     )
-    # Unset: links use the address each request came to (`PORT` alone is enough); set it in
-    # production, where mail digests leave from the CLI (core/origins.py).
+    # Unset: links use the address each request came to (`PORT` alone is enough). Required in
+    # production: there every link sent (mails, shared links, QR codes) uses it and never the
+    # request's Host header, which anyone can write (core/origins.py).
     PUBLIC_URL = os.environ.get("PUBLIC_URL") or ""
+    # Host names a request may be sent to (Flask's TRUSTED_HOSTS; any other answers 400).
+    # Unset outside production; in production PUBLIC_URL's host, plus the names listed here
+    # (an active health checker that calls a process by its address).
+    TRUSTED_HOSTS: list[str] | None = _list(os.environ.get("TRUSTED_HOSTS")) or None
     PORT = _int("PORT", 5000)
 
     # Web push (VAPID, RFC 8292). Without a private key push is off; development makes one
@@ -237,6 +243,7 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
+        check_public_url(os.environ.get("PUBLIC_URL") or "")
         push_enabled = _bool(
             os.environ.get("PUSH_ENABLED"), bool(os.environ.get("VAPID_PRIVATE_KEY"))
         )
@@ -244,6 +251,34 @@ class ProductionConfig(Config):
             check_push_settings(
                 os.environ.get("VAPID_PRIVATE_KEY") or "", os.environ.get("VAPID_SUBJECT") or ""
             )
+
+
+def check_public_url(value: str) -> None:
+    """Refuse to start production without the site's address: e-mailed links would otherwise
+    take their host from the request's Host header, which an attacker writes."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise RuntimeError(
+            "PUBLIC_URL must be set in production to the site's address, such as "
+            "https://terreau.example.fr: every link sent by mail uses it"
+        )
+
+
+def production_settings() -> dict[str, Any]:
+    """What production reads from the environment when the app is built (after `check`)."""
+    public = (os.environ.get("PUBLIC_URL") or "").strip().rstrip("/")
+    host = urlsplit(public).hostname or ""
+    return {
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+        "PUBLIC_URL": public,
+        "TRUSTED_HOSTS": [host, *_list(os.environ.get("TRUSTED_HOSTS"))],
+    }
 
 
 def check_push_settings(private_key: str, subject: str) -> None:

@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -16,7 +14,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from community.ambassadors.models import PLACE_KINDS
-from community.core.forms import CheckboxesField, as_choices, optional_int
+from community.core.dates import BoundedDateField
+from community.core.forms import (
+    BoundedIntegerField,
+    CheckboxesField,
+    as_choices,
+    bounded_int,
+    optional_int,
+)
 
 PLACE_LABELS = {
     "market": _l("Market"),
@@ -81,23 +86,23 @@ class InvitationForm(FlaskForm):
         validators=[Length(max=80)],
         description=_l('Where you hand it out, for instance "marché du samedi".'),
     )
-    valid_days = IntegerField(
+    valid_days = BoundedIntegerField(
         _l("Valid for (days, optional)"), validators=[Optional(), NumberRange(min=1, max=365)]
     )
 
 
 class OutreachForm(FlaskForm):
-    happened_on = DateField(_l("Date of the outing"), validators=[InputRequired()])
+    happened_on = BoundedDateField(_l("Date of the outing"), validators=[InputRequired()])
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int, validate_choice=True)
     place_kind = SelectField(
         _l("Kind of place"),
         choices=as_choices([(k, PLACE_LABELS[k]) for k in PLACE_KINDS]),
         validators=[DataRequired()],
     )
-    people_met = IntegerField(
+    people_met = BoundedIntegerField(
         _l("Number of people met"), validators=[InputRequired(), NumberRange(min=0, max=10000)]
     )
-    theme_ids = CheckboxesField(_l("Themes heard"), coerce=int, validate_choice=True)
+    theme_ids = CheckboxesField(_l("Themes heard"), coerce=bounded_int, validate_choice=True)
     topics = TextAreaField(
         _l("What you heard"),
         validators=[Length(max=2000)],

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, case, exists, func, or_, select
 
@@ -23,6 +22,7 @@ from community.communities.services import join
 from community.core.errors import DomainError, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.privacy import what_was_found
+from community.core.urls import external
 from community.extensions import db
 from community.members.models import Member
 from community.threads.models import Message
@@ -154,7 +154,7 @@ def invited_membership(member: Member) -> Membership | None:
 
 def share_url(invitation: Invitation) -> str:
     """The address to hand out: the welcome page of the link."""
-    return url_for("ambassadors.welcome", token=invitation.token, _external=True)
+    return external("ambassadors.welcome", token=invitation.token)
 
 
 def qr_svg(invitation: Invitation, scale: int = 4) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from community.ambassadors.models import PLACE_KINDS
+from community.core.dates import BoundedDate
 from community.members.schemas import PublicMemberSchema
 from community.territory.schemas import PlaceSchema
 
@@ -32,7 +33,7 @@ class AmbassadorCreateSchema(Schema):
 
 class OutreachSchema(Schema):
     id = fields.Integer(dump_only=True)
-    happened_on = fields.Date(required=True)
+    happened_on = BoundedDate(required=True)
     neighbourhood_id = fields.Integer(
         load_default=None, allow_none=True, strict=True, load_only=True
     )

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from email.message import EmailMessage
-from typing import Any
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from community.auth.passwords import dummy_hash
 from community.auth.services import make_confirm_token, make_reset_token
 from community.core.mail import build_message, send_in_background
-from community.core.origins import public_url
 from community.core.signals import on_commit
+from community.core.urls import external
 from community.members.models import Member
-
-
-def _external(endpoint: str, **values: Any) -> str:
-    return public_url() + url_for(endpoint, **values)
 
 
 def queue(message: EmailMessage | None) -> None:
@@ -41,7 +36,7 @@ def deliver(build: Callable[[Member], EmailMessage], member: Member) -> None:
 
 
 def confirmation_message(member: Member) -> EmailMessage:
-    link = _external("auth.confirm", token=make_confirm_token(member))
+    link = external("auth.confirm", token=make_confirm_token(member))
     with force_locale(member.locale):
         context = {"member": member, "link": link}
         return build_message(
@@ -56,8 +51,8 @@ def already_registered_message(member: Member) -> EmailMessage:
     """Someone signed up with an address that has an account: tell its owner, not them."""
     context = {
         "member": member,
-        "login": _external("auth.login"),
-        "forgot": _external("auth.forgot"),
+        "login": external("auth.login"),
+        "forgot": external("auth.forgot"),
     }
     with force_locale(member.locale):
         return build_message(
@@ -75,7 +70,7 @@ def reset_message(member: Member | None, typed_email: str) -> EmailMessage | Non
         id=0, email=typed_email[:254], display_name="", password_hash=dummy_hash(),
         session_nonce="0", locale="fr",
     )  # fmt: skip
-    link = _external("auth.reset", token=make_reset_token(target))
+    link = external("auth.reset", token=make_reset_token(target))
     with force_locale(target.locale):
         context = {"member": target, "link": link}
         message = build_message(

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.core.forms import as_choices, optional_int
+from community.core.forms import as_choices, bounded_int, optional_int
 from community.members.forms import CheckboxesField
 
 
@@ -100,7 +100,7 @@ class NearMeForm(FlaskForm):
     neighbourhood_id = SelectField(
         _l("My neighbourhood"), coerce=optional_int, validate_choice=True
     )
-    theme_ids = CheckboxesField(_l("What interests me"), coerce=int)
+    theme_ids = CheckboxesField(_l("What interests me"), coerce=bounded_int)
 
 
 class HandOverForm(FlaskForm):

@@ -14,8 +14,9 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
+from community.core.urls import asked_path, referrer_path
 from community.core.validation import translate_errors
 from community.extensions import db
 
@@ -130,22 +131,44 @@ def _default_message(status: int) -> str:
     return messages.get(status, _("Something went wrong."))
 
 
+def _heading(status: int) -> str:
+    """An error page's title, in plain words (never "Error 401")."""
+    headings = {
+        400: _("Request not understood"),
+        401: _("Log in to continue"),
+        403: _("Access refused"),
+        404: _("Page not found"),
+        429: _("Too many attempts"),
+    }
+    return headings.get(status) or _("That did not work")
+
+
 def html_error(
     status: int, message: str | None = None, reference: str | None = None
 ) -> tuple[str, int]:
-    """A French error page for `status` (the 500 page stands alone: it queries nothing)."""
+    """A French error page for `status` that leads somewhere: log in or create an account
+    (401), back to the page one came from, home (the 500 page stands alone: it queries
+    nothing)."""
     if status >= 500:
-        template = "errors/500.html"
-    elif status in {400, 403, 404, 429}:
-        template = f"errors/{status}.html"
-    else:
-        template = "errors/generic.html"
+        return (
+            render_template(
+                "errors/500.html",
+                status=status,
+                message=message or _default_message(status),
+                reference=reference,
+            ),
+            status,
+        )
+    template = f"errors/{status}.html" if status in {400, 401, 403, 404, 429} else None
     return (
         render_template(
-            template,
+            template or "errors/generic.html",
             status=status,
+            heading=_heading(status),
             message=message or _default_message(status),
             reference=reference,
+            back=referrer_path(),
+            next_path=asked_path(),
         ),
         status,
     )
@@ -175,6 +198,12 @@ def handle_http_exception(error: HTTPException) -> Any:
     """Answer any HTTP error with the JSON shape on the API, a French page elsewhere."""
     status = error.code or 500
     release_session(server_error=status >= 500)
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS (production): no link can be built for it, so no page.
+        message = _("This address is not served here.")
+        if wants_json():
+            return json_error(400, message)
+        return current_app.response_class(message, 400, mimetype="text/plain")
     reference = None
     if status >= 500:
         reference = new_reference()

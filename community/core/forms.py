@@ -1,20 +1,51 @@
-"""Helpers shared by the HTML forms."""
+"""Helpers shared by the HTML forms.
+
+Numbers a form reads are bounded like every other door's (`core/edge.py`): what no column can
+hold is a field error, never a query that overflows (`/report?target_id=1180591620717411303424`
+was a 500). `BoundedIntegerField` for a typed number, `bounded_int` and `optional_int` as the
+`coerce` of a choice; `tests/core/test_forms.py` walks every form for an `IntegerField` or an
+`int` coerce that is not one of these.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import IntegerField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
+from community.core.edge import out_of_range
 from community.core.errors import DomainError
+
+
+def bounded_int(value: object) -> int:
+    """A choice's value as an int a column can hold (`ValueError` otherwise: the choice is
+    not valid)."""
+    number = int(value)  # type: ignore[call-overload]
+    if out_of_range(number):
+        raise ValueError("out of range")
+    return number
 
 
 def optional_int(value: object) -> int | None:
     """A select's value as an int, or None for its empty choice."""
-    return int(value) if value not in (None, "", "None") else None  # type: ignore[call-overload]
+    return bounded_int(value) if value not in (None, "", "None") else None
+
+
+class BoundedIntegerField(IntegerField):
+    """An `IntegerField` that holds only what a column can (else "Number too large.", and no
+    data: a view that reads it before validating gets None)."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and out_of_range(self.data):
+            self.data = None
+            raise ValueError(_l("Number too large."))
 
 
 class CheckboxesField(SelectMultipleField):

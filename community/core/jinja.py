@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from community.core import permissions
 from community.core.standing import standing_refusal
+from community.core.urls import external
 
 
 def init_jinja(app: Flask) -> None:
@@ -22,6 +23,8 @@ def init_jinja(app: Flask) -> None:
         current_member=permissions.current_member,
         # Why the member may only read right now (a platform suspension), shown on every page.
         standing_refusal=standing_refusal,
+        # An absolute link to hand out (PUBLIC_URL in production, never the Host header).
+        external_url=external,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # Flask-Babel's callables look the translations up again at each string (a page has
@@ -73,7 +76,7 @@ def day(value: Any, fmt: str | None = None) -> str:
     if not value:
         return ""
     if fmt not in _DAY_FORMATS and "d" not in str(fmt):
-        return format_date(value, fmt)
+        return format_date(_local(value).date() if isinstance(value, datetime) else value, fmt)
     return _long_day(value)
 
 
@@ -121,10 +124,15 @@ def _locale_now() -> Locale:
 
 
 def _local(value: datetime) -> datetime:
-    """`value` (naive means UTC) in the user's time zone, as flask_babel rebases it."""
+    """`value` (naive means UTC) in the user's time zone, as flask_babel rebases it; a moment
+    the zone cannot hold (the last hours of the year 9999 are in the year 10000 in Paris)
+    stays in UTC: a page never breaks on a date."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(get_timezone())
+    try:
+        return value.astimezone(get_timezone())
+    except OverflowError:
+        return value
 
 
 def _long_day(value: Any) -> str:

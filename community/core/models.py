@@ -38,7 +38,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise TypeError("UTCDateTime expects a datetime")
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            # Past the ends of what UTC can hold (9999-12-31T23:59-12:00): the nearest end.
+            # Input is bounded (core/dates.py); storing never breaks on a date anyway.
+            value = (datetime.max if value.year > 1 else datetime.min).replace(tzinfo=UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -48,4 +53,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            return value

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 
 from community.core.origins import public_url
 
@@ -18,6 +18,26 @@ def safe_next(target: str | None, default: str = "members.me") -> str:
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
     return url_for(default)
+
+
+def referrer_path() -> str | None:
+    """The page of this site the request came from (path and query), if any and not the
+    page itself: the "back" of an error page."""
+    parts = urlsplit(request.referrer or "")
+    if parts.scheme not in {"http", "https"} or parts.netloc != request.host:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if path == request.full_path.rstrip("?") or not path.startswith("/"):
+        return None
+    return safe_next(path, "core.home")
+
+
+def asked_path() -> str:
+    """The page to come back to after logging in: the one asked for (a GET), or the page the
+    form was sent from (any other method), else the home page."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return referrer_path() or url_for("core.home")
 
 
 def site_path(endpoint: str, **values: Any) -> str:

@@ -9,26 +9,25 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from community.core.forms import optional_int
+from community.core.dates import BoundedDateTimeLocalField
+from community.core.forms import BoundedIntegerField, optional_int
 
 FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=160)])
-    starts_at = DateTimeLocalField(
+    starts_at = BoundedDateTimeLocalField(
         _l("Starts"), format=FORMAT, validators=[DataRequired()], description=_l("Paris time.")
     )
-    ends_at = DateTimeLocalField(
+    ends_at = BoundedDateTimeLocalField(
         _l("Ends"), format=FORMAT, validators=[DataRequired()], description=_l("Paris time.")
     )
     place = StringField(
@@ -42,7 +41,7 @@ class EventForm(FlaskForm):
         validators=[Length(max=10_000)],
         description=_l("Optional. Simple formatting: **bold**, a list with dashes -, links."),
     )
-    capacity = IntegerField(
+    capacity = BoundedIntegerField(
         _l("Number of places"),
         validators=[Optional(), NumberRange(min=1, max=10_000)],
         description=_l("Leave empty for no limit. Past it, people join a waiting list."),
@@ -51,7 +50,7 @@ class EventForm(FlaskForm):
     accepts_guests = BooleanField(
         _l("People without an account may register (pseudonym and e-mail)")
     )
-    repeat = IntegerField(
+    repeat = BoundedIntegerField(
         _l("Repeat every week"),
         default=1,
         validators=[Optional(), NumberRange(min=1, max=52)],

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from community.core.dates import BoundedDateTime
 from community.core.models import utcnow
 from community.territory.schemas import PlaceSchema
 
@@ -40,8 +41,8 @@ class EventSchema(Schema):
 
 class EventBrowseArgsSchema(Schema):
     community = fields.String(load_default=None, validate=validate.Length(max=80))
-    from_ = fields.DateTime(data_key="from", load_default=None)
-    to = fields.DateTime(load_default=None)
+    from_ = BoundedDateTime(data_key="from", load_default=None)
+    to = BoundedDateTime(load_default=None)
 
 
 _title = fields.String(validate=validate.Length(max=1000))
@@ -51,8 +52,8 @@ _capacity = fields.Integer(strict=True, allow_none=True)
 class EventCreateSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(max=1000))
     description = fields.String(load_default="", validate=validate.Length(max=50_000))
-    starts_at = fields.DateTime(required=True)
-    ends_at = fields.DateTime(required=True)
+    starts_at = BoundedDateTime(required=True)
+    ends_at = BoundedDateTime(required=True)
     place = fields.String(load_default="", validate=validate.Length(max=1000))
     neighbourhood_id = fields.Integer(strict=True, allow_none=True)
     capacity = _capacity
@@ -66,8 +67,8 @@ class EventUpdateSchema(Schema):
 
     title = _title
     description = fields.String(validate=validate.Length(max=50_000))
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = BoundedDateTime()
+    ends_at = BoundedDateTime()
     place = fields.String(validate=validate.Length(max=1000))
     neighbourhood_id = fields.Integer(strict=True, allow_none=True)
     capacity = _capacity

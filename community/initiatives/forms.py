@@ -9,7 +9,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.core.forms import CheckboxesField, as_choices, optional_int
+from community.core.forms import CheckboxesField, as_choices, bounded_int, optional_int
 from community.initiatives.labels import REASON_LABELS, SORT_LABELS, STATUS_LABELS
 
 choices = as_choices  # kept for the initiatives views
@@ -37,7 +37,7 @@ class InitiativeForm(FlaskForm):
         validators=[Length(max=10_000)],
         description=_l("Optional. Simple formatting: **bold**, a list with dashes -, links."),
     )
-    theme_ids = CheckboxesField(_l("Themes"), coerce=int)
+    theme_ids = CheckboxesField(_l("Themes"), coerce=bounded_int)
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int)
     community = SelectField(
         _l("Community"),

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from community.core.forms import CheckboxesField, optional_int
+from community.core.forms import CheckboxesField, bounded_int, optional_int
 
 
 class ProfileForm(FlaskForm):
@@ -22,7 +22,7 @@ class ProfileForm(FlaskForm):
         description=_l("The name other people see."),
     )
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int)
-    theme_ids = CheckboxesField(_l("Themes that interest me"), coerce=int)
+    theme_ids = CheckboxesField(_l("Themes that interest me"), coerce=bounded_int)
     skills = TextAreaField(
         _l("What I know how to do"),
         validators=[Length(max=1500)],

@@ -1,11 +1,20 @@
-"""Look-alike pseudonyms: the skeleton two names share when they can be confused.
+"""Pseudonyms nobody can pass off as someone else's, or as the platform's.
 
-Unicode's confusables data (UTS #39, maintained in the `confusable_homoglyphs` package) lists
-the characters that look alike — a Cyrillic "М" and a Latin "M", a "0" and an "O", an "l"
-and an "I". The skeleton of a pseudonym is its case-folded, compatibility-normalised text with
-every character replaced by one representative of its look-alike class: two pseudonyms that
-a reader cannot tell apart have the same skeleton. It is stored (`members.display_name_skeleton`,
-indexed), so that the check is one indexed lookup however many members there are.
+- **Look-alikes.** Unicode's confusables data (UTS #39, maintained in the
+  `confusable_homoglyphs` package) lists the characters that look alike — a Cyrillic "М" and
+  a Latin "M", a "0" and an "O", an "l" and an "I", a small capital "ʟ" and an "l". The
+  skeleton of a pseudonym is its compatibility-normalised, case-folded text without accents,
+  every character replaced by one representative of its look-alike class: two pseudonyms that
+  a reader could take for one another ("Léa", "Lea", "ʟéa") have the same skeleton. It is
+  stored (`members.display_name_skeleton`, indexed), so that the check is one indexed lookup
+  however many members there are.
+- **Invisible characters.** A character that shows nothing ("Yanis" followed by a Hangul
+  filler U+3164 renders as "Yanis") is refused: Unicode's Default_Ignorable_Code_Point
+  property (read from the maintained `regex` module, which follows Unicode's
+  DerivedCoreProperties), format, control, private-use and unassigned characters, separators
+  other than the plain space, and the Braille blank U+2800 (a symbol that prints as a space).
+- **Reserved names.** A pseudonym may not pass for the platform, its staff or the label shown
+  for an erased account (`RESERVED_WORDS`, `RESERVED_ANYWHERE`, in French and English).
 """
 
 from __future__ import annotations
@@ -13,7 +22,30 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+import regex
 from confusable_homoglyphs.utils import load
+
+# Default_Ignorable_Code_Point (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0, zero-width
+# spaces and joiners, variation selectors, tags…), as the `regex` module's Unicode data has it.
+_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+# Categories that show nothing a reader can see: control, format, unassigned, private use,
+# surrogates, line and paragraph separators; space separators but the plain space.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp", "Zs"})
+_BLANK_SYMBOLS = frozenset({"\u2800"})  # BRAILLE PATTERN BLANK: a symbol (So) printed blank
+
+# A pseudonym made only of these words (and the small words that join them) passes for the
+# platform or its people: "Admin", "Équipe de modération", "Mairie". Compared by skeleton.
+RESERVED_WORDS = (
+    "admin", "administrateur", "administratrice", "administration", "administrator",
+    "moderateur", "moderatrice", "moderation", "moderator", "modo",
+    "staff", "support", "equipe", "team", "systeme", "system", "officiel", "official",
+    "mairie", "town hall", "anonyme", "anonymous", "jardinier", "jardiniere", "gardener",
+)  # fmt: skip
+_JOINING_WORDS = ("de", "la", "le", "les", "du", "des", "l", "d", "of", "the")
+# Anywhere in a pseudonym: the platform's name, and the label shown in place of an erased
+# account's name (templates: "deleted account" / "compte supprimé").
+RESERVED_ANYWHERE = ("terreau", "compte supprimé", "deleted account")
+_SEPARATORS = " .'-_’"
 
 
 @lru_cache(maxsize=1)
@@ -38,16 +70,82 @@ def _prototypes() -> dict[str, str]:
 
 def skeleton(name: str) -> str:
     """The look-alike skeleton of a pseudonym (spaces, dots, dashes and apostrophes count as
-    nothing: "Jean-Luc", "Jean Luc" and "JeanLuc" are one name to a reader; accents count:
-    "Léa" and "Lea" are two names)."""
+    nothing: "Jean-Luc", "Jean Luc" and "JeanLuc" are one name to a reader; nor do accents
+    and invisible characters: "Léa", "Lea" and "ʟéa" are one name)."""
     table = _prototypes()
 
     def look_alike(text: str) -> str:
-        return "".join(table.get(char, char) for char in text if char not in " .'-_’")
+        return "".join(
+            table.get(char) or _small_capital(char)
+            for char in text
+            if char not in _SEPARATORS and visible(char)
+        )
 
     # Compatibility forms first (a full-width "Ｍ" is an "M"), then look-alikes on the case
     # as written (a Cyrillic capital "М" looks like "M", its small letter not like "m"),
-    # then the case folded and the look-alikes of the small letters.
+    # then the case folded, the accents taken off and the look-alikes of the small letters.
     text = unicodedata.normalize("NFKC", name)
     text = look_alike(text).casefold()
+    text = _without_accents(text)
     return unicodedata.normalize("NFC", look_alike(text))[:80]
+
+
+@lru_cache(maxsize=4096)
+def _small_capital(char: str) -> str:
+    """A small capital is its letter ("ʟ", LATIN LETTER SMALL CAPITAL L, is an "l"): read from
+    the character's Unicode name, as confusables.txt leaves most of them out."""
+    prefix = "LATIN LETTER SMALL CAPITAL "
+    name = unicodedata.name(char, "")
+    letter = name[len(prefix) :] if name.startswith(prefix) else ""
+    return letter.lower() if len(letter) == 1 else char
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(char for char in decomposed if unicodedata.category(char) not in {"Mn", "Me"})
+
+
+def visible(char: str) -> bool:
+    """Does `char` show something a reader sees (the plain space counts as visible)?"""
+    if char == " ":
+        return True
+    return not (
+        _IGNORABLE.match(char)
+        or unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        or char in _BLANK_SYMBOLS
+    )
+
+
+def invisible_characters(name: str) -> list[str]:
+    """The characters of `name` that show nothing, as U+XXXX (empty when there is none)."""
+    return [f"U+{ord(char):04X}" for char in name if not visible(char)]
+
+
+def _cases(text: str) -> set[str]:
+    # The skeleton follows the case as written ("I" looks like "l", "i" does not).
+    return {skeleton(variant) for variant in (text, text.title(), text.upper())}
+
+
+@lru_cache(maxsize=1)
+def _reserved() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    words = frozenset(s for word in RESERVED_WORDS for s in _cases(word))
+    joining = frozenset(s for word in _JOINING_WORDS for s in _cases(word))
+    anywhere = tuple(s for text in RESERVED_ANYWHERE for s in _cases(text))
+    return words, joining, anywhere
+
+
+def is_reserved(name: str) -> bool:
+    """Does `name` pass for the platform, its people or an erased account ("Admin",
+    "Équipe de modération", "Terreau officiel", "compte supprimé"), whatever its case,
+    accents and look-alike letters?"""
+    words, joining, anywhere = _reserved()
+    whole = skeleton(name)
+    if any(text in whole for text in anywhere):
+        return True
+    parts = [skeleton(part) for part in regex.split(r"[ .'\-_’]+", name) if part]
+    parts = [part for part in parts if part]
+    return (
+        bool(parts)
+        and any(p in words for p in parts)
+        and all(p in words or p in joining for p in parts)
+    )

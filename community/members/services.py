@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -13,7 +14,7 @@ from community.core.errors import Invalid
 from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import LOCALES, Member
-from community.members.pseudonyms import skeleton
+from community.members.pseudonyms import invisible_characters, is_reserved, skeleton
 from community.territory.models import Neighbourhood, Theme
 
 DISPLAY_NAME = re.compile(r"^[\w][\w .'\-]{1,38}[\w.]$", re.UNICODE)
@@ -40,9 +41,27 @@ def normalise_email(email: str, *, strict: bool = True) -> str:
     return result.normalized.lower()
 
 
-def check_display_name(display_name: str, member: Member | None = None) -> str:
-    """A valid, free pseudonym (3 to 40 letters, digits, spaces, . ' -)."""
-    name = " ".join((display_name or "").split())
+def check_display_name(
+    display_name: str, member: Member | None = None, *, reserved_ok: bool = False
+) -> str:
+    """A valid, free pseudonym (3 to 40 letters, digits, spaces, . ' -) that shows every
+    character it holds and passes for nobody: no other member's, whatever the case, accents
+    and look-alike letters, nor the platform's or an erased account's (`members/pseudonyms.py`;
+    `reserved_ok`: the operator's command line names the platform's own accounts). A member
+    keeping the name they have is not checked again: only new names meet newer rules."""
+    name = unicodedata.normalize("NFC", " ".join((display_name or "").split()))
+    if member is not None and member.id and name == member.display_name:
+        return name
+    hidden = invisible_characters(name)
+    if hidden:
+        raise Invalid(
+            _("A pseudonym cannot hold invisible characters."),
+            {
+                "display_name": [
+                    _("Remove the invisible characters (%(codes)s).", codes=", ".join(hidden))
+                ]
+            },
+        )
     if not DISPLAY_NAME.match(name):
         raise Invalid(
             _("Choose a pseudonym of 3 to 40 letters, digits, spaces, dots or dashes."),
@@ -50,6 +69,11 @@ def check_display_name(display_name: str, member: Member | None = None) -> str:
         )
     if "@" in name:
         raise Invalid(_("A pseudonym cannot contain @."), {"display_name": [_("No @.")]})
+    if not reserved_ok and is_reserved(name):
+        raise Invalid(
+            _("This pseudonym is kept for the platform. Choose another one."),
+            {"display_name": [_("Kept for the platform: choose your own name.")]},
+        )
     # Taken whatever the case, and whatever look-alike letters (a Cyrillic "М" for an "M", a
     # "0" for an "O"): nobody can pass for a gardener by writing her name in other letters.
     taken = db.session.execute(

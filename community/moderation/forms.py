@@ -9,15 +9,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
+
+from community.core.dates import BoundedDateField
+from community.core.forms import BoundedIntegerField
 
 REASON_CHOICES = [
     SelectChoice("insult", _l("Insult")),
@@ -42,7 +43,7 @@ SCOPE_CHOICES = [
 
 class ReportForm(FlaskForm):
     target_type = HiddenField(validators=[DataRequired()])
-    target_id = IntegerField(validators=[DataRequired()])
+    target_id = BoundedIntegerField(validators=[DataRequired()])
     reason = RadioField(_l("What is wrong?"), choices=REASON_CHOICES, validators=[DataRequired()])
     text = TextAreaField(
         _l("A few words for the moderators (optional)"),
@@ -68,7 +69,7 @@ class ResolveForm(FlaskForm):
         validators=[Optional(), Length(max=1000)],
         description=_l("Required to hide, warn or suspend. Be factual and polite."),
     )
-    until = DateField(
+    until = BoundedDateField(
         _l("Suspended until (included)"),
         validators=[Optional()],
         description=_l("For a suspension, choose a date or tick “without end date”."),

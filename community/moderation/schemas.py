@@ -7,6 +7,7 @@ from datetime import UTC
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
+from community.core.dates import BoundedAwareDateTime
 from community.members.schemas import PublicMemberSchema
 from community.moderation.models import REASONS, RESOLUTIONS
 from community.moderation.targets import kind_of
@@ -64,7 +65,7 @@ class ResolveSchema(Schema):
 
     action = fields.String(required=True, validate=validate.OneOf(RESOLUTIONS))
     reason = fields.String(load_default="", validate=validate.Length(max=1000))
-    until = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    until = BoundedAwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
     scope = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(("community", "platform"))
     )

@@ -1,4 +1,12 @@
-"""Public counts of reports and moderation acts, per month, category and community (no names)."""
+"""Public counts of reports and moderation acts, per month, category and community (no names).
+
+A small count can point to a person in a small community ("1 suspension in Compost des
+Tilleuls in March"): the page publishes each month's two tables through the observatory's
+statistical disclosure control (`core.suppression.suppress`, below `OBSERVATORY_MIN_CELL`):
+every count from 1 to the threshold − 1 is hidden, and enough others with it that none can
+be worked out from the row and column totals, which are published too. Zeros are shown.
+`monthly_counts` is the raw material; only `published_months` leaves for the page.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from community.communities.models import Community
 from community.core.models import utcnow
+from community.core.suppression import suppress
 from community.extensions import db
 from community.moderation.models import REASONS, ModerationAction, Report
 
@@ -90,4 +100,70 @@ def monthly_counts(months: int = 12, now: datetime | None = None) -> list[Month]
     return result
 
 
-__all__ = ["PUBLIC_ACTIONS", "REASONS", "Month", "Row", "monthly_counts"]
+@dataclass
+class PublishedRow:
+    community: str | None
+    cells: list[int | None]  # None: hidden
+    total: int | None
+
+
+@dataclass
+class PublishedTable:
+    """One month's table as the public sees it: hidden counts are None."""
+
+    columns: tuple[str, ...]
+    rows: list[PublishedRow]
+    column_totals: list[int | None]
+    total: int | None
+
+
+@dataclass
+class PublishedMonth:
+    month: str
+    reports: PublishedTable | None
+    actions: PublishedTable | None
+
+    @property
+    def start(self) -> datetime:
+        return Month(self.month).start
+
+
+def publish_table(rows: list[Row], columns: tuple[str, ...], min_cell: int) -> PublishedTable:
+    """`rows` with their totals, no count below `min_cell` shown or derivable."""
+    published = suppress([[row.counts.get(c, 0) for c in columns] for row in rows], min_cell)
+    return PublishedTable(
+        columns=columns,
+        rows=[
+            PublishedRow(row.community, cells, total)
+            for row, cells, total in zip(rows, published.cells, published.row_totals, strict=True)
+        ],
+        column_totals=published.column_totals,
+        total=published.total,
+    )
+
+
+def published_months(
+    months: int = 12, now: datetime | None = None, min_cell: int | None = None
+) -> list[PublishedMonth]:
+    """What the transparency page shows: `monthly_counts`, each table suppressed."""
+    threshold = min_cell or int(current_app.config["OBSERVATORY_MIN_CELL"])
+    return [
+        PublishedMonth(
+            month.month,
+            publish_table(month.reports, REASONS, threshold) if month.reports else None,
+            publish_table(month.actions, PUBLIC_ACTIONS, threshold) if month.actions else None,
+        )
+        for month in monthly_counts(months, now)
+    ]
+
+
+__all__ = [
+    "PUBLIC_ACTIONS",
+    "REASONS",
+    "Month",
+    "PublishedMonth",
+    "PublishedTable",
+    "Row",
+    "monthly_counts",
+    "published_months",
+]

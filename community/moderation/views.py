@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -198,7 +198,11 @@ def journal() -> str:
 @bp.get("/transparency")
 def transparency_page() -> str:
     """Public: how many reports and acts, per month, category and community. No names."""
-    return render_template("moderation/transparency.html", months=transparency.monthly_counts())
+    return render_template(
+        "moderation/transparency.html",
+        months=transparency.published_months(),
+        min_cell=current_app.config["OBSERVATORY_MIN_CELL"],
+    )
 
 
 @bp.get("/moderation/suspensions")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from community.core.csvfile import csv_text
 from community.core.permissions import require
 from community.core.rest import authenticated_member
 from community.observatory import services
@@ -57,25 +56,19 @@ def cells_csv(args: dict[str, Any]) -> Response:
     summary = _summary(args)
     data = summary.as_json()
     keys: list[str] = data["measures"]  # type: ignore[assignment]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["neighbourhood", "theme", *keys])
-
-    def value(v: object) -> object:
-        return "" if v is None else v
-
+    rows: list[list[object]] = [["neighbourhood", "theme", *keys]]  # a hidden number: empty
     for cell in data["cells"]:  # type: ignore[attr-defined]
-        writer.writerow(
-            [cell["neighbourhood"]["slug"], cell["theme"]["slug"], *(value(cell[k]) for k in keys)]
+        rows.append(
+            [cell["neighbourhood"]["slug"], cell["theme"]["slug"], *(cell[k] for k in keys)]
         )
     for row in data["neighbourhood_totals"]:  # type: ignore[attr-defined]
-        writer.writerow([row["neighbourhood"]["slug"], "*", *(value(row[k]) for k in keys)])
+        rows.append([row["neighbourhood"]["slug"], "*", *(row[k] for k in keys)])
     for row in data["theme_totals"]:  # type: ignore[attr-defined]
-        writer.writerow(["*", row["theme"]["slug"], *(value(row[k]) for k in keys)])
-    writer.writerow(["*", "*", *(value(data["totals"][k]) for k in keys)])  # type: ignore[index]
+        rows.append(["*", row["theme"]["slug"], *(row[k] for k in keys)])
+    rows.append(["*", "*", *(data["totals"][k] for k in keys)])  # type: ignore[index]
     period = data["period"]["release"]  # type: ignore[index]
     return Response(
-        out.getvalue(),
+        csv_text(rows, lineterminator="\n"),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="observatoire_{period}.csv"',

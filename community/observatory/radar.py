@@ -13,13 +13,13 @@ from sqlalchemy import exists, func, or_, select
 
 from community.ambassadors.models import OutreachLog, outreach_themes
 from community.communities.models import Community
+from community.core.suppression import TOTAL_FREE, suppress_line
 from community.extensions import db
 from community.initiatives.models import Initiative, initiative_themes
 from community.members.models import Member
 from community.observatory.measures import Period
 from community.observatory.releases import frozen, singles, unsingles
 from community.observatory.services import Summary
-from community.observatory.suppression import TOTAL_FREE, suppress_line
 from community.solidarity.models import SolidaritySignal
 from community.territory.models import Neighbourhood, Theme
 

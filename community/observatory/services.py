@@ -16,6 +16,7 @@ from sqlalchemy import select
 from community.core.database import natural
 from community.core.errors import Invalid
 from community.core.models import utcnow
+from community.core.suppression import Published, suppress, suppress_family
 from community.extensions import db
 from community.observatory.measures import (
     Measure,
@@ -26,7 +27,6 @@ from community.observatory.measures import (
     month_start,
 )
 from community.observatory.releases import frozen, pairs, unpairs
-from community.observatory.suppression import Published, suppress, suppress_family
 from community.territory.models import Neighbourhood, Theme
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

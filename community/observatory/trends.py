@@ -10,17 +10,17 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from community.extensions import db
-from community.members.models import Member
-from community.observatory.measures import Period, add_months
-from community.observatory.releases import frozen
-from community.observatory.services import Summary, month_label
-from community.observatory.suppression import (
+from community.core.suppression import (
     TOTAL_FREE,
     TOTAL_HIDDEN,
     TOTAL_PUBLISHED,
     suppress_line,
 )
+from community.extensions import db
+from community.members.models import Member
+from community.observatory.measures import Period, add_months
+from community.observatory.releases import frozen
+from community.observatory.services import Summary, month_label
 from community.solidarity.models import HelpOffer, HelpRequest, SolidaritySignal
 
 

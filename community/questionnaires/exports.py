@@ -3,24 +3,14 @@ in it, only the channel, the neighbourhood given and the answers."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from community.core.csvfile import csv_text
 from community.extensions import db
 from community.questionnaires.models import Questionnaire, Response
 from community.territory.models import Neighbourhood
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell starting like a formula.
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def responses_csv(questionnaire: Questionnaire) -> str:
@@ -34,11 +24,9 @@ def responses_csv(questionnaire: Questionnaire) -> str:
         .options(selectinload(Response.answers))
         .order_by(Response.id)
     ).scalars()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows: list[list[object]] = [
         [_("response"), _("date"), _("channel"), _("neighbourhood")] + [q.label for q in questions]
-    )
+    ]
     for response in responses:
         by_question: dict[int, list[str]] = {}
         for answer in response.answers:
@@ -49,13 +37,13 @@ def responses_csv(questionnaire: Questionnaire) -> str:
             else:
                 text = answer.text or ""
             by_question.setdefault(answer.question_id, []).append(text)
-        writer.writerow(
+        rows.append(
             [
                 response.id,
                 response.created_at.date().isoformat(),
                 response.channel,
-                _cell(places.get(response.neighbourhood_id or 0, "")),
+                places.get(response.neighbourhood_id or 0, ""),
             ]
-            + [_cell(" ; ".join(by_question.get(q.id, []))) for q in questions]
+            + [" ; ".join(by_question.get(q.id, [])) for q in questions]
         )
-    return out.getvalue()
+    return csv_text(rows)

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from community.core.dates import BoundedDateField
 from community.core.forms import as_choices
 from community.questionnaires.services import MAX_FOLLOW_UP, MAX_INTRO, MAX_LABEL, MAX_TITLE
 
@@ -44,8 +45,8 @@ class DetailsForm(FlaskForm):
         description=_l("Say why you ask, and what you will do with the answers."),
     )
     audience = SelectField(_l("Who may answer"))
-    opens_at = DateField(_l("Opens on (optional)"), validators=[Optional()])
-    closes_at = DateField(_l("Closes on (optional)"), validators=[Optional()])
+    opens_at = BoundedDateField(_l("Opens on (optional)"), validators=[Optional()])
+    closes_at = BoundedDateField(_l("Closes on (optional)"), validators=[Optional()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

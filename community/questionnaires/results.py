@@ -18,13 +18,13 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from community.extensions import db
-from community.observatory.suppression import (
+from community.core.suppression import (
     TOTAL_FREE,
     Published,
     suppress_given_rows,
     suppress_line,
 )
+from community.extensions import db
 from community.questionnaires.models import CHANNELS, SCALE, Answer, Questionnaire, Response
 from community.territory.models import Neighbourhood
 

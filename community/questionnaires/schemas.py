@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from community.core.dates import BoundedAwareDateTime
 from community.questionnaires.models import AUDIENCES, CHANNELS, KINDS
 from community.questionnaires.services import Details
 
@@ -67,8 +68,8 @@ class QuestionnaireInSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     intro = fields.String(load_default="", validate=validate.Length(max=4000))
     audience = fields.String(load_default="anyone", validate=validate.OneOf(AUDIENCES))
-    opens_at = fields.AwareDateTime(load_default=None, allow_none=True)
-    closes_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    opens_at = BoundedAwareDateTime(load_default=None, allow_none=True)
+    closes_at = BoundedAwareDateTime(load_default=None, allow_none=True)
     questions = fields.List(
         fields.Nested(QuestionInSchema), load_default=list, validate=validate.Length(max=60)
     )
@@ -78,8 +79,8 @@ class QuestionnairePatchSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=200))
     intro = fields.String(validate=validate.Length(max=4000))
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
-    opens_at = fields.AwareDateTime(allow_none=True)
-    closes_at = fields.AwareDateTime(allow_none=True)
+    opens_at = BoundedAwareDateTime(allow_none=True)
+    closes_at = BoundedAwareDateTime(allow_none=True)
     questions = fields.List(fields.Nested(QuestionInSchema), validate=validate.Length(max=60))
 
 

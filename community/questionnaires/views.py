@@ -20,6 +20,7 @@ from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
 from community.core.models import utcnow
 from community.core.permissions import current_member, require
+from community.core.urls import external
 from community.extensions import db, limiter
 from community.questionnaires import answering, browser, permissions, results, services
 from community.questionnaires.answering import Given
@@ -269,7 +270,7 @@ def _ambassador_link(member: Any, questionnaire: Questionnaire) -> str | None:
 def printable(questionnaire_id: int) -> str:
     member = current_member()
     questionnaire = services.readable_or_404(member, questionnaire_id)
-    web = url_for(".show", questionnaire_id=questionnaire.id, _external=True)
+    web = external("questionnaires.show", questionnaire_id=questionnaire.id)
     link = _ambassador_link(member, questionnaire)
     is_ambassador = permissions.is_community_ambassador(member, questionnaire.community)
     return render_template(

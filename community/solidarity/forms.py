@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from community.core.forms import optional_int
+from community.core.forms import BoundedIntegerField, optional_int
 from community.solidarity.labels import CONTACT_LABELS, SIGNAL_KIND_LABELS
 from community.solidarity.services import MAX_AVAILABILITY, MAX_PEOPLE, MAX_TEXT
 
@@ -75,7 +75,7 @@ class ActionForm(FlaskForm):
 
 class SignalForm(PlaceForm):
     kind = SelectField(_l("Kind of solidarity"), validators=[DataRequired()])
-    people = IntegerField(
+    people = BoundedIntegerField(
         _l("About how many people it involves"),
         validators=[InputRequired(), NumberRange(min=1, max=MAX_PEOPLE)],
     )

@@ -110,8 +110,19 @@ def is_party(member: Member | None, proposal: HelpProposal) -> bool:
 
 
 def can_use_exchange(member: Member | None, proposal: HelpProposal) -> bool:
-    """Read and write the private exchange: its two parties, once the proposal is accepted."""
+    """Act on the private exchange (mark it done): its two parties, once the proposal is
+    accepted. Who may read it is `queries.readable_exchange`."""
     return proposal.open_exchange and is_party(member, proposal)
+
+
+def can_write_exchange(member: Member | None, proposal: HelpProposal) -> bool:
+    """Write in the private exchange: its two parties, while the help is under way (a closed
+    exchange takes no more messages: its helper no longer reads it)."""
+    return (
+        proposal.status == "accepted"
+        and proposal.request.status == "matched"
+        and is_party(member, proposal)
+    )
 
 
 def can_withdraw_request(member: Member | None, request: HelpRequest) -> bool:

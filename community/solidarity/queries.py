@@ -14,6 +14,14 @@ A help request is read by (DESIGN's matrix: staff see aggregates, never a person
 `readable_requests(member, now)` is the filter (the list, the API list);
 `readable_request(member, id)` the loader (the page, the API, proposing help). The page and
 the API call `permissions.can_see_request`, which is this rule.
+
+A proposal of help and its private exchange follow their request: `readable_proposals` (one
+of its two people, while that person may read the request) and `readable_exchanges` (the
+same, once accepted) filter the lists, `readable_proposal` and `readable_exchange` load one
+for the pages. So a helper keeps nothing once the request is closed (done or withdrawn) —
+neither the request's text and the requester's name, nor the exchange, whose messages carry
+both — while its author keeps all of it; anyone else gets a 404, exactly as for an id that does
+not exist.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate
@@ -67,12 +76,15 @@ def open_now(now: datetime) -> ColumnElement[bool]:
 
 
 def accepted_helper(member: Member) -> ColumnElement[bool]:
+    # An alias: the filter also runs inside queries on proposals (`readable_proposals`), which
+    # must not correlate with this subquery's own proposal.
+    proposal = aliased(HelpProposal)
     return (
-        select(HelpProposal.id)
+        select(proposal.id)
         .where(
-            HelpProposal.request_id == HelpRequest.id,
-            HelpProposal.helper_id == member.id,
-            HelpProposal.status == "accepted",
+            proposal.request_id == HelpRequest.id,
+            proposal.helper_id == member.id,
+            proposal.status == "accepted",
         )
         .exists()
     )
@@ -106,6 +118,48 @@ def readable_request(
     return db.session.execute(
         select(HelpRequest).where(HelpRequest.id == request_id, readable_requests(member, now))
     ).scalar_one_or_none()
+
+
+def readable_proposals(member: Member | None, now: datetime | None = None) -> ColumnElement[bool]:
+    """The filter on `HelpProposal` (joined to its `HelpRequest`) of the proposals `member` is
+    one of the two people of, while `member` may read the request."""
+    if not is_authenticated(member):
+        return false()
+    assert member is not None
+    return and_(
+        or_(HelpProposal.helper_id == member.id, HelpRequest.author_id == member.id),
+        readable_requests(member, now),
+    )
+
+
+def readable_exchanges(member: Member | None, now: datetime | None = None) -> ColumnElement[bool]:
+    """The filter of the private exchanges `member` may read: accepted proposals (under way or
+    done) among `readable_proposals`."""
+    return and_(HelpProposal.status.in_(("accepted", "done")), readable_proposals(member, now))
+
+
+def _one_proposal(rule: ColumnElement[bool], proposal_id: object) -> HelpProposal | None:
+    if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
+        return None
+    return db.session.execute(
+        select(HelpProposal)
+        .join(HelpRequest, HelpProposal.request_id == HelpRequest.id)
+        .where(HelpProposal.id == proposal_id, rule)
+    ).scalar_one_or_none()
+
+
+def readable_proposal(
+    member: Member | None, proposal_id: object, now: datetime | None = None
+) -> HelpProposal | None:
+    """The proposal if `member` may read it; None, exactly as for an id that does not exist."""
+    return _one_proposal(readable_proposals(member, now), proposal_id)
+
+
+def readable_exchange(
+    member: Member | None, proposal_id: object, now: datetime | None = None
+) -> HelpProposal | None:
+    """The accepted proposal whose private exchange `member` may read, or None (404)."""
+    return _one_proposal(readable_exchanges(member, now), proposal_id)
 
 
 def through_offer(member: Member | None, request: HelpRequest, now: datetime | None = None) -> bool:

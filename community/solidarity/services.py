@@ -249,8 +249,8 @@ def withdraw_request(
 
 
 def send_exchange_message(member: Member, proposal: HelpProposal, body: str) -> ExchangeMessage:
-    """Write in the private exchange of an accepted proposal."""
-    if not permissions.can_use_exchange(member, proposal):
+    """Write in the private exchange of an accepted proposal, while the help is under way."""
+    if not permissions.can_write_exchange(member, proposal):
         raise Forbidden(_("You are not allowed to do this."))
     body = (body or "").strip()
     if not body:

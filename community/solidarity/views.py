@@ -38,7 +38,13 @@ from community.solidarity.labels import (
     SIGNAL_KIND_LABELS,
 )
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
-from community.solidarity.queries import gardened_theme_ids, readable_request
+from community.solidarity.queries import (
+    gardened_theme_ids,
+    readable_exchange,
+    readable_exchanges,
+    readable_proposal,
+    readable_request,
+)
 from community.solidarity.services import Place
 from community.territory.services import neighbourhood_choices, theme_choices
 
@@ -106,10 +112,7 @@ def my_help_waiting(member: Any, limit: int = 5) -> list[HelpProposal]:
                     & (HelpRequest.author_id == member.id)
                     & (HelpRequest.status == "open")
                 )
-                | (
-                    (HelpProposal.status == "accepted")
-                    & ((HelpProposal.helper_id == member.id) | (HelpRequest.author_id == member.id))
-                )
+                | ((HelpProposal.status == "accepted") & readable_exchanges(member))
             )
             .options(selectinload(HelpProposal.request), selectinload(HelpProposal.helper))
             .order_by(HelpProposal.created_at.desc())
@@ -148,10 +151,7 @@ def index() -> str:
         db.session.execute(
             select(HelpProposal)
             .join(HelpRequest, HelpProposal.request_id == HelpRequest.id)
-            .where(
-                HelpProposal.status.in_(("accepted", "done")),
-                (HelpProposal.helper_id == member.id) | (HelpRequest.author_id == member.id),
-            )
+            .where(readable_exchanges(member, now))
             .options(selectinload(HelpProposal.request), selectinload(HelpProposal.helper))
             .order_by(HelpProposal.accepted_at.desc())
             .limit(50)
@@ -321,7 +321,9 @@ def withdraw_request(request_id: int) -> Response:
 @bp.post("/proposals/<int:proposal_id>/<action>")
 def answer_proposal(proposal_id: int, action: str) -> Response:
     member = _member()
-    proposal = _load(HelpProposal, proposal_id)
+    proposal = readable_proposal(member, proposal_id)
+    if proposal is None:
+        abort(404)
     acts = {
         "accept": (
             permissions.can_answer_proposal,
@@ -348,8 +350,10 @@ def answer_proposal(proposal_id: int, action: str) -> Response:
 @bp.route("/exchanges/<int:proposal_id>", methods=["GET", "POST"])
 def exchange(proposal_id: int) -> str | Response:
     member = _member()
-    proposal = _load(HelpProposal, proposal_id)
-    require(permissions.can_use_exchange(member, proposal), member)
+    # The visibility layer: a closed request's helper and strangers find no such exchange.
+    proposal = readable_exchange(member, proposal_id)
+    if proposal is None:
+        abort(404)
     form = ExchangeMessageForm()
     if form.validate_on_submit():
         try:
@@ -366,6 +370,7 @@ def exchange(proposal_id: int) -> str | Response:
         request_=proposal.request,
         messages=messages,
         form=form,
+        may_write=permissions.can_write_exchange(member, proposal),
         action_form=ActionForm(),
     )
 

@@ -34,6 +34,9 @@ def test_links_and_journal(live_server: str, page: Any) -> None:
     page.click("form.stack button[type=submit]")
 
     page.goto(f"{live_server}/ambassadors")
+    # Walked at 360 px: the label box had no type and missed the styling (21 px high).
+    box = page.locator(f"#label-{ambassador_id}").bounding_box()
+    assert box is not None and box["height"] >= 44
     page.fill(f"#label-{ambassador_id}", "école Jules-Ferry")
     page.click(f"form[action$='/ambassadors/{ambassador_id}/invitations'] button[type=submit]")
     page.wait_for_url("**/ambassadors")

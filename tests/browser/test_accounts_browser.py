@@ -133,3 +133,21 @@ def test_a_refused_form_opens_on_a_summary_that_leads_to_each_field(page, live_s
     assert page.evaluate("document.activeElement.id") == "password"
     summary.get_by_role("link", name="J'ai lu et j'accepte la charte").click()
     assert page.evaluate("document.activeElement.id") == "accept_charter"
+
+
+def test_a_page_for_members_offers_to_log_in_and_comes_back(page, live_server):
+    """Walked at 360 px: the 401 page said "Erreur 401" and led only home."""
+    member = make_member()
+    db.session.commit()
+    page.goto(live_server + "/solidarity/offers/new")
+    page.get_by_role("heading", name="Connectez-vous pour continuer").wait_for()
+    check_page(page)
+    assert page.get_by_role("link", name="Créer mon compte").is_visible()
+    page.get_by_role("link", name="Se connecter").first.click()
+    page.get_by_label("E-mail").fill(member.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(lambda url: url.endswith("/solidarity/offers/new"))
+    page.goto(live_server + "/nulle-part")
+    page.get_by_role("heading", name="Page introuvable").wait_for()
+    check_page(page)

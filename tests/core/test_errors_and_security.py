@@ -89,6 +89,7 @@ def test_production_refuses_a_missing_or_weak_secret_key(monkeypatch, other_app)
 
 def test_production_sets_secure_cookies(monkeypatch, tmp_path, other_app):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PUBLIC_URL", "https://terreau.example.fr")
     app = other_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_ACCOUNTS_ENABLED"] is False
@@ -99,3 +100,34 @@ def test_postgres_urls_use_psycopg3():
 
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_the_401_page_offers_to_log_in_and_to_sign_up_back_to_the_page(client):
+    """Usability walk at 360 px: "Erreur 401 / Connectez-vous d'abord." and only "Retour à
+    l'accueil"."""
+    from tests.conftest import page_text
+
+    response = client.get("/solidarity/offers/new?x=1", headers={"Accept-Language": "fr"})
+    assert response.status_code == 401
+    html = page_text(response)
+    assert "<h1>Connectez-vous pour continuer</h1>" in html and "Erreur" not in html
+    assert 'href="/auth/login?next=/solidarity/offers/new?x%3D1"' in html
+    assert 'href="/auth/signup?next=/solidarity/offers/new?x%3D1"' in html
+    assert "Se connecter" in html and "Créer mon compte" in html
+
+
+@pytest.mark.parametrize("status,url", [(404, "/nulle-part"), (403, "/moderation/journal")])
+def test_403_and_404_lead_back_home_and_to_the_previous_page(client, status, url):
+    from tests.conftest import page_text
+    from tests.factories import make_member
+
+    if status == 403:
+        client.login_as(make_member())
+    response = client.get(url, headers={"Referer": "http://localhost/initiatives?page=2"})
+    assert response.status_code == status
+    html = page_text(response)
+    assert "Erreur" not in html.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert 'href="/initiatives?page=2"' in html and "Retour à l'accueil" in html
+    assert ("/auth/login?next=" in html) is (status == 404)  # a visitor may log in
+    elsewhere = client.get(url, headers={"Referer": "https://evil.example/x"})
+    assert "evil.example" not in page_text(elsewhere)

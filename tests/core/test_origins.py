@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import socketio as socketio_client
 
@@ -86,3 +88,86 @@ def test_a_real_server_on_any_port_accepts_its_own_pages_sockets(app, live_serve
             transports=["websocket"],
             wait_timeout=5,
         )
+
+
+def test_a_forged_host_never_reaches_a_mailed_link(app, client, outbox, monkeypatch):
+    """Attacker walk: `POST /auth/forgot` with `Host: evil.example` mailed a reset link to
+    http://evil.example/auth/reset/… (PUBLIC_URL unset, as production started then)."""
+    make_member(email="victime@example.org")
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://terreau.example.fr")
+    evil = "http://evil.example"
+    page = client.get("/auth/forgot", base_url=evil).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    answer = client.post(
+        "/auth/forgot",
+        data={"email": "victime@example.org", "csrf_token": token},
+        base_url=evil,
+    )
+    assert answer.status_code == 302
+    [mail] = outbox.to("victime@example.org")
+    assert all(link.startswith("https://terreau.example.fr/") for link in outbox.links_in(mail))
+
+
+def test_production_refuses_to_start_without_its_public_url(monkeypatch, other_app):
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        other_app("production")
+    for wrong in ("terreau.example.fr", "javascript:alert(1)", "https://", "https://t.fr/x?y=1"):
+        monkeypatch.setenv("PUBLIC_URL", wrong)
+        with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+            other_app("production")
+
+
+def test_production_links_never_come_from_the_host_header(monkeypatch, other_app):
+    from community.core.origins import public_url
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PUBLIC_URL", "https://terreau.example.fr/")
+    monkeypatch.setenv("TRUSTED_HOSTS", "10.0.0.11")
+    production = other_app("production", SQLALCHEMY_DATABASE_URI="sqlite://")
+    with production.test_request_context("/", base_url="http://10.0.0.11:8000"):
+        assert public_url() == "https://terreau.example.fr"
+    production.config["PUBLIC_URL"] = ""  # cannot start so; should it happen, no Host is used
+    with (
+        production.test_request_context("/", base_url="http://10.0.0.11:8000"),
+        pytest.raises(RuntimeError, match="PUBLIC_URL"),
+    ):
+        public_url()
+
+
+def test_production_answers_only_the_hosts_it_trusts(monkeypatch, other_app):
+    """Flask's TRUSTED_HOSTS: PUBLIC_URL's host, and those listed (a health checker that calls
+    a process by its address); any other Host is a 400 before any view runs."""
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("PUBLIC_URL", "https://terreau.example.fr")
+    monkeypatch.setenv("TRUSTED_HOSTS", "10.0.0.11")
+    production = other_app("production", SQLALCHEMY_DATABASE_URI="sqlite://")
+    client = production.test_client()
+    assert client.get("/healthz", base_url="https://terreau.example.fr").status_code == 200
+    assert client.get("/healthz", base_url="http://10.0.0.11:8000").status_code == 200
+    refused = client.get("/auth/forgot", base_url="http://evil.example")
+    assert refused.status_code == 400
+    assert client.get("/api/v1/themes", base_url="http://evil.example").status_code == 400
+
+
+def test_development_trusts_any_host(app, client):
+    assert app.config["TRUSTED_HOSTS"] is None
+    assert client.get("/healthz", base_url="http://192.168.1.20:5001").status_code == 200
+
+
+def test_no_link_is_built_from_the_request_host():
+    """Every absolute link goes through `public_url()` (`core.urls.external`, the template
+    global `external_url`): `url_for(..., _external=True)` would take the Host header."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("community", "templates")
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".html", ".txt"}
+        and ("_external" in path.read_text() or "host_url" in path.read_text())
+        and path.name != "origins.py"
+    ]
+    assert offenders == []

@@ -20,6 +20,10 @@ from tests.factories import make_member
         ("Olivier", "0livier"),  # zero for O
         ("Jean-Luc", "Jean Luc"),
         ("Maryse", "\uff2daryse"),  # full-width M
+        ("Léa", "Lea"),  # accents: one name to a reader
+        ("Léa", "\u029féa"),  # small capital L
+        ("Lea", "LÉA"),
+        ("Émile", "Emile"),
     ],
 )
 def test_a_look_alike_of_a_taken_pseudonym_is_refused(taken, look_alike):
@@ -29,7 +33,7 @@ def test_a_look_alike_of_a_taken_pseudonym_is_refused(taken, look_alike):
     assert refused.value.errors == {"display_name": ["Déjà pris."]}
 
 
-@pytest.mark.parametrize("taken,other", [("Léa", "Lea"), ("Anne", "Anna"), ("Ali", "All")])
+@pytest.mark.parametrize("taken,other", [("Anne", "Anna"), ("Ali", "All"), ("Léa", "Léo")])
 def test_different_names_stay_different(taken, other):
     make_member(display_name=taken)
     assert services.check_display_name(other) == other
@@ -59,3 +63,115 @@ def test_sign_up_with_a_gardeners_name_in_cyrillic_is_refused(client, outbox):
 def test_keeping_ones_own_name_is_not_a_clash():
     member = make_member(display_name="Maryse")
     assert services.check_display_name("MARYSE", member) == "MARYSE"
+
+
+# --- invisible characters, reserved names (attacker walk: "Yanis\u3164" passed for "Yanis") ---
+
+INVISIBLE = [
+    "Yanis\u3164",  # HANGUL FILLER after the name
+    "\u3164Yanis",  # … before it
+    "Ya\u1160nis",  # HANGUL JUNGSEONG FILLER
+    "Yanis\uffa0",  # HALFWIDTH HANGUL FILLER
+    "\u115fYanis",  # HANGUL CHOSEONG FILLER
+    "Yan\u200bis",  # ZERO WIDTH SPACE
+    "Yanis\u2800",  # BRAILLE PATTERN BLANK
+    "Ya\u00adnis",  # SOFT HYPHEN
+    "Yanis\U000e0041",  # TAG LATIN CAPITAL LETTER A
+]
+RESERVED = [
+    "Admin", "ADMIN", "Adm1n", "Modération", "Équipe de modération", "Terreau",
+    "Terreau officiel", "L'équipe Terreau", "compte supprimé", "Compte-Supprime",
+    "Deleted account", "Mairie", "Staff",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_a_pseudonym_with_invisible_characters_is_refused(name):
+    with pytest.raises(Invalid) as refused:
+        services.check_display_name(name)
+    assert "invisibles" in refused.value.errors["display_name"][0]
+
+
+@pytest.mark.parametrize("name", RESERVED)
+def test_a_name_of_the_platform_or_of_an_erased_account_is_refused(name):
+    with pytest.raises(Invalid) as refused:
+        services.check_display_name(name)
+    assert refused.value.errors == {
+        "display_name": ["Réservé à la plateforme : choisissez votre propre nom."]
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["Claire (mairie)", "Jardinier Paul", "Léa Admin", "Teddy", "Ilan"]
+)
+def test_names_that_merely_hold_a_word_of_the_platform_stay_free(name):
+    assert services.check_display_name(name.replace("(", "").replace(")", ""))
+
+
+def test_the_command_line_may_name_the_platforms_own_account():
+    assert services.check_display_name("Administration", reserved_ok=True) == "Administration"
+
+
+def test_existing_members_keep_their_names_only_new_names_are_checked(client):
+    member = make_member(display_name="Adm1n")  # from before the rule
+    assert services.check_display_name("Adm1n", member) == "Adm1n"
+    client.login_as(member)
+    kept = client.post_form(
+        "/me/edit",
+        {"display_name": "Adm1n", "bio": "Bonjour", "locale": "fr", "neighbourhood_id": ""},
+    )
+    assert kept.status_code == 302 and member.bio == "Bonjour"
+    with pytest.raises(Invalid):
+        services.check_display_name("Admin", member)
+
+
+@pytest.mark.parametrize("name", ["Yanis\u3164", "Lea", "Admin", "compte supprimé"])
+def test_the_api_refuses_impersonating_names(client, api_token, name):
+    make_member(display_name="Yanis")
+    make_member(display_name="Léa")
+    member = make_member(display_name="Sans souci")
+    response = client.patch(
+        "/api/v1/me",
+        json={"display_name": name},
+        headers={**api_token(member), "Accept-Language": "fr"},
+    )
+    assert response.status_code == 422 and "display_name" in response.get_json()["errors"]
+    assert member.display_name == "Sans souci"
+
+
+@pytest.mark.parametrize("name", ["Yanis\u3164", "\u029féa", "Terreau"])
+def test_the_profile_form_refuses_impersonating_names(client, name):
+    make_member(display_name="Yanis")
+    make_member(display_name="Léa")
+    member = make_member(display_name="Sans souci")
+    client.login_as(member)
+    response = client.post_form(
+        "/me/edit", {"display_name": name, "locale": "fr", "neighbourhood_id": ""}
+    )
+    assert response.status_code in (200, 422) and member.display_name == "Sans souci"
+    text = page_text(response)
+    assert "invisibles" in text or "Déjà pris." in text or "Réservé à la plateforme" in text
+
+
+@pytest.mark.parametrize("name", ["\u3164Yanis", "Lea", "Compte supprimé"])
+def test_sign_up_refuses_impersonating_names(client, outbox, name):
+    make_member(display_name="Yanis")
+    make_member(display_name="Léa")
+    page = client.post_form(
+        "/auth/signup",
+        {
+            "email": "imposteur@example.org",
+            "display_name": name,
+            "password": "une phrase de passe",
+            "accept_charter": "y",
+        },
+    )
+    text = page_text(page)
+    assert "invisibles" in text or "Déjà pris." in text or "Réservé à la plateforme" in text
+    api = client.post(
+        "/api/v1/members",
+        json={"email": "imposteur2@example.org", "display_name": name,
+              "password": "une phrase de passe", "accept_charter": True},
+    )  # fmt: skip
+    assert api.status_code == 422 and "display_name" in api.get_json()["errors"]
+    assert outbox.messages == []

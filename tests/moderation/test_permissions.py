@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from community.core.models import utcnow
 from tests.conftest import built_once, load_rows
 from tests.moderation.conftest import World, build_world
 from tests.moderation.factories import make_report
@@ -118,7 +119,11 @@ def test_reports_outside_communities_are_for_staff(world, client, api_token, rol
     headers = as_role(world, client, api_token, role)
     response = client.post(
         f"/api/v1/moderation/reports/{report.id}/resolve",
-        json={"action": "suspend", "reason": "Spam", "until": "2099-01-01T00:00:00Z"},
+        json={
+            "action": "suspend",
+            "reason": "Spam",
+            "until": f"{utcnow().year + 3}-01-01T00:00:00Z",
+        },
         headers=headers,
     )
     assert response.status_code == api_expected(role, role in STAFF)

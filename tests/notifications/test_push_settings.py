@@ -87,6 +87,7 @@ def test_without_push_the_page_says_nothing_of_phones(client) -> None:
 
 def test_production_refuses_push_without_a_valid_key(monkeypatch, other_app) -> None:
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_URL", "https://terreau.example.fr")
     monkeypatch.setenv("PUSH_ENABLED", "true")
     monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
     with pytest.raises(RuntimeError, match="VAPID_PRIVATE_KEY"):
@@ -163,6 +164,7 @@ def test_production_without_a_key_starts_with_push_off(monkeypatch) -> None:
     from community.config import ProductionConfig
 
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_URL", "https://terreau.example.fr")
     monkeypatch.delenv("PUSH_ENABLED", raising=False)
     monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
     ProductionConfig.check()  # no key and no PUSH_ENABLED: it starts, push off

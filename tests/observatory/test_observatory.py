@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from community.core.models import utcnow
+from community.core.suppression import Published
 from community.extensions import db
 from community.observatory import services
-from community.observatory.suppression import Published
 from community.solidarity.models import HelpOffer, HelpProposal, HelpRequest, SolidaritySignal
 from tests.factories import (
     make_community,

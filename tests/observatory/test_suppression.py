@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from community.observatory.suppression import (
+from community.core.suppression import (
     TOTAL_FREE,
     TOTAL_HIDDEN,
     TOTAL_PUBLISHED,
@@ -115,7 +115,7 @@ def test_linked_tables_leak_nothing_through_their_inequality(data) -> None:  # t
 
 def test_the_attacker_finds_what_a_naive_suppression_leaks() -> None:
     """The check can fail: hiding only the small cells of [[1, 1], [1, 1]] leaks all four."""
-    from community.observatory.suppression import Published
+    from community.core.suppression import Published
 
     naive = Published([[None, None], [None, None]], [2, 2], [2, 2], 4)
     assert len(recovered_below([naive], [[[1, 1], [1, 1]]], 5, [1])) == 4

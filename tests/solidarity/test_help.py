@@ -11,6 +11,7 @@ from community.core.models import utcnow
 from community.solidarity import services
 from community.solidarity.models import HelpRequest
 from community.solidarity.services import Place
+from tests.conftest import page_text
 from tests.factories import make_community, make_member, make_neighbourhood, make_theme
 from tests.solidarity.factories import make_offer, make_request
 
@@ -118,7 +119,7 @@ def test_identity_reaches_the_helper_only_once_accepted(client, world) -> None: 
     proposal = request.proposals[0]
     html = client.get(f"/solidarity/requests/{request.id}").get_data(as_text=True)
     assert AUTHOR_NAME not in html
-    assert client.get(f"/solidarity/exchanges/{proposal.id}").status_code == 403
+    assert client.get(f"/solidarity/exchanges/{proposal.id}").status_code == 404
     # The author sees the helper's pseudonym and accepts.
     client.login_as(author)
     html = client.get(f"/solidarity/requests/{request.id}").get_data(as_text=True)
@@ -136,10 +137,48 @@ def test_identity_reaches_the_helper_only_once_accepted(client, world) -> None: 
     # Nobody else reads it: not staff, not the gardener, not another offerer.
     for who in ("staff", "admin", "gardener", "far_offerer", "citizen"):
         client.login_as(people[who])
-        assert client.get(f"/solidarity/exchanges/{proposal.id}").status_code == 403
+        # Answered as for an exchange that does not exist (the visibility layer).
+        assert client.get(f"/solidarity/exchanges/{proposal.id}").status_code == 404
+        assert client.post_form(f"/solidarity/proposals/{proposal.id}/done").status_code == 404
     client.login_as(offerer)
     client.post_form(f"/solidarity/proposals/{proposal.id}/done")
     assert proposal.status == "done" and request.status == "done"
+
+
+@pytest.mark.parametrize("close", ["done", "withdrawn"])
+def test_a_closed_request_leaves_nothing_to_its_helper(client, api_token, world, close) -> None:  # type: ignore[no-untyped-def]
+    """Attacker walk: once closed, `/solidarity/requests/<id>` and the API answered 404 to the
+    helper, but `/solidarity/exchanges/<id>` still showed the request's text and the
+    requester's name. The exchange follows its request (`solidarity.queries`)."""
+    request, people = world
+    offerer, author = people["offerer"], people["author"]
+    proposal = services.propose_help(offerer, request)
+    services.accept_proposal(author, proposal)
+    services.send_exchange_message(author, proposal, "Au 3 rue des Lilas, sonnez deux fois.")
+    if close == "done":
+        services.mark_done(offerer, proposal)
+    else:
+        services.withdraw_request(author, request)
+    client.login_as(offerer)
+    for url in (f"/solidarity/exchanges/{proposal.id}", f"/solidarity/requests/{request.id}"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert AUTHOR_NAME not in response.get_data(as_text=True)
+    api = client.get(f"/api/v1/help-requests/{request.id}", headers=api_token(offerer))
+    assert api.status_code == 404
+    for url in ("/solidarity", "/"):
+        html = client.get(url).get_data(as_text=True)
+        assert f"/solidarity/exchanges/{proposal.id}" not in html and AUTHOR_NAME not in html
+    written = client.post_form(f"/solidarity/exchanges/{proposal.id}", {"body": "Encore moi"})
+    assert written.status_code == 404
+    assert client.post_form(f"/solidarity/proposals/{proposal.id}/done").status_code == 404
+    # Its author keeps the whole exchange, closed to new messages (the helper reads no more).
+    client.login_as(author)
+    html = page_text(client.get(f"/solidarity/exchanges/{proposal.id}"))
+    assert "rue des Lilas" in html and "Cet échange est clos" in html
+    assert 'name="body"' not in html
+    with pytest.raises(Forbidden):
+        services.send_exchange_message(author, proposal, "Vous êtes là ?")
 
 
 def test_only_the_author_accepts(world) -> None:  # type: ignore[no-untyped-def]

@@ -190,6 +190,7 @@ def _two_servers() -> Iterator[tuple[list[str], dict[str, dict[str, Any]]]]:
         "REDIS_URL": REDIS_URL,
         "MESSAGE_RATE_LIMIT": "1000 per minute",
         "ALLOWED_ORIGINS": ",".join(f"http://127.0.0.1:{p}" for p in ports),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",  # production refuses to start without it
         "PORT": str(port),
         "BIN": str(Path(sys.executable).parent),
         "GRACEFUL_TIMEOUT": "3",
