@@ -79,7 +79,8 @@ def start(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes
             target,
         ],
         cwd=ROOT,
-        env=env,
+        # Production links come from PUBLIC_URL only, and it answers only that host.
+        env={"PUBLIC_URL": f"http://127.0.0.1:{port}", **env},
         stdout=subprocess.DEVNULL,
         stderr=None if os.environ.get("BENCH_DEBUG") else subprocess.DEVNULL,
     )
