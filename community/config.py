@@ -90,6 +90,8 @@ class Config:
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT") or "5 per hour"
     MESSAGE_RATE_LIMIT = os.environ.get("MESSAGE_RATE_LIMIT") or "20 per 10 seconds"
     TYPING_RATE_LIMIT = os.environ.get("TYPING_RATE_LIMIT") or "10 per 10 seconds"
+    # `thread:read`, per member and thread: the page sends it at most every 5 seconds.
+    READ_RATE_LIMIT = os.environ.get("READ_RATE_LIMIT") or "20 per minute"
     # PostgreSQL: a thread's messages commit one after the other, each waiting for its WAL
     # flush (a disk sync: 4–5 ms on the benchmark machine, so at most ~200 messages/s into
     # one thread). false: a message's transaction commits without waiting for it
@@ -210,6 +212,7 @@ class TestingConfig(Config):
     PASSWORD_RESET_RATE_LIMIT = "1000 per minute"  # noqa: S105 - a rate, not a password
     MESSAGE_RATE_LIMIT = "1000 per minute"
     TYPING_RATE_LIMIT = "1000 per minute"
+    READ_RATE_LIMIT = "1000 per minute"
     ACCOUNT_RATE_LIMIT = "1000 per minute"
     ACCOUNT_MAIL_RATE_LIMIT = "1000 per minute"
     QUESTIONNAIRE_RATE_LIMIT = "1000 per minute"

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from community.communities.models import Community
 from community.communities.signals import access_narrowed, community_created
 from community.core.notify import notify, register_kind
-from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 from community.threads import services
 from community.threads.models import Message, MessageMention
 from community.threads.queries import thread_is_readable
 from community.threads.readers import narrowed
+from community.threads.reading import thread_path
 from community.threads.signals import message_posted
 
 # Who, where, never what was said (`tell_replied_and_mentioned`); pushed with a neutral title
@@ -40,7 +40,10 @@ def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = N
         return
     author = message.author
     thread = message.thread
-    url = site_path("threads.show", thread_id=thread.id, _anchor=f"message-{message.id}")
+    # At her first unread message, resolved when she opens it: the reply and what came before
+    # it, in order (an anchor on this message would skip those, and miss it once it is no
+    # longer among the latest).
+    url = thread_path(thread.id, unread=True)
     who = author.display_name if author is not None else ""
     told: set[int] = set()
     if message.reply_to_id is not None:

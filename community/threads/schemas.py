@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, pre_load, validate
 
-from community.core.edge import single_line
+from community.core.edge import INT_MAX, single_line
 from community.core.inputs import length_between, require_text
 from community.core.validation import N_
 from community.members.schemas import PublicMemberSchema
@@ -147,6 +147,21 @@ class ReasonInput(Schema):
                 lambda: _("At most %(count)d characters.", count=MAX_REASON_LENGTH),
             ),
         ],
+    )
+
+
+class ReadInput(Schema):
+    """How far the page has shown a thread (socket `thread:read`): its highest `seq`."""
+
+    seq = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0, max=INT_MAX, error=N_("A positive integer is expected.")),
+        error_messages={
+            "required": N_("A positive integer is expected."),
+            "null": N_("A positive integer is expected."),
+            "invalid": N_("A positive integer is expected."),
+        },
     )
 
 

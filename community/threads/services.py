@@ -11,14 +11,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import defer, joinedload, load_only, make_transient_to_detached, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.models import Community
 from community.core.content import render_markdown
 from community.core.errors import Invalid, Locked, NotFound, RateLimited
 from community.core.inputs import load_input
@@ -36,7 +34,6 @@ from community.threads.models import (
     Message,
     MessageMention,
     Thread,
-    ThreadRead,
 )
 from community.threads.permissions import (
     can_create_thread,
@@ -44,7 +41,6 @@ from community.threads.permissions import (
     can_moderate_thread,
     can_post_in_thread,
     can_read_community_threads,
-    can_read_thread,
 )
 from community.threads.queries import (
     closed_by_hidden_initiative,
@@ -52,6 +48,7 @@ from community.threads.queries import (
     open_for_messages,
     thread_is_readable,
 )
+from community.threads.reading import read_statement, unread_counts
 from community.threads.schemas import MessageEditInput, MessageInput, ReasonInput, ThreadInput
 from community.threads.signals import message_hidden, message_posted, message_restored
 
@@ -296,26 +293,6 @@ def _insert_statement() -> Any:
     return statement
 
 
-def _read_statement(dialect: str) -> Any:
-    """The author's unread marker moved to the new `seq` in one statement (never back)."""
-    key = ("read", dialect)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        table = ThreadRead.__table__
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        base = insert(table)
-        statement = base.on_conflict_do_update(
-            index_elements=[table.c.thread_id, table.c.member_id],
-            set_={
-                "last_read_seq": base.excluded.last_read_seq,
-                "updated_at": base.excluded.updated_at,
-            },
-            where=table.c.last_read_seq < base.excluded.last_read_seq,
-        )
-        _STATEMENTS[key] = statement
-    return statement
-
-
 def store_message(draft: Draft, still: Condition | None = None) -> Posted:
     """Write an authorised draft (`draft_message`) inside its thread's write turn, in three
     statements: the next `seq` (which also checks that the thread is open, that the
@@ -365,7 +342,7 @@ def store_message(draft: Draft, still: Condition | None = None) -> Posted:
     db.session.add(message)
     mentioned = _record_mentions(message, draft.mentions) if draft.mentions else []
     connection.execute(
-        _read_statement(connection.dialect.name),
+        read_statement(connection.dialect.name),
         {
             "thread_id": draft.thread_id,
             "member_id": draft.author_id,
@@ -643,74 +620,6 @@ def messages_before(
     rows = list(db.session.execute(stmt.order_by(Message.seq.desc()).limit(limit + 1)).scalars())
     earlier = len(rows) > limit
     return list(reversed(rows[:limit])), earlier
-
-
-def last_read_seq(member: Member | None, thread: Thread) -> int:
-    """The last `seq` the member has read in the thread (0 if never)."""
-    if member is None:
-        return 0
-    value = db.session.execute(
-        select(ThreadRead.last_read_seq).where(
-            ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id
-        )
-    ).scalar_one_or_none()
-    return value or 0
-
-
-def mark_read(member: Member, thread: Thread, seq: int) -> None:
-    """Move the member's unread marker forward to `seq` (never back)."""
-    require(can_read_thread(member, thread), member)
-    read = db.session.execute(
-        select(ThreadRead).where(
-            ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id
-        )
-    ).scalar_one_or_none()
-    if read is None:
-        db.session.add(ThreadRead(thread_id=thread.id, member_id=member.id, last_read_seq=seq))
-    elif seq > read.last_read_seq:
-        read.last_read_seq = seq
-        read.updated_at = utcnow()
-    db.session.flush()
-
-
-def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int]:
-    """Unread messages per thread id, for the threads of the communities `member` belongs to
-    (an active member or a gardener): before she joins, nothing is "unread" for her."""
-    if member is None or not threads:
-        return {}
-    communities = {t.community_id for t in threads if t.community_id is not None}
-    if not communities:
-        return {}
-    insider = set(
-        db.session.execute(
-            select(Membership.community_id)
-            .where(
-                Membership.member_id == member.id,
-                Membership.status == "active",
-                Membership.community_id.in_(communities),
-            )
-            .union(
-                select(GardenerMandate.community_id).where(
-                    GardenerMandate.member_id == member.id,
-                    GardenerMandate.ended_at.is_(None),
-                    GardenerMandate.community_id.in_(communities),
-                )
-            )
-        ).scalars()
-    )
-    threads = [t for t in threads if t.community_id in insider]
-    if not threads:
-        return {}
-    reads = dict(
-        db.session.execute(
-            select(ThreadRead.thread_id, func.max(ThreadRead.last_read_seq))
-            .where(
-                ThreadRead.member_id == member.id, ThreadRead.thread_id.in_([t.id for t in threads])
-            )
-            .group_by(ThreadRead.thread_id)
-        ).all()
-    )
-    return {t.id: max(0, t.last_seq - reads.get(t.id, 0)) for t in threads}
 
 
 def community_discussions(

@@ -25,7 +25,7 @@ from community.core.standing import kept_while_suspended
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
-from community.threads import live, services
+from community.threads import live, reading, services
 from community.threads.permissions import (
     can_edit_message,
     can_moderate_message,
@@ -43,6 +43,7 @@ from community.threads.realtime import (
 from community.threads.schemas import (
     MessageEditInput,
     MessageInput,
+    ReadInput,
     ReasonInput,
     message_payload,
 )
@@ -59,8 +60,12 @@ def _id(data: Payload, key: str) -> int:
 @event("thread:join")
 @kept_while_suspended("reading a thread live (and her own read marker)")
 def on_join(data: Payload) -> Payload:
-    """Enter the thread's room and get what was missed since `after_seq`."""
+    """Enter the thread's room and get what was missed since `after_seq`; it counts as read
+    unless `read` is false (a page in the background: `thread:read` follows when it shows)."""
     thread_id = _id(data, "thread_id")
+    read = data.get("read", True)
+    if not isinstance(read, bool):
+        raise Invalid(_("Some fields are not valid."), {"read": [_("True or false is expected.")]})
     after_seq = data.get("after_seq", 0)
     if after_seq is None:
         after_seq = 0
@@ -93,9 +98,27 @@ def on_join(data: Payload) -> Payload:
         ],
         "more": more,
     }
-    if messages:
-        services.mark_read(member, thread, messages[-1].seq)
+    if messages and read:
+        reading.mark_read(member, thread, messages[-1].seq)
     return payload
+
+
+@event("thread:read", schema=ReadInput())
+@kept_while_suspended("reading a thread live (her own read marker)")
+def on_read(data: Payload) -> Payload:
+    """The page showed the thread up to `seq` (messages that arrived live while it was
+    visible): the member's unread marker moves there, as on the page. The page says so at most
+    every few seconds; a busier client is refused (`READ_RATE_LIMIT`) and tries again later."""
+    thread_id = _id(data, "thread_id")
+    member = acting_member()
+    limit = current_app.config["READ_RATE_LIMIT"]
+    if not hit(limit, "thread-read", str(member.id), str(thread_id)):
+        raise RateLimited(_("Slow down a little."))
+    begin_write()
+    member = acting_member()
+    thread = services.get_thread(member, thread_id)  # NotFound unless she may read it
+    reading.mark_read(member, thread, data["seq"])
+    return {"thread_id": thread.id, "read_seq": min(data["seq"], thread.last_seq)}
 
 
 @event("thread:leave")

@@ -21,7 +21,7 @@ from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, require
 from community.extensions import db
 from community.members.models import Member
-from community.threads import services
+from community.threads import reading, services
 from community.threads.doors import community_door, opening_topics, taking_part
 from community.threads.forms import ActionForm, EditForm, MessageForm, ReasonForm, ThreadForm
 from community.threads.models import Message, Thread
@@ -44,6 +44,8 @@ from community.threads.use_cases import send_message
 
 bp = Blueprint("threads", __name__)
 PAGE_MESSAGES = 50
+# Every list of threads links with it: at the first unread message when there is one.
+bp.app_template_global("thread_path")(reading.thread_path)
 
 
 def _thread(member: Member | None, thread_id: int) -> Thread:
@@ -67,11 +69,15 @@ def show(thread_id: int) -> str | Response:
     # last_seq BEFORE the messages: the live script joins with it, so a message committed
     # between the two reads arrives twice (dropped by id), never zero times.
     last_seq = thread.last_seq
-    read_seq = services.last_read_seq(member, thread)
+    read_seq = reading.last_read_seq(member, thread)
     before = int_arg("before")
     if member is not None and before is None and last_seq > read_seq:
-        services.mark_read(member, thread, last_seq)
-    messages, earlier = services.messages_before(thread, before, PAGE_MESSAGES)
+        reading.mark_read(member, thread, last_seq)
+    # The latest messages, from just above the first unread one when it is further back.
+    size = PAGE_MESSAGES
+    if before is None:
+        size = reading.opening_size(read_seq, last_seq, PAGE_MESSAGES)
+    messages, earlier = services.messages_before(thread, before, size)
     if form is not None and not form.client_id.data:
         form.client_id.data = uuid.uuid4().hex
     if form is not None and request.method == "GET" and int_arg("reply_to") is not None:
@@ -87,6 +93,8 @@ def show(thread_id: int) -> str | Response:
         messages=messages,
         earlier=earlier,
         first_unread=first_unread,
+        # Everything read: `#unread` (every link to a thread with news) leads to the end.
+        all_read=before is None and read_seq > 0 and first_unread is None,
         form=form,
         may_post=may_post,
         joining=joining,
@@ -256,7 +264,7 @@ def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int
         ).scalars()
     )
     latest = services.latest_threads(communities)
-    unread = services.unread_counts(member, [t for ts in latest.values() for t in ts])
+    unread = reading.unread_counts(member, [t for ts in latest.values() for t in ts])
     return [(c, latest.get(c.id, []), unread) for c in communities]
 
 
@@ -284,7 +292,7 @@ def community_index(slug: str) -> str | Response | tuple[str, int]:
     if opened is not None:
         return opened
     page = paginate(community_threads(community), page_from_request())
-    unread = services.unread_counts(member, page.items)
+    unread = reading.unread_counts(member, page.items)
     return render_template(
         "threads/community.html",
         community=community,

@@ -1,5 +1,8 @@
 /* Live thread: joins with the page's last seq, rejoins with the latest after every reconnect,
    drops what it already has (by id), announces new messages to screen readers.
+   Opens at the first unread message ("Nouveaux messages", the page's #unread). What arrives
+   live while the page is visible counts as read: the server is told (thread:read) at most
+   every few seconds, with the highest seq shown; nothing is marked read while it is hidden.
    Offline-aware: a notice while the socket is down, the draft kept in the browser
    (localStorage), a message written offline queued and sent with its client_id once the
    connection is back (the server keeps one message per client_id: sent once). The plain form
@@ -8,7 +11,24 @@
 (function () {
   "use strict";
   var list = document.getElementById("messages");
-  if (!list || !list.dataset.live || typeof window.terreauSocket !== "function") return;
+  if (!list) return;
+
+  // Open at the first unread message: scrolled to (without motion when the person asked for
+  // less), and focused, so that a screen reader starts reading there too.
+  function openAtUnread(event) {
+    var marker = document.getElementById("unread");
+    if (!marker || !marker.classList.contains("unread-marker")) return;
+    if (event) event.preventDefault();
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    marker.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+    marker.focus({ preventScroll: true });
+  }
+  var jump = document.getElementById("jump-unread");
+  if (jump) jump.addEventListener("click", openAtUnread);
+  // Another place named by the address (a message, the form) wins; else the first unread one.
+  if (!location.hash || location.hash === "#unread") openAtUnread();
+
+  if (!list.dataset.live || typeof window.terreauSocket !== "function") return;
 
   var threadId = Number(list.dataset.threadId);
   var lastSeq = Number(list.dataset.lastSeq) || 0;
@@ -138,10 +158,59 @@
     if (message.thread_id !== threadId || byId(message.id)) return; // a duplicate: drop it
     var empty = document.getElementById("no-messages");
     if (empty) empty.remove();
+    if (!visible() && message.seq > readSeq) markUnseen(); // "New messages" above it
     list.append(render(message));
     lastSeq = Math.max(lastSeq, message.seq);
     if (announce && message.author) live.textContent = fill(labels.labelNew, message.author.display_name);
+    seen();
   }
+
+  // --- the first unread message, and the read marker -------------------------------------
+  function visible() { return document.visibilityState !== "hidden"; }
+  var readSeq = lastSeq; // the page view marked everything it showed as read
+  var readTimer = null;
+  var READ_EVERY = 5000; // at most one thread:read per 5 seconds (READ_RATE_LIMIT allows 20/min)
+
+  // The page came back after messages arrived unseen: the marker goes above the first of them.
+  var unseenMarked = false;
+  function markUnseen() {
+    if (unseenMarked) return;
+    unseenMarked = true;
+    Array.prototype.forEach.call(list.querySelectorAll(".unread-marker"), function (old) { old.remove(); });
+    var anchor = document.getElementById("unread");
+    if (anchor) anchor.remove(); // the "all read" anchor at the end
+    var marker = document.createElement("li");
+    marker.className = "unread-marker";
+    marker.id = "unread";
+    marker.tabIndex = -1;
+    marker.textContent = labels.labelUnread;
+    list.append(marker);
+  }
+
+  // What the person has now seen counts as read; the server is told a little later, once for
+  // all that arrived meanwhile (a busy thread does not write at every message).
+  function seen() {
+    if (!visible() || lastSeq <= readSeq || readTimer) return;
+    readTimer = setTimeout(sendRead, READ_EVERY);
+  }
+  function sendRead() {
+    readTimer = null;
+    if (!joined || !socket.connected || lastSeq <= readSeq) return;
+    var seq = lastSeq;
+    socket.emit("thread:read", { thread_id: threadId, seq: seq }, function (ack) {
+      if (ack && ack.ok) {
+        readSeq = Math.max(readSeq, seq);
+        list.dataset.readSeq = readSeq; // the server has it (tests may wait on it)
+        return;
+      }
+      if (ack && ack.error && ack.error.code === "rate_limited") readTimer = setTimeout(sendRead, READ_EVERY * 3);
+    });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!visible()) { unseenMarked = false; return; }
+    seen();
+  });
+
 
   function update(message) {
     var existing = byId(message.id);
@@ -164,15 +233,19 @@
   function join() {
     joined = false;
     delete list.dataset.joined;
-    socket.emit("thread:join", { thread_id: threadId, after_seq: lastSeq }, function (ack) {
+    // A page in the background does not read what it is sent: thread:read follows once shown.
+    var reading = visible();
+    socket.emit("thread:join", { thread_id: threadId, after_seq: lastSeq, read: reading }, function (ack) {
       if (!ack || !ack.ok) return;
       ack.messages.forEach(function (m) { add(m, false); });
+      if (reading && ack.messages.length) readSeq = Math.max(readSeq, ack.messages[ack.messages.length - 1].seq);
       if (ack.more) return join(); // more than one page missed: keep going
       joined = true;
       list.dataset.joined = "1"; // live from here on (tests and styles may rely on it)
       var waiting = pending;
       pending = [];
       waiting.forEach(function (m) { add(m, true); });
+      seen(); // what arrived while the page was in the background, now shown
       flush(); // what was written offline leaves now
     });
   }
@@ -237,6 +310,7 @@
       saveQueue(loadQueue().filter(function (e) { return e.client_id !== entry.client_id; }));
       var placeholder = list.querySelector('[data-client-id="' + entry.client_id + '"]');
       if (placeholder) placeholder.remove();
+      readSeq = Math.max(readSeq, ack.message.seq); // posting moved her marker there
       if (ack.message.seq <= lastSeq + 1) add(ack.message, false);
       showState();
       flush(); // the next one, in order
@@ -331,6 +405,7 @@
         return;
       }
       error.hidden = true;
+      readSeq = Math.max(readSeq, ack.message.seq); // posting moved her marker there
       if (joined && ack.message.seq <= lastSeq + 1) add(ack.message, false);
       clearForm();
       textarea.focus();

@@ -15,6 +15,7 @@ from community.core.models import utcnow
 from community.core.todo import items_for
 from community.extensions import db
 from community.notifications.models import Notification
+from community.threads import reading
 from community.threads import services as threads
 from community.threads.models import Thread
 from tests.conftest import page_text
@@ -50,11 +51,11 @@ def test_home_lists_my_communities_with_their_latest_discussions_and_unread(clie
     thread = make_thread(mine, "Le bac est plein")
     for n in range(3):
         threads.post_message(other, thread, f"Message {n}", f"c{n}")
-    threads.mark_read(lea, thread, 1)
+    reading.mark_read(lea, thread, 1)
     client.login_as(lea)
     html = page_text(client.get("/"))
     assert "Mes communautés" in html and "Compost des Tilleuls" in html
-    assert f'href="/threads/{thread.id}"' in html and "2 non lus" in html
+    assert f'href="/threads/{thread.id}#unread"' in html and "2 non lus" in html
     assert "Ailleurs" not in html
     # A visitor still gets the visitor's page.
     client.post_form("/auth/logout")

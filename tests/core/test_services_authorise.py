@@ -52,6 +52,9 @@ NO_ACTOR = {
         "the write step of a draft whose author was authorised before the thread's write turn"
         " (authorise_post, or a socket's posting grant: threads/live.py)"
     ),
+    "threads/reading.py:read_statement": (
+        "builds the read marker's statement; mark_read and store_message run it, authorised"
+    ),
     "notifications/services.py:notify": "receiver of core.notify's request",
     "notifications/services.py:mark_digest_sent": "the digest job (CLI)",
     "solidarity/services.py:archive_signals": "the retention job (CLI)",

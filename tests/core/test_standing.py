@@ -70,7 +70,7 @@ KEPT_ROUTES = {
     ("DELETE", "events-api.delete_rsvp"),
     ("POST", "ambassadors.step_down"),
 }
-KEPT_EVENTS = {"thread:join", "thread:leave", "notifications:subscribe"}
+KEPT_EVENTS = {"thread:join", "thread:read", "thread:leave", "notifications:subscribe"}
 LIFECYCLE = {"connect", "disconnect"}  # Flask-SocketIO's own; the credential is checked there
 
 

@@ -41,7 +41,7 @@ def test_a_reply_reaches_the_open_socket(live_server, api_token) -> None:  # typ
         payload = received.get(timeout=10)
         assert payload["kind"] == "reply"
         assert payload["text"] == "Karim vous a répondu dans « Le composteur »"
-        assert payload["url"].startswith(f"/threads/{thread_id}#message-")
+        assert payload["url"] == f"/threads/{thread_id}#unread"
         assert payload["unread_count"] == 1
     finally:
         client.disconnect()

@@ -154,7 +154,7 @@ def test_replies_and_mentions_are_told_once() -> None:
     [to_asker] = told(asker)  # a reply that also names her: told once
     assert to_asker.kind == "reply"
     assert to_asker.text == "Karim vous a répondu dans « Le composteur »"  # never the text
-    assert to_asker.url == f"/threads/{thread.id}#message-{answer.id}"
+    assert to_asker.url == f"/threads/{thread.id}#unread"  # at her first unread message
     [to_named] = told(named)
     assert (
         to_named.kind == "mention"

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from community.extensions import db
@@ -161,5 +162,67 @@ def test_the_ways_into_a_discussion_at_360_px_without_javascript(
                 else:
                     assert_no_horizontal_scroll(page)
                     page.screenshot(path=f"/tmp/h-threads-{name}.png", full_page=True)
+        finally:
+            context.close()
+
+
+def test_a_thread_opens_at_the_first_unread_and_what_is_read_live_stays_read(
+    browser: Any,
+    browser_context_args: dict[str, Any],
+    live_server: str,
+    scene: dict[str, Any],
+    api_token: Any,
+) -> None:
+    """At 360 px: the home page's link opens the thread at its first unread message, with and
+    without JavaScript (scrolled to without motion when asked, and focused); a message that
+    arrives while the page is open and visible is read, on the home and community pages too."""
+    from community.threads import reading, services
+    from tests.factories import make_membership
+
+    thread, alice = scene["thread"], scene["alice"]
+    readers = {False: scene["bob"], True: make_member()}  # without, then with JavaScript
+    make_membership(thread.community, readers[True])
+    for n in range(30):
+        services.post_message(alice, thread, f"Message numéro {n + 1}", f"m{n}")
+    for reader in readers.values():
+        reading.mark_read(reader, thread, 25)
+    headers = api_token(alice)
+    thread_id, slug = thread.id, thread.community.slug
+    db.session.commit()
+    for scripts, reader in readers.items():
+        context = browser.new_context(
+            **browser_context_args, java_script_enabled=scripts, reduced_motion="reduce"
+        )
+        try:
+            page = _log_in(context, live_server, reader)
+            page.goto(f"{live_server}/")
+            page.get_by_role("link", name="Le composteur du square").click()
+            page.wait_for_url(f"**/threads/{thread_id}#unread")
+            marker = page.locator("#unread.unread-marker")
+            expect(marker).to_have_text("Nouveaux messages")
+            expect(marker).to_be_in_viewport()
+            expect(page.locator(".message", has_text="Message numéro 26")).to_be_in_viewport()
+            assert_no_horizontal_scroll(page)
+            if not scripts:
+                continue
+            assert page.evaluate("document.activeElement.id") == "unread"  # read from there
+            assert_accessible(page)
+            # Everything is read now; a message arrives while she reads: it stays read.
+            _joined(page)
+            response = requests.post(
+                f"{live_server}/api/v1/threads/{thread_id}/messages",
+                json={"body": "Arrivé pendant sa lecture", "client_id": "live-1"},
+                headers=headers,
+                timeout=10,
+            )
+            assert response.status_code == 201, response.text
+            page.locator(".message-body", has_text="Arrivé pendant sa lecture").wait_for()
+            page.locator('#messages[data-read-seq="31"]').wait_for(state="attached")
+            for url in ("/", f"/communities/{slug}", f"/communities/{slug}/threads"):
+                page.goto(f"{live_server}{url}")
+                expect(page.get_by_role("link", name="Le composteur du square")).to_have_attribute(
+                    "href", f"/threads/{thread_id}"
+                )
+                assert "non lu" not in (page.locator("main").text_content() or "")
         finally:
             context.close()

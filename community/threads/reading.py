@@ -1,0 +1,149 @@
+"""How far each member has read each thread: ONE marker, moved forward by every door.
+
+The marker (`ThreadRead.last_read_seq`) moves forward, never back, and never past the thread's
+latest message:
+
+- on the thread page (everything it shows is read: `threads.views.show`);
+- on the socket, `thread:join` (what it returns, when the page is visible) and `thread:read`
+  (the messages that arrived live while the page was visible: `thread.js` says so, at most
+  every few seconds, with the highest `seq` it showed);
+- when the member posts (`services.store_message`, in the statement of the message's turn).
+
+Every unread count (the home page, a community's page, its list of topics) is computed from it
+by `unread_counts`, and every link to a thread with something unread opens it at its first
+unread message (`thread_path`, the page's `#unread`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from community.communities.models import GardenerMandate, Membership
+from community.core.models import utcnow
+from community.core.permissions import require
+from community.core.urls import site_path
+from community.extensions import db
+from community.members.models import Member
+from community.threads.models import Thread, ThreadRead
+from community.threads.permissions import can_read_thread
+
+# The thread page opens on at most this many messages (as many as `thread:join` returns).
+MOST_SHOWN = 200
+# A page that opens on unread messages shows this many read ones above the first of them.
+UNREAD_CONTEXT = 2
+
+_STATEMENTS: dict[str, Any] = {}
+
+
+def read_statement(dialect: str) -> Any:
+    """The marker moved to `last_read_seq` in one statement (an upsert that never goes back:
+    two doors moving it at once cannot meet in the unique constraint)."""
+    statement = _STATEMENTS.get(dialect)
+    if statement is None:
+        table = ThreadRead.__table__
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        base = insert(table)
+        statement = base.on_conflict_do_update(
+            index_elements=[table.c.thread_id, table.c.member_id],
+            set_={
+                "last_read_seq": base.excluded.last_read_seq,
+                "updated_at": base.excluded.updated_at,
+            },
+            where=table.c.last_read_seq < base.excluded.last_read_seq,
+        )
+        _STATEMENTS[dialect] = statement
+    return statement
+
+
+def last_read_seq(member: Member | None, thread: Thread) -> int:
+    """The last `seq` the member has read in the thread (0 if never)."""
+    if member is None:
+        return 0
+    value = db.session.execute(
+        select(ThreadRead.last_read_seq).where(
+            ThreadRead.thread_id == thread.id, ThreadRead.member_id == member.id
+        )
+    ).scalar_one_or_none()
+    return value or 0
+
+
+def mark_read(member: Member, thread: Thread, seq: int) -> None:
+    """Move the member's marker forward to `seq` (never back, never past the thread's latest
+    message), if she may read the thread (the visibility layer's rule)."""
+    require(can_read_thread(member, thread), member)
+    seq = min(seq, thread.last_seq)
+    if seq <= 0:
+        return
+    db.session.execute(
+        read_statement(db.session.connection().dialect.name),
+        {
+            "thread_id": thread.id,
+            "member_id": member.id,
+            "last_read_seq": seq,
+            "updated_at": utcnow(),
+        },
+    )
+
+
+def opening_size(read_seq: int, last_seq: int, page: int) -> int:
+    """How many of the latest messages the thread page shows: a page, or enough to begin just
+    above the first unread one (at most `MOST_SHOWN`: beyond, it begins with unread ones)."""
+    if read_seq <= 0 or last_seq <= read_seq:
+        return page
+    return max(page, min(MOST_SHOWN, last_seq - read_seq + UNREAD_CONTEXT))
+
+
+def thread_path(thread_id: int, unread: int | bool = 0) -> str:
+    """The link to a thread from a list or a notification: opened at its first unread message
+    when it has some (`unread`: the count, or True for news), else as it is.
+
+    The page's `#unread` is its "New messages" marker; once everything is read, the end of the
+    thread, by the latest messages and the box to write (a link made while something was
+    unread, clicked later, still lands somewhere that makes sense)."""
+    if unread:
+        return site_path("threads.show", thread_id=thread_id, _anchor="unread")
+    return site_path("threads.show", thread_id=thread_id)
+
+
+def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int]:
+    """Unread messages per thread id, for the threads of the communities `member` belongs to
+    (an active member or a gardener): before she joins, nothing is "unread" for her."""
+    if member is None or not threads:
+        return {}
+    communities = {t.community_id for t in threads if t.community_id is not None}
+    if not communities:
+        return {}
+    insider = set(
+        db.session.execute(
+            select(Membership.community_id)
+            .where(
+                Membership.member_id == member.id,
+                Membership.status == "active",
+                Membership.community_id.in_(communities),
+            )
+            .union(
+                select(GardenerMandate.community_id).where(
+                    GardenerMandate.member_id == member.id,
+                    GardenerMandate.ended_at.is_(None),
+                    GardenerMandate.community_id.in_(communities),
+                )
+            )
+        ).scalars()
+    )
+    threads = [t for t in threads if t.community_id in insider]
+    if not threads:
+        return {}
+    reads = dict(
+        db.session.execute(
+            select(ThreadRead.thread_id, func.max(ThreadRead.last_read_seq))
+            .where(
+                ThreadRead.member_id == member.id, ThreadRead.thread_id.in_([t.id for t in threads])
+            )
+            .group_by(ThreadRead.thread_id)
+        ).all()
+    )
+    return {t.id: max(0, t.last_seq - reads.get(t.id, 0)) for t in threads}
