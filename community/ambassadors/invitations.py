@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.permissions import can_manage_invitations
 from community.ambassadors.signals import invitation_used
+from community.auth.invitations import Invited
 from community.communities.models import Community, Membership
 from community.communities.services import join
 from community.core.errors import DomainError, Forbidden, Invalid
@@ -150,6 +151,37 @@ def invited_membership(member: Member) -> Membership | None:
             Membership.status.in_(("active", "pending")),
         )
     ).scalar_one_or_none()
+
+
+def as_told(invitation: Invitation, membership: Membership | None = None) -> Invited:
+    """A link as sign-up's pages and mails tell it (`auth.invitations`): who, to what."""
+    ambassador = invitation.ambassador
+    community = ambassador.community
+    neighbourhood = ambassador.neighbourhood
+    return Invited(
+        inviter=ambassador.member.display_name,
+        community=community.name if community is not None else None,
+        community_slug=community.slug if community is not None else None,
+        place=neighbourhood.name if community is None and neighbourhood is not None else None,
+        on_request=community is not None and community.visibility != "open",
+        own_charter=community is not None and bool(community.charter_html),
+        membership=membership.status if membership is not None else None,
+    )
+
+
+def told_by_token(token: str) -> Invited | None:
+    """The link `token` as sign-up tells it, if it still works."""
+    invitation = usable_invitation(token)
+    return as_told(invitation) if invitation is not None else None
+
+
+def told_to_newcomer(member: Member) -> Invited | None:
+    """The link `member` signed up through (even one stopped since), and where she stands in
+    its community."""
+    invitation = invitation_of(member)
+    if invitation is None:
+        return None
+    return as_told(invitation, invited_membership(member))
 
 
 def share_url(invitation: Invitation) -> str:

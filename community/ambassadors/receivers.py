@@ -10,6 +10,7 @@ from community.ambassadors import invitations
 from community.ambassadors.invitations import record_invitation
 from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.signals import ambassador_named, invitation_used
+from community.auth.invitations import invitation_reader
 from community.auth.signals import email_confirmed, member_signed_up
 from community.core.notify import notify, register_kind
 from community.core.urls import site_path
@@ -18,6 +19,8 @@ from community.members.models import Member
 
 register_kind("ambassador", _l("Your roles"))
 register_kind("invitation", _l("Your invitations"))
+# Sign-up's pages and mails say who invited a newcomer, and to what (auth knows no ambassador).
+invitation_reader(by_token=invitations.told_by_token, of_member=invitations.told_to_newcomer)
 
 
 @member_signed_up.connect

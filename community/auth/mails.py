@@ -14,6 +14,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from community.auth.invitations import invitation_of
 from community.auth.passwords import dummy_hash
 from community.auth.services import make_confirm_token, make_reset_token
 from community.core.mail import build_message, send_in_background
@@ -36,12 +37,20 @@ def deliver(build: Callable[[Member], EmailMessage], member: Member) -> None:
 
 
 def confirmation_message(member: Member) -> EmailMessage:
+    """The link that confirms a new account; a newcomer invited by a link reads who invited
+    her, and to what (`auth.invitations`), first in the subject."""
     link = external("auth.confirm", token=make_confirm_token(member))
+    invited = invitation_of(member)
     with force_locale(member.locale):
-        context = {"member": member, "link": link}
+        context = {"member": member, "link": link, "invited": invited}
+        subject = (
+            _("Join “%(name)s”: confirm your e-mail", name=invited.community)
+            if invited is not None and invited.community is not None
+            else _("Welcome to Terreau: confirm your e-mail")
+        )
         return build_message(
             member.email,
-            _("Welcome to Terreau: confirm your e-mail"),
+            subject,
             render_template("auth/mail/confirm.txt", **context),
             render_template("auth/mail/confirm.html", **context),
         )

@@ -17,7 +17,6 @@ from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from community.ambassadors.invitations import invited_membership, invited_to, usable_invitation
 from community.auth import mails, services
 from community.auth.forms import (
     ConfirmForm,
@@ -26,6 +25,7 @@ from community.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from community.auth.invitations import invitation_of, invited_by
 from community.auth.limits import login_limits, mail_limits
 from community.auth.mails import deliver
 from community.core.errors import Invalid
@@ -68,7 +68,7 @@ def signup() -> str | Response:
         SelectChoice("", _("— I'd rather not say —")),
         *neighbourhood_choices(),
     ]
-    invitation = usable_invitation(form.invitation.data)
+    invited = invited_by(form.invitation.data)
     if form.validate_on_submit():
         data = services.SignupData(
             email=form.email.data or "",
@@ -87,11 +87,11 @@ def signup() -> str | Response:
             existing = services.find_by_email(taken.email)
             if existing is not None:
                 deliver(mails.already_registered_message, existing)
-            session["signup_email"] = taken.email  # the same page either way
+            _sent_to(taken.email, form.invitation.data)  # the same page either way
             return redirect(url_for("auth.signup_sent"))
         else:
             deliver(mails.confirmation_message, member)
-            session["signup_email"] = member.email
+            _sent_to(member.email, form.invitation.data)
             if request.args.get("next"):  # the page she came from (a community): back there
                 session["signup_next"] = safe_next(request.args["next"], "communities.for_me")
             return redirect(url_for("auth.signup_sent"))
@@ -102,17 +102,27 @@ def signup() -> str | Response:
         if form.password.errors
         else _("At least %(n)d characters. A sentence you remember is a good password.", n=minimum)
     )
-    return render_template(
-        "auth/signup.html",
-        form=form,
-        invitation=invitation,
-        invited_to=invited_to(invitation) if invitation is not None else None,
-    )
+    return render_template("auth/signup.html", form=form, invited=invited)
+
+
+def _sent_to(email: str, invitation: str | None) -> None:
+    """What the next page says: the address typed, and who invited her to what (the same
+    whether or not the address already had an account)."""
+    session["signup_email"] = email
+    session["signup_invitation"] = (invitation or "")[:64]
 
 
 @bp.get("/signup/sent")
 def signup_sent() -> str:
-    return render_template("auth/signup_sent.html", email=session.get("signup_email", ""))
+    token = session.get("signup_invitation") or None
+    invited = invited_by(token)
+    return render_template(
+        "auth/signup_sent.html",
+        email=session.get("signup_email", ""),
+        invited=invited,
+        # Signing up again (a wrong address) keeps the link she came through.
+        again=url_for("auth.signup", invitation=token if invited is not None else None),
+    )
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -126,23 +136,25 @@ def confirm(token: str) -> str | Response:
     choose her own password instead, which ends theirs), and a link sent to someone else
     never logs her into the sender's account.
     """
-    if services.member_for_confirm_token(token) is None:
+    newcomer = services.member_for_confirm_token(token)
+    if newcomer is None:
         flash(_("This link is not valid or has expired. Log in to receive a new one."), "error")
         return redirect(url_for("auth.login"))
     form = ConfirmForm()
+    invited = invitation_of(newcomer)  # who invited her to what, as her mail said
     if not form.validate_on_submit():
-        return render_template("auth/confirm.html", form=form)
+        return render_template("auth/confirm.html", form=form, invited=invited)
     member = services.confirm_email(token, form.password.data or "")
     if member is None:
         form.password.errors = [_("Wrong password.")]
-        return render_template("auth/confirm.html", form=form)
+        return render_template("auth/confirm.html", form=form, invited=invited)
     came_from = session.get("signup_next")  # confirmed in the browser she signed up in
     start_session(member)
     flash(_("Your e-mail is confirmed. Welcome to Terreau!"), "success")
-    membership = invited_membership(member)
-    if membership is not None:
-        name = membership.community.name
-        if membership.status == "active":
+    joined = invitation_of(member)  # she joined its community as her e-mail was confirmed
+    if joined is not None and joined.membership is not None:
+        name = joined.community
+        if joined.membership == "active":
             flash(_("You are now a member of %(name)s.", name=name), "success")
         else:
             flash(
@@ -153,9 +165,9 @@ def confirm(token: str) -> str | Response:
                 ),
                 "info",
             )
-        if membership.status == "active":  # she lands where the community talks
-            return redirect(url_for("threads.welcome", slug=membership.community.slug))
-        return redirect(url_for("communities.show", slug=membership.community.slug))
+        if joined.membership == "active":  # she lands where the community talks
+            return redirect(url_for("threads.welcome", slug=joined.community_slug))
+        return redirect(url_for("communities.show", slug=joined.community_slug))
     if came_from:  # the community she found before signing up: one tap to join
         return redirect(safe_next(came_from, "communities.for_me"))
     # Next step: where she lives and what she likes, then communities near her.

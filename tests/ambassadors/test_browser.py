@@ -115,7 +115,8 @@ def test_invitation_link_to_member_of_the_community(
         assert_accessible(nora)
         assert_no_horizontal_scroll(nora)
         nora.get_by_role("link", name="Créer mon compte").first.click()
-        nora.get_by_text("Aïcha vous invite à rejoindre Zéro déchet aux Tilleuls.").wait_for()
+        invites = "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »."
+        nora.get_by_text(invites).wait_for()
         assert_accessible(nora)
         assert_no_horizontal_scroll(nora)
         nora.get_by_label("E-mail").fill("nora@example.org")
@@ -124,9 +125,14 @@ def test_invitation_link_to_member_of_the_community(
         nora.get_by_label("J'ai lu et j'accepte la charte de la plateforme").check()
         nora.get_by_role("button", name="Créer mon compte").click()
         nora.get_by_text("Nous avons envoyé un e-mail à nora@example.org.").wait_for()
+        nora.get_by_text(invites).wait_for()  # who invited her to what, as her mail says
         assert_accessible(nora)
         [mail] = outbox.to("nora@example.org")
+        assert invites in outbox.text_of(mail)
         nora.goto(next(url for url in outbox.links_in(mail) if "/auth/confirm/" in url))
+        nora.get_by_text(invites).wait_for()
+        assert_accessible(nora)
+        assert_no_horizontal_scroll(nora)
         # The link asks for the password chosen at sign-up (issue 12: it never logs in alone).
         nora.get_by_label("Le mot de passe choisi à l'inscription").fill("une phrase de passe")
         nora.get_by_role("button", name="Confirmer et me connecter").click()

@@ -76,8 +76,8 @@ def test_the_landing_page_says_who_invites_to_what(client) -> None:
 def test_the_sign_up_page_of_a_link_names_the_community(client) -> None:
     _, _, _, invitation = world("on_request")
     html = page_text(client.get(f"/auth/signup?invitation={invitation.token}", headers=FR))
-    assert "Aïcha vous invite à rejoindre Zéro déchet aux Tilleuls." in html
-    assert "votre demande pour rejoindre Zéro déchet aux Tilleuls partira chez" in html
+    assert "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »." in html
+    assert "votre demande pour rejoindre « Zéro déchet aux Tilleuls » partira chez" in html
     assert "vous acceptez aussi la charte de Zéro déchet aux Tilleuls" in html
 
 
@@ -109,6 +109,77 @@ def test_after_confirming_the_newcomer_is_in_the_community(
         assert "Aïcha" in membership.request_message  # the gardeners see who brought her
 
 
+def html_of(mail: Any) -> str:
+    import html
+
+    for part in mail.walk():
+        if part.get_content_type() == "text/html":
+            return html.unescape(part.get_payload(decode=True).decode(part.get_content_charset()))
+    raise AssertionError("no HTML part")
+
+
+@pytest.mark.parametrize(
+    "visibility, next_step",
+    [
+        ("open", "vous serez membre de « Zéro déchet aux Tilleuls »."),
+        ("on_request", "votre demande pour rejoindre « Zéro déchet aux Tilleuls » partira chez"),
+    ],
+)
+def test_the_confirmation_mail_says_who_invites_to_what(
+    client, outbox, visibility, next_step
+) -> None:
+    _, _, _, invitation = world(visibility)
+    invites = "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »."
+    assert sign_up(client, invitation.token).status_code == 302
+    [mail] = outbox.to("nora@example.org")  # over the SMTP server
+    assert mail["Subject"] == "Rejoindre « Zéro déchet aux Tilleuls » : confirmez votre e-mail"
+    for body in (outbox.text_of(mail), html_of(mail)):
+        assert invites in body and next_step in body
+        assert "/auth/confirm/" in body
+    # The page that follows, and the one her mail's link opens, say the same.
+    sent = page_text(client.get("/auth/signup/sent", headers=FR))
+    assert invites in sent and next_step in sent
+    assert f'href="/auth/signup?invitation={invitation.token}"' in sent  # a wrong address
+    link = next(url for url in outbox.links_in(mail) if "/auth/confirm/" in url)
+    confirming = page_text(client.get(re.sub(r"^https?://[^/]+", "", link), headers=FR))
+    assert invites in confirming and next_step in confirming
+    # Asked again at login (not confirmed yet): the new mail says it too.
+    outbox.clear()
+    client.post_form(
+        "/auth/login", {"email": "nora@example.org", "password": "une phrase de passe"}, headers=FR
+    )
+    [again] = outbox.to("nora@example.org")
+    assert invites in outbox.text_of(again)
+
+
+def test_an_address_with_an_account_gets_the_same_page(client, outbox) -> None:
+    _, _, _, invitation = world()
+    make_member(email="nora@example.org", display_name="Nora déjà là")
+    sign_up(client, invitation.token)
+    sent = page_text(client.get("/auth/signup/sent", headers=FR))
+    assert "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »." in sent
+    [mail] = outbox.to("nora@example.org")  # its owner is told, not invited
+    assert "vous invite" not in outbox.text_of(mail)
+
+
+def test_a_mail_without_an_invitation_says_none(client, outbox) -> None:
+    world()
+    client.post_form(
+        "/auth/signup",
+        {
+            "email": "lina@example.org",
+            "display_name": "Lina",
+            "password": "une phrase de passe",
+            "accept_charter": "y",
+        },
+        headers=FR,
+    )
+    [mail] = outbox.to("lina@example.org")
+    assert mail["Subject"] == "Bienvenue sur Terreau : confirmez votre e-mail"
+    assert "vous invite" not in outbox.text_of(mail) and "vous invite" not in html_of(mail)
+    assert "vous invite" not in page_text(client.get("/auth/signup/sent", headers=FR))
+
+
 def test_a_neighbourhood_ambassador_invites_to_terreau_only(client, outbox) -> None:
     place = make_neighbourhood("Bellevue")
     ambassador = make_ambassador(make_member(display_name="Sam"), neighbourhood=place)
@@ -116,6 +187,8 @@ def test_a_neighbourhood_ambassador_invites_to_terreau_only(client, outbox) -> N
     html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
     assert "Sam vous invite à rejoindre Terreau à Bellevue" in html
     sign_up(client, invitation.token)
+    [mail] = outbox.to("nora@example.org")
+    assert "Sam vous invite à rejoindre Terreau à Bellevue." in outbox.text_of(mail)
     # Invited to Terreau only: she is asked her neighbourhood and themes (issue 13, part A).
     assert confirm(client, outbox).headers["Location"].endswith("/communities/for-me")
 

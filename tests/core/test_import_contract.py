@@ -46,6 +46,15 @@ def test_members_and_moderation_may_import_no_content_domain() -> None:
     assert not contract.get("allow_indirect_imports")
 
 
+def test_auth_may_import_no_domain_above_it() -> None:
+    """Sign-up carries an invitation link's token but knows no domain that makes links: they
+    say who invited a newcomer through `auth.invitations.invitation_reader`."""
+    contract = CONTRACTS["auth-knows-no-domain-above-it"]
+    assert contract["source_modules"] == ["community.auth"]
+    assert set(contract["forbidden_modules"]) == _domains("core", "territory", "members", "auth")
+    assert not contract.get("allow_indirect_imports")
+
+
 def test_core_and_notifications_contracts_forbid_indirect_imports_too() -> None:
     assert all(
         not contract.get("allow_indirect_imports") for contract in list(CONTRACTS.values())[:2]
