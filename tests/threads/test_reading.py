@@ -229,3 +229,18 @@ def test_a_page_in_the_background_joins_without_reading(cast: Any, sio: Any) -> 
     assert bad["ok"] is False and bad["error"]["code"] == "invalid"
     assert reader.emit("thread:join", {"thread_id": cast.thread.id}, callback=True)["ok"]
     assert _read(cast.member, cast.thread) == 3  # a visible page's join reads, as before
+
+
+def test_every_list_that_counts_unread_links_through_thread_path() -> None:
+    """A new list of threads with unread counts links the way these do (`thread_path`)."""
+    from pathlib import Path
+
+    counting = [
+        path
+        for path in Path("templates").rglob("*.html")
+        if '"%(num)d unread"' in path.read_text(encoding="utf-8")
+    ]
+    assert len(counting) >= 3
+    for path in counting:
+        text = path.read_text(encoding="utf-8")
+        assert "thread_path(" in text and "url_for('threads.show'" not in text, path
