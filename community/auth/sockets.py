@@ -95,7 +95,7 @@ def _condition(kind: str) -> ColumnElement[bool]:
 
 def credential_holds(auth: SocketAuth) -> tuple[ColumnElement[bool], dict[str, Any]]:
     """`socket_member`'s check as an SQL condition and its values, for a statement that
-    writes on the socket's behalf to test in passing (`threads.services.store_message`): the
+    writes on the socket's behalf to test in passing (`threads.posting.store_message`): the
     credential still opens the member's account — the session nonce unchanged, the very API
     token unexpired — at that very statement."""
     if auth.session_nonce is not None:

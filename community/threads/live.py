@@ -2,7 +2,7 @@
 
 `message:send` must not pay for the whole posting check (membership, gardener, visibility,
 suspensions: seven statements) at every message. The first message of a socket in a thread
-checks it (`threads.services.authorise_post`) and leaves a grant in the socket's memo
+checks it (`threads.posting.authorise_post`) and leaves a grant in the socket's memo
 (`core.sockets.socket_memo`); the next ones use it while both hold:
 
 - **the socket is in the thread's room.** Every right that ends takes the socket out of it,

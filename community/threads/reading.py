@@ -7,7 +7,7 @@ latest message:
 - on the socket, `thread:join` (what it returns, when the page is visible) and `thread:read`
   (the messages that arrived live while the page was visible: `thread.js` says so, at most
   every few seconds, with the highest `seq` it showed);
-- when the member posts (`services.store_message`, in the statement of the message's turn).
+- when the member posts (`posting.store_message`, in the statement of the message's turn).
 
 Every unread count (the home page, a community's page, its list of topics) is computed from it
 by `unread_counts`, and every link to a thread with something unread opens it at its first

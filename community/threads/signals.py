@@ -11,7 +11,7 @@ message_posted = signals.signal(
     doc="""A message was posted in a thread (flushed, its mentions recorded).
 
     Sender: the `Message`. Keyword argument: `mentioned` (the ids of the members whose mention
-    was recorded). Sent by `threads.services.store_message` (every door, `post_message`
+    was recorded). Sent by `threads.posting.store_message` (every door, `post_message`
     included), once per new message (a resend with the same `client_id` sends nothing).
     Receivers: replies and mentions are told (`threads/receivers.py`).
     """,

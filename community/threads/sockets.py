@@ -25,7 +25,7 @@ from community.core.standing import kept_while_suspended
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.moderation.suspensions import posting_refusal
-from community.threads import live, reading, services
+from community.threads import live, posting, reading, services
 from community.threads.permissions import (
     can_edit_message,
     can_moderate_message,
@@ -162,7 +162,7 @@ def _posting_author(sid: str, thread_id: int) -> int:
     at_turn = live.turn(sid, thread_id)
     member = acting_member()
     thread = services.get_thread(member, thread_id)
-    services.authorise_post(member, thread)
+    posting.authorise_post(member, thread)
     live.remember(sid, thread_id, member.id, at_turn)
     return member.id
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from community.core.handlers import transaction
 from community.core.realtime import emit_after_commit, thread_room
 from community.members.models import Member
-from community.threads import services
+from community.threads import posting, services
 from community.threads.models import Thread
 from community.threads.realtime import begin_write, relaxed_commit, thread_sequence
 from community.threads.schemas import message_payload, new_message_payload
@@ -35,8 +35,8 @@ def send_message(
     *,
     load_thread: Callable[[Member | None, int], Thread] = services.get_thread,
     author: Callable[[int], int] | None = None,
-    still: Callable[[], services.Condition] | None = None,
-) -> tuple[services.Posted, dict[str, Any]]:
+    still: Callable[[], posting.Condition] | None = None,
+) -> tuple[posting.Posted, dict[str, Any]]:
     """Post in thread `thread_id` as `actor()`; returns what was posted (or found again by its
     `client_id`) and its full payload for the sender.
 
@@ -47,20 +47,20 @@ def send_message(
     if author is None:
         member = actor()
         thread = load_thread(member, thread_id)
-        services.authorise_post(member, thread)
+        posting.authorise_post(member, thread)
         assert member is not None
         author_id = member.id
     else:
         author_id = author(thread_id)
-    draft = services.draft_message(author_id, thread_id, body, client_id, reply_to)
+    draft = posting.draft_message(author_id, thread_id, body, client_id, reply_to)
     try:
         with thread_sequence(thread_id), transaction():
             begin_write()
             if not current_app.config["MESSAGES_SYNCHRONOUS_COMMIT"]:
                 relaxed_commit()
             try:
-                posted = services.store_message(draft, still() if still is not None else None)
-            except services.Refused:  # nothing written: say why, or give the stored one
+                posted = posting.store_message(draft, still() if still is not None else None)
+            except posting.Refused:  # nothing written: say why, or give the stored one
                 found = _refused(actor, thread_id, load_thread, author_id, client_id)
                 return found, message_payload(found.message, reveal=True)
             payload = new_message_payload(posted.message, posted.author_name)
@@ -69,7 +69,7 @@ def send_message(
     except IntegrityError:
         # The same client_id stored meanwhile in another thread's turn: refused as a resend
         # in another thread; anything else is raised.
-        again = services.resent(author_id, thread_id, client_id)
+        again = posting.resent(author_id, thread_id, client_id)
         if again is None:
             raise
         return again, message_payload(again.message, reveal=True)
@@ -81,14 +81,14 @@ def _refused(
     load_thread: Callable[[Member | None, int], Thread],
     author_id: int,
     client_id: object,
-) -> services.Posted:
+) -> posting.Posted:
     """Why the `seq` statement took no message, in the order the checks had: the credential
     (a socket's `actor()` raises once it has ended), a resend of a stored message (returned),
     the thread gone or closed to the author."""
     member = actor()
-    found = services.resent(author_id, thread_id, client_id)
+    found = posting.resent(author_id, thread_id, client_id)
     if found is not None:
         return found
     thread = load_thread(member, thread_id)
-    services.authorise_post(member, thread)
-    raise services.why_refused(thread)
+    posting.authorise_post(member, thread)
+    raise posting.why_refused(thread)

@@ -48,9 +48,12 @@ NO_ACTOR = {
     "moderation/journal.py:record_action": "the journal line of an authorised act",
     "threads/services.py:welcome_thread": "receiver of communities.community_created",
     "events/services.py:withdraw_places": "receiver of communities.access_narrowed",
-    "threads/services.py:store_message": (
+    "threads/posting.py:store_message": (
         "the write step of a draft whose author was authorised before the thread's write turn"
         " (authorise_post, or a socket's posting grant: threads/live.py)"
+    ),
+    "threads/posting.py:record_mentions": (
+        "a step of store_message and edit_message, whose author was authorised"
     ),
     "threads/reading.py:read_statement": (
         "builds the read marker's statement; mark_read and store_message run it, authorised"
@@ -133,7 +136,7 @@ def _authorises(node: ast.FunctionDef) -> bool:
 
 def test_the_walk_finds_the_services() -> None:
     services = _state_changing_services()
-    assert "threads/services.py:store_message" in services
+    assert "threads/posting.py:store_message" in services
     assert "moderation/services.py:resolve" in services
     # A write that is only an attribute set, in a module not called services.py.
     assert "moderation/suspensions.py:lift_community_ban" in services
@@ -158,9 +161,11 @@ def test_posting_authorises_first() -> None:
     """`post_message` (and every door's use case) authorises first with `authorise_post`,
     which says a hidden initiative's thread is closed (423 for everyone), then who may post:
     a check on the thread itself, no read of anything else."""
-    source = (PACKAGE / "threads" / "services.py").read_text(encoding="utf-8")
     functions = {
-        node.name: node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+        node.name: node
+        for module in ("services.py", "posting.py")
+        for node in ast.parse((PACKAGE / "threads" / module).read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
     }
     post = functions["post_message"].body[1]  # after the docstring
     assert isinstance(post, ast.Expr) and getattr(post.value.func, "id", None) == "authorise_post"

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from community.core.errors import Invalid
 from community.extensions import db
-from community.threads import services
+from community.threads import posting
 from community.threads.models import Message, ThreadRead
 from tests.threads.conftest import login
 
@@ -22,7 +22,7 @@ def failing_post(monkeypatch: pytest.MonkeyPatch) -> None:
     """`store_message` (the write step of every door) stores the message (flushed, seq
     taken) without its sender's read mark, then fails: a handler that went on to commit
     anything (the page marks what it shows as read) would keep the half-written message."""
-    real = services.store_message
+    real = posting.store_message
 
     def post_then_fail(*args: Any, **kwargs: Any) -> Any:
         real(*args, **kwargs)
@@ -30,7 +30,7 @@ def failing_post(monkeypatch: pytest.MonkeyPatch) -> None:
         db.session.flush()
         raise Invalid("refusé après coup", {"body": ["refusé après coup"]})
 
-    monkeypatch.setattr(services, "store_message", post_then_fail)
+    monkeypatch.setattr(posting, "store_message", post_then_fail)
 
 
 def _left_behind(cast: Any) -> tuple[int, int]:
