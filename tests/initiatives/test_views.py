@@ -323,3 +323,22 @@ def test_proposing_from_a_community_ticks_its_theme(client, world):
     assert "checked" in box
     blank = client.get("/initiatives/new").get_data(as_text=True)
     assert "checked" not in blank.split('id="theme_ids"')[1].split("</ul>")[0]
+
+
+def test_a_hidden_initiative_leaves_the_gardeners_pages(client, world):
+    """The inbox, the dashboard and the awaiting page ask the one rule: hidden by the
+    moderators, an overdue initiative waits for no answer (tests/initiatives/test_answers.py)."""
+    from datetime import UTC, datetime, timedelta
+
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    hidden = make_initiative(
+        world.author, community=world.community, awaiting_since=long_ago, title="Cachée pour tous"
+    )
+    make_initiative(
+        world.author, community=world.community, awaiting_since=long_ago, title="Restée visible"
+    )
+    services.hide_initiative(world.agent, hidden, "Hors charte")
+    client.login_as(world.gardener)
+    for path in ("/todo", "/communities/dashboard", "/initiatives/awaiting"):
+        page = text_of(client.get(path))
+        assert "Restée visible" in page and "Cachée pour tous" not in page, path
