@@ -342,3 +342,21 @@ def test_a_hidden_initiative_leaves_the_gardeners_pages(client, world):
     for path in ("/todo", "/communities/dashboard", "/initiatives/awaiting"):
         page = text_of(client.get(path))
         assert "Restée visible" in page and "Cachée pour tous" not in page, path
+
+
+@pytest.mark.parametrize(
+    ("name", "informal", "expected"),
+    [
+        ("Chloé M.", False, "Proposée par Chloé M.</p>"),
+        ("Ulysse Z.", True, "Déclarée par Ulysse Z.</p>"),
+        ("Ulysse", True, "Déclarée par Ulysse.</p>"),
+        ("Zoé d'Arc", False, "Proposée par Zoé d&#39;Arc.</p>"),  # escaped once
+    ],
+)
+def test_no_double_full_stop_after_a_pseudonym(client, name, informal, expected):
+    from tests.factories import make_member
+
+    author = make_member(display_name=name)
+    initiative = make_initiative(author, informal=informal)
+    page = text_of(client.get(f"/initiatives/{initiative.id}"))
+    assert expected in page and f"{name}.." not in page
