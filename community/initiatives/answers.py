@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,6 +143,12 @@ class ResponseFigures:
     @property
     def percent(self) -> int | None:
         return None if self.share is None else round(self.share * 100)
+
+    @property
+    def usual_days(self) -> int | None:
+        """The median wait in whole days, as said to inhabitants ("in general, the answer
+        comes in 12 days"; 0: within the day), halves rounded up."""
+        return None if self.median_days is None else math.floor(self.median_days + 0.5)
 
 
 FigureRow = tuple[datetime | None, datetime | None, bool]  # asked, answered, awaiting an answer now

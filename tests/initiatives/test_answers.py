@@ -187,3 +187,11 @@ def test_a_hidden_initiative_waits_for_no_answer_anywhere(world):
         if "AWAITING_STATUSES" in path.read_text() and path.name != "models.py"
     ]
     assert spelled == []
+
+
+@pytest.mark.parametrize(
+    ("median", "usual"), [(None, None), (0.4, 0), (0.5, 1), (12.5, 13), (17.4, 17), (30.0, 30)]
+)
+def test_the_usual_wait_is_the_median_in_whole_days(median, usual):
+    figures = answers.ResponseFigures(1, 1, 1.0, median, 0, 0)
+    assert figures.usual_days == usual
