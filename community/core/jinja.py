@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from community.core import permissions
 from community.core.standing import standing_refusal
-from community.core.urls import external
+from community.core.text import full_stop
+from community.core.urls import external, with_next
 
 
 def init_jinja(app: Flask) -> None:
@@ -41,6 +42,10 @@ def init_jinja(app: Flask) -> None:
     def _locale() -> dict[str, Any]:
         return {"locale": str(get_locale() or "fr")}
 
+    # A link that brings its visitor back here once the act is done (`core.urls.back_or`).
+    app.jinja_env.filters["with_next"] = with_next
+    # A sentence that ends on a pseudonym ("Proposée par Chloé M."): its stop, only if needed.
+    app.jinja_env.filters["full_stop"] = full_stop
     app.jinja_env.filters["date"] = day
     app.jinja_env.filters["datetime"] = moment
     app.jinja_env.filters["isodate"] = lambda value: (

@@ -4,7 +4,7 @@ workers) for notifications and mails."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app, has_request_context, request, url_for
 
@@ -18,6 +18,25 @@ def safe_next(target: str | None, default: str = "members.me") -> str:
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
     return url_for(default)
+
+
+def with_next(url: str, back: str) -> str:
+    """`url` asking to come back to `back` once its act is done (`?next=`, before any
+    `#fragment`): a page that lists things to act on (the "à faire" inbox) links this way, and
+    the page acted on answers with `back_or(...)`."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "next"]
+    query.append(("next", back))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def back_or(default: str, **values: Any) -> str:
+    """Where to go once an act is done: the page of this site the person came from (`next`,
+    kept in the query string of the form's page, which posts to itself), else `default`."""
+    target = request.args.get("next")
+    if target and safe_next(target, "core.home") == target:
+        return target
+    return url_for(default, **values)
 
 
 def referrer_path() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from community.core.models import utcnow
 from community.core.pagination import Pagination, paginate
 from community.core.permissions import is_staff
 from community.extensions import db
-from community.initiatives.models import AWAITING_STATUSES, Initiative, StatusChange
+from community.initiatives.models import Initiative, StatusChange
 from community.members.models import Member
 
 
@@ -77,11 +78,7 @@ class AwaitingItem:
 def _awaiting_stmt() -> Select[Initiative]:
     return (
         select(Initiative)
-        .where(
-            Initiative.awaiting_since.is_not(None),
-            Initiative.answered_at.is_(None),
-            Initiative.status.in_(AWAITING_STATUSES),
-        )
+        .where(Initiative.awaiting_answer)  # hidden ones wait for no answer
         .options(joinedload(Initiative.community), joinedload(Initiative.neighbourhood))
         # Oldest first: with one delay for all, the overdue ones come first.
         .order_by(Initiative.awaiting_since, Initiative.id)
@@ -147,14 +144,21 @@ class ResponseFigures:
     def percent(self) -> int | None:
         return None if self.share is None else round(self.share * 100)
 
+    @property
+    def usual_days(self) -> int | None:
+        """The median wait in whole days, as said to inhabitants ("in general, the answer
+        comes in 12 days"; 0: within the day), halves rounded up."""
+        return None if self.median_days is None else math.floor(self.median_days + 0.5)
 
-def _figures(
-    rows: list[tuple[datetime | None, datetime | None, str]], now: datetime
-) -> ResponseFigures:
+
+FigureRow = tuple[datetime | None, datetime | None, bool]  # asked, answered, awaiting an answer now
+
+
+def _figures(rows: list[FigureRow], now: datetime) -> ResponseFigures:
     delay = answer_delay()
     counted = on_time = awaiting = overdue = 0
     durations: list[float] = []
-    for since, answered, status in rows:
+    for since, answered, waiting in rows:
         if since is None:
             continue
         if answered is not None:
@@ -162,7 +166,7 @@ def _figures(
             waited = answered - since
             durations.append(waited.total_seconds() / 86400)
             on_time += waited <= delay
-        elif status in AWAITING_STATUSES:
+        elif waiting:
             awaiting += 1
             if now > since + delay:
                 counted += 1
@@ -177,12 +181,12 @@ def _figures(
     )
 
 
-def _rows_stmt() -> Select[int | None, datetime | None, datetime | None, str]:
+def _rows_stmt() -> Select[int | None, datetime | None, datetime | None, bool]:
     return select(
         Initiative.community_id,
         Initiative.awaiting_since,
         Initiative.answered_at,
-        Initiative.status,
+        Initiative.awaiting_answer,  # the one rule: a hidden initiative waits for no answer
     ).where(Initiative.awaiting_since.is_not(None))
 
 
@@ -193,16 +197,19 @@ def response_figures(
     stmt = _rows_stmt()
     if community is not None:
         stmt = stmt.where(Initiative.community_id == community.id)
-    rows = [(since, answered, status) for _c, since, answered, status in db.session.execute(stmt)]
+    rows = [
+        (since, answered, bool(waiting))
+        for _c, since, answered, waiting in db.session.execute(stmt)
+    ]
     return _figures(rows, now or utcnow())
 
 
 def figures_by_community(now: datetime | None = None) -> list[tuple[Community, ResponseFigures]]:
     """Response figures of every community that has received initiatives to answer."""
-    grouped: dict[int, list[tuple[datetime | None, datetime | None, str]]] = {}
-    for community_id, since, answered, status in db.session.execute(_rows_stmt()):
+    grouped: dict[int, list[FigureRow]] = {}
+    for community_id, since, answered, waiting in db.session.execute(_rows_stmt()):
         if community_id is not None:
-            grouped.setdefault(community_id, []).append((since, answered, status))
+            grouped.setdefault(community_id, []).append((since, answered, bool(waiting)))
     if not grouped:
         return []
     communities = db.session.execute(
@@ -225,12 +232,12 @@ def figures_by_community_page(
     )
     found = paginate(stmt, page)
     ids = [c.id for c in found.items]
-    grouped: dict[int, list[tuple[datetime | None, datetime | None, str]]] = {}
+    grouped: dict[int, list[FigureRow]] = {}
     if ids:
         rows = db.session.execute(_rows_stmt().where(Initiative.community_id.in_(ids)))
-        for community_id, since, answered, status in rows:
+        for community_id, since, answered, waiting in rows:
             if community_id is not None:
-                grouped.setdefault(community_id, []).append((since, answered, status))
+                grouped.setdefault(community_id, []).append((since, answered, bool(waiting)))
     at = now or utcnow()
     items = [(c, _figures(grouped.get(c.id, []), at)) for c in found.items]
     return Pagination(items, found.page, found.page_size, found.total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
@@ -88,14 +89,14 @@ class BrowseForm(FlaskForm):
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int, validate_choice=False)
     status = SelectField(
         _l("Status"),
-        choices=_LazyChoices(("", _l("All")), *STATUS_LABELS.items()),
+        choices=_LazyChoices(("", lazy_pgettext("status filter", "All")), *STATUS_LABELS.items()),
         validate_choice=False,
     )
     community = SelectField(_l("Community"), validate_choice=False)
     kind = SelectField(
         _l("Kind"),
         choices=_LazyChoices(
-            ("", _l("All")),
+            ("", lazy_pgettext("kind filter", "All")),
             ("informal", _l("Informal (already running)")),
             ("spontaneous", _l("Spontaneous (no community)")),
         ),

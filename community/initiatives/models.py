@@ -17,9 +17,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.core.models import UTCDateTime, utcnow
 from community.extensions import db
@@ -117,13 +120,27 @@ class Initiative(db.Model):  # type: ignore[name-defined]
         """Proposed without a community."""
         return self.community_id is None
 
-    @property
+    @hybrid_property
     def awaiting_answer(self) -> bool:
-        """Waiting for the authority's first answer."""
+        """Waiting for the authority's first answer: asked for one, not answered yet, still in
+        an awaiting status, and shown — a hidden initiative waits for no answer. The one rule,
+        read on an object and in SQL (`select(Initiative).where(Initiative.awaiting_answer)`):
+        the inbox, the awaiting lists, the figures and the overdue reminders all ask it."""
         return (
             self.awaiting_since is not None
             and self.answered_at is None
             and self.status in AWAITING_STATUSES
+            and self.hidden_at is None
+        )
+
+    @awaiting_answer.inplace.expression
+    @classmethod
+    def _awaiting_answer_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.awaiting_since.is_not(None),
+            cls.answered_at.is_(None),
+            cls.status.in_(AWAITING_STATUSES),
+            cls.hidden_at.is_(None),
         )
 
 

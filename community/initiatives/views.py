@@ -15,7 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import ColumnElement, func, or_, select
@@ -127,9 +127,15 @@ def _filter_communities() -> list[tuple[str, str]]:
 @bp.get("")
 def index() -> str:
     form = BrowseForm(request.args)
-    form.theme_id.choices = choices([(None, _("All")), *theme_choices()])
-    form.neighbourhood_id.choices = choices([(None, _("All")), *neighbourhood_choices()])
-    form.community.choices = choices([("", _("All")), *_filter_communities()])
+    # "All" agrees with its noun in French (Tous les thèmes, Toutes les communautés): one
+    # context per filter tells the translator which.
+    form.theme_id.choices = choices([(None, pgettext("theme filter", "All")), *theme_choices()])
+    form.neighbourhood_id.choices = choices(
+        [(None, pgettext("neighbourhood filter", "All")), *neighbourhood_choices()]
+    )
+    form.community.choices = choices(
+        [("", pgettext("community filter", "All")), *_filter_communities()]
+    )
     form.validate()
 
     def number(name: str) -> int | None:

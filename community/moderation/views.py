@@ -15,6 +15,7 @@ from community.core.header import badge, badges
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.standing import kept_while_suspended
+from community.core.urls import back_or
 from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries, services, transparency
@@ -178,10 +179,16 @@ def detail(report_id: int) -> str | Response:
                     flash(_("Done. The person who reported it is told."), "success")
                 else:
                     flash(_("Done. The member concerned has been told."), "success")
-                return redirect(url_for("moderation.queue"))
+                # Back where she came from (the "à faire" inbox), else to the queue.
+                return redirect(back_or("moderation.queue"))
     history = queries.acts_about(report.target_type, report.target_id)
     return render_template(
-        "moderation/detail.html", report=report, target=target, form=form, history=history
+        "moderation/detail.html",
+        report=report,
+        target=target,
+        form=form,
+        history=history,
+        back=back_or("moderation.queue"),
     )
 
 

@@ -19,7 +19,7 @@ from community.core.notify import register_kind
 from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives.answers import answer_delay
-from community.initiatives.models import AWAITING_STATUSES, Initiative
+from community.initiatives.models import Initiative
 from community.members.models import Member
 from community.notifications.models import Notification
 from community.notifications.services import notify
@@ -32,9 +32,8 @@ def notify_overdue(now: datetime | None = None) -> int:
     deadline, once per initiative and gardener (running it again tells nobody twice)."""
     now = now or utcnow()
     overdue = select(Initiative).where(
+        Initiative.awaiting_answer,  # the one rule: a hidden initiative waits for no answer
         Initiative.awaiting_since <= now - answer_delay(),
-        Initiative.answered_at.is_(None),
-        Initiative.status.in_(AWAITING_STATUSES),
         Initiative.community_id.is_not(None),
     )
     count = 0

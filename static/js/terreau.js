@@ -59,6 +59,24 @@
     confirmDialog(link);
   });
 
+  // Fields that only one choice needs (`data-shown-when="action=suspend"`): shown, and sent,
+  // only while that choice is checked. Without this file they show under their own title.
+  document.querySelectorAll("[data-shown-when]").forEach(function (group) {
+    var rule = group.dataset.shownWhen.split("=");
+    var form = group.closest("form");
+    if (!form || rule.length !== 2) return;
+    function update() {
+      var chosen = form.querySelector("input[name='" + rule[0] + "']:checked");
+      var shown = !!chosen && chosen.value === rule[1];
+      group.hidden = !shown;
+      group.disabled = !shown;
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === rule[0]) update();
+    });
+    update();
+  });
+
   // A jump link ("Écrire") also puts the cursor in the field it leads to.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-focus]");

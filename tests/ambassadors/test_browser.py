@@ -44,6 +44,20 @@ def test_links_and_journal(live_server: str, page: Any) -> None:
     assert "/invitations/" in page.locator(".invitation input").first.input_value()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
+    # Ending the mission is apart from making a link: well below it, and quiet (not a button);
+    # the keyboard opens its confirmation.
+    make = page.locator(
+        f"form[action$='/ambassadors/{ambassador_id}/invitations'] button[type=submit]"
+    ).bounding_box()
+    end = page.locator(".mission-end summary")
+    end_box = end.bounding_box()
+    assert make is not None and end_box is not None
+    assert end_box["y"] - (make["y"] + make["height"]) >= 48
+    assert end_box["height"] >= 44
+    end.focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("button", name="Oui, j'arrête d'être porte-voix").is_visible()
+    assert_accessible(page)
 
     page.goto(f"{live_server}/ambassadors/{ambassador_id}/outreach")
     page.fill("input[name=happened_on]", date.today().isoformat())

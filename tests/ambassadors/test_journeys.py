@@ -46,3 +46,37 @@ def test_the_outreach_form_starts_on_today_in_paris(client, app):
     client.login_as(voice)
     html = client.get(f"/ambassadors/{ambassador.id}/outreach").get_data(as_text=True)
     assert f'value="{local_today(app.config["BABEL_DEFAULT_TIMEZONE"]).isoformat()}"' in html
+
+
+def test_ending_the_mission_sits_apart_at_the_bottom_of_its_card(client):
+    """ "Arrêter d'être porte-voix" is not one tap from "Créer un nouveau lien": it is the last
+    thing of the mission's card, in a zone of its own, and still asks before ending."""
+    from tests.html_parts import element
+
+    member = make_member()
+    ambassador = make_ambassador(member, make_community(members=(member,)))
+    make_invitation(ambassador)
+    client.login_as(member)
+    html = page_text(client.get("/ambassadors"))
+    card = element(html, f'aria-labelledby="mandate-{ambassador.id}"')
+    zone = element(card, 'class="mission-end"')
+    assert "Arrêter d'être porte-voix" in zone and "Oui, j'arrête d'être porte-voix" in zone
+    assert "Créer un nouveau lien" not in zone
+    assert card.index("Créer un nouveau lien") < card.index(zone)
+    # Nothing after it in the card: the zone closes the card.
+    assert card[card.index(zone) + len(zone) :].strip().startswith("</section>")
+    assert "Arrêter d'être porte-voix" not in card.replace(zone, "")
+
+
+def test_the_outreach_journal_is_called_journal_de_terrain(client):
+    """Not "carnet de rencontres": the rencontres are the events of the site."""
+    voice = make_member()
+    ambassador = make_ambassador(voice, make_community())
+    client.login_as(voice)
+    pages = [
+        page_text(client.get("/ambassadors")),
+        page_text(client.get(f"/ambassadors/{ambassador.id}/outreach")),
+    ]
+    assert "Mon journal de terrain" in pages[0]
+    assert "Journal de terrain" in pages[1]
+    assert not any("carnet" in page.casefold() for page in pages)

@@ -35,3 +35,28 @@ def test_no_message_is_translated_two_ways():
     from community.core.i18n import conflicting_french
 
     assert conflicting_french() == {}
+
+
+def test_all_alone_says_what_it_agrees_with():
+    """ "All" alone reads "Tous" or "Toutes" after the noun it qualifies ("Communauté :
+    Toutes"): each use carries a context (`pgettext("community filter", "All")`)."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2]
+    bare = []
+    for path in root.glob("community/*/translations/fr/LC_MESSAGES/messages.po"):
+        with path.open("rb") as handle:
+            bare += [str(path) for m in read_po(handle) if m.id == "All" and not m.context]
+    assert bare == []
+
+
+def test_the_community_filter_reads_toutes(client):
+    import re
+
+    html = client.get("/initiatives").get_data(as_text=True)
+    community = re.search(r'<select[^>]*name="community"[^>]*>\s*<option[^>]*>([^<]*)<', html)
+    theme = re.search(r'<select[^>]*name="theme_id"[^>]*>\s*<option[^>]*>([^<]*)<', html)
+    assert community and community.group(1) == "Toutes"
+    assert theme and theme.group(1) == "Tous"

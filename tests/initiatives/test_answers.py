@@ -135,3 +135,63 @@ def test_figures_with_nothing_to_count():
     figures = answers.response_figures(community)
     assert figures.counted == 0 and figures.share is None and figures.percent is None
     assert figures.median_days is None
+
+
+def test_a_hidden_initiative_waits_for_no_answer_anywhere(world):
+    """One rule (`Initiative.awaiting_answer`, in Python and SQL): hidden by the moderators, an
+    overdue initiative leaves the gardeners' inbox, the awaiting lists, the figures and the
+    overdue reminders; shown again, it is back, its clock unchanged."""
+    from pathlib import Path
+
+    from community.core.todo import items_for
+    from community.initiatives.models import Initiative
+    from community.notifications.models import Notification
+    from community.notifications.triggers import notify_overdue
+
+    now = datetime.now(UTC)
+    hidden = make_initiative(world.author, community=world.community, awaiting_since=now - 40 * DAY)
+    shown = make_initiative(world.author, community=world.community, awaiting_since=now - 35 * DAY)
+    services.hide_initiative(world.agent, hidden, "Hors charte")
+
+    assert not hidden.awaiting_answer and shown.awaiting_answer
+    assert not answers.is_overdue(hidden) and answers.answer_due_at(hidden) is not None
+    waiting = db.session.execute(
+        db.select(Initiative.id).where(Initiative.awaiting_answer)
+    ).scalars()
+    assert set(waiting) == {shown.id}
+    assert [i.initiative for i in answers.awaiting_answer(world.gardener)] == [shown]
+    assert hidden.id not in [
+        i.initiative.id for i in answers.awaiting_answer(world.staff, everything=True)
+    ]
+    inbox = [i.title for i in items_for(world.gardener) if i.kind == "initiative"]
+    assert inbox == [shown.title]
+    figures = answers.response_figures(world.community)
+    assert (figures.awaiting, figures.overdue, figures.counted) == (1, 1, 1)
+    assert dict(answers.figures_by_community())[world.community].awaiting == 1
+    assert answers.figures_by_community_page(1).items[0][1].overdue == 1
+    notify_overdue()
+    told = db.session.execute(
+        db.select(Notification.url).where(Notification.kind == "overdue")
+    ).scalars()
+    assert {url.rsplit("/", 1)[-1] for url in told} == {str(shown.id)}
+
+    services.restore_initiative(world.agent, hidden, "Relu")
+    assert hidden.awaiting_answer and answers.is_overdue(hidden)
+    assert hidden in [i.initiative for i in answers.awaiting_answer(world.gardener)]
+
+    # The rule is written once: nobody else spells out the awaiting statuses.
+    source = Path(__file__).resolve().parents[2] / "community"
+    spelled = [
+        str(path.relative_to(source))
+        for path in source.rglob("*.py")
+        if "AWAITING_STATUSES" in path.read_text() and path.name != "models.py"
+    ]
+    assert spelled == []
+
+
+@pytest.mark.parametrize(
+    ("median", "usual"), [(None, None), (0.4, 0), (0.5, 1), (12.5, 13), (17.4, 17), (30.0, 30)]
+)
+def test_the_usual_wait_is_the_median_in_whole_days(median, usual):
+    figures = answers.ResponseFigures(1, 1, 1.0, median, 0, 0)
+    assert figures.usual_days == usual

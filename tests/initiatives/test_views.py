@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from community.extensions import db
 from community.initiatives import answers, services, stories
 from community.initiatives.models import Initiative, InitiativeUpdate
-from tests.conftest import built_once, load_rows
+from tests.conftest import built_once, load_rows, page_text
 from tests.factories import make_neighbourhood, make_theme
+from tests.html_parts import element
 from tests.initiatives.conftest import build_world
 from tests.initiatives.factories import make_initiative
 from tests.initiatives.test_api import ROLES, image_bytes, stored_files
@@ -323,3 +324,76 @@ def test_proposing_from_a_community_ticks_its_theme(client, world):
     assert "checked" in box
     blank = client.get("/initiatives/new").get_data(as_text=True)
     assert "checked" not in blank.split('id="theme_ids"')[1].split("</ul>")[0]
+
+
+def test_a_hidden_initiative_leaves_the_gardeners_pages(client, world):
+    """The inbox, the dashboard and the awaiting page ask the one rule: hidden by the
+    moderators, an overdue initiative waits for no answer (tests/initiatives/test_answers.py)."""
+    from datetime import UTC, datetime, timedelta
+
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    hidden = make_initiative(
+        world.author, community=world.community, awaiting_since=long_ago, title="Cachée pour tous"
+    )
+    make_initiative(
+        world.author, community=world.community, awaiting_since=long_ago, title="Restée visible"
+    )
+    services.hide_initiative(world.agent, hidden, "Hors charte")
+    client.login_as(world.gardener)
+    for path in ("/todo", "/communities/dashboard", "/initiatives/awaiting"):
+        page = text_of(client.get(path))
+        assert "Restée visible" in page and "Cachée pour tous" not in page, path
+
+
+@pytest.mark.parametrize(
+    ("name", "informal", "expected"),
+    [
+        ("Chloé M.", False, "Proposée par Chloé M.</p>"),
+        ("Ulysse Z.", True, "Déclarée par Ulysse Z.</p>"),
+        ("Ulysse", True, "Déclarée par Ulysse.</p>"),
+        ("Zoé d'Arc", False, "Proposée par Zoé d&#39;Arc.</p>"),  # escaped once
+    ],
+)
+def test_no_double_full_stop_after_a_pseudonym(client, name, informal, expected):
+    from tests.factories import make_member
+
+    author = make_member(display_name=name)
+    initiative = make_initiative(author, informal=informal)
+    page = text_of(client.get(f"/initiatives/{initiative.id}"))
+    assert expected in page and f"{name}.." not in page
+
+
+def test_the_kind_badges_are_explained_in_plain_words(client, world):
+    """ "Informelle" and "Spontanée" say what they mean: a title on the card's badge, a line
+    under the list that shows them, and the initiative's page in full."""
+    informal = make_initiative(world.author, informal=True, community=world.community)
+    spontaneous = make_initiative(world.author)
+    informal_words = "Informelle : une action que des habitants mènent déjà."
+    spontaneous_words = "Spontanée : proposée hors d'une communauté."
+    listing = page_text(client.get("/initiatives"))
+    assert f'<span class="badge" title="{informal_words}">Informelle</span>' in listing
+    assert f'<span class="badge" title="{spontaneous_words}">Spontanée</span>' in listing
+    legend = element(listing, 'class="hint kinds-legend"')
+    assert informal_words in legend and spontaneous_words in legend
+    page = page_text(client.get(f"/initiatives/{informal.id}"))
+    assert informal_words in page and spontaneous_words not in page
+    page = page_text(client.get(f"/initiatives/{spontaneous.id}"))
+    assert spontaneous_words in page and informal_words not in page
+    # Only what the listed cards show is explained.
+    listing = page_text(client.get(f"/initiatives?community={world.community.slug}&kind="))
+    assert informal_words in element(listing, 'class="hint kinds-legend"')
+    assert spontaneous_words not in listing
+
+
+def test_the_figures_say_the_usual_wait_in_plain_words(client, world):
+    from datetime import timedelta
+
+    for days in (4, 5, 30):
+        initiative = make_initiative(world.author, community=world.community)
+        services.change_status(world.agent, initiative, "under_review", "Reçu.")
+        initiative.answered_at = initiative.awaiting_since + timedelta(days=days, hours=1)
+    db.session.flush()
+    for path in ("/initiatives/figures", f"/communities/{world.community.slug}"):
+        page = page_text(client.get(path))
+        assert "En général, la réponse arrive en 5 jours." in page, path
+        assert "médian" not in page

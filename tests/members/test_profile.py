@@ -76,3 +76,21 @@ def test_unknown_or_unconfirmed_profiles_are_404(client):
     client.login_as(viewer)
     assert client.get("/members/999999").status_code == 404
     assert client.get(f"/members/{pending.id}").status_code == 404
+
+
+def test_access_tokens_wait_folded_at_the_bottom_of_the_profile(client):
+    """An inhabitant is not met with "jetons d'accès": they sit last, in a folded "Pour les
+    applications" (a <details>: the keyboard opens it, no JavaScript needed)."""
+    from tests.html_parts import element, hrefs, text_of
+
+    client.login_as(make_member())
+    page = page_text(client.get("/me"))
+    folded = element(page, 'class="card advanced"')
+    assert folded.startswith("<details") and "<summary>Pour les applications</summary>" in folded
+    assert "/auth/tokens" in hrefs(folded) and "Mes jetons d'accès" in folded
+    outside = page.replace(folded, "")
+    assert "/auth/tokens" not in hrefs(outside) and "jeton" not in outside.casefold()
+    # Last of the page's content: after "Mes données".
+    assert page.index("Mes données") < page.index(folded)
+    after = page[page.index(folded) + len(folded) : page.index("</main>")]
+    assert text_of(after) == ""

@@ -145,3 +145,34 @@ def test_the_bell_counts_live(live_server, page, world, api_token) -> None:  # t
         "() => document.querySelector('[data-notifications-count]').firstChild.nodeValue === '1'"
     )
     assert bell.is_visible()
+
+
+def test_the_suspension_fields_show_only_for_a_suspension(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
+    """With JavaScript the end date, "without end date" and the scope appear only while
+    "Suspend" is chosen, and are sent only then; a suspension goes through as before."""
+    report = make_report(world.author, community=world.a, reason="insult")
+    db.session.commit()
+    log_in(page, live_server, world.gardener_a)
+    page.goto(f"{live_server}/moderation/reports/{report.id}?next=/todo")
+    group = page.locator("fieldset[data-shown-when]")
+    assert group.is_hidden()
+    page.get_by_label("Avertir le membre").check()
+    assert group.is_hidden()
+    page.get_by_label("Suspendre le membre").check()
+    assert group.is_visible()
+    assert page.get_by_role("group", name="Seulement pour une suspension").is_visible()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_label("Sans date de fin").check()
+    page.get_by_label("Classer : rien d'anormal").check()
+    assert group.is_hidden()
+    # Back to "Suspend" with the keyboard: the fields come back, as they were left.
+    page.get_by_label("Classer : rien d'anormal").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_label("Suspendre le membre").is_checked()
+    assert group.is_visible() and page.get_by_label("Sans date de fin").is_checked()
+    page.get_by_label("Motif, envoyé au membre concerné").fill("Insultes répétées")
+    page.get_by_role("button", name="Confirmer").click()
+    page.wait_for_url(f"{live_server}/todo")
+    assert "Le membre concerné a été prévenu" in page.content()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import g
@@ -10,7 +11,9 @@ from community.extensions import db
 from community.moderation import services
 from community.moderation.models import ModerationAction, Report
 from community.moderation.transparency import monthly_counts
+from tests.conftest import page_text
 from tests.factories import make_member
+from tests.html_parts import element, hrefs
 from tests.moderation.factories import make_report
 
 
@@ -216,3 +219,42 @@ def test_a_report_about_her_own_content_is_not_in_her_queue(world, client) -> No
     assert f"/moderation/reports/{other.id}" in html
     assert f"/moderation/reports/{mine.id}" not in html
     assert f"/moderation/reports/{mine.id}" not in client.get("/todo").get_data(as_text=True)
+
+
+def test_the_suspension_fields_are_grouped_for_a_suspension_only(world, client) -> None:  # type: ignore[no-untyped-def]
+    """Without JavaScript the form stays usable: the end date, "without end date" and the
+    scope sit under their own title, which says they only serve a suspension (terreau.js
+    shows them only while "Suspend" is chosen: tests/moderation/test_browser.py)."""
+    report = make_report(world.author, community=world.a)
+    client.login_as(world.gardener_a)
+    html = client.get(f"/moderation/reports/{report.id}").get_data(as_text=True)
+    group = element(html, 'data-shown-when="action=suspend"')
+    assert group.startswith("<fieldset")
+    assert "<legend>Seulement pour une suspension</legend>" in group
+    names = set(re.findall(r'<(?:input|select)\b[^>]*\bname="([a-z_]+)"', group))
+    assert names == {"until", "no_end", "scope"}
+    # The choice of the act stays outside the group, before it.
+    assert html.index('name="action"') < html.index(group)
+    # A dismissal with nothing in the group is answered as before.
+    done = client.post_form(f"/moderation/reports/{report.id}", {"action": "dismiss"})
+    assert done.status_code == 302
+
+
+def test_answering_a_report_from_the_inbox_leads_back_to_it(world, client) -> None:  # type: ignore[no-untyped-def]
+    report = make_report(world.author, community=world.a)
+    other = make_report(make_member(), community=world.a)
+    client.login_as(world.gardener_a)
+    links = hrefs(
+        element(client.get("/todo").get_data(as_text=True), 'class="plain-list todo-list"')
+    )
+    assert f"/moderation/reports/{report.id}?next=%2Ftodo" in links
+    page = client.get(f"/moderation/reports/{report.id}?next=%2Ftodo")
+    assert "Retour à ma liste à faire" in page_text(page)
+    done = client.post_form(f"/moderation/reports/{report.id}?next=%2Ftodo", {"action": "dismiss"})
+    assert done.status_code == 302 and done.headers["Location"] == "/todo"
+    assert "La personne qui a signalé est prévenue" in page_text(client.get("/todo"))
+    # From the queue (no `next`) back to the queue; a `next` to another site is not followed.
+    elsewhere = client.post_form(
+        f"/moderation/reports/{other.id}?next=//evil.example/todo", {"action": "dismiss"}
+    )
+    assert elsewhere.headers["Location"] == "/moderation"

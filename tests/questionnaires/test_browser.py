@@ -197,3 +197,29 @@ def test_typing_in_answers_asks_for_consent_only_for_answers_asked_in_person(
     page.select_option("select[name=channel]", "ambassador")
     expect(consent).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_gardeners_acts_fit_in_one_row_at_the_top(page: Any, live_server: str, scene) -> None:  # type: ignore[no-untyped-def]
+    """At 360 × 740 the gardener reaches "Saisir des réponses" without scrolling, the row
+    takes at most two lines of buttons, and the first question still starts in the first
+    screen; the keyboard reaches the row before the questions."""
+    browser_log_in(page, live_server, scene["gardener"])
+    page.goto(f"{live_server}/questionnaires/{scene['questionnaire'].id}")
+    row = page.locator(".runner-actions").bounding_box()
+    record = page.get_by_role("link", name="Saisir des réponses").bounding_box()
+    first = _item(page, scene["ids"][0]).bounding_box()
+    assert row is not None and record is not None and first is not None
+    assert record["y"] + record["height"] <= 740
+    assert row["height"] <= 2 * 44 + 40  # two lines of small buttons and their gap
+    assert first["y"] < 740
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.locator("h1").click()
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.trim()")
+        if focused == "Saisir des réponses":
+            break
+        assert not page.evaluate("!!document.activeElement.closest('.questionnaire-form')")
+    else:
+        pytest.fail("the keyboard never reached “Saisir des réponses”")

@@ -354,3 +354,38 @@ def test_the_answer_page_is_rate_limited(app, client, scene) -> None:
         app.config["QUESTIONNAIRE_RATE_LIMIT"] = "1000 per minute"
     assert codes == [302, 302, 429]
     assert db.session.query(Response).count() == 2
+
+
+@pytest.mark.parametrize("role", ["gardener", "ambassador", "member", "visitor"])
+def test_the_acts_of_those_who_run_it_come_first_in_one_row(client, scene, role) -> None:
+    """Typing in answers, printing, the results, editing: at the top for its gardeners and
+    ambassadors, in one compact row before the questions; an inhabitant sees none of it and
+    finds the questions first (the printable version still at the bottom)."""
+    from tests.html_parts import element, hrefs
+
+    questionnaire = scene["questionnaire"]
+    if role == "gardener":
+        client.login_as(scene["gardener"])
+    elif role != "visitor":
+        person = make_member()
+        make_membership(scene["community"], person)
+        if role == "ambassador":
+            make_ambassador(person, scene["community"])
+        client.login_as(person)
+    page = page_text(client.get(f"/questionnaires/{questionnaire.id}"))
+    row = element(page, 'class="runner-actions"')
+    base = f"/questionnaires/{questionnaire.id}"
+    if role == "gardener":
+        assert hrefs(row) == [
+            f"{base}/record?channel=paper", f"{base}/print", f"{base}/results", f"{base}/edit"
+        ]  # fmt: skip
+    elif role == "ambassador":
+        assert hrefs(row) == [f"{base}/record?channel=ambassador", f"{base}/print"]
+    else:
+        assert row == "" and "/record" not in page
+    if row:
+        assert "Saisir des réponses" in row
+        assert page.index(row) < page.index("questionnaire-form")
+        assert "Version à imprimer" not in page  # said once, in the row
+    else:
+        assert f'href="{base}/print"' in page.split("questionnaire-form", 1)[1]
