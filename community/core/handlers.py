@@ -35,7 +35,7 @@ from flask import Flask, current_app, g, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -102,15 +102,26 @@ def in_request_transaction(view: Callable[[], ResponseReturnValue]) -> Response:
     (any method but GET, HEAD, OPTIONS) starts as a writer (`begin_write`: BEGIN IMMEDIATE), so
     they queue; on PostgreSQL both run, and the one that meets its twin's row in a unique
     constraint is replayed once, from the start, in a fresh transaction — it then finds the row
-    and answers as a repeat does, never a 500."""
+    and answers as a repeat does, never a 500. A reading request that writes (the reader's
+    marker) and meets SQLite's lock is replayed once as a writer."""
     replays = 0 if request.method in _READS else 1
+    writer = request.method not in _READS
     while True:
         try:
-            return _request_once(view)
+            return _request_once(view, writer)
         except IntegrityError as error:
             if replays and _duplicate(error):
                 replays -= 1
                 continue  # `_request_once` rolled back: nothing of the first attempt is kept
+            raise
+        except OperationalError as error:
+            # A page read first, then wrote (a thread page moves the reader's marker): on
+            # SQLite a reading transaction cannot become a writer once another one committed
+            # since it began ("database is locked" at once, whatever the busy timeout). Such a
+            # page is replayed once, from the start, as a writer (it queues like the others).
+            if not writer and _sqlite_busy(error):
+                writer = True
+                continue
             raise
 
 
@@ -120,10 +131,16 @@ def _duplicate(error: IntegrityError) -> bool:
     return getattr(origin, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(origin)
 
 
-def _request_once(view: Callable[[], ResponseReturnValue]) -> Response:
+def _sqlite_busy(error: OperationalError) -> bool:
+    """SQLite refused a write because another connection holds or just took the write lock."""
+    return "database is locked" in str(error.orig)
+
+
+def _request_once(view: Callable[[], ResponseReturnValue], writer: bool) -> Response:
     try:
-        if request.method not in _READS:
+        if writer:
             begin_write()
+        if request.method not in _READS:
             _require_standing()
         response = current_app.make_response(view())
     except BaseException as error:

@@ -5,6 +5,7 @@ meets its twin's row in a unique constraint is replayed once and answers as a re
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -16,7 +17,7 @@ from community.extensions import db
 from community.initiatives.models import Support
 from community.moderation.models import Report
 from community.threads.services import post_message
-from tests.factories import make_community, make_member, make_thread
+from tests.factories import PASSWORD, make_community, make_member, make_thread
 from tests.initiatives.factories import make_initiative
 
 AT_ONCE = 6
@@ -71,3 +72,37 @@ def test_the_same_write_six_times_at_once_is_one_row_and_no_500(live_server):
     )
     assert all(a.status_code < 500 for a in reports), [a.text for a in reports]
     assert _count(Report, Report.target_id == ids[1], Report.reporter_id == ids[2]) == 1
+
+
+@pytest.mark.live
+def test_six_readers_opening_a_thread_at_once_get_their_page(live_server):
+    """Opening a thread moves the reader's marker: a page that reads, then writes. On SQLite a
+    reading transaction that becomes a writer after another one committed is refused at once
+    ("database is locked"): such a page is replayed as a writer, never a 500."""
+    readers = [make_member() for _ in range(AT_ONCE)]
+    author = make_member()
+    community = make_community(members=(author, *readers))
+    thread = make_thread(community)
+    for n in range(3):
+        post_message(author, thread, f"Message {n}")
+    db.session.commit()
+    sessions = []
+    for reader in readers:
+        session = requests.Session()
+        page = session.get(f"{live_server}/auth/login", timeout=30).text
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = {"email": reader.email, "password": PASSWORD, "csrf_token": csrf}
+        assert session.post(f"{live_server}/auth/login", data=form, timeout=30).ok
+        sessions.append(session)
+    lock = threading.Lock()
+    page_url = f"{live_server}/threads/{thread.id}"
+
+    def open_page():
+        with lock:
+            session = sessions.pop()
+        return session.get(page_url, timeout=60)
+
+    answers = _all_at_once(open_page)
+    assert [a.status_code for a in answers] == [200] * AT_ONCE, [
+        a.text[:300] for a in answers if a.status_code != 200
+    ]
