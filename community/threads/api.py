@@ -91,7 +91,7 @@ def list_messages(args: dict[str, Any], thread_id: int) -> Response:
 )
 def post_message(data: dict[str, Any], thread_id: int) -> Any:
     """Post a message; the same `client_id` again returns the stored message (200)."""
-    posted, payload = send_message(
+    created, payload = send_message(
         authenticated_member, thread_id, data["body"], data.get("client_id"), data.get("reply_to")
     )
-    return jsonify(payload), 201 if posted.created else 200
+    return jsonify(payload), 201 if created else 200

@@ -41,35 +41,48 @@ def moderators_room(thread_id: int) -> str:
 @contextmanager
 def thread_sequence(thread_id: int) -> Iterator[None]:
     """Hold the thread's write turn from before the transaction until its broadcasts are sent."""
-    lock = _LOCKS[thread_id % len(_LOCKS)]
-    with lock:
-        client = redis_client()
-        if client is None:
-            yield
-            return
-        # redis-py polls a held lock; its default (every 100 ms) made each contended send
-        # wait up to 100 ms for a turn of a few milliseconds.
-        shared = client.lock(
-            f"terreau:thread-seq:{thread_id}", timeout=30, blocking_timeout=30, sleep=0.005
-        )
-        try:
-            acquired = shared.acquire()
-        except redis.RedisError as error:
-            # Redis down: the message is still stored with its gapless seq (the row lock
-            # does that) and acknowledged; only the order of broadcasts across processes is
-            # not held, and other processes' clients catch up with `after_seq`.
-            degraded("thread broadcast order across processes", error)
-            yield
-            return
-        recovered("thread broadcast order across processes")
-        try:
-            yield
-        finally:
-            if acquired:
-                try:
-                    shared.release()
-                except Exception:
-                    current_app.logger.warning("thread %s sequence lock expired", thread_id)
+    with process_turn(thread_id), shared_turn(thread_id):
+        yield
+
+
+@contextmanager
+def process_turn(thread_id: int) -> Iterator[None]:
+    """The first half of the write turn: this process's lock for the thread."""
+    with _LOCKS[thread_id % len(_LOCKS)]:
+        yield
+
+
+@contextmanager
+def shared_turn(thread_id: int) -> Iterator[None]:
+    """The second half, inside `process_turn`: the Redis lock shared by the processes of
+    `REDIS_URL` (nothing more with one process)."""
+    client = redis_client()
+    if client is None:
+        yield
+        return
+    # redis-py polls a held lock; its default (every 100 ms) made each contended send
+    # wait up to 100 ms for a turn of a few milliseconds.
+    shared = client.lock(
+        f"terreau:thread-seq:{thread_id}", timeout=30, blocking_timeout=30, sleep=0.005
+    )
+    try:
+        acquired = shared.acquire()
+    except redis.RedisError as error:
+        # Redis down: the message is still stored with its gapless seq (the row lock
+        # does that) and acknowledged; only the order of broadcasts across processes is
+        # not held, and other processes' clients catch up with `after_seq`.
+        degraded("thread broadcast order across processes", error)
+        yield
+        return
+    recovered("thread broadcast order across processes")
+    try:
+        yield
+    finally:
+        if acquired:
+            try:
+                shared.release()
+            except Exception:
+                current_app.logger.warning("thread %s sequence lock expired", thread_id)
 
 
 def relaxed_commit() -> None:

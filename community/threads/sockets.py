@@ -141,7 +141,7 @@ def on_send(data: Payload) -> Payload:
             _("Some fields are not valid."), {"client_id": [_("This field is required.")]}
         )
     sid = request.sid  # type: ignore[attr-defined]
-    _posted, payload = send_message(
+    _created, payload = send_message(
         acting_member,
         thread_id,
         data.get("body"),

@@ -114,7 +114,7 @@ def _post(thread_id: int, form: MessageForm) -> Response | None:
         return None
     reply_to = int(form.reply_to.data) if (form.reply_to.data or "").isdigit() else None
     try:
-        _posted, payload = send_message(
+        _created, payload = send_message(
             current_member,
             thread_id,
             form.body.data,
