@@ -1,5 +1,9 @@
 """Guests without an account: a pseudonym and an e-mail, a single-use confirmation link.
 
+The pseudonym meets the members' rule (`members.services.check_display_name`): a guest cannot
+pass for a member ("Karim" written with a Cyrillic "К"), a role ("Karim agent") or the
+platform, since the organisers read it beside their members' names.
+
 The e-mail serves that rencontre only: `attendance.close_past_events` erases it afterwards.
 
 Asking sends a mail to an address nobody has proved is theirs, so it is slowed like the
@@ -25,14 +29,13 @@ from community.core.ratelimit import hit
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
 from community.events.services import (
-    GUEST_NAME,
     _cancel_registration,
     _lock,
     _open_for_registration,
     _place,
 )
 from community.extensions import db
-from community.members.services import normalise_email
+from community.members.services import check_display_name, normalise_email
 
 
 def _too_many() -> RateLimited:
@@ -50,10 +53,12 @@ def request_guest_place(
     config = current_app.config
     if not hit(str(config["GUEST_RATE_LIMIT"]), "event-guest", client or "-"):
         raise _too_many()
-    name = (display_name or "").strip()
     errors: dict[str, list[str]] = {}
-    if not GUEST_NAME[0] <= len(name) <= GUEST_NAME[1]:
-        errors["display_name"] = [_("Between 2 and 40 characters.")]
+    try:  # the members' rule: a guest cannot pass for a member, a role or the platform
+        name = check_display_name(display_name or "")
+    except Invalid as refused:
+        name = ""
+        errors.update(refused.errors)
     try:
         address = normalise_email(email or "")
     except Invalid:
