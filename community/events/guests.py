@@ -8,15 +8,14 @@ The e-mail serves that rencontre only: `attendance.close_past_events` erases it 
 
 Asking sends a mail to an address nobody has proved is theirs, so it is slowed like the
 account doors' mails (`auth/limits.py`), here inside the service, whichever door: per client
-address (`GUEST_RATE_LIMIT`: one connection cannot ask for many addresses) and per e-mail
-address (`GUEST_MAIL_RATE_LIMIT`: many connections cannot flood one inbox). Asking again for
-the same rencontre while the link sent is still fresh (`GUEST_LINK_RESEND_MINUTES`) sends
-nothing more: the first link still works.
+address (`GUEST_RATE_LIMIT`: one connection cannot ask for many addresses) and per mailbox
+(`GUEST_MAIL_RATE_LIMIT`: many connections cannot flood one inbox, however its address is
+spelt: `core.ratelimit.mailbox_key`). Asking again for the same rencontre while the link sent
+is still fresh (`GUEST_LINK_RESEND_MINUTES`) sends nothing more: the first link still works.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from flask import current_app
@@ -25,7 +24,7 @@ from sqlalchemy import select
 
 from community.core.errors import Conflict, Invalid, NotFound, RateLimited
 from community.core.models import utcnow
-from community.core.ratelimit import hit
+from community.core.ratelimit import hit, mailbox_key
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
 from community.events.services import (
@@ -80,8 +79,7 @@ def request_guest_place(
     fresh = now - timedelta(minutes=int(config["GUEST_LINK_RESEND_MINUTES"]))
     if existing is not None and existing.status == "pending" and existing.queued_at > fresh:
         return None  # her link is on its way and still works: no second mail
-    mailbox = hashlib.sha256(address.encode()).hexdigest()[:32]
-    if not hit(str(config["GUEST_MAIL_RATE_LIMIT"]), "event-guest-mail", mailbox):
+    if not hit(str(config["GUEST_MAIL_RATE_LIMIT"]), "event-guest-mail", mailbox_key(address)):
         raise _too_many()
     registration = existing or Registration(event_id=event.id, created_at=now)
     registration.guest_name = name

@@ -248,6 +248,30 @@ def test_one_connection_cannot_ask_for_many_addresses(app, client, world, outbox
     assert other.status_code == 202
 
 
+def test_one_inbox_is_one_allowance_however_its_address_is_spelt(
+    app, client, world, outbox, monkeypatch
+):
+    monkeypatch.setitem(app.config, "GUEST_MAIL_RATE_LIMIT", "3 per hour")
+    events = [make_event(world.community, accepts_guests=True) for _ in range(5)]
+    spellings = [
+        "camille+1@example.org",
+        "Camille+2@Example.org",
+        "CAMILLE@EXAMPLE.ORG",
+        "camille+3@example.org",
+        "camille@example.org",
+    ]
+    answers = [
+        client.post(
+            f"/api/v1/events/{event.id}/guests",
+            json={"display_name": "Camille", "email": email},
+            environ_base={"REMOTE_ADDR": f"192.0.2.{n}"},
+        ).status_code
+        for n, (event, email) in enumerate(zip(events, spellings, strict=True))
+    ]
+    assert answers == [202, 202, 202, 429, 429]
+    assert len(outbox.messages) == 3
+
+
 def test_one_inbox_cannot_be_flooded_from_many_connections(app, client, world, outbox, monkeypatch):
     monkeypatch.setitem(app.config, "GUEST_MAIL_RATE_LIMIT", "3 per hour")
     events = [make_event(world.community, accepts_guests=True) for _ in range(5)]
