@@ -57,7 +57,7 @@ def request_guest_place(
         name = check_display_name(display_name or "")
     except Invalid as refused:
         name = ""
-        errors.update(refused.errors)
+        errors.update(refused.errors or {})
     try:
         address = normalise_email(email or "")
     except Invalid:

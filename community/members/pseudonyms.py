@@ -202,4 +202,3 @@ def role_word(name: str) -> str | None:
             if len(joined) > _LONGEST_ROLE:
                 break
     return None
-

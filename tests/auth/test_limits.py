@@ -108,6 +108,15 @@ def test_the_mailbox_of_an_address(address, box):
 SPELLINGS = ["cible+1@example.org", "cible+2@example.org", "CIBLE@EXAMPLE.ORG"]
 
 
+def _form(email: str, n: int) -> dict[str, str]:
+    return {
+        "email": email,
+        "display_name": f"Cible {n}",
+        "password": "une phrase de passe",
+        "accept_charter": "y",
+    }
+
+
 @pytest.mark.parametrize("door", ["/auth/forgot", "/auth/signup"])
 def test_one_mailbox_is_one_allowance_however_it_is_spelt(app, client, outbox, monkeypatch, door):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
@@ -115,19 +124,17 @@ def test_one_mailbox_is_one_allowance_however_it_is_spelt(app, client, outbox, m
     answers = [
         client.post(
             door,
-            data={"email": email, "display_name": f"Cible {n}", "password": "une phrase de passe",
-                  "accept_charter": "y"},
+            data=_form(email, n),
             environ_base={"REMOTE_ADDR": f"192.0.2.{n}"},
         ).status_code
         for n, email in enumerate(SPELLINGS)
-    ]  # fmt: skip
+    ]
     assert answers == [302, 302, 429]
     other = client.post(
         door,
-        data={"email": "autre@example.org", "display_name": "Autre", "password": "une phrase de passe",
-              "accept_charter": "y"},
+        data=_form("autre@example.org", 9),
         environ_base={"REMOTE_ADDR": "192.0.2.50"},
-    )  # fmt: skip
+    )
     assert other.status_code == 302
 
 

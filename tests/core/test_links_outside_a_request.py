@@ -64,7 +64,9 @@ def test_the_commands_mail_links_to_public_url(app, outbox, monkeypatch, public,
         assert all(link.startswith(expected) for link in links), links
         assert not any("localhost" in link for link in links)
     assert any("/threads/4#m-2" in link for m in outbox.messages for link in _links(outbox, m))
-    assert any("/events/guests/cancel/" in link for m in outbox.messages for link in _links(outbox, m))
+    assert any(
+        "/events/guests/cancel/" in link for m in outbox.messages for link in _links(outbox, m)
+    )
 
 
 def test_only_one_helper_makes_a_request_outside_a_request() -> None:

@@ -91,7 +91,10 @@ def test_bad_guest_input_and_closed_doors(client, world, outbox):
         ("K\u00e4rim", "Déjà pris."),  # a member's name, accented
         ("\u041a\u0430rim", "Déjà pris."),  # … in Cyrillic letters
         ("Karim agent", "« agent » est le nom d'un rôle : choisissez un nom sans ce mot."),
-        ("Léa (modération)", "« modération » est le nom d'un rôle : choisissez un nom sans ce mot."),
+        (
+            "Léa (modération)",
+            "« modération » est le nom d'un rôle : choisissez un nom sans ce mot.",
+        ),
         ("Admin", "Réservé à la plateforme : choisissez votre propre nom."),
         ("Sam\u3164", "Enlevez les caractères invisibles (U+3164)."),
     ],
