@@ -3,7 +3,8 @@ socket.
 
 - Links (`public_url()`): `PUBLIC_URL` when set; otherwise, in development, the address the
   current request came to (the served address: `PORT=5001 make run` mails links to port 5001)
-  and outside a request (the CLI's digests) `http://127.0.0.1:PORT`. Production refuses to
+  and outside a request (the CLI's digests) `http://127.0.0.1:PORT` (`base_url()`, which
+  `core.urls.outside_a_request` makes the request of the CLI's mails). Production refuses to
   start without `PUBLIC_URL` (`config.check_public_url`) and never builds a link from a
   request's Host header: anyone writes that header (`Host: evil.example` on "forgot my
   password" would mail a reset link to evil.example). Every absolute link goes through here
@@ -33,14 +34,26 @@ def _origin_of(url: str) -> str:
 def public_url() -> str:
     """The base of every absolute link, without a trailing slash."""
     configured = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
+    if not configured and has_request_context():
+        _refuse_without_public_url()
+        return request.host_url.rstrip("/")
+    return base_url()
+
+
+def base_url() -> str:
+    """The base of links built outside a request (CLI, workers): `PUBLIC_URL`, else (in
+    development) the address the server listens on."""
+    configured = str(current_app.config.get("PUBLIC_URL") or "").rstrip("/")
     if configured:
         return configured
+    _refuse_without_public_url()
+    return f"http://127.0.0.1:{current_app.config.get('PORT', 5000)}"
+
+
+def _refuse_without_public_url() -> None:
     if current_app.config.get("ENV_NAME") == "production":
         # Unreachable: production does not start without it (config.check_public_url).
         raise RuntimeError("PUBLIC_URL is required in production")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return f"http://127.0.0.1:{current_app.config.get('PORT', 5000)}"
 
 
 def served_origin(environ: dict[str, Any]) -> str | None:

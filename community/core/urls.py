@@ -1,14 +1,32 @@
 """Paths on this site: where a redirect may go, links built also outside a request (CLI, demo,
-workers) for notifications and mails."""
+workers) for notifications and mails.
+
+Outside a request, whatever builds links or mails (the CLI's `send-digests` and
+`send-reminders`, the demo, `site_path`) runs in `outside_a_request()`: a made-up request on
+the scheme and host of `PUBLIC_URL` (in development without it, the address the server
+listens on). A bare `test_request_context("/")` said `http://localhost`, which the
+development mails carried; a test fails when another module makes one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app, has_request_context, request, url_for
 
-from community.core.origins import public_url
+from community.core.origins import base_url, public_url
+
+
+@contextmanager
+def outside_a_request() -> Iterator[None]:
+    """Build links and mails outside a request as inside one sent to `PUBLIC_URL` (its scheme
+    and host: `external` adds the whole of `PUBLIC_URL`, path included, to a site path)."""
+    parts = urlsplit(base_url())
+    with current_app.test_request_context("/", base_url=f"{parts.scheme}://{parts.netloc}"):
+        yield
 
 
 def safe_next(target: str | None, default: str = "members.me") -> str:
@@ -63,7 +81,7 @@ def site_path(endpoint: str, **values: Any) -> str:
     """The path of `endpoint` on this site (`/threads/3#message-9`)."""
     if has_request_context():
         return url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
+    with outside_a_request():
         return url_for(endpoint, **values)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 
+from community.core.urls import outside_a_request
 from community.events import attendance
 from community.extensions import db
 
@@ -12,7 +12,7 @@ from community.extensions import db
 def send_reminders() -> tuple[int, int, int]:
     """Remind every place at tomorrow's rencontres (once each), close past rencontres and erase
     their guests' e-mails. Returns (reminded, closed, e-mails erased)."""
-    with current_app.test_request_context("/"):
+    with outside_a_request():  # links to PUBLIC_URL
         reminded = attendance.send_reminders()
         closed, erased = attendance.close_past_events()
         db.session.commit()

@@ -73,7 +73,7 @@ class ActionForm(FlaskForm):
 class GuestForm(FlaskForm):
     display_name = StringField(
         _l("Pseudonym"),
-        validators=[DataRequired(), Length(min=2, max=40)],
+        validators=[DataRequired(), Length(min=3, max=40)],
         description=_l("Shown to the organisers only."),
     )
     email = EmailField(

@@ -1,18 +1,21 @@
 """Guests without an account: a pseudonym and an e-mail, a single-use confirmation link.
 
+The pseudonym meets the members' rule (`members.services.check_display_name`): a guest cannot
+pass for a member ("Karim" written with a Cyrillic "К"), a role ("Karim agent") or the
+platform, since the organisers read it beside their members' names.
+
 The e-mail serves that rencontre only: `attendance.close_past_events` erases it afterwards.
 
 Asking sends a mail to an address nobody has proved is theirs, so it is slowed like the
 account doors' mails (`auth/limits.py`), here inside the service, whichever door: per client
-address (`GUEST_RATE_LIMIT`: one connection cannot ask for many addresses) and per e-mail
-address (`GUEST_MAIL_RATE_LIMIT`: many connections cannot flood one inbox). Asking again for
-the same rencontre while the link sent is still fresh (`GUEST_LINK_RESEND_MINUTES`) sends
-nothing more: the first link still works.
+address (`GUEST_RATE_LIMIT`: one connection cannot ask for many addresses) and per mailbox
+(`GUEST_MAIL_RATE_LIMIT`: many connections cannot flood one inbox, however its address is
+spelt: `core.ratelimit.mailbox_key`). Asking again for the same rencontre while the link sent
+is still fresh (`GUEST_LINK_RESEND_MINUTES`) sends nothing more: the first link still works.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from flask import current_app
@@ -21,18 +24,17 @@ from sqlalchemy import select
 
 from community.core.errors import Conflict, Invalid, NotFound, RateLimited
 from community.core.models import utcnow
-from community.core.ratelimit import hit
+from community.core.ratelimit import hit, mailbox_key
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
 from community.events.services import (
-    GUEST_NAME,
     _cancel_registration,
     _lock,
     _open_for_registration,
     _place,
 )
 from community.extensions import db
-from community.members.services import normalise_email
+from community.members.services import check_display_name, normalise_email
 
 
 def _too_many() -> RateLimited:
@@ -50,10 +52,12 @@ def request_guest_place(
     config = current_app.config
     if not hit(str(config["GUEST_RATE_LIMIT"]), "event-guest", client or "-"):
         raise _too_many()
-    name = (display_name or "").strip()
     errors: dict[str, list[str]] = {}
-    if not GUEST_NAME[0] <= len(name) <= GUEST_NAME[1]:
-        errors["display_name"] = [_("Between 2 and 40 characters.")]
+    try:  # the members' rule: a guest cannot pass for a member, a role or the platform
+        name = check_display_name(display_name or "")
+    except Invalid as refused:
+        name = ""
+        errors.update(refused.errors or {})
     try:
         address = normalise_email(email or "")
     except Invalid:
@@ -75,8 +79,7 @@ def request_guest_place(
     fresh = now - timedelta(minutes=int(config["GUEST_LINK_RESEND_MINUTES"]))
     if existing is not None and existing.status == "pending" and existing.queued_at > fresh:
         return None  # her link is on its way and still works: no second mail
-    mailbox = hashlib.sha256(address.encode()).hexdigest()[:32]
-    if not hit(str(config["GUEST_MAIL_RATE_LIMIT"]), "event-guest-mail", mailbox):
+    if not hit(str(config["GUEST_MAIL_RATE_LIMIT"]), "event-guest-mail", mailbox_key(address)):
         raise _too_many()
     registration = existing or Registration(event_id=event.id, created_at=now)
     registration.guest_name = name

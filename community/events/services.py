@@ -42,7 +42,6 @@ CAPACITY_MAX = 10_000
 MAX_DURATION = timedelta(days=14)
 MAX_AHEAD = timedelta(days=2 * 366)
 REPEAT_MAX = 52
-GUEST_NAME = (2, 40)
 # A gardener may check people in from a few hours before the start.
 CHECKIN_OPENS = timedelta(hours=12)
 

@@ -14,10 +14,11 @@ from community.core.errors import Invalid
 from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import LOCALES, Member
-from community.members.pseudonyms import invisible_characters, is_reserved, skeleton
+from community.members.pseudonyms import invisible_characters, is_reserved, role_word, skeleton
 from community.territory.models import Neighbourhood, Theme
 
 DISPLAY_NAME = re.compile(r"^[\w][\w .'\-]{1,38}[\w.]$", re.UNICODE)
+DISPLAY_NAME_MAX = 40
 MAX_SKILLS = 20
 MAX_SKILL_LENGTH = 60
 MAX_BIO_LENGTH = 1000
@@ -45,10 +46,12 @@ def check_display_name(
     display_name: str, member: Member | None = None, *, reserved_ok: bool = False
 ) -> str:
     """A valid, free pseudonym (3 to 40 letters, digits, spaces, . ' -) that shows every
-    character it holds and passes for nobody: no other member's, whatever the case, accents
-    and look-alike letters, nor the platform's or an erased account's (`members/pseudonyms.py`;
-    `reserved_ok`: the operator's command line names the platform's own accounts). A member
-    keeping the name they have is not checked again: only new names meet newer rules."""
+    character it holds and passes for nobody: no other member's, whatever the case, accents,
+    script and look-alike letters, nor the platform's, an erased account's or a role's
+    (`members/pseudonyms.py`; `reserved_ok`: the operator's command line names the platform's
+    own accounts). Members and guests alike (a guest's name at a rencontre goes through here
+    too). A member keeping the name they have is not checked again: only new names meet newer
+    rules."""
     name = unicodedata.normalize("NFC", " ".join((display_name or "").split()))
     if member is not None and member.id and name == member.display_name:
         return name
@@ -62,18 +65,15 @@ def check_display_name(
                 ]
             },
         )
+    if len(name) > DISPLAY_NAME_MAX:
+        raise _badly_formed()
+    # Before the form of the name: "Karim (modération)" is told why it is refused.
+    if not reserved_ok:
+        _refuse_reserved(name)
     if not DISPLAY_NAME.match(name):
-        raise Invalid(
-            _("Choose a pseudonym of 3 to 40 letters, digits, spaces, dots or dashes."),
-            {"display_name": [_("3 to 40 letters, digits, spaces, dots or dashes.")]},
-        )
+        raise _badly_formed()
     if "@" in name:
         raise Invalid(_("A pseudonym cannot contain @."), {"display_name": [_("No @.")]})
-    if not reserved_ok and is_reserved(name):
-        raise Invalid(
-            _("This pseudonym is kept for the platform. Choose another one."),
-            {"display_name": [_("Kept for the platform: choose your own name.")]},
-        )
     # Taken whatever the case, and whatever look-alike letters (a Cyrillic "М" for an "M", a
     # "0" for an "O"): nobody can pass for a gardener by writing her name in other letters.
     taken = db.session.execute(
@@ -93,6 +93,32 @@ def check_display_name(
             {"display_name": [_("Already used.")]},
         )
     return name
+
+
+def _badly_formed() -> Invalid:
+    return Invalid(
+        _("Choose a pseudonym of 3 to 40 letters, digits, spaces, dots or dashes."),
+        {"display_name": [_("3 to 40 letters, digits, spaces, dots or dashes.")]},
+    )
+
+
+def _refuse_reserved(name: str) -> None:
+    """`Invalid` when `name` passes for the platform, an erased account or a role."""
+    if is_reserved(name):
+        raise Invalid(
+            _("This pseudonym is kept for the platform. Choose another one."),
+            {"display_name": [_("Kept for the platform: choose your own name.")]},
+        )
+    word = role_word(name)
+    if word is not None:
+        raise Invalid(
+            _("A pseudonym cannot hold the name of a role, such as “%(word)s”.", word=word),
+            {
+                "display_name": [
+                    _("“%(word)s” is the name of a role: choose a name without it.", word=word)
+                ]
+            },
+        )
 
 
 @dataclass

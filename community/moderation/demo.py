@@ -6,11 +6,11 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from community.communities.models import Community, GardenerMandate
 from community.core.models import utcnow
+from community.core.urls import outside_a_request
 from community.extensions import db
 from community.initiatives.models import Initiative
 from community.moderation import services
@@ -19,7 +19,7 @@ from community.threads.models import Message, Thread
 
 
 def seed(ctx: Any) -> None:
-    with current_app.test_request_context("/"):
+    with outside_a_request():
         _seed(ctx)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
+from community.core.urls import outside_a_request
 from community.extensions import db
 from community.notifications import services
 from community.notifications.mails import deliver, digest_message
@@ -21,8 +22,7 @@ def init_cli(app: Flask) -> None:
 def send_digests() -> tuple[int, int]:
     """Send every due digest; returns (sent, failed). Each member's digest commits on its own."""
     sent = failed = 0
-    # Links in mails are built with url_for: give it a request context.
-    with current_app.test_request_context("/"):
+    with outside_a_request():  # links to PUBLIC_URL
         for member, frequency, notifications in services.due_digests():
             message = digest_message(member, notifications, frequency)
             if deliver(message):
@@ -47,6 +47,7 @@ def send_digests_command() -> None:
 @click.command("notify-overdue")
 def notify_overdue_command() -> None:
     """Tell gardeners about initiatives past their answer deadline; each one is told once."""
-    count = notify_overdue()
-    db.session.commit()
+    with outside_a_request():
+        count = notify_overdue()
+        db.session.commit()
     click.echo(f"Notifications d'initiatives en retard : {count}")

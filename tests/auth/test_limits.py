@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from community.core.ratelimit import mailbox, mailbox_key
 from community.extensions import limiter
 
 
@@ -78,3 +81,87 @@ def test_one_address_cannot_be_sent_mail_after_mail(app, client, outbox, monkeyp
         environ_base={"REMOTE_ADDR": "192.0.2.9"},
     )
     assert response.status_code == 429
+
+
+# --- one mailbox, many spellings (security review: "a+1@x.fr", "a+2@x.fr" and "A@X.FR" each
+# had their own allowance of mails) ---
+
+
+@pytest.mark.parametrize(
+    "address,box",
+    [
+        ("Lea@Example.org", "lea@example.org"),
+        ("lea+1@example.org", "lea@example.org"),
+        (" LEA+news+2@EXAMPLE.ORG ", "lea@example.org"),
+        ("l.e.a@example.org", "l.e.a@example.org"),  # dots count, but at Gmail
+        ("L.e.a+x@gmail.com", "lea@gmail.com"),
+        ("lea@googlemail.com", "lea@gmail.com"),
+        ("lea@example.org.", "lea@example.org"),
+        ("pas-une-adresse", "pas-une-adresse"),
+    ],
+)
+def test_the_mailbox_of_an_address(address, box):
+    assert mailbox(address) == box
+    assert mailbox_key(address) == mailbox_key(box)
+
+
+SPELLINGS = ["cible+1@example.org", "cible+2@example.org", "CIBLE@EXAMPLE.ORG"]
+
+
+def _form(email: str, n: int) -> dict[str, str]:
+    return {
+        "email": email,
+        "display_name": f"Cible {n}",
+        "password": "une phrase de passe",
+        "accept_charter": "y",
+    }
+
+
+@pytest.mark.parametrize("door", ["/auth/forgot", "/auth/signup"])
+def test_one_mailbox_is_one_allowance_however_it_is_spelt(app, client, outbox, monkeypatch, door):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    monkeypatch.setitem(app.config, "ACCOUNT_MAIL_RATE_LIMIT", "2 per hour")
+    answers = [
+        client.post(
+            door,
+            data=_form(email, n),
+            environ_base={"REMOTE_ADDR": f"192.0.2.{n}"},
+        ).status_code
+        for n, email in enumerate(SPELLINGS)
+    ]
+    assert answers == [302, 302, 429]
+    other = client.post(
+        door,
+        data=_form("autre@example.org", 9),
+        environ_base={"REMOTE_ADDR": "192.0.2.50"},
+    )
+    assert other.status_code == 302
+
+
+def test_the_api_sign_up_counts_one_mailbox_too(app, client, outbox, monkeypatch):
+    monkeypatch.setitem(app.config, "ACCOUNT_MAIL_RATE_LIMIT", "2 per hour")
+    spellings = ["c.i.b.l.e@gmail.com", "cible+x@googlemail.com", "Cible@Gmail.com"]
+    answers = [
+        client.post(
+            "/api/v1/members",
+            json={"email": email, "display_name": f"Cible {n}", "password": "une phrase de passe",
+                  "accept_charter": True},
+            environ_base={"REMOTE_ADDR": f"192.0.2.{n}"},
+        ).status_code
+        for n, email in enumerate(spellings)
+    ]  # fmt: skip
+    assert answers == [202, 202, 429]
+
+
+def test_every_mail_rate_limit_counts_per_mailbox():
+    """A module that reads a mail rate limit keys it by `mailbox_key` (core/ratelimit.py)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "community"
+    readers = [
+        path
+        for path in root.rglob("*.py")
+        if "MAIL_RATE_LIMIT" in path.read_text() and path.name != "config.py"
+    ]
+    assert readers
+    assert [p.name for p in readers if "mailbox_key" not in p.read_text()] == []

@@ -7,6 +7,8 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
+
 from community.core.models import utcnow
 from community.events import attendance, codes, guests, services
 from community.events.models import Registration
@@ -81,6 +83,43 @@ def test_bad_guest_input_and_closed_doors(client, world, outbox):
     assert _ask(client, closed).status_code == 404
     assert client.get("/events/guests/not-a-token").status_code == 404
     assert outbox.messages == []
+
+
+@pytest.mark.parametrize(
+    "name,said",
+    [
+        ("K\u00e4rim", "Déjà pris."),  # a member's name, accented
+        ("\u041a\u0430rim", "Déjà pris."),  # … in Cyrillic letters
+        ("Karim agent", "« agent » est le nom d'un rôle : choisissez un nom sans ce mot."),
+        (
+            "Léa (modération)",
+            "« modération » est le nom d'un rôle : choisissez un nom sans ce mot.",
+        ),
+        ("Admin", "Réservé à la plateforme : choisissez votre propre nom."),
+        ("Sam\u3164", "Enlevez les caractères invisibles (U+3164)."),
+    ],
+)
+def test_a_guest_cannot_pass_for_a_member_a_role_or_the_platform(client, world, outbox, name, said):
+    make_member(display_name="Karim")
+    event = make_event(world.community, accepts_guests=True)
+    refused = _ask(client, event, "imposteur@example.org", name)
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {"display_name": [said]}
+    # The form without JavaScript says it too, beside the field.
+    page = client.get(f"/events/{event.id}")
+    token = re.search(r'name="guest-csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token
+    form = client.post(
+        f"/events/{event.id}/guests",
+        data={
+            "guest-csrf_token": token.group(1),
+            "guest-display_name": name,
+            "guest-email": "imposteur@example.org",
+        },
+    )
+    assert form.status_code == 422 and said in page_text(form)
+    assert outbox.messages == []
+    assert db.session.query(Registration).filter_by(event_id=event.id).count() == 0
 
 
 def test_the_guest_form_works_without_javascript(client, world, outbox):
@@ -210,6 +249,30 @@ def test_one_connection_cannot_ask_for_many_addresses(app, client, world, outbox
         environ_base={"REMOTE_ADDR": "192.0.2.44"},
     )
     assert other.status_code == 202
+
+
+def test_one_inbox_is_one_allowance_however_its_address_is_spelt(
+    app, client, world, outbox, monkeypatch
+):
+    monkeypatch.setitem(app.config, "GUEST_MAIL_RATE_LIMIT", "3 per hour")
+    events = [make_event(world.community, accepts_guests=True) for _ in range(5)]
+    spellings = [
+        "camille+1@example.org",
+        "Camille+2@Example.org",
+        "CAMILLE@EXAMPLE.ORG",
+        "camille+3@example.org",
+        "camille@example.org",
+    ]
+    answers = [
+        client.post(
+            f"/api/v1/events/{event.id}/guests",
+            json={"display_name": "Camille", "email": email},
+            environ_base={"REMOTE_ADDR": f"192.0.2.{n}"},
+        ).status_code
+        for n, (event, email) in enumerate(zip(events, spellings, strict=True))
+    ]
+    assert answers == [202, 202, 202, 429, 429]
+    assert len(outbox.messages) == 3
 
 
 def test_one_inbox_cannot_be_flooded_from_many_connections(app, client, world, outbox, monkeypatch):
