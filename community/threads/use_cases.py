@@ -145,8 +145,8 @@ def _write(thread_id: int, batch: list[_Waiting], *, alone: bool) -> None:
         for waiting in batch:
             waiting.state = "alone"
         return
-    for waiting, (state, payload) in zip(batch, outcomes, strict=True):
-        waiting.state, waiting.payload = state, payload
+    for waiting, (state, given) in zip(batch, outcomes, strict=True):
+        waiting.state, waiting.payload = state, given
 
 
 def _refused(
