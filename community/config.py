@@ -92,6 +92,9 @@ class Config:
     TYPING_RATE_LIMIT = os.environ.get("TYPING_RATE_LIMIT") or "10 per 10 seconds"
     # `thread:read`, per member and thread: the page sends it at most every 5 seconds.
     READ_RATE_LIMIT = os.environ.get("READ_RATE_LIMIT") or "20 per minute"
+    # `thread:join`, per member: a page joins once, then again after a reconnection, a gap, or
+    # while it catches up 200 messages at a time; each join takes a writer's transaction.
+    JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT") or "60 per minute"
     # PostgreSQL: a thread's messages commit one after the other, each waiting for its WAL
     # flush (a disk sync: 4–5 ms on the benchmark machine, so at most ~200 messages/s into
     # one thread). false: a message's transaction commits without waiting for it
@@ -213,6 +216,7 @@ class TestingConfig(Config):
     MESSAGE_RATE_LIMIT = "1000 per minute"
     TYPING_RATE_LIMIT = "1000 per minute"
     READ_RATE_LIMIT = "1000 per minute"
+    JOIN_RATE_LIMIT = "1000 per minute"
     ACCOUNT_RATE_LIMIT = "1000 per minute"
     ACCOUNT_MAIL_RATE_LIMIT = "1000 per minute"
     QUESTIONNAIRE_RATE_LIMIT = "1000 per minute"

@@ -57,6 +57,12 @@ def _id(data: Payload, key: str) -> int:
     return value
 
 
+def _slow_down_over(setting: str, namespace: str, *identifiers: str) -> None:
+    """Count one hit of the limit `setting` names; over it, the error ack `rate_limited`."""
+    if not hit(current_app.config[setting], namespace, *identifiers):
+        raise RateLimited(_("Slow down a little."))
+
+
 @event("thread:join")
 @kept_while_suspended("reading a thread live (and her own read marker)")
 def on_join(data: Payload) -> Payload:
@@ -77,6 +83,9 @@ def on_join(data: Payload) -> Payload:
         raise Invalid(
             _("Some fields are not valid."), {"after_seq": [_("A positive integer is expected.")]}
         )
+    # Counted before anything is read: a join opens a writer's transaction (on SQLite, the
+    # database's one write lock), so a client joining without end is slowed, whatever it asks.
+    _slow_down_over("JOIN_RATE_LIMIT", "thread-join", str(acting_member().id))
     begin_write()
     member = acting_member()
     thread = services.get_thread(member, thread_id)  # NotFound unless she may read it
@@ -108,12 +117,14 @@ def on_join(data: Payload) -> Payload:
 def on_read(data: Payload) -> Payload:
     """The page showed the thread up to `seq` (messages that arrived live while it was
     visible): the member's unread marker moves there, as on the page. The page says so at most
-    every few seconds; a busier client is refused (`READ_RATE_LIMIT`) and tries again later."""
+    every few seconds; a busier client is refused (`READ_RATE_LIMIT`) and tries again later.
+
+    Counted per member and thread, so only once the thread is found readable: a thread she may
+    not read is "not found" every time, as a missing id, and leaves no counter behind."""
     thread_id = _id(data, "thread_id")
     member = acting_member()
-    limit = current_app.config["READ_RATE_LIMIT"]
-    if not hit(limit, "thread-read", str(member.id), str(thread_id)):
-        raise RateLimited(_("Slow down a little."))
+    services.get_thread(member, thread_id)  # NotFound unless she may read it
+    _slow_down_over("READ_RATE_LIMIT", "thread-read", str(member.id), str(thread_id))
     begin_write()
     member = acting_member()
     thread = services.get_thread(member, thread_id)  # NotFound unless she may read it
@@ -224,8 +235,7 @@ def on_typing(data: Payload) -> None:
     """Tell the others in the room that this member is writing."""
     thread_id = _id(data, "thread_id")
     member = acting_member()
-    if not hit(current_app.config["TYPING_RATE_LIMIT"], "typing", str(member.id)):
-        raise RateLimited(_("Slow down a little."))
+    _slow_down_over("TYPING_RATE_LIMIT", "typing", str(member.id))
     if live.grant(request.sid, thread_id) is None:  # type: ignore[attr-defined]
         thread = services.get_thread(member, thread_id)
         if not can_post_in_thread(member, thread):

@@ -170,6 +170,7 @@
   var readSeq = lastSeq; // the page view marked everything it showed as read
   var readTimer = null;
   var READ_EVERY = 5000; // at most one thread:read per 5 seconds (READ_RATE_LIMIT allows 20/min)
+  var JOIN_RETRY = 10000; // a join refused as too many (JOIN_RATE_LIMIT) is tried again then
 
   // The page came back after messages arrived unseen: the marker goes above the first of them.
   var unseenMarked = false;
@@ -236,7 +237,11 @@
     // A page in the background does not read what it is sent: thread:read follows once shown.
     var reading = visible();
     socket.emit("thread:join", { thread_id: threadId, after_seq: lastSeq, read: reading }, function (ack) {
-      if (!ack || !ack.ok) return;
+      if (!ack || !ack.ok) {
+        // Slowed down (JOIN_RATE_LIMIT): try again a little later, from where it stopped.
+        if (ack && ack.error && ack.error.code === "rate_limited") setTimeout(join, JOIN_RETRY);
+        return;
+      }
       ack.messages.forEach(function (m) { add(m, false); });
       if (reading && ack.messages.length) readSeq = Math.max(readSeq, ack.messages[ack.messages.length - 1].seq);
       if (ack.more) return join(); // more than one page missed: keep going

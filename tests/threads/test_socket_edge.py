@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from community.extensions import db
+from tests.factories import make_thread
+
 HUGE = 2**70
 
 
@@ -30,3 +33,36 @@ def test_typing_is_rate_limited(app, cast, sio, monkeypatch):
     acks = [client.emit("typing", {"thread_id": cast.thread.id}, callback=True) for _ in range(3)]
     assert [ack["ok"] for ack in acks] == [True, True, False]
     assert acks[2]["error"]["code"] == "rate_limited"
+
+
+def test_joining_is_rate_limited_in_french(app, cast, sio, monkeypatch):
+    """`thread:join` opens a writer's transaction and reads the thread: a client that joins
+    without end is slowed (`JOIN_RATE_LIMIT`, per member), with a French error ack."""
+    monkeypatch.setitem(app.config, "JOIN_RATE_LIMIT", "2 per minute")
+    client = sio(cast.member, headers={"Accept-Language": "fr"})
+    join = {"thread_id": cast.thread.id}
+    acks = [client.emit("thread:join", join, callback=True) for _ in range(3)]
+    assert [ack["ok"] for ack in acks] == [True, True, False]
+    assert acks[2]["error"]["code"] == "rate_limited"
+    assert acks[2]["error"]["message"] == "Ralentissez un peu."
+    # Per member: someone else still joins.
+    assert sio(cast.gardener).emit("thread:join", join, callback=True)["ok"] is True
+
+
+def test_reading_an_unreadable_thread_counts_nothing(app, cast, sio, monkeypatch):
+    """`thread:read` asks the visibility layer before it counts: a thread one may not read is
+    "not found" every time (never "slow down", which would tell it from a missing id by its
+    counter), and leaves no counter behind."""
+    from tests.factories import make_community
+
+    monkeypatch.setitem(app.config, "READ_RATE_LIMIT", "2 per minute")
+    closed = make_community(visibility="on_request", citizen=cast.gardener)
+    hidden = make_thread(closed)
+    db.session.commit()
+    client = sio(cast.citizen)
+    for thread_id in (hidden.id, 2**30):  # unreadable, missing: the same answers
+        acks = [
+            client.emit("thread:read", {"thread_id": thread_id, "seq": 1}, callback=True)
+            for _ in range(3)
+        ]
+        assert [ack["error"]["code"] for ack in acks] == ["not_found"] * 3
