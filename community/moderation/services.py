@@ -32,7 +32,7 @@ from community.moderation.targets import (
     Target,
     TargetType,
     kind_of,
-    load_readable_target,
+    load_reported,
     load_target,
 )
 
@@ -55,7 +55,7 @@ def report(
     if errors:
         raise Invalid(_("Some fields are not valid."), errors)
     # Only what the reporter may read: anything else is answered as a missing id.
-    target = load_readable_target(reporter, target_type, target_id)
+    target = load_target(reporter, target_type, target_id)
     if target is None:
         raise NotFound(_("This content does not exist, or no longer does."))
     if not can_report(reporter, target):
@@ -99,7 +99,9 @@ MIN_CONTEST = 10
 def contest(member: Member, target_type: str, target_id: int, text: str) -> Report:
     """The author of hidden content contests the decision: staff answer (not the gardeners who
     hid it); restoring it answers yes. One open contest per content."""
-    target = load_target(target_type, target_id) if kind_of(target_type) else None
+    # Only what she may read: anything else is answered as a missing id (the author of hidden
+    # content reads it, through the owning domain's rule).
+    target = load_target(member, target_type, target_id)
     if target is None:
         raise NotFound(_("This content does not exist, or no longer does."))
     if not can_contest(member, target):
@@ -173,7 +175,7 @@ def resolve(
         raise Invalid(_("Some fields are not valid."), errors)
     if report.status != "open":
         raise Conflict(_("This report has already been answered."))
-    target = load_target(report.target_type, report.target_id)
+    target = load_reported(report.target_type, report.target_id)
     if target is None and action in {"hide", "restore"}:
         raise NotFound(
             _("The reported content no longer exists; dismiss the report, or warn its author.")

@@ -92,23 +92,26 @@ def register(name: str, target_type: TargetType) -> None:
     REGISTRY[name] = target_type
 
 
-def load_target(target_type: str, target_id: int) -> Target | None:
-    """The reported object behind (`target_type`, `target_id`), or None."""
-    kind = kind_of(target_type)
-    return kind.load(target_id) if kind is not None else None
-
-
-def load_readable_target(
-    member: Member | None, target_type: str, target_id: object
-) -> Target | None:
-    """The target as `member` may see it to report it: None, exactly as for an id that does
-    not exist, when the owning domain's visibility layer says they may not read it."""
+def load_target(member: Member | None, target_type: str, target_id: object) -> Target | None:
+    """The target (`target_type`, `target_id`) as `member` may see it — THE loader of every door
+    a member acts through (reporting, contesting): None, exactly as for an id that does not
+    exist, when the owning domain's visibility layer says she may not read it. So such a door
+    answers 404 for what she may not read, and 403 only for what she reads but may not do."""
     kind = kind_of(target_type)
     if kind is None or not isinstance(target_id, int) or isinstance(target_id, bool):
         return None
     if not kind.readable(member, target_id):
         return None
     return kind.load(target_id)
+
+
+def load_reported(target_type: str, target_id: int) -> Target | None:
+    """What a report is about, for those who answer it (asked once `can_resolve` passed): with
+    no visibility rule, because a report's evidence outlives its content — a message deleted
+    since is still answered (warn or suspend its author). Never for a door a member reaches
+    by naming a target herself: that is `load_target`."""
+    kind = kind_of(target_type)
+    return kind.load(target_id) if kind is not None else None
 
 
 def load_targets(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Target]:

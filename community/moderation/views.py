@@ -42,7 +42,7 @@ from community.moderation.suspensions import (
 )
 from community.moderation.targets import (
     kind_of,
-    load_readable_target,
+    load_reported,
     load_target,
     load_targets,
     write_turn,
@@ -72,7 +72,7 @@ def report() -> str | Response:
     target_type = form.target_type.data or ""
     target_id = form.target_id.data if isinstance(form.target_id.data, int) else None
     # The visibility layer: what the reporter may not read is answered as a missing id.
-    target = load_readable_target(member, target_type, target_id)
+    target = load_target(member, target_type, target_id)
     if target is None:
         abort(404)
     require(can_report(member, target), member, _("You cannot report your own content."))
@@ -102,7 +102,7 @@ def report() -> str | Response:
 def contest(target_type: str, target_id: int) -> str | Response:
     """The author of hidden content says why it should be shown again; staff answer."""
     member = current_member()
-    target = load_target(target_type, target_id)
+    target = load_target(member, target_type, target_id)  # 404 for what she may not read
     if target is None:
         abort(404)
     require(can_contest(member, target), member, _("Only its author contests the hiding."))
@@ -144,7 +144,7 @@ def detail(report_id: int) -> str | Response:
     report = db.get_or_404(Report, report_id)
     require(can_resolve(member, report), member)
     assert member is not None
-    target = load_target(report.target_type, report.target_id)
+    target = load_reported(report.target_type, report.target_id)
     form = ResolveForm()
     if not is_staff(member):
         form.scope.choices = [c for c in SCOPE_CHOICES if c.value == "community"]

@@ -22,6 +22,9 @@ for the pages. So a helper keeps nothing once the request is closed (done or wit
 neither the request's text and the requester's name, nor the exchange, whose messages carry
 both — while its author keeps all of it; anyone else gets a 404, exactly as for an id that does
 not exist.
+
+An offer of help is read by its author alone (`readable_offer`): others never see an offer,
+only what it lets its author read.
 """
 
 from __future__ import annotations
@@ -117,6 +120,17 @@ def readable_request(
         return None
     return db.session.execute(
         select(HelpRequest).where(HelpRequest.id == request_id, readable_requests(member, now))
+    ).scalar_one_or_none()
+
+
+def readable_offer(member: Member | None, offer_id: object) -> HelpOffer | None:
+    """The offer if `member` may read it (its author); None, exactly as for an id that does not
+    exist."""
+    if not is_authenticated(member) or not isinstance(offer_id, int) or isinstance(offer_id, bool):
+        return None
+    assert member is not None
+    return db.session.execute(
+        select(HelpOffer).where(HelpOffer.id == offer_id, HelpOffer.author_id == member.id)
     ).scalar_one_or_none()
 
 

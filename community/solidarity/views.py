@@ -42,6 +42,7 @@ from community.solidarity.queries import (
     gardened_theme_ids,
     readable_exchange,
     readable_exchanges,
+    readable_offer,
     readable_proposal,
     readable_request,
 )
@@ -86,11 +87,12 @@ def _readable(member: Member | None, request_id: int) -> HelpRequest:
     return request
 
 
-def _load(model: Any, object_id: int) -> Any:
-    obj = db.session.get(model, object_id)
-    if obj is None:
+def _readable_offer(member: Member, offer_id: int) -> HelpOffer:
+    """The same for an offer (its author's alone)."""
+    offer = readable_offer(member, offer_id)
+    if offer is None:
         abort(404)
-    return obj
+    return offer
 
 
 @home_section
@@ -195,8 +197,7 @@ def new_offer() -> str | Response:
 @bp.post("/offers/<int:offer_id>/withdraw")
 def withdraw_offer(offer_id: int) -> Response:
     member = _member()
-    offer = _load(HelpOffer, offer_id)
-    require(offer.author_id == member.id, member)
+    offer = _readable_offer(member, offer_id)
     if ActionForm().validate_on_submit():
         services.withdraw_offer(member, offer)
         flash(_("Your offer is withdrawn."), "success")
@@ -310,7 +311,7 @@ def propose(request_id: int) -> str | Response:
 @bp.post("/requests/<int:request_id>/withdraw")
 def withdraw_request(request_id: int) -> Response:
     member = _member()
-    request = _load(HelpRequest, request_id)
+    request = _readable(member, request_id)  # 404 for what she may not read
     require(permissions.is_author(member, request), member)
     _domain_action(
         lambda: services.withdraw_request(member, request), _("Your request is withdrawn.")

@@ -73,7 +73,9 @@ def test_a_dismissed_report_says_so(world, posted, request_context):
 
 def test_the_author_contests_and_staff_answer(world, posted, client):
     threads.hide_message(world.gardener_a, posted, "Insulte")
-    client.login_as(world.member_a)
+    client.login_as(world.member_a)  # a hidden body is not hers to read: as a missing id
+    assert client.get(f"/moderation/contest/message/{posted.id}").status_code == 404
+    client.login_as(world.gardener_a)  # reads it (she moderates it), did not write it
     assert client.get(f"/moderation/contest/message/{posted.id}").status_code == 403
     client.login_as(world.author)
     assert "Contester une décision" in page_text(
@@ -140,3 +142,40 @@ def test_the_gardener_sees_the_badge_for_a_new_report(world, posted, client):
     todo = page_text(client.get("/todo"))
     assert "Un signalement sur un message" in todo
     assert "Signalement" in todo and "Signaler" not in todo  # the noun, not the verb
+
+
+def test_contesting_what_one_may_not_read_is_not_found(world, client):
+    """The contest page loads its target through the visibility layer: content one may not
+    read answers 404, byte for byte as an id that does not exist (never a 403 that says it is
+    there); what one reads but did not write stays a 403."""
+    from community.initiatives import services as initiatives
+    from tests.factories import make_community, make_member
+    from tests.initiatives.factories import make_initiative
+
+    closed_gardener = make_member()
+    closed = make_community(
+        visibility="on_request", citizen=closed_gardener, members=(world.author,)
+    )
+    secret = threads.post_message(world.author, make_thread(closed, "Entre nous"), "Idiot", "c1")
+    threads.hide_message(closed_gardener, secret.message, "Insulte")
+    initiative = make_initiative(world.author, community=world.a)
+    initiatives.hide_initiative(world.gardener_a, initiative, "Hors charte")
+    db.session.commit()
+    client.login_as(world.citizen)
+    missing = client.get("/moderation/contest/message/999999")
+    assert missing.status_code == 404
+    for url in (
+        f"/moderation/contest/message/{secret.message.id}",
+        f"/moderation/contest/initiative/{initiative.id}",
+    ):
+        unreadable = client.get(url)
+        assert unreadable.status_code == 404 and unreadable.data == missing.data
+        posted = client.post_form(url, {"text": "Je plaisantais avec un ami."})
+        assert posted.status_code == 404
+    client.login_as(world.member_a)  # a member of another community than the message's
+    assert client.get(f"/moderation/contest/message/{secret.message.id}").status_code == 404
+    client.login_as(world.gardener_a)  # reads the hidden initiative (moderates it): 403
+    assert client.get(f"/moderation/contest/initiative/{initiative.id}").status_code == 403
+    client.login_as(world.author)
+    assert client.get(f"/moderation/contest/initiative/{initiative.id}").status_code == 200
+    assert client.get(f"/moderation/contest/message/{secret.message.id}").status_code == 200

@@ -91,3 +91,27 @@ def test_a_request_reaches_only_its_readers(client, api_token, role, state) -> N
         assert page.status_code in ({302, 401} if member is None else {404})
         for text in seen:
             assert TEXT not in text
+
+
+@pytest.mark.parametrize("role", ["citizen", "late_offerer", "staff", "gardener_elsewhere"])
+def test_withdrawing_what_one_may_not_read_is_not_found(client, role) -> None:  # type: ignore[no-untyped-def]
+    """The withdraw buttons load through the visibility layer: someone else's request or offer
+    answers 404, byte for byte as an id that does not exist — never a 403 that says it is
+    there. The request's gardener reads it, so hers is a 403."""
+    people, request = build("open")
+    offer = make_offer(people["author"])
+    db.session.commit()
+    client.login_as(people[role])
+    for kind, existing in (("requests", request.id), ("offers", offer.id)):
+        ghost = client.post_form(f"/solidarity/{kind}/999999/withdraw")
+        answer = client.post_form(f"/solidarity/{kind}/{existing}/withdraw")
+        assert ghost.status_code == answer.status_code == 404
+        assert answer.data == ghost.data
+    db.session.refresh(request)
+    db.session.refresh(offer)
+    assert request.status == "open" and offer.withdrawn_at is None
+    client.login_as(people["gardener"])
+    assert client.post_form(f"/solidarity/requests/{request.id}/withdraw").status_code == 403
+    client.login_as(people["author"])
+    assert client.post_form(f"/solidarity/offers/{offer.id}/withdraw").status_code == 302
+    assert client.post_form(f"/solidarity/requests/{request.id}/withdraw").status_code == 302
