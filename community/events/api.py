@@ -208,10 +208,12 @@ def delete_rsvp(event_id: int) -> None:
 @blp.response(202, EventAcceptedSchema)
 def post_guest(body: dict[str, Any], event_id: int) -> dict[str, str]:
     """Ask for a place without an account: a confirmation link is sent to the e-mail."""
+    member = current_member()
+    guests.refuse_members(member)  # a member registers with `POST …/rsvp`
     begin_write()
     event = _load(event_id)
     guests.request_guest_place(
-        event, body["display_name"], body["email"], client=get_remote_address()
+        event, body["display_name"], body["email"], client=get_remote_address(), actor=member
     )
     return {"message": _("Check your e-mail: a link confirms your registration.")}
 

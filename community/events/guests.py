@@ -22,8 +22,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from community.core.errors import Conflict, Invalid, NotFound, RateLimited
+from community.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from community.core.models import utcnow
+from community.core.permissions import is_authenticated
 from community.core.ratelimit import hit, mailbox_key
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
@@ -34,6 +35,7 @@ from community.events.services import (
     _place,
 )
 from community.extensions import db
+from community.members.models import Member
 from community.members.services import check_display_name, normalise_email
 
 
@@ -41,13 +43,25 @@ def _too_many() -> RateLimited:
     return RateLimited(_("Too many requests. Please wait a moment and try again."))
 
 
+def refuse_members(actor: Member | None) -> None:
+    """The guest door is for people without an account: a member logged in is refused (403)
+    and sent to her own door ("S'inscrire", `services.register`, which asks `can_rsvp`)."""
+    if is_authenticated(actor):
+        raise Forbidden(
+            _("You have an account: register with your account, with the button of the rencontre.")
+        )
+
+
 def request_guest_place(
-    event: Event, display_name: str, email: str, *, client: str
+    event: Event, display_name: str, email: str, *, client: str, actor: Member | None = None
 ) -> Registration | None:
     """A person without an account asks for a place: a pending registration and a link to
     confirm it by e-mail, sent once while it is fresh (`client`: the client address, whose
-    requests are counted)."""
-    if not permissions.can_register_guest(None, event):
+    requests are counted; `actor`: whoever is logged in — a member is refused, her door is
+    `services.register`). An address whose member is banned from the community gets nothing,
+    with the same answer as anyone."""
+    refuse_members(actor)
+    if not permissions.can_register_guest(actor, event):
         raise Conflict(_("This rencontre does not take registrations without an account."))
     config = current_app.config
     if not hit(str(config["GUEST_RATE_LIMIT"]), "event-guest", client or "-"):
@@ -68,6 +82,8 @@ def request_guest_place(
     now = utcnow()
     _lock(event)
     _open_for_registration(event, now)
+    if permissions.guest_address_refused(address, event):
+        return None  # answered as any other address: no place, no mail
     existing = db.session.execute(
         select(Registration).where(
             Registration.event_id == event.id, Registration.guest_email == address
@@ -112,8 +128,10 @@ def confirm_guest(token: str) -> Registration:
         raise Conflict(_("This link was already used."))
     now = utcnow()
     _open_for_registration(event, now)
-    if not permissions.can_register_guest(None, event):  # it turned members-only meanwhile
+    if not permissions.takes_guests(event):  # it turned members-only meanwhile
         raise Conflict(_("This rencontre does not take registrations without an account."))
+    if permissions.guest_address_refused(registration.guest_email or "", event):  # banned since
+        raise Conflict(_("This registration is no longer possible."))
     registration.confirmed_at = now
     _place(event, registration, now)
     signals.registered.send(registration)

@@ -82,6 +82,20 @@ def can_rsvp(member: Member | None, event: Event) -> bool:
     )
 
 
-def can_register_guest(member: Member | None, event: Event) -> bool:
-    """Register as a guest (no account): when the rencontre accepts guests."""
+def takes_guests(event: Event) -> bool:
+    """The rencontre welcomes people without an account (an open community's, when asked)."""
     return event.accepts_guests and event.community.visibility == "open"
+
+
+def can_register_guest(member: Member | None, event: Event) -> bool:
+    """Register as a guest (no account): a visitor, when the rencontre takes guests. A member
+    logged in uses her own door, which asks `can_rsvp` (a ban, a suspension)."""
+    return not is_authenticated(member) and takes_guests(event)
+
+
+def guest_address_refused(address: str, event: Event) -> bool:
+    """The guest door refuses the address of a member banned from the rencontre's community:
+    her own door refuses her (`can_rsvp`), her address must not open another. (The door
+    answers her as anyone else: it tells nobody whether an address has an account.)"""
+    member = db.session.execute(select(Member).where(Member.email == address)).scalar_one_or_none()
+    return member is not None and is_banned_from(member, event.community)

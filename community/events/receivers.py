@@ -138,5 +138,8 @@ def _withdrawn(registration: Registration, *, banned: bool = False, **_: Any) ->
         notify(registration.member, "event_withdrawn", text, f"/communities/{event.community.slug}")
     else:
         mails.send_later(
-            registration, "withdrawn", _l("Registration cancelled: %(title)s", title=event.title)
+            registration,
+            "withdrawn",
+            _l("Registration cancelled: %(title)s", title=event.title),
+            banned=banned,
         )

@@ -418,7 +418,8 @@ def withdraw_places(
     community turned on-request), by anyone who may no longer read them, guests included —
     are cancelled, and the first waiting who still may get the places. `banned`: `member` was
     banned from the community (moderation's `member_suspended`): all her places there go,
-    whether or not she may still read its rencontres."""
+    whether or not she may still read its rencontres, those taken as a guest with her address
+    too (the guest door refuses it from then on: `permissions.guest_address_refused`)."""
     now = utcnow()
     stmt = (
         select(Registration)
@@ -433,7 +434,11 @@ def withdraw_places(
     )
     if not (banned and member is not None):
         stmt = stmt.where(~holder_may_read())
-    if member is not None:
+    if member is not None and banned:  # and those she took as a guest, under her address
+        stmt = stmt.where(
+            (Registration.member_id == member.id) | (Registration.guest_email == member.email)
+        )
+    elif member is not None:
         stmt = stmt.where(Registration.member_id == member.id)
     withdrawn = list(db.session.execute(stmt).scalars())
     for registration in withdrawn:

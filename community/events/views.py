@@ -118,7 +118,7 @@ def _show(event: Event, status: int = 200, **forms: Any) -> Any:
         else None,
         can_manage=permissions.can_manage_event(member, event),
         can_rsvp=permissions.can_rsvp(member, event),
-        can_guest=member is None and permissions.can_register_guest(member, event),
+        can_guest=permissions.can_register_guest(member, event),
         action_form=ActionForm(),
         guest_form=forms.get("guest_form") or GuestForm(prefix="guest"),
     )
@@ -177,6 +177,8 @@ def unrsvp(event_id: int) -> Any:
 
 @bp.post("/events/<int:event_id>/guests")
 def guest(event_id: int) -> Any:
+    member = current_member()
+    guests.refuse_members(member)  # her door is "S'inscrire"
     begin_write()
     event = _load(event_id)
     form = GuestForm(prefix="guest")
@@ -184,7 +186,11 @@ def guest(event_id: int) -> Any:
         return _show(event, 422, guest_form=form)
     _asked, refusal = attempt(
         lambda: guests.request_guest_place(
-            event, form.display_name.data, form.email.data, client=get_remote_address()
+            event,
+            form.display_name.data,
+            form.email.data,
+            client=get_remote_address(),
+            actor=member,
         ),
         (Invalid, Conflict, RateLimited),
     )

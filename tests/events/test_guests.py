@@ -15,7 +15,7 @@ from community.events.models import Registration
 from community.extensions import db
 from tests.conftest import page_text
 from tests.events.factories import make_event
-from tests.factories import make_member
+from tests.factories import make_community, make_member, make_membership
 
 
 def _ask(client, event, email="camille@example.org", name="Camille"):
@@ -303,3 +303,84 @@ def test_one_inbox_cannot_be_flooded_from_many_connections(app, client, world, o
     assert refused.status_code == 429
     assert "Trop de demandes" in page_text(refused)
     assert len(outbox.to("camille@example.org")) == 3
+
+
+def test_a_member_uses_the_member_door_not_the_guest_door(client, world, outbox, api_token):
+    """Logged in, the guest door is closed (403): her door is "S'inscrire", which asks
+    `can_rsvp` (a ban from the community, a suspension). Nothing is stored, nothing is sent."""
+    event = make_event(world.community, accepts_guests=True)
+    answer = client.post(
+        f"/api/v1/events/{event.id}/guests",
+        json={"display_name": "Camille", "email": "ailleurs@example.org"},
+        headers=api_token(world.member),
+    )
+    assert answer.status_code == 403 and answer.json["code"] == "forbidden"
+    client.login_as(world.member)
+    page = client.post_form(
+        f"/events/{event.id}/guests",
+        {"guest-display_name": "Camille", "guest-email": "ailleurs@example.org"},
+    )
+    assert page.status_code == 403
+    assert "avec votre compte" in page_text(page)
+    assert db.session.query(Registration).filter_by(event_id=event.id).count() == 0
+    assert outbox.messages == []
+
+
+def _ban(world, member):
+    from community.moderation.suspensions import suspend_from_community
+
+    suspend_from_community(world.agent, member, world.community, None, "Insultes")
+    db.session.commit()
+
+
+def test_a_banned_member_gets_no_place_through_the_guest_door(client, world, outbox):
+    """Her own address at the guest door of a community that banned her: the same answer as
+    anyone's (it tells nobody whether the address has an account), but no place and no mail,
+    whatever the case of the address; another community's rencontres stay open to her."""
+    event = make_event(world.community, accepts_guests=True)
+    world.member.email = "bannie@example.org"
+    _ban(world, world.member)
+    for address in ("bannie@example.org", "Bannie@Example.org"):
+        answer = _ask(client, event, address)
+        assert answer.status_code == 202
+        assert answer.json == _ask(client, event, "quelquun@example.org").json
+    assert outbox.to("bannie@example.org") == [] and len(outbox.to("quelquun@example.org")) == 1
+    assert (
+        db.session.query(Registration).filter_by(event_id=event.id, status="pending").count() == 1
+    )
+    elsewhere = make_event(make_community(), accepts_guests=True)
+    assert _ask(client, elsewhere, "bannie@example.org").status_code == 202
+    assert len(outbox.to("bannie@example.org")) == 1
+
+
+def test_a_ban_closes_the_link_and_takes_the_guest_places_back(client, world, outbox):
+    """Banned after asking: her link no longer gives a place; banned with a place taken as a
+    guest under her address, she gives it back as her member places (the first waiting gets
+    it)."""
+    event = make_event(world.community, accepts_guests=True, capacity=1)
+    world.member.email = "bientot-bannie@example.org"
+    other = make_member(email="autre-bannie@example.org")
+    make_membership(world.community, other)
+    db.session.commit()
+    _ask(client, event, "autre-bannie@example.org")
+    held = _link(outbox, "autre-bannie@example.org")
+    client.post_form(held)
+    _ask(client, event, "bientot-bannie@example.org")
+    pending = _link(outbox, "bientot-bannie@example.org")
+    _ask(client, event, "patiente@example.org")
+    client.post_form(_link(outbox, "patiente@example.org"))
+    _ban(world, world.member)
+    refused = client.post_form(pending)
+    assert "plus possible" in page_text(refused)
+    outbox.clear()
+    _ban(world, other)
+    (told,) = outbox.to("autre-bannie@example.org")
+    assert "votre participation à sa communauté est suspendue" in outbox.text_of(told)
+    places = {
+        r.guest_email: r.status for r in db.session.query(Registration).filter_by(event_id=event.id)
+    }
+    assert places == {
+        "autre-bannie@example.org": "cancelled",
+        "bientot-bannie@example.org": "pending",
+        "patiente@example.org": "going",
+    }
