@@ -35,6 +35,7 @@ from community.events.schemas import (
 )
 from community.events.times import as_utc
 from community.extensions import db
+from community.initiatives.queries import readable_titles
 from community.threads.realtime import begin_write
 
 blp = Blueprint("events-api", __name__, url_prefix="/api/v1", description="Rencontres")
@@ -59,9 +60,18 @@ def _load(event_id: int) -> Event:
     return event
 
 
+def _shown(events: list[Event]) -> list[Event]:
+    """Say which initiative each rencontre is linked to, when the reader may read it (one
+    query): `EventSchema.initiative_id` says nothing otherwise."""
+    titles = readable_titles(current_member(), [e.initiative_id for e in events])
+    for event in events:
+        event.shown_initiative_id = event.initiative_id if event.initiative_id in titles else None
+    return events
+
+
 def _with_rsvp(event: Event) -> Event:
     event.my_rsvp = services.my_rsvp(current_member(), event)
-    return event
+    return _shown([event])[0]
 
 
 def _data(body: dict[str, Any]) -> services.EventData:
@@ -110,7 +120,7 @@ def list_events(args: dict[str, Any], pagination_parameters: Any) -> list[Event]
         }
     for event in page:
         event.my_rsvp = mine.get(event.id)
-    return page
+    return _shown(page)
 
 
 @blp.post("/communities/<slug>/events")

@@ -19,7 +19,11 @@ class EventSchema(Schema):
     description = fields.String(dump_only=True)
     description_html = fields.String(dump_only=True)
     community = fields.Function(lambda e: e.community.slug, dump_only=True)
-    initiative_id = fields.Integer(dump_only=True, allow_none=True)
+    # The linked initiative, only when the reader may read it (`api._shown` sets it; unset,
+    # nothing is said): a rencontre never points to an initiative hidden from her.
+    initiative_id = fields.Function(
+        lambda e: getattr(e, "shown_initiative_id", None), dump_only=True
+    )
     starts_at = fields.DateTime(dump_only=True)
     ends_at = fields.DateTime(dump_only=True)
     place = fields.String(dump_only=True)

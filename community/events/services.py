@@ -29,6 +29,7 @@ from community.events.queries import holder_may_read
 from community.events.times import weekly
 from community.extensions import db
 from community.initiatives.models import Initiative
+from community.initiatives.queries import linkable_initiatives
 from community.members.models import Member
 from community.territory.models import Neighbourhood
 from community.threads.models import Thread
@@ -96,17 +97,27 @@ def _recount(event: Event) -> None:
 # --- planning ------------------------------------------------------------------------------
 
 
-def _check(event: Event, data: EventData, now: datetime, *, creating: bool) -> None:
+def _check(actor: Member, event: Event, data: EventData, now: datetime, *, creating: bool) -> None:
     """Apply `data` to `event` and validate the whole (raises Invalid with every field).
 
     Without autoflush: a value already set and not yet checked (a capacity of -1, an unknown
     neighbourhood) must not be flushed by the lookup of the next field — the database would
     refuse it with a 500 before this could answer with every field's error."""
     with db.session.no_autoflush:
-        _apply_and_check(event, data, now, creating=creating)
+        _apply_and_check(actor, event, data, now, creating=creating)
 
 
-def _apply_and_check(event: Event, data: EventData, now: datetime, *, creating: bool) -> None:
+def _linkable(actor: Member, event: Event, initiative_id: int) -> bool:
+    """The initiative may be linked to the rencontre by `actor`: one of its community's that
+    she may read and that is shown (`initiatives.queries.linkable_initiatives`, which the
+    form offers)."""
+    stmt = linkable_initiatives(actor, event.community_id).where(Initiative.id == initiative_id)
+    return db.session.execute(stmt).first() is not None
+
+
+def _apply_and_check(
+    actor: Member, event: Event, data: EventData, now: datetime, *, creating: bool
+) -> None:
     errors: dict[str, list[str]] = {}
     given = data.given
 
@@ -144,11 +155,13 @@ def _apply_and_check(event: Event, data: EventData, now: datetime, *, creating: 
             errors["neighbourhood_id"] = [_("Unknown neighbourhood.")]
         event.neighbourhood_id = data.neighbourhood_id
     if has("initiative_id"):
-        if data.initiative_id is not None:
-            initiative = db.session.get(Initiative, data.initiative_id)
-            if initiative is None or initiative.community_id != event.community_id:
-                errors["initiative_id"] = [_("Choose an initiative of this community.")]
-        event.initiative_id = data.initiative_id
+        chosen = data.initiative_id
+        # A link made before its initiative was hidden is kept as it is (it shows again with
+        # the initiative); a new one goes only to an initiative that may be linked.
+        kept = not creating and chosen == event.initiative_id
+        if chosen is not None and not kept and not _linkable(actor, event, chosen):
+            errors["initiative_id"] = [_("Choose an initiative of this community.")]
+        event.initiative_id = chosen
     if has("accepts_guests"):
         event.accepts_guests = bool(data.accepts_guests)
     if event.accepts_guests and event.community.visibility != "open":
@@ -200,7 +213,7 @@ def create_event(
     first.status = "scheduled"
     if data.neighbourhood_id is None and "neighbourhood_id" not in data.given:
         data.neighbourhood_id = community.neighbourhood_id
-    _check(first, data, now, creating=True)
+    _check(actor, first, data, now, creating=True)
     if repeat > 1 and first.starts_at + timedelta(weeks=repeat - 1) > now + MAX_AHEAD:
         raise _invalid("repeat", _("At most two years ahead."))
     events = [first]
@@ -250,7 +263,7 @@ def edit_event(actor: Member, event: Event, data: EventData) -> Event:
     now = utcnow()
     _lock(event)
     _still_open(event, now)
-    _check(event, data, now, creating=False)
+    _check(actor, event, data, now, creating=False)
     event.updated_at = now
     if "title" in data.given and event.thread_id is not None:
         thread = db.session.get(Thread, event.thread_id)

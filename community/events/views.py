@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import login_required
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from community.communities.models import Community
@@ -35,7 +34,7 @@ from community.events.forms import (
 from community.events.models import Event
 from community.events.times import from_paris, paris
 from community.extensions import db
-from community.initiatives.models import Initiative
+from community.initiatives.queries import linkable_initiatives, readable_titles
 from community.territory.services import neighbourhood_choices
 from community.threads.realtime import begin_write
 
@@ -106,9 +105,11 @@ def _show(event: Event, status: int = 200, **forms: Any) -> Any:
     member = current_member()
     registration = services.registration_of(member, event)
     active = registration is not None and registration.active
+    linked = readable_titles(member, [event.initiative_id])  # never one hidden from her
     page = render_template(
         "events/show.html",
         event=event,
+        initiative_title=linked.get(event.initiative_id) if event.initiative_id else None,
         state=services.event_payload_status(event),
         registration=registration if active else None,
         place=queries.place_of(registration) if active and registration else None,
@@ -263,13 +264,19 @@ def guest_cancel(token: str) -> Any:
 # --- planning ------------------------------------------------------------------------------
 
 
-def _form_choices(form: EventForm, community: Community) -> None:
+def _form_choices(
+    form: EventForm, member: Any, community: Community, event: Event | None = None
+) -> None:
+    """The lists of the planning form: the initiatives `member` may link (the service's own
+    rule), and, on edit, the one linked now even if hidden since — without naming it."""
     form.neighbourhood_id.choices = as_choices([(None, _("— None —")), *neighbourhood_choices()])
-    initiatives = db.session.execute(
-        select(Initiative.id, Initiative.title)
-        .where(Initiative.community_id == community.id, Initiative.hidden_at.is_(None))
-        .order_by(Initiative.title)
-    ).all()
+    initiatives: list[tuple[Any, Any]] = [
+        (row.id, row.title)
+        for row in db.session.execute(linkable_initiatives(member, community.id))
+    ]
+    linked = event.initiative_id if event is not None else None
+    if linked is not None and linked not in {i for i, _title in initiatives}:
+        initiatives.insert(0, (linked, _("— The linked initiative (no longer shown) —")))
     form.initiative_id.choices = as_choices([(None, _("— No initiative —")), *initiatives])
 
 
@@ -302,7 +309,7 @@ def new(slug: str) -> Any:
     require(permissions.can_create_event(member, community), member)
     assert member is not None
     form = EventForm()
-    _form_choices(form, community)
+    _form_choices(form, member, community)
     if not form.is_submitted():
         form.neighbourhood_id.data = community.neighbourhood_id
         form.accepts_guests.data = community.visibility == "open"
@@ -337,7 +344,7 @@ def edit(event_id: int) -> Any:
     assert member is not None
     form = EventForm(obj=event)
     del form.repeat
-    _form_choices(form, event.community)
+    _form_choices(form, member, event.community, event)
     if not form.is_submitted():
         form.starts_at.data = paris(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = paris(event.ends_at).replace(tzinfo=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, Select, false, or_, select, true
@@ -167,3 +167,33 @@ def readable_initiative(member: Member | None, initiative_id: object) -> Initiat
         selectinload(Initiative.participations).joinedload(Participation.member),
     )
     return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
+def readable_titles(member: Member | None, initiative_ids: Iterable[int | None]) -> dict[int, str]:
+    """{id: title} of those of `initiative_ids` that `member` may read, in one query: what
+    another domain may name (a rencontre linked to an initiative hidden since names it only
+    to its author and moderators)."""
+    ids = {i for i in initiative_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Initiative.id, Initiative.title).where(
+            Initiative.id.in_(ids), readable_initiatives(member)
+        )
+    )
+    return {initiative_id: title for initiative_id, title in rows}
+
+
+def linkable_initiatives(member: Member | None, community_id: int) -> Select[int, str]:
+    """(id, title) of the initiatives of a community that `member` may link something to (a
+    rencontre), by title: those she may read, and never a hidden one — even for a moderator
+    who reads it: linking would show it again on the rencontre."""
+    return (
+        select(Initiative.id, Initiative.title)
+        .where(
+            Initiative.community_id == community_id,
+            Initiative.hidden_at.is_(None),
+            readable_initiatives(member),
+        )
+        .order_by(Initiative.title, Initiative.id)
+    )
