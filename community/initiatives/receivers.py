@@ -16,6 +16,7 @@ from community.initiatives import answers
 from community.initiatives.labels import STATUS_LABELS
 from community.initiatives.models import Participation, StatusChange, Support
 from community.initiatives.permissions import can_see_awaiting, is_author
+from community.initiatives.queries import readable_titles
 from community.initiatives.signals import initiative_status_changed
 from community.members.models import Member
 
@@ -51,7 +52,9 @@ def tell_followers(change: StatusChange, *, actor: Member) -> None:
     url = site_path("initiatives.show", initiative_id=initiative.id)
     members = db.session.execute(select(Member).where(Member.id.in_(ids))).scalars()
     for member in members:
-        notify(member, "initiative_status", text, url, actor=actor)
+        # Hidden, it is named only to those who still read it (its author, its moderators).
+        if initiative.hidden_at is None or readable_titles(member, [initiative.id]):
+            notify(member, "initiative_status", text, url, actor=actor)
 
 
 @collecting.connect

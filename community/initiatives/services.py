@@ -29,7 +29,11 @@ from community.initiatives.models import (
     StatusChange,
     Support,
 )
-from community.initiatives.signals import initiative_status_changed
+from community.initiatives.signals import (
+    initiative_hidden,
+    initiative_restored,
+    initiative_status_changed,
+)
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
@@ -408,6 +412,10 @@ def hide_initiative(
     initiative.hidden_reason = reason
     db.session.flush()
     _moderated(moderator, initiative, "hide", reason, report)
+    paths = [site_path("initiatives.show", initiative_id=initiative.id)]
+    if initiative.thread_id is not None:
+        paths.append(site_path("threads.show", thread_id=initiative.thread_id))
+    initiative_hidden.send(initiative, actor=moderator, reason=reason, paths=paths)
     return initiative
 
 
@@ -422,6 +430,7 @@ def restore_initiative(
     initiative.hidden_reason = ""
     db.session.flush()
     _moderated(moderator, initiative, "restore", reason, report)
+    initiative_restored.send(initiative, actor=moderator, reason=reason)
     return initiative
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from community.core.notify import notification_requested
+from community.initiatives.models import Initiative
+from community.initiatives.signals import initiative_hidden
 from community.members.models import Member
 from community.notifications import services, triggers  # noqa: F401  (registers its kind)
 
@@ -14,6 +18,18 @@ def _on_notification_requested(
     member: Member, *, kind: str, text: Any, url: str, actor: Member | None = None
 ) -> None:
     services.notify(member, kind, text, url, actor=actor)
+
+
+@initiative_hidden.connect
+def _forget_the_hidden_initiative(
+    initiative: Initiative, *, paths: list[str], **_kwargs: Any
+) -> None:
+    """A hidden initiative's title leaves every stored notification that links to it (its
+    page, its discussion: new statuses, replies, "overdue" notices), for everyone: the list,
+    the API, the digests and the export never show it again. Restored, they stay neutral."""
+    services.forget_what_was_named(
+        paths, _l("This notice was about an initiative that the moderators have hidden since.")
+    )
 
 
 # Web push answers the members' export too (its rows go with the account through `ondelete`).

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from community.core.errors import Invalid
@@ -88,6 +89,34 @@ def notify(
     emit_after_commit("notification:new", payload, member_room(member.id))
     push_after_commit(notification)  # to the member's phones, once this commits
     return notification
+
+
+def forget_what_was_named(paths: Iterable[str], text: Any) -> int:
+    """Replace the stored text of every notification that links to one of `paths` (a page of
+    this site, with or without an anchor, a query or a sub-path) by `text` (a lazy string,
+    written in each member's language): what it named has been hidden since. Its link stays
+    (the page answers whoever may still read it). Returns how many were changed.
+
+    What was already mailed or pushed has left; the list, the API, the digests to come and
+    the export read the stored text."""
+    matches = []
+    for path in paths:
+        matches += [
+            Notification.url == path,
+            *(Notification.url.startswith(path + sep, autoescape=True) for sep in "#?/"),
+        ]
+    if not matches:
+        return 0
+    rows = db.session.execute(
+        select(Notification).where(or_(*matches)).options(selectinload(Notification.member))
+    ).scalars()
+    count = 0
+    for notification in rows:
+        with force_locale(notification.member.locale):
+            notification.text = str(text)
+        count += 1
+    db.session.flush()
+    return count
 
 
 def notifications_of(member: Member, *, unread_only: bool = False) -> Select[Any]:
