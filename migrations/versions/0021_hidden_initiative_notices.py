@@ -6,7 +6,7 @@ notifications domain does it when an initiative is hidden (`initiatives.initiati
 Nothing to undo: the titles are not kept.
 
 Revision ID: 0021
-Revises: 0019 (0020 once the branch that adds it is merged: set `down_revision` to "0020")
+Revises: 0020
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

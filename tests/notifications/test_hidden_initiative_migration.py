@@ -57,7 +57,7 @@ def _initiative(session: Session, author: Member, title: str, hidden: bool) -> I
 def test_stored_titles_of_hidden_initiatives_are_forgotten(tmp_path, other_app) -> None:  # type: ignore[no-untyped-def]
     app = other_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
     with app.app_context():
-        upgrade(revision="0019")
+        upgrade(revision="0020")
         with Session(db.engine) as session:
             lea, jo = _member(session, "lea", "fr"), _member(session, "jo", "en")
             hidden = _initiative(session, lea, "Ruches SECRET", hidden=True)
