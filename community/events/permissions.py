@@ -10,9 +10,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from community.ambassadors.models import Ambassador
-from community.communities.models import Community
+from community.communities.models import Community, Membership
 from community.communities.permissions import in_good_standing, looks_after
 from community.core.permissions import is_authenticated
+from community.core.ratelimit import mailbox
 from community.events.models import Event
 from community.events.queries import may_read_community_events
 from community.extensions import db
@@ -94,8 +95,17 @@ def can_register_guest(member: Member | None, event: Event) -> bool:
 
 
 def guest_address_refused(address: str, event: Event) -> bool:
-    """The guest door refuses the address of a member banned from the rencontre's community:
-    her own door refuses her (`can_rsvp`), her address must not open another. (The door
-    answers her as anyone else: it tells nobody whether an address has an account.)"""
-    member = db.session.execute(select(Member).where(Member.email == address)).scalar_one_or_none()
-    return member is not None and is_banned_from(member, event.community)
+    """The guest door refuses the mailbox of a member banned from the rencontre's community,
+    however it is spelt (`core.ratelimit.mailbox`: case, `+tag`, Gmail's dots): her own door
+    refuses her (`can_rsvp`), her address must not open another. (The door answers her as
+    anyone else: it tells nobody whether an address has an account.)"""
+    inbox = mailbox(address)
+    banned = db.session.execute(
+        select(Member)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(Membership.community_id == event.community_id, Membership.status == "banned")
+    ).scalars()
+    return any(
+        mailbox(member.email) == inbox and is_banned_from(member, event.community)
+        for member in banned
+    )

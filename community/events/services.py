@@ -23,6 +23,7 @@ from community.core.edge import single_line
 from community.core.errors import Conflict, Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
+from community.core.ratelimit import mailbox
 from community.events import permissions, signals
 from community.events.models import ACTIVE, Event, Registration
 from community.events.queries import holder_may_read
@@ -431,8 +432,9 @@ def withdraw_places(
     community turned on-request), by anyone who may no longer read them, guests included —
     are cancelled, and the first waiting who still may get the places. `banned`: `member` was
     banned from the community (moderation's `member_suspended`): all her places there go,
-    whether or not she may still read its rencontres, those taken as a guest with her address
-    too (the guest door refuses it from then on: `permissions.guest_address_refused`)."""
+    whether or not she may still read its rencontres, those taken as a guest with her mailbox
+    too, however spelt (the guest door refuses it from then on:
+    `permissions.guest_address_refused`)."""
     now = utcnow()
     stmt = (
         select(Registration)
@@ -447,13 +449,20 @@ def withdraw_places(
     )
     if not (banned and member is not None):
         stmt = stmt.where(~holder_may_read())
-    if member is not None and banned:  # and those she took as a guest, under her address
+    if member is not None and banned:  # and those she took as a guest, under her mailbox
         stmt = stmt.where(
-            (Registration.member_id == member.id) | (Registration.guest_email == member.email)
+            (Registration.member_id == member.id) | Registration.guest_email.is_not(None)
         )
     elif member is not None:
         stmt = stmt.where(Registration.member_id == member.id)
     withdrawn = list(db.session.execute(stmt).scalars())
+    if member is not None and banned:
+        inbox = mailbox(member.email)
+        withdrawn = [
+            r
+            for r in withdrawn
+            if r.member_id == member.id or (r.guest_email and mailbox(r.guest_email) == inbox)
+        ]
     for registration in withdrawn:
         event = _lock(registration.event)
         _cancel_registration(event, registration, now)

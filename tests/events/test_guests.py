@@ -340,11 +340,13 @@ def test_a_banned_member_gets_no_place_through_the_guest_door(client, world, out
     event = make_event(world.community, accepts_guests=True)
     world.member.email = "bannie@example.org"
     _ban(world, world.member)
-    for address in ("bannie@example.org", "Bannie@Example.org"):
+    # Whatever the spelling of her mailbox (`core.ratelimit.mailbox`: case, +tag).
+    for address in ("bannie@example.org", "Bannie@Example.org", "bannie+fete@example.org"):
         answer = _ask(client, event, address)
         assert answer.status_code == 202
         assert answer.json == _ask(client, event, "quelquun@example.org").json
-    assert outbox.to("bannie@example.org") == [] and len(outbox.to("quelquun@example.org")) == 1
+    assert outbox.to("bannie@example.org") == [] and outbox.to("bannie+fete@example.org") == []
+    assert len(outbox.to("quelquun@example.org")) == 1
     assert (
         db.session.query(Registration).filter_by(event_id=event.id, status="pending").count() == 1
     )
@@ -359,11 +361,11 @@ def test_a_ban_closes_the_link_and_takes_the_guest_places_back(client, world, ou
     it)."""
     event = make_event(world.community, accepts_guests=True, capacity=1)
     world.member.email = "bientot-bannie@example.org"
-    other = make_member(email="autre-bannie@example.org")
+    other = make_member(email="autre.bannie@gmail.com")
     make_membership(world.community, other)
     db.session.commit()
-    _ask(client, event, "autre-bannie@example.org")
-    held = _link(outbox, "autre-bannie@example.org")
+    _ask(client, event, "Autre.Bannie+rencontres@gmail.com")  # her mailbox, spelt otherwise
+    held = _link(outbox, "autre.bannie+rencontres@gmail.com")
     client.post_form(held)
     _ask(client, event, "bientot-bannie@example.org")
     pending = _link(outbox, "bientot-bannie@example.org")
@@ -374,13 +376,13 @@ def test_a_ban_closes_the_link_and_takes_the_guest_places_back(client, world, ou
     assert "plus possible" in page_text(refused)
     outbox.clear()
     _ban(world, other)
-    (told,) = outbox.to("autre-bannie@example.org")
+    (told,) = outbox.to("autre.bannie+rencontres@gmail.com")
     assert "votre participation à sa communauté est suspendue" in outbox.text_of(told)
     places = {
         r.guest_email: r.status for r in db.session.query(Registration).filter_by(event_id=event.id)
     }
     assert places == {
-        "autre-bannie@example.org": "cancelled",
+        "autre.bannie+rencontres@gmail.com": "cancelled",
         "bientot-bannie@example.org": "pending",
         "patiente@example.org": "going",
     }
