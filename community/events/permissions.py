@@ -18,7 +18,8 @@ from community.events.models import Event
 from community.events.queries import may_read_community_events
 from community.extensions import db
 from community.members.models import Member
-from community.moderation.standing import is_banned_from
+from community.moderation.models import PlatformSuspension
+from community.moderation.standing import active_suspension, is_banned_from
 
 
 def can_read_community_events(member: Member | None, community: Community) -> bool:
@@ -96,16 +97,27 @@ def can_register_guest(member: Member | None, event: Event) -> bool:
 
 def guest_address_refused(address: str, event: Event) -> bool:
     """The guest door refuses the mailbox of a member banned from the rencontre's community,
-    however it is spelt (`core.ratelimit.mailbox`: case, `+tag`, Gmail's dots): her own door
-    refuses her (`can_rsvp`), her address must not open another. (The door answers her as
-    anyone else: it tells nobody whether an address has an account.)"""
+    or suspended from the platform (her account is read-only), however it is spelt
+    (`core.ratelimit.mailbox`: case, `+tag`, Gmail's dots): her own door refuses her
+    (`can_rsvp`, the standing seam), her address must not open another. (The door answers her
+    as anyone else: it tells nobody whether an address has an account.)"""
     inbox = mailbox(address)
     banned = db.session.execute(
         select(Member)
         .join(Membership, Membership.member_id == Member.id)
         .where(Membership.community_id == event.community_id, Membership.status == "banned")
     ).scalars()
-    return any(
+    if any(
         mailbox(member.email) == inbox and is_banned_from(member, event.community)
         for member in banned
+    ):
+        return True
+    suspended = db.session.execute(
+        select(Member)
+        .join(PlatformSuspension, PlatformSuspension.member_id == Member.id)
+        .where(PlatformSuspension.lifted_at.is_(None))
+    ).scalars()
+    return any(
+        mailbox(member.email) == inbox and active_suspension(member) is not None
+        for member in suspended
     )

@@ -386,3 +386,27 @@ def test_a_ban_closes_the_link_and_takes_the_guest_places_back(client, world, ou
         "bientot-bannie@example.org": "pending",
         "patiente@example.org": "going",
     }
+
+
+def test_a_member_suspended_from_the_platform_gets_no_place_through_the_guest_door(
+    client, world, outbox
+):
+    """Her account is read-only (her own door refuses a new place): logged out, her address at
+    the guest door gets the answer anyone gets, but no place and no mail; once the suspension
+    is lifted, the door is open again."""
+    from community.core.models import utcnow
+    from community.moderation.models import PlatformSuspension
+
+    event = make_event(world.community, accepts_guests=True)
+    world.member.email = "suspendue@example.org"
+    suspension = PlatformSuspension(member=world.member, reason="Menaces", created_at=utcnow())
+    db.session.add(suspension)
+    db.session.commit()
+    answer = _ask(client, event, "Suspendue+soiree@example.org")
+    assert answer.status_code == 202
+    assert answer.json == _ask(client, event, "quelquun@example.org").json
+    assert outbox.to("suspendue+soiree@example.org") == []
+    suspension.lifted_at = utcnow()
+    db.session.commit()
+    assert _ask(client, event, "suspendue@example.org").status_code == 202
+    assert len(outbox.to("suspendue@example.org")) == 1
