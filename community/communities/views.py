@@ -42,6 +42,7 @@ from community.core.handlers import refusal_undone
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.standing import kept_while_suspended
+from community.core.urls import back_or, keep_next
 from community.events import queries as events
 from community.extensions import db
 from community.initiatives.answers import response_figures
@@ -478,7 +479,7 @@ def proposal(proposal_id: int) -> str | Response:
         else:
             if message:
                 flash(message, "success")
-                return redirect(url_for("communities.show", slug=found.community.slug))
+                return redirect(back_or("communities.show", slug=found.community.slug))
     return render_template(
         "communities/proposal.html", proposal=found, form=form, mine=mine, asker=asker
     )
@@ -512,9 +513,11 @@ def answer(membership_id: int) -> Response:
     require(can_answer_memberships(member, membership.community), member)
     assert member is not None
     form = AnswerForm()
+    # Back to the dashboard, keeping the way to the inbox she came from (`?next=/todo`).
+    again = keep_next(url_for("communities.dashboard", _anchor=f"request-{membership.id}"))
     if not form.validate_on_submit():
         flash(_("Choose to accept or refuse."), "error")
-        return redirect(url_for("communities.dashboard"))
+        return redirect(again)
     try:
         with refusal_undone():
             services.answer_request(
@@ -522,6 +525,6 @@ def answer(membership_id: int) -> Response:
             )
     except DomainError as error:
         flash(error.message, "error")
-    else:
-        flash(_("Your answer is sent."), "success")
-    return redirect(url_for("communities.dashboard"))
+        return redirect(again)
+    flash(_("Your answer is sent."), "success")
+    return redirect(back_or("communities.dashboard"))

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from community.core import permissions
 from community.core.standing import standing_refusal
 from community.core.text import full_stop
-from community.core.urls import external, with_next
+from community.core.urls import external, keep_next, with_next
 
 
 def init_jinja(app: Flask) -> None:
@@ -44,6 +44,8 @@ def init_jinja(app: Flask) -> None:
 
     # A link that brings its visitor back here once the act is done (`core.urls.back_or`).
     app.jinja_env.filters["with_next"] = with_next
+    # A form's action on such a page: it carries the page's `next` to the act.
+    app.jinja_env.filters["keep_next"] = keep_next
     # A sentence that ends on a pseudonym ("Proposée par Chloé M."): its stop, only if needed.
     app.jinja_env.filters["full_stop"] = full_stop
     app.jinja_env.filters["date"] = day

@@ -48,13 +48,26 @@ def with_next(url: str, back: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def back_or(default: str, **values: Any) -> str:
-    """Where to go once an act is done: the page of this site the person came from (`next`,
-    kept in the query string of the form's page, which posts to itself), else `default`."""
+def asked_next() -> str | None:
+    """The `next` of this request (`?next=`), if it is a path on this site, else None."""
     target = request.args.get("next")
     if target and safe_next(target, "core.home") == target:
         return target
-    return url_for(default, **values)
+    return None
+
+
+def keep_next(url: str) -> str:
+    """`url` carrying this request's `next` along, if any: the action of a form on a page
+    reached from the inbox (`with_next`), so that the act answers with `back_or(...)`."""
+    target = asked_next()
+    return with_next(url, target) if target else url
+
+
+def back_or(default: str, **values: Any) -> str:
+    """Where to go once an act is done: the page of this site the person came from (`next`,
+    kept in the query string of the form's page, or in its action: `keep_next`), else
+    `default`."""
+    return asked_next() or url_for(default, **values)
 
 
 def referrer_path() -> str | None:

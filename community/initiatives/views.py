@@ -30,6 +30,7 @@ from community.core.handlers import refusal_undone
 from community.core.home import home_section
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
+from community.core.urls import back_or
 from community.events import queries as rencontres
 from community.extensions import db
 from community.initiatives import answers, permissions, queries, services, stories
@@ -335,7 +336,7 @@ def change_status(initiative_id: int) -> Response | tuple[str, int]:
             apply_errors(form, error)
         else:
             flash(_("The status is changed and the answer published."), "success")
-            return redirect(url_for("initiatives.show", initiative_id=initiative_id))
+            return redirect(back_or("initiatives.show", initiative_id=initiative_id))
     return _show(_load(initiative_id), status_form=form, status=422)
 
 
