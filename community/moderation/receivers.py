@@ -23,7 +23,7 @@ from community.extensions import db
 from community.members.models import Member
 from community.moderation import queries
 from community.moderation.models import Report
-from community.moderation.permissions import can_see_queue
+from community.moderation.permissions import can_resolve, can_see_queue
 from community.moderation.signals import member_suspended, report_filed, report_resolved
 from community.moderation.standing import read_only_refusal
 from community.moderation.targets import kind_of
@@ -78,7 +78,10 @@ def _tell_gardeners(report: Report, **_kwargs: Any) -> None:
         what=_noun(report),
     )
     for gardener in gardeners:
-        notify(gardener, "report", text, url, actor=report.reporter)
+        # Only those who may answer it: not the author of what is reported (nor a suspended
+        # gardener), who would open a report she is refused.
+        if can_resolve(gardener, report):
+            notify(gardener, "report", text, url, actor=report.reporter)
 
 
 @report_resolved.connect

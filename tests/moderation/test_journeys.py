@@ -51,6 +51,18 @@ def test_a_new_report_tells_the_gardeners_of_its_community(world, posted, reques
     assert items_for(world.gardener_b) == [] and items_for(world.member_a) == []
 
 
+def test_a_gardener_is_not_told_of_a_report_about_her_own_content(world, request_context):
+    """She cannot answer it (`can_resolve`): no notice, no item in her inbox; the other
+    gardener of the pair is told."""
+    thread = make_thread(world.a, "Le marché")
+    hers = threads.post_message(world.gardener_a, thread, "Venez tous !", "g1").message
+    services.report(world.member_a, "message", hers.id, "spam")
+    assert told(world.gardener_a, "report") == []
+    assert items_for(world.gardener_a) == []
+    [notice] = told(world.technician_a, "report")
+    assert "Nouveau signalement" in notice.text
+
+
 def test_every_reporter_is_told_the_outcome(world, posted, request_context):
     first = services.report(world.member_a, "message", posted.id, "insult")
     services.report(world.citizen, "message", posted.id, "harassment")
