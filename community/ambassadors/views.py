@@ -52,6 +52,10 @@ def open_missions(member: Member | None) -> list[Ambassador]:
     return [a for a in services.mandates_of(member) if a.status in ("active", "proposed")]
 
 
+# The journal's one rule, asked by its page and by every link to it.
+bp.app_template_global("can_read_outreach")(can_read_outreach)
+
+
 @bp.get("/ambassadors")
 def mine() -> str:
     member = current_member()

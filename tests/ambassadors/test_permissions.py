@@ -89,6 +89,22 @@ def test_journal_page(client: Any, world: World, role: str) -> None:
         assert "Log an outing" not in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("role", sorted(NAMERS))
+def test_the_journal_is_linked_only_to_those_who_may_read_it(
+    client: Any, world: World, role: str
+) -> None:
+    """The naming page lists the ambassadors; its "Journal de terrain" link asks the journal's
+    own rule (`can_read_outreach`): staff, who name but read aggregates only, get no link to
+    a 403."""
+    page = _login(client, world, role).get(f"/communities/{world.community.slug}/ambassadors/name")
+    assert page.status_code == 200
+    journal = f"/ambassadors/{world.ambassador.id}/outreach"
+    linked = f'href="{journal}"' in page.get_data(as_text=True)
+    assert linked == (role in JOURNAL_READERS)
+    if linked:
+        assert client.get(journal).status_code == 200
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_logging_an_outing_by_form(client: Any, world: World, role: str) -> None:
     response = _login(client, world, role).post_form(
