@@ -1,6 +1,6 @@
-"""The ambassadors domain reacts: a sign-up through an invitation link is counted, the newcomer
-joins the invited community once her e-mail is confirmed, and ambassadors named or whose link
-was used are told (`core.notify`)."""
+"""The ambassadors domain reacts: a sign-up through an invitation link is counted; once her
+e-mail is confirmed the newcomer joins the invited community and the ambassador whose link
+she used is told; ambassadors named are told (`core.notify`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from flask_babel import lazy_gettext as _l
 
 from community.ambassadors import invitations
 from community.ambassadors.invitations import record_invitation
-from community.ambassadors.models import Ambassador, Invitation, InvitationUse
-from community.ambassadors.signals import ambassador_named, invitation_used
+from community.ambassadors.models import Ambassador
+from community.ambassadors.signals import ambassador_named
 from community.auth.invitations import invitation_reader
 from community.auth.signals import email_confirmed, member_signed_up
 from community.core.notify import notify, register_kind
 from community.core.urls import site_path
-from community.extensions import db
 from community.members.models import Member
 
 register_kind("ambassador", _l("Your roles"))
@@ -39,12 +38,12 @@ def tell_ambassador(ambassador: Ambassador, *, actor: Member) -> None:
     notify(ambassador.member, "ambassador", text, site_path("ambassadors.mine"), actor=actor)
 
 
-@invitation_used.connect
-def tell_inviter(use: InvitationUse) -> None:
-    """The ambassador whose link brought someone in is told (by pseudonym only)."""
-    invitation = db.session.get(Invitation, use.invitation_id)
-    newcomer = db.session.get(Member, use.member_id)
-    if invitation is None or newcomer is None:
+def tell_inviter(newcomer: Member) -> None:
+    """The ambassador whose link brought someone in is told (by pseudonym only), once the
+    newcomer's e-mail is confirmed: an address never confirmed (a typo, someone else's) has
+    joined nothing."""
+    invitation = invitations.invitation_of(newcomer)
+    if invitation is None:
         return
     text = _l("%(who)s joined Terreau through your invitation link.", who=newcomer.display_name)
     url = site_path("ambassadors.mine")
@@ -52,6 +51,8 @@ def tell_inviter(use: InvitationUse) -> None:
 
 
 @email_confirmed.connect
-def join_invited_community(member: Member, **_: object) -> None:
-    """A newcomer who signed up through an invitation link joins the community of that link."""
+def welcome_invited(member: Member, **_: object) -> None:
+    """A newcomer who signed up through an invitation link joins the community of that link,
+    and the ambassador who made it is told."""
     invitations.join_invited_community(member)
+    tell_inviter(member)

@@ -19,6 +19,7 @@ invitation_used = signals.signal(
     "invitation_used",
     doc="""Someone signed up through an ambassador's invitation link (flushed).
 
-    Sender: the `InvitationUse`. Sent by `ambassadors.invitations.record_invitation`.
+    Sender: the `InvitationUse`. Sent by `ambassadors.invitations.record_invitation`. The
+    e-mail is not confirmed yet: the ambassador is told on `auth.email_confirmed` instead.
     """,
 )

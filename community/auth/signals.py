@@ -33,7 +33,8 @@ email_confirmed = signals.signal(
     the confirming transaction.
 
     Sender: the `Member`. The ambassadors domain answers it: a newcomer who signed up through
-    an invitation link joins the community of that link.
+    an invitation link joins the community of that link, and the ambassador whose link it
+    was is told.
     """,
 )
 

@@ -1,7 +1,8 @@
 """Languages: the locale of a request, and the translation catalogs of each domain.
 
 Each domain package keeps its own catalog in `community/<domain>/translations/`, extracted
-from its Python code and its `templates/<domain>/` folder, so that domains evolve without
+from its Python code and its `templates/<domain>/` folder (pages, and mails' .html and .txt
+parts), so that domains evolve without
 stepping on one another. Message ids are English; French is the default and must be
 complete (`python -m community.core.i18n check` fails otherwise, and so does the test suite).
 
@@ -33,6 +34,8 @@ TEMPLATES = ROOT / "templates"
 LOCALES = ("fr", "en")
 # Templates at the top of templates/ (layout, errors, macros) belong to the core catalog.
 CORE_TEMPLATE_DIRS = ("", "errors", "macros")
+# Pages are .html; a mail has an .html part and a plain-text .txt part, translated alike.
+TEMPLATE_SUFFIXES = (".html", ".txt")
 
 
 def select_locale() -> str:
@@ -86,11 +89,13 @@ def _sources(domain: str) -> Iterator[tuple[Path, Path]]:
         for path in sorted(PACKAGE.glob("*.py")):
             yield PACKAGE, path
         for sub in CORE_TEMPLATE_DIRS:
-            for path in sorted((TEMPLATES / sub).glob("*.html")):
-                yield TEMPLATES, path
+            for suffix in TEMPLATE_SUFFIXES:
+                for path in sorted((TEMPLATES / sub).glob(f"*{suffix}")):
+                    yield TEMPLATES, path
     else:
-        for path in sorted((TEMPLATES / domain).rglob("*.html")):
-            yield TEMPLATES, path
+        for suffix in TEMPLATE_SUFFIXES:
+            for path in sorted((TEMPLATES / domain).rglob(f"*{suffix}")):
+                yield TEMPLATES, path
 
 
 def extract(domain: str):

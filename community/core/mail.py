@@ -12,13 +12,22 @@ from email.utils import make_msgid
 from flask import Flask, current_app
 
 
+def subject_line(subject: str) -> str:
+    """A subject as mail clients show it: one line, whatever a title held (a line break in a
+    header would break the message), and no final full stop (a subject is a title, even one
+    made of a notification's sentence). An ellipsis stays."""
+    line = " ".join(subject.split())
+    if line.endswith(".") and not line.endswith(".."):
+        line = line[:-1].rstrip()
+    return line
+
+
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
     """A French-ready multipart message (text, and HTML when given)."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
-    # One line, whatever a title held: a line break in a header would break the message.
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = subject_line(subject)
     message["Message-ID"] = make_msgid(domain="terreau.local")
     message.set_content(text)
     if html:

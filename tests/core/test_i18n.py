@@ -60,3 +60,21 @@ def test_the_community_filter_reads_toutes(client):
     theme = re.search(r'<select[^>]*name="theme_id"[^>]*>\s*<option[^>]*>([^<]*)<', html)
     assert community and community.group(1) == "Toutes"
     assert theme and theme.group(1) == "Tous"
+
+
+def test_the_plain_text_mails_are_extracted():
+    """A mail's .txt part is translated like its .html part: every `_()` of a
+    templates/<domain>/**/*.txt is in that domain's extracted catalog."""
+    import re
+
+    from community.core.i18n import TEMPLATES, extract
+
+    found = {}
+    for path in TEMPLATES.rglob("*.txt"):
+        domain = path.relative_to(TEMPLATES).parts[0]
+        for text in re.findall(r'_\("([^"]+)"', path.read_text()):
+            found.setdefault(domain, set()).add(text)
+    assert "See it on Terreau:" in found["notifications"]
+    for domain, texts in found.items():
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in extract(domain)}
+        assert texts <= ids, (domain, texts - ids)

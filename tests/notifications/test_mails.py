@@ -39,6 +39,24 @@ def test_immediate_mail_leaves_after_commit(outbox, prefer) -> None:  # type: ig
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+def test_the_text_part_speaks_french_and_the_subject_has_no_full_stop(outbox, prefer) -> None:  # type: ignore[no-untyped-def]
+    """The plain-text part is translated too (its templates are extracted with the HTML
+    ones), and a subject made of a notification's sentence drops its final full stop."""
+    member = make_member(display_name="Odile Texte")
+    prefer(member, "immediate")
+    services.notify(member, "reply", "Karim vous a répondu dans « Le marché ».", "/threads/4")
+    services.notify(member, "reply", "Karim vous a répondu...", "/threads/4")
+    db.session.commit()
+    first, second = outbox.to(member.email)
+    assert subject(first) == "Terreau : Karim vous a répondu dans « Le marché »"
+    assert subject(second) == "Terreau : Karim vous a répondu..."  # an ellipsis stays
+    text = outbox.text_of(first)
+    for english in ("See it on", "All your notifications", "Choose how often", "Stop these"):
+        assert english not in text
+    assert "Voir sur Terreau :" in text
+    assert "Toutes vos notifications :" in text
+
+
 def test_no_immediate_mail_when_rolled_back(outbox, prefer) -> None:  # type: ignore[no-untyped-def]
     member = make_member()
     prefer(member, "immediate")

@@ -98,12 +98,19 @@ def test_ambassadors_named_are_told() -> None:
     assert notification.kind == "ambassador" and "Alimentation" in notification.text
 
 
-def test_invitation_owners_are_told() -> None:
+def test_invitation_owners_are_told_once_the_newcomer_confirms() -> None:
+    """Not at sign-up: an address never confirmed (a typo, someone else's) has joined
+    nothing. The e-mail confirmed, the ambassador is told."""
+    from community.auth.services import confirm_email, make_confirm_token
+    from tests.factories import PASSWORD
+
     owner = make_member()
     community = make_community(members=(owner,))
     invitation = make_invitation(make_ambassador(owner, community))
-    newcomer = make_member(display_name="Nouvelle Voisine")
+    newcomer = make_member(display_name="Nouvelle Voisine", confirmed=False)
     record_invitation(newcomer, invitation.token)
+    assert told(owner) == []
+    assert confirm_email(make_confirm_token(newcomer), PASSWORD) is newcomer
     [notification] = told(owner)
     assert notification.kind == "invitation"
     assert (
