@@ -311,3 +311,15 @@ def test_her_missions_are_on_her_home_page_and_themes_are_boxes(client: Any, wor
     assert 'id="theme_ids-0"' in journal and "multiple" not in journal
     client.login_as(world.people["member"])
     assert "Mes missions de porte-voix" not in client.get("/").get_data(as_text=True)
+
+
+def test_stepping_down_says_what_becomes_of_one_link(client: Any, world: World) -> None:
+    """One link still working: the choices speak of it in the singular, in whole sentences."""
+    from tests.conftest import page_text
+
+    html = page_text(_login(client, world, "ambassador").get("/ambassadors"))
+    assert (
+        "Il continue de marcher : les personnes rencontrées peuvent encore s'en servir pour "
+        "s'inscrire"
+    ) in html
+    assert "Il s'arrête aujourd'hui" in html

@@ -83,6 +83,33 @@ def test_every_french_string_reads_plainly() -> None:
     assert not bad, "\n".join(bad)
 
 
+# A sentence does not stop on a word that announces another ("s'inscrire avec"): a
+# translation cut short. Only these labels do, since a value follows them on the page.
+DANGLING = {
+    *("à", "au", "aux", "avec", "chez", "dans", "de", "des", "du", "en", "et", "la", "le"),
+    *("les", "ou", "par", "pour", "que", "qui", "sans", "sur", "un", "une", "vers"),
+}
+LABELS_BEFORE_A_VALUE = {"Answer expected by", "Proposed by", "Received"}
+
+
+def test_no_french_string_is_cut_short() -> None:
+    from babel.messages.pofile import read_po
+
+    cut = []
+    for path in sorted(ROOT.glob("community/*/translations/fr/LC_MESSAGES/messages.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="fr"):
+                ident = message.id if isinstance(message.id, str) else (message.id or [""])[0]
+                if not ident or ident in LABELS_BEFORE_A_VALUE:
+                    continue
+                strings = message.string if isinstance(message.string, tuple) else [message.string]
+                for text in strings:
+                    words = (text or "").split()
+                    if words and (words[-1].casefold() in DANGLING or words[-1].endswith("'")):
+                        cut.append(f"{path.parts[-5]}: {text!r}")
+    assert not cut, "\n".join(cut)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
