@@ -13,6 +13,7 @@ import pytest
 
 from community.ambassadors import services as ambassadors
 from community.ambassadors.invitations import record_invitation
+from community.auth.services import confirm_email, make_confirm_token
 from community.communities import pairs
 from community.communities import services as communities
 from community.core.models import utcnow
@@ -32,6 +33,7 @@ from community.threads import services as threads
 from tests.ambassadors.factories import make_ambassador, make_invitation
 from tests.events.factories import make_event, make_registration
 from tests.factories import (
+    PASSWORD,
     make_community,
     make_member,
     make_membership,
@@ -162,7 +164,9 @@ def walk_every_flow() -> None:
 
     # invitation
     invitation = make_invitation(make_ambassador(newcomer_owner, community))
-    record_invitation(make_member(display_name="Nouvelle Voisine"), invitation.token)
+    newcomer = make_member(display_name="Nouvelle Voisine", confirmed=False)
+    record_invitation(newcomer, invitation.token)
+    confirm_email(make_confirm_token(newcomer), PASSWORD)  # the ambassador is told then
 
     # questionnaire_follow_up: the answers and the follow-up's body
     survey = make_questionnaire(community, gardener=staff, title="Le compost du quartier")
