@@ -17,7 +17,7 @@ from community.communities.models import (
     Handover,
     Membership,
 )
-from community.communities.permissions import can_see_dashboard
+from community.communities.permissions import can_see_dashboard, in_good_standing
 from community.communities.signals import (
     gardener_changed,
     gardener_proposal_answered,
@@ -141,6 +141,8 @@ def _waiting(member: Member, **_kwargs: Any) -> list[TodoItem]:
             community=p.community.name,
         )
         for p in pairs.proposals_for(member)
+        # Suspended, she cannot answer it (it waits for her, off the list, until then).
+        if in_good_standing(member, p.community)
     ]
     if not can_see_dashboard(member):
         return items
