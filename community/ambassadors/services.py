@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from community.ambassadors.models import (
@@ -24,7 +24,9 @@ from community.ambassadors.permissions import (
     can_name_ambassador,
 )
 from community.ambassadors.signals import ambassador_named
+from community.communities import services as communities
 from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.permissions import in_good_standing
 from community.core.content import plain_text
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
@@ -40,6 +42,28 @@ MAX_PEOPLE = 10000
 
 
 # --- mandates ---------------------------------------------------------------------------
+
+
+def _ambassador_here(
+    community: Community | None, neighbourhood: Neighbourhood | None = None
+) -> ColumnElement[bool]:
+    """SQL: an `Ambassador` row of this community (or neighbourhood), asked or active: its
+    member is not named there again."""
+    if community is not None:
+        scope = Ambassador.community_id == community.id
+    else:
+        assert neighbourhood is not None
+        scope = Ambassador.neighbourhood_id == neighbourhood.id
+    return and_(scope, Ambassador.status.in_(("proposed", "active")))
+
+
+def candidates(community: Community) -> Select[Any]:
+    """The members one may name ambassador of `community`: those one may choose there
+    (`communities.services.candidates`: active, not suspended) who are not already its
+    ambassador, nor asked to be."""
+    return communities.candidates(community).where(
+        ~exists().where(_ambassador_here(community), Ambassador.member_id == Member.id)
+    )
 
 
 def name_ambassador(
@@ -76,14 +100,14 @@ def name_ambassador(
                 _("An ambassador of a community must be an active member of it."),
                 {"member_id": [_("Choose an active member of this community.")]},
             )
-    if community is not None:
-        scope = Ambassador.community_id == community.id
-    else:
-        assert neighbourhood is not None
-        scope = Ambassador.neighbourhood_id == neighbourhood.id
+    if not in_good_standing(member, community):  # she could not accept (`candidates`)
+        raise Invalid(
+            _("This member is suspended for now: choose someone else."),
+            {"member_id": [_("Choose someone else.")]},
+        )
     already = db.session.execute(
         select(Ambassador.id).where(
-            scope, Ambassador.member_id == member.id, Ambassador.status.in_(("proposed", "active"))
+            _ambassador_here(community, neighbourhood), Ambassador.member_id == member.id
         )
     ).first()
     if already is not None:

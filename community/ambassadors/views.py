@@ -27,7 +27,7 @@ from community.ambassadors.permissions import (
     is_the_ambassador,
 )
 from community.communities.permissions import membership_of
-from community.communities.services import active_members, community_by_slug
+from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import refusal_undone
@@ -259,7 +259,7 @@ def name(slug: str) -> str | Response:
             (None, _("— Choose —")),
             *(
                 (m.id, m.display_name)
-                for m in db.session.execute(active_members(community)).scalars()
+                for m in db.session.execute(services.candidates(community)).scalars()
             ),
         ]
     )

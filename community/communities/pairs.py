@@ -125,7 +125,7 @@ def leave_handover_note(member: Member, mandate: GardenerMandate, note: str) -> 
 
 def _check_candidate(community: Community, side: str, member: Member) -> None:
     """`member` may hold `side` of `community`'s pair (staff for technician, an active member
-    for citizen, never both sides)."""
+    for citizen, never both sides, not while suspended: `services.candidates`)."""
     if side == "technician" and not is_staff(member):
         raise Invalid(
             _("The technician gardener must be a member of staff."),
@@ -138,6 +138,11 @@ def _check_candidate(community: Community, side: str, member: Member) -> None:
                 _("The citizen gardener must be an active member of the community."),
                 {f"{side}_id": [_("Choose an active member of this community.")]},
             )
+    if not in_good_standing(member, community):  # she could not accept (`candidates`)
+        raise Invalid(
+            _("This member is suspended for now: choose someone else."),
+            {f"{side}_id": [_("Choose someone else.")]},
+        )
     other = open_mandate(community, "citizen" if side == "technician" else "technician")
     if other is not None and other.member_id == member.id:
         raise Invalid(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from community.communities import signals
@@ -28,6 +28,7 @@ from community.core.search import matching_ids
 from community.core.text import slugify
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.standing import not_suspended
 from community.territory.models import Neighbourhood, Theme
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -164,6 +165,33 @@ def active_members(community: Community) -> Select[Any]:
         select(Member)
         .join(Membership, Membership.member_id == Member.id)
         .where(Membership.community_id == community.id, Membership.status == "active")
+        .order_by(natural(Member.display_name_key))
+    )
+
+
+def candidate_clause() -> ColumnElement[bool]:
+    """SQL, on a join of `Membership` and `Member`: one may choose this member in this
+    community (a citizen gardener, a successor, an ambassador): an active member not
+    suspended from the platform, who could accept. The services that name them refuse anyone
+    else (`pairs._check_candidate`, `ambassadors.services.name_ambassador`)."""
+    return and_(Membership.status == "active", not_suspended(Member.id))
+
+
+def candidates(community: Community) -> Select[Any]:
+    """The members one may choose in `community` (`candidate_clause`), by pseudonym."""
+    return (
+        select(Member)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(Membership.community_id == community.id, candidate_clause())
+        .order_by(natural(Member.display_name_key))
+    )
+
+
+def staff_candidates() -> Select[Any]:
+    """The staff one may choose as a technician gardener: not suspended from the platform."""
+    return (
+        select(Member)
+        .where(Member.role.in_(("staff", "admin")), not_suspended(Member.id))
         .order_by(natural(Member.display_name_key))
     )
 

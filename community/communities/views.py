@@ -276,22 +276,17 @@ def gardeners(slug: str) -> str | Response:
         technician_id=card.technician.id if card.technician else None,
         citizen_id=card.citizen.id if card.citizen else None,
     )
-    staff = db.session.execute(
-        select(Member)
-        .where(Member.role.in_(("staff", "admin")))
-        .order_by(natural(Member.display_name_key))
-    ).scalars()
     none = (None, _("— Nobody —"))
-    form.technician_id.choices = as_choices([none, *((m.id, m.display_name) for m in staff)])
-    form.citizen_id.choices = as_choices(
-        [
-            none,
-            *(
-                (m.id, m.display_name)
-                for m in db.session.execute(services.active_members(community)).scalars()
-            ),
-        ]
-    )
+
+    def choices(stmt: Any, holder: Member | None) -> list[Any]:
+        # Who may be chosen, and whoever holds the side now (kept as she is, even suspended).
+        people = list(db.session.execute(stmt).scalars())
+        if holder is not None and holder not in people:
+            people.insert(0, holder)
+        return as_choices([none, *((m.id, m.display_name) for m in people)])
+
+    form.technician_id.choices = choices(services.staff_candidates(), card.technician)
+    form.citizen_id.choices = choices(services.candidates(community), card.citizen)
     if form.validate_on_submit():
         chosen = {
             side: db.session.get(Member, chosen_id) if chosen_id is not None else None
@@ -358,7 +353,7 @@ def _hand_over_forms(mandates: list[GardenerMandate]) -> dict[int, HandOverForm]
         rows = db.session.execute(
             select(Membership.community_id, Member.id, Member.display_name)
             .join(Member, Member.id == Membership.member_id)
-            .where(Membership.community_id.in_(by_community), Membership.status == "active")
+            .where(Membership.community_id.in_(by_community), services.candidate_clause())
             .order_by(natural(Member.display_name_key))
         )
         for community_id, member_id, name in rows:
@@ -432,7 +427,7 @@ def _successor_choices(
     if members is None:
         members = [
             (m.id, m.display_name)
-            for m in db.session.execute(services.active_members(mandate.community)).scalars()
+            for m in db.session.execute(services.candidates(mandate.community)).scalars()
         ]
     return as_choices(
         [

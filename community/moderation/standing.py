@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from community.communities.models import Community, Membership
 from community.core.cache import request_memo
@@ -41,6 +41,19 @@ def _active_suspension(member_id: int, now: datetime | None = None) -> PlatformS
         )
     ).scalars()
     return next((s for s in rows if s.active(now)), None)
+
+
+def not_suspended(
+    member_id: ColumnElement[int], now: datetime | None = None
+) -> ColumnElement[bool]:
+    """SQL: no platform suspension in force for the member `member_id` (a column): the same
+    rule as `active_suspension`, for the lists of people one may choose."""
+    now = now or utcnow()
+    return ~exists().where(
+        PlatformSuspension.member_id == member_id,
+        PlatformSuspension.lifted_at.is_(None),
+        or_(PlatformSuspension.until.is_(None), PlatformSuspension.until > now),
+    )
 
 
 def is_banned_from(
