@@ -32,6 +32,10 @@ PACKAGE = Path(__file__).resolve().parent.parent
 ROOT = PACKAGE.parent
 TEMPLATES = ROOT / "templates"
 LOCALES = ("fr", "en")
+# Every catalog of a language says the same plural rule: Flask-Babel merges them under the rule
+# of the last one loaded. French: 0 and 1 are singular ("0 personne inscrite"); Babel would
+# give a new French catalog CLDR's three forms.
+PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
 # Templates at the top of templates/ (layout, errors, macros) belong to the core catalog.
 CORE_TEMPLATE_DIRS = ("", "errors", "macros")
 # Pages are .html; a mail has an .html part and a plain-text .txt part, translated alike.
@@ -141,11 +145,11 @@ def update() -> None:
             path = _po_path(domain, locale)
             if path.exists():
                 catalog = _read(path)
-                catalog.update(template, no_fuzzy_matching=True)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 catalog = Catalog(locale=locale, project="Terreau", charset="utf-8")
-                catalog.update(template, no_fuzzy_matching=True)
+            catalog.mime_headers = [("Plural-Forms", PLURAL_FORMS[locale])]
+            catalog.update(template, no_fuzzy_matching=True)
             with path.open("wb") as handle:
                 # No locations, sorted ids: a catalog changes only where a text does, and
                 # branches that add texts merge without conflict (see .gitattributes).

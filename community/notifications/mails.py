@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -109,9 +109,13 @@ def digest_message(
             )
         count = sum(len(group) for group in groups.values())
         if frequency == "weekly":
-            subject = _("Terreau: your week (%(count)d news)", count=count)
+            subject = ngettext(
+                "Terreau: your week (%(num)d news)", "Terreau: your week (%(num)d news)", count
+            )
         else:
-            subject = _("Terreau: your day (%(count)d news)", count=count)
+            subject = ngettext(
+                "Terreau: your day (%(num)d news)", "Terreau: your day (%(num)d news)", count
+            )
         return _message(
             member, subject, "digest", {"groups": groups, "count": count, "frequency": frequency}
         )

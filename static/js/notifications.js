@@ -8,10 +8,20 @@
   var list = document.querySelector("[data-notifications-list]");
   var live = document.querySelector("[data-notifications-live]");
 
+  // The words after the count ("notification non lue"), in the page's language: both forms
+  // come with the page, the language's own rule chooses (French: 0 and 1 are singular).
+  var plurals = window.Intl && Intl.PluralRules
+    ? new Intl.PluralRules(document.documentElement.lang || "fr") : null;
+
   function setCount(count) {
     bells.forEach(function (badge) {
       badge.firstChild.nodeValue = String(count);
       badge.hidden = count === 0;
+      var words = badge.querySelector("[data-plural-one]");
+      if (words && plurals) {
+        var one = plurals.select(count) === "one";
+        words.textContent = " " + (one ? words.dataset.pluralOne : words.dataset.pluralOther);
+      }
     });
   }
 

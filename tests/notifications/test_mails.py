@@ -120,6 +120,15 @@ def test_digest_groups_by_kind_and_is_sent_once(app, outbox) -> None:  # type: i
     )
 
 
+def test_a_digest_of_one_news_says_it_in_the_singular(outbox) -> None:  # type: ignore[no-untyped-def]
+    member = make_member()
+    services.notify(member, "reply", "Une seule", "/threads/1")
+    db.session.commit()
+    assert send_digests() == (1, 0)
+    [message] = outbox.to(member.email)
+    assert subject(message) == "Terreau : votre journée (1 nouvelle)"
+
+
 def test_weekly_digest_waits_a_week(outbox, prefer) -> None:  # type: ignore[no-untyped-def]
     member = make_member()
     prefer(member, "weekly", last_digest_at=utcnow() - timedelta(days=2))
