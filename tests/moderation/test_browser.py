@@ -145,6 +145,19 @@ def test_the_bell_counts_live(live_server, page, world, api_token) -> None:  # t
         "() => document.querySelector('[data-notifications-count]').firstChild.nodeValue === '1'"
     )
     assert bell.is_visible()
+    # The words after it follow the count, in French's own rule (1 is singular, 2 is not).
+    assert bell.locator("[data-plural-one]").text_content() == " notification non lue"
+    second = requests.post(
+        f"{live_server}/api/v1/threads/{thread_id}/messages",
+        json={"body": "Moi aussi !", "client_id": "bell-2", "reply_to": question_id},
+        headers=headers,
+        timeout=10,
+    )
+    assert second.status_code == 201
+    page.wait_for_function(
+        "() => document.querySelector('[data-notifications-count]').firstChild.nodeValue === '2'"
+    )
+    assert bell.locator("[data-plural-one]").text_content() == " notifications non lues"
 
 
 def test_the_suspension_fields_show_only_for_a_suspension(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
