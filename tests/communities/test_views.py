@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from community.communities.models import Community, GardenerMandate, Membership
@@ -148,3 +149,27 @@ def test_the_join_button_accepts_the_charter_shown_above_it(client: Any) -> None
     assert charter < button and 'value="y"' in form[button - 200 : button + 200]
     assert 'type="checkbox"' not in form
     assert html.count("Respect des voisins") == 1  # not again below the form
+
+
+@pytest.mark.parametrize("visibility", ["open", "on_request"])
+def test_leaving_says_plainly_how_to_come_back(client: Any, visibility: str) -> None:
+    """Leaving an on-request community, one cannot just come back: the dialog and the page
+    say that a new request, answered by its gardeners, is needed."""
+    import html as entities
+    import re
+
+    member = make_member()
+    community = make_community(visibility=visibility, members=(member,))
+    client.login_as(member)
+    page = entities.unescape(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    [dialog] = re.findall(r'data-confirm="([^"]*)"', page)
+    confirm = entities.unescape(
+        client.get(f"/communities/{community.slug}/leave").get_data(as_text=True)
+    )
+    ask_again = "il faudra refaire une demande"
+    if visibility == "open":
+        assert "Vous pourrez revenir quand vous voudrez" in dialog
+        assert ask_again not in dialog and ask_again not in confirm
+    else:
+        assert ask_again in dialog and ask_again in confirm
+        assert "Vous pourrez revenir" not in dialog + confirm
