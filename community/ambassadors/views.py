@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -31,6 +32,7 @@ from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import refusal_undone
+from community.core.home import home_tool
 from community.core.models import local_today
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_authenticated, require
@@ -41,6 +43,10 @@ from community.territory.models import Neighbourhood
 from community.territory.services import neighbourhood_choices, theme_choices
 
 bp = Blueprint("ambassadors", __name__)
+# Its tool, on the home page of those who may open it.
+home_tool(
+    "ambassadors.name_for_neighbourhood", _l("Neighbourhood ambassadors"), can_name_ambassador
+)
 
 
 @bp.app_template_global()
@@ -244,7 +250,22 @@ def outreach(ambassador_id: int) -> str | Response:
         page=page,
         form=form if writable else None,
         place_labels=PLACE_LABELS,
+        back=_outreach_back(member, ambassador),
     )
+
+
+def _outreach_back(member: Member, ambassador: Ambassador) -> tuple[str, str]:
+    """Where the journal leads back: the ambassador to her missions; a gardener to the
+    community's ambassadors (the page she came from), or to the community."""
+    community = ambassador.community
+    if is_the_ambassador(member, ambassador) or community is None:
+        return url_for("ambassadors.mine"), _("Back to my missions")
+    if can_name_ambassador(member, community):
+        return (
+            url_for("ambassadors.name", slug=community.slug),
+            _("Back to the ambassadors of %(name)s", name=community.name),
+        )
+    return url_for("communities.show", slug=community.slug), _("Back to the community")
 
 
 @bp.route("/communities/<slug>/ambassadors/name", methods=["GET", "POST"])

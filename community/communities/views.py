@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -39,6 +40,7 @@ from community.core.edge import int_arg
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
+from community.core.home import home_tool
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.standing import kept_while_suspended
@@ -60,6 +62,12 @@ from community.threads import services as threads
 from community.threads.doors import community_door
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
+# Its tools, on the home page of those who may open them.
+home_tool("communities.dashboard", _l("Gardener dashboard"), can_see_dashboard)
+home_tool("communities.edit", _l("New community"), can_manage_communities)
+home_tool(
+    "communities.needing_gardener", _l("Communities needing a gardener"), can_manage_communities
+)
 
 
 def _int_arg(name: str) -> int | None:

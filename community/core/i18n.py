@@ -36,8 +36,9 @@ LOCALES = ("fr", "en")
 # of the last one loaded. French: 0 and 1 are singular ("0 personne inscrite"); Babel would
 # give a new French catalog CLDR's three forms.
 PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
-# Templates at the top of templates/ (layout, errors, macros) belong to the core catalog.
-CORE_TEMPLATE_DIRS = ("", "errors", "macros")
+# Templates at the top of templates/ (layout, errors, the home page, macros) belong to the core
+# catalog: every folder of templates/ is a domain's or one of these (tests/core/test_i18n.py).
+CORE_TEMPLATE_DIRS = ("", "errors", "home", "macros")
 # Pages are .html; a mail has an .html part and a plain-text .txt part, translated alike.
 TEMPLATE_SUFFIXES = (".html", ".txt")
 

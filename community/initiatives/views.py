@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import ColumnElement, func, or_, select
 from werkzeug.wrappers import Response
@@ -27,7 +28,7 @@ from community.core.edge import int_arg
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
-from community.core.home import home_section
+from community.core.home import home_section, home_tool
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.urls import back_or
@@ -50,6 +51,10 @@ from community.threads.doors import thread_door
 from community.threads.queries import initiative_thread
 
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
+# Its tool, on the home page of those who may open it.
+home_tool(
+    "initiatives.awaiting", _l("Initiatives awaiting an answer"), permissions.can_see_awaiting
+)
 
 
 @bp.app_template_global()

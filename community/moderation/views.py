@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -12,6 +13,7 @@ from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
 from community.core.header import badge, badges
+from community.core.home import home_tool
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.standing import kept_while_suspended
@@ -49,6 +51,10 @@ from community.moderation.targets import (
 )
 
 bp = Blueprint("moderation", __name__)
+# Its tools, on the home page of those who may open them.
+home_tool("moderation.queue", _l("Moderation"), can_see_queue)
+home_tool("moderation.journal", _l("Moderation journal"), can_see_queue)
+home_tool("moderation.suspensions", _l("Suspensions"), can_see_queue)
 
 
 @badge("moderation")

@@ -9,9 +9,11 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from community.core.cache import TTLCache
 from community.core.errors import Invalid
+from community.core.home import home_tool
 from community.core.permissions import current_member, require
 from community.extensions import db
 from community.observatory import services
@@ -22,6 +24,8 @@ from community.observatory.releases import QUARTER, keep, parse_release, publish
 from community.observatory.trends import bar_chart, trends
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatory")
+# Its tool, on the home page of those who may open it.
+home_tool("observatory.index", _l("Observatory"), can_see_observatory)
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from community.core.database import natural
 from community.core.errors import Invalid
 from community.core.forms import apply_errors
 from community.core.handlers import refusal_undone
+from community.core.home import home_tool
 from community.core.permissions import current_member, require
 from community.extensions import db
 from community.territory import services
@@ -18,6 +20,8 @@ from community.territory.models import Neighbourhood, Theme
 from community.territory.permissions import can_manage_territory
 
 bp = Blueprint("territory", __name__, url_prefix="/admin/territory")
+# Its tool, on the home page of those who may open it.
+home_tool("territory.index", _l("Themes and neighbourhoods"), can_manage_territory)
 
 KINDS: dict[str, type[Theme] | type[Neighbourhood]] = {
     "themes": Theme,

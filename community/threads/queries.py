@@ -121,6 +121,17 @@ def initiative_thread(initiative: Initiative) -> Thread | None:
     return db.session.get(Thread, initiative.thread_id, options=[joinedload(Thread.community)])
 
 
+def initiative_of(thread: Thread) -> Any:
+    """The initiative whose discussion `thread` is (its id and title), or None: the thread's
+    page leads back to it. Whoever reads the thread reads the initiative (a hidden
+    initiative's thread is read by its author and moderators only)."""
+    if thread.kind != "initiative":
+        return None
+    return db.session.execute(
+        select(Initiative.id, Initiative.title).where(Initiative.thread_id == thread.id)
+    ).first()
+
+
 def is_initiative_author(member: Member | None, thread: Thread) -> bool:
     """`member` proposed the initiative of this thread: she reads it and writes in it, whatever
     her membership of its community (once per request)."""

@@ -34,7 +34,7 @@ from community.threads.permissions import (
     can_read_community_threads,
     is_author,
 )
-from community.threads.queries import community_threads
+from community.threads.queries import community_threads, initiative_of
 from community.threads.realtime import (
     begin_write,
     broadcast_updated,
@@ -98,6 +98,7 @@ def show(thread_id: int) -> str | Response:
         form=form,
         may_post=may_post,
         joining=joining,
+        initiative=initiative_of(thread),
         lists_community=thread.community is not None
         and can_read_community_threads(member, thread.community),
         moderator=moderator,

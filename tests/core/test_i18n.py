@@ -78,3 +78,12 @@ def test_the_plain_text_mails_are_extracted():
     for domain, texts in found.items():
         ids = {m.id if isinstance(m.id, str) else m.id[0] for m in extract(domain)}
         assert texts <= ids, (domain, texts - ids)
+
+
+def test_every_template_folder_is_extracted():
+    """A folder of templates/ is a domain's, or one of the core's: none is left out of the
+    catalogs (templates/home/ once was, and its strings stayed English)."""
+    from community.core.i18n import CORE_TEMPLATE_DIRS, TEMPLATES, domains
+
+    folders = {p.name for p in TEMPLATES.iterdir() if p.is_dir()}
+    assert folders <= set(domains()) | set(CORE_TEMPLATE_DIRS)
