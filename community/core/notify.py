@@ -22,7 +22,9 @@ notification_requested = signals.signal(
     Sender: the `Member` to tell. Keyword arguments: `kind` (a registered kind), `text` (a
     `lazy_gettext` string, rendered in the member's language; never a private text such as a
     message body or a help request when the kind is pushable), `url` (a path on this site),
-    `actor` (the `Member` whose act it reports, or None: nobody is told of their own act).
+    `actor` (the `Member` whose act it reports, or None: nobody is told of their own act),
+    `message_id` (the message a reply or a mention is about, or None: once hidden by a
+    moderator, it is no longer counted unread).
     """,
 )
 
@@ -53,8 +55,18 @@ def kinds() -> dict[str, Kind]:
     return dict(_KINDS)
 
 
-def notify(member: Any, kind: str, text: Any, url: str, *, actor: Any = None) -> None:
+def notify(
+    member: Any,
+    kind: str,
+    text: Any,
+    url: str,
+    *,
+    actor: Any = None,
+    message_id: int | None = None,
+) -> None:
     """Ask that `member` be told `text` (a lazy string), linking to `url` on this site."""
     if kind not in _KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    notification_requested.send(member, kind=kind, text=text, url=url, actor=actor)
+    notification_requested.send(
+        member, kind=kind, text=text, url=url, actor=actor, message_id=message_id
+    )

@@ -15,9 +15,15 @@ from community.notifications import services, triggers  # noqa: F401  (registers
 
 @notification_requested.connect
 def _on_notification_requested(
-    member: Member, *, kind: str, text: Any, url: str, actor: Member | None = None
+    member: Member,
+    *,
+    kind: str,
+    text: Any,
+    url: str,
+    actor: Member | None = None,
+    message_id: int | None = None,
 ) -> None:
-    services.notify(member, kind, text, url, actor=actor)
+    services.notify(member, kind, text, url, actor=actor, message_id=message_id)
 
 
 @initiative_hidden.connect

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, func, or_, select, update
+from sqlalchemy import CursorResult, Select, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from community.core.errors import Invalid
@@ -28,6 +28,7 @@ from community.notifications.models import (
 )
 from community.notifications.push import push_after_commit
 from community.notifications.schemas import NotificationSchema
+from community.threads.models import Message
 
 MAX_TEXT = 600
 # A digest is due a period after the previous one; the slack lets a daily cron job that runs
@@ -56,7 +57,13 @@ def set_email_frequency(member: Member, frequency: str) -> NotificationPreferenc
 
 
 def notify(
-    member: Member, kind: str, text: Any, url: str, *, actor: Member | None = None
+    member: Member,
+    kind: str,
+    text: Any,
+    url: str,
+    *,
+    actor: Member | None = None,
+    message_id: int | None = None,
 ) -> Notification | None:
     """Tell `member` something: stored, pushed to their room, mailed at once if they asked.
 
@@ -77,6 +84,7 @@ def notify(
         text=clear,
         url=url if url.startswith("/") and not url.startswith("//") else "",
         actor_id=actor.id if actor is not None else None,
+        message_id=message_id,
         created_at=utcnow(),
     )
     db.session.add(notification)
@@ -128,10 +136,12 @@ def notifications_of(member: Member, *, unread_only: bool = False) -> Select[Any
 
 
 def unread_count(member: Member) -> int:
-    """How many notifications `member` has not read."""
+    """How many notifications `member` has not read, but those about a message a moderator
+    hid since (no news: counted again once it is restored)."""
+    hidden = exists().where(Message.id == Notification.message_id, Message.hidden_at.is_not(None))
     return db.session.execute(
         select(func.count(Notification.id)).where(
-            Notification.member_id == member.id, Notification.read_at.is_(None)
+            Notification.member_id == member.id, Notification.read_at.is_(None), ~hidden
         )
     ).scalar_one()
 

@@ -10,15 +10,15 @@ latest message:
 - when the member posts (`posting.store_message`, in the statement of the message's turn).
 
 Every unread count (the home page, a community's page, its list of topics) is computed from it
-by `unread_counts`, and every link to a thread with something unread opens it at its first
-unread message (`thread_path`, the page's `#unread`).
+by `unread_counts` (a message a moderator hid is no news), and every link to a thread with
+something unread opens it at its first unread message (`thread_path`, the page's `#unread`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,7 +28,7 @@ from community.core.permissions import require
 from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
-from community.threads.models import Thread, ThreadRead
+from community.threads.models import Message, Thread, ThreadRead
 from community.threads.permissions import can_read_thread
 
 # The thread page opens on at most this many messages (as many as `thread:join` returns).
@@ -146,4 +146,27 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
             .group_by(ThreadRead.thread_id)
         ).all()
     )
-    return {t.id: max(0, t.last_seq - reads.get(t.id, 0)) for t in threads}
+    counts = {t.id: 0 for t in threads}
+    news = [t.id for t in threads if t.last_seq > reads.get(t.id, 0)]
+    if news:
+        # The messages after her marker, but those a moderator hid: no news for anyone who
+        # reads the list (one grouped query, for the threads with something new only).
+        counts.update(
+            db.session.execute(
+                select(Message.thread_id, func.count(Message.id))
+                .outerjoin(
+                    ThreadRead,
+                    and_(
+                        ThreadRead.thread_id == Message.thread_id,
+                        ThreadRead.member_id == member.id,
+                    ),
+                )
+                .where(
+                    Message.thread_id.in_(news),
+                    Message.hidden_at.is_(None),
+                    Message.seq > func.coalesce(ThreadRead.last_read_seq, 0),
+                )
+                .group_by(Message.thread_id)
+            ).all()
+        )
+    return counts

@@ -51,7 +51,7 @@ def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = N
         replied = parent.author if parent is not None and not parent.deleted else None
         if replied is not None and thread_is_readable(replied, thread):
             text = _l("%(who)s replied to you in “%(thread)s”", who=who, thread=thread.title)
-            notify(replied, "reply", text, url, actor=author)
+            notify(replied, "reply", text, url, actor=author, message_id=message.id)
             told.add(replied.id)  # nobody is told of their own act: no mention either
     if mentioned is not None and not mentioned:
         return
@@ -63,7 +63,7 @@ def tell_replied_and_mentioned(message: Message, mentioned: list[int] | None = N
     for member in named:
         if member.id not in told and thread_is_readable(member, thread):
             text = _l("%(who)s mentioned you in “%(thread)s”", who=who, thread=thread.title)
-            notify(member, "mention", text, url, actor=author)
+            notify(member, "mention", text, url, actor=author, message_id=message.id)
 
 
 @access_narrowed.connect

@@ -1,0 +1,50 @@
+"""A hidden (moderated) message is no news: the unread counts of the thread lists and the
+bell's count of notifications leave it out, and count it again once it is restored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from community.notifications.services import unread_count
+from community.threads import reading
+from community.threads import services as threads
+from tests.factories import make_community, make_member, make_thread
+
+
+@pytest.fixture(autouse=True)
+def _request(app: Flask) -> Any:
+    with app.test_request_context():
+        yield
+
+
+def test_a_hidden_message_is_not_unread_in_the_thread_lists() -> None:
+    reader, writer, gardener = make_member(), make_member(), make_member()
+    community = make_community(citizen=gardener, members=(reader, writer))
+    thread = make_thread(community, "Le bac est plein")
+    threads.post_message(writer, thread, "On le vide samedi ?", "a")
+    rude = threads.post_message(writer, thread, "Vous êtes nuls.", "b").message
+    threads.post_message(writer, thread, "Pardon, je m'emporte.", "c")
+    assert reading.unread_counts(reader, [thread]) == {thread.id: 3}
+    threads.hide_message(gardener, rude, "Insulte")
+    assert reading.unread_counts(reader, [thread]) == {thread.id: 2}
+    threads.restore_message(gardener, rude, "Erreur")
+    assert reading.unread_counts(reader, [thread]) == {thread.id: 3}
+    reading.mark_read(reader, thread, 2)
+    threads.hide_message(gardener, rude, "Insulte")
+    assert reading.unread_counts(reader, [thread]) == {thread.id: 1}
+
+
+def test_a_reply_hidden_leaves_the_bell() -> None:
+    asker, writer, gardener = make_member(), make_member(), make_member()
+    community = make_community(citizen=gardener, members=(asker, writer))
+    thread = make_thread(community, "Qui a la clé ?")
+    question = threads.post_message(asker, thread, "Qui a la clé ?", "q").message
+    reply = threads.post_message(writer, thread, "Toi, idiot.", "r", reply_to=question.id).message
+    assert unread_count(asker) == 1
+    threads.hide_message(gardener, reply, "Insulte")
+    assert unread_count(asker) == 0
+    threads.restore_message(gardener, reply, "Erreur")
+    assert unread_count(asker) == 1
