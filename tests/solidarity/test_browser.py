@@ -89,3 +89,34 @@ def test_staff_reads_the_observatory(live_server: str, page: Any) -> None:
     assert_no_broken_headers(page)
     assert "trop peu" in grid and "6" in grid
     assert page.locator("table.trend-table").count() == 4
+
+
+def test_a_wide_observatory_scrolls_inside_its_tables(live_server: str, page: Any) -> None:
+    """Many themes make the grid far wider than a phone: the table scrolls inside its own
+    region (focusable, named, for the keyboard), never the page itself."""
+    from sqlalchemy import update
+
+    from community.solidarity.models import HelpOffer
+    from tests.observatory.test_observatory import in_last_quarter
+
+    themes = [make_theme(f"Thème au nom assez long numéro {n}") for n in range(14)]
+    places = [make_neighbourhood(f"Quartier des Grands Tilleuls {n}") for n in range(3)]
+    agent = make_member("staff", email="agent-large@example.org", display_name="Karima")
+    for theme in themes:
+        make_offer(theme=theme, neighbourhood=places[0])
+    db.session.execute(update(HelpOffer).values(created_at=in_last_quarter()))
+    db.session.commit()
+
+    login(page, live_server, agent.email)
+    page.goto(f"{live_server}/observatory?measure=help_offers")
+    assert_no_horizontal_scroll(page)
+    regions = page.locator(".table-scroll")
+    assert regions.count() >= 2
+    for index in range(regions.count()):
+        region = regions.nth(index)
+        assert region.get_attribute("tabindex") == "0"
+        assert region.get_attribute("role") == "region"
+        assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby")
+    grid = page.locator(".table-scroll:has(table.grid)")
+    assert grid.evaluate("(el) => el.scrollWidth > el.clientWidth")  # it scrolls, inside
+    assert_accessible(page)
