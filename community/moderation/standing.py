@@ -8,6 +8,7 @@ suspension leaves a read-only account."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, or_, select
@@ -43,9 +44,7 @@ def _active_suspension(member_id: int, now: datetime | None = None) -> PlatformS
     return next((s for s in rows if s.active(now)), None)
 
 
-def not_suspended(
-    member_id: ColumnElement[int], now: datetime | None = None
-) -> ColumnElement[bool]:
+def not_suspended(member_id: Any, now: datetime | None = None) -> ColumnElement[bool]:
     """SQL: no platform suspension in force for the member `member_id` (a column): the same
     rule as `active_suspension`, for the lists of people one may choose."""
     now = now or utcnow()
