@@ -146,12 +146,12 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
             .group_by(ThreadRead.thread_id)
         ).all()
     )
-    counts = {t.id: 0 for t in threads}
     news = [t.id for t in threads if t.last_seq > reads.get(t.id, 0)]
+    counts: dict[int, int] = {}
     if news:
         # The messages after her marker, but those a moderator hid: no news for anyone who
         # reads the list (one grouped query, for the threads with something new only).
-        counts.update(
+        counts = dict(
             db.session.execute(
                 select(Message.thread_id, func.count(Message.id))
                 .outerjoin(
@@ -169,4 +169,4 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
                 .group_by(Message.thread_id)
             ).all()
         )
-    return counts
+    return {t.id: counts.get(t.id, 0) for t in threads}
