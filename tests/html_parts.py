@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 
 def element(page: str, marker: str) -> str:
@@ -30,3 +31,11 @@ def text_of(fragment: str) -> str:
 def hrefs(fragment: str) -> list[str]:
     """The links of a fragment, in order (entities decoded)."""
     return [html.unescape(h) for h in re.findall(r'<a\b[^>]*\bhref="([^"]*)"', fragment)]
+
+
+def without_tokens(response: Any) -> str:
+    """A response's page without its per-render CSRF tokens (signed with the time: two renders
+    a second apart differ there), to compare two answers byte for byte otherwise."""
+    page = response.get_data(as_text=True)
+    page = re.sub(r'name="csrf-token" content="[^"]*"', "", page)
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", page)
