@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from community.extensions import db
 from community.threads import posting, use_cases
@@ -21,6 +22,7 @@ def waiting(app: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """`waiting(author, thread_id, body, client_id, still=None)` queues a drafted message as
     a sender blocked on the thread's turn would have; the queues are emptied afterwards."""
     monkeypatch.setattr(use_cases, "_QUEUES", {})
+    monkeypatch.setattr(use_cases, "_LEADING", set())
 
     def queue(author: Any, thread_id: int, body: str, client_id: str, **extra: Any) -> Any:
         draft = posting.draft_message(
@@ -74,18 +76,19 @@ def test_messages_waiting_for_the_turn_share_one_commit(sio, cast, waiting, tran
 
     ack = _send(sender, thread.id, "Le mien", "m1")
 
-    assert ack["ok"] and ack["message"]["seq"] == 1, ack
+    assert ack["ok"] and ack["message"]["seq"] == 3, ack  # in order of arrival
     assert len(transactions) == 1  # three messages, one transaction
     assert _stored(thread.id) == [
-        (1, "Le mien", "m1"),
-        (2, "Premier en attente", "w1"),
-        (3, "Second en attente", "w2"),
+        (1, "Premier en attente", "w1"),
+        (2, "Second en attente", "w2"),
+        (3, "Le mien", "m1"),
     ]
-    assert (first.state, first.payload["seq"]) == ("stored", 2)
-    assert (second.state, second.payload["seq"]) == ("stored", 3)
+    assert (first.state, first.payload["seq"]) == ("stored", 1)
+    assert (second.state, second.payload["seq"]) == ("stored", 2)
+    assert first.woken.is_set() and second.woken.is_set() and not first.lead
     # Each broadcast once, in seq order, to the room.
     assert [m["seq"] for m in received(reader, "message:new")] == [1, 2, 3]
-    assert use_cases._QUEUES == {}
+    assert use_cases._QUEUES == {} and not use_cases._LEADING
 
 
 def test_a_refused_message_is_skipped_and_the_others_kept(sio, cast, waiting):
@@ -99,10 +102,10 @@ def test_a_refused_message_is_skipped_and_the_others_kept(sio, cast, waiting):
 
     ack = _send(sender, thread.id, "Le mien", "m1")
 
-    assert ack["ok"], ack
-    assert refused.state == "refused" and refused.payload is None
-    assert (kept.state, kept.payload["seq"]) == ("stored", 2)
-    assert _stored(thread.id) == [(1, "Le mien", "m1"), (2, "Gardé", "w2")]  # no gap
+    assert ack["ok"] and ack["message"]["seq"] == 2, ack
+    assert refused.state == "refused" and refused.payload is None and refused.woken.is_set()
+    assert (kept.state, kept.payload["seq"]) == ("stored", 1)
+    assert _stored(thread.id) == [(1, "Gardé", "w2"), (2, "Le mien", "m1")]  # no gap
 
 
 def test_a_failed_batch_keeps_nothing_and_each_is_written_again_alone(
@@ -120,21 +123,68 @@ def test_a_failed_batch_keeps_nothing_and_each_is_written_again_alone(
     ack = _send(sender, thread.id, "Le mien", "m1")
 
     assert ack["ok"] and ack["message"]["seq"] == 2, ack
-    assert len(transactions) == 2  # the batch, rolled back; then mine, alone
-    assert broken.state == "alone"  # its own sender writes it again (and is told why it fails)
+    assert len(transactions) == 3  # the batch, rolled back; then each alone
+    # Its own error goes back to its sender (who says why); the others are not held back.
+    assert broken.state == "failed" and isinstance(broken.error, IntegrityError)
+    assert broken.woken.is_set()
     assert _stored(thread.id) == [(1, "Avant", "m0"), (2, "Le mien", "m1")]
 
 
-def test_a_batch_is_bounded_and_the_rest_waits_for_the_next_turn(sio, cast, waiting, monkeypatch):
+def test_a_batch_is_bounded_and_the_leader_writes_until_its_own_is_written(
+    sio, cast, waiting, monkeypatch, transactions
+):
     monkeypatch.setattr(use_cases, "BATCH_LIMIT", 2)
     thread = SimpleNamespace(id=cast.thread.id)
     sender = sio(cast.member)
     assert sender.emit("thread:join", {"thread_id": thread.id}, callback=True)["ok"]
     queued = [waiting(cast.gardener, thread.id, f"n{n}", f"w{n}") for n in range(3)]
+    transactions.clear()
 
     ack = _send(sender, thread.id, "Le mien", "m1")
 
-    assert ack["ok"] and ack["message"]["seq"] == 1
-    assert [item.state for item in queued] == ["stored", "waiting", "waiting"]
-    assert use_cases._QUEUES[thread.id] == queued[1:]
-    assert [seq for seq, *_ in _stored(thread.id)] == [1, 2]
+    assert ack["ok"] and ack["message"]["seq"] == 4
+    assert len(transactions) == 2  # two, then two
+    assert [item.state for item in queued] == ["stored"] * 3
+    assert [seq for seq, *_ in _stored(thread.id)] == [1, 2, 3, 4]
+    assert use_cases._QUEUES == {} and not use_cases._LEADING
+
+
+def test_the_lead_goes_to_the_first_in_line(app, cast, waiting):
+    thread_id = cast.thread.id
+    first = waiting(cast.gardener, thread_id, "un", "w1")
+    second = waiting(cast.technician, thread_id, "deux", "w2")
+    use_cases._LEADING.add(thread_id)
+
+    use_cases._hand_over(thread_id)
+
+    assert first.lead and first.woken.is_set()
+    assert not second.lead and not second.woken.is_set()
+    assert thread_id in use_cases._LEADING
+    use_cases._QUEUES[thread_id].clear()
+    use_cases._hand_over(thread_id)
+    assert thread_id not in use_cases._LEADING and thread_id not in use_cases._QUEUES
+
+
+def test_a_leader_interrupted_mid_batch_puts_back_what_it_held(sio, cast, waiting, monkeypatch):
+    thread = SimpleNamespace(id=cast.thread.id)
+    sender = sio(cast.member)
+    assert sender.emit("thread:join", {"thread_id": thread.id}, callback=True)["ok"]
+    queued = [waiting(cast.gardener, thread.id, f"n{n}", f"w{n}") for n in range(2)]
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt  # not an Exception: nothing of the batch is settled
+
+    monkeypatch.setattr(posting, "store_message", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        use_cases._deliver(
+            thread.id,
+            use_cases._Waiting(
+                posting.draft_message(cast.member.id, thread.id, "Le mien", "m1"), None
+            ),
+        )
+
+    # The others are back at the head of the line, in order, and the first leads now.
+    assert use_cases._QUEUES[thread.id] == queued
+    assert [item.state for item in queued] == ["waiting", "waiting"]
+    assert queued[0].lead and queued[0].woken.is_set()
+    assert _stored(thread.id) == []
