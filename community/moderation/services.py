@@ -32,6 +32,7 @@ from community.moderation.targets import (
     Target,
     TargetType,
     kind_of,
+    load_contested,
     load_reported,
     load_target,
 )
@@ -99,9 +100,9 @@ MIN_CONTEST = 10
 def contest(member: Member, target_type: str, target_id: int, text: str) -> Report:
     """The author of hidden content contests the decision: staff answer (not the gardeners who
     hid it); restoring it answers yes. One open contest per content."""
-    # Only what she may read: anything else is answered as a missing id (the author of hidden
-    # content reads it, through the owning domain's rule).
-    target = load_target(member, target_type, target_id)
+    # Only what she may read, or her own hidden content she no longer reads (banned from its
+    # community, or gone): anything else is answered as a missing id.
+    target = load_contested(member, target_type, target_id)
     if target is None:
         raise NotFound(_("This content does not exist, or no longer does."))
     if not can_contest(member, target):

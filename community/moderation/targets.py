@@ -105,6 +105,22 @@ def load_target(member: Member | None, target_type: str, target_id: object) -> T
     return kind.load(target_id)
 
 
+def load_contested(member: Member | None, target_type: str, target_id: object) -> Target | None:
+    """What `member` may contest: what she may read (`load_target`), or her own content she no
+    longer reads — hidden, then banned from its community or gone from it: the notice of the
+    hiding leads her to this door, and contesting is kept for her. Anyone else: None, as for a
+    missing id."""
+    found = load_target(member, target_type, target_id)
+    if found is not None or member is None or getattr(member, "id", None) is None:
+        return found
+    if not isinstance(target_id, int) or isinstance(target_id, bool):
+        return None
+    own = load_reported(target_type, target_id)
+    if own is None or own.author is None or own.author.id != member.id or not own.hidden:
+        return None
+    return own
+
+
 def load_reported(target_type: str, target_id: int) -> Target | None:
     """What a report is about, for those who answer it (asked once `can_resolve` passed): with
     no visibility rule, because a report's evidence outlives its content — a message deleted

@@ -44,6 +44,7 @@ from community.moderation.suspensions import (
 )
 from community.moderation.targets import (
     kind_of,
+    load_contested,
     load_reported,
     load_target,
     load_targets,
@@ -108,7 +109,7 @@ def report() -> str | Response:
 def contest(target_type: str, target_id: int) -> str | Response:
     """The author of hidden content says why it should be shown again; staff answer."""
     member = current_member()
-    target = load_target(member, target_type, target_id)  # 404 for what she may not read
+    target = load_contested(member, target_type, target_id)  # 404: not hers, nor readable
     if target is None:
         abort(404)
     require(can_contest(member, target), member, _("Only its author contests the hiding."))

@@ -193,3 +193,37 @@ def test_contesting_what_one_may_not_read_is_not_found(world, client):
     client.login_as(world.author)
     assert client.get(f"/moderation/contest/initiative/{initiative.id}").status_code == 200
     assert client.get(f"/moderation/contest/message/{secret.message.id}").status_code == 200
+
+
+def test_the_author_contests_her_hidden_message_after_a_ban_or_leaving(world, client):
+    """Hide and ban, the usual pair: the notice of the hiding leads her to the contest page,
+    which she keeps although she no longer reads the community's threads. Leaving an
+    on-request community keeps it too. Anyone else still gets the missing id's 404."""
+    from community.communities import services as communities
+    from community.moderation.suspensions import suspend_from_community
+    from tests.factories import make_community, make_member
+
+    gardener = make_member()
+    closed = make_community(visibility="on_request", citizen=gardener, members=(world.author,))
+    thread = make_thread(closed, "Entre nous")
+    banned = threads.post_message(world.author, thread, "Idiot", "b1").message
+    left = threads.post_message(world.author, thread, "Idiot aussi", "b2").message
+    threads.hide_message(gardener, banned, "Insulte")
+    threads.hide_message(gardener, left, "Insulte")
+    suspend_from_community(gardener, world.author, closed, None, "Insultes répétées")
+    db.session.commit()
+    client.login_as(world.author)
+    url = f"/moderation/contest/message/{banned.id}"
+    assert client.get(url).status_code == 200
+    assert client.post_form(url, {"text": "Je plaisantais avec un ami."}).status_code == 302
+    client.login_as(world.citizen)
+    assert client.get(f"/moderation/contest/message/{left.id}").status_code == 404
+
+    other = make_member()
+    elsewhere = make_community(visibility="on_request", citizen=gardener, members=(other,))
+    gone = threads.post_message(other, make_thread(elsewhere, "Ici"), "Bête", "g1").message
+    threads.hide_message(gardener, gone, "Insulte")
+    communities.leave(other, elsewhere)
+    db.session.commit()
+    client.login_as(other)
+    assert client.get(f"/moderation/contest/message/{gone.id}").status_code == 200
