@@ -82,8 +82,19 @@ def request_guest_place(
     now = utcnow()
     _lock(event)
     _open_for_registration(event, now)
+    mail_limit, resend = (
+        str(config["GUEST_MAIL_RATE_LIMIT"]),
+        int(config["GUEST_LINK_RESEND_MINUTES"]),
+    )
+    key = mailbox_key(address)
     if permissions.guest_address_refused(address, event):
-        return None  # answered as any other address: no place, no mail
+        # Answered as any other address, and counted as one (or the limit would tell who is
+        # refused): its first ask within the resend delay counts against the mailbox's
+        # allowance, the next ones not, as for an address whose link is on its way.
+        first = hit(f"1 per {resend} minutes", "event-guest-refused", str(event.id), key)
+        if first and not hit(mail_limit, "event-guest-mail", key):
+            raise _too_many()
+        return None  # no place, no mail
     existing = db.session.execute(
         select(Registration).where(
             Registration.event_id == event.id, Registration.guest_email == address
@@ -92,10 +103,10 @@ def request_guest_place(
     if existing is not None and existing.active:
         return None  # already has a place: nothing to confirm (the answer does not say so)
     # A pending guest's `queued_at` is when her link was sent.
-    fresh = now - timedelta(minutes=int(config["GUEST_LINK_RESEND_MINUTES"]))
+    fresh = now - timedelta(minutes=resend)
     if existing is not None and existing.status == "pending" and existing.queued_at > fresh:
         return None  # her link is on its way and still works: no second mail
-    if not hit(str(config["GUEST_MAIL_RATE_LIMIT"]), "event-guest-mail", mailbox_key(address)):
+    if not hit(mail_limit, "event-guest-mail", key):
         raise _too_many()
     registration = existing or Registration(event_id=event.id, created_at=now)
     registration.guest_name = name

@@ -410,3 +410,32 @@ def test_a_member_suspended_from_the_platform_gets_no_place_through_the_guest_do
     db.session.commit()
     assert _ask(client, event, "suspendue@example.org").status_code == 202
     assert len(outbox.to("suspendue@example.org")) == 1
+
+
+def test_a_refused_mailbox_meets_the_same_limits_as_anyone(app, client, world, monkeypatch):
+    """The limit must not tell who is refused: a banned member's mailbox and an ordinary one
+    answer the same over several rencontres (the allowance runs out alike) and over the same
+    rencontre asked again (no count while a link would be on its way)."""
+    monkeypatch.setitem(app.config, "GUEST_MAIL_RATE_LIMIT", "2 per hour")
+    world.member.email = "bannie@example.org"
+    _ban(world, world.member)
+
+    def answers(address: str, events: list) -> list[int]:
+        return [
+            client.post(
+                f"/api/v1/events/{event.id}/guests",
+                json={"display_name": "Camille", "email": address},
+                environ_base={"REMOTE_ADDR": f"198.51.100.{n}"},
+            ).status_code
+            for n, event in enumerate(events)
+        ]
+
+    several = [make_event(world.community, accepts_guests=True) for _ in range(4)]
+    assert answers("bannie@example.org", several) == [202, 202, 429, 429]
+    assert answers("ordinaire@example.org", several) == [202, 202, 429, 429]
+    other = make_member(email="autre.bannie@example.org")
+    make_membership(world.community, other)
+    _ban(world, other)
+    same = [make_event(world.community, accepts_guests=True)] * 3
+    assert answers("autre.bannie@example.org", same) == [202, 202, 202]
+    assert answers("ordinaire@example.net", same) == [202, 202, 202]
