@@ -8,8 +8,9 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, exists, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.core.errors import Invalid
 from community.core.models import utcnow
@@ -127,22 +128,25 @@ def forget_what_was_named(paths: Iterable[str], text: Any) -> int:
     return count
 
 
+def _unread() -> ColumnElement[bool]:
+    """Unread news: not read, and not about a message a moderator hid since (counted again
+    once it is restored). One clause for the count and the unread list."""
+    hidden = exists().where(Message.id == Notification.message_id, Message.hidden_at.is_not(None))
+    return and_(Notification.read_at.is_(None), ~hidden)
+
+
 def notifications_of(member: Member, *, unread_only: bool = False) -> Select[Any]:
     """The member's notifications, newest first."""
     stmt = select(Notification).where(Notification.member_id == member.id)
     if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None))
+        stmt = stmt.where(_unread())
     return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
 def unread_count(member: Member) -> int:
-    """How many notifications `member` has not read, but those about a message a moderator
-    hid since (no news: counted again once it is restored)."""
-    hidden = exists().where(Message.id == Notification.message_id, Message.hidden_at.is_not(None))
+    """How many notifications `member` has not read (`_unread`)."""
     return db.session.execute(
-        select(func.count(Notification.id)).where(
-            Notification.member_id == member.id, Notification.read_at.is_(None), ~hidden
-        )
+        select(func.count(Notification.id)).where(Notification.member_id == member.id, _unread())
     ).scalar_one()
 
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from community.notifications.services import unread_count
+from community.extensions import db
+from community.notifications.services import notifications_of, unread_count
 from community.threads import reading
 from community.threads import services as threads
 from tests.factories import make_community, make_member, make_thread
@@ -46,5 +47,9 @@ def test_a_reply_hidden_leaves_the_bell() -> None:
     assert unread_count(asker) == 1
     threads.hide_message(gardener, reply, "Insulte")
     assert unread_count(asker) == 0
+    # The unread list says the same as the count (`?unread=1`, the API's `?unread=true`).
+    assert db.session.execute(notifications_of(asker, unread_only=True)).scalars().all() == []
+    assert len(db.session.execute(notifications_of(asker)).scalars().all()) == 1
     threads.restore_message(gardener, reply, "Erreur")
     assert unread_count(asker) == 1
+    assert len(db.session.execute(notifications_of(asker, unread_only=True)).scalars().all()) == 1
