@@ -82,7 +82,12 @@ def show(thread_id: int) -> str | Response:
         form.client_id.data = uuid.uuid4().hex
     if form is not None and request.method == "GET" and int_arg("reply_to") is not None:
         form.reply_to.data = request.args["reply_to"]
-    first_unread = next((m.seq for m in messages if m.seq > read_seq), None) if read_seq else None
+    # What a moderator hid since is no news (the counts leave it out too).
+    first_unread = (
+        next((m.seq for m in messages if m.seq > read_seq and not m.hidden), None)
+        if read_seq
+        else None
+    )
     moderator = can_moderate_thread(member, thread)
     may_post = can_post_in_thread(member, thread)
     joining = taking_part(member, thread) if member is not None and not may_post else None

@@ -78,6 +78,21 @@ def test_a_thread_opens_at_its_first_unread_message_even_far_back(client: Any, c
     assert _read(cast.member, cast.thread) == 80  # the page showed them all
 
 
+def test_a_message_hidden_since_is_not_where_the_news_starts(client: Any, cast: Any) -> None:
+    """The counts leave out what a moderator hid: the page's "Nouveaux messages" too."""
+    _fill(cast.thread, cast.gardener, 4)
+    reading.mark_read(cast.member, cast.thread, 2)
+    hidden = db.session.execute(
+        select(Message).where(Message.thread_id == cast.thread.id, Message.seq == 3)
+    ).scalar_one()
+    services.hide_message(cast.gardener, hidden, "Insulte")
+    db.session.commit()
+    login(client, cast.member)
+    page = _page(client, f"/threads/{cast.thread.id}")
+    marker = page.index('<li class="unread-marker" id="unread"')
+    assert page.index('data-seq="3"') < marker < page.index('data-seq="4"')
+
+
 def test_beyond_a_long_page_it_opens_on_unread_ones(client: Any, cast: Any) -> None:
     _fill(cast.thread, cast.gardener, 260)
     reading.mark_read(cast.member, cast.thread, 3)
