@@ -33,6 +33,7 @@ from community.events.services import (
     _lock,
     _open_for_registration,
     _place,
+    place_held_by,
 )
 from community.extensions import db
 from community.members.models import Member
@@ -143,6 +144,8 @@ def confirm_guest(token: str) -> Registration:
         raise Conflict(_("This rencontre does not take registrations without an account."))
     if permissions.guest_address_refused(registration.guest_email or "", event):  # banned since
         raise Conflict(_("This registration is no longer possible."))
+    if place_held_by(event, registration.guest_email or "", besides=registration):
+        raise Conflict(_("You already have a place at this rencontre."))
     registration.confirmed_at = now
     _place(event, registration, now)
     signals.registered.send(registration)

@@ -334,6 +334,21 @@ def _place(event: Event, registration: Registration, now: datetime) -> None:
     _recount(event)
 
 
+def place_held_by(event: Event, address: str, besides: Registration | None = None) -> bool:
+    """One person, one place: does the mailbox of `address` (however it is spelt) already hold
+    a place at `event` (going or waiting) — as a member under her account, or as a guest?"""
+    inbox = mailbox(address)
+    rows = db.session.execute(
+        select(Registration, Member.email)
+        .outerjoin(Member, Member.id == Registration.member_id)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+    ).all()
+    return any(
+        registration is not besides and mailbox(email or registration.guest_email or "") == inbox
+        for registration, email in rows
+    )
+
+
 def register(member: Member, event: Event) -> Registration:
     """Take a place (`going`), or wait for one (`waitlisted`). Registering again changes nothing."""
     require(permissions.can_rsvp(member, event), member)
@@ -343,6 +358,8 @@ def register(member: Member, event: Event) -> Registration:
     registration = registration_of(member, event)
     if registration is not None and registration.active:
         return registration
+    if place_held_by(event, member.email, besides=registration):
+        raise Conflict(_("You already have a place at this rencontre, taken with your e-mail."))
     if registration is None:
         registration = Registration(
             event_id=event.id, member_id=member.id, created_at=now, status="pending"

@@ -439,3 +439,33 @@ def test_a_refused_mailbox_meets_the_same_limits_as_anyone(app, client, world, m
     same = [make_event(world.community, accepts_guests=True)] * 3
     assert answers("autre.bannie@example.org", same) == [202, 202, 202]
     assert answers("ordinaire@example.net", same) == [202, 202, 202]
+
+
+def test_one_person_one_place_whichever_door_she_took_first(client, world, outbox, api_token):
+    """Found walking: her address at the guest door, then "S'inscrire" with her account, then
+    the guest link — two places, two codes, a neighbour pushed to the waiting list. The second
+    door says she already has one, in either order."""
+    from community.events import services as events
+
+    world.member.email = "lea@example.org"
+    db.session.commit()
+    event = make_event(world.community, accepts_guests=True, capacity=3)
+    _ask(client, event, "Lea+sortie@example.org")
+    link = _link(outbox, "lea+sortie@example.org")
+    events.register(world.member, event)
+    db.session.commit()
+    refused = client.post_form(link)
+    assert "Vous avez déjà une place à cette rencontre." in page_text(refused)
+
+    other = make_event(world.community, accepts_guests=True, capacity=3)
+    outbox.clear()
+    _ask(client, other, "lea@example.org")
+    client.post_form(_link(outbox, "lea@example.org"))
+    answer = client.post(f"/api/v1/events/{other.id}/rsvp", headers=api_token(world.member))
+    assert answer.status_code == 409
+    assert "déjà une place" in answer.json["message"]
+    for each in (event, other):
+        held = db.session.query(Registration).filter(
+            Registration.event_id == each.id, Registration.status.in_(("going", "waitlisted"))
+        )
+        assert held.count() == 1
