@@ -259,3 +259,25 @@ def test_every_list_that_counts_unread_links_through_thread_path() -> None:
     for path in counting:
         text = path.read_text(encoding="utf-8")
         assert "thread_path(" in text and "url_for('threads.show'" not in text, path
+
+
+def test_no_empty_actions_menu_on_a_message_hidden_from_the_reader(client: Any, cast: Any) -> None:
+    """Found walking: "Actions" on a hidden message opened onto nothing for a member who is
+    neither its author nor a moderator. Her menu is there on the others; the author's, with
+    "Contester", on her own."""
+    from tests.html_parts import element
+
+    _fill(cast.thread, cast.gardener, 2)
+    first, second = db.session.execute(
+        select(Message).where(Message.thread_id == cast.thread.id).order_by(Message.seq)
+    ).scalars()
+    services.hide_message(cast.technician, first, "Insulte")
+    db.session.commit()
+    login(client, cast.member)
+    page = _page(client, f"/threads/{cast.thread.id}")
+    assert "message-menu" not in element(page, f'id="message-{first.id}"')
+    shown = element(page, f'id="message-{second.id}"')
+    assert "message-menu" in shown and "Répondre" in shown and "Signaler" in shown
+    login(client, cast.gardener)
+    own = element(_page(client, f"/threads/{cast.thread.id}"), f'id="message-{first.id}"')
+    assert "message-menu" in own and "Contester" in own
