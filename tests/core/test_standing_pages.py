@@ -179,3 +179,15 @@ def test_the_refusal_page_leads_back(app: Flask, client: Any, world: dict[str, A
     text = page_text(refused)
     assert "Votre compte est suspendu jusqu'au" in text
     assert f'<a class="button" href="{theirs}">Revenir à la page d\'avant</a>' in text
+
+
+def test_no_way_in_that_leads_to_a_refusal(app: Flask, client: Any, world: dict[str, Any]) -> None:
+    """Found walking: the discussions of a community she is not in offered her "Demander à
+    rejoindre la communauté", which led to a page saying she could not. The sentence instead."""
+    client.login_as(world["member"])
+    other = world["extra"][0]  # /communities/<slug> of a community she is not in
+    text = page_text(client.get(f"{other}/threads"))
+    assert "rejoindre la communauté" not in text.lower()
+    assert NOTE in text
+    client.login_as(make_member())
+    assert "Demander à rejoindre la communauté" in page_text(client.get(f"{other}/threads"))
