@@ -11,6 +11,8 @@ from community.initiatives.models import Initiative
 from community.initiatives.signals import initiative_hidden
 from community.members.models import Member
 from community.notifications import services, triggers  # noqa: F401  (registers its kind)
+from community.threads.models import Thread
+from community.threads.signals import thread_read
 
 
 @notification_requested.connect
@@ -40,3 +42,10 @@ def _forget_the_hidden_initiative(
 
 # Web push answers the members' export too (its rows go with the account through `ondelete`).
 from community.notifications import push_privacy  # noqa: E402, F401
+
+
+@thread_read.connect
+def _read_in_the_thread(thread: Thread, *, member: Member, seq: int) -> None:
+    """News about a message she has now read in its thread (a reply, a mention) is read: the
+    bell no longer counts what the thread page showed her."""
+    services.mark_read_up_to(member, thread.id, seq)

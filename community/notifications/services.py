@@ -150,6 +150,22 @@ def unread_count(member: Member) -> int:
     ).scalar_one()
 
 
+def mark_read_up_to(member: Member, thread_id: int, seq: int) -> None:
+    """The member's unread notifications about the messages of `thread_id` up to `seq` are
+    read (she read them in the thread). One statement; nothing when there are none."""
+    about = select(Message.id).where(Message.thread_id == thread_id, Message.seq <= seq)
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.member_id == member.id,
+            Notification.read_at.is_(None),
+            Notification.message_id.in_(about),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_read(member: Member, ids: list[int] | None = None) -> int:
     """Mark some (`ids`) or all (None) of `member`'s notifications read; returns how many."""
     require(is_authenticated(member), member)

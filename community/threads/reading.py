@@ -30,6 +30,7 @@ from community.extensions import db
 from community.members.models import Member
 from community.threads.models import Message, Thread, ThreadRead
 from community.threads.permissions import can_read_thread
+from community.threads.signals import thread_read
 
 # The thread page opens on at most this many messages (as many as `thread:join` returns).
 MOST_SHOWN = 200
@@ -87,6 +88,7 @@ def mark_read(member: Member, thread: Thread, seq: int) -> None:
             "updated_at": utcnow(),
         },
     )
+    thread_read.send(thread, member=member, seq=seq)
 
 
 def opening_size(read_seq: int, last_seq: int, page: int) -> int:

@@ -35,3 +35,13 @@ message_restored = signals.signal(
     `threads.services.restore_message`.
     """,
 )
+
+thread_read = signals.signal(
+    "thread_read",
+    doc="""A member's marker in a thread moved forward: she has read it up to `seq`.
+
+    Sender: the `Thread`. Keyword arguments: `member` (the `Member`), `seq` (int). Sent by
+    `threads.reading.mark_read` (the thread page, the socket's `thread:read`). Receivers: the
+    notifications about the messages she has now read are read too (`notifications`).
+    """,
+)

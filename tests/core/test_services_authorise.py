@@ -61,6 +61,9 @@ NO_ACTOR = {
     "notifications/services.py:notify": "receiver of core.notify's request",
     "notifications/services.py:mark_digest_sent": "the digest job (CLI)",
     "notifications/services.py:forget_what_was_named": "receiver of initiatives.initiative_hidden",
+    "notifications/services.py:mark_read_up_to": (
+        "receiver of threads.thread_read: mark_read authorised the reader (can_read_thread)"
+    ),
     "solidarity/services.py:archive_signals": "the retention job (CLI)",
     "events/attendance.py:send_reminders": "the reminder job (CLI)",
     "events/attendance.py:close_past_events": "the closing job (CLI)",

@@ -281,3 +281,22 @@ def test_no_empty_actions_menu_on_a_message_hidden_from_the_reader(client: Any, 
     login(client, cast.gardener)
     own = element(_page(client, f"/threads/{cast.thread.id}"), f'id="message-{first.id}"')
     assert "message-menu" in own and "Contester" in own
+
+
+def test_news_read_in_the_thread_leaves_the_bell(client: Any, cast: Any) -> None:
+    """Found walking: a mention followed from the bell opened the thread at the message, and
+    the bell still said "1 notification non lue". What the thread showed her is read; news
+    about a message further on is not."""
+    from community.notifications.services import unread_count
+
+    name = cast.member.display_name
+    first = services.post_message(cast.gardener, cast.thread, f"Merci @{name} !", "n1").message
+    db.session.commit()
+    assert unread_count(cast.member) == 1
+    login(client, cast.member)
+    _page(client, f"/threads/{cast.thread.id}")
+    assert unread_count(cast.member) == 0
+    services.post_message(cast.gardener, cast.thread, f"Et encore @{name}", "n2")
+    db.session.commit()
+    reading.mark_read(cast.member, cast.thread, first.seq)  # not as far as the new one
+    assert unread_count(cast.member) == 1
