@@ -90,7 +90,11 @@ def check_display_name(
     if taken is not None:
         raise Invalid(
             _("This pseudonym is already used. Choose another one."),
-            {"display_name": [_("Already used.")]},
+            {
+                "display_name": [
+                    _("Already used on Terreau: add the initial of your surname, for instance.")
+                ]
+            },
         )
     return name
 

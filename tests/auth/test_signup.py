@@ -95,7 +95,9 @@ def test_bad_signup_input_is_refused_in_french_and_nothing_is_stored(
 def test_pseudonyms_are_unique_whatever_the_case(client, outbox):
     make_member(display_name="Maryse")
     response = client.post_form("/auth/signup", {**GOOD, "display_name": "MARYSE"})
-    assert "Déjà pris." in page_text(response)
+    assert "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom." in page_text(
+        response
+    )
 
 
 def test_signup_is_rate_limited(app, client, outbox, monkeypatch):

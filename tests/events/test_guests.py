@@ -88,8 +88,14 @@ def test_bad_guest_input_and_closed_doors(client, world, outbox):
 @pytest.mark.parametrize(
     "name,said",
     [
-        ("K\u00e4rim", "Déjà pris."),  # a member's name, accented
-        ("\u041a\u0430rim", "Déjà pris."),  # … in Cyrillic letters
+        (
+            "K\u00e4rim",
+            "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
+        ),  # a member's name, accented
+        (
+            "\u041a\u0430rim",
+            "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
+        ),  # … in Cyrillic letters
         ("Karim agent", "« agent » est le nom d'un rôle : choisissez un nom sans ce mot."),
         (
             "Léa (modération)",

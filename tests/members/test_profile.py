@@ -61,7 +61,11 @@ def test_taken_pseudonym_is_refused(client):
     response = client.post_form(
         "/me/edit", {"display_name": "maryse", "locale": "fr", "neighbourhood_id": ""}
     )
-    assert "Déjà pris." in page_text(response) and member.display_name == "Avant"
+    assert (
+        "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom."
+        in page_text(response)
+        and member.display_name == "Avant"
+    )
 
 
 def test_public_profile_shows_no_email(client):

@@ -38,7 +38,9 @@ def test_a_look_alike_of_a_taken_pseudonym_is_refused(taken, look_alike):
     make_member(display_name=taken)
     with pytest.raises(Invalid) as refused:
         services.check_display_name(look_alike)
-    assert refused.value.errors == {"display_name": ["Déjà pris."]}
+    assert refused.value.errors == {
+        "display_name": ["Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom."]
+    }
 
 
 @pytest.mark.parametrize("taken,other", [("Anne", "Anna"), ("Ali", "All"), ("Léa", "Léo")])
@@ -65,7 +67,11 @@ def test_sign_up_with_a_gardeners_name_in_cyrillic_is_refused(client, outbox):
             "accept_charter": "y",
         },
     )
-    assert "Déjà pris." in page_text(response) and outbox.messages == []
+    assert (
+        "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom."
+        in page_text(response)
+        and outbox.messages == []
+    )
 
 
 def test_keeping_ones_own_name_is_not_a_clash():
@@ -205,7 +211,11 @@ def test_the_profile_form_refuses_impersonating_names(client, name):
     )
     assert response.status_code in (200, 422) and member.display_name == "Sans souci"
     text = page_text(response)
-    assert "invisibles" in text or "Déjà pris." in text or "Réservé à la plateforme" in text
+    assert (
+        "invisibles" in text
+        or "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom." in text
+        or "Réservé à la plateforme" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -226,7 +236,13 @@ def test_sign_up_refuses_impersonating_names(client, outbox, name):
     )
     text = page_text(page)
     assert any(
-        said in text for said in ("invisibles", "Déjà pris.", "Réservé à la plateforme", "rôle")
+        said in text
+        for said in (
+            "invisibles",
+            "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
+            "Réservé à la plateforme",
+            "rôle",
+        )
     )
     api = client.post(
         "/api/v1/members",
