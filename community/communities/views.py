@@ -529,5 +529,9 @@ def answer(membership_id: int) -> Response:
     except DomainError as error:
         flash(error.message, "error")
         return redirect(again)
-    flash(_("Your answer is sent."), "success")
+    said = {"name": membership.member.display_name, "community": membership.community.name}
+    if form.decision.data == "accept":
+        flash(_("%(name)s is now a member of %(community)s. They are told.", **said), "success")
+    else:
+        flash(_("Your answer is sent to %(name)s.", **said), "success")
     return redirect(back_or("communities.dashboard"))

@@ -96,4 +96,6 @@ def test_staff_pages_are_accessible(live_server: str, page: Any) -> None:
     page.check("input[name=decision][value=accept]")
     page.click("article.card button[type=submit]")
     page.wait_for_url("**/communities/dashboard")
-    assert "Nouvelle voisine" not in page.inner_text("main")
+    # Her request left the list; the message says what was done, and to whom.
+    assert page.locator("article.card", has_text="Nouvelle voisine").count() == 0
+    assert "Nouvelle voisine fait maintenant partie de" in page.inner_text("main")
