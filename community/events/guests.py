@@ -137,6 +137,13 @@ def confirm_guest(token: str) -> Registration:
     event = _lock(registration.event)
     db.session.refresh(registration)
     if registration.status != "pending" or registration.confirmed_at is not None:
+        if registration.active and registration.confirmed_at is not None:  # she comes back
+            raise Conflict(
+                _(
+                    "Your registration is already confirmed. Your code, and the link to give "
+                    "your place back, are in the e-mail we sent you then."
+                )
+            )
         raise Conflict(_("This link was already used."))
     now = utcnow()
     _open_for_registration(event, now)

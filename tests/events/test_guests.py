@@ -56,8 +56,8 @@ def test_a_guest_confirms_once_and_gets_a_code(client, world, outbox):
     (mail,) = outbox.to("camille@example.org")
     assert code in outbox.text_of(mail)
 
-    again = client.post_form(path)
-    assert "Ce lien a déjà servi." in page_text(again)
+    again = client.post_form(path)  # she comes back to find her code
+    assert "Votre inscription est déjà confirmée." in page_text(again)
     db.session.refresh(event)
     assert event.going_count == 1
 
