@@ -72,7 +72,8 @@ def _awaiting(member: Member, **_kwargs: Any) -> list[TodoItem]:
                 kind="initiative",
                 label=_l("Initiative to answer"),
                 title=initiative.title,
-                url=site_path("initiatives.show", initiative_id=initiative.id),
+                # Straight to the form: it sits below the supporters and helpers.
+                url=site_path("initiatives.show", initiative_id=initiative.id, _anchor="answer"),
                 since=initiative.awaiting_since,
                 due_at=item.due_at,
                 community=initiative.community.name if initiative.community else "",

@@ -55,7 +55,9 @@ def test_an_initiative_answered_from_the_inbox_leads_back_to_it(client) -> None:
     initiative = make_initiative(make_member(), community=community)
     client.login_as(maryse)
     link = _todo_link(client, f"/initiatives/{initiative.id}")
+    assert link.endswith("#answer")  # straight to the form, below supporters and helpers
     page = client.get(link)
+    assert 'id="answer"' in page.get_data(as_text=True)
     action = _form_action(page.get_data(as_text=True), f"/initiatives/{initiative.id}/status")
     assert "next=%2Ftodo" in action
     done = client.post_form(

@@ -88,9 +88,9 @@ def test_the_inbox_leaves_her_own_initiative_to_the_other_side(world):
     theirs = make_initiative(world.author, community=world.community, awaiting_since=since)
     titles = [i.title for i in items_for(world.gardener)]
     assert titles.count(own.title) == 0 or own.title == theirs.title
-    assert any(i.url == f"/initiatives/{theirs.id}" for i in items_for(world.gardener))
-    assert all(i.url != f"/initiatives/{own.id}" for i in items_for(world.gardener))
-    assert any(i.url == f"/initiatives/{own.id}" for i in items_for(world.agent))
+    assert any(i.url == f"/initiatives/{theirs.id}#answer" for i in items_for(world.gardener))
+    assert all(i.url != f"/initiatives/{own.id}#answer" for i in items_for(world.gardener))
+    assert any(i.url == f"/initiatives/{own.id}#answer" for i in items_for(world.agent))
     [first, *_] = items_for(world.agent)
     assert first.overdue(utcnow())
 
