@@ -134,10 +134,8 @@ def _deliver(thread_id: int, mine: _Waiting) -> None:
     try:
         while mine.state == "waiting":
             with process_turn(thread_id), shared_turn(thread_id):
-                with _QUEUE_GUARD:
-                    queue = _QUEUES.get(thread_id, [])
-                    if mine not in queue:  # interrupted leaders put back what they held
-                        queue.insert(0, mine)
+                with _QUEUE_GUARD:  # mine is in it while it waits
+                    queue = _QUEUES[thread_id]
                     batch = queue[:BATCH_LIMIT]
                     del queue[:BATCH_LIMIT]
                 try:
