@@ -27,6 +27,7 @@ NOT_SERVICE_MODULES = {
     "auth/loaders.py": "who the request is (session, token): the login machinery",
     "questionnaires/browser.py": "the browser's signed cookie, read and set per request",
     "notifications/blueprints.py": "the blueprints",
+    "events/blueprints.py": "the blueprint, and how its pages load a rencontre (a read)",
     "threads/readers.py": "live sockets leave rooms after writes that authorised (a reaction)",
 }
 # A write: adding, deleting, flushing, an UPDATE, a fact announced; or setting an attribute
@@ -47,7 +48,7 @@ NO_ACTOR = {
     "ambassadors/invitations.py:record_invitation": "receiver of auth.member_signed_up",
     "moderation/journal.py:record_action": "the journal line of an authorised act",
     "threads/services.py:welcome_thread": "receiver of communities.community_created",
-    "events/services.py:withdraw_places": "receiver of communities.access_narrowed",
+    "events/registrations.py:withdraw_places": "receiver of communities.access_narrowed",
     "threads/posting.py:store_message": (
         "the write step of a draft whose author was authorised before the thread's write turn"
         " (authorise_post, or a socket's posting grant: threads/live.py)"
