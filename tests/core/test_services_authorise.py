@@ -27,6 +27,7 @@ NOT_SERVICE_MODULES = {
     "auth/loaders.py": "who the request is (session, token): the login machinery",
     "questionnaires/browser.py": "the browser's signed cookie, read and set per request",
     "notifications/blueprints.py": "the blueprints",
+    "questionnaires/blueprints.py": "the blueprint",
     "events/blueprints.py": "the blueprint, and how its pages load a rencontre (a read)",
     "threads/readers.py": "live sockets leave rooms after writes that authorised (a reaction)",
 }
@@ -68,7 +69,7 @@ NO_ACTOR = {
     "solidarity/services.py:archive_signals": "the retention job (CLI)",
     "events/attendance.py:send_reminders": "the reminder job (CLI)",
     "events/attendance.py:close_past_events": "the closing job (CLI)",
-    "questionnaires/services.py:write_questions": "a step of services that authorise first",
+    "questionnaires/questions.py:write_questions": "a step of services that authorise first",
     "members/erasure.py:erasure_refusal": "reads only (locks rows for erase_account)",
     # Reads that the walk takes for writes (a dict's update, a result being built, a signal
     # asking the domains for rows).
