@@ -24,7 +24,7 @@ from community.events import services as events
 from community.extensions import db
 from community.initiatives import services as initiatives
 from community.moderation import services as moderation
-from community.notifications import push, push_services
+from community.notifications import push, push_sending, push_services
 from community.notifications.triggers import notify_overdue
 from community.questionnaires import answering
 from community.questionnaires import services as questionnaires
@@ -86,10 +86,10 @@ def pushed(monkeypatch, vapid):  # type: ignore[no-untyped-def]
     """Every (kind, encrypted payload text) the flows queue; nothing leaves the machine."""
     sent: list[tuple[str, str]] = []
 
-    def submit_all(self: Any, jobs: list[push.Job]) -> None:
+    def submit_all(self: Any, jobs: list[push_sending.Job]) -> None:
         sent.extend((job.kind, job.data) for job in jobs)
 
-    monkeypatch.setattr(push.Dispatcher, "submit_all", submit_all)
+    monkeypatch.setattr(push_sending.Dispatcher, "submit_all", submit_all)
     return sent
 
 
