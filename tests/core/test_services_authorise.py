@@ -28,6 +28,7 @@ NOT_SERVICE_MODULES = {
     "questionnaires/browser.py": "the browser's signed cookie, read and set per request",
     "notifications/blueprints.py": "the blueprints",
     "questionnaires/blueprints.py": "the blueprint",
+    "solidarity/blueprints.py": "the blueprint, and what its pages share (page helpers)",
     "events/blueprints.py": "the blueprint, and how its pages load a rencontre (a read)",
     "threads/readers.py": "live sockets leave rooms after writes that authorised (a reaction)",
 }
