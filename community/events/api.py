@@ -17,7 +17,16 @@ from community.core.pagination import count_of
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
 from community.core.standing import kept_while_suspended
-from community.events import attendance, calendar, codes, guests, permissions, queries, services
+from community.events import (
+    attendance,
+    calendar,
+    codes,
+    guests,
+    permissions,
+    queries,
+    registrations,
+    services,
+)
 from community.events.models import Event, Registration
 from community.events.schemas import (
     EventAcceptedSchema,
@@ -70,7 +79,7 @@ def _shown(events: list[Event]) -> list[Event]:
 
 
 def _with_rsvp(event: Event) -> Event:
-    event.my_rsvp = services.my_rsvp(current_member(), event)
+    event.my_rsvp = registrations.my_rsvp(current_member(), event)
     return _shown([event])[0]
 
 
@@ -197,7 +206,7 @@ def post_rsvp(event_id: int) -> Any:
     begin_write()
     event = _load(event_id)
     require(permissions.can_rsvp(member, event), member)
-    registration = services.register(member, event)
+    registration = registrations.register(member, event)
     return _rsvp_state(registration)
 
 
@@ -210,7 +219,7 @@ def delete_rsvp(event_id: int) -> None:
     begin_write()
     event = _load(event_id)
     require(permissions.can_rsvp(member, event), member)
-    services.unregister(member, event)
+    registrations.unregister(member, event)
 
 
 @blp.post("/events/<int:event_id>/guests")

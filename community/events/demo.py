@@ -8,7 +8,7 @@ from typing import Any
 
 from community.core.content import render_markdown
 from community.core.models import utcnow
-from community.events import services
+from community.events import places, registrations, services
 from community.events.models import Event, Registration
 from community.events.times import from_paris, paris
 from community.extensions import db
@@ -76,7 +76,7 @@ def _past(
             )
         )
     db.session.flush()
-    services._recount(event)
+    places._recount(event)
     return event
 
 
@@ -124,7 +124,7 @@ def seed(ctx: Any) -> None:
         ),
     )
     for member in (habitant, *crowd[11:15]):
-        services.register(member, full)
+        registrations.register(member, full)
 
     # The ambassador's weekly permanence at the market, three weeks running.
     services.create_event(
@@ -147,6 +147,6 @@ def seed(ctx: Any) -> None:
         velo,
         _data("Balade à vélo des berges", _at(8, 14), 3, "Parvis de la gare", capacity=20),
     )
-    services.register(crowd[15], ride)
+    registrations.register(crowd[15], ride)
     services.cancel_event(agent, ride, "La piste des berges est fermée pour travaux. On reporte !")
     db.session.flush()

@@ -28,7 +28,7 @@ from community.core.permissions import is_authenticated
 from community.core.ratelimit import hit, mailbox_key
 from community.events import codes, permissions, signals
 from community.events.models import Event, Registration
-from community.events.services import (
+from community.events.places import (
     _cancel_registration,
     _lock,
     _open_for_registration,
@@ -46,7 +46,7 @@ def _too_many() -> RateLimited:
 
 def refuse_members(actor: Member | None) -> None:
     """The guest door is for people without an account: a member logged in is refused (403)
-    and sent to her own door ("S'inscrire", `services.register`, which asks `can_rsvp`)."""
+    and sent to her own door ("S'inscrire", `registrations.register`, which asks `can_rsvp`)."""
     if is_authenticated(actor):
         raise Forbidden(
             _("You have an account: register with your account, with the button of the rencontre.")
@@ -59,7 +59,7 @@ def request_guest_place(
     """A person without an account asks for a place: a pending registration and a link to
     confirm it by e-mail, sent once while it is fresh (`client`: the client address, whose
     requests are counted; `actor`: whoever is logged in — a member is refused, her door is
-    `services.register`). An address whose member is banned from the community gets nothing,
+    `registrations.register`). An address whose member is banned from the community gets nothing,
     with the same answer as anyone."""
     refuse_members(actor)
     if not permissions.can_register_guest(actor, event):

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
-from community.events import services
+from community.events import registrations
 from community.events.models import CalendarFeed, Event, Registration
 from community.extensions import db
 from community.members.models import Member
@@ -74,5 +74,5 @@ def _export(member: Member, **_: Any) -> dict[str, list[dict[str, Any]]]:
 def _erase(member: Member, **_: Any) -> None:
     # Places at rencontres to come go to those waiting; the rows go with the account
     # (ondelete), and so do guest registrations made with the same address.
-    services.release_member(member)
+    registrations.release_member(member)
     db.session.execute(delete(Registration).where(Registration.guest_email == member.email))

@@ -9,7 +9,7 @@ the reminders, the notices of a cancellation, of a freed place and of a compte r
 A rencontre is readable by anyone when its community is open; by the community's active
 members, its gardeners and staff when it is on request. Someone who leaves an on-request
 community (or is refused, or stops being its gardener), or whose community turns on-request,
-loses its rencontres at every door at once — and their places (`services.withdraw_places`).
+loses its rencontres at every door at once — and their places (`registrations.withdraw_places`).
 """
 
 from __future__ import annotations

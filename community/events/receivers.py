@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from community.communities.signals import access_narrowed
 from community.core.notify import notify, register_kind
-from community.events import mails, services, signals
+from community.events import mails, registrations, signals
 from community.events.models import Event, Registration
 from community.moderation.signals import member_suspended
 
@@ -106,7 +106,7 @@ def _report(event: Event, *, actor: Any, attendees: list[Registration], **_: Any
 @access_narrowed.connect
 def _withdraw(community: Any, *, member: Any = None, **_: Any) -> None:
     """Whoever may no longer read the community's rencontres gives back their places."""
-    services.withdraw_places(community, member)
+    registrations.withdraw_places(community, member)
 
 
 @member_suspended.connect
@@ -114,7 +114,7 @@ def _withdraw_the_banned(member: Any, *, community: Any = None, **_: Any) -> Non
     """A member banned from a community gives back her places at its rencontres (a platform
     suspension keeps them: she may still come, and cancel)."""
     if community is not None:
-        services.withdraw_places(community, member, banned=True)
+        registrations.withdraw_places(community, member, banned=True)
 
 
 @signals.withdrawn.connect

@@ -1,31 +1,26 @@
-"""Rencontres: plan, edit, cancel; register, wait, be promoted (guests in `guests.py`, the
-check-in, compte rendu and reminders in `attendance.py`).
+"""Planning rencontres: plan them (once or weekly), edit them, cancel them.
 
-Every change to a rencontre's registrations runs under its row lock (`_lock`): SELECT … FOR
-UPDATE on PostgreSQL; on SQLite the caller starts its transaction as a writer
-(`threads.realtime.begin_write`, BEGIN IMMEDIATE), which serialises writers. Counting the
-places and taking one happen under that lock, so ten people asking for the last two places get
-two places and eight waits, never more.
+The places are counted and given in `places.py`, members register in `registrations.py`,
+guests in `guests.py`; the check-in, compte rendu and reminders are in `attendance.py`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from community.communities.models import Community
 from community.core.content import render_markdown
 from community.core.edge import single_line
-from community.core.errors import Conflict, Invalid, NotFound
+from community.core.errors import Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
-from community.core.ratelimit import mailbox
 from community.events import permissions, signals
 from community.events.models import ACTIVE, Event, Registration
+from community.events.places import _lock, _promote, _still_open
 from community.events.queries import holder_may_read
 from community.events.times import weekly
 from community.extensions import db
@@ -75,27 +70,6 @@ def get_event(event_id: object) -> Event:
     if event is None:
         raise NotFound(_("This rencontre does not exist."))
     return event
-
-
-def _lock(event: Event) -> Event:
-    """Hold the rencontre's row until commit (PostgreSQL), and read it afresh."""
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
-    db.session.refresh(event)
-    return event
-
-
-def _recount(event: Event) -> None:
-    rows = db.session.execute(
-        select(Registration.status, func.count())
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    ).all()
-    counts = {status: int(count) for status, count in rows}
-    event.going_count = counts.get("going", 0)
-    event.waitlist_count = counts.get("waitlisted", 0)
-
-
-# --- planning ------------------------------------------------------------------------------
 
 
 def _check(actor: Member, event: Event, data: EventData, now: datetime, *, creating: bool) -> None:
@@ -251,13 +225,6 @@ def create_event(
     return events
 
 
-def _still_open(event: Event, now: datetime) -> None:
-    if event.status == "cancelled":
-        raise Conflict(_("This rencontre is cancelled."))
-    if event.state_at(now) == "done" or event.status == "done":
-        raise Conflict(_("This rencontre is over."))
-
-
 def edit_event(actor: Member, event: Event, data: EventData) -> Event:
     """Change what a rencontre says; a larger capacity gives places to those waiting."""
     require(permissions.can_manage_event(actor, event), actor)
@@ -303,194 +270,5 @@ def cancel_event(actor: Member, event: Event, reason: str) -> Event:
     return event
 
 
-# --- registrations -------------------------------------------------------------------------
-
-
-def registration_of(member: Member | None, event: Event) -> Registration | None:
-    if member is None or not getattr(member, "is_authenticated", False):
-        return None
-    return db.session.execute(
-        select(Registration).where(
-            Registration.event_id == event.id, Registration.member_id == member.id
-        )
-    ).scalar_one_or_none()
-
-
-def _open_for_registration(event: Event, now: datetime) -> None:
-    _still_open(event, now)
-    if event.starts_at <= now:
-        raise Conflict(_("This rencontre has started: registration is closed."))
-
-
-def _place(event: Event, registration: Registration, now: datetime) -> None:
-    """Give `registration` a place, or put it at the end of the waiting list."""
-    _recount(event)
-    registration.status = "going" if not event.is_full() else "waitlisted"
-    registration.queued_at = now
-    registration.cancelled_at = None
-    registration.checked_in_at = None
-    registration.reminded_at = None
-    db.session.flush()
-    _recount(event)
-
-
-def place_held_by(event: Event, address: str, besides: Registration | None = None) -> bool:
-    """One person, one place: does the mailbox of `address` (however it is spelt) already hold
-    a place at `event` (going or waiting) — as a member under her account, or as a guest?"""
-    inbox = mailbox(address)
-    rows = db.session.execute(
-        select(Registration, Member.email)
-        .outerjoin(Member, Member.id == Registration.member_id)
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-    ).all()
-    return any(
-        registration is not besides and mailbox(email or registration.guest_email or "") == inbox
-        for registration, email in rows
-    )
-
-
-def register(member: Member, event: Event) -> Registration:
-    """Take a place (`going`), or wait for one (`waitlisted`). Registering again changes nothing."""
-    require(permissions.can_rsvp(member, event), member)
-    now = utcnow()
-    _lock(event)
-    _open_for_registration(event, now)
-    registration = registration_of(member, event)
-    if registration is not None and registration.active:
-        return registration
-    if place_held_by(event, member.email, besides=registration):
-        raise Conflict(_("You already have a place at this rencontre, taken with your e-mail."))
-    if registration is None:
-        registration = Registration(
-            event_id=event.id, member_id=member.id, created_at=now, status="pending"
-        )
-        db.session.add(registration)
-    registration.confirmed_at = now
-    _place(event, registration, now)
-    signals.registered.send(registration)
-    return registration
-
-
-def _promote(event: Event, now: datetime) -> list[Registration]:
-    """Give freed places to the first waiting, in order (under the rencontre's lock) — among
-    those who may still read it: nobody is told of a place at a rencontre they cannot see."""
-    promoted: list[Registration] = []
-    _recount(event)
-    while not event.is_full() and event.waitlist_count > 0:
-        first = db.session.execute(
-            select(Registration)
-            .join(Event, Event.id == Registration.event_id)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == "waitlisted",
-                holder_may_read(),
-            )
-            .order_by(Registration.queued_at, Registration.id)
-            .limit(1)
-        ).scalar_one_or_none()
-        if first is None:
-            break
-        first.status = "going"
-        first.promoted_at = now
-        db.session.flush()
-        _recount(event)
-        promoted.append(first)
-    db.session.flush()
-    for registration in promoted:
-        signals.promoted.send(registration)
-    return promoted
-
-
-def _cancel_registration(event: Event, registration: Registration, now: datetime) -> None:
-    registration.status = "cancelled"
-    registration.cancelled_at = now
-    db.session.flush()
-    _promote(event, now)
-
-
-def unregister(member: Member, event: Event) -> Registration | None:
-    """Give one's place back; the first person waiting gets it (same transaction)."""
-    require(permissions.can_rsvp(member, event), member)
-    now = utcnow()
-    _lock(event)
-    registration = registration_of(member, event)
-    if registration is None or not registration.active:
-        return registration
-    _open_for_registration(event, now)
-    _cancel_registration(event, registration, now)
-    signals.unregistered.send(registration)
-    return registration
-
-
-def release_member(member: Member) -> None:
-    """Before an erasure: give back the member's places at rencontres to come, and those taken
-    as a guest with the member's e-mail (the first waiting get them)."""
-    now = utcnow()
-    rows = db.session.execute(
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            (Registration.member_id == member.id) | (Registration.guest_email == member.email),
-            Registration.status.in_(ACTIVE),
-            Event.status == "scheduled",
-            Event.starts_at > now,
-        )
-    ).scalars()
-    for registration in list(rows):
-        event = _lock(registration.event)
-        _cancel_registration(event, registration, now)
-
-
-def withdraw_places(
-    community: Community, member: Member | None, *, banned: bool = False
-) -> list[Registration]:
-    """Someone lost the reading of `community`'s rencontres (`communities.access_narrowed`):
-    the places and waits at its rencontres to come held by `member` — or, when None (the
-    community turned on-request), by anyone who may no longer read them, guests included —
-    are cancelled, and the first waiting who still may get the places. `banned`: `member` was
-    banned from the community (moderation's `member_suspended`): all her places there go,
-    whether or not she may still read its rencontres, those taken as a guest with her mailbox
-    too, however spelt (the guest door refuses it from then on:
-    `permissions.guest_address_refused`)."""
-    now = utcnow()
-    stmt = (
-        select(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .where(
-            Event.community_id == community.id,
-            Event.status == "scheduled",
-            Event.starts_at > now,
-            Registration.status.in_(ACTIVE),
-        )
-        .order_by(Event.id, Registration.id)
-    )
-    if not (banned and member is not None):
-        stmt = stmt.where(~holder_may_read())
-    if member is not None and banned:  # and those she took as a guest, under her mailbox
-        stmt = stmt.where(
-            (Registration.member_id == member.id) | Registration.guest_email.is_not(None)
-        )
-    elif member is not None:
-        stmt = stmt.where(Registration.member_id == member.id)
-    withdrawn = list(db.session.execute(stmt).scalars())
-    if member is not None and banned:
-        inbox = mailbox(member.email)
-        withdrawn = [
-            r
-            for r in withdrawn
-            if r.member_id == member.id or (r.guest_email and mailbox(r.guest_email) == inbox)
-        ]
-    for registration in withdrawn:
-        event = _lock(registration.event)
-        _cancel_registration(event, registration, now)
-        signals.withdrawn.send(registration, banned=banned)
-    return withdrawn
-
-
 def event_payload_status(event: Event, now: datetime | None = None) -> str:
     return event.state_at(now or utcnow())
-
-
-def my_rsvp(member: Any, event: Event) -> str | None:
-    registration = registration_of(member, event)
-    return registration.status if registration is not None and registration.active else None

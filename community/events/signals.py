@@ -35,7 +35,7 @@ withdrawn = signals.signal(
     (they left its on-request community, were refused, stopped being its gardener, or the
     community turned on-request), or because they were banned from its community. Sender:
     the `Registration`, now `cancelled`; keyword `banned` (True for a ban). Sent by
-    `services.withdraw_places`, receiver of `communities.access_narrowed` and of
+    `registrations.withdraw_places`, receiver of `communities.access_narrowed` and of
     `moderation.member_suspended` (a ban from the community).""",
 )
 

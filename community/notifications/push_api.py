@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 from community.core.errors import NotFound
 from community.core.rest import authenticated_member
 from community.core.standing import kept_while_suspended
-from community.notifications import push, push_services
+from community.notifications import push_keys, push_services
 from community.notifications.blueprints import blp
 from community.notifications.push_models import MAX_ENDPOINT
 from community.notifications.push_privacy import remember_browser
@@ -43,7 +43,7 @@ class EndpointSchema(Schema):
 @blp.response(200, PushKeySchema)
 def push_key() -> dict[str, str]:
     """The VAPID public key to subscribe with (404 when push is off on this site)."""
-    key = push.public_key()
+    key = push_keys.public_key()
     if key is None:
         raise NotFound(_("Notifications on the phone are not available on this site."))
     return {"public_key": key}

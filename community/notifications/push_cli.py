@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from community.notifications import push
+from community.notifications import push_keys
 
 
 @click.command("vapid-keys")
@@ -17,7 +17,7 @@ def vapid_keys_command(new: bool) -> None:
     with --new, print a fresh private key to put in VAPID_PRIVATE_KEY. Outside development
     nothing is written: the key comes from the environment."""
     if new:
-        click.echo(f"VAPID_PRIVATE_KEY={push.generate_private_key()}")
+        click.echo(f"VAPID_PRIVATE_KEY={push_keys.generate_private_key()}")
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("VAPID_PRIVATE_KEY"):
@@ -28,7 +28,7 @@ def vapid_keys_command(new: bool) -> None:
             "environment (only development keeps a key under instance/)."
         )
     else:
-        push.ensure_dev_key(app)
-        app.config["VAPID_PRIVATE_KEY"] = push.dev_key_path(app).read_text().strip()
-        click.echo(f"development key: {push.dev_key_path(app)}")
-    click.echo(f"public key: {push.public_key(app)}")
+        push_keys.ensure_dev_key(app)
+        app.config["VAPID_PRIVATE_KEY"] = push_keys.dev_key_path(app).read_text().strip()
+        click.echo(f"development key: {push_keys.dev_key_path(app)}")
+    click.echo(f"public key: {push_keys.public_key(app)}")

@@ -10,7 +10,7 @@ from community.core.errors import Invalid, NotFound
 from community.core.permissions import is_authenticated, require
 from community.extensions import db
 from community.members.models import Member
-from community.notifications import push
+from community.notifications import push, push_keys
 from community.notifications.push_models import MAX_ENDPOINT, PushKindSetting, PushSubscription
 
 MAX_SUBSCRIPTIONS = 10  # phones and browsers per member; the oldest goes past this
@@ -21,14 +21,14 @@ def subscribe(
 ) -> tuple[PushSubscription, bool]:
     """Store this browser's subscription for `member`; (subscription, created)."""
     require(is_authenticated(member), member)
-    if not push.enabled():
+    if not push_keys.enabled():
         raise NotFound(_("Notifications on the phone are not available on this site."))
     errors: dict[str, list[str]] = {}
-    if len(endpoint) > MAX_ENDPOINT or not push.endpoint_allowed(
+    if len(endpoint) > MAX_ENDPOINT or not push_keys.endpoint_allowed(
         endpoint, current_app.config["PUSH_ALLOWED_HOSTS"]
     ):
         errors["endpoint"] = [_("This push service is not accepted.")]
-    if not push.valid_keys(p256dh, auth):
+    if not push_keys.valid_keys(p256dh, auth):
         errors["keys"] = [_("These keys are not valid.")]
     if errors:
         raise Invalid(_("This subscription cannot be used."), errors)

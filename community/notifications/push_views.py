@@ -15,7 +15,7 @@ from wtforms import SelectMultipleField, widgets
 from community.core.permissions import current_member
 from community.core.standing import kept_while_suspended
 from community.members.models import Member
-from community.notifications import push, push_services
+from community.notifications import push, push_keys, push_services
 from community.notifications.blueprints import bp
 
 
@@ -40,7 +40,7 @@ def _form(member: Member) -> PushKindsForm:
 @bp.app_template_global("push_settings")
 def push_settings(member: Member | None) -> dict[str, Any] | None:
     """What the preferences page shows about push (None when push is off here)."""
-    if member is None or not push.enabled():
+    if member is None or not push_keys.enabled():
         return None
     return {"form": _form(member), "phones": push_services.subscription_count(member)}
 

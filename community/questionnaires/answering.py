@@ -28,7 +28,7 @@ from community.questionnaires.models import (
     Questionnaire,
     Response,
 )
-from community.questionnaires.services import valid_id
+from community.questionnaires.queries import valid_id
 from community.territory.models import Neighbourhood
 
 MAX_SHORT_TEXT = 200

@@ -14,7 +14,15 @@ from community.core.errors import NotFound
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
 from community.extensions import csrf, db, limiter
-from community.questionnaires import answering, browser, exports, permissions, results, services
+from community.questionnaires import (
+    answering,
+    browser,
+    exports,
+    permissions,
+    queries,
+    results,
+    services,
+)
 from community.questionnaires.schemas import (
     FollowUpInSchema,
     QuestionnaireInSchema,
@@ -42,7 +50,7 @@ def response_limit() -> str:
 @blp.response(200, QuestionnaireSchema(many=True))
 def list_questionnaires() -> Any:
     """Questionnaires the caller may read, newest first."""
-    return list(db.session.execute(services.visible_stmt(current_member()).limit(100)).scalars())
+    return list(db.session.execute(queries.visible_stmt(current_member()).limit(100)).scalars())
 
 
 @blp.get("/questionnaires/<int:questionnaire_id>")

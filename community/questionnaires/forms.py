@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from community.core.dates import BoundedDateField
 from community.core.forms import as_choices
-from community.questionnaires.services import MAX_FOLLOW_UP, MAX_INTRO, MAX_LABEL, MAX_TITLE
+from community.questionnaires.questions import MAX_LABEL
+from community.questionnaires.services import MAX_FOLLOW_UP, MAX_INTRO, MAX_TITLE
 
 KIND_LABELS = {
     "single": _l("One answer among several"),

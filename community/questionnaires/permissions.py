@@ -34,7 +34,7 @@ def can_edit(member: Member | None, questionnaire: Questionnaire) -> bool:
 
 def reads_as_editor(member: Member | None, questionnaire: Questionnaire) -> bool:
     """Read what its editors read (its draft, its results while open, free text, the export):
-    its community's gardeners and staff by their mandate, as `services.readable_clause` —
+    its community's gardeners and staff by their mandate, as `queries.readable_clause` —
     a suspension takes their acts away, not their reading."""
     community = questionnaire.community
     if community is None:
@@ -62,7 +62,7 @@ def is_community_ambassador(member: Member | None, community: Community | None) 
 def can_read(member: Member | None, questionnaire: Questionnaire) -> bool:
     """A draft: those who may edit it. Once it leaves draft: anyone, except that the
     questionnaire of an on-request community for its members is read by them only (as its
-    threads and rencontres). `services.readable_clause` is this rule for lists."""
+    threads and rencontres). `queries.readable_clause` is this rule for lists."""
     if reads_as_editor(member, questionnaire):
         return True
     if questionnaire.status == "draft":

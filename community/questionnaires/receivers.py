@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from community.core.notify import notify, register_kind
-from community.questionnaires.services import respondent_members
+from community.questionnaires.queries import respondent_members
 from community.questionnaires.signals import follow_up_published
 
 KIND = "questionnaire_follow_up"

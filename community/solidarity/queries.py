@@ -30,9 +30,10 @@ only what it lets its author read.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, false, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate
@@ -189,4 +190,27 @@ def through_offer(member: Member | None, request: HelpRequest, now: datetime | N
             )
         ).first()
         is not None
+    )
+
+
+def my_help_waiting(member: Any, limit: int = 5) -> list[HelpProposal]:
+    """For the home page: offers of help waiting for my answer, and my open exchanges."""
+    if member is None:
+        return []
+    return list(
+        db.session.execute(
+            select(HelpProposal)
+            .join(HelpRequest, HelpProposal.request_id == HelpRequest.id)
+            .where(
+                (
+                    (HelpProposal.status == "proposed")
+                    & (HelpRequest.author_id == member.id)
+                    & (HelpRequest.status == "open")
+                )
+                | ((HelpProposal.status == "accepted") & readable_exchanges(member))
+            )
+            .options(selectinload(HelpProposal.request), selectinload(HelpProposal.helper))
+            .order_by(HelpProposal.created_at.desc())
+            .limit(limit)
+        ).scalars()
     )

@@ -75,9 +75,9 @@ LAZY_IMPORTS = {
     # stay inside it, or importing any module would load the whole application.
     "community/__init__.py:*": "the factory, run by every import of the package",
     # Heavy libraries (15 to 30 ms each at every start) used by one act only.
-    "community/notifications/push.py:pywebpush": "sending a push",
-    "community/notifications/push.py:py_vapid": "making or reading the VAPID key",
-    "community/notifications/push.py:cryptography": "making or reading the VAPID key",
+    "community/notifications/push_sending.py:pywebpush": "sending a push",
+    "community/notifications/push_keys.py:py_vapid": "making or reading the VAPID key",
+    "community/notifications/push_keys.py:cryptography": "making or reading the VAPID key",
     "community/config.py:py_vapid": "checking the VAPID key of production settings",
     "community/ambassadors/invitations.py:segno": "drawing an invitation's QR code",
 }

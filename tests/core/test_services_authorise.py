@@ -27,6 +27,9 @@ NOT_SERVICE_MODULES = {
     "auth/loaders.py": "who the request is (session, token): the login machinery",
     "questionnaires/browser.py": "the browser's signed cookie, read and set per request",
     "notifications/blueprints.py": "the blueprints",
+    "questionnaires/blueprints.py": "the blueprint",
+    "solidarity/blueprints.py": "the blueprint, and what its pages share (page helpers)",
+    "events/blueprints.py": "the blueprint, and how its pages load a rencontre (a read)",
     "threads/readers.py": "live sockets leave rooms after writes that authorised (a reaction)",
 }
 # A write: adding, deleting, flushing, an UPDATE, a fact announced; or setting an attribute
@@ -47,7 +50,7 @@ NO_ACTOR = {
     "ambassadors/invitations.py:record_invitation": "receiver of auth.member_signed_up",
     "moderation/journal.py:record_action": "the journal line of an authorised act",
     "threads/services.py:welcome_thread": "receiver of communities.community_created",
-    "events/services.py:withdraw_places": "receiver of communities.access_narrowed",
+    "events/registrations.py:withdraw_places": "receiver of communities.access_narrowed",
     "threads/posting.py:store_message": (
         "the write step of a draft whose author was authorised before the thread's write turn"
         " (authorise_post, or a socket's posting grant: threads/live.py)"
@@ -67,7 +70,7 @@ NO_ACTOR = {
     "solidarity/services.py:archive_signals": "the retention job (CLI)",
     "events/attendance.py:send_reminders": "the reminder job (CLI)",
     "events/attendance.py:close_past_events": "the closing job (CLI)",
-    "questionnaires/services.py:write_questions": "a step of services that authorise first",
+    "questionnaires/questions.py:write_questions": "a step of services that authorise first",
     "members/erasure.py:erasure_refusal": "reads only (locks rows for erase_account)",
     # Reads that the walk takes for writes (a dict's update, a result being built, a signal
     # asking the domains for rows).

@@ -19,7 +19,7 @@ import community
 from community.core.errors import Conflict, Invalid
 from community.core.handlers import in_request_transaction, keep_despite_refusal
 from community.core.signals import on_commit
-from community.events import services as events_services
+from community.events import registrations as events_registrations
 from community.extensions import db, socketio
 from community.members.models import Member
 from community.threads import services
@@ -133,7 +133,7 @@ def test_html_flashed_refusal_keeps_nothing(
         db.session.flush()
         raise Conflict("plus de place")
 
-    monkeypatch.setattr(events_services, "register", register_then_refuse)
+    monkeypatch.setattr(events_registrations, "register", register_then_refuse)
     login(client, member)
     response = client.post_form(f"/events/{event.id}/rsvp")
     assert response.status_code == 302

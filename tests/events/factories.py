@@ -42,7 +42,7 @@ def make_registration(event: Event, member: Any = None, **fields: Any) -> Regist
     )
     db.session.add(registration)
     db.session.flush()
-    from community.events.services import _recount
+    from community.events.places import _recount
 
     _recount(event)
     db.session.flush()

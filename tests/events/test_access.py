@@ -13,7 +13,7 @@ from icalendar import Calendar
 from community.communities.models import Membership
 from community.communities.services import CommunityData, save_community
 from community.core.models import utcnow
-from community.events import attendance, codes, services
+from community.events import attendance, codes, registrations, services
 from community.events.cli import send_reminders
 from community.events.models import Registration
 from community.extensions import db
@@ -141,7 +141,7 @@ def test_a_place_freed_goes_to_the_first_waiting_who_may_still_read_it(world):
     )
     db.session.query(Membership).filter_by(member_id=paul.id).one().status = "left"
     db.session.flush()
-    services.unregister(jeanne, event)
+    registrations.unregister(jeanne, event)
     db.session.refresh(wait)
     db.session.refresh(later)
     assert (wait.status, later.status) == ("waitlisted", "going")
@@ -228,4 +228,4 @@ def test_a_ban_gives_her_places_back_and_she_cannot_register_again(world):
     assert (place.status, wait.status) == ("cancelled", "going")
     assert world.member.id in _notified("event_withdrawn")
     with pytest.raises(Forbidden):
-        services.register(world.member, event)  # an open community: she still reads it
+        registrations.register(world.member, event)  # an open community: she still reads it

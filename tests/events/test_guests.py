@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from community.core.models import utcnow
-from community.events import attendance, codes, guests, services
+from community.events import attendance, codes, guests, registrations
 from community.events.models import Registration
 from community.extensions import db
 from tests.conftest import page_text
@@ -171,7 +171,7 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
     event = make_event(world.community, accepts_guests=True, title="Repair café")
     guests.request_guest_place(event, "Camille", "camille@example.org", client="192.0.2.1")
     mine = make_event(world.community, title="Troc")
-    services.register(person, mine)
+    registrations.register(person, mine)
     created = make_event(world.community, person, title="Créée par moi")
     login_as(person)
     data = client.get("/api/v1/me/export").json
@@ -185,7 +185,7 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
     registration = db.session.query(Registration).filter_by(event_id=event_id).one()
     guests.confirm_guest(codes.guest_token(registration.id))
     waiting = make_member()
-    assert services.register(waiting, event).status == "waitlisted"
+    assert registrations.register(waiting, event).status == "waitlisted"
     erase_account(person, PASSWORD)
     db.session.flush()
     # The guest place went to the first waiting; the guest's row went with the account.
@@ -199,16 +199,16 @@ def test_a_guest_gives_the_place_back_by_the_link_in_the_mail(client, world, out
     waiting = make_member()
     _ask(client, event)
     client.post_form(_link(outbox, "camille@example.org"))
-    services.register(waiting, event)
+    registrations.register(waiting, event)
     db.session.commit()
     (mail,) = [m for m in outbox.to("camille@example.org") if "cancel" in outbox.text_of(m)]
     (link,) = [u for u in outbox.links_in(mail) if "/events/guests/cancel/" in u]
     path = link.split("localhost", 1)[1]
     assert client.get(path).status_code == 200
-    assert services.registration_of(waiting, event).status == "waitlisted"
+    assert registrations.registration_of(waiting, event).status == "waitlisted"
     done = client.post_form(path)
     assert "Votre inscription est annulée." in page_text(done)
-    assert services.registration_of(waiting, event).status == "going"
+    assert registrations.registration_of(waiting, event).status == "going"
     assert client.get("/events/guests/cancel/forged").status_code == 404
 
 
@@ -451,7 +451,7 @@ def test_one_person_one_place_whichever_door_she_took_first(client, world, outbo
     """Found walking: her address at the guest door, then "S'inscrire" with her account, then
     the guest link — two places, two codes, a neighbour pushed to the waiting list. The second
     door says she already has one, in either order."""
-    from community.events import services as events
+    from community.events import registrations as events
 
     world.member.email = "lea@example.org"
     db.session.commit()

@@ -8,7 +8,7 @@ import pytest
 
 from community.core.errors import Conflict, Forbidden, Unauthenticated
 from community.core.models import utcnow
-from community.events import services
+from community.events import registrations, services
 from community.events.models import Registration
 from community.extensions import db
 from community.notifications.models import Notification
@@ -23,14 +23,14 @@ def _notes(member, kind):
 def test_places_then_the_waiting_list_in_order(world, outbox):
     event = make_event(world.community, world.gardener, capacity=2)
     people = [make_member() for _ in range(4)]
-    statuses = [services.register(p, event).status for p in people]
+    statuses = [registrations.register(p, event).status for p in people]
     assert statuses == ["going", "going", "waitlisted", "waitlisted"]
     assert (event.going_count, event.waitlist_count) == (2, 2)
     # Registering again changes nothing.
-    assert services.register(people[0], event).status == "going"
+    assert registrations.register(people[0], event).status == "going"
     assert event.going_count == 2
 
-    services.unregister(people[1], event)
+    registrations.unregister(people[1], event)
     db.session.refresh(event)
     by = {
         r.member_id: r.status for r in db.session.query(Registration).filter_by(event_id=event.id)
@@ -44,7 +44,7 @@ def test_places_then_the_waiting_list_in_order(world, outbox):
     assert not _notes(people[3], "event_promoted")
 
     # A waiting person who gives up promotes nobody.
-    services.unregister(people[3], event)
+    registrations.unregister(people[3], event)
     db.session.refresh(event)
     assert (event.going_count, event.waitlist_count) == (2, 0)
 
@@ -52,34 +52,34 @@ def test_places_then_the_waiting_list_in_order(world, outbox):
 def test_cancellations_promote_in_order(world):
     event = make_event(world.community, capacity=1)
     first = make_member()
-    services.register(first, event)
+    registrations.register(first, event)
     waiting = [make_member() for _ in range(3)]
     for person in waiting:
-        services.register(person, event)
-    services.unregister(first, event)
-    services.unregister(waiting[0], event)
-    statuses = [services.registration_of(p, event).status for p in waiting]
+        registrations.register(person, event)
+    registrations.unregister(first, event)
+    registrations.unregister(waiting[0], event)
+    statuses = [registrations.registration_of(p, event).status for p in waiting]
     assert statuses == ["cancelled", "going", "waitlisted"]
 
 
 def test_coming_back_after_cancelling_goes_to_the_end_of_the_list(world):
     event = make_event(world.community, capacity=1)
     a, b, c = make_member(), make_member(), make_member()
-    services.register(a, event)
-    services.register(b, event)
-    services.unregister(b, event)
-    services.register(c, event)
-    assert services.register(b, event).status == "waitlisted"
-    services.unregister(a, event)
-    assert services.registration_of(c, event).status == "going"
-    assert services.registration_of(b, event).status == "waitlisted"
+    registrations.register(a, event)
+    registrations.register(b, event)
+    registrations.unregister(b, event)
+    registrations.register(c, event)
+    assert registrations.register(b, event).status == "waitlisted"
+    registrations.unregister(a, event)
+    assert registrations.registration_of(c, event).status == "going"
+    assert registrations.registration_of(b, event).status == "waitlisted"
 
 
 def test_a_confirmation_mail_carries_the_code_and_its_qr(world, outbox, app):
     from community.events.codes import checkin_code
 
     event = make_event(world.community, capacity=5, title="Atelier vélo")
-    registration = services.register(world.member, event)
+    registration = registrations.register(world.member, event)
     db.session.commit()
     (mail,) = outbox.to(world.member.email)
     text = outbox.text_of(mail)
@@ -101,16 +101,16 @@ def test_closed_rencontres_refuse_registrations(world, state):
     else:
         event = make_event(world.community, starts_at=now - timedelta(days=2))
     with pytest.raises(Conflict):
-        services.register(world.member, event)
+        registrations.register(world.member, event)
 
 
 def test_reading_rules_apply_to_registering(world):
     event = make_event(world.closed)
     with pytest.raises(Forbidden):
-        services.register(world.citizen, event)
+        registrations.register(world.citizen, event)
     with pytest.raises(Unauthenticated):
-        services.register(None, event)  # type: ignore[arg-type]
-    assert services.register(world.member, event).status == "going"
+        registrations.register(None, event)  # type: ignore[arg-type]
+    assert registrations.register(world.member, event).status == "going"
 
 
 def test_cancelling_tells_everyone_registered(world):
@@ -131,11 +131,11 @@ def test_erasing_a_member_gives_her_place_to_the_first_waiting(world, client):
 
     event = make_event(world.community, capacity=1)
     leaving, waiting = make_member(), make_member()
-    services.register(leaving, event)
-    services.register(waiting, event)
+    registrations.register(leaving, event)
+    registrations.register(waiting, event)
     event_id = event.id
     erase_account(leaving, PASSWORD)  # expunges everything loaded
     db.session.flush()
     event = services.get_event(event_id)
-    assert services.registration_of(waiting, event).status == "going"
+    assert registrations.registration_of(waiting, event).status == "going"
     assert (event.going_count, event.waitlist_count) == (1, 0)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from community.core.models import utcnow
-from community.events import codes, queries, services
+from community.events import codes, queries, registrations, services
 from community.events.models import Event
 from community.extensions import db
 from community.threads.models import Thread
@@ -34,16 +34,16 @@ def test_register_see_the_qr_code_and_give_the_place_back(client, world, login_a
     event = make_event(world.community, capacity=1)
     login_as(world.member)
     assert client.post_form(f"/events/{event.id}/rsvp").status_code == 302
-    registration = services.registration_of(world.member, event)
+    registration = registrations.registration_of(world.member, event)
     assert registration.status == "going"
     page = page_text(client.get(f"/events/{event.id}"))
     assert "<svg" in page and codes.checkin_code(event.id, registration.id) in page
     login_as(world.citizen)
     client.post_form(f"/events/{event.id}/rsvp")
-    assert services.registration_of(world.citizen, event).status == "waitlisted"
+    assert registrations.registration_of(world.citizen, event).status == "waitlisted"
     login_as(world.member)
     client.post_form(f"/events/{event.id}/rsvp/cancel")
-    assert services.registration_of(world.citizen, event).status == "going"
+    assert registrations.registration_of(world.citizen, event).status == "going"
     # Without the CSRF token: refused.
     assert client.post(f"/events/{event.id}/rsvp").status_code == 400
 

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
-from community.notifications import push
+from community.notifications import push_keys
 from community.notifications.push_models import PushSubscription
 from community.notifications.push_services import MAX_SUBSCRIPTIONS
 from tests.factories import make_member
@@ -42,8 +42,8 @@ def test_the_key_is_the_vapid_public_key(client, vapid, app) -> None:
     response = client.get("/api/v1/push/key")
     assert response.status_code == 200
     key = response.get_json()["public_key"]
-    assert key == push.public_key(app)
-    raw = push._b64url_decode(key)
+    assert key == push_keys.public_key(app)
+    raw = push_keys._b64url_decode(key)
     assert len(raw) == 65 and raw[0] == 4  # an uncompressed P-256 point
 
 
@@ -103,11 +103,13 @@ def test_endpoints_off_the_allowed_push_services_are_refused(
 
 def test_allowed_hosts_include_subdomains_and_listed_loopback(app, vapid) -> None:
     hosts = app.config["PUSH_ALLOWED_HOSTS"]
-    assert push.endpoint_allowed("https://web.push.apple.com/QK9", hosts)
-    assert push.endpoint_allowed("https://wns2-par02p.notify.windows.com/w/?token=x", hosts)
-    assert push.endpoint_allowed("https://updates.push.services.mozilla.com/wpush/v2/x", hosts)
-    assert push.endpoint_allowed("http://127.0.0.1:8123/push/x", hosts)  # listed by the fixture
-    assert not push.endpoint_allowed("http://localhost:8123/push/x", hosts)  # not listed
+    assert push_keys.endpoint_allowed("https://web.push.apple.com/QK9", hosts)
+    assert push_keys.endpoint_allowed("https://wns2-par02p.notify.windows.com/w/?token=x", hosts)
+    assert push_keys.endpoint_allowed("https://updates.push.services.mozilla.com/wpush/v2/x", hosts)
+    assert push_keys.endpoint_allowed(
+        "http://127.0.0.1:8123/push/x", hosts
+    )  # listed by the fixture
+    assert not push_keys.endpoint_allowed("http://localhost:8123/push/x", hosts)  # not listed
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.extensions import db
-from community.notifications import push, push_services, services
+from community.notifications import push, push_keys, push_sending, push_services, services
 from community.notifications.push_models import PushSubscription
 from tests.factories import make_member
 
@@ -43,7 +43,7 @@ def test_a_push_reaches_the_phone_signed_and_encrypted(app, push_service) -> Non
     subscription = subscribed(member, phone)
 
     notification = tell(member)
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
 
     assert push_service.errors() == []
     assert push_service.delivered(phone) == [
@@ -66,7 +66,7 @@ def test_every_phone_of_the_member_and_only_theirs(app, push_service) -> None:
     subscribed(other, elsewhere)
 
     tell(member)
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     assert len(push_service.delivered(first)) == 1
     assert len(push_service.delivered(second)) == 1
     assert push_service.delivered(elsewhere) == []
@@ -81,37 +81,42 @@ def test_gone_subscription_is_deleted(app, push_service) -> None:
     subscribed(member, unknown)
 
     tell(member)
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     endpoints = set(db.session.execute(select(PushSubscription.endpoint)).scalars())
     assert endpoints == {alive.endpoint}
 
 
 def test_a_server_error_is_retried_after_a_short_wait(app, push_service, monkeypatch) -> None:
     # The same schedule, ten times shorter (2.5 s of waiting otherwise).
-    monkeypatch.setattr(push, "RETRY_DELAYS", tuple(d / 10 for d in push.RETRY_DELAYS))
+    monkeypatch.setattr(
+        push_sending, "RETRY_DELAYS", tuple(d / 10 for d in push_sending.RETRY_DELAYS)
+    )
     member = make_member()
     phone = push_service.phone(503, 502)
     subscribed(member, phone)
 
     tell(member)
-    assert push.dispatcher(app).wait_idle(15)
+    assert push_sending.dispatcher(app).wait_idle(15)
     received = push_service.received
     assert [r.status for r in received] == [503, 502, 201]
     # A back-off: each new try waits longer than the one before.
     waits = [later.at - earlier.at for earlier, later in pairwise(received)]
-    assert waits[0] >= push.RETRY_DELAYS[0] * 0.9 and waits[1] >= push.RETRY_DELAYS[1] * 0.9
+    assert (
+        waits[0] >= push_sending.RETRY_DELAYS[0] * 0.9
+        and waits[1] >= push_sending.RETRY_DELAYS[1] * 0.9
+    )
     assert len(push_service.delivered(phone)) == 1
     assert db.session.execute(select(PushSubscription)).scalar_one().endpoint == phone.endpoint
 
 
 def test_a_push_service_that_keeps_failing_is_given_up(app, push_service, monkeypatch) -> None:
-    monkeypatch.setattr(push, "RETRY_DELAYS", (0.05, 0.1, 0.2))
+    monkeypatch.setattr(push_sending, "RETRY_DELAYS", (0.05, 0.1, 0.2))
     member = make_member()
     phone = push_service.phone(503, 500, 503, 502, 503)
     subscription = subscribed(member, phone)
 
     tell(member)
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     # The first try and one per delay, then given up: a 5xx is not "gone", the row stays.
     assert [r.status for r in push_service.received] == [503, 500, 503, 502]
     db.session.expire_all()
@@ -126,12 +131,12 @@ def test_pushes_leave_only_after_commit(app, push_service) -> None:
 
     services.notify(member, "gardener", _l("Not this one"), "/")
     db.session.flush()
-    assert push.dispatcher(app).wait_idle(1) and push_service.received == []
+    assert push_sending.dispatcher(app).wait_idle(1) and push_service.received == []
     db.session.rollback()
-    assert push.dispatcher(app).wait_idle(1) and push_service.received == []
+    assert push_sending.dispatcher(app).wait_idle(1) and push_service.received == []
 
     tell(member)
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     assert len(push_service.delivered(phone)) == 1
 
 
@@ -144,7 +149,7 @@ def test_a_kind_turned_off_is_not_pushed(app, push_service) -> None:
 
     tell(member, kind="gardener")
     tell(member, kind="handover")
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     assert len(push_service.delivered(phone)) == 1
 
 
@@ -161,18 +166,20 @@ def test_a_slow_push_service_never_holds_the_request(app, push_service) -> None:
         assert push_service.received == []
     finally:
         push_service.gate.set()
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     assert len(push_service.delivered(phone)) == 3
 
 
 def test_the_queue_is_bounded(app, push_service) -> None:
-    dispatcher = push.Dispatcher(app)
+    dispatcher = push_sending.Dispatcher(app)
     dispatcher.queue.maxsize = 2
     phone = push_service.phone()
     push_service.gate.clear()
-    job = push.Job(0, phone.endpoint, phone.p256dh, phone.auth, '{"title": "t", "url": "/"}')
+    job = push_sending.Job(
+        0, phone.endpoint, phone.p256dh, phone.auth, '{"title": "t", "url": "/"}'
+    )
     try:
-        accepted = [dispatcher.submit(push.Job(**{**job.__dict__})) for _ in range(6)]
+        accepted = [dispatcher.submit(push_sending.Job(**{**job.__dict__})) for _ in range(6)]
     finally:
         push_service.gate.set()
     assert accepted.count(False) >= 3 and dispatcher.dropped == accepted.count(False)
@@ -185,10 +192,10 @@ def test_the_push_service_refuses_a_push_signed_with_another_key(app, push_servi
     member = make_member()
     phone = push_service.phone()
     subscribed(member, phone)
-    app.config["VAPID_PRIVATE_KEY"] = push.generate_private_key()  # not the announced key
+    app.config["VAPID_PRIVATE_KEY"] = push_keys.generate_private_key()  # not the announced key
 
     tell(member)
-    assert push.dispatcher(app).wait_idle(10)
+    assert push_sending.dispatcher(app).wait_idle(10)
     [received] = push_service.received
     assert received.status == 400 and "VAPID public key" in received.error
     # Refused, not gone: given up without a retry, the subscription stays.

@@ -19,11 +19,12 @@ from community.communities import services as communities
 from community.core.models import utcnow
 from community.core.notify import kinds as registered_kinds
 from community.events import attendance
+from community.events import registrations as event_places
 from community.events import services as events
 from community.extensions import db
 from community.initiatives import services as initiatives
 from community.moderation import services as moderation
-from community.notifications import push, push_services
+from community.notifications import push, push_sending, push_services
 from community.notifications.triggers import notify_overdue
 from community.questionnaires import answering
 from community.questionnaires import services as questionnaires
@@ -85,10 +86,10 @@ def pushed(monkeypatch, vapid):  # type: ignore[no-untyped-def]
     """Every (kind, encrypted payload text) the flows queue; nothing leaves the machine."""
     sent: list[tuple[str, str]] = []
 
-    def submit_all(self: Any, jobs: list[push.Job]) -> None:
+    def submit_all(self: Any, jobs: list[push_sending.Job]) -> None:
         sent.extend((job.kind, job.data) for job in jobs)
 
-    monkeypatch.setattr(push.Dispatcher, "submit_all", submit_all)
+    monkeypatch.setattr(push_sending.Dispatcher, "submit_all", submit_all)
     return sent
 
 
@@ -202,9 +203,9 @@ def walk_every_flow() -> None:
     make_registration(soon, supporter)
     attendance.send_reminders()
     full = make_event(community, staff, title="Complet", capacity=1, description=secret("desc"))
-    events.register(supporter, full)
-    events.register(helper, full)  # waits
-    events.unregister(supporter, full)  # helper gets the place
+    event_places.register(supporter, full)
+    event_places.register(helper, full)  # waits
+    event_places.unregister(supporter, full)  # helper gets the place
     events.cancel_event(staff, full, secret("cancellation"))
     past = make_event(community, staff, title="Passé", starts_at=utcnow() - timedelta(days=1))
     make_registration(past, author, checked_in_at=utcnow())

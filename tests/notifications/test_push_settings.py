@@ -12,7 +12,7 @@ import pytest
 
 from community.config import check_push_settings
 from community.core.notify import register_kind
-from community.notifications import push, push_services
+from community.notifications import push, push_keys, push_services
 from tests.conftest import page_text
 from tests.factories import make_member
 
@@ -95,15 +95,15 @@ def test_production_refuses_push_without_a_valid_key(monkeypatch, other_app) -> 
     monkeypatch.setenv("VAPID_PRIVATE_KEY", "not-a-key")
     with pytest.raises(RuntimeError, match="not a valid"):
         other_app("production")
-    monkeypatch.setenv("VAPID_PRIVATE_KEY", push.generate_private_key())
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", push_keys.generate_private_key())
     monkeypatch.setenv("VAPID_SUBJECT", "terreau")
     with pytest.raises(RuntimeError, match="VAPID_SUBJECT"):
         other_app("production")
 
 
 def test_check_accepts_a_real_key_and_contact() -> None:
-    check_push_settings(push.generate_private_key(), "mailto:contact@commune.example.fr")
-    check_push_settings(push.generate_private_key(), "https://terreau.commune.example.fr")
+    check_push_settings(push_keys.generate_private_key(), "mailto:contact@commune.example.fr")
+    check_push_settings(push_keys.generate_private_key(), "https://terreau.commune.example.fr")
 
 
 def test_development_makes_a_key_under_instance_once(tmp_path) -> None:
@@ -112,13 +112,13 @@ def test_development_makes_a_key_under_instance_once(tmp_path) -> None:
         logger=types.SimpleNamespace(info=lambda *a: None),
         config={"PUSH_ENABLED": True, "VAPID_PRIVATE_KEY": None, "ENV_NAME": "development"},
     )
-    key = push.private_key(app)  # type: ignore[arg-type]
-    assert key and (tmp_path / push.DEV_KEY_FILE).read_text().strip() == key
-    assert (tmp_path / push.DEV_KEY_FILE).stat().st_mode & 0o077 == 0
+    key = push_keys.private_key(app)  # type: ignore[arg-type]
+    assert key and (tmp_path / push_keys.DEV_KEY_FILE).read_text().strip() == key
+    assert (tmp_path / push_keys.DEV_KEY_FILE).stat().st_mode & 0o077 == 0
     app.config["VAPID_PRIVATE_KEY"] = None
-    assert push.private_key(app) == key  # type: ignore[arg-type]
+    assert push_keys.private_key(app) == key  # type: ignore[arg-type]
     testing = types.SimpleNamespace(config={"VAPID_PRIVATE_KEY": None, "ENV_NAME": "testing"})
-    assert push.private_key(testing) is None  # type: ignore[arg-type]
+    assert push_keys.private_key(testing) is None  # type: ignore[arg-type]
 
 
 def test_vapid_keys_command(app) -> None:
@@ -141,11 +141,11 @@ def test_vapid_keys_makes_the_development_key_once(bare_app, tmp_path, monkeypat
     monkeypatch.setitem(bare_app.config, "ENV_NAME", "development")
     first = bare_app.test_cli_runner().invoke(args=["vapid-keys"])
     assert first.exit_code == 0, first.output
-    path = tmp_path / push.DEV_KEY_FILE
+    path = tmp_path / push_keys.DEV_KEY_FILE
     key = path.read_text().strip()
     check_push_settings(key, "mailto:a@b.fr")
     assert f"development key: {path}" in first.output
-    assert f"public key: {push.public_key(bare_app)}" in first.output
+    assert f"public key: {push_keys.public_key(bare_app)}" in first.output
     bare_app.config["VAPID_PRIVATE_KEY"] = None
     again = bare_app.test_cli_runner().invoke(args=["vapid-keys"])
     assert again.exit_code == 0 and path.read_text().strip() == key  # kept, not replaced
@@ -156,7 +156,7 @@ def test_vapid_keys_writes_nothing_outside_development(bare_app, tmp_path, monke
     result = bare_app.test_cli_runner().invoke(args=["vapid-keys"])
     assert result.exit_code != 0 and "vapid-keys --new" in result.output
     assert list(tmp_path.iterdir()) == []
-    assert push.private_key(bare_app) is None and not push.enabled(bare_app)
+    assert push_keys.private_key(bare_app) is None and not push_keys.enabled(bare_app)
     assert list(tmp_path.iterdir()) == []  # production never makes a key of its own
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from community.extensions import db
-from community.questionnaires import services
+from community.questionnaires import queries, services
 from community.questionnaires.permissions import can_read
 from tests.factories import make_community, make_member
 from tests.questionnaires.factories import make_questionnaire
@@ -72,6 +72,6 @@ def test_its_members_gardeners_and_staff_read_it(client, private, who):  # type:
 def test_the_predicate_and_the_list_say_the_same(app, private):  # type: ignore[no-untyped-def]
     _community, gardener, member, for_members, for_anyone = private
     for who in (None, make_member(), member, gardener, make_member("staff")):
-        listed = set(db.session.execute(services.visible_stmt(who)).scalars())
+        listed = set(db.session.execute(queries.visible_stmt(who)).scalars())
         for questionnaire in (for_members, for_anyone):
             assert (questionnaire in listed) == can_read(who, questionnaire)

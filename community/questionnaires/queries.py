@@ -1,0 +1,87 @@
+"""What a member may read of questionnaires (the rule for lists), their answers counted, ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from community.communities.models import Community, GardenerMandate, Membership
+from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
+from community.members.models import Member
+from community.questionnaires.models import Questionnaire, Response
+
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: Any) -> int | None:
+    """An id as the database can hold it, or None (huge, negative or not an integer)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return None
+    return value
+
+
+def readable_clause(member: Member | None) -> ColumnElement[bool]:
+    """The filter on `Questionnaire` of what `member` may read (`permissions.can_read` is this
+    rule for one questionnaire): staff everything; its gardeners their drafts too; anyone else
+    what left draft — of an on-request community, only its members unless it asks anyone."""
+    if is_staff(member):
+        return true()
+    reaches = or_(
+        Questionnaire.audience == "anyone",
+        Questionnaire.community_id.is_(None),
+        Questionnaire.community_id.in_(select(Community.id).where(Community.visibility == "open")),
+    )
+    if not is_authenticated(member):
+        return and_(Questionnaire.status != "draft", reaches)
+    assert member is not None
+    joined = select(Membership.community_id).where(
+        Membership.member_id == member.id, Membership.status == "active"
+    )
+    gardened = select(GardenerMandate.community_id).where(
+        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+    )
+    return or_(
+        and_(
+            Questionnaire.status != "draft",
+            or_(reaches, Questionnaire.community_id.in_(joined)),
+        ),
+        Questionnaire.community_id.in_(gardened),
+    )
+
+
+def visible_stmt(member: Member | None, community: Community | None = None) -> Select[Any]:
+    """Questionnaires the member may read, newest first (drafts only to those who edit them)."""
+    stmt = select(Questionnaire).where(readable_clause(member))
+    if community is not None:
+        stmt = stmt.where(Questionnaire.community_id == community.id)
+    return stmt.order_by(Questionnaire.created_at.desc(), Questionnaire.id.desc())
+
+
+def has_responses(questionnaire: Questionnaire) -> bool:
+    return bool(
+        db.session.execute(
+            select(exists().where(Response.questionnaire_id == questionnaire.id))
+        ).scalar()
+    )
+
+
+def response_count(questionnaire: Questionnaire) -> int:
+    return int(
+        db.session.execute(
+            select(func.count(Response.id)).where(Response.questionnaire_id == questionnaire.id)
+        ).scalar_one()
+    )
+
+
+def respondent_members(questionnaire: Questionnaire) -> list[Member]:
+    """Members who answered on the web (one query)."""
+    return list(
+        db.session.execute(
+            select(Member)
+            .join(Response, Response.member_id == Member.id)
+            .where(Response.questionnaire_id == questionnaire.id)
+        ).scalars()
+    )
