@@ -15,8 +15,8 @@ loses its rencontres at every door at once — and their places (`registrations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import current_app

@@ -178,3 +178,23 @@ def test_every_listed_lazy_import_is_still_there() -> None:
     for key in LAZY_IMPORTS:
         path, _sep, top = key.partition(":")
         assert any(p == path and (top == "*" or m.split(".")[0] == top) for p, m in lazy), key
+
+
+def test_every_views_and_api_module_is_kept_apart() -> None:
+    """A page module (`views`, `planning_views`…) and an API module (`api`, `push_api`…) never
+    import each other: each one in the package is named in both contracts, so a new one cannot
+    escape them."""
+    package = Path(__file__).parents[2] / "community"
+
+    def modules(suffix: str) -> set[str]:
+        return {
+            "community." + ".".join(path.relative_to(package).with_suffix("").parts)
+            for path in package.glob(f"*/*{suffix}.py")
+        }
+
+    views, apis = modules("views"), modules("api")
+    assert views and apis
+    assert set(CONTRACTS["views-and-api-apart"]["source_modules"]) == views
+    assert set(CONTRACTS["views-and-api-apart"]["forbidden_modules"]) == apis
+    assert set(CONTRACTS["api-and-views-apart"]["source_modules"]) == apis
+    assert set(CONTRACTS["api-and-views-apart"]["forbidden_modules"]) == views
