@@ -64,6 +64,16 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+        # What the connection had changed when this transaction began (see `give_back_write`).
+        connection.info[_CHANGES_AT_BEGIN] = _total_changes(connection)
+
+
+_CHANGES_AT_BEGIN = "terreau_changes_at_begin"
+
+
+def _total_changes(connection: Any) -> int:
+    """Rows SQLite's connection has inserted, updated or deleted since it opened."""
+    return int(connection.connection.dbapi_connection.total_changes)
 
 
 # --- the order people expect -----------------------------------------------------------------
@@ -129,6 +139,29 @@ def _configure_postgresql(engine: Engine) -> None:
             engine.dialect._terreau_icu = cursor.fetchone() is not None  # type: ignore[attr-defined]
         finally:
             cursor.close()
+
+
+def give_back_write() -> None:
+    """On SQLite, before waiting for a lock that another writer may hold while it waits for the
+    database (a thread's write turn): end this session's writer transaction if it has written
+    nothing yet, so that the wait never holds the database; `begin_write()` takes it again.
+
+    Every writer then takes the turn first and the database second. A write request starts as
+    a writer (BEGIN IMMEDIATE); it used to hold the database while waiting for the turn of a
+    socket that held the turn while waiting for the database, both until SQLite's busy timeout.
+    A transaction that has already written keeps its lock (it cannot give it back)."""
+    session = db.session()
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if not connection.get_execution_options().get("sqlite_immediate"):
+        return  # a reader holds no write lock
+    if _total_changes(connection) != connection.info.get(_CHANGES_AT_BEGIN):
+        return  # rows written already: they stay in this transaction
+    session.rollback()
 
 
 def begin_write() -> None:

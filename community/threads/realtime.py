@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import redis
 from flask import current_app
 
-from community.core.database import begin_write  # noqa: F401  old import path, for branches in flight
+from community.core.database import begin_write, give_back_write  # noqa: F401  begin_write: old import path
 from community.core.realtime import emit_after_commit, member_room, thread_room
 from community.core.redis import degraded, recovered, redis_client
 from community.core.sockets import (  # noqa: F401  old import path, for branches in flight
@@ -47,7 +47,10 @@ def thread_sequence(thread_id: int) -> Iterator[None]:
 
 @contextmanager
 def process_turn(thread_id: int) -> Iterator[None]:
-    """The first half of the write turn: this process's lock for the thread."""
+    """The first half of the write turn: this process's lock for the thread. The turn comes
+    before the database: a request's write lock that holds nothing yet is given back before
+    the wait (`give_back_write`)."""
+    give_back_write()
     with _LOCKS[thread_id % len(_LOCKS)]:
         yield
 

@@ -41,7 +41,8 @@ from community.extensions import db
 from community.members.models import Member
 from community.threads import posting, services
 from community.threads.models import Thread
-from community.threads.realtime import begin_write, process_turn, relaxed_commit, shared_turn
+from community.core.database import begin_write, give_back_write
+from community.threads.realtime import process_turn, relaxed_commit, shared_turn
 from community.threads.schemas import message_payload, new_message_payload
 
 BATCH_LIMIT = 64  # messages written in one transaction at most
@@ -113,7 +114,9 @@ def send_message(
 
 def _deliver(thread_id: int, mine: _Waiting) -> None:
     """Queue `mine` and return once it is written, refused or failed: led by this sender, or
-    by another who wakes it."""
+    by another who wakes it. Nobody waits in line holding the database (`give_back_write`):
+    the leader it waits for may be waiting for it."""
+    give_back_write()
     with _QUEUE_GUARD:
         _QUEUES.setdefault(thread_id, []).append(mine)
         leading = thread_id not in _LEADING

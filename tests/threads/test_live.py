@@ -127,3 +127,50 @@ def test_anonymous_and_foreign_origin_refused_on_a_real_server(live_server: str)
             transports=["websocket"],
             wait_timeout=5,
         )
+
+
+@pytest.mark.live
+def test_api_posts_and_socket_sends_into_one_thread_never_wait_on_each_other(
+    live_server: str,
+) -> None:
+    """A write request starts as a writer on SQLite (BEGIN IMMEDIATE); the sockets take the
+    thread's turn, then the database. A post over the API into the same thread must not hold
+    the database while it waits for the turn (each side waited on the other until SQLite's busy
+    timeout, then the socket's messages failed)."""
+    import threading
+
+    import requests
+
+    thread, send_tokens, _ = _setup(6, 0)
+    socket_tokens, api_tokens = send_tokens[:3], send_tokens[3:]
+    thread_id, each = thread.id, 15
+    answers: list[int] = []
+
+    def post_many(index: int, token: str) -> None:
+        for n in range(each):
+            response = requests.post(
+                f"{live_server}/api/v1/threads/{thread_id}/messages",
+                json={"body": f"api{index} n°{n}", "client_id": f"api{index}-{n}"},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
+            answers.append(response.status_code)
+
+    started = time.monotonic()
+    posters = [
+        threading.Thread(target=post_many, args=(i, token)) for i, token in enumerate(api_tokens)
+    ]
+    for poster in posters:
+        poster.start()
+    errors = run_senders([live_server], socket_tokens, thread_id, each)
+    for poster in posters:
+        poster.join(timeout=120)
+    elapsed = time.monotonic() - started
+    assert errors == []
+    assert answers == [201] * (len(api_tokens) * each)
+    assert elapsed < 10, f"{elapsed:.1f} s: a side waited for the other"
+    db.session.rollback()
+    seqs = db.session.execute(
+        select(Message.seq).where(Message.thread_id == thread_id).order_by(Message.seq)
+    ).scalars()
+    assert list(seqs) == list(range(1, 6 * each + 1))
