@@ -34,6 +34,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from community.core.database import begin_write, give_back_write
 from community.core.handlers import transaction
 from community.core.realtime import emit_after_commit, thread_room
 from community.core.signals import on_commit
@@ -41,7 +42,6 @@ from community.extensions import db
 from community.members.models import Member
 from community.threads import posting, services
 from community.threads.models import Thread
-from community.core.database import begin_write, give_back_write
 from community.threads.realtime import process_turn, relaxed_commit, shared_turn
 from community.threads.schemas import message_payload, new_message_payload
 
