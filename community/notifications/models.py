@@ -50,7 +50,7 @@ class Notification(db.Model):  # type: ignore[name-defined]
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
-    # The message a reply or a mention is about: a hidden one leaves the bell's count.
+    # The message a reply or a mention is about: hidden or deleted, it leaves the bell's count.
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )

@@ -130,9 +130,13 @@ def forget_what_was_named(paths: Iterable[str], text: Any) -> int:
 
 def _unread() -> ColumnElement[bool]:
     """Unread news: not read, and not about a message a moderator hid since (counted again
-    once it is restored). One clause for the count and the unread list."""
-    hidden = exists().where(Message.id == Notification.message_id, Message.hidden_at.is_not(None))
-    return and_(Notification.read_at.is_(None), ~hidden)
+    once it is restored) nor one its author deleted (nothing is left to read). One clause
+    for the count and the unread list."""
+    gone = exists().where(
+        Message.id == Notification.message_id,
+        or_(Message.hidden_at.is_not(None), Message.deleted_at.is_not(None)),
+    )
+    return and_(Notification.read_at.is_(None), ~gone)
 
 
 def notifications_of(member: Member, *, unread_only: bool = False) -> Select[Any]:
