@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, and_, exists, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -152,6 +152,27 @@ def unread_count(member: Member) -> int:
     return db.session.execute(
         select(func.count(Notification.id)).where(Notification.member_id == member.id, _unread())
     ).scalar_one()
+
+
+def bells_after_commit(member_ids: Select[Any]) -> None:
+    """Once this commits, push to the open sockets of `member_ids` (a select of member ids)
+    their new unread count (`notification:count`): what they were told about changed since
+    (a message hidden, shown again or deleted). One grouped query, whoever they are."""
+    counts = db.session.execute(
+        select(Notification.member_id, func.sum(case((_unread(), 1), else_=0)))
+        .where(Notification.member_id.in_(member_ids))
+        .group_by(Notification.member_id)
+    ).all()
+    for member_id, count in counts:
+        payload = {"unread_count": int(count or 0)}
+        emit_after_commit("notification:count", payload, member_room(member_id))
+
+
+def about_message(message_id: int) -> Select[Any]:
+    """Who has an unread notification about `message_id` (whose count its fate changes)."""
+    return select(Notification.member_id).where(
+        Notification.message_id == message_id, Notification.read_at.is_(None)
+    )
 
 
 def mark_read_up_to(member: Member, thread_id: int, seq: int) -> None:
