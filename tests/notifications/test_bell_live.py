@@ -51,9 +51,8 @@ def bells(app: Flask, api_token: Any, *members: Any) -> list[Any]:
 
 
 def counts(sock: Any) -> list[int]:
-    return [
-        r["args"][0]["unread_count"] for r in sock.get_received() if r["name"] == "notification:count"
-    ]
+    heard = sock.get_received()
+    return [r["args"][0]["unread_count"] for r in heard if r["name"] == "notification:count"]
 
 
 @pytest.fixture
