@@ -10,9 +10,10 @@ latest message:
 - when the member posts (`posting.store_message`, in the statement of the message's turn).
 
 Every unread count (the home page, a community's page, its list of topics) is computed from it
-by `unread_counts` (a message a moderator hid is no news) — and, for the discussions of
-initiatives and rencontres she wrote in, by `discussions_taken_part_in`, with the same rule — and every link to a thread with
-something unread opens it at its first unread message (`thread_path`, the page's `#unread`).
+by `unread_counts` (a message a moderator hid is no news; the discussions of initiatives and
+rencontres she wrote in by `discussions_taken_part_in`, same rule), and every link to a thread
+with something unread opens it at its first unread message (`thread_path`, the page's
+`#unread`).
 """
 
 from __future__ import annotations
@@ -205,7 +206,9 @@ def discussions_taken_part_in(member: Member, limit: int = 10) -> list[tuple[Thr
             readable_threads(member),
         )
         .options(
-            load_only(Thread.id, Thread.kind, Thread.title, Thread.last_seq, Thread.last_message_at),
+            load_only(
+                Thread.id, Thread.kind, Thread.title, Thread.last_seq, Thread.last_message_at
+            ),
             raiseload("*"),
         )
         .order_by(Thread.last_message_at.desc().nulls_last(), Thread.id.desc())

@@ -14,8 +14,8 @@ from community.extensions import db
 from community.initiatives import services as initiatives
 from community.threads import reading
 from community.threads import services as threads
-from tests.events.factories import make_event
 from tests.conftest import page_text
+from tests.events.factories import make_event
 from tests.factories import make_community, make_member, make_thread
 from tests.initiatives.factories import make_initiative
 
