@@ -52,8 +52,10 @@ from community.notifications import push_privacy  # noqa: E402, F401
 @thread_read.connect
 def _read_in_the_thread(thread: Thread, *, member: Member, seq: int) -> None:
     """News about a message she has now read in its thread (a reply, a mention) is read: the
-    bell no longer counts what the thread page showed her."""
-    services.mark_read_up_to(member, thread.id, seq)
+    bell no longer counts what the thread page showed her, and her open bells (this page's,
+    her other tabs') hear the new count once it commits."""
+    if services.mark_read_up_to(member, thread.id, seq):
+        services.bells_after_commit([member.id])
 
 
 @message_hidden.connect

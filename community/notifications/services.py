@@ -154,10 +154,10 @@ def unread_count(member: Member) -> int:
     ).scalar_one()
 
 
-def bells_after_commit(member_ids: Select[Any]) -> None:
-    """Once this commits, push to the open sockets of `member_ids` (a select of member ids)
+def bells_after_commit(member_ids: Select[Any] | list[int]) -> None:
+    """Once this commits, push to the open sockets of `member_ids` (ids, or a select of them)
     their new unread count (`notification:count`): what they were told about changed since
-    (a message hidden, shown again or deleted). One grouped query, whoever they are."""
+    (a message hidden, shown again or deleted, news read in its thread). One grouped query."""
     counts = db.session.execute(
         select(Notification.member_id, func.sum(case((_unread(), 1), else_=0)))
         .where(Notification.member_id.in_(member_ids))
@@ -175,11 +175,12 @@ def about_message(message_id: int) -> Select[Any]:
     )
 
 
-def mark_read_up_to(member: Member, thread_id: int, seq: int) -> None:
+def mark_read_up_to(member: Member, thread_id: int, seq: int) -> int:
     """The member's unread notifications about the messages of `thread_id` up to `seq` are
-    read (she read them in the thread). One statement; nothing when there are none."""
+    read (she read them in the thread). One statement; nothing when there are none. Returns
+    how many."""
     about = select(Message.id).where(Message.thread_id == thread_id, Message.seq <= seq)
-    db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Notification)
         .where(
             Notification.member_id == member.id,
@@ -189,6 +190,7 @@ def mark_read_up_to(member: Member, thread_id: int, seq: int) -> None:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount or 0)
 
 
 def mark_read(member: Member, ids: list[int] | None = None) -> int:

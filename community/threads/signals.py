@@ -55,6 +55,7 @@ thread_read = signals.signal(
 
     Sender: the `Thread`. Keyword arguments: `member` (the `Member`), `seq` (int). Sent by
     `threads.reading.mark_read` (the thread page, the socket's `thread:read`). Receivers: the
-    notifications about the messages she has now read are read too (`notifications`).
+    notifications about the messages she has now read are read too, and her open bells hear
+    the new count (`notifications`).
     """,
 )

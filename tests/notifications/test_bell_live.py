@@ -27,7 +27,7 @@ class Told:
         community = make_community(
             citizen=self.gardener, members=(self.asker, self.writer, self.named, self.bystander)
         )
-        thread = make_thread(community, "Qui a la clé ?")
+        self.thread = thread = make_thread(community, "Qui a la clé ?")
         with app.test_request_context():
             question = threads.post_message(self.asker, thread, "Qui a la clé ?", "q").message
             self.reply = threads.post_message(
@@ -119,3 +119,18 @@ def test_a_notification_already_read_changes_no_bell(app, api_token, told) -> No
     db.session.commit()
     assert counts(asker) == []
     asker.disconnect()
+
+
+def test_what_she_read_live_leaves_her_other_bells(app, api_token, told) -> None:  # type: ignore[no-untyped-def]
+    """The reply read in the thread (`thread:read`) is read news: her bells, this page's and
+    her other tabs', drop it; a read that reads no news pushes nothing."""
+    reader, other_tab = bells(app, api_token, told.asker, told.asker)
+    join = {"thread_id": told.thread.id, "read": False}
+    assert reader.emit("thread:join", join, callback=True)["ok"]
+    read = {"thread_id": told.thread.id, "seq": told.reply.seq}
+    assert reader.emit("thread:read", read, callback=True)["ok"]
+    assert counts(other_tab) == [0] and counts(reader) == [0]
+    assert reader.emit("thread:read", read, callback=True)["ok"]
+    assert counts(other_tab) == []
+    for sock in (reader, other_tab):
+        sock.disconnect()
