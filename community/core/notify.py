@@ -24,7 +24,7 @@ notification_requested = signals.signal(
     message body or a help request when the kind is pushable), `url` (a path on this site),
     `actor` (the `Member` whose act it reports, or None: nobody is told of their own act),
     `message_id` (the message a reply or a mention is about, or None: once hidden by a
-    moderator, it is no longer counted unread).
+    moderator or deleted by its author, it is no longer counted unread).
     """,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.models import UTCDateTime, utcnow
@@ -39,6 +39,8 @@ class Notification(db.Model):  # type: ignore[name-defined]
         Index("ix_notifications_member_unread", "member_id", "read_at"),
         # Digests look for what was neither read nor mailed.
         Index("ix_notifications_pending_mail", "emailed_at", "read_at"),
+        # What a hidden initiative named is found by where it leads (`forget_what_was_named`).
+        Index("ix_notifications_target", "target_type", "target_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,10 +52,14 @@ class Notification(db.Model):  # type: ignore[name-defined]
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="SET NULL"), index=True
     )
-    # The message a reply or a mention is about: a hidden one leaves the bell's count.
+    # The message a reply or a mention is about: hidden or deleted, it leaves the bell's count.
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL"), index=True
     )
+    # Where `url` leads, read from it when stored (`services.target_of`): an initiative's
+    # page or a discussion, else None. No foreign key: it outlives what it named.
+    target_type: Mapped[str | None] = mapped_column(String(16))
+    target_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,8 +11,13 @@ from community.initiatives.models import Initiative
 from community.initiatives.signals import initiative_hidden
 from community.members.models import Member
 from community.notifications import services, triggers  # noqa: F401  (registers its kind)
-from community.threads.models import Thread
-from community.threads.signals import thread_read
+from community.threads.models import Message, Thread
+from community.threads.signals import (
+    message_deleted,
+    message_hidden,
+    message_restored,
+    thread_read,
+)
 
 
 @notification_requested.connect
@@ -47,5 +52,16 @@ from community.notifications import push_privacy  # noqa: E402, F401
 @thread_read.connect
 def _read_in_the_thread(thread: Thread, *, member: Member, seq: int) -> None:
     """News about a message she has now read in its thread (a reply, a mention) is read: the
-    bell no longer counts what the thread page showed her."""
-    services.mark_read_up_to(member, thread.id, seq)
+    bell no longer counts what the thread page showed her, and her open bells (this page's,
+    her other tabs') hear the new count once it commits."""
+    if services.mark_read_up_to(member, thread.id, seq):
+        services.bells_after_commit([member.id])
+
+
+@message_hidden.connect
+@message_restored.connect
+@message_deleted.connect
+def _recount_the_bells(message: Message, **_kwargs: Any) -> None:
+    """A message hidden, shown again or deleted leaves or re-enters the count of those told
+    about it (`services._unread`): their open bells hear the new count once it commits."""
+    services.bells_after_commit(services.about_message(message.id))

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import CursorResult, Select, and_, exists, func, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,6 +44,11 @@ from community.notifications.schemas import NotificationSchema
 from community.threads.models import Message
 
 MAX_TEXT = 600
+# The pages a notification's link may lead to that a moderator can hide (`target_of`): an
+# initiative's page and its sub-pages, a discussion. Paths of `initiatives.show` and
+# `threads.show` (tests/notifications/test_targets.py builds them with `site_path`).
+_TARGET = re.compile(r"/(initiatives|threads)/(\d+)(?:[#?/]|$)")
+_TARGET_TYPES = {"initiatives": "initiative", "threads": "thread"}
 # A digest is due a period after the previous one; the slack lets a daily cron job that runs
 # a few seconds early still send.
 DIGEST_PERIODS = {"daily": timedelta(hours=20), "weekly": timedelta(days=6, hours=20)}
@@ -79,11 +96,15 @@ def notify(
         clear = str(text).strip()
     if len(clear) > MAX_TEXT:
         clear = clear[: MAX_TEXT - 1].rstrip() + "…"
+    url = url if url.startswith("/") and not url.startswith("//") else ""
+    target = target_of(url)
     notification = Notification(
         member=member,
         kind=kind,
         text=clear,
-        url=url if url.startswith("/") and not url.startswith("//") else "",
+        url=url,
+        target_type=target[0] if target else None,
+        target_id=target[1] if target else None,
         actor_id=actor.id if actor is not None else None,
         message_id=message_id,
         created_at=utcnow(),
@@ -100,25 +121,43 @@ def notify(
     return notification
 
 
+def target_of(url: str) -> tuple[str, int] | None:
+    """Where a notification's link leads, stored with it (`target_type`, `target_id`): an
+    initiative's page or a discussion, with or without an anchor, a query or a sub-path; None
+    for any other page. Migration 0023 read the stored links with this same pattern."""
+    found = _TARGET.match(url)
+    if found is None:
+        return None
+    return _TARGET_TYPES[found.group(1)], int(found.group(2))
+
+
+def naming(paths: list[str]) -> Select[Any]:
+    """The notifications whose link leads to one of `paths` (pages `target_of` knows), found
+    by the index on their target."""
+    targets = [target_of(path) for path in paths]
+    matches = []
+    for target in targets:
+        if target is None:
+            raise ValueError(f"no page of an initiative or a discussion among {paths!r}")
+        matches.append(
+            and_(Notification.target_type == target[0], Notification.target_id == target[1])
+        )
+    return select(Notification).where(or_(false(), *matches))
+
+
 def forget_what_was_named(paths: Iterable[str], text: Any) -> int:
-    """Replace the stored text of every notification that links to one of `paths` (a page of
-    this site, with or without an anchor, a query or a sub-path) by `text` (a lazy string,
-    written in each member's language): what it named has been hidden since. Its link stays
-    (the page answers whoever may still read it). Returns how many were changed.
+    """Replace the stored text of every notification that links to one of `paths` (an
+    initiative's page, a discussion: with or without an anchor, a query or a sub-path) by
+    `text` (a lazy string, written in each member's language): what it named has been hidden
+    since. Its link stays (the page answers whoever may still read it). Returns how many
+    were changed.
 
     What was already mailed or pushed has left; the list, the API, the digests to come and
     the export read the stored text."""
-    matches = []
-    for path in paths:
-        matches += [
-            Notification.url == path,
-            *(Notification.url.startswith(path + sep, autoescape=True) for sep in "#?/"),
-        ]
-    if not matches:
+    wanted = list(paths)
+    if not wanted:
         return 0
-    rows = db.session.execute(
-        select(Notification).where(or_(*matches)).options(selectinload(Notification.member))
-    ).scalars()
+    rows = db.session.execute(naming(wanted).options(selectinload(Notification.member))).scalars()
     count = 0
     for notification in rows:
         with force_locale(notification.member.locale):
@@ -130,9 +169,13 @@ def forget_what_was_named(paths: Iterable[str], text: Any) -> int:
 
 def _unread() -> ColumnElement[bool]:
     """Unread news: not read, and not about a message a moderator hid since (counted again
-    once it is restored). One clause for the count and the unread list."""
-    hidden = exists().where(Message.id == Notification.message_id, Message.hidden_at.is_not(None))
-    return and_(Notification.read_at.is_(None), ~hidden)
+    once it is restored) nor one its author deleted (nothing is left to read). One clause
+    for the count and the unread list."""
+    gone = exists().where(
+        Message.id == Notification.message_id,
+        or_(Message.hidden_at.is_not(None), Message.deleted_at.is_not(None)),
+    )
+    return and_(Notification.read_at.is_(None), ~gone)
 
 
 def notifications_of(member: Member, *, unread_only: bool = False) -> Select[Any]:
@@ -150,11 +193,33 @@ def unread_count(member: Member) -> int:
     ).scalar_one()
 
 
-def mark_read_up_to(member: Member, thread_id: int, seq: int) -> None:
+def bells_after_commit(member_ids: Select[Any] | list[int]) -> None:
+    """Once this commits, push to the open sockets of `member_ids` (ids, or a select of them)
+    their new unread count (`notification:count`): what they were told about changed since
+    (a message hidden, shown again or deleted, news read in its thread). One grouped query."""
+    counts = db.session.execute(
+        select(Notification.member_id, func.sum(case((_unread(), 1), else_=0)))
+        .where(Notification.member_id.in_(member_ids))
+        .group_by(Notification.member_id)
+    ).all()
+    for member_id, count in counts:
+        payload = {"unread_count": int(count or 0)}
+        emit_after_commit("notification:count", payload, member_room(member_id))
+
+
+def about_message(message_id: int) -> Select[Any]:
+    """Who has an unread notification about `message_id` (whose count its fate changes)."""
+    return select(Notification.member_id).where(
+        Notification.message_id == message_id, Notification.read_at.is_(None)
+    )
+
+
+def mark_read_up_to(member: Member, thread_id: int, seq: int) -> int:
     """The member's unread notifications about the messages of `thread_id` up to `seq` are
-    read (she read them in the thread). One statement; nothing when there are none."""
+    read (she read them in the thread). One statement; nothing when there are none. Returns
+    how many."""
     about = select(Message.id).where(Message.thread_id == thread_id, Message.seq <= seq)
-    db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Notification)
         .where(
             Notification.member_id == member.id,
@@ -164,6 +229,7 @@ def mark_read_up_to(member: Member, thread_id: int, seq: int) -> None:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount or 0)
 
 
 def mark_read(member: Member, ids: list[int] | None = None) -> int:

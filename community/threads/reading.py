@@ -10,17 +10,20 @@ latest message:
 - when the member posts (`posting.store_message`, in the statement of the message's turn).
 
 Every unread count (the home page, a community's page, its list of topics) is computed from it
-by `unread_counts` (a message a moderator hid is no news), and every link to a thread with
-something unread opens it at its first unread message (`thread_path`, the page's `#unread`).
+by `unread_counts` (a message a moderator hid is no news; the discussions of initiatives and
+rencontres she wrote in by `discussions_taken_part_in`, same rule), and every link to a thread
+with something unread opens it at its first unread message (`thread_path`, the page's
+`#unread`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import load_only, raiseload
 
 from community.communities.models import GardenerMandate, Membership
 from community.core.models import utcnow
@@ -30,6 +33,7 @@ from community.extensions import db
 from community.members.models import Member
 from community.threads.models import Message, Thread, ThreadRead
 from community.threads.permissions import can_read_thread
+from community.threads.queries import readable_threads
 from community.threads.signals import thread_read
 
 # The thread page opens on at most this many messages (as many as `thread:join` returns).
@@ -172,3 +176,42 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
             ).all()
         )
     return {t.id: counts.get(t.id, 0) for t in threads}
+
+
+# The kinds of thread that belong to something else than a community's list of topics.
+ATTACHED_KINDS = ("initiative", "event")
+
+
+def discussions_taken_part_in(member: Member, limit: int = 10) -> list[tuple[Thread, int]]:
+    """The discussions of initiatives and rencontres `member` wrote in and may still read (the
+    visibility layer's rule), the latest active first, each with her unread count (as
+    `unread_counts`: after her marker, a hidden message is no news). One query: the count is
+    a subquery, computed only where the thread went past her marker."""
+    marker = func.coalesce(ThreadRead.last_read_seq, 0)
+    unread = (
+        select(func.count(Message.id))
+        .where(Message.thread_id == Thread.id, Message.hidden_at.is_(None), Message.seq > marker)
+        .correlate(Thread, ThreadRead)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Thread, case((Thread.last_seq > marker, unread), else_=0))
+        .outerjoin(
+            ThreadRead,
+            and_(ThreadRead.thread_id == Thread.id, ThreadRead.member_id == member.id),
+        )
+        .where(
+            Thread.kind.in_(ATTACHED_KINDS),
+            Thread.id.in_(select(Message.thread_id).where(Message.author_id == member.id)),
+            readable_threads(member),
+        )
+        .options(
+            load_only(
+                Thread.id, Thread.kind, Thread.title, Thread.last_seq, Thread.last_message_at
+            ),
+            raiseload("*"),
+        )
+        .order_by(Thread.last_message_at.desc().nulls_last(), Thread.id.desc())
+        .limit(limit)
+    ).all()
+    return [(thread, int(count or 0)) for thread, count in rows]

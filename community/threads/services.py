@@ -49,7 +49,7 @@ from community.threads.queries import (
 )
 from community.threads.reading import unread_counts
 from community.threads.schemas import MessageEditInput, ReasonInput, ThreadInput
-from community.threads.signals import message_hidden, message_restored
+from community.threads.signals import message_deleted, message_hidden, message_restored
 
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
 
@@ -211,6 +211,7 @@ def delete_message(author: Member, message: Message) -> Message:
         MessageMention.__table__.delete().where(MessageMention.message_id == message.id)
     )
     db.session.flush()
+    message_deleted.send(message, actor=author)
     return message
 
 

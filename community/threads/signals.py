@@ -23,7 +23,8 @@ message_hidden = signals.signal(
 
     Sender: the `Message`. Keyword arguments: `actor` (the `Member` who hid it), `reason`
     (str). Sent by `threads.services.hide_message`, whichever door it came through (thread
-    page, socket, API, a report answered).
+    page, socket, API, a report answered). Receivers: the bells of those told about it drop
+    it (`notifications`).
     """,
 )
 
@@ -32,7 +33,19 @@ message_restored = signals.signal(
     doc="""A moderator showed a hidden message again (flushed, the journal written).
 
     Sender: the `Message`. Keyword arguments: `actor`, `reason`. Sent by
-    `threads.services.restore_message`.
+    `threads.services.restore_message`. Receivers: the bells of those told about it count it
+    again (`notifications`).
+    """,
+)
+
+message_deleted = signals.signal(
+    "message_deleted",
+    doc="""Its author deleted a message (flushed: its text is gone, its place in the thread stays).
+
+    Sender: the `Message`. Keyword argument: `actor` (the `Member` who deleted it, its author).
+    Sent by `threads.services.delete_message`, whichever door it came through, once (deleting
+    it again sends nothing). Receivers: the bells of those told about it drop it
+    (`notifications`).
     """,
 )
 
@@ -42,6 +55,7 @@ thread_read = signals.signal(
 
     Sender: the `Thread`. Keyword arguments: `member` (the `Member`), `seq` (int). Sent by
     `threads.reading.mark_read` (the thread page, the socket's `thread:read`). Receivers: the
-    notifications about the messages she has now read are read too (`notifications`).
+    notifications about the messages she has now read are read too, and her open bells hear
+    the new count (`notifications`).
     """,
 )

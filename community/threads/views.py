@@ -256,7 +256,10 @@ def welcome(slug: str) -> Response:
 
 @home_section
 def _home(member: Any) -> dict[str, Any]:
-    return {"my_communities": home_communities(member)}
+    return {
+        "my_communities": home_communities(member),
+        "my_discussions": reading.discussions_taken_part_in(member),
+    }
 
 
 def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:

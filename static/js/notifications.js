@@ -34,6 +34,11 @@
     });
   });
 
+  // What she was told about changed (a message hidden, shown again or deleted): the count only.
+  socket.on("notification:count", function (n) {
+    setCount(n.unread_count);
+  });
+
   socket.on("notification:new", function (n) {
     setCount(n.unread_count);
     if (live) { live.textContent = n.text; }

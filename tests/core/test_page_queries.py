@@ -3,7 +3,8 @@
 One "unit" of data: a community with its gardeners and members, two initiatives in it (one
 supported, one spontaneous elsewhere), a thread with five messages by different authors, and on
 the first community's page a topic, a rencontre to come, an open questionnaire and a published
-follow-up; on its initiative's story a past rencontre with its compte rendu.
+follow-up; on its initiative's story a past rencontre with its compte rendu; on the viewer's
+home page, the discussions of an initiative and of a rencontre she wrote in, with news.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 import pytest
 
 from community.core.models import utcnow
+from community.extensions import db
 from community.initiatives import services as initiatives
 from community.questionnaires import services as questionnaires
 from community.threads import services as threads
+from community.threads.models import Thread
 from tests.events.factories import make_event
 from tests.factories import make_community, make_member, make_membership, make_thread
 from tests.initiatives.factories import make_initiative
@@ -42,10 +45,14 @@ class World:
                 make_membership(self.community, author)
                 threads.post_message(author, self.thread, "Je peux aider samedi.")
                 initiatives.support(author, self.initiative)
-            make_initiative(make_member(), community=community)
+            other = make_initiative(make_member(), community=community, title="Des bancs")
             make_initiative(make_member())
             make_thread(self.community, title="Un autre sujet")
-            make_event(self.community, self.staff)
+            rencontre = make_thread(self.community, title="Atelier vélo", kind="event")
+            make_event(self.community, self.staff, thread_id=rencontre.id)
+            for thread in (db.session.get(Thread, other.thread_id), rencontre):
+                threads.post_message(self.viewer, thread, "J'en suis.")
+                threads.post_message(self.gardener, thread, "Merci !")
             make_event(
                 self.community,
                 self.staff,
@@ -104,6 +111,8 @@ def test_every_key_page_is_flat(client: Any, queries: Any, viewer: str) -> None:
     assert "Atelier compost" in shown and "Merci, voici ce que nous faisons." in shown
     story = client.get(f"/initiatives/{world.initiative.id}").get_data(as_text=True)
     assert "Dix personnes." in story
+    home = client.login_as(world.viewer).get("/").get_data(as_text=True)
+    assert home.count("Atelier vélo") == 5 and home.count("Des bancs") == 5
 
 
 def test_community_page_keeps_its_public_figures(app: Any, client: Any, queries: Any) -> None:

@@ -127,6 +127,7 @@ def test_the_bell_counts_live(live_server, page, world, api_token) -> None:  # t
     thread = make_thread(world.a, title="Le composteur")
     question = threads.post_message(world.author, thread, "Qui a la clé ?").message
     headers = api_token(world.member_a)
+    reporter, gardener = api_token(world.citizen), api_token(world.gardener_a)
     thread_id, question_id = thread.id, question.id
     db.session.commit()
     log_in(page, live_server, world.author)
@@ -158,6 +159,25 @@ def test_the_bell_counts_live(live_server, page, world, api_token) -> None:  # t
         "() => document.querySelector('[data-notifications-count]').firstChild.nodeValue === '2'"
     )
     assert bell.locator("[data-plural-one]").text_content() == " notifications non lues"
+    # A gardener hides the second reply (a report answered): no news any more, the open bell
+    # drops it without a reload.
+    report = requests.post(
+        f"{live_server}/api/v1/reports",
+        json={"target_type": "message", "target_id": second.json()["id"], "reason": "insult"},
+        headers=reporter,
+        timeout=10,
+    )
+    assert report.status_code == 201, report.text
+    hidden = requests.post(
+        f"{live_server}/api/v1/moderation/reports/{report.json()['id']}/resolve",
+        json={"action": "hide", "reason": "Insulte envers un voisin"},
+        headers=gardener,
+        timeout=10,
+    )
+    assert hidden.status_code == 200, hidden.text
+    page.wait_for_function(
+        "() => document.querySelector('[data-notifications-count]').firstChild.nodeValue === '1'"
+    )
 
 
 def test_the_suspension_fields_show_only_for_a_suspension(live_server, page, world) -> None:  # type: ignore[no-untyped-def]

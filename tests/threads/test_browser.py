@@ -226,3 +226,38 @@ def test_a_thread_opens_at_the_first_unread_and_what_is_read_live_stays_read(
                 assert "non lu" not in (page.locator("main").text_content() or "")
         finally:
             context.close()
+
+
+def test_her_discussions_on_the_home_page_at_360_px(
+    browser: Any, browser_context_args: dict[str, Any], live_server: str
+) -> None:
+    """The discussions of initiatives and rencontres she wrote in, with what is unread: they
+    fit a phone and are accessible."""
+    from community.threads import services
+    from tests.events.factories import make_event
+    from tests.initiatives.factories import make_initiative
+
+    her, other = make_member(), make_member()
+    community = make_community("Les Jardins du Bourg", members=(her, other))
+    initiative = make_initiative(
+        other, community=community, title="Un verger partagé au bout de la rue des Tilleuls"
+    )
+    rencontre = make_thread(community, title="Atelier de taille des arbres fruitiers", kind="event")
+    make_event(community, other, title=rencontre.title, thread_id=rencontre.id)
+    idea = db.session.get(type(rencontre), initiative.thread_id)
+    for n, thread in enumerate((idea, rencontre)):
+        services.post_message(her, thread, "J'en suis.", f"h{n}")
+        services.post_message(other, thread, "Merci !", f"o{n}")
+    db.session.commit()
+    context = browser.new_context(**browser_context_args)
+    context.route(re.compile(r"\.js(\?|$)"), lambda route: route.abort())  # axe only
+    try:
+        page = _log_in(context, live_server, her)
+        page.goto(f"{live_server}/")
+        section = page.locator("section[aria-labelledby=my-discussions]")
+        expect(section.get_by_role("link", name="Un verger partagé", exact=False)).to_be_visible()
+        expect(section.get_by_text("1 non lu").first).to_be_visible()
+        assert_no_horizontal_scroll(page)
+        assert_accessible(page)
+    finally:
+        context.close()

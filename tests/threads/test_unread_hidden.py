@@ -53,3 +53,20 @@ def test_a_reply_hidden_leaves_the_bell() -> None:
     threads.restore_message(gardener, reply, "Erreur")
     assert unread_count(asker) == 1
     assert len(db.session.execute(notifications_of(asker, unread_only=True)).scalars().all()) == 1
+
+
+def test_a_reply_its_author_deleted_leaves_the_bell_and_the_unread_list() -> None:
+    """Deleted by its author (not hidden): nothing left to read, so no news either; the
+    notification stays in the full list, read or not."""
+    asker, writer = make_member(), make_member()
+    community = make_community(members=(asker, writer))
+    thread = make_thread(community, "Qui a la clé ?")
+    question = threads.post_message(asker, thread, "Qui a la clé ?", "q").message
+    reply = threads.post_message(writer, thread, "Moi.", "r", reply_to=question.id).message
+    threads.post_message(writer, thread, "Ce soir, à la mairie.", "s", reply_to=question.id)
+    assert unread_count(asker) == 2
+    threads.delete_message(writer, reply)
+    assert unread_count(asker) == 1
+    unread = db.session.execute(notifications_of(asker, unread_only=True)).scalars().all()
+    assert len(unread) == 1 and unread[0].message_id != reply.id
+    assert len(db.session.execute(notifications_of(asker)).scalars().all()) == 2
