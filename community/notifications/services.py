@@ -171,10 +171,7 @@ def _unread() -> ColumnElement[bool]:
     """Unread news: not read, and not about a message a moderator hid since (counted again
     once it is restored) nor one its author deleted (nothing is left to read). One clause
     for the count and the unread list."""
-    gone = exists().where(
-        Message.id == Notification.message_id,
-        or_(Message.hidden_at.is_not(None), Message.deleted_at.is_not(None)),
-    )
+    gone = exists().where(Message.id == Notification.message_id, ~Message.is_news)
     return and_(Notification.read_at.is_(None), ~gone)
 
 

@@ -12,9 +12,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     false,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community
 from community.core.models import UTCDateTime, utcnow
@@ -102,6 +105,17 @@ class Message(db.Model):  # type: ignore[name-defined]
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @hybrid_property
+    def is_news(self) -> bool:
+        """Something to read: neither hidden by a moderator nor deleted by its author. Unread
+        counts, the lists' news and where a thread opens all ask this (in SQL or on a row)."""
+        return self.hidden_at is None and self.deleted_at is None
+
+    @is_news.inplace.expression
+    @classmethod
+    def _is_news_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.hidden_at.is_(None), cls.deleted_at.is_(None))
 
     def __repr__(self) -> str:
         return f"<Message {self.id} thread={self.thread_id} seq={self.seq}>"

@@ -155,8 +155,9 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
     news = [t.id for t in threads if t.last_seq > reads.get(t.id, 0)]
     counts: dict[int, int] = {}
     if news:
-        # The messages after her marker, but those a moderator hid: no news for anyone who
-        # reads the list (one grouped query, for the threads with something new only).
+        # The messages after her marker, but those a moderator hid or their author deleted:
+        # no news for anyone who reads the list (`Message.is_news`; one grouped query, for
+        # the threads with something new only).
         counts = dict(
             db.session.execute(
                 select(Message.thread_id, func.count(Message.id))
@@ -169,7 +170,7 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
                 )
                 .where(
                     Message.thread_id.in_(news),
-                    Message.hidden_at.is_(None),
+                    Message.is_news,
                     Message.seq > func.coalesce(ThreadRead.last_read_seq, 0),
                 )
                 .group_by(Message.thread_id)
@@ -185,12 +186,12 @@ ATTACHED_KINDS = ("initiative", "event")
 def discussions_taken_part_in(member: Member, limit: int = 10) -> list[tuple[Thread, int]]:
     """The discussions of initiatives and rencontres `member` wrote in and may still read (the
     visibility layer's rule), the latest active first, each with her unread count (as
-    `unread_counts`: after her marker, a hidden message is no news). One query: the count is
-    a subquery, computed only where the thread went past her marker."""
+    `unread_counts`: after her marker, only `Message.is_news`). One query: the count is a
+    subquery, computed only where the thread went past her marker."""
     marker = func.coalesce(ThreadRead.last_read_seq, 0)
     unread = (
         select(func.count(Message.id))
-        .where(Message.thread_id == Thread.id, Message.hidden_at.is_(None), Message.seq > marker)
+        .where(Message.thread_id == Thread.id, Message.is_news, Message.seq > marker)
         .correlate(Thread, ThreadRead)
         .scalar_subquery()
     )

@@ -82,9 +82,9 @@ def show(thread_id: int) -> str | Response:
         form.client_id.data = uuid.uuid4().hex
     if form is not None and request.method == "GET" and int_arg("reply_to") is not None:
         form.reply_to.data = request.args["reply_to"]
-    # What a moderator hid since is no news (the counts leave it out too).
+    # What a moderator hid or its author deleted since is no news (the counts leave it out too).
     first_unread = (
-        next((m.seq for m in messages if m.seq > read_seq and not m.hidden), None)
+        next((m.seq for m in messages if m.seq > read_seq and m.is_news), None)
         if read_seq
         else None
     )

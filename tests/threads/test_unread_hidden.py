@@ -70,3 +70,26 @@ def test_a_reply_its_author_deleted_leaves_the_bell_and_the_unread_list() -> Non
     unread = db.session.execute(notifications_of(asker, unread_only=True)).scalars().all()
     assert len(unread) == 1 and unread[0].message_id != reply.id
     assert len(db.session.execute(notifications_of(asker)).scalars().all()) == 2
+
+
+def test_a_message_its_author_deleted_is_not_unread_in_the_thread_lists(
+    client: Any, login_as: Any
+) -> None:
+    """Deleted by its author: no news in a list's count, nor where the thread opens (its first
+    unread message)."""
+    reader, writer = make_member(), make_member()
+    community = make_community(members=(reader, writer))
+    thread = make_thread(community, "Le bac est plein")
+    threads.post_message(writer, thread, "On le vide samedi ?", "a")
+    reading.mark_read(reader, thread, 1)
+    gone = threads.post_message(writer, thread, "Oups, mauvais fil.", "b").message
+    threads.post_message(writer, thread, "Samedi 10 h, alors.", "c")
+    assert reading.unread_counts(reader, [thread]) == {thread.id: 2}
+    threads.delete_message(writer, gone)
+    assert reading.unread_counts(reader, [thread]) == {thread.id: 1}
+    db.session.commit()
+    login_as(reader)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    marker = page.index('id="unread"')
+    assert page.index('data-seq="2"') < marker < page.index('data-seq="3"')
+    assert "Oups, mauvais fil." not in page
