@@ -57,7 +57,7 @@ class AnswerForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
         choices=as_choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
-        validators=[DataRequired()],
+        validators=[DataRequired(_l("Choose to accept or refuse."))],
     )
     answer = TextAreaField(
         _l("Answer to the member"),
