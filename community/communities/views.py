@@ -526,9 +526,7 @@ def answer(membership_id: int) -> Response | tuple[str, int]:
     def done(answered: Membership) -> Response:
         said = {"name": answered.member.display_name, "community": answered.community.name}
         if answered.status == "active":
-            flash(
-                _("%(name)s is now a member of %(community)s. They are told.", **said), "success"
-            )
+            flash(_("%(name)s is now a member of %(community)s. They are told.", **said), "success")
         else:
             flash(_("Your answer is sent to %(name)s.", **said), "success")
         return redirect(back_or("communities.dashboard"))
