@@ -44,7 +44,7 @@ from community.core.home import home_tool
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.standing import kept_while_suspended
-from community.core.urls import back_or, keep_next
+from community.core.urls import back_or
 from community.events import queries as events
 from community.extensions import db
 from community.initiatives.answers import response_figures
