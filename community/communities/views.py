@@ -34,6 +34,7 @@ from community.communities.permissions import (
     can_see_members,
     membership_of,
 )
+from community.communities.roles import gardener_role, gardener_side
 from community.core.cache import TTLCache
 from community.core.database import natural
 from community.core.edge import int_arg
@@ -62,6 +63,9 @@ from community.threads import services as threads
 from community.threads.doors import community_door
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
+# The two sides of the pair, named for everyone, as the notifications name them.
+bp.app_template_global("gardener_role")(gardener_role)
+bp.app_template_global("gardener_side")(gardener_side)
 # Its tools, on the home page of those who may open them.
 home_tool("communities.dashboard", _l("Gardener dashboard"), can_see_dashboard)
 home_tool("communities.edit", _l("New community"), can_manage_communities)
