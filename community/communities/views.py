@@ -30,6 +30,7 @@ from community.communities.permissions import (
     can_join,
     can_leave_handover_note,
     can_manage_communities,
+    can_open_proposal,
     can_see_dashboard,
     can_see_members,
     membership_of,
@@ -66,6 +67,7 @@ bp = Blueprint("communities", __name__, url_prefix="/communities")
 # The two sides of the pair, named for everyone, as the notifications name them.
 bp.app_template_global("gardener_role")(gardener_role)
 bp.app_template_global("gardener_side")(gardener_side)
+bp.app_template_global("can_open_proposal")(can_open_proposal)
 # Its tools, on the home page of those who may open them.
 home_tool("communities.dashboard", _l("Gardener dashboard"), can_see_dashboard)
 home_tool("communities.edit", _l("New community"), can_manage_communities)
@@ -144,6 +146,8 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
     return render_template(
         "communities/show.html",
         card=services.card_for(community),
+        # A side waiting for the person asked to accept: said so on the pair's card.
+        proposed=pairs.pending_sides(community),
         community=community,
         latest_initiatives=latest_of(community.id),
         membership=membership_of(member, community),
@@ -462,9 +466,9 @@ def proposal(proposal_id: int) -> str | Response:
     found = db.get_or_404(GardenerProposal, proposal_id)
     member = current_member()
     assert member is not None
+    require(can_open_proposal(member, found), member)
     mine = found.candidate_id == member.id
     asker = found.proposed_by_id == member.id or is_staff(member)
-    require(mine or asker, member)
     form = ProposalAnswerForm()
     if request.method == "POST":
         try:

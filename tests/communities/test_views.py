@@ -210,3 +210,32 @@ def test_leaving_says_plainly_how_to_come_back(client: Any, visibility: str) -> 
     else:
         assert ask_again in dialog and ask_again in confirm
         assert "Vous pourrez revenir" not in dialog + confirm
+
+
+def test_the_pair_card_says_a_proposed_gardener_waits_to_accept(client: Any) -> None:
+    """Not "À désigner" once staff asked someone: the card says a person is asked; her name
+    to staff and to herself only, until she accepts."""
+    import re
+
+    from community.communities import pairs
+
+    staff, candidate = make_member("staff"), make_member(display_name="Maryse Potager")
+    community = make_community(technician=staff, members=(candidate,))
+    pairs.propose(staff, community, "citizen", candidate)
+    db.session.flush()
+
+    def side(html: str) -> str:
+        found = re.search(r"<dt>Côté habitants</dt>\s*<dd>(.*?)</dd>", html, re.S)
+        assert found, html
+        return " ".join(found.group(1).split())
+
+    client.login_as(make_member())
+    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    assert "À désigner" not in seen and "Une personne est proposée" in seen
+    assert "Maryse" not in seen
+    client.login_as(staff)
+    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    assert "Maryse Potager" in seen and "attente" in seen
+    client.login_as(candidate)
+    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    assert "/communities/proposals/" in seen
