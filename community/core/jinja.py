@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from community.core import permissions
 from community.core.standing import read_only_note_due, standing_refusal
 from community.core.text import full_stop
-from community.core.urls import external, keep_next, with_next
+from community.core.urls import asked_next, external, keep_next, with_next
 
 
 def init_jinja(app: Flask) -> None:
@@ -28,6 +28,8 @@ def init_jinja(app: Flask) -> None:
         read_only_note_due=read_only_note_due,
         # An absolute link to hand out (PUBLIC_URL in production, never the Host header).
         external_url=external,
+        # The page of this site that sent her here to act (`?next=`): `macros/back.html`.
+        asked_next=asked_next,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # Flask-Babel's callables look the translations up again at each string (a page has
