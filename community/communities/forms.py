@@ -57,7 +57,7 @@ class AnswerForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
         choices=as_choices([("accept", _l("Accept")), ("refuse", _l("Refuse"))]),
-        validators=[DataRequired()],
+        validators=[DataRequired(_l("Choose to accept or refuse."))],
     )
     answer = TextAreaField(
         _l("Answer to the member"),
@@ -68,10 +68,10 @@ class AnswerForm(FlaskForm):
 
 class GardenersForm(FlaskForm):
     technician_id = SelectField(
-        _l("Technician gardener (staff)"), coerce=optional_int, validate_choice=True
+        _l("On the town's side (staff)"), coerce=optional_int, validate_choice=True
     )
     citizen_id = SelectField(
-        _l("Citizen gardener (active member)"), coerce=optional_int, validate_choice=True
+        _l("On the inhabitants' side (active member)"), coerce=optional_int, validate_choice=True
     )
     handover_note = TextAreaField(
         _l("Handover note"),

@@ -291,6 +291,16 @@ def pending_proposal(community: Community, side: str) -> GardenerProposal | None
     ).scalar_one_or_none()
 
 
+def pending_sides(community: Community) -> dict[str, GardenerProposal]:
+    """The proposals of `community` waiting for their answer, by side (the person asked)."""
+    rows = db.session.execute(
+        select(GardenerProposal)
+        .where(GardenerProposal.community_id == community.id, GardenerProposal.status == "pending")
+        .options(joinedload(GardenerProposal.candidate))
+    ).scalars()
+    return {proposal.side: proposal for proposal in rows}
+
+
 def propose(
     actor: Member, community: Community, side: str, candidate: Member, note: str = ""
 ) -> GardenerProposal:

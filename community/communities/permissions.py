@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.models import Community, GardenerMandate, GardenerProposal, Membership
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
@@ -153,3 +153,12 @@ def can_leave_handover_note(member: Member | None, mandate: GardenerMandate) -> 
         and mandate.ended_at is None
         and in_good_standing(member, mandate.community)
     )
+
+
+def can_open_proposal(member: Member | None, proposal: GardenerProposal) -> bool:
+    """A gardener proposal — its page, the candidate's name before she accepts: the person
+    asked, whoever asked, and staff."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    return member.id in (proposal.candidate_id, proposal.proposed_by_id) or is_staff(member)

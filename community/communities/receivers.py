@@ -18,6 +18,7 @@ from community.communities.models import (
     Membership,
 )
 from community.communities.permissions import can_see_dashboard, in_good_standing
+from community.communities.roles import gardener_role
 from community.communities.signals import (
     gardener_changed,
     gardener_proposal_answered,
@@ -64,14 +65,11 @@ def tell_gardener_and_successor(
     """The new gardener is told, and the successor a handover note waits for."""
     if mandate is not None:
         community = mandate.community
-        if mandate.side == "technician":
-            text = _l(
-                "You are now the technician gardener of %(community)s.", community=community.name
-            )
-        else:
-            text = _l(
-                "You are now the citizen gardener of %(community)s.", community=community.name
-            )
+        text = _l(
+            "You now hold the role of %(role)s in %(community)s.",
+            role=gardener_role(mandate.side),
+            community=community.name,
+        )
         url = site_path("communities.show", slug=community.slug)
         notify(mandate.member, "gardener", text, url, actor=actor)
     if handover is not None and handover.to_member_id is not None:
@@ -87,7 +85,7 @@ register_kind("gardener_proposal_answer", _l("The answer to my gardener proposal
 
 
 def _side(proposal: GardenerProposal) -> Any:
-    return _l("technician gardener") if proposal.side == "technician" else _l("citizen gardener")
+    return gardener_role(proposal.side)
 
 
 @gardener_proposed.connect

@@ -30,21 +30,23 @@ from community.communities.permissions import (
     can_join,
     can_leave_handover_note,
     can_manage_communities,
+    can_open_proposal,
     can_see_dashboard,
     can_see_members,
     membership_of,
 )
+from community.communities.roles import gardener_role, gardener_side
 from community.core.cache import TTLCache
 from community.core.database import natural
 from community.core.edge import int_arg
-from community.core.errors import DomainError, Invalid
+from community.core.errors import Conflict, DomainError, Invalid
 from community.core.forms import apply_errors
-from community.core.handlers import refusal_undone
+from community.core.handlers import form_action, refusal_undone
 from community.core.home import home_tool
 from community.core.pagination import page_from_request, paginate
 from community.core.permissions import current_member, is_staff, require
 from community.core.standing import kept_while_suspended
-from community.core.urls import back_or, keep_next
+from community.core.urls import back_or
 from community.events import queries as events
 from community.extensions import db
 from community.initiatives.answers import response_figures
@@ -62,6 +64,10 @@ from community.threads import services as threads
 from community.threads.doors import community_door
 
 bp = Blueprint("communities", __name__, url_prefix="/communities")
+# The two sides of the pair, named for everyone, as the notifications name them.
+bp.app_template_global("gardener_role")(gardener_role)
+bp.app_template_global("gardener_side")(gardener_side)
+bp.app_template_global("can_open_proposal")(can_open_proposal)
 # Its tools, on the home page of those who may open them.
 home_tool("communities.dashboard", _l("Gardener dashboard"), can_see_dashboard)
 home_tool("communities.edit", _l("New community"), can_manage_communities)
@@ -140,6 +146,8 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
     return render_template(
         "communities/show.html",
         card=services.card_for(community),
+        # A side waiting for the person asked to accept: said so on the pair's card.
+        proposed=pairs.pending_sides(community),
         community=community,
         latest_initiatives=latest_of(community.id),
         membership=membership_of(member, community),
@@ -374,6 +382,12 @@ def dashboard() -> str:
     member = current_member()
     require(can_see_dashboard(member), member)
     assert member is not None
+    return _dashboard(member)
+
+
+def _dashboard(member: Member, answering: tuple[int, AnswerForm] | None = None) -> str:
+    """The dashboard; `answering`: a join request's answer refused, shown again in its card
+    with what she chose and wrote (the error beside its field)."""
     mandates = pairs.gardened_by(member)
     my_proposals = pairs.proposals_by(member)
     return render_template(
@@ -381,7 +395,7 @@ def dashboard() -> str:
         mandates=mandates,
         requests=services.pending_requests_for(member),
         handovers=pairs.handovers_for(member),
-        answer_form=AnswerForm(),
+        answering=answering,
         note_form=HandoverNoteForm(),
         hand_over_forms=_hand_over_forms(mandates),
         my_proposals=my_proposals,
@@ -452,9 +466,9 @@ def proposal(proposal_id: int) -> str | Response:
     found = db.get_or_404(GardenerProposal, proposal_id)
     member = current_member()
     assert member is not None
+    require(can_open_proposal(member, found), member)
     mine = found.candidate_id == member.id
     asker = found.proposed_by_id == member.id or is_staff(member)
-    require(mine or asker, member)
     form = ProposalAnswerForm()
     if request.method == "POST":
         try:
@@ -510,28 +524,29 @@ def leave_handover_note(mandate_id: int) -> Response:
 
 
 @bp.post("/requests/<int:membership_id>/answer")
-def answer(membership_id: int) -> Response:
+def answer(membership_id: int) -> Response | tuple[str, int]:
     membership = db.get_or_404(Membership, membership_id)
     member = current_member()
     require(can_answer_memberships(member, membership.community), member)
     assert member is not None
     form = AnswerForm()
-    # Back to the dashboard, keeping the way to the inbox she came from (`?next=/todo`).
-    again = keep_next(url_for("communities.dashboard", _anchor=f"request-{membership.id}"))
-    if not form.validate_on_submit():
-        flash(_("Choose to accept or refuse."), "error")
-        return redirect(again)
-    try:
-        with refusal_undone():
-            services.answer_request(
-                member, membership, form.decision.data == "accept", form.answer.data or ""
-            )
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(again)
-    said = {"name": membership.member.display_name, "community": membership.community.name}
-    if form.decision.data == "accept":
-        flash(_("%(name)s is now a member of %(community)s. They are told.", **said), "success")
-    else:
-        flash(_("Your answer is sent to %(name)s.", **said), "success")
-    return redirect(back_or("communities.dashboard"))
+
+    def done(answered: Membership) -> Response:
+        said = {"name": answered.member.display_name, "community": answered.community.name}
+        if answered.status == "active":
+            flash(_("%(name)s is now a member of %(community)s. They are told.", **said), "success")
+        else:
+            flash(_("Your answer is sent to %(name)s.", **said), "success")
+        return redirect(back_or("communities.dashboard"))
+
+    answered = form_action(
+        form,
+        lambda: services.answer_request(
+            member, membership, form.decision.data == "accept", form.answer.data or ""
+        ),
+        done,
+        refusals=(Invalid, Conflict),
+    )
+    # Refused: the dashboard again, the error summary in the request's card (focused on load)
+    # and her choice and words kept.
+    return answered or (_dashboard(member, answering=(membership.id, form)), 422)

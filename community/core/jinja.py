@@ -12,9 +12,9 @@ from flask_babel import format_date, format_time, get_locale, get_timezone, get_
 from flask_babel import gettext as _
 
 from community.core import permissions
-from community.core.standing import standing_refusal
+from community.core.standing import read_only_note_due, standing_refusal
 from community.core.text import full_stop
-from community.core.urls import external, keep_next, with_next
+from community.core.urls import asked_next, external, keep_next, with_next
 
 
 def init_jinja(app: Flask) -> None:
@@ -24,8 +24,12 @@ def init_jinja(app: Flask) -> None:
         current_member=permissions.current_member,
         # Why the member may only read right now (a platform suspension), shown on every page.
         standing_refusal=standing_refusal,
+        # In place of the acts she may not do right now: the sentence, once per page.
+        read_only_note_due=read_only_note_due,
         # An absolute link to hand out (PUBLIC_URL in production, never the Host header).
         external_url=external,
+        # The page of this site that sent her here to act (`?next=`): `macros/back.html`.
+        asked_next=asked_next,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # Flask-Babel's callables look the translations up again at each string (a page has

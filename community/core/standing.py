@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from flask import g
+
 from community.core.errors import Forbidden
 
 if TYPE_CHECKING:
@@ -52,6 +54,15 @@ def standing_refusal(member: Member | None) -> str | None:
         if message is not None:
             return message
     return None
+
+
+def read_only_note_due(member: Member | None) -> bool:
+    """`member` may only read right now and the page has not said so in place of an act yet:
+    the sentence in place of an act once per page, however many acts it withholds."""
+    if standing_refusal(member) is None or g.get("_read_only_note_said"):
+        return False
+    g._read_only_note_said = True
+    return True
 
 
 def require_standing(member: Member | None) -> None:

@@ -13,7 +13,7 @@ from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives import services
 from community.initiatives.models import Initiative
-from community.initiatives.queries import readable_initiative
+from community.initiatives.queries import readable_initiative, readable_titles
 from community.moderation.targets import Target, TargetType, register
 
 
@@ -59,6 +59,7 @@ register(
         restore=_restore,
         noun=_l("your initiative"),
         # Who may see it through the report form is who may read it (the visibility layer).
+        readable_many=lambda member, ids: set(readable_titles(member, ids)),
         readable=lambda member, initiative_id: (
             readable_initiative(member, initiative_id) is not None
         ),

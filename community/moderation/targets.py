@@ -54,6 +54,9 @@ class TargetType:
     # readable(member, id) → may `member` read it? The owning domain's visibility layer. A
     # reporter is shown (label, author, existence) only what this allows.
     readable: Callable[[Member | None, int], bool] = lambda _member, _id: True
+    # readable_many(member, ids) → those of `ids` she may read: `readable` for a list (the
+    # journal), in a few queries whatever its length. Without it, `readable` for each.
+    readable_many: Callable[[Member | None, list[int]], set[int]] | None = None
     # snapshot(obj) → the text kept with a report, as it stood when reported.
     snapshot: Callable[[Any], str] = lambda _obj: ""
     # write_turn(id) → a context manager held from before the answer's transaction until
@@ -145,6 +148,46 @@ def load_targets(keys: list[tuple[str, int]]) -> dict[tuple[str, int], Target]:
         else:
             loaded = {i: t for i in set(ids) if (t := kind.load(i)) is not None}
         found.update({(target_type, i): t for i, t in loaded.items()})
+    return found
+
+
+# Kinds the journal names though no one reports them (a thread, locked or unlocked): the
+# owning domain registers `names(member, ids) → {id: words}`, only for what she may read.
+NAMED: dict[str, Callable[[Member | None, list[int]], dict[int, str]]] = {}
+
+
+def register_name(name: str, names: Callable[[Member | None, list[int]], dict[int, str]]) -> None:
+    """Let the journal name the acts on `name` (not a reportable kind) in words."""
+    if name in REGISTRY or name in NAMED:
+        raise ValueError(f"kind {name!r} is already named")
+    NAMED[name] = names
+
+
+def readable_labels(
+    member: Member | None, keys: list[tuple[str, int]]
+) -> dict[tuple[str, int], Target]:
+    """What each (type, id) is, in words and with its link, as `member` may read it: one
+    query or so per type. What she may not read (or what is gone) is left out, exactly as an id
+    that does not exist: a list shown to her (the journal) names only what she reads."""
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in keys:
+        by_type.setdefault(target_type, []).append(target_id)
+    found: dict[tuple[str, int], Target] = {}
+    for target_type, ids in by_type.items():
+        ids = sorted(set(ids))
+        if target_type in NAMED:
+            words = NAMED[target_type](member, ids)
+            found.update({(target_type, i): Target(None, None, None, w) for i, w in words.items()})
+            continue
+        kind = kind_of(target_type)
+        if kind is None:
+            continue
+        if kind.readable_many is not None:
+            readable = kind.readable_many(member, ids)
+        else:
+            readable = {i for i in ids if kind.readable(member, i)}
+        loaded = load_targets([(target_type, i) for i in sorted(readable)])
+        found.update(loaded)
     return found
 
 

@@ -48,6 +48,7 @@ from community.moderation.targets import (
     load_reported,
     load_target,
     load_targets,
+    readable_labels,
     write_turn,
 )
 
@@ -206,7 +207,9 @@ def journal() -> str:
     require(can_see_queue(member), member)
     assert member is not None
     page = paginate(queries.journal(member), page_from_request())
-    return render_template("moderation/journal.html", page=page)
+    # Each act names what it was about, in words, only as far as she may read it.
+    named = readable_labels(member, [(a.target_type, a.target_id) for a in page.items])
+    return render_template("moderation/journal.html", page=page, named=named)
 
 
 @bp.get("/transparency")

@@ -16,6 +16,7 @@ from community.communities.models import Community, Membership
 from community.core.permissions import is_authenticated
 from community.extensions import db
 from community.members.models import Member
+from community.moderation.standing import is_banned_from
 from community.threads.models import Thread
 from community.threads.permissions import (
     can_create_thread,
@@ -29,6 +30,7 @@ OPEN = "open"  # a link to the discussion
 LOG_IN = "log_in"  # a visitor: log in or create an account, then join
 JOIN = "join"  # a member who is not in the community: join it (on its page)
 PENDING = "pending"  # her request waits for the gardeners' answer
+SUSPENDED = "suspended"  # a member suspended from the community: she reads, does not post
 CLOSED = "closed"  # nothing to offer (refused from the community, or nothing to read)
 
 
@@ -57,6 +59,8 @@ def _next_step(member: Member | None, community: Community | None) -> Door:
     ).scalar_one_or_none()
     if status == "pending":
         return Door(PENDING, community)
+    if status == "banned" and is_banned_from(member, community):
+        return Door(SUSPENDED, community)
     if status in {"active", "banned"}:  # a member held back by something else (a suspension)
         return Door(CLOSED, community)
     return Door(JOIN, community)

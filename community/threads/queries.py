@@ -190,6 +190,39 @@ def may_see_body(member: Member | None, message: Message) -> bool:
     return author or moderates_thread(member, message.thread)
 
 
+def readable_body_ids(member: Member | None, message_ids: list[int]) -> set[int]:
+    """Those of `message_ids` whose text `member` may read (`readable_body` for a list): one
+    query, then the moderators' rule once per thread holding a body hidden from others."""
+    if not message_ids:
+        return set()
+    rows = db.session.execute(
+        select(Message)
+        .join(Thread, Message.thread_id == Thread.id)
+        .where(Message.id.in_(message_ids), Message.deleted_at.is_(None), readable_threads(member))
+        .options(joinedload(Message.thread).joinedload(Thread.community))
+    ).scalars()
+    reader = getattr(member, "id", None) if is_authenticated(member) else None
+    moderates: dict[int, bool] = {}
+    readable = set()
+    for message in rows:
+        # `may_see_body`, its moderators' part asked once per thread.
+        if message.hidden and message.author_id != reader:
+            if message.thread_id not in moderates:
+                moderates[message.thread_id] = moderates_thread(member, message.thread)
+            if not moderates[message.thread_id]:
+                continue
+        readable.add(message.id)
+    return readable
+
+
+def readable_thread_titles(member: Member | None, thread_ids: list[int]) -> dict[int, str]:
+    """{id: title} of those of `thread_ids` that `member` may read, in one query."""
+    rows = db.session.execute(
+        select(Thread.id, Thread.title).where(Thread.id.in_(thread_ids), readable_threads(member))
+    )
+    return {thread_id: title for thread_id, title in rows}
+
+
 def readable_body(member: Member | None, message_id: object) -> Message | None:
     """The message only if `member` may read its text (not hidden from them)."""
     message = readable_message(member, message_id)

@@ -13,10 +13,16 @@ from sqlalchemy.orm import selectinload
 
 from community.core.content import excerpt
 from community.extensions import db
-from community.moderation.targets import Target, TargetType, already_moderated, register
+from community.moderation.targets import (
+    Target,
+    TargetType,
+    already_moderated,
+    register,
+    register_name,
+)
 from community.threads import services
 from community.threads.models import Message, Thread
-from community.threads.queries import readable_body
+from community.threads.queries import readable_body, readable_body_ids, readable_thread_titles
 from community.threads.realtime import begin_write, broadcast_updated, thread_sequence
 
 
@@ -85,7 +91,12 @@ register(
         noun=_l("your message"),
         # Who may see it through the report form is who may read it (the visibility layer).
         readable=lambda member, message_id: readable_body(member, message_id) is not None,
+        readable_many=readable_body_ids,
         snapshot=lambda message: message.body,
         write_turn=_write_turn,
     ),
 )
+
+# A thread locked or unlocked is named in the moderation journal by its title, to whoever
+# reads it.
+register_name("thread", readable_thread_titles)

@@ -1,5 +1,5 @@
 /* Live thread: joins with the page's last seq, rejoins with the latest after every reconnect,
-   drops what it already has (by id), announces new messages to screen readers.
+   drops what it already has (by id), announces the others' new messages to screen readers.
    Opens at the first unread message ("Nouveaux messages", the page's #unread). What arrives
    live while the page is visible counts as read: the server is told (thread:read) at most
    every few seconds, with the highest seq shown; nothing is marked read while it is hidden.
@@ -45,6 +45,11 @@
 
   function byId(id) {
     return list.querySelector('[data-message-id="' + id + '"]');
+  }
+
+  // Her own message (in another of her tabs, or live before the answer to her sending).
+  function isMine(message) {
+    return Boolean(message.author) && String(message.author.id) === labels.me;
   }
 
   function fill(template, name) {
@@ -137,7 +142,7 @@
     // No reply to a hidden message (the server refuses it too).
     if (labels.replyUrl && !message.hidden) actions.append(link(labels.replyUrl, message.id, labels.labelReply));
     // As on the server: anyone's message but one's own, an erased author's included.
-    var mine = Boolean(message.author) && String(message.author.id) === labels.me;
+    var mine = isMine(message);
     if (mine && labels.replyUrl && labels.editUrl) {
       if (!message.hidden) actions.append(" ", link(labels.editUrl, message.id, labels.labelEdit));
       var remove = link(labels.deleteUrl, message.id, labels.labelDelete);
@@ -161,7 +166,10 @@
     if (!visible() && message.seq > readSeq) markUnseen(); // "New messages" above it
     list.append(render(message));
     lastSeq = Math.max(lastSeq, message.seq);
-    if (announce && message.author) live.textContent = fill(labels.labelNew, message.author.display_name);
+    // Screen readers hear the others' messages only: she knows what she just sent.
+    if (announce && message.author && !isMine(message)) {
+      live.textContent = fill(labels.labelNew, message.author.display_name);
+    }
     seen();
   }
 

@@ -90,14 +90,51 @@ def test_asking_to_join_and_being_accepted(client: Any, app: Any) -> None:
         f"/communities/requests/{membership.id}/answer", {"decision": "refuse"}
     )
     assert (
-        refused.status_code == 302 and membership.status == "pending"
+        refused.status_code == 422 and membership.status == "pending"
     )  # a refusal needs an answer
+    _the_refusal_is_shown_at_the_form(refused.get_data(as_text=True), membership.id)
     client.post_form(
         f"/communities/requests/{membership.id}/answer",
         {"decision": "accept", "answer": "Bienvenue !"},
     )
     stored = db.session.get(Membership, membership.id)
     assert stored is not None and stored.status == "active" and stored.answer == "Bienvenue !"
+
+
+def _the_refusal_is_shown_at_the_form(html: str, request_id: int) -> None:
+    """The refused answer is shown in the request's own card, the choice kept: the summary
+    links to the field (and is focused on load), the error is tied to the field."""
+    import re
+
+    card = re.search(rf'<article[^>]*id="request-{request_id}".*?</article>', html, re.S)
+    assert card, html
+    text = card.group(0)
+    assert "error-summary" in text and f'href="#answer-{request_id}"' in text
+    assert f'id="answer-{request_id}-error"' in text and 'aria-invalid="true"' in text
+    refuse = re.search(rf'<input[^>]*id="refuse-{request_id}"[^>]*>', text)
+    assert refuse and "checked" in refuse.group(0)
+    accept = re.search(rf'<input[^>]*id="accept-{request_id}"[^>]*>', text)
+    assert accept and "checked" not in accept.group(0)
+
+
+def test_a_refusal_without_a_reason_keeps_what_was_written_and_the_way_back(client: Any) -> None:
+    gardener = make_member()
+    community = make_community(visibility="on_request", citizen=gardener)
+    membership = make_membership(community, make_member(), "pending")
+    client.login_as(gardener)
+    refused = client.post_form(
+        f"/communities/requests/{membership.id}/answer?next=/todo",
+        {"decision": "refuse", "answer": "   "},
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and membership.status == "pending"
+    _the_refusal_is_shown_at_the_form(html, membership.id)
+    assert "next=%2Ftodo" in html  # the way back to the inbox is kept
+    # A form with no choice at all is shown at the form too.
+    empty = client.post_form(f"/communities/requests/{membership.id}/answer", {"answer": "Non."})
+    assert empty.status_code == 422
+    assert f'href="#accept-{membership.id}"' in empty.get_data(as_text=True)
+    assert "Non." in empty.get_data(as_text=True)
 
 
 def test_joining_with_a_message_and_the_charter(client: Any) -> None:
@@ -173,3 +210,32 @@ def test_leaving_says_plainly_how_to_come_back(client: Any, visibility: str) -> 
     else:
         assert ask_again in dialog and ask_again in confirm
         assert "Vous pourrez revenir" not in dialog + confirm
+
+
+def test_the_pair_card_says_a_proposed_gardener_waits_to_accept(client: Any) -> None:
+    """Not "À désigner" once staff asked someone: the card says a person is asked; her name
+    to staff and to herself only, until she accepts."""
+    import re
+
+    from community.communities import pairs
+
+    staff, candidate = make_member("staff"), make_member(display_name="Maryse Potager")
+    community = make_community(technician=staff, members=(candidate,))
+    pairs.propose(staff, community, "citizen", candidate)
+    db.session.flush()
+
+    def side(html: str) -> str:
+        found = re.search(r"<dt>Côté habitants</dt>\s*<dd>(.*?)</dd>", html, re.S)
+        assert found, html
+        return " ".join(found.group(1).split())
+
+    client.login_as(make_member())
+    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    assert "À désigner" not in seen and "Une personne est proposée" in seen
+    assert "Maryse" not in seen
+    client.login_as(staff)
+    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    assert "Maryse Potager" in seen and "attente" in seen
+    client.login_as(candidate)
+    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    assert "/communities/proposals/" in seen

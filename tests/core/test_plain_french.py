@@ -149,3 +149,29 @@ def test_the_check_catches_hard_french(text: str, expected: str) -> None:
 )
 def test_the_check_lets_plain_french_through(text: str) -> None:
     assert problems(text) == []
+
+
+# One person who gardens is "jardinier ou jardinière" (or the role is named without her:
+# "côté habitants", "côté collectivité"), never "jardinier" alone, which a woman reads as
+# not meant for her; "jardiniers" (the two of the pair, a group) stays.
+LONE_GARDENER = re.compile(
+    r"\bjardinier\b(?! ou (?:une |la )?jardinière)|\bjardinier (?:citoyen|technicien)", re.I
+)
+
+
+def test_one_gardener_is_named_for_everyone() -> None:
+    lone = [(domain, text) for domain, text in french_strings() if LONE_GARDENER.search(text)]
+    assert lone == [], "\n".join(f"{d}: {t}" for d, t in lone)
+
+
+@pytest.mark.parametrize(
+    ("text", "lone"),
+    [
+        ("Vous êtes désormais jardinier citoyen de Haies.", True),
+        ("Seul le jardinier en place écrit cette note.", True),
+        ("Un jardinier ou une jardinière accueille les membres.", False),
+        ("Les deux jardiniers répondent.", False),
+    ],
+)
+def test_the_gardener_check_catches_a_lone_gardener(text: str, lone: bool) -> None:
+    assert bool(LONE_GARDENER.search(text)) is lone

@@ -76,6 +76,7 @@ NO_ACTOR = {
     # asking the domains for rows).
     "members/export.py:export_data": "reads only: the member's own data, by signal",
     "moderation/targets.py:load_targets": "reads only",
+    "moderation/targets.py:readable_labels": "reads only (what the member may read)",
     "observatory/services.py:summary": "reads only; the doors require can_see_observatory",
     "observatory/radar.py:radar": "reads only; the doors require can_see_observatory",
     "observatory/network.py:network": "reads only; the doors require can_see_observatory",

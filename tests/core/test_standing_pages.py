@@ -21,7 +21,7 @@ from community.communities import pairs
 from community.core.models import utcnow
 from community.core.standing import kept_view_reason
 from community.extensions import db
-from community.moderation.suspensions import suspend_from_platform
+from community.moderation.suspensions import suspend_from_community, suspend_from_platform
 from community.solidarity import services as solidarity
 from community.threads import services as threads
 from tests.ambassadors.factories import make_ambassador, make_invitation
@@ -95,6 +95,8 @@ def world(app: Flask) -> dict[str, Any]:
             f"/solidarity/exchanges/{help_proposal.id}",
             f"/solidarity/requests/{waiting.id}",
         ]
+        empty = make_thread(mine, "Personne n'a encore écrit")
+        extra.append(f"/threads/{empty.id}")
         return {"member": member, "values": values, "extra": extra}
 
 
@@ -191,3 +193,37 @@ def test_no_way_in_that_leads_to_a_refusal(app: Flask, client: Any, world: dict[
     assert NOTE in text
     client.login_as(make_member())
     assert "Demander à rejoindre la communauté" in page_text(client.get(f"{other}/threads"))
+
+
+# Words that invite her to act: a suspended member reads none of them (found walking).
+INVITATIONS = ("répondez-lui", "Lancez la conversation", ": répondez")
+
+
+def test_no_page_invites_a_suspended_member_to_act_nor_says_it_twice(
+    app: Flask, client: Any, world: dict[str, Any]
+) -> None:
+    client.login_as(world["member"])
+    pages = _pages(app, world["values"]) + world["extra"]
+    found = []
+    for path in pages:
+        response = client.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        text = page_text(response)
+        main = text[text.find("<main") :]
+        found += [f"{path}: {w}" for w in INVITATIONS if w.lower() in main.lower()]
+        if main.count(NOTE) > 1:
+            found.append(f"{path}: the suspension said twice")
+    assert found == [], "\n".join(found)
+
+
+def test_a_member_suspended_from_a_community_is_not_invited_to_write_in_it(client: Any) -> None:
+    gardener, member = make_member("staff"), make_member()
+    community = make_community(members=(member,), technician=gardener)
+    empty = make_thread(community, "Personne n'a encore écrit")
+    client.login_as(member)
+    assert "Lancez la conversation" in page_text(client.get(f"/threads/{empty.id}"))
+    suspend_from_community(gardener, member, community, utcnow() + timedelta(days=7), "Insultes")
+    text = page_text(client.get(f"/threads/{empty.id}"))
+    assert "Lancez la conversation" not in text and "Aucun message pour l’instant." in text
+    assert "Votre participation à cette communauté est suspendue" in text

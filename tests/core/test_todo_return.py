@@ -83,3 +83,30 @@ def test_a_gardener_proposal_answered_from_the_inbox_leads_back_to_it(client) ->
     done = client.post_form(link, {"decision": "accept"})
     assert done.status_code == 302 and done.headers["Location"] == "/todo"
     assert "Merci" in page_text(client.get("/todo"))
+
+
+BACK = '<a href="/todo">Retour à ma liste à faire</a>'
+
+
+def test_every_page_opened_from_the_inbox_shows_the_way_back(client) -> None:
+    """Found walking: the dashboard, an initiative and a gardener proposal opened from "À
+    faire" gave no way back to it (the moderation's report page did). Opened otherwise, no
+    such link."""
+    staff, maryse, candidate = make_member("staff"), make_member(), make_member()
+    community = make_community(visibility="on_request", technician=staff, citizen=maryse)
+    make_membership(community, make_member(), status="pending")
+    initiative = make_initiative(make_member(), community=community)
+    make_membership(community, candidate)
+    other = make_community(technician=make_member("staff"))
+    make_membership(other, candidate)
+    proposal = pairs.propose(staff, other, "citizen", candidate)
+    db.session.flush()
+    for who, start in (
+        (maryse, "/communities/dashboard"),
+        (maryse, f"/initiatives/{initiative.id}"),
+        (candidate, f"/communities/proposals/{proposal.id}"),
+    ):
+        client.login_as(who)
+        link = _todo_link(client, start)
+        assert BACK in page_text(client.get(link)), link
+        assert BACK not in page_text(client.get(start)), start

@@ -88,6 +88,9 @@ def test_journal_queries_stay_flat(world, client, queries) -> None:  # type: ign
     services.record_action(
         world.staff, "lock", "thread", 1, community=world.a, subject=make_member()
     )
+    services.record_action(  # each kind named costs its query once, not once per act
+        world.staff, "warn", "member", world.author.id, community=world.b, subject=world.author
+    )
     client.get("/moderation/journal")
     with queries() as few:
         client.get("/moderation/journal")
@@ -258,3 +261,81 @@ def test_answering_a_report_from_the_inbox_leads_back_to_it(world, client) -> No
         f"/moderation/reports/{other.id}?next=//evil.example/todo", {"action": "dismiss"}
     )
     assert elsewhere.headers["Location"] == "/moderation"
+
+
+def test_the_journal_names_what_each_act_was_about(world, client) -> None:  # type: ignore[no-untyped-def]
+    """Not "Message 7": whose message, where, a short excerpt — only what the reader reads."""
+    from community.threads import services as threads
+    from tests.factories import make_thread
+    from tests.initiatives.factories import make_initiative
+
+    thread = make_thread(world.a, title="Les jardins du lundi")
+    said = threads.post_message(world.author, thread, "Des tomates partout dans la cour").message
+    threads.hide_message(world.gardener_a, said, "Hors charte")
+    gone = threads.post_message(world.author, thread, "Un message effacé ensuite").message
+    threads.hide_message(world.gardener_a, gone, "Hors charte")
+    threads.delete_message(world.author, gone)
+    threads.set_locked(world.gardener_a, thread, True, "On se calme")
+    initiative = make_initiative(world.author, community=world.a, title="Un composteur partagé")
+    services.record_action(world.gardener_a, "hide", "initiative", initiative.id, community=world.a)
+    client.login_as(world.gardener_a)
+    html = page_text(client.get("/moderation/journal"))
+    assert f"Message {said.id}" not in html and f"Discussion {thread.id}" not in html
+    assert "« Des tomates partout dans la cour » — Les jardins du lundi" in html
+    assert "Discussion : Les jardins du lundi" in html
+    assert "Un composteur partagé" in html
+    assert "Un message effacé ensuite" not in html
+    assert "Non affiché" in html  # the deleted one: said so, not shown
+
+
+def test_the_journal_names_nothing_its_reader_may_not_read(world) -> None:  # type: ignore[no-untyped-def]
+    from community.communities.models import Community
+    from community.moderation.targets import readable_labels
+    from community.threads import services as threads
+    from tests.factories import make_community, make_thread
+
+    closed = make_community(visibility="on_request", citizen=world.gardener_b)
+    assert isinstance(closed, Community)
+    inside = make_thread(closed, title="Entre nous")
+    said = threads.post_message(world.gardener_b, inside, "Rien que pour les membres").message
+    open_thread = make_thread(world.a, title="Pour tout le monde")
+    shown = threads.post_message(world.author, open_thread, "Bonjour à tous").message
+    hidden = threads.post_message(world.author, open_thread, "Un mot blessant").message
+    threads.hide_message(world.gardener_a, hidden, "Hors charte")
+    keys = [
+        ("message", said.id), ("message", shown.id), ("message", hidden.id),
+        ("thread", inside.id), ("thread", open_thread.id),
+    ]  # fmt: skip
+    outsider = readable_labels(world.citizen, keys)
+    assert set(outsider) == {("message", shown.id), ("thread", open_thread.id)}
+    assert "Bonjour à tous" in outsider[("message", shown.id)].label
+    moderator = readable_labels(world.gardener_a, keys)
+    assert ("message", hidden.id) in moderator and ("message", said.id) not in moderator
+    assert set(readable_labels(world.gardener_b, keys)) >= {
+        ("message", said.id),
+        ("thread", inside.id),
+    }
+
+
+def test_the_journal_names_its_acts_in_few_queries(world, client, queries) -> None:  # type: ignore[no-untyped-def]
+    from community.threads import services as threads
+    from tests.factories import make_thread
+
+    def hide_one(n: int) -> None:
+        thread = make_thread(world.a, title=f"Sujet {n}")
+        threads.hide_message(
+            world.gardener_a, threads.post_message(world.author, thread, "Oups").message, "Non"
+        )
+        threads.set_locked(world.gardener_a, thread, True, "Stop")
+
+    hide_one(0)
+    client.login_as(world.gardener_a)
+    client.get("/moderation/journal")
+    with queries() as few:
+        client.get("/moderation/journal")
+    for n in range(1, 6):
+        hide_one(n)
+    with queries() as many:
+        html = page_text(client.get("/moderation/journal"))
+    assert "Sujet 5" in html and "« Oups » — Sujet 5" in html
+    assert many.count <= few.count + 5, (few.count, many.count)

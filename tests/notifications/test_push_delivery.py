@@ -10,6 +10,7 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community.communities.roles import gardener_role
 from community.extensions import db
 from community.notifications import push, push_keys, push_sending, push_services, services
 from community.notifications.push_models import PushSubscription
@@ -31,7 +32,11 @@ def subscribed(member, phone) -> PushSubscription:  # type: ignore[no-untyped-de
 
 
 def tell(member, kind="gardener", url="/communities/compost"):  # type: ignore[no-untyped-def]
-    text = _l("You are now the citizen gardener of %(community)s.", community="Compost")
+    text = _l(
+        "You now hold the role of %(role)s in %(community)s.",
+        role=gardener_role("citizen"),
+        community="Compost",
+    )
     notification = services.notify(member, kind, text, url)
     db.session.commit()
     return notification

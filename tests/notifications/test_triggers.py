@@ -84,7 +84,10 @@ def test_gardeners_and_handover_notes_are_told() -> None:
     )
     kinds = [n.kind for n in told(new)]
     assert kinds == ["gardener", "handover"]
-    assert any("jardinier citoyen de Compost" in n.text for n in told(new))
+    assert any(
+        "le rôle de jardinier ou jardinière côté habitants dans Compost" in n.text
+        for n in told(new)
+    )
     assert told(old) == []
 
 

@@ -41,6 +41,37 @@ def _joined(page: Any) -> None:
     page.locator("#messages[data-joined]").wait_for(state="attached")
 
 
+def test_the_live_region_announces_only_the_others_messages(
+    browser: Any, browser_context_args: dict[str, Any], live_server: str, scene: dict[str, Any]
+) -> None:
+    """Found walking: her own message, arriving live (in another of her tabs, or before the
+    answer to her sending), was announced to her as "Nouveau message de" herself."""
+    url = f"{live_server}/threads/{scene['thread'].id}"
+    contexts = [browser.new_context(**browser_context_args) for _ in range(2)]
+    try:
+        writing = _log_in(contexts[0], live_server, scene["alice"])
+        reading = contexts[0].new_page()  # another tab of hers
+        bob = _log_in(contexts[1], live_server, scene["bob"])
+        for page in (writing, reading, bob):
+            page.goto(url)
+            _joined(page)
+        writing.fill("#body", "Je passe au composteur ce soir.")
+        writing.click("#message-form button[type=submit]")
+        for page in (reading, bob):
+            page.locator(".message-body", has_text="au composteur ce soir").wait_for()
+        assert (bob.locator("#thread-live").text_content() or "").startswith("Nouveau message")
+        assert (reading.locator("#thread-live").text_content() or "") == ""
+        assert (writing.locator("#thread-live").text_content() or "") == ""
+        bob.fill("#body", "Je viens aussi.")
+        bob.click("#message-form button[type=submit]")
+        reading.locator(".message-body", has_text="Je viens aussi").wait_for()
+        announced = reading.locator("#thread-live").text_content() or ""
+        assert announced == f"Nouveau message de {scene['bob'].display_name}"
+    finally:
+        for context in contexts:
+            context.close()
+
+
 def test_two_members_see_each_other_live(
     browser: Any, browser_context_args: dict[str, Any], live_server: str, scene: dict[str, Any]
 ) -> None:
