@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from community.communities.services import community_by_slug
+from community.core.database import begin_write
 from community.core.errors import NotFound
 from community.core.models import utcnow
 from community.core.pagination import count_of
@@ -45,7 +46,6 @@ from community.events.schemas import (
 from community.events.times import as_utc
 from community.extensions import db
 from community.initiatives.queries import readable_titles
-from community.threads.realtime import begin_write
 
 blp = Blueprint("events-api", __name__, url_prefix="/api/v1", description="Rencontres")
 

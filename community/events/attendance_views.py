@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from community.core.database import begin_write
 from community.core.errors import Conflict, Invalid, NotFound
 from community.core.forms import apply_errors
 from community.core.handlers import attempt
@@ -17,7 +18,6 @@ from community.events import attendance, permissions
 from community.events.blueprints import bp, readable_event
 from community.events.forms import ActionForm, CheckinForm, ReportForm
 from community.events.models import Event
-from community.threads.realtime import begin_write
 
 
 def _attendees_page(event: Event, checkin_form: CheckinForm, status: int = 200, **extra: Any):

@@ -4,7 +4,7 @@ The steps the services of planning, registrations and guests share.
 
 Every change to a rencontre's registrations runs under its row lock (`_lock`): SELECT … FOR
 UPDATE on PostgreSQL; on SQLite the caller starts its transaction as a writer
-(`threads.realtime.begin_write`, BEGIN IMMEDIATE), which serialises writers. Counting the
+(`core.database.begin_write`, BEGIN IMMEDIATE), which serialises writers. Counting the
 places and taking one happen under that lock, so ten people asking for the last two places get
 two places and eight waits, never more.
 """

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from community.communities.models import Community
 from community.communities.services import community_by_slug
+from community.core.database import begin_write
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors, as_choices
 from community.core.handlers import attempt, form_action
@@ -23,7 +24,6 @@ from community.events.times import from_paris, paris
 from community.extensions import db
 from community.initiatives.queries import linkable_initiatives
 from community.territory.services import neighbourhood_choices
-from community.threads.realtime import begin_write
 
 
 def _form_choices(

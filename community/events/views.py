@@ -15,6 +15,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.communities.services import community_by_slug
+from community.core.database import begin_write
 from community.core.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
 from community.core.forms import apply_errors
 from community.core.handlers import attempt
@@ -41,7 +42,6 @@ from community.events.forms import ActionForm, GuestForm
 from community.events.models import Event
 from community.events.times import paris
 from community.initiatives.queries import readable_titles
-from community.threads.realtime import begin_write
 
 
 @home_section

@@ -16,16 +16,9 @@ from contextlib import contextmanager
 import redis
 from flask import current_app
 
-from community.core.database import begin_write, give_back_write  # noqa: F401  begin_write: old import path
+from community.core.database import give_back_write
 from community.core.realtime import emit_after_commit, member_room, thread_room
 from community.core.redis import degraded, recovered, redis_client
-from community.core.sockets import (  # noqa: F401  old import path, for branches in flight
-    SocketAuth,
-    disconnect_member,
-    forget_socket,
-    register_socket,
-    socket_auth,
-)
 from community.extensions import db
 from community.threads.models import Message
 from community.threads.schemas import message_payload

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from community.core.content import excerpt
+from community.core.database import begin_write
 from community.extensions import db
 from community.moderation.targets import (
     Target,
@@ -23,7 +24,7 @@ from community.moderation.targets import (
 from community.threads import services
 from community.threads.models import Message, Thread
 from community.threads.queries import readable_body, readable_body_ids, readable_thread_titles
-from community.threads.realtime import begin_write, broadcast_updated, thread_sequence
+from community.threads.realtime import broadcast_updated, thread_sequence
 
 
 def _target(message: Message) -> Target:

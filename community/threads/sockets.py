@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_socketio import leave_room
 
 from community.auth.sockets import credential_holds
+from community.core.database import begin_write
 from community.core.edge import INT_MAX
 from community.core.errors import Invalid, NotFound, RateLimited
 from community.core.handlers import transaction
@@ -35,7 +36,6 @@ from community.threads.permissions import (
     is_author,
 )
 from community.threads.realtime import (
-    begin_write,
     broadcast_updated,
     moderators_room,
     thread_sequence,

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from community.communities.models import Community, Membership
 from community.communities.services import community_by_slug
+from community.core.database import begin_write
 from community.core.edge import int_arg
 from community.core.errors import Invalid, NotFound
 from community.core.forms import apply_errors
@@ -36,7 +37,6 @@ from community.threads.permissions import (
 )
 from community.threads.queries import community_threads, initiative_of
 from community.threads.realtime import (
-    begin_write,
     broadcast_updated,
     thread_sequence,
 )

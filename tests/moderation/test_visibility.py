@@ -237,8 +237,8 @@ def test_a_mention_reaches_only_a_reader(client, api_token, world, role, kind) -
     thread = world.threads[kind]
     moderator = world.people["staff"]  # may post everywhere but the hidden initiative's thread
     writer = world.author if kind != "initiative_thread_hidden" else moderator
+    from community.core.database import begin_write
     from community.threads.models import Message
-    from community.threads.realtime import begin_write
 
     begin_write()
     if kind == "initiative_thread_hidden":
