@@ -263,7 +263,7 @@ def due_digests(now: datetime | None = None) -> list[tuple[Member, str, list[Not
             NotificationPreference, NotificationPreference.member_id == Notification.member_id
         )
         .where(
-            Notification.read_at.is_(None),
+            _unread(),  # what the bell counts: no news of a message hidden or deleted since
             Notification.emailed_at.is_(None),
             Member.email_confirmed_at.is_not(None),
             frequency.in_(tuple(DIGEST_PERIODS)),

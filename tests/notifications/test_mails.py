@@ -187,3 +187,25 @@ def test_send_digests_command(app, outbox) -> None:  # type: ignore[no-untyped-d
     assert "Résumés envoyés : 1" in result.output
     assert len(outbox.to(member.email)) == 1
     assert "Résumés envoyés : 0" in runner.invoke(args=["send-digests"]).output
+
+
+def test_a_digest_leaves_out_news_of_a_message_hidden_or_deleted(app, outbox) -> None:  # type: ignore[no-untyped-def]
+    """The digest tells what the bell counts (`_unread`): a reply a gardener hid, or its author
+    deleted, is no news by e-mail either."""
+    from community.threads import services as threads
+    from tests.factories import make_community, make_thread
+
+    asker, writer, gardener = make_member(), make_member(), make_member()
+    community = make_community(citizen=gardener, members=(asker, writer))
+    thread = make_thread(community, "Qui a la clé ?")
+    with app.test_request_context():
+        question = threads.post_message(asker, thread, "Qui a la clé ?", "q").message
+        rude = threads.post_message(writer, thread, "Toi.", "r", reply_to=question.id).message
+        oops = threads.post_message(writer, thread, "Oups.", "s", reply_to=question.id).message
+        threads.post_message(writer, thread, "Ce soir, mairie.", "t", reply_to=question.id)
+        threads.hide_message(gardener, rude, "Insulte")
+        threads.delete_message(writer, oops)
+    db.session.commit()
+    assert send_digests()[1] == 0
+    [message] = outbox.to(asker.email)
+    assert subject(message) == "Terreau : votre journée (1 nouvelle)"
