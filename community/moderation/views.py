@@ -207,8 +207,17 @@ def journal() -> str:
     require(can_see_queue(member), member)
     assert member is not None
     page = paginate(queries.journal(member), page_from_request())
-    # Each act names what it was about, in words, only as far as she may read it.
-    named = readable_labels(member, [(a.target_type, a.target_id) for a in page.items])
+    # Each act names what it was about, in words, only as far as she may read it. An act on a
+    # member names her only while its subject is still her: the subject goes when her account
+    # is erased, and her id may then be someone else's (SQLite gives an erased last id again).
+    named = readable_labels(
+        member,
+        [
+            (a.target_type, a.target_id)
+            for a in page.items
+            if a.target_type != "member" or a.subject_id == a.target_id
+        ],
+    )
     return render_template("moderation/journal.html", page=page, named=named)
 
 

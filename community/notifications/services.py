@@ -47,7 +47,7 @@ MAX_TEXT = 600
 # The pages a notification's link may lead to that a moderator can hide (`target_of`): an
 # initiative's page and its sub-pages, a discussion. Paths of `initiatives.show` and
 # `threads.show` (tests/notifications/test_targets.py builds them with `site_path`).
-_TARGET = re.compile(r"/(initiatives|threads)/(\d+)(?:[#?/]|$)")
+_TARGET = re.compile(r"/(initiatives|threads)/([0-9]{1,9})(?:[#?/]|$)")  # ids an INTEGER holds
 _TARGET_TYPES = {"initiatives": "initiative", "threads": "thread"}
 # A digest is due a period after the previous one; the slack lets a daily cron job that runs
 # a few seconds early still send.

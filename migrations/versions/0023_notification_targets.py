@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 # A copy of `notifications.services._TARGET` (a migration keeps the rule it ran with).
-TARGET = re.compile(r"/(initiatives|threads)/(\d+)(?:[#?/]|$)")
+TARGET = re.compile(r"/(initiatives|threads)/([0-9]{1,9})(?:[#?/]|$)")
 TYPES = {"initiatives": "initiative", "threads": "thread"}
 BATCH = 1000
 

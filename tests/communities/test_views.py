@@ -230,9 +230,11 @@ def test_the_pair_card_says_a_proposed_gardener_waits_to_accept(client: Any) -> 
         return " ".join(found.group(1).split())
 
     client.login_as(make_member())
-    seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
+    page = client.get(f"/communities/{community.slug}").get_data(as_text=True)
+    seen = side(page)
     assert "À désigner" not in seen and "Une personne est proposée" in seen
     assert "Maryse" not in seen
+    assert "Il manque" not in page  # the side asked for says so; nothing is missing
     client.login_as(staff)
     seen = side(client.get(f"/communities/{community.slug}").get_data(as_text=True))
     assert "Maryse Potager" in seen and "attente" in seen

@@ -288,6 +288,20 @@ def test_the_journal_names_what_each_act_was_about(world, client) -> None:  # ty
     assert "Non affiché" in html  # the deleted one: said so, not shown
 
 
+def test_the_journal_never_names_someone_else_under_an_erased_members_id(world, client) -> None:  # type: ignore[no-untyped-def]
+    """An act on a member whose account was erased lost its subject (SET NULL); on SQLite her
+    id may be given again to a newcomer, whom the journal must not name in her place."""
+    newcomer = make_member(display_name="Nouvelle Innocente")
+    services.record_action(world.gardener_a, "warn", "member", world.author.id, community=world.a,
+                           subject=world.author)  # fmt: skip
+    # What erasure leaves: the subject gone, the id now someone else's.
+    services.record_action(world.gardener_a, "warn", "member", newcomer.id, community=world.a)
+    client.login_as(world.gardener_a)
+    html = page_text(client.get("/moderation/journal"))
+    assert "Auteur Signalé" in html
+    assert "Nouvelle Innocente" not in html
+
+
 def test_the_journal_names_nothing_its_reader_may_not_read(world) -> None:  # type: ignore[no-untyped-def]
     from community.communities.models import Community
     from community.moderation.targets import readable_labels

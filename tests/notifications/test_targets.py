@@ -120,3 +120,13 @@ def test_migration_0023_fills_the_targets_of_stored_notifications(tmp_path, othe
             ).all()
         db.engine.dispose()
     assert {url: (kind, id_) for url, kind, id_ in rows} == links
+
+
+def test_a_path_whose_id_no_integer_column_holds_has_no_target() -> None:
+    """Only ASCII digits, as many as an INTEGER holds: anything else leads to no stored
+    target (PostgreSQL would refuse the row, failing the act that notified)."""
+    from community.notifications.services import target_of
+
+    assert target_of("/threads/123456789#unread") == ("thread", 123456789)
+    assert target_of("/threads/99999999999999999999") is None
+    assert target_of("/initiatives/١٢") is None  # Arabic-Indic digits
