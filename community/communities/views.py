@@ -50,6 +50,7 @@ from community.core.urls import back_or
 from community.events import queries as events
 from community.extensions import db
 from community.initiatives.answers import response_figures
+from community.initiatives.permissions import can_propose
 from community.initiatives.queries import latest_of
 from community.members.models import Member
 from community.members.services import ProfileChanges, update_profile
@@ -150,6 +151,8 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
         proposed=pairs.pending_sides(community),
         community=community,
         latest_initiatives=latest_of(community.id),
+        # A visitor is offered to propose (she logs in first); a member suspended from it not.
+        may_propose=member is None or can_propose(member, community),
         membership=membership_of(member, community),
         can_see_members=can_see_members(member, community),
         can_answer=can_answer_memberships(member, community),

@@ -123,7 +123,7 @@ def post_support(initiative_id: int) -> Any:
     require(
         permissions.can_support(member, initiative),
         member,
-        _("You cannot support your own initiative."),
+        services.support_refusal(member, initiative),
     )
     created = services.support(member, initiative)
     return _support_state(initiative, True), 201 if created else 200
@@ -147,7 +147,11 @@ def post_participation(data: dict[str, Any], initiative_id: int) -> Any:
     """Lend a hand ("je donne un coup de main"), with an optional message."""
     initiative = _load(initiative_id)
     member = authenticated_member()
-    require(permissions.can_lend_a_hand(member, initiative), member)
+    require(
+        permissions.can_lend_a_hand(member, initiative),
+        member,
+        services.help_refusal(member, initiative),
+    )
     participation, created = services.volunteer(member, initiative, data["message"])
     return participation, 201 if created else 200
 
@@ -158,7 +162,7 @@ def delete_participation(initiative_id: int) -> None:
     """Take one's offer of help back."""
     initiative = _load(initiative_id)
     member = authenticated_member()
-    require(permissions.can_lend_a_hand(member, initiative), member)
+    require(permissions.can_stop_helping(member, initiative), member)
     services.stop_volunteering(member, initiative)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from community.communities.models import Community
 from community.communities.permissions import (
     acts_as_gardener,
     gardens_any,
@@ -11,6 +12,7 @@ from community.communities.permissions import (
 from community.core.permissions import is_authenticated, is_staff
 from community.initiatives.models import Initiative
 from community.members.models import Member
+from community.moderation.standing import is_banned_from
 
 
 def is_author(member: Member | None, initiative: Initiative) -> bool:
@@ -28,14 +30,23 @@ def acts_as_initiative_gardener(member: Member | None, initiative: Initiative) -
     return initiative.community is not None and acts_as_gardener(member, initiative.community)
 
 
-def can_propose(member: Member | None) -> bool:
-    """Any member may propose or declare an initiative."""
-    return is_authenticated(member)
+def takes_part_in(member: Member | None, community: Community | None) -> bool:
+    """Not suspended from `community` (a ban makes her a reader there: she proposes,
+    supports, lends a hand, edits and tells news there no more). A spontaneous initiative has
+    no community; a suspension from the platform is refused at the seam, for every write."""
+    return community is None or not is_banned_from(member, community)
+
+
+def can_propose(member: Member | None, community: Community | None = None) -> bool:
+    """Any member may propose or declare an initiative — in a community she is not suspended
+    from (`community`: where she proposes it, once chosen)."""
+    return is_authenticated(member) and takes_part_in(member, community)
 
 
 def can_edit(member: Member | None, initiative: Initiative) -> bool:
-    """Its author changes its text, themes, neighbourhood and needs."""
-    return is_author(member, initiative)
+    """Its author changes its text, themes, neighbourhood and needs (not while suspended from
+    its community)."""
+    return is_author(member, initiative) and takes_part_in(member, initiative.community)
 
 
 def can_answer(member: Member | None, initiative: Initiative) -> bool:
@@ -55,8 +66,13 @@ def can_change_status(member: Member | None, initiative: Initiative) -> bool:
 
 
 def can_support(member: Member | None, initiative: Initiative) -> bool:
-    """Support it: any member but its author (her own idea is not a support)."""
-    return is_authenticated(member) and not is_author(member, initiative)
+    """Support it: any member but its author (her own idea is not a support), not while
+    suspended from its community."""
+    return (
+        is_authenticated(member)
+        and not is_author(member, initiative)
+        and takes_part_in(member, initiative.community)
+    )
 
 
 def can_withdraw_support(member: Member | None, initiative: Initiative) -> bool:
@@ -65,13 +81,18 @@ def can_withdraw_support(member: Member | None, initiative: Initiative) -> bool:
 
 
 def can_lend_a_hand(member: Member | None, initiative: Initiative) -> bool:
-    """Lend a hand: any member."""
+    """Lend a hand: any member, not while suspended from its community."""
+    return is_authenticated(member) and takes_part_in(member, initiative.community)
+
+
+def can_stop_helping(member: Member | None, initiative: Initiative) -> bool:
+    """Take one's offer of help back: any member (one given before a suspension too)."""
     return is_authenticated(member)
 
 
 def can_post_update(member: Member | None, initiative: Initiative) -> bool:
     """Tell its story: its author and the gardeners of its community (not suspended)."""
-    return is_author(member, initiative) or acts_as_initiative_gardener(member, initiative)
+    return can_edit(member, initiative) or acts_as_initiative_gardener(member, initiative)
 
 
 def can_see_volunteers(member: Member | None, initiative: Initiative) -> bool:

@@ -38,6 +38,7 @@ from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
 from community.moderation.permissions import can_moderate_in
+from community.moderation.suspensions import posting_refusal
 from community.moderation.targets import already_moderated
 from community.territory.models import Neighbourhood, Theme
 from community.threads.models import Thread
@@ -147,6 +148,8 @@ def propose(author: Member, data: InitiativeData, *, informal: bool = False) -> 
     themes = _themes(data, data.theme_ids or [])
     neighbourhood = _neighbourhood(data, data.neighbourhood_id)
     community = _community(data, data.community)
+    if community is not None and not permissions.can_propose(author, community):
+        data.fail("community", posting_refusal(author, community) or "")
     needs = _clean_needs(data, data.needs or [])
     _raise_if_invalid(data)
     now = utcnow()
@@ -329,9 +332,7 @@ def _support_of(member: Member, initiative: Initiative) -> Support | None:
 def support(member: Member, initiative: Initiative) -> bool:
     """Support an initiative; True if it is new (supporting twice changes nothing)."""
     require(
-        permissions.can_support(member, initiative),
-        member,
-        _("You cannot support your own initiative."),
+        permissions.can_support(member, initiative), member, support_refusal(member, initiative)
     )
     if initiative.status in ("declined", "withdrawn"):
         raise Conflict(_("This initiative is closed: it can no longer be supported."))
@@ -341,6 +342,19 @@ def support(member: Member, initiative: Initiative) -> bool:
     db.session.flush()
     _refresh_support_count(initiative)
     return True
+
+
+def support_refusal(member: Member | None, initiative: Initiative) -> str:
+    """Why `member` may not support `initiative`, in words: suspended from its community, or
+    her own idea."""
+    return posting_refusal(member, initiative.community) or _(
+        "You cannot support your own initiative."
+    )
+
+
+def help_refusal(member: Member | None, initiative: Initiative) -> str | None:
+    """Why `member` may not lend a hand to `initiative`: suspended from its community."""
+    return posting_refusal(member, initiative.community)
 
 
 def withdraw_support(member: Member, initiative: Initiative) -> None:
@@ -367,7 +381,9 @@ def volunteer(
     member: Member, initiative: Initiative, message: str = ""
 ) -> tuple[Participation, bool]:
     """Lend a hand, saying what one can bring; volunteering again updates the message."""
-    require(permissions.can_lend_a_hand(member, initiative), member)
+    require(
+        permissions.can_lend_a_hand(member, initiative), member, help_refusal(member, initiative)
+    )
     if initiative.status in CLOSED_STATUSES:
         raise Conflict(_("This initiative is closed: it no longer needs a hand."))
     message = (message or "").strip()
@@ -389,7 +405,7 @@ def volunteer(
 
 def stop_volunteering(member: Member, initiative: Initiative) -> None:
     """Take one's offer of help back (nothing happens if there was none)."""
-    require(permissions.can_lend_a_hand(member, initiative), member)
+    require(permissions.can_stop_helping(member, initiative), member)
     participation = participation_of(member, initiative)
     if participation is not None:
         db.session.delete(participation)

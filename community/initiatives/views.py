@@ -292,6 +292,9 @@ def _show(
         is_author=permissions.is_author(member, initiative),
         moves=services.allowed_moves(member, initiative),
         can_support=permissions.can_support(member, initiative),
+        can_lend_a_hand=permissions.can_lend_a_hand(member, initiative),
+        banned_here=member is not None
+        and not permissions.takes_part_in(member, initiative.community),
         overdue=answers.is_overdue(initiative),
         supported=services.is_supporting(member, initiative),
         participation=participation,
@@ -352,7 +355,7 @@ def support(initiative_id: int) -> Response:
     member = current_member()
     withdrawing = request.form.get("action") == "withdraw"
     allowed = permissions.can_withdraw_support if withdrawing else permissions.can_support
-    require(allowed(member, initiative), member, _("You cannot support your own initiative."))
+    require(allowed(member, initiative), member, services.support_refusal(member, initiative))
     assert member is not None
     try:
         with refusal_undone():
@@ -374,9 +377,11 @@ def support(initiative_id: int) -> Response:
 def participation(initiative_id: int) -> Response | tuple[str, int]:
     initiative = _load(initiative_id)
     member = current_member()
-    require(permissions.can_lend_a_hand(member, initiative), member)
+    withdrawing = request.form.get("action") == "withdraw"
+    allowed = permissions.can_stop_helping if withdrawing else permissions.can_lend_a_hand
+    require(allowed(member, initiative), member, services.help_refusal(member, initiative))
     assert member is not None
-    if request.form.get("action") == "withdraw":
+    if withdrawing:
         services.stop_volunteering(member, initiative)
         flash(_("Your offer of help is withdrawn."), "success")
         return redirect(url_for("initiatives.show", initiative_id=initiative_id))
