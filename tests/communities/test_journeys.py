@@ -79,6 +79,8 @@ def test_the_community_page_lists_its_discussions_with_unread(client):
     html = page_text(client.get(f"/communities/{community.slug}"))
     assert "On plante quand ?" in html and "1 non lu" in html
     assert "Aller aux discussions" in html
+    # It leads to the list of its discussions, not into the welcome thread's writing box.
+    assert f'href="/communities/{community.slug}/threads">Aller aux discussions' in html
 
 
 def test_joining_lands_in_the_welcome_thread_opened_once(client):
