@@ -35,7 +35,7 @@ from community.threads.permissions import (
     can_read_community_threads,
     is_author,
 )
-from community.threads.queries import community_threads, initiative_of
+from community.threads.queries import community_threads, initiative_of, readable_message
 from community.threads.realtime import (
     broadcast_updated,
     thread_sequence,
@@ -82,6 +82,7 @@ def show(thread_id: int) -> str | Response:
         form.client_id.data = uuid.uuid4().hex
     if form is not None and request.method == "GET" and int_arg("reply_to") is not None:
         form.reply_to.data = request.args["reply_to"]
+    replying_to = _answered(member, thread, form, messages)
     # What a moderator hid or its author deleted since is no news (the counts leave it out too).
     first_unread = (
         next((m.seq for m in messages if m.seq > read_seq and m.is_news), None)
@@ -101,6 +102,7 @@ def show(thread_id: int) -> str | Response:
         # Everything read: `#unread` (every link to a thread with news) leads to the end.
         all_read=before is None and read_seq > 0 and first_unread is None,
         form=form,
+        replying_to=replying_to,
         may_post=may_post,
         joining=joining,
         initiative=initiative_of(thread),
@@ -113,6 +115,21 @@ def show(thread_id: int) -> str | Response:
         is_author=is_author,
         me=member,
     )
+
+
+def _answered(
+    member: Member | None, thread: Thread, form: MessageForm | None, shown: list[Message]
+) -> Message | None:
+    """The message the form answers, named in its hint; a reply to what may not be answered
+    (another thread's, hidden, deleted) is dropped from the form: she answers nothing."""
+    if form is None or not (form.reply_to.data or "").isdigit():
+        return None
+    wanted = int(form.reply_to.data)
+    message = next((m for m in shown if m.id == wanted), None) or readable_message(member, wanted)
+    if message is None or message.thread_id != thread.id or message.hidden or message.deleted:
+        form.reply_to.data = ""
+        return None
+    return message
 
 
 def _post(thread_id: int, form: MessageForm) -> Response | None:

@@ -7,6 +7,7 @@
    (localStorage), a message written offline queued and sent with its client_id once the
    connection is back (the server keeps one message per client_id: sent once). The plain form
    is never submitted into a dead network by this script.
+   A reply sent or taken back ("Ne plus répondre") leaves the form answering nothing.
    Without this script the page and its form still work. */
 (function () {
   "use strict";
@@ -92,6 +93,16 @@
       meta.append(" ", edited);
     }
     item.append(meta);
+    if (message.reply_to) {
+      // As on server-rendered replies: a link to the message answered.
+      var reply = document.createElement("p");
+      reply.className = "message-reply";
+      var to = document.createElement("a");
+      to.href = labels.threadUrl + "#message-" + message.reply_to;
+      to.textContent = labels.labelInReply;
+      reply.append(to);
+      item.append(reply);
+    }
     if (message.deleted || (message.hidden && !message.body_html)) {
       var removed = document.createElement("p");
       removed.className = "message-removed";
@@ -385,10 +396,37 @@
     }
   });
 
+  // The reply is sent or taken back: the form answers nothing, its hint goes (and the field
+  // no longer points at it), and the address no longer carries reply_to (a reload would
+  // answer again).
+  function stopReplying() {
+    if (replyTo) replyTo.value = "";
+    var hint = document.getElementById("replying");
+    if (hint) hint.remove();
+    var described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+      return id && id !== "reply-hint";
+    });
+    if (described.length) textarea.setAttribute("aria-describedby", described.join(" "));
+    else textarea.removeAttribute("aria-describedby");
+    if (window.URL && window.history && history.replaceState) {
+      var address = new URL(location.href);
+      if (address.searchParams.has("reply_to")) {
+        address.searchParams.delete("reply_to");
+        history.replaceState(history.state, "", address.pathname + address.search + address.hash);
+      }
+    }
+  }
+  var cancelReply = document.getElementById("reply-cancel");
+  if (cancelReply) cancelReply.addEventListener("click", function (event) {
+    event.preventDefault(); // in place: what she has written stays
+    stopReplying();
+    textarea.focus();
+  });
+
   function clearForm() {
     textarea.value = "";
     store(draftKey, null);
-    if (replyTo) replyTo.value = "";
+    stopReplying();
     // A new id for the next message; a resend of this one would return the stored message.
     clientId.value = newClientId();
   }

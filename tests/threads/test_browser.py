@@ -292,3 +292,99 @@ def test_her_discussions_on_the_home_page_at_360_px(
         assert_accessible(page)
     finally:
         context.close()
+
+
+def test_replying_live_shows_the_link_and_the_hint_says_to_whom(
+    browser: Any, browser_context_args: dict[str, Any], live_server: str, scene: dict[str, Any]
+) -> None:
+    """Found walking at 360 px: a reply sent live showed no "En réponse à" link (until a
+    reload), the hint "Vous répondez" stayed after sending, never said to whom, and could not
+    be taken back."""
+    url = f"{live_server}/threads/{scene['thread'].id}"
+    contexts = [browser.new_context(**browser_context_args) for _ in range(2)]
+    try:
+        alice = _log_in(contexts[0], live_server, scene["alice"])
+        bob = _log_in(contexts[1], live_server, scene["bob"])
+        for page in (alice, bob):
+            page.goto(url)
+            _joined(page)
+        bob.fill("#body", "Qui a la clé du composteur ?")
+        bob.click("#message-form button[type=submit]")
+        question = alice.locator(".message", has_text="la clé du composteur")
+        question.wait_for()
+        question_id = question.get_attribute("data-message-id")
+
+        # Reply: the hint names the author answered, and offers to take the reply back.
+        question.locator("summary", has_text="Actions").click()
+        question.get_by_role("link", name="Répondre").click()
+        _joined(alice)
+        hint = alice.locator("#reply-hint")
+        expect(hint).to_contain_text(f"Vous répondez au message de {scene['bob'].display_name}")
+        # Screen readers hear it with the field.
+        described = alice.locator("#body").get_attribute("aria-describedby") or ""
+        assert "reply-hint" in described.split()
+        assert_accessible(alice)
+        assert_no_horizontal_scroll(alice)
+        alice.fill("#body", "Moi, je la dépose chez Bob.")
+        alice.click("#message-form button[type=submit]")
+
+        # Live, on both pages: the reply link, as a server-rendered reply has.
+        for page in (alice, bob):
+            reply = page.locator(".message", has_text="je la dépose")
+            link = reply.get_by_role("link", name="En réponse à un message précédent")
+            expect(link).to_have_attribute("href", re.compile(rf"#message-{question_id}$"))
+        # Sent: the hint goes, the form replies to nothing, a reload does not answer again.
+        expect(alice.locator("#body")).to_have_value("")
+        expect(alice.locator("#reply-hint")).to_have_count(0)
+        assert alice.locator('#message-form input[name="reply_to"]').input_value() == ""
+        assert "reply_to" not in alice.url
+        assert "reply-hint" not in (alice.locator("#body").get_attribute("aria-describedby") or "")
+
+        # Taken back with the keyboard: the next message answers nothing.
+        question.locator("summary", has_text="Actions").click()
+        question.get_by_role("link", name="Répondre").click()
+        _joined(alice)
+        cancel = alice.get_by_role("link", name="Ne plus répondre")
+        cancel.focus()
+        alice.keyboard.press("Enter")
+        expect(alice.locator("#reply-hint")).to_have_count(0)
+        expect(alice.locator("#body")).to_be_focused()
+        assert "reply_to" not in alice.url
+        alice.fill("#body", "Une autre question : qui arrose ?")
+        alice.click("#message-form button[type=submit]")
+        other = bob.locator(".message", has_text="qui arrose")
+        other.wait_for()
+        assert other.locator(".message-reply").count() == 0
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_replying_without_javascript_names_the_author_and_can_be_cancelled(
+    browser: Any, browser_context_args: dict[str, Any], live_server: str, scene: dict[str, Any]
+) -> None:
+    from community.threads.services import post_message
+
+    question = post_message(scene["bob"], scene["thread"], "Qui a la clé ?", "q-1").message
+    db.session.commit()
+    url = f"{live_server}/threads/{scene['thread'].id}"
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    try:
+        page = _log_in(context, live_server, scene["alice"])
+        page.goto(f"{url}?reply_to={question.id}#message-form")
+        hint = page.locator("#reply-hint")
+        assert f"Vous répondez au message de {scene['bob'].display_name}" in (
+            hint.text_content() or ""
+        )
+        page.get_by_role("link", name="Ne plus répondre").click()
+        page.wait_for_url(re.compile(rf"/threads/{scene['thread'].id}#message-form$"))
+        assert page.locator("#reply-hint").count() == 0
+        page.goto(f"{url}?reply_to={question.id}#message-form")
+        page.fill("#body", "Moi.")
+        page.click("#message-form button[type=submit]")
+        mine = page.locator(".message", has_text="Moi.")
+        mine.wait_for()
+        assert mine.get_by_role("link", name="En réponse à un message précédent").count() == 1
+        assert page.locator("#reply-hint").count() == 0
+    finally:
+        context.close()

@@ -286,3 +286,40 @@ def test_the_page_loads_only_the_columns_it_shows(client: Any, cast: Any, querie
     assert len(loading) == 1
     assert "messages.body," not in loading[0] and "messages.body " not in loading[0]
     assert "email" not in loading[0] and "neighbourhoods" not in loading[0]
+
+
+def test_the_reply_hint_names_whom_she_answers_and_offers_to_stop(client: Any, cast: Any) -> None:
+    """Found walking: "Vous répondez à un message." said neither which one nor how to stop."""
+    question = post(cast.gardener, cast.thread, "Qui a la clé ?")
+    login(client, cast.member)
+    page = client.get(f"/threads/{cast.thread.id}?reply_to={question.id}").get_data(as_text=True)
+    name = cast.gardener.display_name.rstrip(".")
+    assert f'id="reply-hint">Vous répondez au message de {name}.</p>' in page
+    assert f'href="/threads/{cast.thread.id}#message-form">Ne plus répondre</a>' in page
+    assert f'name="reply_to" type="hidden" value="{question.id}"' in page
+    assert 'aria-describedby="reply-hint body-hint"' in page
+    # Without the reply: no hint, the field described by its own hint only.
+    plain = client.get(f"/threads/{cast.thread.id}").get_data(as_text=True)
+    assert "reply-hint" not in plain and 'aria-describedby="body-hint"' in plain
+    # An erased author is named as everywhere on the page.
+    question.author_id = None
+    db.session.flush()
+    db.session.expire(question)
+    erased = client.get(f"/threads/{cast.thread.id}?reply_to={question.id}").get_data(as_text=True)
+    assert "Vous répondez au message d'un compte supprimé." in erased
+
+
+def test_a_reply_to_what_cannot_be_answered_is_dropped_from_the_form(
+    client: Any, cast: Any
+) -> None:
+    hidden = post(cast.gardener, cast.thread, "Hors charte")
+    services.hide_message(cast.gardener, hidden, "hors charte")
+    deleted = post(cast.member, cast.thread, "Oups")
+    services.delete_message(cast.member, deleted)
+    elsewhere = post(cast.gardener, make_thread(cast.community), "Ailleurs")
+    db.session.flush()
+    login(client, cast.member)
+    for reply_to in (hidden.id, deleted.id, elsewhere.id, 10**9, "abc"):
+        page = client.get(f"/threads/{cast.thread.id}?reply_to={reply_to}").get_data(as_text=True)
+        assert "reply-hint" not in page, reply_to
+        assert 'name="reply_to" type="hidden" value=""' in page, reply_to
