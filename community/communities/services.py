@@ -25,8 +25,8 @@ from community.communities.permissions import (
 from community.communities.signals import community_created, membership_answered
 from community.core.content import render_markdown
 from community.core.database import natural
-from community.core.jinja import day
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
+from community.core.jinja import day
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff, require
 from community.core.search import matching_ids

@@ -86,7 +86,8 @@ def test_a_gardener_without_membership_is_told_her_role_on_the_page(client: Any)
 
 
 @pytest.mark.parametrize(
-    "role,may", [("technician", False), ("citizen", False), ("stranger", True), ("other staff", True)]
+    "role,may",
+    [("technician", False), ("citizen", False), ("stranger", True), ("other staff", True)],
 )
 def test_can_join_refuses_the_gardeners_of_the_community(app: Any, role: str, may: bool) -> None:
     scene = _scene()
@@ -126,7 +127,11 @@ def test_a_member_suspended_from_a_community_is_told_so_and_until_when(
     scene = _scene()
     until = utcnow() + timedelta(days=10) if ends else None
     suspend_from_community(
-        scene["technician"], scene["member"], scene["community"], until, "Insultes",
+        scene["technician"],
+        scene["member"],
+        scene["community"],
+        until,
+        "Insultes",
         notify_member=False,
     )
     db.session.flush()
@@ -169,7 +174,9 @@ def test_the_dashboard_says_whether_the_person_asked_takes_over_or_takes_an_empt
         citizen=citizen if held else None,
         members=(candidate,),
     )
-    pairs.propose(staff, community, "citizen", candidate, "Une note assez longue pour la suite." * 3)
+    pairs.propose(
+        staff, community, "citizen", candidate, "Une note assez longue pour la suite." * 3
+    )
     db.session.flush()
     client.login_as(staff)
     page = entities.unescape(client.get("/communities/dashboard").get_data(as_text=True))
