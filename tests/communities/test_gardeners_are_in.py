@@ -82,7 +82,7 @@ def test_a_gardener_without_membership_is_told_her_role_on_the_page(client: Any)
         client.get(f"/communities/{scene['community'].slug}").get_data(as_text=True)
     )
     assert "vous êtes jardinier ou jardinière côté collectivité" in page
-    assert f"/communities/{scene['community'].slug}/welcome" in page
+    assert f'href="/communities/{scene["community"].slug}/threads"' in page
 
 
 @pytest.mark.parametrize(
