@@ -23,7 +23,7 @@ from community.communities.schemas import (
 )
 from community.core.errors import Invalid
 from community.core.pagination import count_of
-from community.core.permissions import current_member, require
+from community.core.permissions import current_member, is_authenticated, require
 from community.core.standing import kept_while_suspended
 from community.extensions import db
 from community.members.models import Member
@@ -80,7 +80,7 @@ class MembershipResource(MethodView):
         """Leave the community, or withdraw a pending request (`left`)."""
         community = services.community_by_slug(slug)
         member = current_member()
-        require(can_join(member, community), member)
+        require(is_authenticated(member), member)
         membership = services.leave(member, community)  # type: ignore[arg-type]
         return membership
 

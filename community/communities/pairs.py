@@ -399,6 +399,22 @@ def proposals_for(member: Member) -> list[GardenerProposal]:
     )
 
 
+def empty_seats(proposals: list[GardenerProposal]) -> set[int]:
+    """The ids of those `proposals` asking someone to take a side nobody holds (not a
+    handover): one query for the lot."""
+    if not proposals:
+        return set()
+    held = set(
+        db.session.execute(
+            select(GardenerMandate.community_id, GardenerMandate.side).where(
+                GardenerMandate.community_id.in_({p.community_id for p in proposals}),
+                GardenerMandate.ended_at.is_(None),
+            )
+        ).all()
+    )
+    return {p.id for p in proposals if (p.community_id, p.side) not in held}
+
+
 def proposals_by(member: Member) -> list[GardenerProposal]:
     """Pending proposals `member` made (to take back)."""
     return list(

@@ -119,8 +119,9 @@ def can_see_members(member: Member | None, community: Community) -> bool:
 
 
 def can_join(member: Member | None, community: Community) -> bool:
-    """Join or ask to join: any logged-in member (a ban is refused by the service)."""
-    return is_authenticated(member)
+    """Join or ask to join: any logged-in member but its gardeners, who are in it already —
+    the gardener on the town's side holds no membership (a ban is refused by the service)."""
+    return is_authenticated(member) and not is_gardener(member, community)
 
 
 def gardens_any(member: Member | None) -> bool:

@@ -17,11 +17,16 @@ from community.communities.models import (
     GardenerMandate,
     Membership,
 )
-from community.communities.permissions import can_answer_memberships, in_good_standing
+from community.communities.permissions import (
+    can_answer_memberships,
+    can_join,
+    in_good_standing,
+)
 from community.communities.signals import community_created, membership_answered
 from community.core.content import render_markdown
 from community.core.database import natural
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
+from community.core.jinja import day
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff, require
 from community.core.search import matching_ids
@@ -308,6 +313,37 @@ def save_community(
 # --- memberships ------------------------------------------------------------------------
 
 
+def communities_of(member: Member) -> list[Community]:
+    """The communities `member` is in, by name: those she is an active member of, and those
+    she gardens (the gardener on the town's side holds no membership)."""
+    if not is_authenticated(member):
+        return []
+    gardened = select(GardenerMandate.community_id).where(
+        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+    )
+    joined = select(Membership.community_id).where(
+        Membership.member_id == member.id, Membership.status == "active"
+    )
+    return list(
+        db.session.execute(
+            select(Community)
+            .where(or_(Community.id.in_(joined), Community.id.in_(gardened)))
+            .order_by(natural(Community.name), Community.id)
+        ).scalars()
+    )
+
+
+def suspended_words(membership: Membership) -> str:
+    """What a member suspended from a community reads there: her participation is suspended,
+    and until when when the suspension has an end."""
+    if membership.banned_until is not None:
+        return _(
+            "Your participation in this community is suspended until %(date)s.",
+            date=day(membership.banned_until),
+        )
+    return _("Your participation in this community is suspended.")
+
+
 def _membership(member: Member, community: Community) -> Membership | None:
     return db.session.execute(
         select(Membership).where(
@@ -320,6 +356,7 @@ def join(
     member: Member, community: Community, accept_charter: bool, message: str = ""
 ) -> Membership:
     """Join an open community at once, or ask to join an on-request one; the charter is accepted."""
+    require(can_join(member, community), member)
     if not accept_charter:
         raise Invalid(
             _("Joining means accepting the community's charter."),
@@ -335,7 +372,7 @@ def join(
     if membership is not None and membership.status == "banned":
         # A suspension with an end date is over once that date has passed.
         if membership.banned_until is None or membership.banned_until > now:
-            raise Forbidden(_("You may not join this community."))
+            raise Forbidden(suspended_words(membership))
         membership.banned_until = None
     if membership is None:
         membership = Membership(community_id=community.id, member_id=member.id)

@@ -44,7 +44,7 @@ from community.core.forms import apply_errors
 from community.core.handlers import form_action, refusal_undone
 from community.core.home import home_tool
 from community.core.pagination import page_from_request, paginate
-from community.core.permissions import current_member, is_staff, require
+from community.core.permissions import current_member, is_authenticated, is_staff, require
 from community.core.standing import kept_while_suspended
 from community.core.urls import back_or
 from community.events import queries as events
@@ -54,6 +54,7 @@ from community.initiatives.permissions import can_propose
 from community.initiatives.queries import latest_of
 from community.members.models import Member
 from community.members.services import ProfileChanges, update_profile
+from community.moderation.standing import is_banned_from
 from community.questionnaires import services as questionnaires
 from community.territory.services import (
     neighbourhood_choices,
@@ -144,16 +145,34 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
     """The community page: the view loads every section it shows (its templates query
     nothing), one query per kind of row (tests/core/test_page_queries.py)."""
     discussions, unread_in = threads.community_discussions(member, community)
+    card = services.card_for(community)
+    membership = membership_of(member, community)
     return render_template(
         "communities/show.html",
-        card=services.card_for(community),
+        card=card,
         # A side waiting for the person asked to accept: said so on the pair's card.
         proposed=pairs.pending_sides(community),
         community=community,
         latest_initiatives=latest_of(community.id),
         # A visitor is offered to propose (she logs in first); a member suspended from it not.
         may_propose=member is None or can_propose(member, community),
-        membership=membership_of(member, community),
+        membership=membership,
+        # Suspended from it right now: what she reads instead of a way to join.
+        suspended=(
+            services.suspended_words(membership)
+            if membership is not None and is_banned_from(member, community)
+            else None
+        ),
+        may_join=can_join(member, community),
+        # A gardener is in it without joining: her role in the pair, said on the page.
+        my_role=next(
+            (
+                gardener_role(side)
+                for side, gardener in card.gardeners.items()
+                if member and gardener and gardener.id == member.id
+            ),
+            None,
+        ),
         can_see_members=can_see_members(member, community),
         can_answer=can_answer_memberships(member, community),
         can_manage=can_manage_communities(member),
@@ -219,7 +238,7 @@ def leave(slug: str) -> str | Response:
     a dialog with it."""
     community = services.community_by_slug(slug)
     member = current_member()
-    require(can_join(member, community), member)
+    require(is_authenticated(member), member)
     assert member is not None
     form = LeaveForm()
     if request.method == "GET":
@@ -402,6 +421,9 @@ def _dashboard(member: Member, answering: tuple[int, AnswerForm] | None = None) 
         note_form=HandoverNoteForm(),
         hand_over_forms=_hand_over_forms(mandates),
         my_proposals=my_proposals,
+        # Asked to take an empty side, not to take over: each said in its own words.
+        empty_seats=pairs.empty_seats(my_proposals),
+        roles={side: gardener_role(side) for side in ("technician", "citizen")},
         # A mandate already handed over, waiting for the successor's answer: no second form.
         asked={(p.community_id, p.side): p for p in my_proposals},
         staff=is_staff(member),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from community.communities.models import Community, Membership
+from community.communities.permissions import can_join
 from community.core.permissions import is_authenticated
 from community.extensions import db
 from community.members.models import Member
@@ -62,6 +63,8 @@ def _next_step(member: Member | None, community: Community | None) -> Door:
     if status == "banned" and is_banned_from(member, community):
         return Door(SUSPENDED, community)
     if status in {"active", "banned"}:  # a member held back by something else (a suspension)
+        return Door(CLOSED, community)
+    if not can_join(member, community):  # its gardener is in it already: never asked to join
         return Door(CLOSED, community)
     return Door(JOIN, community)
 

@@ -6,12 +6,10 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from community.communities.models import Community, Membership
-from community.communities.services import community_by_slug
+from community.communities.services import communities_of, community_by_slug
 from community.core.database import begin_write
 from community.core.edge import int_arg
 from community.core.errors import Invalid, NotFound
@@ -281,14 +279,7 @@ def _home(member: Any) -> dict[str, Any]:
 
 def home_communities(member: Any) -> list[tuple[Any, list[Thread], dict[int, int]]]:
     """For the home page: the member's communities, their latest topics and unread counts."""
-    communities = list(
-        db.session.execute(
-            select(Community)
-            .join(Membership, Membership.community_id == Community.id)
-            .where(Membership.member_id == member.id, Membership.status == "active")
-            .order_by(Community.name)
-        ).scalars()
-    )
+    communities = communities_of(member)  # her gardens too: a gardener is in it
     latest = services.latest_threads(communities)
     unread = reading.unread_counts(member, [t for ts in latest.values() for t in ts])
     return [(c, latest.get(c.id, []), unread) for c in communities]

@@ -271,3 +271,19 @@ def test_the_authors_thread_page_links_to_the_community_not_to_its_closed_discus
     assert f"/communities/{slug}/threads" not in links and f"/communities/{slug}" in links
     login(client, world["member"])
     assert f"/communities/{slug}/threads" in _links(client.get(f"/threads/{world['thread'].id}"))
+
+
+def test_a_gardener_held_back_from_posting_is_never_offered_to_join() -> None:
+    """Found walking: a gardener is in the community she gardens, member or not (the one on
+    the town's side holds no membership); when something else holds her back — here the
+    thread of a hidden initiative — no door offers her to join it."""
+    from community.threads.doors import CLOSED, JOIN, taking_part
+
+    technician, author, staff = make_member("staff"), make_member(), make_member("staff")
+    community = make_community(technician=technician, members=(author,))
+    initiative = make_initiative(author, community=community, title="Un four à pain")
+    thread = db.session.get(Thread, initiative.thread_id)
+    initiative.hidden_at = utcnow()
+    db.session.flush()
+    assert taking_part(technician, thread).way == CLOSED
+    assert taking_part(staff, thread).way == JOIN  # staff who does not garden it
