@@ -313,21 +313,26 @@ def save_community(
 # --- memberships ------------------------------------------------------------------------
 
 
-def communities_of(member: Member) -> list[Community]:
-    """The communities `member` is in, by name: those she is an active member of, and those
-    she gardens (the gardener on the town's side holds no membership)."""
-    if not is_authenticated(member):
-        return []
+def community_ids_of(member: Member) -> Select[tuple[int]]:
+    """The ids of the communities `member` is in (a subquery): those she is an active member
+    of, and those she gardens (the gardener on the town's side holds no membership)."""
     gardened = select(GardenerMandate.community_id).where(
         GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
     )
     joined = select(Membership.community_id).where(
         Membership.member_id == member.id, Membership.status == "active"
     )
+    return joined.union(gardened)  # type: ignore[return-value]
+
+
+def communities_of(member: Member) -> list[Community]:
+    """The communities `member` is in (`community_ids_of`), by name."""
+    if not is_authenticated(member):
+        return []
     return list(
         db.session.execute(
             select(Community)
-            .where(or_(Community.id.in_(joined), Community.id.in_(gardened)))
+            .where(Community.id.in_(community_ids_of(member)))
             .order_by(natural(Community.name), Community.id)
         ).scalars()
     )

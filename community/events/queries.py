@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased, contains_eager, load_only, raiseload
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.services import community_ids_of
 from community.core.cache import request_memo
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
@@ -139,8 +140,9 @@ def browse(
 def upcoming_for(member: Member | None, limit: int = 5) -> list[Event]:
     """For the home page: the next rencontres the member has a place at or may read.
 
-    A member's own registrations come first, then the others of the communities they belong
-    to; a visitor sees the next ones of open communities.
+    A member's own registrations come first, then the others of the communities they are in
+    (a member or a gardener: `communities.services.community_ids_of`); a visitor sees the
+    next ones of open communities.
     """
     now = utcnow()
     stmt = browse(member, start=now).where(Event.status == "scheduled")
@@ -149,10 +151,7 @@ def upcoming_for(member: Member | None, limit: int = 5) -> list[Event]:
         mine = select(Registration.event_id).where(
             Registration.member_id == member.id, Registration.status.in_(ACTIVE)
         )
-        joined = select(Membership.community_id).where(
-            Membership.member_id == member.id, Membership.status == "active"
-        )
-        stmt = stmt.where(or_(Event.id.in_(mine), Event.community_id.in_(joined)))
+        stmt = stmt.where(or_(Event.id.in_(mine), Event.community_id.in_(community_ids_of(member))))
     return list(db.session.execute(stmt.limit(limit)).scalars().unique())
 
 

@@ -143,6 +143,8 @@ def test_upcoming_for_the_home_page(world):
     assert mine in visitor and closed not in visitor
     assert len(queries.upcoming_for(None, 1)) == 1
     assert utcnow() < visitor[0].starts_at + timedelta(days=10)
+    # A gardener is in the community she gardens (the town's side holds no membership).
+    assert mine in queries.upcoming_for(world.agent, 5)
 
 
 def test_my_rencontres_page(client, world, login_as):
