@@ -29,6 +29,25 @@ def is_member(member: Member | None, community: Community) -> bool:
     return membership is not None and membership.status == "active"
 
 
+def holds_citizen_side(member: Member | None, community: Community) -> bool:
+    """The gardener on the inhabitants' side of `community` right now: she does not leave it
+    before someone takes over (`services.leave` refuses; its page offers her no way out)."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    return (
+        db.session.execute(
+            select(GardenerMandate.id).where(
+                GardenerMandate.community_id == community.id,
+                GardenerMandate.member_id == member.id,
+                GardenerMandate.side == "citizen",
+                GardenerMandate.ended_at.is_(None),
+            )
+        ).first()
+        is not None
+    )
+
+
 def is_gardener(member: Member | None, community: Community) -> bool:
     """One of the two gardeners of `community` right now."""
     if not is_authenticated(member):

@@ -20,6 +20,7 @@ from community.communities.models import (
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
+    holds_citizen_side,
     in_good_standing,
 )
 from community.communities.signals import community_created, membership_answered
@@ -399,8 +400,7 @@ def leave(member: Member, community: Community) -> Membership:
     membership = _membership(member, community)
     if membership is None or membership.status not in {"active", "pending"}:
         raise NotFound(_("You are not a member of this community."))
-    mandate = open_mandate(community, "citizen")
-    if mandate is not None and mandate.member_id == member.id:
+    if holds_citizen_side(member, community):
         raise Conflict(
             _("You are the citizen gardener of this community: ask staff to hand over first.")
         )

@@ -157,6 +157,10 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
         # A visitor is offered to propose (she logs in first); a member suspended from it not.
         may_propose=member is None or can_propose(member, community),
         membership=membership,
+        # The inhabitants' gardener leaves only once someone takes over (`holds_citizen_side`,
+        # read here from the pair's card): no way out offered.
+        hands_over_first=member is not None
+        and getattr(card.gardeners.get("citizen"), "id", None) == member.id,
         # Suspended from it right now: what she reads instead of a way to join.
         suspended=(
             services.suspended_words(membership)

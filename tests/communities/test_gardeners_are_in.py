@@ -17,6 +17,7 @@ from community.core.jinja import day
 from community.core.models import utcnow
 from community.extensions import db
 from community.moderation.suspensions import suspend_from_community
+from tests.conftest import page_text
 from tests.factories import make_community, make_member, make_membership
 
 JOIN = "J'accepte la charte et je rejoins"
@@ -187,3 +188,19 @@ def test_the_dashboard_says_whether_the_person_asked_takes_over_or_takes_an_empt
     )
     assert (takes_over in page) is held
     assert (empty_seat in page) is not held
+
+
+def test_the_inhabitants_gardener_is_offered_no_way_out_but_told_to_hand_over(
+    client: Any,
+) -> None:
+    scene = _scene()
+    client.login_as(scene["citizen"])
+    page = page_text(client.get(f"/communities/{scene['community'].slug}"))
+    assert "Quitter cette communauté" not in page
+    assert "Avant de" in page  # what to do instead: hand over first
+    member = make_member()
+    make_membership(scene["community"], member)
+    client.login_as(member)
+    assert "Quitter cette communauté" in page_text(
+        client.get(f"/communities/{scene['community'].slug}")
+    )
