@@ -129,6 +129,11 @@ def _strip_query(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+def refused_characters() -> str:
+    """What every door answers to a control character (a page, the API, a socket)."""
+    return _("What you sent holds characters that are not allowed (control characters).")
+
+
 def _refuse_bad_characters() -> Any:
 
     args = list(request.args.items(multi=True))
@@ -144,7 +149,7 @@ def _refuse_bad_characters() -> Any:
         texts.append(request.get_json(silent=True))
     if not any(has_control_characters(text) for text in texts):
         return None
-    message = _("What you sent holds characters that are not allowed (control characters).")
+    message = refused_characters()
     if wants_json():
         return json_error(400, message)
     return html_error(400, message)

@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 from marshmallow import INCLUDE, Schema
 
 from community.core.cache import request_memo
-from community.core.edge import has_control_characters, out_of_range
+from community.core.edge import has_control_characters, out_of_range, refused_characters
 from community.core.errors import DomainError, Invalid, Unauthenticated, new_reference
 from community.core.handlers import transaction
 from community.core.inputs import load_input
@@ -223,7 +223,9 @@ def event(
                         _require_socket_standing()
                     if not isinstance(data, dict):
                         raise Invalid(_("Some fields are not valid."))
-                    if has_control_characters(data) or out_of_range(data):
+                    if has_control_characters(data):
+                        raise Invalid(refused_characters())
+                    if out_of_range(data):
                         raise Invalid(
                             _("Some fields are not valid."),
                             {"_payload": [_("Control characters or numbers out of range.")]},

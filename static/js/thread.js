@@ -11,6 +11,19 @@
    Without this script the page and its form still work. */
 (function () {
   "use strict";
+  // An error acknowledgement in words: its message, then what it says of each field.
+  function ackText(ack) {
+    if (!ack || !ack.error) return "";
+    var parts = [ack.error.message];
+    var errors = ack.error.errors || {};
+    Object.keys(errors).forEach(function (name) {
+      [].concat(errors[name]).forEach(function (text) {
+        if (typeof text === "string" && parts.indexOf(text) < 0) parts.push(text);
+      });
+    });
+    return parts.join(" ");
+  }
+
   var list = document.getElementById("messages");
   if (!list) return;
 
@@ -322,7 +335,7 @@
       flushing = false;
       if (!ack || !ack.ok) {
         // Refused (too long, no longer allowed…): show why, keep the text in the box.
-        if (ack && ack.error && error) { error.textContent = ack.error.message; error.hidden = false; }
+        if (ack && ack.error && error) { error.textContent = ackText(ack); error.hidden = false; }
         if (ack && ack.error && ack.error.code !== "rate_limited") {
           saveQueue(loadQueue().filter(function (e) { return e.client_id !== entry.client_id; }));
           var refused = list.querySelector('[data-client-id="' + entry.client_id + '"]');
@@ -451,7 +464,7 @@
     event.preventDefault();
     socket.emit("message:send", payload, function (ack) {
       if (!ack || !ack.ok) {
-        error.textContent = ack ? ack.error.message : "";
+        error.textContent = ackText(ack);
         error.hidden = false;
         return;
       }

@@ -146,4 +146,6 @@ def test_a_lone_surrogate_in_a_socket_payload_is_an_error_ack(app, client, api_t
     ):
         ack = sock.emit("message:send", payload, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+        # Said as the pages and the API say it: which characters, not "some fields".
+        assert "caractères" in ack["error"]["message"], ack
     sock.disconnect()
