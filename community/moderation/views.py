@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from community.communities.models import Membership
 from community.core.errors import Conflict, Invalid
 from community.core.forms import apply_errors
-from community.core.handlers import refusal_undone
+from community.core.handlers import refusal_undone, transaction
 from community.core.header import badge, badges
 from community.core.home import home_tool
 from community.core.pagination import page_from_request, paginate
@@ -166,9 +166,11 @@ def detail(report_id: int) -> str | Response:
         if (c.value != "hide" or shown) and (c.value != "restore" or hidden)
     ]
     if form.validate_on_submit():
+        # Committed inside the target's write turn, as the API does (a thread's: before its
+        # broadcast leaves); a refusal is rolled back whole.
         with write_turn(report.target_type, report.target_id):
             try:
-                with refusal_undone():
+                with transaction():
                     services.resolve(
                         member,
                         report,

@@ -132,6 +132,45 @@ def test_resolve_through_the_page(world, client) -> None:  # type: ignore[no-unt
     )
 
 
+def test_a_report_answered_on_the_page_is_committed_inside_its_write_turn(
+    world, client, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """As the API does: the answer commits (and its broadcasts leave) before the target's
+    write turn ends — a thread's turn keeps its broadcasts in order across processes."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    from community.moderation import views
+
+    report = make_report(world.author, community=world.a)
+    db.session.commit()
+    inside, commits_inside = [False], []
+
+    @contextmanager
+    def turn(target_type, target_id):  # type: ignore[no-untyped-def]
+        inside[0] = True
+        try:
+            yield
+        finally:
+            inside[0] = False
+
+    def committed(session) -> None:  # type: ignore[no-untyped-def]
+        commits_inside.append(inside[0])
+
+    monkeypatch.setattr(views, "write_turn", turn)
+    event.listen(db.session, "after_commit", committed)
+    try:
+        client.login_as(world.gardener_a)
+        answer = client.post_form(
+            f"/moderation/reports/{report.id}", {"action": "warn", "reason": "Restez poli"}
+        )
+    finally:
+        event.remove(db.session, "after_commit", committed)
+    assert answer.status_code == 302
+    assert True in commits_inside
+
+
 def test_moderation_entry_in_the_menu(world, client) -> None:  # type: ignore[no-untyped-def]
     client.login_as(world.gardener_a)
     assert 'href="/moderation"' in client.get("/").get_data(as_text=True)
