@@ -29,40 +29,30 @@ def is_member(member: Member | None, community: Community) -> bool:
     return membership is not None and membership.status == "active"
 
 
-def holds_citizen_side(member: Member | None, community: Community) -> bool:
-    """The gardener on the inhabitants' side of `community` right now: she does not leave it
-    before someone takes over (`services.leave` refuses; its page offers her no way out)."""
+def _holds_mandate(member: Member | None, community: Community, side: str | None = None) -> bool:
+    """`member` holds an open gardener mandate of `community` (on `side`, when given)."""
     if not is_authenticated(member):
         return False
     assert member is not None
-    return (
-        db.session.execute(
-            select(GardenerMandate.id).where(
-                GardenerMandate.community_id == community.id,
-                GardenerMandate.member_id == member.id,
-                GardenerMandate.side == "citizen",
-                GardenerMandate.ended_at.is_(None),
-            )
-        ).first()
-        is not None
+    stmt = select(GardenerMandate.id).where(
+        GardenerMandate.community_id == community.id,
+        GardenerMandate.member_id == member.id,
+        GardenerMandate.ended_at.is_(None),
     )
+    if side is not None:
+        stmt = stmt.where(GardenerMandate.side == side)
+    return db.session.execute(stmt).first() is not None
+
+
+def holds_citizen_side(member: Member | None, community: Community) -> bool:
+    """The gardener on the inhabitants' side of `community` right now: she does not leave it
+    before someone takes over (`services.leave` refuses; its page offers her no way out)."""
+    return _holds_mandate(member, community, "citizen")
 
 
 def is_gardener(member: Member | None, community: Community) -> bool:
     """One of the two gardeners of `community` right now."""
-    if not is_authenticated(member):
-        return False
-    assert member is not None
-    return (
-        db.session.execute(
-            select(GardenerMandate.id).where(
-                GardenerMandate.community_id == community.id,
-                GardenerMandate.member_id == member.id,
-                GardenerMandate.ended_at.is_(None),
-            )
-        ).first()
-        is not None
-    )
+    return _holds_mandate(member, community)
 
 
 def in_good_standing(member: Member | None, community: Community | None = None) -> bool:

@@ -27,12 +27,13 @@ from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.models import Community
 from community.communities.permissions import (
     can_moderate,
     in_good_standing,
     moderated_community_ids,
 )
+from community.communities.services import community_ids_of
 from community.core.cache import request_memo
 from community.core.content import excerpt
 from community.core.permissions import is_authenticated, is_staff
@@ -82,23 +83,10 @@ def readable_threads(member: Member | None) -> ColumnElement[bool]:
         return and_(public, ~_hidden_initiative())
     assert member is not None
     moderated = moderated_community_ids(member)
-    insider = or_(
-        Thread.community_id.in_(
-            select(Membership.community_id).where(
-                Membership.member_id == member.id, Membership.status == "active"
-            )
-        ),
-        Thread.community_id.in_(_gardened_ids(member)),
-    )
+    insider = Thread.community_id.in_(community_ids_of(member))
     own = _own_initiative(member)
     sees_hidden = or_(Thread.community_id.in_(moderated) if moderated else false(), own)
     return and_(or_(public, insider, own), or_(~_hidden_initiative(), sees_hidden))
-
-
-def _gardened_ids(member: Member) -> Any:
-    return select(GardenerMandate.community_id).where(
-        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-    )
 
 
 def thread_is_readable(member: Member | None, thread: Thread) -> bool:
