@@ -563,7 +563,20 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 360, "height": 740}, "locale": "fr-FR"}
+    """A phone's screen, in French. The service worker is blocked here (each new context would
+    register and install it again: a quarter of Chromium's work per test); the tests of the
+    installable app, of push and the journeys allow it (`with_service_worker`), as phones do."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 360, "height": 740},
+        "locale": "fr-FR",
+        "service_workers": "block",
+    }
+
+
+def with_service_worker(args: dict[str, Any]) -> dict[str, Any]:
+    """For a module's own `browser_context_args`: these pages run with their service worker."""
+    return {**args, "service_workers": "allow"}
 
 
 def _settled(page: Any, check: Any) -> Any:

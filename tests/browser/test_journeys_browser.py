@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, with_service_worker
 from tests.factories import (
     PASSWORD,
     make_community,
@@ -26,6 +26,11 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return with_service_worker(browser_context_args)
 
 
 def check_page(page: Any) -> None:

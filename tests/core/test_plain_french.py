@@ -9,12 +9,20 @@ words. The thresholds pass today's catalogs and fail a long administrative sente
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-textstat = pytest.importorskip("textstat")
+
+@functools.cache
+def _textstat() -> Any:
+    """Imported when a score is asked for: the import takes seconds, paid by the one pytest
+    worker that runs these tests instead of by every worker at collection."""
+    return pytest.importorskip("textstat")
+
 
 ROOT = Path(__file__).resolve().parents[2]
 MIN_WORDS = 12
@@ -57,6 +65,7 @@ def french_strings() -> list[tuple[str, str]]:
 
 def problems(text: str) -> list[str]:
     """What makes a French interface text hard to read (empty when it reads plainly)."""
+    textstat = _textstat()
     textstat.set_lang("fr")
     found = []
     if "·" in text:

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, with_service_worker
 from tests.factories import PASSWORD, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return with_service_worker(browser_context_args)
+
 
 COUNT_PERMISSION_ASKS = """
 window.__permissionAsks = 0;
