@@ -42,8 +42,8 @@ class DemoContext:
 
 DEMO_ACCOUNTS = (
     ("admin@demo.terreau.fr", "admin", "Administratrice (Claire)"),
-    ("agent@demo.terreau.fr", "staff", "Agent, jardinier technicien (Karim)"),
-    ("jardinier@demo.terreau.fr", "citizen", "Jardinière citoyenne (Maryse)"),
+    ("agent@demo.terreau.fr", "staff", "Agent, jardinier côté collectivité (Karim)"),
+    ("jardinier@demo.terreau.fr", "citizen", "Jardinière côté habitants (Maryse)"),
     ("porte-voix@demo.terreau.fr", "citizen", "Porte-voix (Yanis)"),
     ("habitant@demo.terreau.fr", "citizen", "Habitante (Léa)"),
 )

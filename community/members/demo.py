@@ -36,7 +36,7 @@ def seed(ctx: Any) -> None:
     pseudonyms = ("Claire (mairie)", "Karim (agent)", "Maryse", "Yanis", "Léa")
     bios = (
         "Administratrice de la plateforme pour la commune.",
-        "Agent du service transition écologique, jardinier technicien.",
+        "Agent du service transition écologique, jardinier côté collectivité.",
         "Retraitée, compostage et jardins partagés aux Tilleuls.",
         "Je vais à la rencontre des habitants au marché du samedi.",
         "Habitante de la Roseraie, curieuse de tout.",
