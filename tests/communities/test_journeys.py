@@ -295,7 +295,7 @@ def test_a_plain_member_has_no_badge(client):
 
 
 def test_home_shows_what_waits_for_me(client, app):
-    from community.initiatives import services as initiatives
+    from community.initiatives import lifecycle
     from community.solidarity.models import HelpProposal
     from tests.initiatives.factories import make_initiative
     from tests.solidarity.factories import make_request
@@ -303,7 +303,7 @@ def test_home_shows_what_waits_for_me(client, app):
     lea, agent, helper = make_member(), make_member("staff"), make_member(display_name="Hugo")
     with app.test_request_context():
         idea = make_initiative(lea, title="Un banc au square")
-        initiatives.change_status(agent, idea, "accepted", "Oui, au printemps.")
+        lifecycle.change_status(agent, idea, "accepted", "Oui, au printemps.")
         request = make_request(lea)
     db.session.add(HelpProposal(request=request, helper=helper, message="", status="proposed"))
     db.session.flush()

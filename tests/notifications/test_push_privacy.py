@@ -22,7 +22,7 @@ from community.events import attendance
 from community.events import registrations as event_places
 from community.events import services as events
 from community.extensions import db
-from community.initiatives import services as initiatives
+from community.initiatives import backing, lifecycle
 from community.moderation import services as moderation
 from community.notifications import push, push_sending, push_services
 from community.notifications.triggers import notify_overdue
@@ -140,9 +140,9 @@ def walk_every_flow() -> None:
 
     # initiative_status: a public answer
     initiative = make_initiative(author, community=community, title="Boîte à livres")
-    initiatives.support(supporter, initiative)
-    initiatives.volunteer(helper, initiative, secret("volunteer"))
-    initiatives.change_status(gardener, initiative, "accepted", secret("status answer"))
+    backing.support(supporter, initiative)
+    backing.volunteer(helper, initiative, secret("volunteer"))
+    lifecycle.change_status(gardener, initiative, "accepted", secret("status answer"))
 
     # membership: the gardeners' answer
     accepted = communities.join(asker, community, True, secret("join"))

@@ -13,7 +13,7 @@ from community.communities import pairs
 from community.communities import services as communities
 from community.core.models import utcnow
 from community.extensions import db
-from community.initiatives import services as initiatives
+from community.initiatives import backing, lifecycle
 from community.notifications.models import Notification
 from community.notifications.triggers import notify_overdue
 from tests.ambassadors.factories import make_ambassador, make_invitation
@@ -47,11 +47,9 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
     )
     community = make_community(technician=technician, citizen=gardener, members=(author,))
     initiative = make_initiative(author, community=community, title="Boîte à livres")
-    initiatives.support(supporter, initiative)
-    initiatives.volunteer(volunteer, initiative, "Je peux peindre")
-    initiatives.change_status(
-        gardener, initiative, "accepted", "Bravo, la commune fournit le bois."
-    )
+    backing.support(supporter, initiative)
+    backing.volunteer(volunteer, initiative, "Je peux peindre")
+    lifecycle.change_status(gardener, initiative, "accepted", "Bravo, la commune fournit le bois.")
     for member in (author, supporter, volunteer):
         [notification] = told(member)
         assert notification.kind == "initiative_status"
@@ -137,7 +135,7 @@ def test_overdue_initiatives_are_told_to_gardeners_once() -> None:
         assert notification.kind == "overdue" and "En retard" in notification.text
         assert notification.url == f"/initiatives/{late.id}"
     assert notify_overdue() == 0  # idempotent
-    initiatives.change_status(gardener, late, "accepted", "C'est parti")
+    lifecycle.change_status(gardener, late, "accepted", "C'est parti")
     assert notify_overdue() == 0
 
 
