@@ -14,8 +14,7 @@ import pytest
 from community.ambassadors import services as ambassadors
 from community.ambassadors.invitations import record_invitation
 from community.auth.services import confirm_email, make_confirm_token
-from community.communities import pairs
-from community.communities import services as communities
+from community.communities import memberships, pairs
 from community.core.models import utcnow
 from community.core.notify import kinds as registered_kinds
 from community.events import attendance
@@ -145,10 +144,10 @@ def walk_every_flow() -> None:
     lifecycle.change_status(gardener, initiative, "accepted", secret("status answer"))
 
     # membership: the gardeners' answer
-    accepted = communities.join(asker, community, True, secret("join"))
-    declined = communities.join(refused, community, True, secret("join"))
-    communities.answer_request(gardener, accepted, True, "")
-    communities.answer_request(gardener, declined, False, secret("refusal"))
+    accepted = memberships.join(asker, community, True, secret("join"))
+    declined = memberships.join(refused, community, True, secret("join"))
+    memberships.answer_request(gardener, accepted, True, "")
+    memberships.answer_request(gardener, declined, False, secret("refusal"))
 
     # gardener, handover: the handover note
     make_membership(community, successor)
@@ -216,7 +215,7 @@ def walk_every_flow() -> None:
     make_membership(community, leaver)
     kept = make_event(community, staff, title="Réservé", place=secret("place"))
     make_registration(kept, leaver)
-    communities.leave(leaver, community)
+    memberships.leave(leaver, community)
     db.session.commit()
 
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from community.ambassadors import services as ambassadors
 from community.ambassadors.invitations import record_invitation
-from community.communities import pairs
-from community.communities import services as communities
+from community.communities import memberships, pairs
 from community.core.models import utcnow
 from community.extensions import db
 from community.initiatives import backing, lifecycle
@@ -64,10 +63,10 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
 def test_membership_answers_are_told() -> None:
     gardener, asker, refused = make_member(), make_member(), make_member()
     community = make_community(citizen=gardener, visibility="on_request", name="Jardins partagés")
-    accepted = communities.join(asker, community, True, "Bonjour")
-    declined = communities.join(refused, community, True, "Moi aussi")
-    communities.answer_request(gardener, accepted, True, "")
-    communities.answer_request(gardener, declined, False, "Le groupe est complet pour l'instant.")
+    accepted = memberships.join(asker, community, True, "Bonjour")
+    declined = memberships.join(refused, community, True, "Moi aussi")
+    memberships.answer_request(gardener, accepted, True, "")
+    memberships.answer_request(gardener, declined, False, "Le groupe est complet pour l'instant.")
     assert told(asker)[0].text == "Votre demande pour rejoindre Jardins partagés est acceptée."
     assert "Le groupe est complet" in told(refused)[0].text
     assert told(refused)[0].url == f"/communities/{community.slug}"
