@@ -7,6 +7,7 @@ from typing import Any
 
 from community.ambassadors import invitations, services
 from community.ambassadors.models import InvitationUse
+from community.communities import memberships
 from community.communities import services as communities
 from community.core.models import utcnow
 from community.extensions import db
@@ -40,8 +41,8 @@ def seed(ctx: Any) -> None:
     for index, member in enumerate(brought):
         invitation = market if index < 5 else school
         db.session.add(InvitationUse(invitation_id=invitation.id, member_id=member.id))
-    communities.join(brought[0], compost, True)
-    communities.join(brought[1], compost, True)
+    memberships.join(brought[0], compost, True)
+    memberships.join(brought[1], compost, True)
     today = utcnow().date()
     for days, kind, place, people, themes, topics, follow_up in OUTINGS:
         services.log_outreach(

@@ -18,8 +18,8 @@ from community.ambassadors.models import Ambassador, Invitation, InvitationUse
 from community.ambassadors.permissions import can_manage_invitations
 from community.ambassadors.signals import invitation_used
 from community.auth.invitations import Invited
+from community.communities.memberships import join
 from community.communities.models import Community, Membership
-from community.communities.services import join
 from community.core.errors import DomainError, Forbidden, Invalid
 from community.core.models import utcnow
 from community.core.privacy import what_was_found

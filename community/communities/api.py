@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from community.communities import pairs, services
+from community.communities import gardener_queries, memberships, pairs, services
 from community.communities.models import SIDES
 from community.communities.permissions import can_join, can_manage_communities, can_see_members
 from community.communities.schemas import (
@@ -71,7 +71,7 @@ class MembershipResource(MethodView):
         community = services.community_by_slug(slug)
         member = current_member()
         require(can_join(member, community), member)
-        membership = services.join(member, community, data["accept_charter"], data["message"])  # type: ignore[arg-type]
+        membership = memberships.join(member, community, data["accept_charter"], data["message"])  # type: ignore[arg-type]
         return membership
 
     @kept_while_suspended("leaving a community")
@@ -81,7 +81,7 @@ class MembershipResource(MethodView):
         community = services.community_by_slug(slug)
         member = current_member()
         require(is_authenticated(member), member)
-        membership = services.leave(member, community)  # type: ignore[arg-type]
+        membership = memberships.leave(member, community)  # type: ignore[arg-type]
         return membership
 
 
@@ -116,5 +116,7 @@ def put_gardeners(data: dict[str, Any], slug: str) -> services.CommunityCard:
     # Whoever is named is asked first (issue 13): the answer lists who waits to accept.
     pairs.change_pair(member, community, changes, data["handover_note"])
     card = services.card_for(community)
-    card.extra["asked"] = [p for side in SIDES if (p := pairs.pending_proposal(community, side))]
+    card.extra["asked"] = [
+        p for side in SIDES if (p := gardener_queries.pending_proposal(community, side))
+    ]
     return card

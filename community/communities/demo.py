@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from community.communities import pairs, services
+from community.communities import memberships, pairs, services
 
 CHARTER = (
     "## Notre charte\n\n"
@@ -55,27 +55,29 @@ def seed(ctx: Any) -> None:
         if citizen and ctx.members[citizen] not in people:
             people.append(ctx.members[citizen])
         for member in people:
-            services.join(member, community, accept_charter=True)
+            memberships.join(member, community, accept_charter=True)
         if visibility == "on_request":
-            for membership in services.pending_requests_for(admin):
+            for membership in memberships.pending_requests_for(admin):
                 if membership.community_id == community.id:
-                    services.answer_request(admin, membership, True, "Bienvenue !")
+                    memberships.answer_request(admin, membership, True, "Bienvenue !")
         for side, key in (("technician", technician), ("citizen", citizen)):
             if key:
                 pairs.assign_gardener(admin, community, side, ctx.members[key])
     # Membership requests waiting for an answer, and one joined community for the demo inhabitant.
-    services.join(
+    memberships.join(
         ctx.members["habitant"],
         communities["haies-et-mares"],
         True,
         "J'ai une mare dans mon jardin.",
     )
-    services.join(ctx.members["porte-voix"], communities["compost-tilleuls"], True)
-    services.join(ctx.members["porte-voix"], communities["zero-dechet"], True)
-    services.join(crowd[0], communities["voisins-solidaires"], True, "Je peux faire des courses.")
+    memberships.join(ctx.members["porte-voix"], communities["compost-tilleuls"], True)
+    memberships.join(ctx.members["porte-voix"], communities["zero-dechet"], True)
+    memberships.join(
+        crowd[0], communities["voisins-solidaires"], True, "Je peux faire des courses."
+    )
     # A handover: the citizen side of "Zéro déchet" passed to the demo citizen gardener.
     successor = ctx.members["jardinier"]
-    services.join(successor, communities["zero-dechet"], True)
+    memberships.join(successor, communities["zero-dechet"], True)
     pairs.assign_gardener(
         admin,
         communities["zero-dechet"],

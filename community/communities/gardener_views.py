@@ -12,7 +12,7 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from community.communities import pairs, services
+from community.communities import gardener_queries, memberships, pairs, services
 from community.communities.blueprints import bp
 from community.communities.forms import (
     AnswerForm,
@@ -98,10 +98,11 @@ def gardeners(slug: str) -> str | Response:
         form=form,
         community=community,
         card=card,
-        history=pairs.mandate_history(community),
-        handovers=pairs.handovers_of(community),
+        history=gardener_queries.mandate_history(community),
+        handovers=gardener_queries.handovers_of(community),
         pending={
-            side: pairs.pending_proposal(community, side) for side in ("technician", "citizen")
+            side: gardener_queries.pending_proposal(community, side)
+            for side in ("technician", "citizen")
         },
     )
 
@@ -110,7 +111,9 @@ def gardeners(slug: str) -> str | Response:
 def needing_gardener() -> str:
     member = current_member()
     require(can_manage_communities(member), member)
-    return render_template("communities/needing.html", cards=pairs.communities_needing_gardener())
+    return render_template(
+        "communities/needing.html", cards=gardener_queries.communities_needing_gardener()
+    )
 
 
 def _hand_over_form(
@@ -148,19 +151,19 @@ def dashboard() -> str:
 def _dashboard(member: Member, answering: tuple[int, AnswerForm] | None = None) -> str:
     """The dashboard; `answering`: a join request's answer refused, shown again in its card
     with what she chose and wrote (the error beside its field)."""
-    mandates = pairs.gardened_by(member)
-    my_proposals = pairs.proposals_by(member)
+    mandates = gardener_queries.gardened_by(member)
+    my_proposals = gardener_queries.proposals_by(member)
     return render_template(
         "communities/dashboard.html",
         mandates=mandates,
-        requests=services.pending_requests_for(member),
-        handovers=pairs.handovers_for(member),
+        requests=memberships.pending_requests_for(member),
+        handovers=gardener_queries.handovers_for(member),
         answering=answering,
         note_form=HandoverNoteForm(),
         hand_over_forms=_hand_over_forms(mandates),
         my_proposals=my_proposals,
         # Asked to take an empty side, not to take over: each said in its own words.
-        empty_seats=pairs.empty_seats(my_proposals),
+        empty_seats=gardener_queries.empty_seats(my_proposals),
         roles={side: gardener_role(side) for side in ("technician", "citizen")},
         # A mandate already handed over, waiting for the successor's answer: no second form.
         asked={(p.community_id, p.side): p for p in my_proposals},
@@ -304,7 +307,7 @@ def answer(membership_id: int) -> Response | tuple[str, int]:
 
     answered = form_action(
         form,
-        lambda: services.answer_request(
+        lambda: memberships.answer_request(
             member, membership, form.decision.data == "accept", form.answer.data or ""
         ),
         done,

@@ -46,7 +46,7 @@ def _holds_mandate(member: Member | None, community: Community, side: str | None
 
 def holds_citizen_side(member: Member | None, community: Community) -> bool:
     """The gardener on the inhabitants' side of `community` right now: she does not leave it
-    before someone takes over (`services.leave` refuses; its page offers her no way out)."""
+    before someone takes over (`memberships.leave` refuses; its page offers her no way out)."""
     return _holds_mandate(member, community, "citizen")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from community.communities import pairs, services
+from community.communities import gardener_queries, memberships
 from community.communities.models import (
     Community,
     GardenerMandate,
@@ -138,14 +138,14 @@ def _waiting(member: Member, **_kwargs: Any) -> list[TodoItem]:
             since=p.created_at,
             community=p.community.name,
         )
-        for p in pairs.proposals_for(member)
+        for p in gardener_queries.proposals_for(member)
         # Suspended, she cannot answer it (it waits for her, off the list, until then).
         if in_good_standing(member, p.community)
     ]
     if not can_see_dashboard(member):
         return items
     delay = timedelta(days=current_app.config["MEMBERSHIP_ANSWER_DAYS"])
-    for request in services.pending_requests_for(member):
+    for request in memberships.pending_requests_for(member):
         items.append(
             TodoItem(
                 kind="membership",

@@ -12,7 +12,7 @@ membership_answered = signals.signal(
 
     Sender: the `Membership` (status `active` or `refused`, the gardeners' `answer`). Keyword
     argument: `actor` (the gardener or staff member who answered). Sent by
-    `communities.services.answer_membership`.
+    `communities.memberships.answer_request`.
     """,
 )
 

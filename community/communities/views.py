@@ -11,8 +11,9 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from community.communities import (
+    gardener_queries,
     gardener_views,  # noqa: F401  (its routes are on `bp`)
-    pairs,
+    memberships,
     services,
 )
 from community.communities.blueprints import bp
@@ -132,7 +133,7 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
         "communities/show.html",
         card=card,
         # A side waiting for the person asked to accept: said so on the pair's card.
-        proposed=pairs.pending_sides(community),
+        proposed=gardener_queries.pending_sides(community),
         community=community,
         latest_initiatives=latest_of(community.id),
         # A visitor is offered to propose (she logs in first); a member suspended from it not.
@@ -144,7 +145,7 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
         and getattr(card.gardeners.get("citizen"), "id", None) == member.id,
         # Suspended from it right now: what she reads instead of a way to join.
         suspended=(
-            services.suspended_words(membership)
+            memberships.suspended_words(membership)
             if membership is not None and is_banned_from(member, community)
             else None
         ),
@@ -198,7 +199,7 @@ def join(slug: str) -> str | Response:
     if form.validate_on_submit():
         try:
             with refusal_undone():
-                membership = services.join(
+                membership = memberships.join(
                     member, community, bool(form.accept_charter.data), form.message.data or ""
                 )
         except Invalid as error:
@@ -236,7 +237,7 @@ def leave(slug: str) -> str | Response:
     if form.validate_on_submit():
         try:
             with refusal_undone():
-                services.leave(member, community)
+                memberships.leave(member, community)
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -24,8 +24,8 @@ from sqlalchemy import Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, load_only, raiseload
 from sqlalchemy.sql.elements import ColumnElement
 
+from community.communities.memberships import community_ids_of
 from community.communities.models import Community, GardenerMandate, Membership
-from community.communities.services import community_ids_of
 from community.core.cache import request_memo
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
@@ -141,7 +141,7 @@ def upcoming_for(member: Member | None, limit: int = 5) -> list[Event]:
     """For the home page: the next rencontres the member has a place at or may read.
 
     A member's own registrations come first, then the others of the communities they are in
-    (a member or a gardener: `communities.services.community_ids_of`); a visitor sees the
+    (a member or a gardener: `communities.memberships.community_ids_of`); a visitor sees the
     next ones of open communities.
     """
     now = utcnow()

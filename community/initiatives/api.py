@@ -14,7 +14,7 @@ from community.core.inputs import load_input
 from community.core.pagination import SelectPage
 from community.core.permissions import current_member, require
 from community.core.rest import authenticated_member
-from community.initiatives import permissions, queries, services, stories
+from community.initiatives import backing, lifecycle, permissions, queries, services, stories
 from community.initiatives.models import Initiative, InitiativeUpdate, Participation, StatusChange
 from community.initiatives.schemas import (
     BrowseArgsSchema,
@@ -99,7 +99,7 @@ def post_status(data: dict[str, Any], initiative_id: int) -> StatusChange:
     initiative = _load(initiative_id)
     member = authenticated_member()
     require(permissions.can_change_status(member, initiative), member)
-    change = services.change_status(
+    change = lifecycle.change_status(
         member, initiative, data["status"], data["answer"], data["reason"]
     )
     return change
@@ -123,9 +123,9 @@ def post_support(initiative_id: int) -> Any:
     require(
         permissions.can_support(member, initiative),
         member,
-        services.support_refusal(member, initiative),
+        backing.support_refusal(member, initiative),
     )
-    created = services.support(member, initiative)
+    created = backing.support(member, initiative)
     return _support_state(initiative, True), 201 if created else 200
 
 
@@ -136,7 +136,7 @@ def delete_support(initiative_id: int) -> None:
     initiative = _load(initiative_id)
     member = authenticated_member()
     require(permissions.can_withdraw_support(member, initiative), member)
-    services.withdraw_support(member, initiative)
+    backing.withdraw_support(member, initiative)
 
 
 @blp.post("/initiatives/<int:initiative_id>/participation")
@@ -150,9 +150,9 @@ def post_participation(data: dict[str, Any], initiative_id: int) -> Any:
     require(
         permissions.can_lend_a_hand(member, initiative),
         member,
-        services.help_refusal(member, initiative),
+        backing.help_refusal(member, initiative),
     )
-    participation, created = services.volunteer(member, initiative, data["message"])
+    participation, created = backing.volunteer(member, initiative, data["message"])
     return participation, 201 if created else 200
 
 
@@ -163,7 +163,7 @@ def delete_participation(initiative_id: int) -> None:
     initiative = _load(initiative_id)
     member = authenticated_member()
     require(permissions.can_stop_helping(member, initiative), member)
-    services.stop_volunteering(member, initiative)
+    backing.stop_volunteering(member, initiative)
 
 
 @blp.get("/initiatives/<int:initiative_id>/participation")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from community.communities.models import Community, GardenerMandate
 from community.core.models import utcnow
 from community.extensions import db
-from community.initiatives import services, stories
+from community.initiatives import backing, lifecycle, services, stories
 from community.initiatives.models import Initiative
 from community.members.models import Member
 
@@ -202,10 +202,10 @@ def seed(ctx: Any) -> None:
             initiative.awaiting_since = created
         for supporter in rng.sample(crowd, min(len(crowd), rng.randint(0, 14))):
             if supporter is not author:  # an author does not support her own idea
-                services.support(supporter, initiative)
+                backing.support(supporter, initiative)
         for helper in rng.sample(crowd, min(len(crowd), rng.randint(0, 4))):
             offer = rng.choice(["", "J'ai une voiture.", "Le samedi matin."])
-            services.volunteer(helper, initiative, offer)
+            backing.volunteer(helper, initiative, offer)
         answerer = _answerer(community, agent)
         if answerer is author:  # a gardener never answers her own initiative
             answerer = agent
@@ -213,7 +213,7 @@ def seed(ctx: Any) -> None:
         for status, after, answer, reason in path:
             by_author = status == "withdrawn" or (informal and status == "under_review")
             actor = author if by_author else answerer
-            change = services.change_status(actor, initiative, status, answer, reason)
+            change = lifecycle.change_status(actor, initiative, status, answer, reason)
             change.created_at = created + timedelta(days=after)
             if by_author and status == "under_review":
                 initiative.awaiting_since = change.created_at  # asked for support

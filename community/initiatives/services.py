@@ -1,7 +1,8 @@
-"""The rules of initiatives: propose, declare, edit, the lifecycle, support and help.
+"""The rules of initiatives: propose, declare, edit, and hide or show again (moderation).
 
-Every function takes the acting member explicitly, validates, changes state and flushes;
-the caller commits.
+The lifecycle (status changes and their answers) is in `lifecycle.py`; supporting and lending a
+hand in `backing.py`. Every function takes the acting member explicitly, validates, changes
+state and flushes; the caller commits.
 """
 
 from __future__ import annotations
@@ -10,30 +11,18 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
 from community.communities.models import Community
 from community.core.content import render_markdown
-from community.core.errors import Conflict, Forbidden, Invalid
+from community.core.errors import Conflict, Invalid
 from community.core.models import utcnow
 from community.core.permissions import require
 from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives import permissions
-from community.initiatives.labels import STATUS_LABELS
-from community.initiatives.models import (
-    CLOSED_STATUSES,
-    REASONS,
-    Initiative,
-    Participation,
-    StatusChange,
-    Support,
-)
-from community.initiatives.signals import (
-    initiative_hidden,
-    initiative_restored,
-    initiative_status_changed,
-)
+from community.initiatives.models import CLOSED_STATUSES, Initiative
+from community.initiatives.signals import initiative_hidden, initiative_restored
 from community.members.models import Member
 from community.moderation.journal import record_action, tell_member
 from community.moderation.models import Report
@@ -44,16 +33,7 @@ from community.territory.models import Neighbourhood, Theme
 from community.threads.models import Thread
 
 TITLE_MAX, SUMMARY_MAX, DESCRIPTION_MAX = 160, 300, 10_000
-ANSWER_MAX, MESSAGE_MAX = 4_000, 1_000
 MAX_THEMES, MAX_NEEDS, NEED_MAX = 5, 15, 80
-
-# Moves an answerer (gardener of its community, staff) may make.
-ANSWER_MOVES: dict[str, tuple[str, ...]] = {
-    "proposed": ("under_review", "accepted", "declined"),
-    "under_review": ("accepted", "declined"),
-    "accepted": ("in_progress",),
-    "in_progress": ("done",),
-}
 
 
 @dataclass
@@ -215,205 +195,6 @@ def edit(member: Member, initiative: Initiative, data: InitiativeData) -> Initia
     initiative.updated_at = utcnow()
     db.session.flush()
     return initiative
-
-
-def allowed_moves(member: Member | None, initiative: Initiative) -> list[str]:
-    """The statuses `member` may move `initiative` to now."""
-    moves: list[str] = []
-    if permissions.can_answer(member, initiative):
-        moves.extend(ANSWER_MOVES.get(initiative.status, ()))
-    if permissions.is_author(member, initiative):
-        if can_ask_for_support(initiative):
-            moves.append("under_review")
-        if initiative.status not in CLOSED_STATUSES:
-            moves.append("withdrawn")
-    return list(dict.fromkeys(moves))
-
-
-def can_ask_for_support(initiative: Initiative) -> bool:
-    """An informal initiative running on its own may ask the authority for support, once."""
-    return (
-        initiative.informal
-        and initiative.status == "in_progress"
-        and initiative.awaiting_since is None
-    )
-
-
-def change_status(
-    member: Member,
-    initiative: Initiative,
-    status: str,
-    answer: str = "",
-    reason: str | None = None,
-) -> StatusChange:
-    """Move an initiative along its lifecycle, with a public answer (required to decline)."""
-    require(permissions.can_change_status(member, initiative), member)
-    answer = (answer or "").strip()
-    reason = reason or None
-    errors: dict[str, list[str]] = {}
-    if status not in allowed_moves(member, initiative):
-        if status in ANSWER_MOVES.get(initiative.status, ()):
-            raise Forbidden(_("Only the gardeners of its community or staff may do this."))
-        if (status == "withdrawn" and initiative.status not in CLOSED_STATUSES) or (
-            status == "under_review" and can_ask_for_support(initiative)
-        ):
-            raise Forbidden(_("Only its author may do this."))
-        errors["status"] = [
-            _(
-                "This initiative cannot go from “%(current)s” to “%(new)s”.",
-                current=status_label(initiative.status),
-                new=status_label(status),
-            )
-        ]
-    if len(answer) > ANSWER_MAX:
-        errors["answer"] = [_("At most %(n)d characters.", n=ANSWER_MAX)]
-    if status == "declined":
-        if not answer:
-            errors["answer"] = [_("A refusal must be explained: write the public answer.")]
-        if reason not in REASONS:
-            errors["reason"] = [_("Choose the reason for the refusal.")]
-    elif reason is not None:
-        errors["reason"] = [_("A reason is only given for a refusal.")]
-    if errors:
-        message = errors.get("status", [_("Some fields are not valid.")])[0]
-        raise Invalid(message, errors)
-    now = utcnow()
-    asking = permissions.is_author(member, initiative) and status == "under_review"
-    change = StatusChange(
-        initiative=initiative,
-        author_id=member.id,
-        from_status=initiative.status,
-        to_status=status,
-        answer=answer,
-        reason=reason if status == "declined" else None,
-        created_at=now,
-    )
-    db.session.add(change)
-    if asking:
-        initiative.awaiting_since = now  # the answer clock starts now
-    elif (
-        status != "withdrawn"
-        and initiative.awaiting_since is not None
-        and initiative.answered_at is None
-    ):
-        initiative.answered_at = now  # the authority's first answer
-    initiative.status = status
-    initiative.updated_at = now
-    db.session.flush()
-    initiative_status_changed.send(change, actor=member)
-    return change
-
-
-def status_label(status: str) -> str:
-    """The French word for a status."""
-    return str(STATUS_LABELS.get(status, status))
-
-
-def _refresh_support_count(initiative: Initiative) -> None:
-    count = (
-        select(func.count(Support.id))
-        .where(Support.initiative_id == initiative.id)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        update(Initiative).where(Initiative.id == initiative.id).values(support_count=count)
-    )
-    db.session.refresh(initiative, ["support_count"])
-
-
-def _support_of(member: Member, initiative: Initiative) -> Support | None:
-    return db.session.execute(
-        select(Support).where(
-            Support.initiative_id == initiative.id, Support.member_id == member.id
-        )
-    ).scalar_one_or_none()
-
-
-def support(member: Member, initiative: Initiative) -> bool:
-    """Support an initiative; True if it is new (supporting twice changes nothing)."""
-    require(
-        permissions.can_support(member, initiative), member, support_refusal(member, initiative)
-    )
-    if initiative.status in ("declined", "withdrawn"):
-        raise Conflict(_("This initiative is closed: it can no longer be supported."))
-    if _support_of(member, initiative) is not None:
-        return False
-    db.session.add(Support(initiative_id=initiative.id, member_id=member.id))
-    db.session.flush()
-    _refresh_support_count(initiative)
-    return True
-
-
-def support_refusal(member: Member | None, initiative: Initiative) -> str:
-    """Why `member` may not support `initiative`, in words: suspended from its community, or
-    her own idea."""
-    return posting_refusal(member, initiative.community) or _(
-        "You cannot support your own initiative."
-    )
-
-
-def help_refusal(member: Member | None, initiative: Initiative) -> str | None:
-    """Why `member` may not lend a hand to `initiative`: suspended from its community."""
-    return posting_refusal(member, initiative.community)
-
-
-def withdraw_support(member: Member, initiative: Initiative) -> None:
-    """Take one's support back (nothing happens if there was none)."""
-    require(permissions.can_withdraw_support(member, initiative), member)
-    existing = _support_of(member, initiative)
-    if existing is not None:
-        db.session.delete(existing)
-        db.session.flush()
-        _refresh_support_count(initiative)
-
-
-def participation_of(member: Member | None, initiative: Initiative) -> Participation | None:
-    if member is None:
-        return None
-    return db.session.execute(
-        select(Participation).where(
-            Participation.initiative_id == initiative.id, Participation.member_id == member.id
-        )
-    ).scalar_one_or_none()
-
-
-def volunteer(
-    member: Member, initiative: Initiative, message: str = ""
-) -> tuple[Participation, bool]:
-    """Lend a hand, saying what one can bring; volunteering again updates the message."""
-    require(
-        permissions.can_lend_a_hand(member, initiative), member, help_refusal(member, initiative)
-    )
-    if initiative.status in CLOSED_STATUSES:
-        raise Conflict(_("This initiative is closed: it no longer needs a hand."))
-    message = (message or "").strip()
-    if len(message) > MESSAGE_MAX:
-        raise Invalid(
-            _("Your message is too long."),
-            {"message": [_("At most %(n)d characters.", n=MESSAGE_MAX)]},
-        )
-    participation = participation_of(member, initiative)
-    created = participation is None
-    if participation is None:
-        participation = Participation(initiative=initiative, member=member, message=message)
-        db.session.add(participation)
-    else:
-        participation.message = message
-    db.session.flush()
-    return participation, created
-
-
-def stop_volunteering(member: Member, initiative: Initiative) -> None:
-    """Take one's offer of help back (nothing happens if there was none)."""
-    require(permissions.can_stop_helping(member, initiative), member)
-    participation = participation_of(member, initiative)
-    if participation is not None:
-        db.session.delete(participation)
-        db.session.flush()
-
-
-def is_supporting(member: Member | None, initiative: Initiative) -> bool:
-    return member is not None and _support_of(member, initiative) is not None
 
 
 def hide_initiative(

@@ -11,7 +11,7 @@ initiative_status_changed = signals.signal(
     doc="""An initiative moved to a new status (flushed, with its public answer if any).
 
     Sender: the `StatusChange` (its `initiative`, `to_status`, `answer`). Keyword argument:
-    `actor` (the `Member` who changed it). Sent by `initiatives.services.change_status`.
+    `actor` (the `Member` who changed it). Sent by `initiatives.lifecycle.change_status`.
     Receivers: its author, supporters and volunteers are told (`initiatives/receivers.py`).
     """,
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from community.communities.memberships import join
 from community.communities.models import Community, GardenerMandate, Membership
-from community.communities.services import join
 from community.core.models import utcnow
 from community.extensions import db
 from community.threads import services

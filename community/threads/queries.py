@@ -27,13 +27,13 @@ from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
+from community.communities.memberships import community_ids_of
 from community.communities.models import Community
 from community.communities.permissions import (
     can_moderate,
     in_good_standing,
     moderated_community_ids,
 )
-from community.communities.services import community_ids_of
 from community.core.cache import request_memo
 from community.core.content import excerpt
 from community.core.permissions import is_authenticated, is_staff

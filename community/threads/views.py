@@ -9,7 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from community.communities.services import communities_of, community_by_slug
+from community.communities.memberships import communities_of
+from community.communities.services import community_by_slug
 from community.core.database import begin_write
 from community.core.edge import int_arg
 from community.core.errors import Invalid, NotFound

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from community.ambassadors import invitations
 from community.ambassadors import services as ambassadors
 from community.ambassadors.models import Ambassador, OutreachLog
-from community.communities import pairs, services
+from community.communities import gardener_queries, memberships, services
 from community.communities.models import Community
 from community.demo import seed_demo
 from community.extensions import db
@@ -23,8 +23,8 @@ def test_demo_communities_and_ambassadors() -> None:
     agent, jardinier = ctx.members["agent"], ctx.members["jardinier"]
     assert sum(1 for c in cards if c.technician is agent) >= 2
     assert any(c.citizen is jardinier and c.community.visibility == "open" for c in cards)
-    assert services.pending_requests_for(ctx.members["admin"])
-    assert pairs.handovers_for(jardinier)
+    assert memberships.pending_requests_for(ctx.members["admin"])
+    assert gardener_queries.handovers_for(jardinier)
     yanis = db.session.execute(
         select(Ambassador).where(
             Ambassador.member_id == ctx.members["porte-voix"].id, Ambassador.status == "active"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from community.communities import pairs, services
+from community.communities import memberships, pairs
 from community.communities.permissions import can_join
 from community.core.errors import Forbidden
 from community.core.jinja import day
@@ -58,8 +58,8 @@ def test_communities_of_lists_memberships_and_mandates_once_each(app: Any) -> No
     scene = _scene()
     other = make_community(name="Aaa Verger", technician=scene["technician"])
     make_membership(other, scene["technician"])  # a member and a gardener: listed once
-    assert services.communities_of(scene["technician"]) == [other, scene["community"]]
-    assert services.communities_of(scene["stranger"]) == []
+    assert memberships.communities_of(scene["technician"]) == [other, scene["community"]]
+    assert memberships.communities_of(scene["stranger"]) == []
 
 
 # role -> offered to join the community on its page
@@ -101,7 +101,7 @@ def test_the_join_service_and_the_api_refuse_a_gardener(
 ) -> None:
     scene = _scene()
     with pytest.raises(Forbidden):
-        services.join(scene["technician"], scene["community"], True)
+        memberships.join(scene["technician"], scene["community"], True)
     answer = client.post(
         f"/api/v1/communities/{scene['community'].slug}/membership",
         json={"accept_charter": True},

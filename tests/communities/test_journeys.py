@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from community.communities import pairs, services
+from community.communities import gardener_queries, pairs, services
 from community.communities.models import GardenerMandate, GardenerProposal, Membership
 from community.core.errors import Forbidden, Invalid
 from community.core.models import utcnow
@@ -174,7 +174,7 @@ def test_leaving_asks_once(client):
 def test_a_citizen_gardener_hands_over_and_the_successor_accepts(client):
     old, successor = make_member(display_name="Maryse"), make_member(display_name="Paul")
     community = make_community(citizen=old, technician=make_member("staff"), members=(successor,))
-    [mandate] = pairs.gardened_by(old)
+    [mandate] = gardener_queries.gardened_by(old)
     client.login_as(old)
     assert "Passer la main" in page_text(client.get("/communities/dashboard"))
     prefix = f"h{mandate.id}"
@@ -184,7 +184,7 @@ def test_a_citizen_gardener_hands_over_and_the_successor_accepts(client):
     )
     proposal = db.session.execute(select(GardenerProposal)).scalar_one()
     assert proposal.status == "pending" and proposal.proposed_by_id == old.id
-    assert pairs.gardened_by(successor) == []  # not named yet: she is asked
+    assert gardener_queries.gardened_by(successor) == []  # not named yet: she is asked
     [asked] = notifications_of(successor, "gardener_proposal")
     assert asked.url == f"/communities/proposals/{proposal.id}"
     assert [i.kind for i in items_for(successor)] == ["gardener"]
@@ -198,9 +198,9 @@ def test_a_citizen_gardener_hands_over_and_the_successor_accepts(client):
     assert "Maryse" in page_text(client.get(asked.url))
     client.post_form(asked.url, {"decision": "accept"})
     db.session.expire_all()
-    assert [m.member_id for m in pairs.gardened_by(successor)] == [successor.id]
-    assert pairs.gardened_by(old) == []
-    assert [h.note for h in pairs.handovers_for(successor)] == [NOTE]
+    assert [m.member_id for m in gardener_queries.gardened_by(successor)] == [successor.id]
+    assert gardener_queries.gardened_by(old) == []
+    assert [h.note for h in gardener_queries.handovers_for(successor)] == [NOTE]
     assert notifications_of(old, "gardener_proposal_answer")
     assert community.id == proposal.community_id
 
@@ -213,7 +213,7 @@ def test_declining_changes_nothing(request_context):
         pairs.answer_proposal(old, proposal, True)  # only the person asked answers
     pairs.answer_proposal(successor, proposal, False)
     assert proposal.status == "declined"
-    assert [m.member_id for m in pairs.gardened_by(old)] == [old.id]
+    assert [m.member_id for m in gardener_queries.gardened_by(old)] == [old.id]
 
 
 @pytest.mark.parametrize("who", ["member", "technician", "successor"])
@@ -295,7 +295,7 @@ def test_a_plain_member_has_no_badge(client):
 
 
 def test_home_shows_what_waits_for_me(client, app):
-    from community.initiatives import services as initiatives
+    from community.initiatives import lifecycle
     from community.solidarity.models import HelpProposal
     from tests.initiatives.factories import make_initiative
     from tests.solidarity.factories import make_request
@@ -303,7 +303,7 @@ def test_home_shows_what_waits_for_me(client, app):
     lea, agent, helper = make_member(), make_member("staff"), make_member(display_name="Hugo")
     with app.test_request_context():
         idea = make_initiative(lea, title="Un banc au square")
-        initiatives.change_status(agent, idea, "accepted", "Oui, au printemps.")
+        lifecycle.change_status(agent, idea, "accepted", "Oui, au printemps.")
         request = make_request(lea)
     db.session.add(HelpProposal(request=request, helper=helper, message="", status="proposed"))
     db.session.flush()

@@ -209,9 +209,9 @@ def test_gardeners_api_replaces_with_a_handover(client: Any, api_token: Any, wor
     assert [(a["side"], a["candidate"]) for a in body["asked"]] == [
         ("citizen", {"id": member.id, "display_name": member.display_name})
     ]
-    from community.communities import pairs
+    from community.communities import gardener_queries
 
-    proposal = pairs.pending_proposal(world.community, "citizen")
+    proposal = gardener_queries.pending_proposal(world.community, "citizen")
     assert proposal is not None and proposal.candidate_id == member.id
     not_staff = client.put(url, json={"technician_id": world.people["citizen"].id}, headers=headers)
     assert not_staff.status_code == 422

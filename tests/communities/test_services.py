@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from community.communities import pairs, services
+from community.communities import gardener_queries, memberships, pairs, services
 from community.communities.models import GardenerMandate, Handover
 from community.core.errors import Conflict, Forbidden, Invalid
 from community.extensions import db
@@ -68,8 +68,8 @@ def test_slug_and_name_stay_unique() -> None:
 def test_joining_an_open_community_is_immediate_and_needs_the_charter() -> None:
     community, member = make_community(), make_member()
     with pytest.raises(Invalid):
-        services.join(member, community, accept_charter=False)
-    membership = services.join(member, community, accept_charter=True)
+        memberships.join(member, community, accept_charter=False)
+    membership = memberships.join(member, community, accept_charter=True)
     assert membership.status == "active" and membership.charter_accepted_at is not None
 
 
@@ -77,42 +77,42 @@ def test_an_on_request_community_waits_for_the_gardeners() -> None:
     citizen = make_member()
     community = make_community(visibility="on_request", citizen=citizen)
     member = make_member()
-    membership = services.join(member, community, True, "Bonjour !")
+    membership = memberships.join(member, community, True, "Bonjour !")
     assert membership.status == "pending" and membership.request_message == "Bonjour !"
-    assert services.pending_requests_for(citizen) == [membership]
+    assert memberships.pending_requests_for(citizen) == [membership]
     with pytest.raises(Invalid):
-        services.answer_request(citizen, membership, False, "")  # a refusal needs an answer
-    services.answer_request(citizen, membership, False, "Réservé aux riverains.")
+        memberships.answer_request(citizen, membership, False, "")  # a refusal needs an answer
+    memberships.answer_request(citizen, membership, False, "Réservé aux riverains.")
     assert membership.status == "refused" and membership.answer == "Réservé aux riverains."
     with pytest.raises(Conflict):
-        services.answer_request(citizen, membership, True, "")
+        memberships.answer_request(citizen, membership, True, "")
 
 
 def test_another_communitys_gardener_cannot_answer() -> None:
     other_gardener = make_member()
     make_community(citizen=other_gardener)
     community = make_community(visibility="on_request")
-    membership = services.join(make_member(), community, True)
+    membership = memberships.join(make_member(), community, True)
     with pytest.raises(Forbidden):
-        services.answer_request(other_gardener, membership, True, "")
-    assert services.pending_requests_for(other_gardener) == []
+        memberships.answer_request(other_gardener, membership, True, "")
+    assert memberships.pending_requests_for(other_gardener) == []
 
 
 def test_a_banned_member_cannot_join_again_and_leaving_works() -> None:
     community, banned, member = make_community(), make_member(), make_member()
     make_membership(community, banned, "banned")
     with pytest.raises(Forbidden):
-        services.join(banned, community, True)
-    services.join(member, community, True)
-    assert services.leave(member, community).status == "left"
-    assert services.join(member, community, True).status == "active"
+        memberships.join(banned, community, True)
+    memberships.join(member, community, True)
+    assert memberships.leave(member, community).status == "left"
+    assert memberships.join(member, community, True).status == "active"
 
 
 def test_the_citizen_gardener_cannot_leave_without_a_handover() -> None:
     gardener = make_member()
     community = make_community(citizen=gardener)
     with pytest.raises(Conflict):
-        services.leave(gardener, community)
+        memberships.leave(gardener, community)
 
 
 def test_technician_must_be_staff_and_citizen_must_be_an_active_member() -> None:
@@ -149,7 +149,7 @@ def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
         pairs.assign_gardener(staff, community, "citizen", new, "")
     assert "handover_note" in (error.value.errors or {})
     pairs.assign_gardener(staff, community, "citizen", new, NOTE)
-    mandates = pairs.mandate_history(community)
+    mandates = gardener_queries.mandate_history(community)
     assert [(m.member_id, m.ended_at is None) for m in mandates] == [
         (new.id, True),
         (old.id, False),
@@ -157,8 +157,8 @@ def test_replacing_a_gardener_needs_a_handover_note_and_keeps_history() -> None:
     handover = db.session.execute(select(Handover)).scalar_one()
     assert (handover.from_member_id, handover.to_member_id, handover.note) == (old.id, new.id, NOTE)
     # The successor reads it; the predecessor and other gardeners do not.
-    assert pairs.handovers_for(new) == [handover]
-    assert pairs.handovers_for(old) == []
+    assert gardener_queries.handovers_for(new) == [handover]
+    assert gardener_queries.handovers_for(old) == []
 
 
 def test_one_active_pair_only() -> None:
@@ -174,11 +174,11 @@ def test_one_active_pair_only() -> None:
 def test_removing_a_gardener_needs_a_note_too_and_the_community_needs_one() -> None:
     staff = make_member("staff")
     community = make_community(technician=staff, citizen=make_member())
-    assert community not in [c.community for c in pairs.communities_needing_gardener()]
+    assert community not in [c.community for c in gardener_queries.communities_needing_gardener()]
     with pytest.raises(Invalid):
         pairs.assign_gardener(staff, community, "technician", None)
     pairs.assign_gardener(staff, community, "technician", None, NOTE)
-    cards = pairs.communities_needing_gardener()
+    cards = gardener_queries.communities_needing_gardener()
     assert community in [c.community for c in cards]
     assert not services.card_for(community).pair_complete
 
@@ -208,7 +208,7 @@ def test_a_pair_change_is_all_or_nothing() -> None:
     with pytest.raises(Invalid):
         pairs.change_pair(staff, community, {"technician": staff, "citizen": make_member()})
     assert services.card_for(community).technician is None
-    assert pairs.pending_proposal(community, "citizen") is None
+    assert gardener_queries.pending_proposal(community, "citizen") is None
     [asked] = pairs.change_pair(staff, community, {"technician": staff, "citizen": member})
     # Staff naming themselves are named; the member is asked first (issue 13).
     card = services.card_for(community)
@@ -229,7 +229,7 @@ def test_the_gardener_in_office_leaves_a_note_for_their_successor() -> None:
     staff, old, new, other = make_member("staff"), make_member(), make_member(), make_member()
     community = make_community(citizen=old, members=(new,))
     make_community(citizen=other)
-    mandate = pairs.gardened_by(old)[0]
+    mandate = gardener_queries.gardened_by(old)[0]
     own = "Les clés du local sont chez Mme Diallo ; la fête de quartier est le 12 juin."
     with pytest.raises(Invalid) as error:
         pairs.leave_handover_note(old, mandate, "trop court")
@@ -240,11 +240,11 @@ def test_the_gardener_in_office_leaves_a_note_for_their_successor() -> None:
         pairs.leave_handover_note(other, mandate, own)  # someone else's mandate
     note = pairs.leave_handover_note(old, mandate, own)
     assert (note.from_member_id, note.to_member_id, note.written_by_id) == (old.id, None, old.id)
-    assert pairs.handovers_for(old) == [note]  # they see what they wrote
-    assert pairs.handovers_for(other) == []
+    assert gardener_queries.handovers_for(old) == [note]  # they see what they wrote
+    assert gardener_queries.handovers_for(other) == []
     pairs.assign_gardener(staff, community, "citizen", new, NOTE)
     # The successor reads both: the gardener's own note and staff's note at the replacement.
-    assert [h.note for h in pairs.handovers_for(new)] == [NOTE, own]
-    assert pairs.handovers_for(old) == []
+    assert [h.note for h in gardener_queries.handovers_for(new)] == [NOTE, own]
+    assert gardener_queries.handovers_for(old) == []
     with pytest.raises(Forbidden):  # out of office: no more notes on that mandate
         pairs.leave_handover_note(old, mandate, own)

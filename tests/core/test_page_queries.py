@@ -16,7 +16,7 @@ import pytest
 
 from community.core.models import utcnow
 from community.extensions import db
-from community.initiatives import services as initiatives
+from community.initiatives import backing
 from community.questionnaires import services as questionnaires
 from community.threads import services as threads
 from community.threads.models import Thread
@@ -44,7 +44,7 @@ class World:
                 author = make_member()
                 make_membership(self.community, author)
                 threads.post_message(author, self.thread, "Je peux aider samedi.")
-                initiatives.support(author, self.initiative)
+                backing.support(author, self.initiative)
             other = make_initiative(make_member(), community=community, title="Des bancs")
             make_initiative(make_member())
             make_thread(self.community, title="Un autre sujet")

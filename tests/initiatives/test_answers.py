@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from community.extensions import db
-from community.initiatives import answers, services
+from community.initiatives import answers, lifecycle, services
 from tests.factories import make_community, make_member
 from tests.initiatives.factories import make_initiative
 
@@ -43,7 +43,7 @@ def test_the_delay_is_a_setting(app, world):
 
 def test_an_answered_or_informal_initiative_is_never_overdue(world):
     answered = make_initiative(world.author, community=world.community, awaiting_since=T0)
-    services.change_status(world.gardener, answered, "under_review", "Nous regardons.")
+    lifecycle.change_status(world.gardener, answered, "under_review", "Nous regardons.")
     informal = make_initiative(world.author, informal=True)
     later = T0 + 90 * DAY
     assert not answers.is_overdue(answered, now=later)
@@ -61,7 +61,7 @@ def test_awaiting_list_covers_the_gardeners_communities_overdue_first(world):
     answered = make_initiative(
         world.author, community=world.community, awaiting_since=now - 45 * DAY
     )
-    services.change_status(world.gardener, answered, "accepted", "Oui !")
+    lifecycle.change_status(world.gardener, answered, "accepted", "Oui !")
     informal = make_initiative(world.author, community=world.community, informal=True)
 
     items = answers.awaiting_answer(world.gardener)
@@ -98,7 +98,7 @@ def test_response_figures_on_a_known_data_set(world):
         )
 
     def answer_after(initiative, days):
-        services.change_status(world.staff, initiative, "under_review", "Reçu.")
+        lifecycle.change_status(world.staff, initiative, "under_review", "Reçu.")
         initiative.answered_at = initiative.awaiting_since + days * DAY
         db.session.flush()
 
@@ -107,7 +107,7 @@ def test_response_figures_on_a_known_data_set(world):
     answer_after(proposed(60), 40)
     proposed(35)
     proposed(10)
-    services.change_status(world.author, proposed(50), "withdrawn", "")
+    lifecycle.change_status(world.author, proposed(50), "withdrawn", "")
     make_initiative(world.author, community=community, informal=True)
     answer_after(
         make_initiative(world.author, community=world.other, awaiting_since=now - 90 * DAY), 1

@@ -10,7 +10,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from community.extensions import db
-from community.initiatives import services
+from community.initiatives import backing, lifecycle
 from community.initiatives.models import Initiative, InitiativeUpdate
 from tests.conftest import built_once, load_rows
 from tests.factories import make_neighbourhood, make_theme
@@ -50,7 +50,7 @@ def image_bytes(fmt="PNG", size=(64, 48), color=(200, 120, 40)):
 
 def test_initiative_json_has_the_names_of_the_design(client, world):
     initiative = make_initiative(world.author, community=world.community, needs=["une salle"])
-    services.change_status(
+    lifecycle.change_status(
         world.gardener, initiative, "declined", "Pas de budget cette année.", "budget"
     )
     body = client.get(f"/api/v1/initiatives/{initiative.id}").get_json()
@@ -123,9 +123,9 @@ def test_declare_informal_through_the_api(client, world, api_token):
 def test_sort_by_most_supported_and_pagination(client, world):
     quiet = make_initiative(world.author, title="Calme")
     popular = make_initiative(world.author, title="Populaire")
-    services.support(world.citizen, popular)
-    services.support(world.staff, popular)
-    services.support(world.citizen, quiet)
+    backing.support(world.citizen, popular)
+    backing.support(world.staff, popular)
+    backing.support(world.citizen, quiet)
     make_initiative(world.author, title="Récente")
     rows = client.get("/api/v1/initiatives?sort=supported&page_size=2").get_json()
     assert [r["title"] for r in rows] == ["Populaire", "Calme"]
@@ -143,8 +143,8 @@ def test_list_query_count_stays_flat(client, world, queries):
         assert client.get("/api/v1/initiatives?page_size=50").status_code == 200
     for n in range(10):
         initiative = make_initiative(world.author, community=world.other if n % 2 else None)
-        services.support(world.citizen, initiative)
-        services.change_status(world.staff, initiative, "accepted", "D'accord")
+        backing.support(world.citizen, initiative)
+        lifecycle.change_status(world.staff, initiative, "accepted", "D'accord")
     with queries() as many:
         assert len(client.get("/api/v1/initiatives?page_size=50").get_json()) == 12
     assert many.count == few.count
@@ -431,7 +431,7 @@ def test_patch_checks_its_input_and_closed_initiatives(client, world, api_token)
     assert client.patch(url, json={"owner": 1}, headers=headers).status_code == 422
     ok = client.patch(url, json={"needs": ["une échelle"]}, headers=headers)
     assert ok.status_code == 200 and ok.get_json()["needs"] == ["une échelle"]
-    services.change_status(world.author, initiative, "withdrawn")
+    lifecycle.change_status(world.author, initiative, "withdrawn")
     closed = client.patch(url, json={"title": "Encore"}, headers=headers)
     assert closed.status_code == 409 and closed.get_json()["code"] == "conflict"
 

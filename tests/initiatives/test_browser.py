@@ -7,7 +7,7 @@ import re
 import pytest
 
 from community.extensions import db
-from community.initiatives import services
+from community.initiatives import lifecycle
 from tests.conftest import assert_accessible, assert_no_horizontal_scroll
 from tests.factories import PASSWORD, make_community, make_member, make_neighbourhood, make_theme
 from tests.initiatives.factories import make_initiative
@@ -24,7 +24,7 @@ def test_propose_support_and_read_the_timeline(live_server, page):
     other = make_initiative(
         make_member(display_name="Bernard"), community=community, title="Nichoirs au parc"
     )
-    services.change_status(agent, other, "under_review", "Le service espaces verts regarde.")
+    lifecycle.change_status(agent, other, "under_review", "Le service espaces verts regarde.")
     db.session.commit()
     other_id = other.id
 

@@ -11,7 +11,7 @@ import pytest
 
 from community.core.errors import Forbidden, Invalid
 from community.extensions import db
-from community.initiatives import services
+from community.initiatives import backing, services
 from community.moderation.suspensions import suspend_from_community
 from tests.conftest import page_text
 from tests.factories import make_community, make_member
@@ -26,7 +26,7 @@ def scene() -> Any:
     theirs = make_initiative(author, community=community, title="Des bacs à la Tilleuls")
     own = make_initiative(banned, community=community, title="Mon idée d'avant")
     supported = make_initiative(author, community=community, title="Déjà soutenue")
-    services.support(banned, supported)
+    backing.support(banned, supported)
     suspend_from_community(technician, banned, community, None, "Insultes", notify_member=False)
     db.session.flush()
     return {
@@ -41,13 +41,13 @@ def test_the_services_refuse_her_in_that_community_only(scene: Any) -> None:
         services.propose(banned, initiative_data(community=scene["community"]))
     assert "community" in refused.value.errors
     with pytest.raises(Forbidden):
-        services.support(banned, theirs)
+        backing.support(banned, theirs)
     with pytest.raises(Forbidden):
-        services.volunteer(banned, theirs, "Je peux aider")
+        backing.volunteer(banned, theirs, "Je peux aider")
     with pytest.raises(Forbidden):
         services.edit(banned, own, initiative_data(title="Changée"))
     # What she gave before, she takes back.
-    services.withdraw_support(banned, scene["supported"])
+    backing.withdraw_support(banned, scene["supported"])
     # Elsewhere, as before.
     assert services.propose(banned, initiative_data(community=scene["elsewhere"])).id
 

@@ -11,14 +11,14 @@ from community.core.errors import Forbidden
 from community.core.models import utcnow
 from community.core.todo import items_for
 from community.extensions import db
-from community.initiatives import permissions, services
+from community.initiatives import backing, lifecycle, permissions
 from tests.conftest import page_text
 from tests.initiatives.factories import make_initiative
 
 
 def test_the_answer_box_shows_the_town_through_its_agent(client, world):
     initiative = make_initiative(world.author, community=world.community)
-    services.change_status(world.agent, initiative, "accepted", "On s'en occupe en mars.")
+    lifecycle.change_status(world.agent, initiative, "accepted", "On s'en occupe en mars.")
     html = page_text(client.get(f"/initiatives/{initiative.id}"))
     box = html[html.index("Réponse de la collectivité") : html.index("Participer")]
     assert "On s'en occupe en mars." in box
@@ -30,7 +30,7 @@ def test_the_answer_box_shows_the_town_through_its_agent(client, world):
 
 def test_a_citizen_gardener_speaks_for_the_community_not_the_town(client, world):
     initiative = make_initiative(world.author, community=world.community)
-    services.change_status(world.gardener, initiative, "under_review", "On regarde ça.")
+    lifecycle.change_status(world.gardener, initiative, "under_review", "On regarde ça.")
     html = page_text(client.get(f"/initiatives/{initiative.id}"))
     assert "Réponse de la communauté" in html and "Réponse de la collectivité" not in html
     assert "répond pour la communauté (pas pour la collectivité)" in html
@@ -74,7 +74,7 @@ def test_a_gardener_never_answers_her_own_initiative(client, world):
     assert not permissions.can_answer(world.gardener, own)
     assert permissions.can_answer(world.agent, own)  # the other side of the pair
     with pytest.raises(Forbidden):
-        services.change_status(world.gardener, own, "accepted", "Oui !")
+        lifecycle.change_status(world.gardener, own, "accepted", "Oui !")
     client.login_as(world.gardener)
     assert (
         client.post_form(f"/initiatives/{own.id}/status", {"status-status": "accepted"}).status_code
@@ -98,5 +98,5 @@ def test_the_inbox_leaves_her_own_initiative_to_the_other_side(world):
 def test_an_author_cannot_support_her_own_idea(world):
     initiative = make_initiative(world.author, community=world.community)
     with pytest.raises(Forbidden):
-        services.support(world.author, initiative)
-    assert services.support(world.citizen, initiative)
+        backing.support(world.author, initiative)
+    assert backing.support(world.citizen, initiative)

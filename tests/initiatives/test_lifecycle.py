@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from community.core.errors import Conflict, Forbidden, Invalid, Unauthenticated
 from community.extensions import db
-from community.initiatives import services
+from community.initiatives import backing, lifecycle, services
 from community.initiatives.models import Initiative, StatusChange, Support
 from community.threads.models import Thread
 from tests.initiatives.factories import initiative_data, make_initiative
@@ -16,7 +16,7 @@ ANSWER = "Merci, nous étudions la faisabilité avec le service espaces verts."
 
 
 def move(initiative, member, status, answer=ANSWER, reason=None):
-    return services.change_status(member, initiative, status, answer, reason)
+    return lifecycle.change_status(member, initiative, status, answer, reason)
 
 
 def test_propose_creates_a_proposed_initiative_with_its_thread(world):
@@ -163,14 +163,14 @@ def test_done_and_declined_cannot_be_withdrawn(world, start):
 
 def test_an_informal_initiative_asks_for_support_once(world):
     initiative = make_initiative(world.author, informal=True, community=world.community)
-    assert services.allowed_moves(world.author, initiative) == ["under_review", "withdrawn"]
+    assert lifecycle.allowed_moves(world.author, initiative) == ["under_review", "withdrawn"]
     move(initiative, world.author, "under_review", answer="Nous aurions besoin d'un local.")
     assert initiative.status == "under_review" and initiative.awaiting_since is not None
     assert initiative.awaiting_answer
     move(initiative, world.gardener, "accepted")
     assert initiative.answered_at is not None
     move(initiative, world.gardener, "in_progress")
-    assert "under_review" not in services.allowed_moves(world.author, initiative)
+    assert "under_review" not in lifecycle.allowed_moves(world.author, initiative)
 
 
 def test_a_proposal_cannot_ask_for_support(world):
@@ -182,21 +182,21 @@ def test_a_proposal_cannot_ask_for_support(world):
 def test_visitor_is_asked_to_log_in():
     initiative = make_initiative()
     with pytest.raises(Unauthenticated):
-        services.change_status(None, initiative, "accepted", ANSWER)  # type: ignore[arg-type]
+        lifecycle.change_status(None, initiative, "accepted", ANSWER)  # type: ignore[arg-type]
 
 
 def test_support_is_unique_and_counted(world):
     initiative = make_initiative(world.author)
-    assert services.support(world.citizen, initiative) is True
-    assert services.support(world.citizen, initiative) is False
-    services.support(world.gardener, initiative)
+    assert backing.support(world.citizen, initiative) is True
+    assert backing.support(world.citizen, initiative) is False
+    backing.support(world.gardener, initiative)
     assert initiative.support_count == 2
     count = db.session.execute(
         select(func.count()).select_from(Support).where(Support.initiative_id == initiative.id)
     ).scalar_one()
     assert count == 2
-    services.withdraw_support(world.citizen, initiative)
-    services.withdraw_support(world.citizen, initiative)
+    backing.withdraw_support(world.citizen, initiative)
+    backing.withdraw_support(world.citizen, initiative)
     assert initiative.support_count == 1
 
 
@@ -204,21 +204,21 @@ def test_closed_initiatives_take_no_support_nor_help(world):
     initiative = make_initiative(world.author)
     move(initiative, world.author, "withdrawn")
     with pytest.raises(Conflict):
-        services.support(world.citizen, initiative)
+        backing.support(world.citizen, initiative)
     with pytest.raises(Conflict):
-        services.volunteer(world.citizen, initiative)
+        backing.volunteer(world.citizen, initiative)
 
 
 def test_volunteering_with_an_optional_message(world):
     initiative = make_initiative(world.author)
-    participation, created = services.volunteer(world.citizen, initiative)
+    participation, created = backing.volunteer(world.citizen, initiative)
     assert created and participation.message == ""
-    participation, created = services.volunteer(world.citizen, initiative, " J'ai une brouette ")
+    participation, created = backing.volunteer(world.citizen, initiative, " J'ai une brouette ")
     assert not created and participation.message == "J'ai une brouette"
     with pytest.raises(Invalid):
-        services.volunteer(world.citizen, initiative, "x" * 1001)
-    services.stop_volunteering(world.citizen, initiative)
-    assert services.participation_of(world.citizen, initiative) is None
+        backing.volunteer(world.citizen, initiative, "x" * 1001)
+    backing.stop_volunteering(world.citizen, initiative)
+    assert backing.participation_of(world.citizen, initiative) is None
 
 
 @pytest.mark.parametrize(

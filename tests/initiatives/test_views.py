@@ -11,7 +11,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 
 from community.extensions import db
-from community.initiatives import answers, services, stories
+from community.initiatives import answers, backing, lifecycle, services, stories
 from community.initiatives.models import Initiative, InitiativeUpdate
 from tests.conftest import built_once, load_rows, page_text
 from tests.factories import make_neighbourhood, make_theme
@@ -53,7 +53,7 @@ def test_browse_query_count_stays_flat(client, world, queries):
         client.get("/initiatives")
     for n in range(12):
         initiative = make_initiative(world.author, community=world.other if n % 2 else None)
-        services.support(world.citizen, initiative)
+        backing.support(world.citizen, initiative)
     with queries() as many:
         client.get("/initiatives")
     assert many.count == few.count
@@ -61,7 +61,7 @@ def test_browse_query_count_stays_flat(client, world, queries):
 
 def test_initiative_page_shows_the_timeline_and_the_thread_link(client, world):
     initiative = make_initiative(world.author, community=world.community, title="Boîte à livres")
-    services.change_status(
+    lifecycle.change_status(
         world.gardener, initiative, "declined", "Une boîte existe déjà rue Haute.", "exists"
     )
     page = text_of(client.get(f"/initiatives/{initiative.id}"))
@@ -74,9 +74,9 @@ def test_initiative_page_shows_the_timeline_and_the_thread_link(client, world):
 
 def test_a_done_initiative_credits_authors_and_volunteers(client, world):
     initiative = make_initiative(world.author, community=world.community)
-    services.volunteer(world.citizen, initiative, "Je peux porter")
+    backing.volunteer(world.citizen, initiative, "Je peux porter")
     for status in ("accepted", "in_progress", "done"):
-        services.change_status(world.gardener, initiative, status, "Bravo")
+        lifecycle.change_status(world.gardener, initiative, status, "Bravo")
     page = text_of(client.get(f"/initiatives/{initiative.id}"))
     credits = page.split('id="credits"')[1].split("</section>")[0]
     assert world.author.display_name in credits and world.citizen.display_name in credits
@@ -189,7 +189,7 @@ def test_idor_gardener_of_another_community_gets_403(client, world):
 
 def test_volunteers_are_shown_to_the_author_and_gardeners_only(client, world, as_member):
     initiative = make_initiative(world.author, community=world.community)
-    services.volunteer(world.citizen, initiative, "Une camionnette dispo")
+    backing.volunteer(world.citizen, initiative, "Une camionnette dispo")
     for member, sees in ((world.author, True), (world.gardener, True), (world.staff, False),
                          (world.member_of_it, False)):  # fmt: skip
         as_member()
@@ -257,7 +257,7 @@ def test_awaiting_page_for_gardeners_and_staff(client, world, role, status):
 
 def test_figures_page_is_public(client, world):
     initiative = make_initiative(world.author, community=world.community)
-    services.change_status(world.gardener, initiative, "accepted", "Oui")
+    lifecycle.change_status(world.gardener, initiative, "accepted", "Oui")
     page = text_of(client.get("/initiatives/figures"))
     assert world.community.name in page and "100" in page
 
@@ -265,7 +265,7 @@ def test_figures_page_is_public(client, world):
 def test_includes_render_for_the_dashboard_and_the_community_page(app, world):
     mine = make_initiative(world.author, community=world.community, title="Pour Maryse")
     make_initiative(world.author, community=world.other, title="Pas pour elle")
-    services.change_status(
+    lifecycle.change_status(
         world.gardener, make_initiative(world.author, community=world.community), "accepted", "Oui"
     )
     with app.test_request_context():
@@ -284,18 +284,18 @@ def test_includes_render_for_the_dashboard_and_the_community_page(app, world):
 def test_initiative_page_query_count_stays_flat(client, world, queries):
     initiative = make_initiative(world.author, community=world.community)
     # One of each first (an empty collection loads nothing), then many more of each.
-    services.volunteer(world.citizen, initiative, "Présent")
-    services.support(world.citizen, initiative)
-    services.change_status(world.gardener, initiative, "accepted", "Oui")
+    backing.volunteer(world.citizen, initiative, "Présent")
+    backing.support(world.citizen, initiative)
+    lifecycle.change_status(world.gardener, initiative, "accepted", "Oui")
     stories.post_update(world.author, initiative, "Nouvelle 0")
     client.login_as(world.author)
     client.get(f"/initiatives/{initiative.id}")
     with queries() as few:
         client.get(f"/initiatives/{initiative.id}")
     for helper in [world.member_of_it, world.staff, world.admin]:
-        services.volunteer(helper, initiative, "Présent")
-        services.support(helper, initiative)
-    services.change_status(world.gardener, initiative, "in_progress", "Oui")
+        backing.volunteer(helper, initiative, "Présent")
+        backing.support(helper, initiative)
+    lifecycle.change_status(world.gardener, initiative, "in_progress", "Oui")
     for n in range(1, 3):
         stories.post_update(world.author, initiative, f"Nouvelle {n}")
     with queries() as many:
@@ -390,7 +390,7 @@ def test_the_figures_say_the_usual_wait_in_plain_words(client, world):
 
     for days in (4, 5, 30):
         initiative = make_initiative(world.author, community=world.community)
-        services.change_status(world.agent, initiative, "under_review", "Reçu.")
+        lifecycle.change_status(world.agent, initiative, "under_review", "Reçu.")
         initiative.answered_at = initiative.awaiting_since + timedelta(days=days, hours=1)
     db.session.flush()
     for path in ("/initiatives/figures", f"/communities/{world.community.slug}"):

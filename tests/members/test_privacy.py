@@ -14,7 +14,7 @@ from community.ambassadors.services import OutreachData, log_outreach
 from community.communities.models import GardenerMandate
 from community.core.errors import Conflict, Invalid
 from community.extensions import db, socketio
-from community.initiatives import services as initiatives
+from community.initiatives import backing
 from community.initiatives.models import Initiative
 from community.members import erasure, export
 from community.members.models import Member
@@ -56,8 +56,8 @@ def build_life(tag: str = "") -> Life:
     post_message(neighbour, thread, "Moi !", reply_to=message.id)
     own = make_initiative(leaver, community=community, title="Un four à pain partagé")
     supported = make_initiative(neighbour, community=community, title="Des nichoirs")
-    initiatives.support(leaver, supported)
-    initiatives.volunteer(leaver, supported, "J'ai des planches.")
+    backing.support(leaver, supported)
+    backing.volunteer(leaver, supported, "J'ai des planches.")
     ambassador = make_ambassador(leaver, community=community)
     invitation = make_invitation(ambassador, label="marché du samedi")
     make_use(invitation, make_member())

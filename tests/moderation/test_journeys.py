@@ -199,7 +199,7 @@ def test_the_author_contests_her_hidden_message_after_a_ban_or_leaving(world, cl
     """Hide and ban, the usual pair: the notice of the hiding leads her to the contest page,
     which she keeps although she no longer reads the community's threads. Leaving an
     on-request community keeps it too. Anyone else still gets the missing id's 404."""
-    from community.communities import services as communities
+    from community.communities import memberships
     from community.moderation.suspensions import suspend_from_community
     from tests.factories import make_community, make_member
 
@@ -223,7 +223,7 @@ def test_the_author_contests_her_hidden_message_after_a_ban_or_leaving(world, cl
     elsewhere = make_community(visibility="on_request", citizen=gardener, members=(other,))
     gone = threads.post_message(other, make_thread(elsewhere, "Ici"), "Bête", "g1").message
     threads.hide_message(gardener, gone, "Insulte")
-    communities.leave(other, elsewhere)
+    memberships.leave(other, elsewhere)
     db.session.commit()
     client.login_as(other)
     assert client.get(f"/moderation/contest/message/{gone.id}").status_code == 200

@@ -162,7 +162,7 @@ def test_suspend_from_a_community_until_a_date(world) -> None:  # type: ignore[n
 
 
 def test_a_dated_community_suspension_ends_by_itself(world) -> None:  # type: ignore[no-untyped-def]
-    from community.communities.services import join
+    from community.communities.memberships import join
 
     report = make_report(world.author, community=world.a, reason="insult")
     services.resolve(world.gardener_a, report, "suspend", "Insultes", utcnow() + timedelta(days=7))
@@ -180,7 +180,7 @@ def test_a_dated_community_suspension_ends_by_itself(world) -> None:  # type: ig
 
 
 def test_an_open_ended_community_suspension_holds(world) -> None:  # type: ignore[no-untyped-def]
-    from community.communities.services import join
+    from community.communities.memberships import join
 
     report = make_report(world.author, community=world.a, reason="insult")
     services.resolve(world.gardener_a, report, "suspend", "Insultes")

@@ -22,7 +22,7 @@ from community.ambassadors.models import Ambassador
 from community.ambassadors.services import name_ambassador
 from community.communities import pairs
 from community.communities import permissions as community_permissions
-from community.communities.services import answer_request
+from community.communities.memberships import answer_request
 from community.core.errors import Forbidden, Invalid
 from community.core.jinja import day
 from community.core.models import utcnow

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from community.core.models import utcnow
 from community.extensions import db
+from community.initiatives import backing, lifecycle
 from community.initiatives import services as initiatives
 from community.notifications.cli import send_digests
 from community.notifications.models import Notification
@@ -50,9 +51,9 @@ def story():  # type: ignore[no-untyped-def]
     initiative = make_initiative(
         author, community=community, title=TITLE, awaiting_since=utcnow() - timedelta(days=45)
     )
-    initiatives.support(supporter, initiative)
+    backing.support(supporter, initiative)
     assert notify_overdue() == 2
-    initiatives.change_status(gardener, initiative, "under_review", "Nous regardons.")
+    lifecycle.change_status(gardener, initiative, "under_review", "Nous regardons.")
     thread = db.session.get(Thread, initiative.thread_id)
     asked = threads.post_message(supporter, thread, "Quand commence-t-on ?", "s1").message
     threads.post_message(replier, thread, "Bientôt, @Sophie !", "k1", reply_to=asked.id)
@@ -83,12 +84,12 @@ def test_hidden_it_tells_only_those_who_read_it(story):  # type: ignore[no-untyp
     technician, gardener, author, supporter, initiative = story
     initiatives.hide_initiative(technician, initiative, "Hors charte")
     before = len(_texts(supporter))
-    initiatives.change_status(gardener, initiative, "accepted", "D'accord.")
+    lifecycle.change_status(gardener, initiative, "accepted", "D'accord.")
     assert len(_texts(supporter)) == before  # she may not read it: not told, not named
     assert TITLE in _texts(author)[-1]  # its author reads it
     initiatives.restore_initiative(technician, initiative, "Erreur")
     assert not [text for text in _texts(supporter) if TITLE in text]  # stays neutral
-    initiatives.change_status(gardener, initiative, "in_progress", "C'est parti.")
+    lifecycle.change_status(gardener, initiative, "in_progress", "C'est parti.")
     assert TITLE in _texts(supporter)[-1]  # shown again: told again
 
 
@@ -96,7 +97,7 @@ def test_no_push_names_it_once_hidden(story, pushed):  # type: ignore[no-untyped
     technician, gardener, author, supporter, initiative = story
     phone_for(author, supporter)
     initiatives.hide_initiative(technician, initiative, "Hors charte")
-    initiatives.change_status(gardener, initiative, "accepted", "D'accord.")
+    lifecycle.change_status(gardener, initiative, "accepted", "D'accord.")
     db.session.commit()
     assert [kind for kind, _data in pushed] == ["initiative_status"]  # its author's phone only
     assert all(TITLE not in data for _kind, data in pushed)

@@ -14,15 +14,14 @@ import pytest
 from community.ambassadors import services as ambassadors
 from community.ambassadors.invitations import record_invitation
 from community.auth.services import confirm_email, make_confirm_token
-from community.communities import pairs
-from community.communities import services as communities
+from community.communities import memberships, pairs
 from community.core.models import utcnow
 from community.core.notify import kinds as registered_kinds
 from community.events import attendance
 from community.events import registrations as event_places
 from community.events import services as events
 from community.extensions import db
-from community.initiatives import services as initiatives
+from community.initiatives import backing, lifecycle
 from community.moderation import services as moderation
 from community.notifications import push, push_sending, push_services
 from community.notifications.triggers import notify_overdue
@@ -140,15 +139,15 @@ def walk_every_flow() -> None:
 
     # initiative_status: a public answer
     initiative = make_initiative(author, community=community, title="Boîte à livres")
-    initiatives.support(supporter, initiative)
-    initiatives.volunteer(helper, initiative, secret("volunteer"))
-    initiatives.change_status(gardener, initiative, "accepted", secret("status answer"))
+    backing.support(supporter, initiative)
+    backing.volunteer(helper, initiative, secret("volunteer"))
+    lifecycle.change_status(gardener, initiative, "accepted", secret("status answer"))
 
     # membership: the gardeners' answer
-    accepted = communities.join(asker, community, True, secret("join"))
-    declined = communities.join(refused, community, True, secret("join"))
-    communities.answer_request(gardener, accepted, True, "")
-    communities.answer_request(gardener, declined, False, secret("refusal"))
+    accepted = memberships.join(asker, community, True, secret("join"))
+    declined = memberships.join(refused, community, True, secret("join"))
+    memberships.answer_request(gardener, accepted, True, "")
+    memberships.answer_request(gardener, declined, False, secret("refusal"))
 
     # gardener, handover: the handover note
     make_membership(community, successor)
@@ -216,7 +215,7 @@ def walk_every_flow() -> None:
     make_membership(community, leaver)
     kept = make_event(community, staff, title="Réservé", place=secret("place"))
     make_registration(kept, leaver)
-    communities.leave(leaver, community)
+    memberships.leave(leaver, community)
     db.session.commit()
 
 

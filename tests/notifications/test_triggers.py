@@ -9,11 +9,10 @@ from sqlalchemy import select
 
 from community.ambassadors import services as ambassadors
 from community.ambassadors.invitations import record_invitation
-from community.communities import pairs
-from community.communities import services as communities
+from community.communities import memberships, pairs
 from community.core.models import utcnow
 from community.extensions import db
-from community.initiatives import services as initiatives
+from community.initiatives import backing, lifecycle
 from community.notifications.models import Notification
 from community.notifications.triggers import notify_overdue
 from tests.ambassadors.factories import make_ambassador, make_invitation
@@ -47,11 +46,9 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
     )
     community = make_community(technician=technician, citizen=gardener, members=(author,))
     initiative = make_initiative(author, community=community, title="Boîte à livres")
-    initiatives.support(supporter, initiative)
-    initiatives.volunteer(volunteer, initiative, "Je peux peindre")
-    initiatives.change_status(
-        gardener, initiative, "accepted", "Bravo, la commune fournit le bois."
-    )
+    backing.support(supporter, initiative)
+    backing.volunteer(volunteer, initiative, "Je peux peindre")
+    lifecycle.change_status(gardener, initiative, "accepted", "Bravo, la commune fournit le bois.")
     for member in (author, supporter, volunteer):
         [notification] = told(member)
         assert notification.kind == "initiative_status"
@@ -66,10 +63,10 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
 def test_membership_answers_are_told() -> None:
     gardener, asker, refused = make_member(), make_member(), make_member()
     community = make_community(citizen=gardener, visibility="on_request", name="Jardins partagés")
-    accepted = communities.join(asker, community, True, "Bonjour")
-    declined = communities.join(refused, community, True, "Moi aussi")
-    communities.answer_request(gardener, accepted, True, "")
-    communities.answer_request(gardener, declined, False, "Le groupe est complet pour l'instant.")
+    accepted = memberships.join(asker, community, True, "Bonjour")
+    declined = memberships.join(refused, community, True, "Moi aussi")
+    memberships.answer_request(gardener, accepted, True, "")
+    memberships.answer_request(gardener, declined, False, "Le groupe est complet pour l'instant.")
     assert told(asker)[0].text == "Votre demande pour rejoindre Jardins partagés est acceptée."
     assert "Le groupe est complet" in told(refused)[0].text
     assert told(refused)[0].url == f"/communities/{community.slug}"
@@ -137,7 +134,7 @@ def test_overdue_initiatives_are_told_to_gardeners_once() -> None:
         assert notification.kind == "overdue" and "En retard" in notification.text
         assert notification.url == f"/initiatives/{late.id}"
     assert notify_overdue() == 0  # idempotent
-    initiatives.change_status(gardener, late, "accepted", "C'est parti")
+    lifecycle.change_status(gardener, late, "accepted", "C'est parti")
     assert notify_overdue() == 0
 
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from community.auth.models import ApiToken
-from community.communities import services as community_services
+from community.communities import memberships
 from community.core.models import utcnow
 from community.core.realtime import thread_room
 from community.extensions import db, socketio
@@ -114,7 +114,7 @@ def test_leaving_the_community_ends_the_grant_even_after_joining_again(sio, cast
     client = sio(cast.member)
     assert _join(client, cast.thread)["ok"] and _send(client, cast.thread, "a")["ok"]
     assert live.grant(_sid(client), cast.thread.id) == cast.member.id
-    community_services.leave(cast.member, cast.community)
+    memberships.leave(cast.member, cast.community)
     db.session.commit()
     ack = _send(client, cast.thread, "b")
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden", ack

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from community.communities import services as communities
+from community.communities import memberships
 from community.extensions import db
 from community.initiatives import services as initiatives
 from community.threads import reading
@@ -73,7 +73,7 @@ def test_only_what_she_may_still_read() -> None:
         "Réunion des jardiniers",
         "Des bancs au square",
     }
-    communities.leave(her, closed)  # an on-request community she left: no longer hers to read
+    memberships.leave(her, closed)  # an on-request community she left: no longer hers to read
     initiatives.hide_initiative(moderator, initiative, "Publicité")  # hidden from her too
     assert discussions(her) == []
     assert [t.title for t, _ in reading.discussions_taken_part_in(gardener)] == []

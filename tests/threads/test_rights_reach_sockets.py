@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from community.communities import pairs
+from community.communities import memberships, pairs
 from community.communities import services as community_services
 from community.communities.services import CommunityData
 from community.extensions import db
@@ -29,7 +29,7 @@ def test_leaving_an_on_request_community_stops_its_threads(sio):
     cast = build_cast("on_request")
     leaver, stayer = sio(cast.member), sio(cast.gardener)
     assert _join(leaver, cast.thread.id)["ok"] and _join(stayer, cast.thread.id)["ok"]
-    community_services.leave(cast.member, cast.community)
+    memberships.leave(cast.member, cast.community)
     db.session.commit()
     [revoked] = received(leaver, "rooms:revoked")
     assert f"thread:{cast.thread.id}" in revoked["rooms"]
