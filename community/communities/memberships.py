@@ -14,6 +14,7 @@ from community.communities.permissions import (
     can_join,
     holds_citizen_side,
     in_good_standing,
+    membership_of,
 )
 from community.communities.signals import membership_answered
 from community.core.database import natural
@@ -89,14 +90,6 @@ def suspended_words(membership: Membership) -> str:
     return _("Your participation in this community is suspended.")
 
 
-def _membership(member: Member, community: Community) -> Membership | None:
-    return db.session.execute(
-        select(Membership).where(
-            Membership.community_id == community.id, Membership.member_id == member.id
-        )
-    ).scalar_one_or_none()
-
-
 def join(
     member: Member, community: Community, accept_charter: bool, message: str = ""
 ) -> Membership:
@@ -110,7 +103,7 @@ def join(
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise Invalid(_("Your message is too long."), {"message": [_("At most 1,000 characters.")]})
-    membership = _membership(member, community)
+    membership = membership_of(member, community)
     if membership is not None and membership.status in {"active", "pending"}:
         return membership
     now = utcnow()
@@ -136,7 +129,7 @@ def join(
 def leave(member: Member, community: Community) -> Membership:
     """Leave a community, or withdraw a request. A citizen gardener must be replaced first."""
     require(is_authenticated(member), member)
-    membership = _membership(member, community)
+    membership = membership_of(member, community)
     if membership is None or membership.status not in {"active", "pending"}:
         raise NotFound(_("You are not a member of this community."))
     if holds_citizen_side(member, community):
