@@ -95,6 +95,7 @@
     var author = document.createElement("strong");
     author.className = "message-author";
     author.textContent = message.author ? message.author.display_name : labels.labelErased;
+    if (!message.author) author.setAttribute("data-erased", "");
     var time = document.createElement("time");
     time.dateTime = message.created_at;
     time.textContent = moment(message.created_at);
@@ -429,11 +430,58 @@
       }
     }
   }
-  var cancelReply = document.getElementById("reply-cancel");
-  if (cancelReply) cancelReply.addEventListener("click", function (event) {
+  function onCancelReply(event) {
     event.preventDefault(); // in place: what she has written stays
     stopReplying();
     textarea.focus();
+  }
+  var cancelReply = document.getElementById("reply-cancel");
+  if (cancelReply) cancelReply.addEventListener("click", onCancelReply);
+
+  // "Répondre" in place: the same hint and "Ne plus répondre" as the server writes, what she
+  // has written stays, and the address carries reply_to (a reload answers the same message,
+  // as the link does without JavaScript).
+  function startReplying(item) {
+    stopReplying();
+    replyTo.value = item.dataset.messageId;
+    var author = item.querySelector(".message-author");
+    var box = document.createElement("div");
+    box.className = "reply-hint";
+    box.id = "replying";
+    var hint = document.createElement("p");
+    hint.className = "hint";
+    hint.id = "reply-hint";
+    hint.textContent = !author || author.hasAttribute("data-erased")
+      ? form.dataset.labelReplyingErased
+      : fill(form.dataset.labelReplying, author.textContent);
+    var cancel = document.createElement("a");
+    cancel.className = "button button-small button-quiet";
+    cancel.id = "reply-cancel";
+    cancel.href = form.dataset.cancelUrl;
+    cancel.textContent = form.dataset.labelStopReplying;
+    cancel.addEventListener("click", onCancelReply);
+    box.append(hint, cancel);
+    var first = Array.prototype.find.call(form.children, function (child) {
+      return !(child.tagName === "INPUT" && child.type === "hidden");
+    });
+    form.insertBefore(box, first || null);
+    var described = (textarea.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    textarea.setAttribute("aria-describedby", described.concat("reply-hint").join(" "));
+    if (window.URL && window.history && history.replaceState) {
+      var address = new URL(location.href);
+      address.searchParams.set("reply_to", item.dataset.messageId);
+      history.replaceState(history.state, "", address.pathname + address.search + "#message-form");
+    }
+    textarea.focus();
+  }
+  if (replyTo) list.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href*="reply_to="]') : null;
+    var item = link && link.closest(".message[data-message-id]");
+    if (!item || event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab: the link
+    event.preventDefault();
+    var menu = link.closest("details");
+    if (menu) menu.open = false;
+    startReplying(item);
   });
 
   function clearForm() {

@@ -314,12 +314,21 @@ def test_replying_live_shows_the_link_and_the_hint_says_to_whom(
         question.wait_for()
         question_id = question.get_attribute("data-message-id")
 
-        # Reply: the hint names the author answered, and offers to take the reply back.
+        # Reply: the hint names the author answered, and offers to take the reply back; in
+        # place, without loading the page again (what she began to write stays), the address
+        # saying what a reload would answer.
+        alice.fill("#body", "Moi,")
+        alice.evaluate("() => { window.sameDocument = true; }")
         question.locator("summary", has_text="Actions").click()
         question.get_by_role("link", name="Répondre").click()
-        _joined(alice)
         hint = alice.locator("#reply-hint")
         expect(hint).to_contain_text(f"Vous répondez au message de {scene['bob'].display_name}")
+        assert alice.evaluate("() => window.sameDocument === true")
+        expect(alice.locator("#body")).to_have_value("Moi,")
+        expect(alice.locator("#body")).to_be_focused()
+        assert f"reply_to={question_id}" in alice.url
+        assert alice.locator('#message-form input[name="reply_to"]').input_value() == question_id
+        assert question.locator("details[open]").count() == 0  # its menu closed
         # Screen readers hear it with the field.
         described = alice.locator("#body").get_attribute("aria-describedby") or ""
         assert "reply-hint" in described.split()
@@ -343,7 +352,6 @@ def test_replying_live_shows_the_link_and_the_hint_says_to_whom(
         # Taken back with the keyboard: the next message answers nothing.
         question.locator("summary", has_text="Actions").click()
         question.get_by_role("link", name="Répondre").click()
-        _joined(alice)
         cancel = alice.get_by_role("link", name="Ne plus répondre")
         cancel.focus()
         alice.keyboard.press("Enter")
