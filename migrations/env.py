@@ -103,12 +103,49 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         # SQLite cannot ALTER most things: let Alembic copy-and-move tables there.
-        conf_args["render_as_batch"] = connection.dialect.name == "sqlite"
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        conf_args["render_as_batch"] = sqlite
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+            # Alembic commits each migration on its own on SQLite: checked before each commit.
+            conf_args.setdefault("on_version_apply", [_check_sqlite_foreign_keys])
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                if connection.in_transaction():  # only reads left (closing would roll back)
+                    connection.rollback()
+                _sqlite_foreign_keys(connection, on=True)
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_foreign_keys(connection, *, on):
+    """Turn SQLite's foreign keys off for the migrations, and on again after (the app's connect
+    hook turned them on, and this connection goes back to the app's pool).
+
+    Copy-and-move drops the old table: with foreign keys on, that DROP deletes every row first
+    and each `ondelete` rule acts (rebuilding `members` would delete every membership and
+    unlink every message). SQLite's procedure for rebuilding a table turns them off first. The
+    pragma does nothing inside a transaction: it goes through the driver's connection, before
+    SQLAlchemy begins one.
+    """
+    raw = connection.connection.dbapi_connection
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    if bool(raw.execute("PRAGMA foreign_keys").fetchone()[0]) != on:
+        raise RuntimeError(f"SQLite's foreign keys could not be turned {'on' if on else 'off'}")
+
+
+def _check_sqlite_foreign_keys(*, ctx, **_kw):
+    """After each migration, before it commits: every reference still finds its row (SQLite's
+    procedure, the foreign keys being off). Otherwise that migration rolls back."""
+    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        shown = ", ".join(
+            f"{table} row {rowid} → {parent}" for table, rowid, parent, _ in broken[:5]
+        )
+        raise RuntimeError(f"{len(broken)} references lead nowhere after migrating: {shown}")
 
 
 if context.is_offline_mode():

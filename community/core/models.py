@@ -10,6 +10,12 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# The table option (`__table_args__`) of a table whose ids are never given twice: a row deleted
+# for good leaves its id where no foreign key follows it (a report about a member, a link in a
+# mailbox). SQLite without AUTOINCREMENT gives the largest id once more after its row is
+# deleted; with it, like PostgreSQL's sequences, never. Migration 0024 rebuilt those tables.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.core.models import UTCDateTime, utcnow
+from community.core.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 from community.extensions import db
 
 if TYPE_CHECKING:
@@ -118,11 +118,14 @@ class Registration(db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "event_registrations"
+    # A guest's links (`codes.guest_token`, `codes.guest_cancel_token`: 400 days) and a check-in
+    # code carry the id; the row goes when the account of the same address is erased.
     __table_args__ = (
         CheckConstraint(f"status IN ({_in(REGISTRATION_STATUSES)})", name="status"),
         CheckConstraint("member_id IS NOT NULL OR guest_name IS NOT NULL", name="who"),
         UniqueConstraint("event_id", "member_id"),
         Index("ix_event_registrations_queue", "event_id", "status", "queued_at"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

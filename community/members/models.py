@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from community.core.models import UTCDateTime, utcnow
+from community.core.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 from community.extensions import db
 from community.members.pseudonyms import skeleton
 
@@ -37,7 +37,12 @@ class Member(UserMixin, db.Model):  # type: ignore[name-defined]
     """An account. `display_name` (the pseudonym) is what other people see; never the e-mail."""
 
     __tablename__ = "members"
-    __table_args__ = (CheckConstraint("role IN ('citizen', 'staff', 'admin')", name="role"),)
+    # An erased member's id stays in reports and the moderation journal (`target_id`), and in
+    # the unsubscribe links of the mails she kept (`notifications.mails.unsubscribe_token`).
+    __table_args__ = (
+        CheckConstraint("role IN ('citizen', 'staff', 'admin')", name="role"),
+        NEVER_REUSED_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.core.models import UTCDateTime, utcnow
+from community.core.models import NEVER_REUSED_IDS, UTCDateTime, utcnow
 from community.extensions import db
 
 if TYPE_CHECKING:
@@ -21,6 +21,10 @@ class PushSubscription(db.Model):  # type: ignore[name-defined]
     """One browser's push subscription (RFC 8030 endpoint and RFC 8291 keys)."""
 
     __tablename__ = "push_subscriptions"
+    # A push being sent holds the id (`push_sending.Job`) and deletes the row by it when the push
+    # service says the browser is gone: unsubscribed and subscribed again meanwhile, the new
+    # subscription must not have the old one's id.
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)

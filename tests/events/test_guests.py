@@ -11,7 +11,7 @@ import pytest
 
 from community.core.models import utcnow
 from community.events import attendance, codes, guests, registrations
-from community.events.models import Registration
+from community.events.models import Event, Registration
 from community.extensions import db
 from tests.conftest import page_text
 from tests.events.factories import make_event
@@ -192,6 +192,30 @@ def test_export_and_erasure_cover_guest_registrations(client, world, login_as):
     (left,) = db.session.query(Registration).filter_by(event_id=event_id).all()
     assert left.status == "going" and left.member_id is not None
     assert db.session.query(Registration).filter_by(guest_email="camille@example.org").count() == 0
+
+
+def test_a_cancel_link_outliving_its_erased_registration_cancels_nobody_else(world):
+    """The guest's cancel link carries the registration's id for 400 days, and the row goes
+    with the account of the same address: SQLite gave that id to the next registration, whose
+    place the old link then gave away."""
+    from community.core.errors import NotFound
+    from community.members.erasure import erase_account
+    from tests.factories import PASSWORD
+
+    person = make_member(email="camille@example.org")
+    event = make_event(world.community, accepts_guests=True, title="Repair café")
+    mine = guests.request_guest_place(event, "Camille", "camille@example.org", client="192.0.2.1")
+    guests.confirm_guest(codes.guest_token(mine.id))
+    old_link, old_id, event_id = codes.guest_cancel_token(mine.id), mine.id, event.id
+    assert old_id == db.session.query(db.func.max(Registration.id)).scalar()
+    erase_account(person, PASSWORD)  # expunges everything loaded
+    event = db.session.get(Event, event_id)
+    other = guests.request_guest_place(event, "Dominique", "dom@example.org", client="192.0.2.2")
+    guests.confirm_guest(codes.guest_token(other.id))
+    assert other.id > old_id
+    with pytest.raises(NotFound):
+        guests.cancel_guest(old_link)
+    assert db.session.get(Registration, other.id).status == "going"
 
 
 def test_a_guest_gives_the_place_back_by_the_link_in_the_mail(client, world, outbox):

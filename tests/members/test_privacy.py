@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from community.ambassadors.services import OutreachData, log_outreach
+from community.auth.services import SignupData, confirm_email, make_confirm_token, sign_up
 from community.communities.models import GardenerMandate
 from community.core.errors import Conflict, Invalid
 from community.extensions import db, socketio
@@ -18,6 +19,9 @@ from community.initiatives import backing
 from community.initiatives.models import Initiative
 from community.members import erasure, export
 from community.members.models import Member
+from community.moderation.targets import load_target
+from community.notifications.mails import unsubscribe_token
+from community.notifications.services import email_frequency
 from community.solidarity import services as solidarity
 from community.threads.models import Message
 from community.threads.services import post_message
@@ -227,6 +231,36 @@ def test_the_last_admin_stays(app: Any) -> None:
         erasure.erase_account(only, PASSWORD)
     make_member("admin")
     erasure.erase_account(only, PASSWORD)
+
+
+def test_an_erased_members_id_is_given_to_nobody_else(client: Any) -> None:
+    """SQLite gave the largest id once more after its row was gone: the next person to sign up
+    became the member whom the reports about the erased account name (`Report.target_id`),
+    and whose mail the erased member's old unsubscribe links (which carry the id) stopped."""
+    staff, reporter = make_member("staff"), make_member()
+    leaver = make_member(display_name="Rosa Partie")
+    report = make_report(leaver, reporter=reporter, text="Elle insulte tout le monde")
+    old_link = f"/notifications/unsubscribe/{unsubscribe_token(leaver)}"
+    largest = db.session.execute(select(func.max(Member.id))).scalar_one()
+    assert leaver.id == largest
+    erasure.erase_account(leaver, PASSWORD)
+    newcomer = sign_up(
+        SignupData(
+            email="nina.nouvelle@example.org",
+            password=PASSWORD,
+            display_name="Nina Nouvelle",
+            accept_charter=True,
+        )
+    )
+    assert confirm_email(make_confirm_token(newcomer), PASSWORD) == newcomer
+    assert newcomer.id > largest
+    # The report stays about the erased account: it names nobody.
+    assert load_target(staff, "member", report.target_id) is None
+    page = page_text(client.login_as(staff).get(f"/moderation/reports/{report.id}"))
+    assert "Elle insulte tout le monde" in page and "Nina Nouvelle" not in page
+    # The mail client's one-click unsubscribe, from a mail the erased member kept.
+    assert client.post(old_link, data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert email_frequency(newcomer) != "none"
 
 
 def test_delete_page_erases_and_logs_out(client: Any, life: Life) -> None:

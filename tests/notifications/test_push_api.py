@@ -176,6 +176,28 @@ def test_erasing_the_member_removes_their_subscriptions(client, vapid, api_heade
     assert subscriptions() == []
 
 
+def test_a_browser_subscribed_again_is_not_forgotten_by_a_push_to_its_old_subscription(
+    app, client, vapid, api_headers
+) -> None:
+    """A push being sent holds its subscription's id, and deletes that row when the push
+    service answers that the browser is gone (`Dispatcher._forget`). Unsubscribed and
+    subscribed again meanwhile, the browser's new row had the old one's id (SQLite gave the
+    largest id once more): the old push's answer deleted it."""
+    from community.notifications.push_sending import Job, dispatcher
+
+    member = make_member()
+    headers = api_headers(member)
+    client.post(URL, json=body(), headers=headers)
+    [old] = subscriptions()
+    in_flight = Job(old.id, old.endpoint, old.p256dh, old.auth, data="{}")
+    client.delete(URL, json={"endpoint": old.endpoint}, headers=headers)
+    again = body("https://fcm.googleapis.com/fcm/send/def456")
+    assert client.post(URL, json=again, headers=headers).status_code == 201
+    dispatcher(app)._forget(in_flight)  # the push service: 410 Gone, for the old endpoint
+    [new] = subscriptions()
+    assert new.endpoint == again["endpoint"] and new.id > in_flight.subscription_id
+
+
 def test_the_export_names_the_push_service_but_never_the_endpoint(client, vapid, api_headers):
     from community.members.export import export_data
     from community.notifications import push_services
