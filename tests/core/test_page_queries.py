@@ -134,3 +134,87 @@ def test_community_page_keeps_its_public_figures(app: Any, client: Any, queries:
         clear_all()
     assert kept <= fresh - 2
     assert "Un sujet tout neuf" in shown
+
+
+class Wider(World):
+    """The key pages' world, and what the other lists and detail pages show: a rencontre to
+    come with its registrations, an open questionnaire with its answers, reports for the
+    moderators, help offered and asked, notifications for the viewer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from tests.events.factories import make_event
+        from tests.questionnaires.factories import make_questionnaire
+
+        self.event = make_event(self.community, self.staff, title="Grainothèque")
+        self.questionnaire = make_questionnaire(self.community, gardener=self.staff)
+        self.answers = 0
+
+    def grow(self, units: int) -> None:
+        from community.events import registrations
+        from community.moderation import services as moderation
+        from community.questionnaires import answering
+        from community.questionnaires.answering import Given
+        from tests.questionnaires.factories import opt, q
+        from tests.solidarity.factories import make_offer, make_request
+
+        super().grow(units)
+        for _ in range(units):
+            for _ in range(3):
+                person = make_member()
+                make_membership(self.community, person)
+                registrations.register(person, self.event)
+                posted = threads.post_message(person, self.thread, f"@{self.viewer.display_name} ?")
+                moderation.report(self.viewer, "message", posted.message.id, "spam", "Publicité.")
+                self.answers += 1
+                answering.submit_response(
+                    None,
+                    self.questionnaire,
+                    {q(self.questionnaire, 0).id: Given([opt(self.questionnaire, 0, 1)])},
+                    browser_token=f"browser-token-number-{self.answers:04d}",
+                )
+            make_offer(self.viewer)
+            make_request(make_member())
+
+
+MORE_PAGES = {
+    "rencontres": ("member", lambda w: "/events"),
+    "my rencontres": ("member", lambda w: "/events/mine"),
+    "rencontre": ("member", lambda w: f"/events/{w.event.id}"),
+    "attendees": ("staff", lambda w: f"/events/{w.event.id}/attendees"),
+    "questionnaires": ("member", lambda w: "/questionnaires"),
+    "questionnaire": ("member", lambda w: f"/questionnaires/{w.questionnaire.id}"),
+    "results": ("staff", lambda w: f"/questionnaires/{w.questionnaire.id}/results"),
+    "discussions": ("member", lambda w: f"/communities/{w.community.slug}/threads"),
+    "members": ("gardener", lambda w: f"/communities/{w.community.slug}/members"),
+    "gardeners": ("staff", lambda w: f"/communities/{w.community.slug}/gardeners"),
+    "ambassadors": ("member", lambda w: f"/communities/{w.community.slug}/ambassadors"),
+    "for me": ("member", lambda w: "/communities/for-me"),
+    "to do": ("gardener", lambda w: "/todo"),
+    "notifications": ("member", lambda w: "/notifications"),
+    "moderation": ("gardener", lambda w: "/moderation"),
+    "journal": ("gardener", lambda w: "/moderation/journal"),
+    "awaiting": ("staff", lambda w: "/initiatives/awaiting"),
+    "figures": ("staff", lambda w: "/initiatives/figures"),
+    "solidarity": ("member", lambda w: "/solidarity"),
+    "me": ("member", lambda w: "/me"),
+    "profile": ("member", lambda w: f"/members/{w.gardener.id}"),
+}
+
+
+def test_every_other_list_and_detail_page_is_flat(client: Any, queries: Any) -> None:
+    """The pages beyond the key ones: the same number of queries with 5× the rows they list."""
+    world = Wider()
+    world.grow(1)
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for name, (who, url) in MORE_PAGES.items():
+            client.login_as(getattr(world, "viewer" if who == "member" else who))
+            found[name] = _count(client, queries, url(world))
+        return found
+
+    small = counts()
+    world.grow(4)
+    grown = counts()
+    assert {name: (small[name], n) for name, n in grown.items() if n != small[name]} == {}
