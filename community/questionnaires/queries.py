@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, true
@@ -66,6 +67,14 @@ def has_responses(questionnaire: Questionnaire) -> bool:
             select(exists().where(Response.questionnaire_id == questionnaire.id))
         ).scalar()
     )
+
+
+def results_released(questionnaire: Questionnaire, now: datetime) -> bool:
+    """Its results have been public: it closed with answers. Such a questionnaire never takes
+    an answer again — a second public release would differ from the first by the answers given
+    in between, one person's when one came late (as the observatory's quarters, a release is
+    never followed by another that could be subtracted from it)."""
+    return questionnaire.state(now) == "closed" and has_responses(questionnaire)
 
 
 def response_count(questionnaire: Questionnaire) -> int:
