@@ -9,19 +9,14 @@ from sqlalchemy import Select, and_, exists, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
+from community.core.edge import as_id
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
 from community.members.models import Member
 from community.questionnaires.models import Questionnaire, Response
 
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> int | None:
-    """An id as the database can hold it, or None (huge, negative or not an integer)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        return None
-    return value
+# An id as the database can hold it, or None (huge, negative or not an integer).
+valid_id = as_id
 
 
 def readable_clause(member: Member | None) -> ColumnElement[bool]:
