@@ -12,6 +12,8 @@
 - A JSON body the decoder cannot read — nested past the recursion limit, an integer past the
   interpreter's digit limit — is a malformed body (400), the same for Flask's `get_json`, the
   API's argument parser (`EdgeParser`) and the character check (`loads_json`).
+- `as_id(value)` is an id a row may have, or None: every loader of an id (`readable_message`,
+  `readable_initiative`, `load_target`…) asks it first, so what no row can have is "not found".
 - `single_line(text)` collapses line breaks and runs of spaces: titles and mail subjects.
 """
 
@@ -109,6 +111,15 @@ def out_of_range(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(out_of_range(item) for item in value)
     return False
+
+
+def as_id(value: object) -> int | None:
+    """`value` as a row id a column can hold (an `int` from 1 to `INT_MAX`, never a bool), or
+    None: what every loader of an id asks first, so an id no row can have is "not found" —
+    never an overflow in the database driver (a form's digits, a JSON number, a socket's)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 1 <= value <= INT_MAX else None
 
 
 def int_arg(name: str) -> int | None:

@@ -14,8 +14,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, widgets
+from wtforms import IntegerField, SelectMultipleField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from community.core.edge import out_of_range
 from community.core.errors import DomainError
@@ -46,6 +47,44 @@ class BoundedIntegerField(IntegerField):
         if self.data is not None and out_of_range(self.data):
             self.data = None
             raise ValueError(_l("Number too large."))
+
+
+class LinesField(TextAreaField):
+    """A list of short texts typed one per line (a member's skills, an initiative's needs):
+    `data` is a list of stripped non-empty lines, filled from the request or from the edited
+    object alike — a request that leaves the field out keeps the object's list, never a list
+    where text was expected (`tests/core/test_forms.py` asks it of every field named after a
+    list column)."""
+
+    data: list[str]
+
+    def process_data(self, value: Any) -> None:
+        self.data = [str(item) for item in value] if isinstance(value, (list, tuple)) else []
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist:
+            self.data = [line.strip() for line in str(valuelist[0]).splitlines() if line.strip()]
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
+class LinesLength(Length):
+    """`Length` of a `LinesField`'s text as typed (its lines joined), not of its list."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        super().__call__(form, _AsText(field))
+
+
+class _AsText:
+    """A `LinesField` seen by a text validator: its `data` is the text, the rest is the field."""
+
+    def __init__(self, field: LinesField) -> None:
+        self._field = field
+        self.data = field._value()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._field, name)
 
 
 class CheckboxesField(SelectMultipleField):

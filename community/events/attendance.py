@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community.core.content import render_markdown
+from community.core.edge import as_id
 from community.core.errors import Conflict, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
@@ -61,11 +62,8 @@ def mark_present(actor: Member, event: Event, registration_id: object) -> CheckI
     """Mark a person of the attendee list present, without her code (she has none with her)."""
     now = utcnow()
     _check_in_allowed(actor, event, now)
-    registration = (
-        db.session.get(Registration, registration_id)
-        if isinstance(registration_id, int) and not isinstance(registration_id, bool)
-        else None
-    )
+    ident = as_id(registration_id)
+    registration = db.session.get(Registration, ident) if ident is not None else None
     if registration is None or registration.event_id != event.id or not registration.active:
         raise NotFound(_("This person is not registered for this rencontre."))
     return _mark_present(actor, registration, now)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from community.communities.models import Community
 from community.core.content import render_markdown
-from community.core.edge import single_line
+from community.core.edge import as_id, single_line
 from community.core.errors import Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
@@ -64,9 +64,8 @@ class EventData:
 
 
 def get_event(event_id: object) -> Event:
-    if not isinstance(event_id, int) or isinstance(event_id, bool):
-        raise NotFound(_("This rencontre does not exist."))
-    event = db.session.get(Event, event_id)
+    ident = as_id(event_id)
+    event = db.session.get(Event, ident) if ident is not None else None
     if event is None:
         raise NotFound(_("This rencontre does not exist."))
     return event

@@ -10,7 +10,14 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from community.core.forms import CheckboxesField, as_choices, bounded_int, optional_int
+from community.core.forms import (
+    CheckboxesField,
+    LinesField,
+    LinesLength,
+    as_choices,
+    bounded_int,
+    optional_int,
+)
 from community.initiatives.labels import REASON_LABELS, SORT_LABELS, STATUS_LABELS
 
 choices = as_choices  # kept for the initiatives views
@@ -44,9 +51,9 @@ class InitiativeForm(FlaskForm):
         _l("Community"),
         description=_l("Leave empty for a spontaneous initiative, outside any community."),
     )
-    needs = TextAreaField(
+    needs = LinesField(
         _l("What is needed"),
-        validators=[Length(max=2_000)],
+        validators=[LinesLength(max=2_000)],
         description=_l("One per line: skills, materials, a place…"),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community
 from community.communities.permissions import moderated_community_ids
+from community.core.edge import as_id
 from community.core.permissions import is_authenticated
 from community.core.search import matching_ids
 from community.extensions import db
@@ -157,7 +158,7 @@ def readable_initiatives(member: Member | None) -> ColumnElement[bool]:
 
 def readable_initiative(member: Member | None, initiative_id: object) -> Initiative | None:
     """One initiative with what its page shows, or None as for an id that does not exist."""
-    if not isinstance(initiative_id, int) or isinstance(initiative_id, bool):
+    if as_id(initiative_id) is None:
         return None
     stmt = with_relations(
         select(Initiative).where(Initiative.id == initiative_id, readable_initiatives(member))

@@ -147,7 +147,7 @@ def _initiative_form(informal: bool) -> str | Response:
             theme_ids=list(form.theme_ids.data or []),
             neighbourhood_id=form.neighbourhood_id.data,
             community=form.community.data or None,
-            needs=(form.needs.data or "").splitlines(),
+            needs=list(form.needs.data),
         )
         try:
             with refusal_undone():
@@ -190,7 +190,6 @@ def edit(initiative_id: int) -> str | Response:
     form.neighbourhood_id.choices = choices([(None, _("— Choose —")), *neighbourhood_choices()])
     if not form.is_submitted():
         form.theme_ids.data = [t.id for t in initiative.themes]
-        form.needs.data = "\n".join(initiative.needs or [])
     if form.validate_on_submit():
         data = services.InitiativeData(
             title=form.title.data,
@@ -198,7 +197,7 @@ def edit(initiative_id: int) -> str | Response:
             description=form.description.data or "",
             theme_ids=list(form.theme_ids.data or []),
             neighbourhood_id=form.neighbourhood_id.data,
-            needs=(form.needs.data or "").splitlines(),
+            needs=list(form.needs.data),
         )
         try:
             with refusal_undone():

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from community.core.forms import CheckboxesField, bounded_int, optional_int
+from community.core.forms import CheckboxesField, LinesField, LinesLength, bounded_int, optional_int
 
 
 class ProfileForm(FlaskForm):
@@ -23,9 +23,9 @@ class ProfileForm(FlaskForm):
     )
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=optional_int)
     theme_ids = CheckboxesField(_l("Themes that interest me"), coerce=bounded_int)
-    skills = TextAreaField(
+    skills = LinesField(
         _l("What I know how to do"),
-        validators=[Length(max=1500)],
+        validators=[LinesLength(max=1500)],
         description=_l("One per line: cooking, repairing bikes, speaking Arabic, gardening…"),
     )
     bio = TextAreaField(_l("A few words about me"), validators=[Length(max=1000)])

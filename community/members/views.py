@@ -43,14 +43,13 @@ def edit() -> str | Response:
     form.theme_ids.choices = theme_choices()
     if not form.is_submitted():
         form.theme_ids.data = [t.id for t in member.themes]
-        form.skills.data = "\n".join(member.skills or [])
     if form.validate_on_submit():
         changes = services.ProfileChanges(
             display_name=form.display_name.data,
             neighbourhood_id=form.neighbourhood_id.data,
             clear_neighbourhood=form.neighbourhood_id.data is None,
             theme_ids=list(form.theme_ids.data or []),
-            skills=[line for line in (form.skills.data or "").splitlines() if line.strip()],
+            skills=list(form.skills.data),
             bio=form.bio.data or "",
             locale=form.locale.data,
         )

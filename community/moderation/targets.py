@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import Community
+from community.core.edge import as_id
 from community.core.errors import Invalid
 from community.core.urls import site_path
 from community.extensions import db
@@ -100,12 +101,12 @@ def load_target(member: Member | None, target_type: str, target_id: object) -> T
     a member acts through (reporting, contesting): None, exactly as for an id that does not
     exist, when the owning domain's visibility layer says she may not read it. So such a door
     answers 404 for what she may not read, and 403 only for what she reads but may not do."""
-    kind = kind_of(target_type)
-    if kind is None or not isinstance(target_id, int) or isinstance(target_id, bool):
+    kind, ident = kind_of(target_type), as_id(target_id)
+    if kind is None or ident is None:
         return None
-    if not kind.readable(member, target_id):
+    if not kind.readable(member, ident):
         return None
-    return kind.load(target_id)
+    return kind.load(ident)
 
 
 def load_contested(member: Member | None, target_type: str, target_id: object) -> Target | None:
@@ -116,9 +117,10 @@ def load_contested(member: Member | None, target_type: str, target_id: object) -
     found = load_target(member, target_type, target_id)
     if found is not None or member is None or getattr(member, "id", None) is None:
         return found
-    if not isinstance(target_id, int) or isinstance(target_id, bool):
+    ident = as_id(target_id)
+    if ident is None:
         return None
-    own = load_reported(target_type, target_id)
+    own = load_reported(target_type, ident)
     if own is None or own.author is None or own.author.id != member.id or not own.hidden:
         return None
     return own

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate, Membership
+from community.core.edge import as_id
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
 from community.members.models import Member
 from community.questionnaires.models import Questionnaire, Response
 
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value: Any) -> int | None:
-    """An id as the database can hold it, or None (huge, negative or not an integer)."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
-        return None
-    return value
+# An id as the database can hold it, or None (huge, negative or not an integer).
+valid_id = as_id
 
 
 def readable_clause(member: Member | None) -> ColumnElement[bool]:
@@ -66,6 +62,14 @@ def has_responses(questionnaire: Questionnaire) -> bool:
             select(exists().where(Response.questionnaire_id == questionnaire.id))
         ).scalar()
     )
+
+
+def results_released(questionnaire: Questionnaire, now: datetime) -> bool:
+    """Its results have been public: it closed with answers. Such a questionnaire never takes
+    an answer again — a second public release would differ from the first by the answers given
+    in between, one person's when one came late (as the observatory's quarters, a release is
+    never followed by another that could be subtracted from it)."""
+    return questionnaire.state(now) == "closed" and has_responses(questionnaire)
 
 
 def response_count(questionnaire: Questionnaire) -> int:

@@ -23,7 +23,12 @@ from community.extensions import db
 from community.members.models import Member
 from community.questionnaires import permissions, signals
 from community.questionnaires.models import AUDIENCES, Questionnaire
-from community.questionnaires.queries import has_responses, readable_clause, valid_id
+from community.questionnaires.queries import (
+    has_responses,
+    readable_clause,
+    results_released,
+    valid_id,
+)
 from community.questionnaires.questions import clean_line, write_questions
 
 MAX_TITLE = 200
@@ -138,7 +143,10 @@ def update_questionnaire(
     answered = has_responses(questionnaire)
     if answered and details.audience not in (None, questionnaire.audience):
         raise Conflict(_("People have answered: who may answer no longer changes."))
+    released, closed_at = results_released(questionnaire, utcnow()), questionnaire.closes_at
     _apply_details(questionnaire, details)
+    if released and questionnaire.closes_at != closed_at:
+        raise _released_once()
     if questions is not None:
         write_questions(questionnaire, questions)
     db.session.flush()
@@ -148,12 +156,25 @@ def update_questionnaire(
 # --- life cycle -----------------------------------------------------------------------------
 
 
+def _released_once() -> Conflict:
+    """Opening again what has published its results (`queries.results_released`)."""
+    return Conflict(
+        _(
+            "Its results are public: this questionnaire does not open again. "
+            "To ask again, write a new questionnaire."
+        ),
+        {"closes_at": [_("The closing date of a questionnaire whose results are public stays.")]},
+    )
+
+
 def open_questionnaire(member: Member, questionnaire: Questionnaire) -> Questionnaire:
     """Open to answers (from its opening date, if one is set)."""
     require(permissions.can_edit(member, questionnaire), member)
     if not questionnaire.questions:
         raise Invalid(_("Add at least one question first."))
     now = utcnow()
+    if results_released(questionnaire, now):
+        raise _released_once()
     if questionnaire.closes_at is not None and questionnaire.closes_at <= now:
         raise Invalid(
             _("The closing date has passed: set a later one first."),

@@ -27,14 +27,23 @@ def _date(value: Any, end: bool = False) -> datetime | None:
     return datetime.combine(value, time(23, 59) if end else time(0, 0), tzinfo=UTC)
 
 
-def _details(form: DetailsForm) -> services.Details:
+def _details(form: DetailsForm, shown: Questionnaire | None = None) -> services.Details:
+    """The form's details; editing `shown`, only the dates changed from the days the page
+    showed (sent back as they were, they would move to the start or the end of that day)."""
+    dates_given = {"opens_at", "closes_at"}
+    if shown is not None:
+        dates_given = {
+            name
+            for name, was in (("opens_at", shown.opens_at), ("closes_at", shown.closes_at))
+            if getattr(form, name).data != (was.date() if was is not None else None)
+        }
     return services.Details(
         title=form.title.data or "",
         intro=form.intro.data or "",
         audience=form.audience.data,
         opens_at=_date(form.opens_at.data),
         closes_at=_date(form.closes_at.data, end=True),
-        dates_given={"opens_at", "closes_at"},
+        dates_given=dates_given,
     )
 
 
@@ -119,7 +128,9 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
     if request.method == "POST" and action == "details" and details.validate_on_submit():
         try:
             with refusal_undone():
-                services.update_questionnaire(member, questionnaire, _details(details))
+                services.update_questionnaire(
+                    member, questionnaire, _details(details, questionnaire)
+                )
         except Invalid as error:
             apply_errors(details, error)
         except DomainError as error:
@@ -195,6 +206,7 @@ def edit(questionnaire_id: int) -> str | WerkzeugResponse:
         follow_up_form=FollowUpForm(),
         answered=queries.response_count(questionnaire),
         state=questionnaire.state(utcnow()),
+        released=queries.results_released(questionnaire, utcnow()),
     )
 
 

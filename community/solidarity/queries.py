@@ -37,6 +37,7 @@ from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from community.communities.models import Community, GardenerMandate
+from community.core.edge import as_id
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
@@ -117,7 +118,7 @@ def readable_request(
     member: Member | None, request_id: object, now: datetime | None = None
 ) -> HelpRequest | None:
     """The request if `member` may read it; None, exactly as for an id that does not exist."""
-    if not isinstance(request_id, int) or isinstance(request_id, bool):
+    if as_id(request_id) is None:
         return None
     return db.session.execute(
         select(HelpRequest).where(HelpRequest.id == request_id, readable_requests(member, now))
@@ -127,7 +128,7 @@ def readable_request(
 def readable_offer(member: Member | None, offer_id: object) -> HelpOffer | None:
     """The offer if `member` may read it (its author); None, exactly as for an id that does not
     exist."""
-    if not is_authenticated(member) or not isinstance(offer_id, int) or isinstance(offer_id, bool):
+    if not is_authenticated(member) or as_id(offer_id) is None:
         return None
     assert member is not None
     return db.session.execute(
@@ -154,7 +155,7 @@ def readable_exchanges(member: Member | None, now: datetime | None = None) -> Co
 
 
 def _one_proposal(rule: ColumnElement[bool], proposal_id: object) -> HelpProposal | None:
-    if not isinstance(proposal_id, int) or isinstance(proposal_id, bool):
+    if as_id(proposal_id) is None:
         return None
     return db.session.execute(
         select(HelpProposal)

@@ -36,6 +36,7 @@ from community.communities.permissions import (
 )
 from community.core.cache import request_memo
 from community.core.content import excerpt
+from community.core.edge import as_id
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
 from community.initiatives.models import Initiative
@@ -151,9 +152,8 @@ def closed_by_hidden_initiative(thread: Thread) -> bool:
 
 def readable_message(member: Member | None, message_id: object) -> Message | None:
     """The message if `member` may read where it is; None as for an id that does not exist."""
-    if not isinstance(message_id, int) or isinstance(message_id, bool):
-        return None
-    message = db.session.get(Message, message_id)
+    ident = as_id(message_id)
+    message = db.session.get(Message, ident) if ident is not None else None
     if message is None or message.deleted:
         return None
     if not thread_is_readable(member, message.thread):

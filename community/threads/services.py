@@ -11,6 +11,7 @@ from sqlalchemy.orm import defer, joinedload, load_only, raiseload
 
 from community.communities.models import Community
 from community.core.content import render_markdown
+from community.core.edge import as_id
 from community.core.errors import Invalid, Locked, NotFound
 from community.core.inputs import load_input
 from community.core.models import utcnow
@@ -54,16 +55,18 @@ from community.threads.signals import message_deleted, message_hidden, message_r
 PAGE_SIZE = 200  # thread:join and GET …/messages return at most this many
 
 
-def _valid_id(value: object, key: str) -> int:
+def _valid_id(value: object, key: str) -> int | None:
+    """An integer is expected (422 otherwise); one no row can have is None: "not found"."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise Invalid(_("Some fields are not valid."), {key: [_("An integer is expected.")]})
-    return value
+    return as_id(value)
 
 
 def get_thread(member: Member | None, thread_id: object) -> Thread:
     """The thread with this id if `member` may read it (the visibility layer); NotFound,
     exactly as for an id that does not exist, otherwise."""
-    thread = db.session.get(Thread, _valid_id(thread_id, "thread_id"))
+    ident = _valid_id(thread_id, "thread_id")
+    thread = db.session.get(Thread, ident) if ident is not None else None
     if thread is None or not thread_is_readable(member, thread):
         raise NotFound(_("This thread does not exist."))
     return thread
@@ -73,7 +76,8 @@ def get_message(member: Member | None, message_id: object) -> Message:
     """The message with this id if `member` may read its thread (a deleted one too: acting on
     it again answers as the first time); NotFound, as for an id that does not exist,
     otherwise. Whether its body may be read is `queries.may_see_body`'s."""
-    message = db.session.get(Message, _valid_id(message_id, "message_id"))
+    ident = _valid_id(message_id, "message_id")
+    message = db.session.get(Message, ident) if ident is not None else None
     if message is None or not thread_is_readable(member, message.thread):
         raise NotFound(_("This message does not exist."))
     return message

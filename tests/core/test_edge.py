@@ -149,3 +149,49 @@ def test_a_lone_surrogate_in_a_socket_payload_is_an_error_ack(app, client, api_t
         # Said as the pages and the API say it: which characters, not "some fields".
         assert "caractères" in ack["error"]["message"], ack
     sock.disconnect()
+
+
+@pytest.mark.parametrize("number", [HUGE, BIG, str(2**63)])
+def test_integers_beyond_the_schema_in_forms_are_answers_not_500(client, number):
+    """A reply posted with an id no column holds, on a form refused for another reason (an
+    empty body), came back to the page, which loaded the message it answers: an
+    OverflowError (SQLite) or an out-of-range error (PostgreSQL). Every `readable_…` loader
+    asks `core.edge.as_id` first."""
+    member = make_member()
+    thread = make_thread(make_community(members=(member,)))
+    client.login_as(member)
+    page = client.post_form(
+        f"/threads/{thread.id}", {"body": "", "client_id": "c1", "reply_to": number}
+    )
+    assert page.status_code == 200
+
+
+def test_every_loader_of_an_id_bounds_it() -> None:
+    """The loaders behind every door answer None (a missing id) to what no column holds."""
+    from community.core.edge import as_id
+    from community.core.errors import NotFound
+    from community.events.services import get_event
+    from community.initiatives.queries import readable_initiative
+    from community.moderation.targets import load_target
+    from community.solidarity.queries import readable_offer, readable_proposal, readable_request
+    from community.threads.queries import readable_body, readable_message
+    from community.threads.services import get_message, get_thread
+
+    member = make_member()
+    for value in (2**31, 2**63, 10**30, -1, 0, True, "1", 1.0, None):
+        assert as_id(value) is None
+        assert readable_message(member, value) is None
+        assert readable_body(member, value) is None
+        assert readable_initiative(member, value) is None
+        assert readable_request(member, value) is None
+        assert readable_offer(member, value) is None
+        assert readable_proposal(member, value) is None
+        with pytest.raises(NotFound):
+            get_event(value)
+        assert load_target(member, "message", value) is None
+    for number in (2**31, 2**63, 10**30, -1, 0):
+        with pytest.raises(NotFound):
+            get_thread(member, number)
+        with pytest.raises(NotFound):
+            get_message(member, number)
+    assert as_id(1) == 1 and as_id(2**31 - 1) == 2**31 - 1

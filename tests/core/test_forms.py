@@ -69,3 +69,50 @@ def test_a_number_no_column_holds_is_a_form_message(client) -> None:
     )
     assert response.status_code in (200, 422)
     assert member.neighbourhood_id is None
+
+
+def test_a_form_field_named_after_a_list_column_is_a_lines_field() -> None:
+    """An edit form is filled from its object (`Form(obj=…)`); a field the request leaves out
+    keeps the object's value. A list column (a member's skills, an initiative's needs) read
+    by a text field was a list where the view expected text: `/me/edit` and
+    `/initiatives/<id>/edit` posted without that field were 500s. Such a field is a
+    `LinesField`, which holds a list whichever way it is filled."""
+    from sqlalchemy import JSON
+
+    from community.core.forms import LinesField
+    from community.extensions import db
+
+    list_columns = {
+        column.key
+        for mapper in db.Model.registry.mappers
+        for column in mapper.columns
+        if isinstance(column.type, JSON)
+        and "Mapped[list[" in str(mapper.class_.__annotations__.get(column.key, ""))
+    }
+    assert {"skills", "needs"} <= list_columns
+    loose = [
+        f"{form.__module__}.{form.__name__}.{name}"
+        for form in _forms()
+        for name in list_columns
+        if (field := getattr(form, name, None)) is not None
+        and getattr(field, "field_class", None) is not LinesField
+    ]
+    assert not loose, loose
+
+
+@pytest.mark.parametrize("page", ["profile", "initiative"])
+def test_an_edit_form_posted_without_its_list_field_keeps_the_list(client, page) -> None:
+    from community.extensions import db
+    from tests.initiatives.factories import make_initiative
+
+    member = make_member()
+    member.skills = ["compostage", "vélo"]
+    initiative = make_initiative(author=member, needs=["des bras", "une salle"])
+    db.session.flush()
+    client.login_as(member)
+    url = "/me/edit" if page == "profile" else f"/initiatives/{initiative.id}/edit"
+    answer = client.post_form(url, {})
+    assert answer.status_code in (200, 302), answer.status_code
+    db.session.expire_all()
+    assert member.skills == ["compostage", "vélo"]
+    assert initiative.needs == ["des bras", "une salle"]

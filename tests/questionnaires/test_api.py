@@ -390,3 +390,54 @@ def test_bad_edits_are_answered_4xx(client, api_token, world, body) -> None:
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)
     db.session.expire_all()
     assert len(questionnaire.questions) == len(QUESTIONS)  # nothing half-written
+
+
+@pytest.mark.parametrize("closed_by", ["its writers", "its closing date"])
+def test_results_once_public_are_never_released_again(client, api_token, world, closed_by) -> None:
+    """Closing, opening again for one late answer and closing once more gave two public
+    releases whose difference was that one person's answers. Once its results are public (it
+    closed with answers), a questionnaire takes no answer again, whichever door asks."""
+    from datetime import timedelta
+
+    from community.core.models import utcnow
+
+    questionnaire = make_questionnaire(world["community"], gardener=world["gardener"])
+    base = f"/api/v1/questionnaires/{questionnaire.id}"
+    writer = api_token(world["gardener"])
+    assert _post(client, questionnaire, _answers(questionnaire)).status_code == 201
+    if closed_by == "its writers":
+        assert client.post(f"{base}/close", headers=writer).status_code == 200
+    else:
+        questionnaire.closes_at = utcnow() - timedelta(minutes=1)
+        db.session.flush()
+    released = client.get(f"{base}/results").get_json()
+    later = (utcnow() + timedelta(days=7)).isoformat()
+
+    reopened = client.post(f"{base}/open", headers=writer)
+    assert reopened.status_code == 409, reopened.get_json()
+    moved = client.patch(base, json={"closes_at": later}, headers=writer)
+    assert moved.status_code == 409, moved.get_json()
+    undated = client.patch(base, json={"closes_at": None}, headers=writer)
+    assert undated.status_code == 409, undated.get_json()
+
+    db.session.expire_all()
+    assert client.get(base).get_json()["closes_at"] != later  # nothing half-written
+    assert client.get(f"{base}/results").get_json() == released
+    retitled = client.patch(base, json={"title": "Le compost, bilan"}, headers=writer)
+    assert retitled.status_code == 200
+
+
+def test_a_questionnaire_closed_without_answers_opens_again(client, api_token, world) -> None:
+    """Nothing was released: opening it again (with a later closing date) is still allowed."""
+    from datetime import timedelta
+
+    from community.core.models import utcnow
+
+    questionnaire = make_questionnaire(
+        world["community"], gardener=world["gardener"], status="closed"
+    )
+    base, writer = f"/api/v1/questionnaires/{questionnaire.id}", api_token(world["gardener"])
+    later = (utcnow() + timedelta(days=7)).isoformat()
+    assert client.patch(base, json={"closes_at": later}, headers=writer).status_code == 200
+    reopened = client.post(f"{base}/open", headers=writer)
+    assert reopened.status_code == 200 and reopened.get_json()["status"] == "open"

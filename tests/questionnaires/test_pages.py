@@ -389,3 +389,46 @@ def test_the_acts_of_those_who_run_it_come_first_in_one_row(client, scene, role)
         assert "Version à imprimer" not in page  # said once, in the row
     else:
         assert f'href="{base}/print"' in page.split("questionnaire-form", 1)[1]
+
+
+def test_a_questionnaire_whose_results_are_public_does_not_open_again(client, scene) -> None:
+    """The page offers no "open to answers" once the results are public, says why, refuses
+    the act if posted anyway, and a title edit sends back the dates it showed without moving
+    them (rounded to the end of the day, they used to reopen what closed earlier that day)."""
+    from datetime import timedelta
+
+    from community.core.models import utcnow
+
+    questionnaire = scene["questionnaire"]
+    answering.submit_response(
+        None,
+        questionnaire,
+        {q(questionnaire, 0).id: Given([opt(questionnaire, 0, 0)])},
+        browser_token="r" * 30,
+    )
+    closed_at = utcnow() - timedelta(minutes=1)
+    questionnaire.closes_at = closed_at
+    db.session.flush()
+    client.login_as(scene["gardener"])
+    edit = f"/questionnaires/{questionnaire.id}/edit"
+    page = page_text(client.get(edit))
+    assert "Ouvrir aux réponses" not in page
+    assert "ses résultats sont publics" in page
+
+    refused = client.post_form(f"/questionnaires/{questionnaire.id}/open", follow_redirects=True)
+    assert "ne rouvre pas" in page_text(refused)
+
+    form = {
+        "action": "details",
+        "title": "Le compost du quartier, bilan",
+        "intro": questionnaire.intro,
+        "audience": questionnaire.audience,
+        "closes_at": closed_at.date().isoformat(),
+    }
+    saved = client.post_form(edit, form, follow_redirects=True)
+    assert "Enregistré" in page_text(saved)
+    db.session.expire_all()
+    again = db.session.get(Questionnaire, questionnaire.id)
+    assert again.title == "Le compost du quartier, bilan"
+    assert again.state(utcnow()) == "closed"
+    assert again.closes_at is not None and abs(again.closes_at - closed_at) < timedelta(seconds=1)
