@@ -94,18 +94,14 @@ def _cancelled(
 
 @signals.event_moved.connect
 def _moved(event: Event, *, actor: Any, registrations: list[Registration], **_: Any) -> None:
-    when = moment(event.starts_at)
+    # The new time, not the place: a notification copies no text someone wrote (its page does).
+    text = _l(
+        "“%(title)s” changes date, time or place. It is now on %(when)s: the place is on its page.",
+        title=event.title,
+        when=moment(event.starts_at),
+    )
     for registration in registrations:
         if registration.member is not None:
-            if event.place:
-                text = _l(
-                    "“%(title)s” has changed: now on %(when)s, %(place)s.",
-                    title=event.title,
-                    when=when,
-                    place=event.place,
-                )
-            else:
-                text = _l("“%(title)s” has changed: now on %(when)s.", title=event.title, when=when)
             notify(registration.member, "event_moved", text, _url(event), actor=actor)
         else:
             mails.send_later(registration, "moved", _l("Changed: %(title)s", title=event.title))
