@@ -21,6 +21,9 @@ from community.events import codes, qr
 from community.events.models import Registration
 from community.events.times import paris
 
+# The mails that carry the check-in code (and a guest's link to give her place back).
+WITH_CODE = frozenset({"confirmed", "promoted", "reminder", "moved"})
+
 
 def _link(path: str) -> str:
     return public_url() + path
@@ -50,7 +53,7 @@ def send_later(registration: Registration, template: str, subject: Any, **extra:
     if not to:
         return
     with force_locale(locale):
-        with_code = registration.active and template in {"confirmed", "promoted", "reminder"}
+        with_code = registration.active and template in WITH_CODE
         cid = make_msgid(domain="terreau.local")
         context = _context(
             registration,

@@ -53,7 +53,7 @@ def _form_data(form: EventForm, given: set[str]) -> services.EventData:
         capacity=form.capacity.data,
         initiative_id=form.initiative_id.data,
         accepts_guests=bool(form.accepts_guests.data),
-        given=given,
+        given=set(given),  # its own copy: an edit takes unchanged times out of it
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from community.communities.signals import access_narrowed
+from community.core.jinja import moment
 from community.core.notify import notify, register_kind
 from community.events import mails, registrations, signals
 from community.events.models import Event, Registration
@@ -20,6 +21,7 @@ from community.moderation.signals import member_suspended
 register_kind("event_promoted", _l("A place freed up for you at a rencontre"))
 register_kind("event_reminder", _l("Reminder the day before a rencontre"))
 register_kind("event_cancelled", _l("A rencontre you registered for is cancelled"))
+register_kind("event_moved", _l("A rencontre you registered for changes date, time or place"))
 register_kind("event_report", _l("The compte rendu of a rencontre you came to"))
 register_kind("event_withdrawn", _l("A registration ended because a rencontre is for members only"))
 
@@ -88,6 +90,21 @@ def _cancelled(
             mails.send_later(
                 registration, "cancelled", _l("Cancelled: %(title)s", title=event.title)
             )
+
+
+@signals.event_moved.connect
+def _moved(event: Event, *, actor: Any, registrations: list[Registration], **_: Any) -> None:
+    # The new time, not the place: a notification copies no text someone wrote (its page does).
+    text = _l(
+        "“%(title)s” changes date, time or place. It is now on %(when)s: the place is on its page.",
+        title=event.title,
+        when=moment(event.starts_at),
+    )
+    for registration in registrations:
+        if registration.member is not None:
+            notify(registration.member, "event_moved", text, _url(event), actor=actor)
+        else:
+            mails.send_later(registration, "moved", _l("Changed: %(title)s", title=event.title))
 
 
 @signals.report_published.connect

@@ -224,12 +224,33 @@ def create_event(
     return events
 
 
+def _where_and_when(event: Event) -> tuple[object, ...]:
+    return (event.starts_at, event.ends_at, event.place, event.neighbourhood_id)
+
+
+def _holders(event: Event) -> list[Registration]:
+    """Those who hold a place or wait, and may still read the rencontre (they are told)."""
+    return list(
+        db.session.execute(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(ACTIVE),
+                holder_may_read(),
+            )
+        ).scalars()
+    )
+
+
 def edit_event(actor: Member, event: Event, data: EventData) -> Event:
-    """Change what a rencontre says; a larger capacity gives places to those waiting."""
+    """Change what a rencontre says; a larger capacity gives places to those waiting, and a
+    new date, time or place is told to everyone registered."""
     require(permissions.can_manage_event(actor, event), actor)
     now = utcnow()
     _lock(event)
     _still_open(event, now)
+    before = _where_and_when(event)
     _check(actor, event, data, now, creating=False)
     event.updated_at = now
     if "title" in data.given and event.thread_id is not None:
@@ -238,6 +259,8 @@ def edit_event(actor: Member, event: Event, data: EventData) -> Event:
             thread.title = event.title
     db.session.flush()
     _promote(event, now)
+    if _where_and_when(event) != before:
+        signals.event_moved.send(event, actor=actor, registrations=_holders(event))
     return event
 
 
@@ -250,17 +273,7 @@ def cancel_event(actor: Member, event: Event, reason: str) -> Event:
     now = utcnow()
     _lock(event)
     _still_open(event, now)
-    registrations = list(
-        db.session.execute(
-            select(Registration)
-            .join(Event, Event.id == Registration.event_id)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status.in_(ACTIVE),
-                holder_may_read(),
-            )
-        ).scalars()
-    )
+    registrations = _holders(event)
     event.status = "cancelled"
     event.cancel_reason = reason
     event.cancelled_at = event.updated_at = now

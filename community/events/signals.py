@@ -18,6 +18,12 @@ event_cancelled = signals.signal(
     may still read it).""",
 )
 
+event_moved = signals.signal(
+    "event_moved",
+    doc="""A rencontre's date, time or place changed (after flush). Sender: the `Event`.
+    Keywords: `actor`, `registrations` (those who hold a place or wait, and may read it).""",
+)
+
 registered = signals.signal(
     "registered",
     doc="""Someone took a place or joined the waiting list. Sender: the `Registration`

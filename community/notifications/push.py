@@ -66,6 +66,8 @@ PRIVATE_TEXT_TITLES: dict[str, Any] = {
     "membership": lambda who: _l("Your request to join a community has an answer"),
     "moderation": lambda who: _l("A moderation decision concerns you"),
     "event_cancelled": lambda who: _l("A rencontre you registered for is cancelled"),
+    # Where an on-request community meets is for its members: not on a lock screen.
+    "event_moved": lambda who: _l("A rencontre you registered for changes date, time or place"),
 }
 # Kinds their domain registers `pushable=False` because their text quotes someone, that push
 # still sends with the title above (moderation stays off the lock screen, as its domain chose).

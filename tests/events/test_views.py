@@ -254,3 +254,74 @@ def test_places_are_counted_in_good_french(client, world, going, capacity, said)
         make_registration(event, make_member())
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page_text(client.get(f"/events/{event.id}"))))
     assert said in text
+
+
+def _edit_form(event, **changes):
+    from community.events.times import paris
+
+    fields = {
+        "title": event.title,
+        "starts_at": paris(event.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": paris(event.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": event.place,
+        "capacity": "",
+        "neighbourhood_id": "",
+        "initiative_id": "",
+        "description": event.description,
+    }
+    return {**fields, **changes}
+
+
+def test_moving_a_rencontre_tells_those_registered(client, world, login_as, outbox):
+    """Found walking the app: a gardener moved a rencontre an hour later and Léa, registered,
+    was never told (she would have waited an hour at the door)."""
+    from community.notifications.models import Notification
+
+    starts = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)  # as a form gives it
+    event = make_event(
+        world.community, world.gardener, capacity=2, place="Square des Tilleuls", starts_at=starts
+    )
+    make_registration(event, world.member)
+    make_registration(event, guest_name="Camille", guest_email="camille@example.org")
+    waiting = make_member()
+    make_registration(event, waiting, status="waitlisted")
+    login_as(world.gardener)
+    page = page_text(client.get(f"/events/{event.id}/edit"))
+    assert "prévenues si la date, l'heure ou le lieu change" in page
+
+    # A new description tells nobody.
+    response = client.post_form(
+        f"/events/{event.id}/edit", _edit_form(event, description="Apportez un seau.")
+    )
+    assert response.status_code == 302, page_text(response)
+    assert db.session.query(Notification).filter_by(kind="event_moved").count() == 0
+
+    later = (event.starts_at + timedelta(hours=1)).astimezone(UTC)
+    from community.events.times import paris
+
+    new_start = paris(later).strftime("%Y-%m-%dT%H:%M")
+    new_end = paris(later + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post_form(
+        f"/events/{event.id}/edit",
+        _edit_form(event, starts_at=new_start, ends_at=new_end, place="Maison de quartier"),
+    )
+    assert response.status_code == 302, page_text(response)
+    db.session.refresh(event)
+    # Saved (an edit that kept the times once took them out of every later edit's fields).
+    assert event.starts_at == later and event.place == "Maison de quartier"
+    for person in (world.member, waiting):
+        (note,) = (
+            db.session.query(Notification).filter_by(member_id=person.id, kind="event_moved").all()
+        )
+        # The new time; the place stays on the page (a notification copies no written text).
+        assert event.title in note.text and "Maison de quartier" not in note.text
+        assert paris(later).strftime("%H:%M") in note.text
+        assert note.url == f"/events/{event.id}"
+    assert (
+        not db.session.query(Notification)
+        .filter_by(member_id=world.gardener.id)
+        .filter_by(kind="event_moved")
+        .count()
+    )
+    (mail,) = outbox.to("camille@example.org")
+    assert "Maison de quartier" in outbox.text_of(mail) and event.title in mail["Subject"]

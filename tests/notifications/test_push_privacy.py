@@ -64,6 +64,7 @@ WALKED = {
     "event_reminder",
     "event_promoted",
     "event_cancelled",
+    "event_moved",
     "event_report",
     "event_withdrawn",
     "report",
@@ -215,6 +216,8 @@ def walk_every_flow() -> None:
     make_membership(community, leaver)
     kept = make_event(community, staff, title="Réservé", place=secret("place"))
     make_registration(kept, leaver)
+    # a rencontre moved to another place (the place of an on-request community's rencontre)
+    events.edit_event(staff, kept, events.EventData(place=secret("new place"), given={"place"}))
     memberships.leave(leaver, community)
     db.session.commit()
 

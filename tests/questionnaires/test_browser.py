@@ -11,7 +11,12 @@ from playwright.sync_api import expect
 
 from community.extensions import db
 from community.questionnaires.models import Response
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll, browser_log_in
+from tests.conftest import (
+    assert_accessible,
+    assert_no_broken_headers,
+    assert_no_horizontal_scroll,
+    browser_log_in,
+)
 from tests.factories import make_community, make_member, make_neighbourhood
 from tests.questionnaires.factories import make_questionnaire
 
@@ -180,6 +185,8 @@ def test_results_and_follow_up_pages_are_accessible(
             assert_no_horizontal_scroll(page)
             assert_accessible(page)
         page.goto(f"{live_server}/questionnaires/{questionnaire.id}/results")
+        # At 360 px the headers wrapped inside words ("Répon/se", "Nombr/e").
+        assert_no_broken_headers(page)
         expect(page.locator("svg.bar").first).to_be_visible()
         expect(page.get_by_role("table").first).to_be_visible()
     finally:
