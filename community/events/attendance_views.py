@@ -48,6 +48,12 @@ def _managed(event_id: int) -> tuple[Any, Event]:
 @bp.get("/events/<int:event_id>/attendees")
 @login_required
 def attendees(event_id: int) -> Any:
+    member, event = current_member(), readable_event(event_id)
+    if request.args.get("code") and not permissions.can_manage_event(member, event):
+        # Her own QR code, scanned with her own phone: it opens the check-in, which is for
+        # the person at the door. Back to the rencontre, told what the code is for.
+        flash(_("This code is for the door: the person who welcomes you scans it."), "info")
+        return redirect(url_for("events.show", event_id=event.id))
     _member, event = _managed(event_id)
     form = CheckinForm(data={"code": (request.args.get("code") or "")[:100]})
     return _attendees_page(event, form)

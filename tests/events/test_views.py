@@ -325,3 +325,36 @@ def test_moving_a_rencontre_tells_those_registered(client, world, login_as, outb
     )
     (mail,) = outbox.to("camille@example.org")
     assert "Maison de quartier" in outbox.text_of(mail) and event.title in mail["Subject"]
+
+
+def test_the_waiting_list_code_promises_no_place_and_her_own_scan_leads_back(
+    client, world, login_as
+):
+    """Found walking: a code shown to a person waiting read as a place kept; her own QR code
+    scanned with her own phone opened the check-in, a bare "Accès refusé"."""
+    event = make_event(world.community, capacity=1)
+    make_registration(event, world.citizen)
+    login_as(world.member)
+    client.post_form(f"/events/{event.id}/rsvp")
+    registration = registrations.registration_of(world.member, event)
+    assert registration.status == "waitlisted"
+    page = page_text(client.get(f"/events/{event.id}"))
+    assert "ce code ne vous garde pas de place" in page
+    assert "Montrez ce QR code à l'accueil" not in page
+
+    code = codes.checkin_code(event.id, registration.id)
+    scanned = client.get(f"/events/{event.id}/attendees?code={code}")
+    assert scanned.status_code == 302 and scanned.location.endswith(f"/events/{event.id}")
+    told = page_text(client.get(scanned.location))
+    assert "Ce code est pour l'accueil" in told
+    # Without a code, the check-in page stays refused to her.
+    assert client.get(f"/events/{event.id}/attendees").status_code == 403
+    login_as(world.gardener)  # the person at the door opens it
+    assert client.get(f"/events/{event.id}/attendees?code={code}").status_code == 200
+
+
+def test_a_visitor_finds_the_rencontres_from_the_home_page(client):
+    """Found walking: the home page of a visitor led to communities, initiatives and mutual
+    help, not to the rencontres, which she may read without an account."""
+    home = page_text(client.get("/"))
+    assert 'href="/events"' in home and "Voir les rencontres" in home

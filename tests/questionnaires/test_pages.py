@@ -432,3 +432,25 @@ def test_a_questionnaire_whose_results_are_public_does_not_open_again(client, sc
     assert again.title == "Le compost du quartier, bilan"
     assert again.state(utcnow()) == "closed"
     assert again.closes_at is not None and abs(again.closes_at - closed_at) < timedelta(seconds=1)
+
+
+def test_a_new_draft_leads_to_its_first_question(client, login_as) -> None:
+    """Found walking: after saving a draft, "Ouvrir aux réponses" came first and the form to
+    add a question was 1,500 px below, while opening without a question is refused."""
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    login_as(gardener)
+    created = client.post_form(
+        f"/communities/{community.slug}/questionnaires/new",
+        {"title": "Le jardin partagé", "intro": "Deux minutes.", "audience": "anyone"},
+    )
+    assert created.status_code == 302
+    page = page_text(client.get(created.location))
+    assert "Ajoutez au moins une question" in page
+    assert 'href="#add-question"' in page and 'id="add-question"' in page
+    assert "Ouvrir aux réponses" not in page
+    draft = db.session.query(Questionnaire).filter_by(title="Le jardin partagé").one()
+    with_question = make_questionnaire(community, gardener=gardener, status="draft")
+    edit = page_text(client.get(f"/questionnaires/{with_question.id}/edit"))
+    assert "Ouvrir aux réponses" in edit
+    assert draft.questions == []
