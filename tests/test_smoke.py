@@ -10,7 +10,7 @@ def test_each_card_of_the_visitor_home_leads_somewhere(client):
     html = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     cards = html[html.index('class="card-list"') :]
     cards = cards[: cards.index("</ul>")].split('<li class="card">')[1:]
-    assert len(cards) == 3
+    assert len(cards) == 4  # communities, initiatives, rencontres, mutual help
     assert all("<a href=" in card for card in cards)
     assert 'href="/solidarity"' in html
 

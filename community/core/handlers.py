@@ -29,9 +29,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -171,6 +171,34 @@ def _require_standing() -> None:
 
 class TerreauFlask(Flask):
     """The application: every view runs in one transaction (`in_request_transaction`)."""
+
+    # Links a page builds, kept once built: a page builds twenty or more (its menu, its
+    # stylesheets, a link per row), each a walk through the URL map. Kept per site root, only
+    # for a page's own links (no option such as an anchor, not relative to a blueprint), whose
+    # address depends on nothing but the endpoint and its values.
+    BUILT_LINKS = 8192
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._built_links: dict[tuple[Any, ...], str] = {}
+
+    def url_for(self, /, endpoint: str, **values: Any) -> str:
+        # An anchor, a method, a scheme or an absolute link: built each time, as Flask does.
+        if endpoint[:1] == "." or any(name[:1] == "_" for name in values):
+            return super().url_for(endpoint, **values)
+        if not has_request_context():
+            return super().url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        try:
+            found = self._built_links.get(key)
+        except TypeError:  # a value that cannot be a key (a list of query values)
+            return super().url_for(endpoint, **values)
+        if found is None:
+            found = super().url_for(endpoint, **values)
+            if len(self._built_links) >= self.BUILT_LINKS:
+                self._built_links.clear()
+            self._built_links[key] = found
+        return found
 
     def dispatch_request(self) -> ResponseReturnValue:
         return in_request_transaction(super().dispatch_request)

@@ -10,6 +10,8 @@ from babel import Locale, dates
 from flask import Flask, g
 from flask_babel import format_date, format_time, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from community.core import permissions
 from community.core.standing import read_only_note_due, standing_refusal
@@ -41,10 +43,15 @@ def init_jinja(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    # `_()` and `gettext()`, the most called functions of a page (30 on the visitor's home),
+    # without the two indirections of Jinja's alias (a third of their cost): the same
+    # newstyle semantics — escaped into the page, always formatted (a catalog's "%%" is "%").
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = _page_gettext
 
     @app.context_processor
     def _locale() -> dict[str, Any]:
-        return {"locale": str(get_locale() or "fr")}
+        # The catalog of this rendering's locale (`force_locale` included), read by `_()`.
+        return {"locale": str(get_locale() or "fr"), "terreau_translations": translations()}
 
     # A link that brings its visitor back here once the act is done (`core.urls.back_or`).
     app.jinja_env.filters["with_next"] = with_next
@@ -57,6 +64,15 @@ def init_jinja(app: Flask) -> None:
     app.jinja_env.filters["isodate"] = lambda value: (
         value.isoformat() if isinstance(value, datetime) else ""
     )
+
+
+@pass_context
+def _page_gettext(context: Any, string: str, **variables: Any) -> str:
+    found = context.get("terreau_translations") or translations()  # a macro without context
+    text = found.ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - a catalog string, as Jinja's own gettext does
+    return text % variables
 
 
 def translations() -> Any:
