@@ -23,7 +23,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Domain
 from flask_login import current_user
 
 from community.extensions import babel
@@ -80,9 +81,33 @@ def translation_directories() -> list[str]:
     ]
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's domain, its catalog found once per request and locale: Flask-Babel looks
+    the locale up, names it and finds its catalog again at every string (7 µs: a page has
+    dozens, its forms' labels and its lazy strings among them). `force_locale` sets another
+    locale object: looked up again."""
+
+    def get_translations(self) -> Any:
+        ctx = g.get("_flask_babel") if g else None
+        locale = getattr(ctx, "babel_locale", None)
+        if ctx is None or locale is None:
+            return super().get_translations()
+        kept = getattr(ctx, "terreau_translations", None)
+        if kept is not None and kept[0] is locale and kept[1] is self:
+            return kept[2]
+        found = super().get_translations()
+        ctx.terreau_translations = (locale, self, found)
+        return found
+
+
 def init_i18n(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     babel.init_app(app, locale_selector=select_locale)
+    # Every gettext, lazy string and template word of the app goes through this domain.
+    if not isinstance(babel.__dict__.get("domain_instance"), RequestDomain):
+        babel.__dict__["domain_instance"] = RequestDomain(
+            domain=app.extensions["babel"].default_domain
+        )
 
 
 def _sources(domain: str) -> Iterator[tuple[Path, Path]]:

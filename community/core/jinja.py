@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale, dates
-from flask import Flask, g
+from flask import Flask
 from flask_babel import format_date, format_time, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from jinja2 import pass_context
@@ -76,19 +76,8 @@ def _page_gettext(context: Any, string: str, **variables: Any) -> str:
 
 
 def translations() -> Any:
-    """`flask_babel.get_translations()`, kept on the request's Babel context for its locale
-    and domain (`force_locale` sets another locale object: looked up again)."""
-    ctx = g.get("_flask_babel") if g else None
-    locale = getattr(ctx, "babel_locale", None)
-    if ctx is None or locale is None:
-        return get_translations()
-    domain = getattr(ctx, "babel_domain", None)
-    kept = getattr(ctx, "terreau_translations", None)
-    if kept is not None and kept[0] is locale and kept[1] is domain:
-        return kept[2]
-    found = get_translations()
-    ctx.terreau_translations = (locale, getattr(ctx, "babel_domain", None), found)
-    return found
+    """The catalog of this request's locale (`core.i18n.RequestDomain` finds it once)."""
+    return get_translations()
 
 
 # One format for a day and one for a moment, everywhere (pages, mails, notifications): the day

@@ -40,3 +40,17 @@ def test_the_words_of_a_page_keep_jinja_s_semantics(app: Any) -> None:
         with force_locale("en"):
             assert render_template_string("{{ _('Communities') }}") == "Communities"
         assert render_template_string("{{ _('Communities') }}") == "Communautés"
+
+
+def test_python_words_and_lazy_words_follow_the_locale_of_the_moment(app: Any) -> None:
+    from flask_babel import get_domain, gettext, lazy_gettext
+
+    from community.core.i18n import RequestDomain
+
+    label = lazy_gettext("Communities")
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert isinstance(get_domain(), RequestDomain)
+        assert (gettext("Communities"), str(label)) == ("Communautés", "Communautés")
+        with force_locale("en"):
+            assert (gettext("Communities"), str(label)) == ("Communities", "Communities")
+        assert (gettext("Communities"), str(label)) == ("Communautés", "Communautés")
