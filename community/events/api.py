@@ -84,7 +84,7 @@ def _with_rsvp(event: Event) -> Event:
 
 
 def _data(body: dict[str, Any]) -> services.EventData:
-    data = services.EventData(given={name for name in FIELDS if name in body})
+    data = services.EventData(given=frozenset(name for name in FIELDS if name in body))
     for name in FIELDS:
         value = body.get(name)
         if name in {"starts_at", "ends_at"} and value is not None:

@@ -34,7 +34,7 @@ def _data(title: str, starts: datetime, hours: float, place: str, **extra: Any) 
         starts_at=starts,
         ends_at=starts + timedelta(hours=hours),
         place=place,
-        given={"title", "description", "starts_at", "ends_at", "place", *extra},
+        given=frozenset({"title", "description", "starts_at", "ends_at", "place", *extra}),
         **extra,
     )
 

@@ -42,7 +42,7 @@ def _form_choices(
     form.initiative_id.choices = as_choices([(None, _("— No initiative —")), *initiatives])
 
 
-def _form_data(form: EventForm, given: set[str]) -> services.EventData:
+def _form_data(form: EventForm, given: frozenset[str]) -> services.EventData:
     return services.EventData(
         title=form.title.data,
         description=form.description.data or "",
@@ -53,14 +53,14 @@ def _form_data(form: EventForm, given: set[str]) -> services.EventData:
         capacity=form.capacity.data,
         initiative_id=form.initiative_id.data,
         accepts_guests=bool(form.accepts_guests.data),
-        given=set(given),  # its own copy: an edit takes unchanged times out of it
+        given=given,
     )
 
 
-ALL = {
+ALL = frozenset({
     "title", "description", "starts_at", "ends_at", "place", "neighbourhood_id", "capacity",
     "initiative_id", "accepts_guests",
-}  # fmt: skip
+})  # fmt: skip
 
 
 @bp.route("/communities/<slug>/events/new", methods=["GET", "POST"])
@@ -117,7 +117,8 @@ def edit(event_id: int) -> Any:
         def save() -> None:
             data = _form_data(form, ALL)
             if data.starts_at == event.starts_at and data.ends_at == event.ends_at:
-                data.given -= {"starts_at", "ends_at"}  # unchanged: no "must be to come" check
+                # Unchanged: no "must be to come" check (a new set: `ALL` is every form's).
+                data.given = data.given - {"starts_at", "ends_at"}
             services.edit_event(member, event, data)
 
         _saved, refusal = attempt(save, (Invalid, Conflict))

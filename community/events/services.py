@@ -60,7 +60,8 @@ class EventData:
     capacity: int | None = None
     initiative_id: int | None = None
     accepts_guests: bool | None = None
-    given: set[str] = field(default_factory=set)  # fields present (capacity may be set to null)
+    # The fields present (capacity may be set to null); frozen: a caller narrows its own copy.
+    given: frozenset[str] = field(default_factory=frozenset)
 
 
 def get_event(event_id: object) -> Event:
