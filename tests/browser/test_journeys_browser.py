@@ -15,9 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll, with_service_worker
+from tests.conftest import (
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    browser_log_in,
+    with_service_worker,
+)
 from tests.factories import (
-    PASSWORD,
     make_community,
     make_member,
     make_neighbourhood,
@@ -36,15 +40,6 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def check_page(page: Any) -> None:
     assert_no_horizontal_scroll(page)
     assert_accessible(page)
-
-
-def log_in(page: Any, base: str, member: Any) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/auth/login")
-    page.fill("#email", member.email)
-    page.fill("#password", PASSWORD)
-    page.click("main form.stack button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_sign_up_confirm_choose_join_land_in_the_thread_and_post(page, live_server, outbox):
@@ -125,7 +120,7 @@ def test_a_newcomer_reaches_a_live_discussion_from_home_in_three_taps(page, live
     make_community("Vélos du Port", visibility="on_request")
     db.session.commit()
     ines_id = ines.id
-    log_in(page, live_server, ines)
+    browser_log_in(page, live_server, ines)
 
     tap = Taps()
     page.goto(live_server + "/")
@@ -161,7 +156,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     db.session.commit()
     thread_id, message_id = thread.id, message.id
 
-    log_in(page, live_server, reporter)
+    browser_log_in(page, live_server, reporter)
     page.goto(f"{live_server}/threads/{thread_id}")
     page.locator(f"#message-{message_id} summary", has_text="Actions").click()
     page.locator(f"#message-{message_id}").get_by_role("link", name="Signaler ce message").click()
@@ -169,7 +164,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     page.get_by_role("button", name="Envoyer le signalement").click()
     page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
 
-    log_in(page, live_server, gardener)
+    browser_log_in(page, live_server, gardener)
     badge = page.locator(".todo-count")
     assert badge.inner_text().startswith("1")
     check_page(page)
@@ -183,7 +178,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     page.get_by_text("Le membre concerné a été prévenu").wait_for()
     assert page.locator(".todo-count").count() == 0  # nothing waits any more
 
-    log_in(page, live_server, reporter)
+    browser_log_in(page, live_server, reporter)
     assert page.locator("[data-notifications-count]").inner_text().startswith("1")
     page.goto(f"{live_server}/notifications")
     assert (
@@ -199,7 +194,7 @@ def test_offline_a_message_is_kept_and_sent_once_when_back(page, live_server):
     db.session.commit()
     url = f"{live_server}/threads/{thread.id}"
 
-    log_in(page, live_server, lea)
+    browser_log_in(page, live_server, lea)
     page.goto(url)
     page.locator("#messages[data-joined]").wait_for(state="attached")
     # A draft survives a reload (kept in the browser).
@@ -238,7 +233,7 @@ def test_a_live_message_is_deleted_by_its_author_after_one_question(page, live_s
     threads.post_message(lea, thread, "Qui a des graines de tomates ?")
     db.session.commit()
 
-    log_in(page, live_server, lea)
+    browser_log_in(page, live_server, lea)
     page.goto(f"{live_server}/threads/{thread.id}")
     page.locator("#messages[data-joined]").wait_for(state="attached")
     page.fill("#body", "Un message de trop")

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from community.extensions import db
 from community.moderation import services
 from community.notifications.services import notify
-from tests.conftest import assert_accessible, assert_no_broken_headers, assert_no_horizontal_scroll
-from tests.factories import PASSWORD
+from tests.conftest import (
+    assert_accessible,
+    assert_no_broken_headers,
+    assert_no_horizontal_scroll,
+    browser_log_in,
+)
 from tests.moderation.factories import make_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
-
-
-def log_in(page: Any, base: str, member: Any) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/auth/login")
-    page.fill("#email", member.email)
-    page.fill("#password", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_moderation_pages_are_accessible_on_a_phone(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +27,7 @@ def test_moderation_pages_are_accessible_on_a_phone(live_server, page, world) ->
                            subject=world.author, reason="Rappel de la charte")  # fmt: skip
     notify(world.gardener_a, "overdue", "Une initiative attend une réponse", "/")
     db.session.commit()
-    log_in(page, live_server, world.gardener_a)
+    browser_log_in(page, live_server, world.gardener_a)
     for path in (
         "/moderation",
         "/moderation?status=resolved",
@@ -55,7 +48,7 @@ def test_moderation_pages_are_accessible_on_a_phone(live_server, page, world) ->
 def test_a_warning_reaches_its_member(live_server, page, world) -> None:  # type: ignore[no-untyped-def]
     report = make_report(world.author, community=world.a, reason="insult")
     db.session.commit()
-    log_in(page, live_server, world.gardener_a)
+    browser_log_in(page, live_server, world.gardener_a)
     page.goto(f"{live_server}/moderation")
     page.get_by_role("link", name=f"Examiner le signalement {report.id}").click()
     page.get_by_label("Avertir le membre").check()
@@ -64,7 +57,7 @@ def test_a_warning_reaches_its_member(live_server, page, world) -> None:  # type
     page.wait_for_url(f"{live_server}/moderation")
     assert "Le membre concerné a été prévenu" in page.content()
 
-    log_in(page, live_server, world.author)
+    browser_log_in(page, live_server, world.author)
     assert page.locator("[data-notifications-count]").inner_text().startswith("1")
     page.goto(f"{live_server}/notifications")
     text = page.locator(".notification-text").first.inner_text()
@@ -85,7 +78,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     db.session.commit()
 
     # A member reports the message from the thread, on a phone.
-    log_in(page, live_server, world.member_a)
+    browser_log_in(page, live_server, world.member_a)
     page.goto(f"{live_server}/threads/{thread_id}")
     page.locator(f"#message-{message_id} summary", has_text="Actions").click()  # one menu
     page.locator(f"#message-{message_id}").get_by_role("link", name="Signaler ce message").click()
@@ -98,7 +91,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
 
     # The community's gardener hides it from the queue.
-    log_in(page, live_server, world.gardener_a)
+    browser_log_in(page, live_server, world.gardener_a)
     page.goto(f"{live_server}/moderation")
     assert "Tu es vraiment un idiot." in page.content()
     page.get_by_role("link", name="Examiner").first.click()
@@ -109,7 +102,7 @@ def test_report_a_message_hide_it_and_the_author_is_told(live_server, page, worl
     assert_no_horizontal_scroll(page)
 
     # The author sees the notification with the reason and the charter clause.
-    log_in(page, live_server, world.author)
+    browser_log_in(page, live_server, world.author)
     page.goto(f"{live_server}/notifications")
     text = page.locator(".notification-text").first.inner_text()
     assert "caché votre message" in text and "Insulte envers un voisin" in text
@@ -130,7 +123,7 @@ def test_the_bell_counts_live(live_server, page, world, api_token) -> None:  # t
     reporter, gardener = api_token(world.citizen), api_token(world.gardener_a)
     thread_id, question_id = thread.id, question.id
     db.session.commit()
-    log_in(page, live_server, world.author)
+    browser_log_in(page, live_server, world.author)
     page.goto(f"{live_server}/")
     bell = page.locator("[data-notifications-count]")
     assert bell.is_hidden()
@@ -185,7 +178,7 @@ def test_the_suspension_fields_show_only_for_a_suspension(live_server, page, wor
     "Suspend" is chosen, and are sent only then; a suspension goes through as before."""
     report = make_report(world.author, community=world.a, reason="insult")
     db.session.commit()
-    log_in(page, live_server, world.gardener_a)
+    browser_log_in(page, live_server, world.gardener_a)
     page.goto(f"{live_server}/moderation/reports/{report.id}?next=/todo")
     group = page.locator("fieldset[data-shown-when]")
     assert group.is_hidden()

@@ -7,8 +7,13 @@ from typing import Any
 import pytest
 
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_broken_headers, assert_no_horizontal_scroll
-from tests.factories import PASSWORD, make_member, make_neighbourhood, make_theme
+from tests.conftest import (
+    assert_accessible,
+    assert_no_broken_headers,
+    assert_no_horizontal_scroll,
+    browser_log_in,
+)
+from tests.factories import make_member, make_neighbourhood, make_theme
 from tests.solidarity.factories import make_offer, make_request, make_signal
 
 pytestmark = [
@@ -18,19 +23,12 @@ pytestmark = [
 ]
 
 
-def login(page: Any, live_server: str, email: str) -> None:
-    page.goto(f"{live_server}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
-
-
 def test_member_posts_a_help_request(live_server: str, page: Any) -> None:
     theme, place = make_theme("Solidarité"), make_neighbourhood("La Roseraie")
     lea = make_member(email="lea@example.org", display_name="Léa")
     db.session.commit()
 
-    login(page, live_server, lea.email)
+    browser_log_in(page, live_server, lea)
     page.goto(f"{live_server}/solidarity")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
@@ -74,7 +72,7 @@ def test_staff_reads_the_observatory(live_server: str, page: Any) -> None:
         db.session.execute(update(model).values(created_at=in_last_quarter()))
     db.session.commit()
 
-    login(page, live_server, agent.email)
+    browser_log_in(page, live_server, agent)
     page.goto(f"{live_server}/observatory?measure=help_offers")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
@@ -107,7 +105,7 @@ def test_a_wide_observatory_scrolls_inside_its_tables(live_server: str, page: An
     db.session.execute(update(HelpOffer).values(created_at=in_last_quarter()))
     db.session.commit()
 
-    login(page, live_server, agent.email)
+    browser_log_in(page, live_server, agent)
     page.goto(f"{live_server}/observatory?measure=help_offers")
     assert_no_horizontal_scroll(page)
     regions = page.locator(".table-scroll")
