@@ -47,13 +47,23 @@ def _check_in_allowed(actor: Member, event: Event, now: datetime) -> None:
         raise Conflict(_("Check-in opens on the day of the rencontre."))
 
 
+def holder_of(event: Event, code: str) -> Registration | None:
+    """Whose `code` it is: a registration to `event` still active, or None. For those who
+    manage the rencontre (its attendee page): a scanned code says whom it names before the
+    presence is noted."""
+    registration_id = codes.read_checkin_code(event.id, code)
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or registration.event_id != event.id or not registration.active:
+        return None
+    return registration
+
+
 def check_in(actor: Member, event: Event, code: str) -> CheckIn:
     """Mark the holder of `code` present."""
     now = utcnow()
     _check_in_allowed(actor, event, now)
-    registration_id = codes.read_checkin_code(event.id, code)
-    registration = db.session.get(Registration, registration_id) if registration_id else None
-    if registration is None or registration.event_id != event.id or not registration.active:
+    registration = holder_of(event, code)
+    if registration is None:
         raise _invalid("code", _("This code is not valid for this rencontre."))
     return _mark_present(actor, registration, now)
 

@@ -55,8 +55,11 @@ def attendees(event_id: int) -> Any:
         flash(_("This code is for the door: the person who welcomes you scans it."), "info")
         return redirect(url_for("events.show", event_id=event.id))
     _member, event = _managed(event_id)
-    form = CheckinForm(data={"code": (request.args.get("code") or "")[:100]})
-    return _attendees_page(event, form)
+    code = (request.args.get("code") or "")[:100]
+    form = CheckinForm(data={"code": code})
+    # A scanned code: whom it names, said before the presence is noted.
+    holder = attendance.holder_of(event, code) if code else None
+    return _attendees_page(event, form, scanned=holder, code_given=bool(code))
 
 
 @bp.post("/events/<int:event_id>/checkin")

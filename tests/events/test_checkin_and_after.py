@@ -293,3 +293,30 @@ def test_check_in_by_code_through_the_api(client, world, api_token):
     )
     assert answer.status_code == 200, answer.json
     assert answer.json["already"] is False and answer.json["id"] == registration.id
+
+
+def test_a_scanned_code_says_whom_it_names_before_the_presence_is_noted(client, world, login_as):
+    """Found walking: after scanning, the check-in page filled the code in but said whose it
+    was only once "Noter la présence" was pressed."""
+    event = _now_event(world, capacity=1)
+    lea = make_member(display_name="Léa Dupuis")
+    sam = make_member(display_name="Sam Roux")
+    placed = make_registration(event, lea)
+    waiting = make_registration(event, sam, status="waitlisted")
+    login_as(world.gardener)
+
+    def scanned(code: str) -> str:
+        return page_text(client.get(f"/events/{event.id}/attendees?code={code}"))
+
+    assert "Ce code est celui de Léa Dupuis, qui a une place." in scanned(
+        codes.checkin_code(event.id, placed.id)
+    )
+    assert "Sam Roux, sur la liste d'attente" in scanned(codes.checkin_code(event.id, waiting.id))
+    other = _now_event(world)
+    foreign = make_registration(other, make_member())
+    assert "Ce code ne correspond pas à cette rencontre." in scanned(
+        codes.checkin_code(other.id, foreign.id)
+    )
+    attendance.check_in(world.gardener, event, codes.checkin_code(event.id, placed.id))
+    assert "sa présence est déjà notée" in scanned(codes.checkin_code(event.id, placed.id))
+    assert "Ce code est celui de" not in page_text(client.get(f"/events/{event.id}/attendees"))
