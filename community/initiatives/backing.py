@@ -80,10 +80,12 @@ def withdraw_support(member: Member, initiative: Initiative) -> None:
 
 
 def is_supporting(member: Member | None, initiative: Initiative) -> bool:
+    """She supports `initiative` right now (a visitor supports nothing)."""
     return member is not None and _support_of(member, initiative) is not None
 
 
 def participation_of(member: Member | None, initiative: Initiative) -> Participation | None:
+    """Her offer to lend a hand to `initiative` (with what she can bring), or None."""
     if member is None:
         return None
     return db.session.execute(
