@@ -129,7 +129,7 @@ def test_invitation_link_to_member_of_the_community(
         assert_accessible(nora)
         assert_no_horizontal_scroll(nora)
         nora.get_by_role("link", name="Créer mon compte").first.click()
-        invites = "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »."
+        invites = "Aïcha vous invite à rejoindre «\u00a0Zéro déchet aux Tilleuls\u00a0»."
         nora.get_by_text(invites).wait_for()
         assert_accessible(nora)
         assert_no_horizontal_scroll(nora)

@@ -76,8 +76,9 @@ def test_the_landing_page_says_who_invites_to_what(client) -> None:
 def test_the_sign_up_page_of_a_link_names_the_community(client) -> None:
     _, _, _, invitation = world("on_request")
     html = page_text(client.get(f"/auth/signup?invitation={invitation.token}", headers=FR))
-    assert "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »." in html
-    assert "votre demande pour rejoindre « Zéro déchet aux Tilleuls » partira chez" in html
+    assert "Aïcha vous invite à rejoindre «\u00a0Zéro déchet aux Tilleuls\u00a0»." in html
+    asks = "votre demande pour rejoindre «\u00a0Zéro déchet aux Tilleuls\u00a0» partira chez"
+    assert asks in html
     assert "vous acceptez aussi la charte de Zéro déchet aux Tilleuls" in html
 
 
@@ -121,17 +122,21 @@ def html_of(mail: Any) -> str:
 @pytest.mark.parametrize(
     "visibility, next_step",
     [
-        ("open", "vous serez membre de « Zéro déchet aux Tilleuls »."),
-        ("on_request", "votre demande pour rejoindre « Zéro déchet aux Tilleuls » partira chez"),
+        ("open", "vous serez membre de «\u00a0Zéro déchet aux Tilleuls\u00a0»."),
+        (
+            "on_request",
+            "votre demande pour rejoindre «\u00a0Zéro déchet aux Tilleuls\u00a0» partira chez",
+        ),
     ],
 )
 def test_the_confirmation_mail_says_who_invites_to_what(
     client, outbox, visibility, next_step
 ) -> None:
     _, _, _, invitation = world(visibility)
-    invites = "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »."
+    invites = "Aïcha vous invite à rejoindre «\u00a0Zéro déchet aux Tilleuls\u00a0»."
     assert sign_up(client, invitation.token).status_code == 302
     [mail] = outbox.to("nora@example.org")  # over the SMTP server
+    # A subject is one line of ordinary spaces (`core.edge.single_line`).
     assert mail["Subject"] == "Rejoindre « Zéro déchet aux Tilleuls » : confirmez votre e-mail"
     for body in (outbox.text_of(mail), html_of(mail)):
         assert invites in body and next_step in body
@@ -157,7 +162,7 @@ def test_an_address_with_an_account_gets_the_same_page(client, outbox) -> None:
     make_member(email="nora@example.org", display_name="Nora déjà là")
     sign_up(client, invitation.token)
     sent = page_text(client.get("/auth/signup/sent", headers=FR))
-    assert "Aïcha vous invite à rejoindre « Zéro déchet aux Tilleuls »." in sent
+    assert "Aïcha vous invite à rejoindre «\u00a0Zéro déchet aux Tilleuls\u00a0»." in sent
     [mail] = outbox.to("nora@example.org")  # its owner is told, not invited
     assert "vous invite" not in outbox.text_of(mail)
 

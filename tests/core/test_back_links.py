@@ -26,7 +26,7 @@ def test_an_initiatives_discussion_leads_back_to_it(client: Any, app: Any) -> No
     db.session.commit()
     client.login_as(reader)
     html = page_text(client.get(f"/threads/{initiative.thread_id}"))
-    back = "Retour à l'initiative « Un composteur partagé »"
+    back = "Retour à l'initiative «\u00a0Un composteur partagé\u00a0»"
     assert f'<a href="/initiatives/{initiative.id}">{back}</a>' in html
 
 

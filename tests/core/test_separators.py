@@ -52,3 +52,17 @@ def test_no_separator_can_start_a_line() -> None:
 )
 def test_the_check_finds_a_breakable_separator(source: str, bad: bool) -> None:
     assert bool(problems(source)) is bad
+
+
+def test_french_quotes_hold_their_words_on_one_line() -> None:
+    """« and » are written with a no-break space inside (French typography): a closing » never
+    starts a line at 360 px, an opening « never ends one."""
+    from babel.messages.pofile import read_po
+
+    loose = []
+    for path in sorted((TEMPLATES.parent / "community").glob("*/translations/fr/LC_MESSAGES/*.po")):
+        with path.open("rb") as catalog:
+            for message in read_po(catalog, locale="fr"):
+                texts = message.string if isinstance(message.string, tuple) else [message.string]
+                loose += [t for t in texts if t and ("« " in t or " »" in t)]
+    assert loose == []

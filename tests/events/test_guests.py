@@ -96,10 +96,13 @@ def test_bad_guest_input_and_closed_doors(client, world, outbox):
             "\u041a\u0430rim",
             "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
         ),  # … in Cyrillic letters
-        ("Karim agent", "« agent » est le nom d'un rôle : choisissez un nom sans ce mot."),
+        (
+            "Karim agent",
+            "«\u00a0agent\u00a0» est le nom d'un rôle : choisissez un nom sans ce mot.",
+        ),
         (
             "Léa (modération)",
-            "« modération » est le nom d'un rôle : choisissez un nom sans ce mot.",
+            "«\u00a0modération\u00a0» est le nom d'un rôle : choisissez un nom sans ce mot.",
         ),
         ("Admin", "Réservé à la plateforme : choisissez votre propre nom."),
         ("Sam\u3164", "Enlevez les caractères invisibles (U+3164)."),

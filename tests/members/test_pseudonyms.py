@@ -161,7 +161,9 @@ def test_a_role_word_anywhere_in_a_name_is_refused(name, word):
     with pytest.raises(Invalid) as refused:
         services.check_display_name(name)
     assert refused.value.errors == {
-        "display_name": [f"« {word} » est le nom d'un rôle : choisissez un nom sans ce mot."]
+        "display_name": [
+            f"«\u00a0{word}\u00a0» est le nom d'un rôle : choisissez un nom sans ce mot."
+        ]
     }
     assert word in refused.value.message
 

@@ -126,7 +126,7 @@ def test_a_suspension_needs_an_end_date_or_an_explicit_none(world, client):
         url, {"action": "suspend", "reason": "Insultes", "scope": "community"}
     )
     assert silent.status_code == 200
-    assert "cochez « sans date de fin »" in page_text(silent)
+    assert "cochez «\u00a0sans date de fin\u00a0»" in page_text(silent)
     both = client.post_form(
         url,
         {

@@ -40,7 +40,7 @@ def test_a_reply_reaches_the_open_socket(live_server, api_token) -> None:  # typ
         assert response.status_code == 201, response.text
         payload = received.get(timeout=10)
         assert payload["kind"] == "reply"
-        assert payload["text"] == "Karim vous a répondu dans « Le composteur »"
+        assert payload["text"] == "Karim vous a répondu dans «\u00a0Le composteur\u00a0»"
         assert payload["url"] == f"/threads/{thread_id}#unread"
         assert payload["unread_count"] == 1
     finally:

@@ -54,7 +54,8 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
         assert notification.kind == "initiative_status"
         # The answer stays on the initiative's page (no copy of content in a notification).
         assert notification.text == (
-            "« Boîte à livres » : nouvel état, « Acceptée ». Lisez la réponse sur sa page."
+            "«\u00a0Boîte à livres\u00a0» : nouvel état, «\u00a0Acceptée\u00a0». "
+            "Lisez la réponse sur sa page."
         ), notification.text
         assert notification.url == f"/initiatives/{initiative.id}"
     assert told(bystander) == [] and told(gardener) == []
@@ -160,12 +161,13 @@ def test_replies_and_mentions_are_told_once() -> None:
     ).message
     [to_asker] = told(asker)  # a reply that also names her: told once
     assert to_asker.kind == "reply"
-    assert to_asker.text == "Karim vous a répondu dans « Le composteur »"  # never the text
+    # Never the message's text.
+    assert to_asker.text == "Karim vous a répondu dans «\u00a0Le composteur\u00a0»"
     assert to_asker.url == f"/threads/{thread.id}#unread"  # at her first unread message
     [to_named] = told(named)
     assert (
         to_named.kind == "mention"
-        and to_named.text == "Karim a cité votre nom dans « Le composteur »"
+        and to_named.text == "Karim a cité votre nom dans «\u00a0Le composteur\u00a0»"
     )
     threads.post_message(helper, thread, "Je me réponds", reply_to=answer.id)
     assert told(helper) == []  # nobody is told of their own act

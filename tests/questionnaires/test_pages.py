@@ -37,7 +37,8 @@ def test_answering_without_an_account_or_javascript(client, scene) -> None:
     text = page_text(page)
     assert "Pas besoin de compte" in text and "Avez-vous un jardin ?" in text
     # Every question shows without JavaScript; a conditional one says when it applies.
-    assert "Seulement si vous avez répondu « Oui » à « Avez-vous un jardin ? »" in text
+    when = "Seulement si vous avez répondu «\u00a0Oui\u00a0» à «\u00a0Avez-vous un jardin ?\u00a0»"
+    assert when in text
     assert 'src="/static/js/questionnaire.js?v=' in text and "<script>" not in text
     place = make_neighbourhood()
     data = _form(
@@ -76,7 +77,7 @@ def test_a_question_not_asked_is_left_out_and_said_so(client, scene) -> None:
     data = _form(questionnaire, q0=opt(questionnaire, 0, 1), q1=opt(questionnaire, 1, 0))
     response = client.post_form(f"/questionnaires/{questionnaire.id}", data, follow_redirects=True)
     text = page_text(response)
-    assert "Votre réponse à « Compostez-vous ? » n'a pas été gardée" in text
+    assert "Votre réponse à «\u00a0Compostez-vous ?\u00a0» n'a pas été gardée" in text
     stored = db.session.query(Response).one()
     assert {a.question_id for a in stored.answers} == {q(questionnaire, 0).id}
 

@@ -58,6 +58,6 @@ def test_a_hidden_message_leaves_nothing_of_its_text_in_notifications(client, ap
         ).scalars()
     }
     assert texts == {
-        "reply": "Amina B. vous a répondu dans « Le composteur »",
-        "mention": "Amina B. a cité votre nom dans « Le composteur »",
+        "reply": "Amina B. vous a répondu dans «\u00a0Le composteur\u00a0»",
+        "mention": "Amina B. a cité votre nom dans «\u00a0Le composteur\u00a0»",
     }
