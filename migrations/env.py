@@ -107,9 +107,17 @@ def run_migrations_online():
         # SQLite cannot ALTER most things: let Alembic copy-and-move tables there.
         conf_args["render_as_batch"] = sqlite
         if sqlite:
+            # A reference already broken (rows written with foreign keys off, by sqlite3's
+            # shell for instance) is said as such, before anything is migrated.
+            _broken_sqlite_references(connection, "already lead nowhere before migrating")
+            if connection.in_transaction():
+                connection.rollback()
             _sqlite_foreign_keys(connection, on=False)
             # Alembic commits each migration on its own on SQLite: checked before each commit.
-            conf_args.setdefault("on_version_apply", [_check_sqlite_foreign_keys])
+            conf_args["on_version_apply"] = [
+                *conf_args.get("on_version_apply", []),
+                _check_sqlite_foreign_keys,
+            ]
         try:
             context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
             with context.begin_transaction():
@@ -118,7 +126,11 @@ def run_migrations_online():
             if sqlite:
                 if connection.in_transaction():  # only reads left (closing would roll back)
                     connection.rollback()
-                _sqlite_foreign_keys(connection, on=True)
+                try:
+                    _sqlite_foreign_keys(connection, on=True)
+                except Exception:
+                    connection.invalidate()  # never back to the pool with them off
+                    raise
 
 
 def _sqlite_foreign_keys(connection, *, on):
@@ -140,12 +152,19 @@ def _sqlite_foreign_keys(connection, *, on):
 def _check_sqlite_foreign_keys(*, ctx, **_kw):
     """After each migration, before it commits: every reference still finds its row (SQLite's
     procedure, the foreign keys being off). Otherwise that migration rolls back."""
-    broken = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    _broken_sqlite_references(ctx.connection, "lead nowhere after migrating")
+
+
+def _broken_sqlite_references(connection, said):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     if broken:
         shown = ", ".join(
             f"{table} row {rowid} → {parent}" for table, rowid, parent, _ in broken[:5]
         )
-        raise RuntimeError(f"{len(broken)} references lead nowhere after migrating: {shown}")
+        raise RuntimeError(
+            f"{len(broken)} references {said}: {shown}"
+            + (" (delete or mend these rows, then migrate)" if "before" in said else "")
+        )
 
 
 if context.is_offline_mode():

@@ -174,31 +174,40 @@ class TerreauFlask(Flask):
 
     # Links a page builds, kept once built: a page builds twenty or more (its menu, its
     # stylesheets, a link per row), each a walk through the URL map. Kept per site root, only
-    # for a page's own links (no option such as an anchor, not relative to a blueprint), whose
-    # address depends on nothing but the endpoint and its values.
+    # for a page's own links: no option (anchor, method, scheme, absolute), not relative to a
+    # blueprint, values that are ints or short strings only (a visitor's long `next=` on an
+    # error page is not kept; `True`, `1.0` and `1` never share a link), never in debug (a
+    # static file's fingerprint changes as it is edited). It assumes what `url_defaults` adds
+    # depends on the endpoint and its values only (`core/frontend.py`'s fingerprint does).
     BUILT_LINKS = 8192
+    KEPT_VALUE = 64  # characters
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._built_links: dict[tuple[Any, ...], str] = {}
 
     def url_for(self, /, endpoint: str, **values: Any) -> str:
-        # An anchor, a method, a scheme or an absolute link: built each time, as Flask does.
-        if endpoint[:1] == "." or any(name[:1] == "_" for name in values):
-            return super().url_for(endpoint, **values)
-        if not has_request_context():
-            return super().url_for(endpoint, **values)
+        options = {name: values.pop(name) for name in [n for n in values if n[:1] == "_"]}
+        if (
+            endpoint[:1] == "."
+            or any(value is not None for value in options.values())
+            or self.debug
+            or not has_request_context()
+            or not all(self._kept_value(value) for value in values.values())
+        ):
+            return super().url_for(endpoint, **options, **values)
         key = (request.script_root, endpoint, *sorted(values.items()))
-        try:
-            found = self._built_links.get(key)
-        except TypeError:  # a value that cannot be a key (a list of query values)
-            return super().url_for(endpoint, **values)
+        found = self._built_links.get(key)
         if found is None:
             found = super().url_for(endpoint, **values)
             if len(self._built_links) >= self.BUILT_LINKS:
                 self._built_links.clear()
             self._built_links[key] = found
         return found
+
+    @classmethod
+    def _kept_value(cls, value: Any) -> bool:
+        return type(value) is int or (type(value) is str and len(value) <= cls.KEPT_VALUE)
 
     def dispatch_request(self) -> ResponseReturnValue:
         return in_request_transaction(super().dispatch_request)

@@ -67,7 +67,7 @@ def init_jinja(app: Flask) -> None:
 
 
 @pass_context
-def _page_gettext(context: Any, string: str, **variables: Any) -> str:
+def _page_gettext(context: Any, string: str, /, **variables: Any) -> str:
     found = context.get("terreau_translations") or translations()  # a macro without context
     text = found.ugettext(string)
     if context.eval_ctx.autoescape:

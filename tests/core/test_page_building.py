@@ -54,3 +54,32 @@ def test_python_words_and_lazy_words_follow_the_locale_of_the_moment(app: Any) -
         with force_locale("en"):
             assert (gettext("Communities"), str(label)) == ("Communities", "Communities")
         assert (gettext("Communities"), str(label)) == ("Communautés", "Communautés")
+
+
+def test_only_plain_values_are_kept_and_never_in_debug(app: Any, monkeypatch: Any) -> None:
+    """The review's findings: a visitor's long `next=` (every error page builds one) must not
+    fill the memory; `True`, `1.0` and `1` are one key but three links; a static file's
+    fingerprint changes while it is edited in debug."""
+    from flask import url_for as flask_url_for
+
+    app._built_links.clear()
+    with app.test_request_context("/"):
+        assert flask_url_for("initiatives.show", initiative_id=3) == "/initiatives/3"
+        assert len(app._built_links) == 1  # Python's url_for is kept too (its options are None)
+        long_next = "/nope?q=" + "x" * 3000
+        assert flask_url_for("auth.login", next=long_next).startswith("/auth/login?next=")
+        assert len(app._built_links) == 1
+        links = [flask_url_for("initiatives.index", page=value) for value in (1, True, 1.0)]
+        assert links == ["/initiatives?page=1", "/initiatives?page=True", "/initiatives?page=1.0"]
+        monkeypatch.setattr(app, "debug", True)
+        app._built_links.clear()
+        flask_url_for("initiatives.show", initiative_id=3)
+        assert app._built_links == {}
+
+
+def test_a_word_may_be_given_a_value_named_string_or_context(app: Any) -> None:
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        page = render_template_string(
+            "{{ _('%(string)s and %(context)s', string='a', context='b') }}"
+        )
+        assert page == "a and b"
