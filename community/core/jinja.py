@@ -34,14 +34,13 @@ def init_jinja(app: Flask) -> None:
         asked_next=asked_next,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
-    # Flask-Babel's callables look the translations up again at each string (a page has
-    # hundreds): the same, found once per request and locale.
+    # The request's catalog, found once per request and locale (`core.i18n.RequestDomain`).
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        gettext=lambda s: get_translations().ugettext(s),
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
     )
     # `_()` and `gettext()`, the most called functions of a page (30 on the visitor's home),
     # without the two indirections of Jinja's alias (a third of their cost): the same
@@ -51,7 +50,7 @@ def init_jinja(app: Flask) -> None:
     @app.context_processor
     def _locale() -> dict[str, Any]:
         # The catalog of this rendering's locale (`force_locale` included), read by `_()`.
-        return {"locale": str(get_locale() or "fr"), "terreau_translations": translations()}
+        return {"locale": str(get_locale() or "fr"), "terreau_translations": get_translations()}
 
     # A link that brings its visitor back here once the act is done (`core.urls.back_or`).
     app.jinja_env.filters["with_next"] = with_next
@@ -68,16 +67,11 @@ def init_jinja(app: Flask) -> None:
 
 @pass_context
 def _page_gettext(context: Any, string: str, /, **variables: Any) -> str:
-    found = context.get("terreau_translations") or translations()  # a macro without context
+    found = context.get("terreau_translations") or get_translations()  # a macro without context
     text = found.ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - a catalog string, as Jinja's own gettext does
     return text % variables
-
-
-def translations() -> Any:
-    """The catalog of this request's locale (`core.i18n.RequestDomain` finds it once)."""
-    return get_translations()
 
 
 # One format for a day and one for a moment, everywhere (pages, mails, notifications): the day

@@ -16,7 +16,7 @@ from community.core.models import utcnow
 from community.core.permissions import require
 from community.events import codes, permissions, signals
 from community.events.models import ACTIVE, Event, Registration
-from community.events.queries import holder_may_read
+from community.events.queries import holder_may_read, told_registrations
 from community.events.services import CHECKIN_OPENS, REPORT_MAX, _invalid
 from community.events.times import start_of_day_after_tomorrow
 from community.extensions import db
@@ -120,19 +120,8 @@ def publish_report(actor: Member, event: Event, body: str) -> Event:
         event.report_sent_at = now
     db.session.flush()
     if first:
-        came = list(
-            db.session.execute(
-                select(Registration)
-                .join(Event, Event.id == Registration.event_id)
-                .where(
-                    Registration.event_id == event.id,
-                    Registration.status.in_(ACTIVE),
-                    Registration.checked_in_at.is_not(None),
-                    Registration.member_id.is_not(None),
-                    holder_may_read(),
-                )
-                .order_by(Registration.id)
-            ).scalars()
+        came = told_registrations(
+            event, Registration.checked_in_at.is_not(None), Registration.member_id.is_not(None)
         )
         signals.report_published.send(event, actor=actor, attendees=came)
     return event

@@ -54,7 +54,7 @@ def attendees(event_id: int) -> Any:
         # the person at the door. Back to the rencontre, told what the code is for.
         flash(_("This code is for the door: the person who welcomes you scans it."), "info")
         return redirect(url_for("events.show", event_id=event.id))
-    _member, event = _managed(event_id)
+    require(permissions.can_manage_event(member, event), member)
     code = (request.args.get("code") or "")[:100]
     form = CheckinForm(data={"code": code})
     # A scanned code: whom it names, said before the presence is noted.

@@ -105,6 +105,24 @@ def holder_may_read() -> ColumnElement[bool]:
     return _may_read(Event.community_id, Registration.member_id, staff)
 
 
+def told_registrations(event: Event, *conditions: ColumnElement[bool]) -> list[Registration]:
+    """The active registrations of `event` whose holders may still read it (those its news
+    reaches: a move, a compte rendu), narrowed by `conditions`."""
+    return list(
+        db.session.execute(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_(ACTIVE),
+                holder_may_read(),
+                *conditions,
+            )
+            .order_by(Registration.id)
+        ).scalars()
+    )
+
+
 def may_read_community_events(member: Member | None, community: Community) -> bool:
     """The rule for one community (one query, once per request)."""
     if is_staff(member):

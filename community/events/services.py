@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from community.communities.models import Community
 from community.core.content import render_markdown
@@ -19,9 +18,9 @@ from community.core.errors import Invalid, NotFound
 from community.core.models import utcnow
 from community.core.permissions import require
 from community.events import permissions, signals
-from community.events.models import ACTIVE, Event, Registration
+from community.events.models import Event
 from community.events.places import _lock, _promote, _still_open
-from community.events.queries import holder_may_read
+from community.events.queries import told_registrations
 from community.events.times import weekly
 from community.extensions import db
 from community.initiatives.models import Initiative
@@ -229,21 +228,6 @@ def _where_and_when(event: Event) -> tuple[object, ...]:
     return (event.starts_at, event.ends_at, event.place, event.neighbourhood_id)
 
 
-def _holders(event: Event) -> list[Registration]:
-    """Those who hold a place or wait, and may still read the rencontre (they are told)."""
-    return list(
-        db.session.execute(
-            select(Registration)
-            .join(Event, Event.id == Registration.event_id)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status.in_(ACTIVE),
-                holder_may_read(),
-            )
-        ).scalars()
-    )
-
-
 def edit_event(actor: Member, event: Event, data: EventData) -> Event:
     """Change what a rencontre says; a larger capacity gives places to those waiting, and a
     new date, time or place is told to everyone registered."""
@@ -261,7 +245,7 @@ def edit_event(actor: Member, event: Event, data: EventData) -> Event:
     db.session.flush()
     _promote(event, now)
     if _where_and_when(event) != before:
-        signals.event_moved.send(event, actor=actor, registrations=_holders(event))
+        signals.event_moved.send(event, actor=actor, registrations=told_registrations(event))
     return event
 
 
@@ -274,7 +258,7 @@ def cancel_event(actor: Member, event: Event, reason: str) -> Event:
     now = utcnow()
     _lock(event)
     _still_open(event, now)
-    registrations = _holders(event)
+    registrations = told_registrations(event)
     event.status = "cancelled"
     event.cancel_reason = reason
     event.cancelled_at = event.updated_at = now
