@@ -197,6 +197,13 @@ _cheap_password_hashing()
 
 
 @pytest.fixture
+def request_context(app: Flask) -> Iterator[None]:
+    """Services speak French: their messages need a request (the locale comes from it)."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
 def other_app() -> Any:
     """`other_app(config, **overrides)` builds a second application (another config or
     database); `_restore_socketio_server` points Socket.IO back at the suite's app after."""
@@ -442,14 +449,22 @@ class TerreauClient(FlaskClient):
         return response
 
     def csrf_token(self) -> str:
-        response = self.get("/auth/login" if not self._logged_in() else "/me")
-        html = response.get_data(as_text=True)
-        # Members' pages carry it in a meta tag; a visitor's only in the forms that need it.
-        match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
-            r'name="csrf_token"[^>]*value="([^"]+)"', html
-        )
-        assert match, "no CSRF token on the page"
-        return match.group(1)
+        """The CSRF token a page would carry for this client's session, minted as Flask-WTF's
+        `generate_csrf` mints it (a raw value kept in the session, signed) without building a
+        page for it: reading one cost a page's rendering per posted form. Browser tests post
+        the tokens real pages carry."""
+        import hashlib
+
+        from itsdangerous import URLSafeTimedSerializer
+
+        app = self.application
+        field = app.config["WTF_CSRF_FIELD_NAME"]
+        with self.session_transaction() as session:
+            if field not in session:
+                session[field] = hashlib.sha1(os.urandom(64), usedforsecurity=False).hexdigest()
+            raw = session[field]
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
     def _logged_in(self) -> bool:
         with self.session_transaction() as session:
@@ -599,16 +614,33 @@ def _settled(page: Any, check: Any) -> Any:
     return None  # pragma: no cover - the loop returns or raises
 
 
-def browser_log_in(page: Any, base: str, member: Any, password: str | None = None) -> None:
-    """Log `member` in through the login page, as a person would, and wait to leave it."""
-    from tests.factories import PASSWORD
+def browser_log_in(page: Any, base: str, member: Any) -> None:
+    """Give `page`'s browser `member`'s session, as logging in would: the session cookie the
+    login page sets (signed by the app, bound to this browser as Flask-Login's "strong"
+    protection wants), without the two page loads of the form. The page stays where it is: go
+    where the test begins. Logging in through the form is the accounts' tests' own
+    (tests/browser/test_accounts_browser.py)."""
+    from flask import current_app
 
+    app = current_app._get_current_object()
+    agent = page.evaluate("navigator.userAgent")
+    environ = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": agent}
+    with app.test_request_context(base_url=base, environ_base=environ):
+        identifier = _create_identifier()
+    session = {"_user_id": member.get_id(), "_fresh": True, "_id": identifier}
+    value = app.session_interface.get_signing_serializer(app).dumps(session)  # type: ignore[attr-defined]
     page.context.clear_cookies()
-    page.goto(base + "/auth/login")
-    page.fill("#email", member.email)
-    page.fill("#password", password or PASSWORD)
-    page.click("main form.stack button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    page.context.add_cookies(
+        [
+            {
+                "name": app.config["SESSION_COOKIE_NAME"],
+                "value": value,
+                "url": base,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
 
 
 def assert_accessible(page: Any) -> None:

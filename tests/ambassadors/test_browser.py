@@ -9,8 +9,8 @@ import pytest
 
 from community.extensions import db
 from tests.ambassadors.factories import make_ambassador, make_invitation
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
-from tests.factories import PASSWORD, make_community, make_member, make_theme
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, browser_log_in
+from tests.factories import make_community, make_member, make_theme
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,10 +28,7 @@ def test_links_and_journal(live_server: str, page: Any) -> None:
     db.session.commit()
     ambassador_id, slug = ambassador.id, community.slug
 
-    page.goto(f"{live_server}/auth/login")
-    page.fill("input[name=email]", yanis.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
+    browser_log_in(page, live_server, yanis)
 
     page.goto(f"{live_server}/ambassadors")
     # Walked at 360 px: the label box had no type and missed the styling (21 px high).
@@ -99,10 +96,7 @@ def test_invitation_link_to_member_of_the_community(
     invitation_id, token, slug = invitation.id, invitation.token, community.slug
 
     # The ambassador copies her link and opens her flyer.
-    page.goto(f"{live_server}/auth/login")
-    page.fill("input[name=email]", aicha.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stack button[type=submit]")
+    browser_log_in(page, live_server, aicha)
     page.goto(f"{live_server}/ambassadors")
     page.get_by_role("button", name="Copier le lien").click()
     page.get_by_text("Le lien est copié").wait_for()

@@ -165,6 +165,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     page.get_by_text("Merci. Les modérateurs vont regarder votre signalement.").wait_for()
 
     browser_log_in(page, live_server, gardener)
+    page.goto(f"{live_server}/")
     badge = page.locator(".todo-count")
     assert badge.inner_text().startswith("1")
     check_page(page)
@@ -179,6 +180,7 @@ def test_a_gardener_sees_the_badge_hides_and_the_reporter_is_told(page, live_ser
     assert page.locator(".todo-count").count() == 0  # nothing waits any more
 
     browser_log_in(page, live_server, reporter)
+    page.goto(f"{live_server}/")
     assert page.locator("[data-notifications-count]").inner_text().startswith("1")
     page.goto(f"{live_server}/notifications")
     assert (

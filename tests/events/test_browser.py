@@ -12,18 +12,18 @@ from playwright.sync_api import expect
 from community.core.models import utcnow
 from community.events.models import Registration
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, browser_log_in
 from tests.events.factories import make_event, make_registration
-from tests.factories import PASSWORD, make_community, make_member
+from tests.factories import make_community, make_member
 
 
 def _login(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name=re.compile("^(Log in|Se connecter)$")).click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # the home page (issue 13)
+    from sqlalchemy import select
+
+    from community.members.models import Member
+
+    member = db.session.execute(select(Member).where(Member.email == email)).scalar_one()
+    browser_log_in(page, base, member)
 
 
 def _check(page):

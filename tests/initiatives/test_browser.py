@@ -8,15 +8,15 @@ import pytest
 
 from community.extensions import db
 from community.initiatives import lifecycle
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
-from tests.factories import PASSWORD, make_community, make_member, make_neighbourhood, make_theme
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, browser_log_in
+from tests.factories import make_community, make_member, make_neighbourhood, make_theme
 from tests.initiatives.factories import make_initiative
 
 
 @pytest.mark.browser
 @pytest.mark.live
 def test_propose_support_and_read_the_timeline(live_server, page):
-    make_member(email="lea@example.org", display_name="Léa")
+    lea = make_member(email="lea@example.org", display_name="Léa")
     agent = make_member("staff", display_name="Karim")
     theme = make_theme("Biodiversité")
     make_neighbourhood("La Roseraie")
@@ -28,11 +28,7 @@ def test_propose_support_and_read_the_timeline(live_server, page):
     db.session.commit()
     other_id = other.id
 
-    page.goto(f"{live_server}/auth/login")
-    page.fill("#email", "lea@example.org")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name=re.compile("^(Log in|Se connecter)$")).click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)  # the home page (issue 13)
+    browser_log_in(page, live_server, lea)
 
     page.goto(f"{live_server}/initiatives/new")
     assert_accessible(page)

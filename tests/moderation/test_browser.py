@@ -58,6 +58,7 @@ def test_a_warning_reaches_its_member(live_server, page, world) -> None:  # type
     assert "Le membre concerné a été prévenu" in page.content()
 
     browser_log_in(page, live_server, world.author)
+    page.goto(f"{live_server}/")
     assert page.locator("[data-notifications-count]").inner_text().startswith("1")
     page.goto(f"{live_server}/notifications")
     text = page.locator(".notification-text").first.inner_text()

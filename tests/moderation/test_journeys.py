@@ -29,12 +29,6 @@ def told(member, kind):
 
 
 @pytest.fixture
-def request_context(app):  # type: ignore[no-untyped-def]
-    with app.test_request_context():  # services speak French
-        yield
-
-
-@pytest.fixture
 def posted(world):  # type: ignore[no-untyped-def]
     thread = make_thread(world.a, "Le marché")
     return threads.post_message(world.author, thread, "Tu es un idiot", "m1").message

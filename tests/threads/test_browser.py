@@ -10,20 +10,17 @@ import requests
 from playwright.sync_api import expect
 
 from community.extensions import db
-from tests.conftest import assert_accessible, assert_no_horizontal_scroll
-from tests.factories import PASSWORD, make_community, make_member, make_thread
+from tests.conftest import assert_accessible, assert_no_horizontal_scroll, browser_log_in
+from tests.factories import make_community, make_member, make_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 
 def _log_in(context: Any, base: str, member: Any) -> Any:
+    """A new tab of `context`, logged in as `member` (the test goes where it begins)."""
     context.set_default_timeout(15000)
     page = context.new_page()
-    page.goto(f"{base}/auth/login")
-    page.fill("#email", member.email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    browser_log_in(page, base, member)
     return page
 
 

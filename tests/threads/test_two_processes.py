@@ -1,6 +1,8 @@
 """Two real gunicorn processes (gevent) sharing PostgreSQL and Redis, as `make serve` runs them.
 
-Skipped, with the reason, when PostgreSQL or Redis is not reachable.
+These servers run on PostgreSQL whatever database the suite uses, so they run once, in the
+suite's PostgreSQL pass (`TEST_DATABASE_URL=postgresql://…`, CI's second pass): the SQLite pass
+skips them, saying so. Skipped, with the reason, when PostgreSQL or Redis is not reachable.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ DATABASE_URL = (
 
 
 def _missing() -> str | None:
+    if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        return (
+            "production serving runs on PostgreSQL: run in the PostgreSQL pass "
+            "(TEST_DATABASE_URL=postgresql://…), as CI's second pass does"
+        )
     try:
         import psycopg
 
