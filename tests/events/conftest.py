@@ -5,12 +5,15 @@ from types import SimpleNamespace
 import pytest
 
 from tests.ambassadors.factories import make_ambassador
+from tests.conftest import built_once, load_rows
 from tests.factories import make_community, make_member, make_membership
 
 
 @pytest.fixture
-def world():
-    return build_world()
+def world(_world_rows):
+    """The world of `build_world`, built once per module (`built_once`); each test starts
+    from it, in a savepoint rolled back after it."""
+    return load_rows(_world_rows)
 
 
 def build_world():
@@ -42,6 +45,9 @@ def build_world():
         staff=make_member("staff"),
         admin=make_member("admin"),
     )
+
+
+_world_rows = built_once(build_world)
 
 
 @pytest.fixture(autouse=True)

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import built_once, load_rows
-from tests.events.conftest import build_world
 from tests.events.factories import make_event
-
-# Built once for the module; each test starts from it, in a savepoint.
-_world_rows = built_once(build_world)
-
-
-@pytest.fixture
-def world(_world_rows):
-    return load_rows(_world_rows)
-
 
 ROLES = (
     "visitor", "citizen", "member", "ambassador", "other_ambassador", "gardener",

@@ -12,19 +12,8 @@ from sqlalchemy import func, select
 from community.extensions import db
 from community.initiatives import backing, lifecycle
 from community.initiatives.models import Initiative, InitiativeUpdate
-from tests.conftest import built_once, load_rows
 from tests.factories import make_neighbourhood, make_theme
-from tests.initiatives.conftest import build_world
 from tests.initiatives.factories import make_initiative
-
-# Built once for the module; each test starts from it, in a savepoint.
-_world_rows = built_once(build_world)
-
-
-@pytest.fixture
-def world(_world_rows):
-    return load_rows(_world_rows)
-
 
 ROLES = [
     "visitor",

@@ -13,20 +13,11 @@ from sqlalchemy import func, select
 from community.extensions import db
 from community.initiatives import answers, backing, lifecycle, services, stories
 from community.initiatives.models import Initiative, InitiativeUpdate
-from tests.conftest import built_once, load_rows, page_text
+from tests.conftest import page_text
 from tests.factories import make_neighbourhood, make_theme
 from tests.html_parts import element
-from tests.initiatives.conftest import build_world
 from tests.initiatives.factories import make_initiative
 from tests.initiatives.test_api import ROLES, image_bytes, stored_files
-
-# Built once for the module; each test starts from it, in a savepoint.
-_world_rows = built_once(build_world)
-
-
-@pytest.fixture
-def world(_world_rows):
-    return load_rows(_world_rows)
 
 
 def text_of(response) -> str:
