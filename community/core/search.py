@@ -208,22 +208,28 @@ def rebuild(session: Session | None = None, kinds: Iterable[str] | None = None) 
 
 @event.listens_for(Session, "after_flush")
 def _reindex_after_flush(session: Session, flush_context: Any) -> None:
+    """Keep the index in step with what this flush wrote. Runs at every flush: the session's
+    sets are read once (each is a walk of the identity map) and it leaves at once when no
+    searchable object, nor one they depend on, was written."""
     if not _SOURCES:
         return
+    new, dirty, deleted = list(session.new), list(session.dirty), list(session.deleted)
+    if not (new or dirty or deleted):
+        return
     for source in _SOURCES.values():
+        watched = (source.model, *source.depends_on)
+        if not any(isinstance(o, watched) for group in (new, dirty, deleted) for o in group):
+            continue
         connection = session.connection()
-        gone = [o.id for o in session.deleted if isinstance(o, source.model)]
-        _remove(connection, source.kind, gone)
+        _remove(connection, source.kind, [o.id for o in deleted if isinstance(o, source.model)])
         if source.depends_on and any(
-            isinstance(o, source.depends_on) and session.is_modified(o) for o in session.dirty
+            isinstance(o, source.depends_on) and session.is_modified(o) for o in dirty
         ):
             with session.no_autoflush:
                 objects = list(session.execute(select(source.model)).scalars())
         else:
-            objects = [o for o in session.new if isinstance(o, source.model)]
-            objects += [
-                o for o in session.dirty if isinstance(o, source.model) and source.changed(o)
-            ]
+            objects = [o for o in new if isinstance(o, source.model)]
+            objects += [o for o in dirty if isinstance(o, source.model) and source.changed(o)]
         if objects:
             with session.no_autoflush:
                 _store(connection, source.kind, ((o.id, source.text_of(o)) for o in objects))
