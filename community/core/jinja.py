@@ -32,6 +32,8 @@ def init_jinja(app: Flask) -> None:
         external_url=external,
         # The page of this site that sent her here to act (`?next=`): `macros/back.html`.
         asked_next=asked_next,
+        # ":" after a word the template writes itself ("{{ name }}{{ colon() }} {{ count }}").
+        colon=colon,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # The request's catalog, found once per request and locale (`core.i18n.RequestDomain`).
@@ -72,6 +74,13 @@ def _page_gettext(context: Any, string: str, /, **variables: Any) -> str:
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - a catalog string, as Jinja's own gettext does
     return text % variables
+
+
+def colon() -> str:
+    """A colon as the language of this rendering writes it: French puts a no-break space
+    before it (a breakable one would let the ":" start a line on a phone), English none."""
+    locale = get_locale()
+    return "\u00a0:" if locale is None or locale.language == "fr" else ":"
 
 
 # One format for a day and one for a moment, everywhere (pages, mails, notifications): the day

@@ -1,7 +1,7 @@
 """The app shell the service worker keeps on the phone, and its version.
 
 The shell is only what every visitor gets alike: styles, scripts, icons and the offline page.
-Its version is a hash of those files, computed once per process: a deploy that changes one of
+Its version is a hash of those files (the offline page's template and catalogs), computed once per process: a deploy that changes one of
 them gives a new service worker, which replaces the old cache.
 """
 
@@ -40,11 +40,18 @@ def _compute(static_folder: Path, static_url: str) -> Shell:
         digest.update(relative.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
         urls.append(f"{static_url}/{relative}")
-    # The offline page and the worker's own code belong to the version too.
-    templates = Path(current_app.root_path).parent / "templates" / "webapp"
-    for name in ("offline.html", "service-worker.js"):
-        digest.update(hashlib.sha256((templates / name).read_bytes()).digest())
+    for path in offline_sources():
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return Shell(version=digest.hexdigest()[:16], urls=(OFFLINE_URL, *urls))
+
+
+def offline_sources() -> list[Path]:
+    """What else the version is made of: the offline page, the worker's own code, and the
+    catalogs the offline page's words come from (a translation mended reaches the phones)."""
+    package = Path(current_app.root_path)
+    templates = package.parent / "templates" / "webapp"
+    catalogs = sorted((package / "webapp" / "translations").glob("*/LC_MESSAGES/messages.po"))
+    return [templates / "offline.html", templates / "service-worker.js", *catalogs]
 
 
 def shell(app: Flask | None = None) -> Shell:

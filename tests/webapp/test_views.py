@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from community.core.security import CSP
-from community.webapp.shell import _compute, shell
+from community.webapp import shell as shell_module
+from community.webapp.shell import _compute, offline_sources, shell
 from tests.conftest import page_text
 from tests.factories import make_member
 
@@ -79,6 +80,21 @@ def test_a_changed_static_file_gives_a_new_version(app, tmp_path: Path) -> None:
     first = _compute(tmp_path, "/static")
     assert _compute(tmp_path, "/static").version == first.version
     (tmp_path / "css" / "a.css").write_text("body{color:red}")
+    assert _compute(tmp_path, "/static").version != first.version
+
+
+def test_a_changed_translation_of_the_offline_page_gives_a_new_version(
+    app, tmp_path: Path, monkeypatch
+) -> None:
+    """The offline page is kept on the phone: its words mended in a catalog (a no-break space
+    before a colon) must replace the old page, as a changed template does."""
+    fr = Path(app.root_path) / "webapp" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    assert fr in offline_sources()
+    catalog = tmp_path / "messages.po"
+    catalog.write_text('msgstr "s\'afficher : votre téléphone"')
+    monkeypatch.setattr(shell_module, "offline_sources", lambda: [catalog])
+    first = _compute(tmp_path, "/static")
+    catalog.write_text('msgstr "s\'afficher\u00a0: votre téléphone"')
     assert _compute(tmp_path, "/static").version != first.version
 
 
