@@ -319,7 +319,7 @@ def test_stepping_down_says_what_becomes_of_one_link(client: Any, world: World) 
 
     html = page_text(_login(client, world, "ambassador").get("/ambassadors"))
     assert (
-        "Il continue de marcher : les personnes rencontrées peuvent encore s'en servir pour "
+        "Il continue de marcher\u00a0: les personnes rencontrées peuvent encore s'en servir pour "
         "s'inscrire"
     ) in html
     assert "Il s'arrête aujourd'hui" in html

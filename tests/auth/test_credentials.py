@@ -303,4 +303,4 @@ def test_logging_in_greets_her_once(client):
         {"email": "une@example.org", "password": PASSWORD},
         follow_redirects=True,
     )
-    assert "Bonjour Une Fois !" in page_text(elsewhere)  # away from home, the banner says it
+    assert "Bonjour Une Fois\u00a0!" in page_text(elsewhere)  # away from home, the banner says it

@@ -95,7 +95,7 @@ def test_bad_signup_input_is_refused_in_french_and_nothing_is_stored(
 def test_pseudonyms_are_unique_whatever_the_case(client, outbox):
     make_member(display_name="Maryse")
     response = client.post_form("/auth/signup", {**GOOD, "display_name": "MARYSE"})
-    assert "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom." in page_text(
+    assert "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom." in page_text(
         response
     )
 

@@ -129,7 +129,7 @@ def test_a_refused_form_opens_on_a_summary_that_leads_to_each_field(page, live_s
     summary.wait_for()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     check_page(page)
-    summary.get_by_role("link", name="Mot de passe : Ce champ est requis.").click()
+    summary.get_by_role("link", name="Mot de passe\u00a0: Ce champ est requis.").click()
     assert page.evaluate("document.activeElement.id") == "password"
     summary.get_by_role("link", name="J'ai lu et j'accepte la charte").click()
     assert page.evaluate("document.activeElement.id") == "accept_charter"

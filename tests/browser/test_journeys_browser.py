@@ -90,7 +90,7 @@ def test_sign_up_confirm_choose_join_land_in_the_thread_and_post(page, live_serv
     # Back home, the community and its discussion are one tap away.
     page.goto(live_server + "/")
     page.get_by_role("heading", name="Mes communautés").wait_for()
-    page.get_by_role("link", name="Bienvenue ! Présentez-vous").click()
+    page.get_by_role("link", name="Bienvenue\u00a0! Présentez-vous").click()
     page.wait_for_url("**/threads/*")
     check_page(page)
 
@@ -252,7 +252,7 @@ def test_a_live_message_is_deleted_by_its_author_after_one_question(page, live_s
     sent.locator("summary", has_text="Actions").click()
     sent.get_by_role("link", name="Supprimer").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("Supprimer ce message ?")
+    expect(dialog).to_contain_text("Supprimer ce message\u00a0?")
     check_page(page)
     dialog.get_by_role("button", name="Annuler").click()
     expect(dialog).to_have_count(0)

@@ -150,7 +150,7 @@ def test_leaving_asks_once(client):
     community = make_community(members=(lea,))
     client.login_as(lea)
     page = page_text(client.get(f"/communities/{community.slug}/leave"))
-    assert f"Quitter {community.name} ?" in page and "Oui, quitter" in page
+    assert f"Quitter {community.name}\u00a0?" in page and "Oui, quitter" in page
     assert (
         db.session.execute(
             select(Membership.status).where(Membership.member_id == lea.id)
@@ -310,7 +310,7 @@ def test_home_shows_what_waits_for_me(client, app):
     client.login_as(lea)
     html = page_text(client.get("/"))
     assert "Mes initiatives" in html and "Un banc au square" in html and "réponse le" in html
-    assert "Hugo propose de vous aider : répondez-lui" in html
+    assert "Hugo propose de vous aider\u00a0: répondez-lui" in html
 
 
 def test_home_shows_the_next_rencontres(client):

@@ -64,7 +64,9 @@ def french_texts() -> list[str]:
             for message in read_po(catalog, locale="fr"):
                 if message.id:
                     strings = message.string
-                    texts += [t for t in (strings if isinstance(strings, tuple) else [strings]) if t]
+                    texts += [
+                        t for t in (strings if isinstance(strings, tuple) else [strings]) if t
+                    ]
     return texts
 
 
@@ -85,7 +87,7 @@ def loose_signs(text: str) -> list[str]:
 
 
 def test_french_signs_stay_with_the_word_before_them() -> None:
-    """":", ";", "!" and "?" follow a no-break space (U+00A0) in every French text: a sign never
+    """ ":", ";", "!" and "?" follow a no-break space (U+00A0) in every French text: a sign never
     starts a line at 360 px."""
     assert [t for t in french_texts() if loose_signs(t)] == []
 
@@ -148,7 +150,9 @@ def test_the_check_finds_a_loose_sign_in_a_template(source: str, bad: bool) -> N
     assert bool(template_loose_signs(source)) is bad
 
 
-@pytest.mark.parametrize(("locale", "written"), [("fr", "Bellevue\u00a0: 3"), ("en", "Bellevue: 3")])
+@pytest.mark.parametrize(
+    ("locale", "written"), [("fr", "Bellevue\u00a0: 3"), ("en", "Bellevue: 3")]
+)
 def test_colon_is_the_colon_of_the_page_language(app, locale: str, written: str) -> None:
     from flask import render_template_string
     from flask_babel import force_locale

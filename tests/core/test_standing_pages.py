@@ -146,7 +146,7 @@ def test_no_page_offers_a_suspended_member_an_act_she_is_refused(
     assert offered == [], "\n".join(offered)
 
 
-NOTE = "Votre compte est suspendu : pour l'instant, vous pouvez lire, mais pas participer."
+NOTE = "Votre compte est suspendu\u00a0: pour l'instant, vous pouvez lire, mais pas participer."
 
 
 def test_in_place_of_the_acts_one_plain_sentence(

@@ -99,7 +99,7 @@ def test_each_kind_of_field_is_refused_in_french(app) -> None:
         "day": ["Ce n'est pas une date valide."],
         "count": ["Doit être supérieur ou égal à 1."],
         "name": ["Plus long que la longueur maximale (3)."],
-        "kind": ["Doit être l'une de ces valeurs : a, b."],
+        "kind": ["Doit être l'une de ces valeurs\u00a0: a, b."],
         "other": ["Champ inconnu."],
     }
     with app.test_request_context(), force_locale("en"), pytest.raises(Invalid) as en:

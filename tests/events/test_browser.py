@@ -83,7 +83,7 @@ def test_register_see_the_qr_code_and_be_checked_in(live_server, page):
     assert "présence notée" in page.locator(".attendee-list").inner_text()
     _check(page)
     # Samia has no code with her: the button beside her name.
-    page.get_by_role("button", name="Présent : Samia Benali-Fontaine").click()
+    page.get_by_role("button", name="Présent\u00a0: Samia Benali-Fontaine").click()
     expect(page.locator(".flashes")).to_contain_text("Présence de Samia Benali-Fontaine notée.")
     assert "Présent" not in page.locator(".attendee-list").inner_text()
     _check(page)

@@ -90,21 +90,21 @@ def test_bad_guest_input_and_closed_doors(client, world, outbox):
     [
         (
             "K\u00e4rim",
-            "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
+            "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom.",
         ),  # a member's name, accented
         (
             "\u041a\u0430rim",
-            "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
+            "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom.",
         ),  # … in Cyrillic letters
         (
             "Karim agent",
-            "«\u00a0agent\u00a0» est le nom d'un rôle : choisissez un nom sans ce mot.",
+            "«\u00a0agent\u00a0» est le nom d'un rôle\u00a0: choisissez un nom sans ce mot.",
         ),
         (
             "Léa (modération)",
-            "«\u00a0modération\u00a0» est le nom d'un rôle : choisissez un nom sans ce mot.",
+            "«\u00a0modération\u00a0» est le nom d'un rôle\u00a0: choisissez un nom sans ce mot.",
         ),
-        ("Admin", "Réservé à la plateforme : choisissez votre propre nom."),
+        ("Admin", "Réservé à la plateforme\u00a0: choisissez votre propre nom."),
         ("Sam\u3164", "Enlevez les caractères invisibles (U+3164)."),
     ],
 )
@@ -230,6 +230,8 @@ def test_a_guest_gives_the_place_back_by_the_link_in_the_mail(client, world, out
     db.session.commit()
     (mail,) = [m for m in outbox.to("camille@example.org") if "cancel" in outbox.text_of(m)]
     (link,) = [u for u in outbox.links_in(mail) if "/events/guests/cancel/" in u]
+    # The plain-text part keeps the French colon with its words (`colon()`).
+    assert f"Vous ne pouvez pas venir\u00a0? Laisser ma place\u00a0: {link}" in outbox.text_of(mail)
     path = link.split("localhost", 1)[1]
     assert client.get(path).status_code == 200
     assert registrations.registration_of(waiting, event).status == "waitlisted"

@@ -216,7 +216,7 @@ def test_a_rencontre_on_one_day_says_its_day_once_and_home_shows_her_place(clien
     assert "Permanence du marché" in before and "Vous avez une place" not in before
     client.post_form(f"/events/{event.id}/rsvp")
     home = page_text(client.get("/"))
-    assert "Vous avez une place : votre code d'accueil est sur sa page" in home
+    assert "Vous avez une place\u00a0: votre code d'accueil est sur sa page" in home
     assert "Mes inscriptions et mon agenda" in home
 
 
@@ -233,14 +233,14 @@ def test_her_own_place_comes_before_the_rencontre_being_full(client, world, logi
         text = page_text(client.get(path))
         assert "Atelier couture" in text
         assert "Vous avez une place" in text, path
-        assert "Complet : liste d'attente" not in text, path
+        assert "Complet\u00a0: liste d'attente" not in text, path
     login_as(second)
     for path in ("/events/mine", "/events", f"/events/{event.id}"):
         text = page_text(client.get(path))
         assert "Vous êtes sur la liste d'attente (n°\u00a02)" in text, path
-        assert "Complet : liste d'attente" not in text, path
+        assert "Complet\u00a0: liste d'attente" not in text, path
     login_as(world.citizen)  # neither a place nor a wait: the rencontre is full
-    assert "Complet : liste d'attente" in page_text(client.get("/events"))
+    assert "Complet\u00a0: liste d'attente" in page_text(client.get("/events"))
 
 
 @pytest.mark.parametrize(

@@ -185,8 +185,11 @@ def test_volunteers_are_shown_to_the_author_and_gardeners_only(client, world, as
                          (world.member_of_it, False)):  # fmt: skip
         as_member()
         client.login_as(member)
-        page = text_of(client.get(f"/initiatives/{initiative.id}"))
+        page = page_text(client.get(f"/initiatives/{initiative.id}"))
         assert ("Une camionnette dispo" in page) is sees, member
+        if sees:  # her name, then the French colon (`colon()`): never alone on a line
+            name = world.citizen.display_name
+            assert f"<strong>{name}</strong>\u00a0: Une camionnette dispo" in page
 
 
 def test_declining_in_html_without_answer_shows_the_error(client, world):
@@ -359,8 +362,8 @@ def test_the_kind_badges_are_explained_in_plain_words(client, world):
     under the list that shows them, and the initiative's page in full."""
     informal = make_initiative(world.author, informal=True, community=world.community)
     spontaneous = make_initiative(world.author)
-    informal_words = "Informelle : une action que des habitants mènent déjà."
-    spontaneous_words = "Spontanée : proposée hors d'une communauté."
+    informal_words = "Informelle\u00a0: une action que des habitants mènent déjà."
+    spontaneous_words = "Spontanée\u00a0: proposée hors d'une communauté."
     listing = page_text(client.get("/initiatives"))
     assert f'<span class="badge" title="{informal_words}">Informelle</span>' in listing
     assert f'<span class="badge" title="{spontaneous_words}">Spontanée</span>' in listing

@@ -62,7 +62,7 @@ def test_taken_pseudonym_is_refused(client):
         "/me/edit", {"display_name": "maryse", "locale": "fr", "neighbourhood_id": ""}
     )
     assert (
-        "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom."
+        "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom."
         in page_text(response)
         and member.display_name == "Avant"
     )

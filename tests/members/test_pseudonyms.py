@@ -39,7 +39,9 @@ def test_a_look_alike_of_a_taken_pseudonym_is_refused(taken, look_alike):
     with pytest.raises(Invalid) as refused:
         services.check_display_name(look_alike)
     assert refused.value.errors == {
-        "display_name": ["Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom."]
+        "display_name": [
+            "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom."
+        ]
     }
 
 
@@ -68,7 +70,7 @@ def test_sign_up_with_a_gardeners_name_in_cyrillic_is_refused(client, outbox):
         },
     )
     assert (
-        "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom."
+        "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom."
         in page_text(response)
         and outbox.messages == []
     )
@@ -111,7 +113,7 @@ def test_a_name_of_the_platform_or_of_an_erased_account_is_refused(name):
     with pytest.raises(Invalid) as refused:
         services.check_display_name(name)
     assert refused.value.errors == {
-        "display_name": ["Réservé à la plateforme : choisissez votre propre nom."]
+        "display_name": ["Réservé à la plateforme\u00a0: choisissez votre propre nom."]
     }
 
 
@@ -162,7 +164,7 @@ def test_a_role_word_anywhere_in_a_name_is_refused(name, word):
         services.check_display_name(name)
     assert refused.value.errors == {
         "display_name": [
-            f"«\u00a0{word}\u00a0» est le nom d'un rôle : choisissez un nom sans ce mot."
+            f"«\u00a0{word}\u00a0» est le nom d'un rôle\u00a0: choisissez un nom sans ce mot."
         ]
     }
     assert word in refused.value.message
@@ -215,7 +217,7 @@ def test_the_profile_form_refuses_impersonating_names(client, name):
     text = page_text(response)
     assert (
         "invisibles" in text
-        or "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom." in text
+        or "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom." in text
         or "Réservé à la plateforme" in text
     )
 
@@ -241,7 +243,7 @@ def test_sign_up_refuses_impersonating_names(client, outbox, name):
         said in text
         for said in (
             "invisibles",
-            "Déjà pris sur Terreau : ajoutez par exemple l'initiale de votre nom.",
+            "Déjà pris sur Terreau\u00a0: ajoutez par exemple l'initiale de votre nom.",
             "Réservé à la plateforme",
             "rôle",
         )

@@ -191,10 +191,10 @@ def test_the_suspension_fields_show_only_for_a_suspension(live_server, page, wor
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
     page.get_by_label("Sans date de fin").check()
-    page.get_by_label("Classer : rien d'anormal").check()
+    page.get_by_label("Classer\u00a0: rien d'anormal").check()
     assert group.is_hidden()
     # Back to "Suspend" with the keyboard: the fields come back, as they were left.
-    page.get_by_label("Classer : rien d'anormal").focus()
+    page.get_by_label("Classer\u00a0: rien d'anormal").focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     assert page.get_by_label("Suspendre le membre").is_checked()

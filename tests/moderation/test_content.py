@@ -48,9 +48,10 @@ def test_hide_and_restore_an_initiative(world, initiative, client, api_token) ->
         select(Notification).where(Notification.member_id == world.author.id)
     ).scalars()
     assert notification.text == (
-        "Modération : les modérateurs ont caché votre initiative. Motif : Publicité commerciale. "
-        "Charte : article 4 (Intérêt général). "
-        "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
+        "Modération\u00a0: les modérateurs ont caché votre initiative. "
+        "Motif\u00a0: Publicité commerciale. "
+        "Charte\u00a0: article 4 (Intérêt général). "
+        "Vous n'êtes pas d'accord\u00a0? Ouvrez cet avis pour le contester."
     )
     # The notice leads to where she contests the decision (issue 13).
     assert notification.url == f"/moderation/contest/initiative/{initiative.id}"

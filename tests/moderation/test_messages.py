@@ -57,9 +57,9 @@ def test_hide_a_reported_message(world, message, client, api_token, role, status
         assert message.hidden_reason == "Insulte envers un voisin"
         [notification] = told
         assert notification.text == (
-            "Modération : les modérateurs ont caché votre message. "
-            "Motif : Insulte envers un voisin. Charte : article 1 (Respect). "
-            "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
+            "Modération\u00a0: les modérateurs ont caché votre message. "
+            "Motif\u00a0: Insulte envers un voisin. Charte\u00a0: article 1 (Respect). "
+            "Vous n'êtes pas d'accord\u00a0? Ouvrez cet avis pour le contester."
         )
         assert notification.url == f"/moderation/contest/message/{message.id}"
         [act] = db.session.execute(select(ModerationAction)).scalars()
@@ -117,9 +117,8 @@ def test_a_member_suspended_from_the_community_cannot_post_there(
         headers=api_token(world.author),
     )
     assert response.status_code == 403
-    assert (
-        response.json["message"]
-        == "Votre participation à cette communauté est suspendue : vous ne pouvez pas y publier."
+    assert response.json["message"] == (
+        "Votre participation à cette communauté est suspendue\u00a0: vous ne pouvez pas y publier."
     )
 
 

@@ -107,8 +107,9 @@ def test_warn_tells_the_member_why_and_the_charter_clause(world) -> None:  # typ
     [notification] = notifications_of(world.author)
     assert notification.kind == "moderation"
     assert notification.text == (
-        "Modération : vous recevez un avertissement. Motif : Vous avez traité un voisin d'idiot. "
-        "Charte : article 1 (Respect)."
+        "Modération\u00a0: vous recevez un avertissement. "
+        "Motif\u00a0: Vous avez traité un voisin d'idiot. "
+        "Charte\u00a0: article 1 (Respect)."
     )
     [act] = db.session.execute(select(ModerationAction)).scalars()
     assert act.action == "warn" and act.subject == world.author
@@ -296,9 +297,9 @@ def test_tell_member_is_the_one_way_to_tell(world) -> None:  # type: ignore[no-u
                          reason_code="personal_data", url="/threads/3#message-9")  # fmt: skip
     [notification] = notifications_of(world.author)
     assert notification.text == (
-        "Modération : les modérateurs ont caché votre contenu. "
-        "Motif : Numéro de téléphone publié. Charte : article 3 (Vie privée). "
-        "Vous n'êtes pas d'accord ? Ouvrez cet avis pour le contester."
+        "Modération\u00a0: les modérateurs ont caché votre contenu. "
+        "Motif\u00a0: Numéro de téléphone publié. Charte\u00a0: article 3 (Vie privée). "
+        "Vous n'êtes pas d'accord\u00a0? Ouvrez cet avis pour le contester."
     )
     assert notification.url == "/threads/3#message-9"
     services.tell_member(world.gardener_a, None, "hide", "compte effacé")  # nobody to tell

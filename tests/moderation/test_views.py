@@ -22,7 +22,7 @@ def test_report_a_member_without_javascript(world, client) -> None:  # type: ign
     page = client.get(f"/report?target_type=member&target_id={world.author.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Auteur Signalé" in html and "Quel est le problème ?" in html
+    assert "Auteur Signalé" in html and "Quel est le problème\u00a0?" in html
     response = client.post_form(
         "/report",
         {
@@ -242,7 +242,7 @@ def test_the_decision_offers_what_makes_sense_and_says_who_is_told(world, client
     report = make_report(world.author, community=world.a, reporter=make_member())
     client.login_as(world.gardener_a)
     html = client.get(f"/moderation/reports/{report.id}").get_data(as_text=True)
-    assert "Classer : rien d" in html and "Avertir le membre" in html
+    assert "Classer\u00a0: rien d" in html and "Avertir le membre" in html
     assert "Masquer le contenu" not in html and "Rétablir le contenu" not in html
     response = client.post_form(f"/moderation/reports/{report.id}", {"action": "dismiss"})
     assert response.status_code == 302
@@ -321,7 +321,7 @@ def test_the_journal_names_what_each_act_was_about(world, client) -> None:  # ty
     html = page_text(client.get("/moderation/journal"))
     assert f"Message {said.id}" not in html and f"Discussion {thread.id}" not in html
     assert "« Des tomates partout dans la cour » — Les jardins du lundi" in html
-    assert "Discussion : Les jardins du lundi" in html
+    assert "Discussion\u00a0: Les jardins du lundi" in html
     assert "Un composteur partagé" in html
     assert "Un message effacé ensuite" not in html
     assert "Non affiché" in html  # the deleted one: said so, not shown

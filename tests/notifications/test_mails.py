@@ -53,8 +53,8 @@ def test_the_text_part_speaks_french_and_the_subject_has_no_full_stop(outbox, pr
     text = outbox.text_of(first)
     for english in ("See it on", "All your notifications", "Choose how often", "Stop these"):
         assert english not in text
-    assert "Voir sur Terreau :" in text
-    assert "Toutes vos notifications :" in text
+    assert "Voir sur Terreau\u00a0:" in text
+    assert "Toutes vos notifications\u00a0:" in text
 
 
 def test_no_immediate_mail_when_rolled_back(outbox, prefer) -> None:  # type: ignore[no-untyped-def]

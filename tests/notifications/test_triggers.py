@@ -54,7 +54,7 @@ def test_status_change_tells_author_supporters_and_volunteers() -> None:
         assert notification.kind == "initiative_status"
         # The answer stays on the initiative's page (no copy of content in a notification).
         assert notification.text == (
-            "«\u00a0Boîte à livres\u00a0» : nouvel état, «\u00a0Acceptée\u00a0». "
+            "«\u00a0Boîte à livres\u00a0»\u00a0: nouvel état, «\u00a0Acceptée\u00a0». "
             "Lisez la réponse sur sa page."
         ), notification.text
         assert notification.url == f"/initiatives/{initiative.id}"

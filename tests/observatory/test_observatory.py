@@ -484,6 +484,8 @@ def test_under_the_radar(client) -> None:  # type: ignore[no-untyped-def]
         ("Zone A", "Isolement")
     ]
     assert all(i.count is None or i.count >= 5 for i in result.requests_without_offers)
+    client.login_as(staff)  # the page's lists: the number after the French colon
+    assert "<li>Zone A\u00a0: 6</li>" in client.get("/observatory").get_data(as_text=True)
 
 
 @settings(

@@ -96,8 +96,8 @@ def test_conditions_live_with_javascript(
         assert_no_horizontal_scroll(page)
         assert_accessible(page)
         page.get_by_role("button", name="Envoyer mes réponses").click()
-        page.get_by_text("Merci ! Vos réponses sont enregistrées.").wait_for()
-        page.get_by_text("Vous avez déjà répondu à ce questionnaire. Merci !").wait_for()
+        page.get_by_text("Merci\u00a0! Vos réponses sont enregistrées.").wait_for()
+        page.get_by_text("Vous avez déjà répondu à ce questionnaire. Merci\u00a0!").wait_for()
         assert_accessible(page)
     finally:
         context.close()
@@ -125,11 +125,11 @@ def test_answering_without_javascript(
         _item(page, ids[1]).get_by_label("Oui").check()  # not asked, given "Non" above
         page.get_by_role("button", name="Envoyer mes réponses").click()
         page.get_by_text("Votre réponse à « Compostez-vous ? » n'a pas été gardée").wait_for()
-        page.get_by_text("Merci ! Vos réponses sont enregistrées.").wait_for()
+        page.get_by_text("Merci\u00a0! Vos réponses sont enregistrées.").wait_for()
         assert_no_horizontal_scroll(page)
         # The same browser again: refused, clearly.
         page.goto(url)
-        page.get_by_text("Vous avez déjà répondu à ce questionnaire. Merci !").wait_for()
+        page.get_by_text("Vous avez déjà répondu à ce questionnaire. Merci\u00a0!").wait_for()
     finally:
         context.close()
     db.session.rollback()  # end the test's read transaction: see what the server stored

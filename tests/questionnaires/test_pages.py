@@ -52,7 +52,7 @@ def test_answering_without_an_account_or_javascript(client, scene) -> None:
     data["neighbourhood_id"] = str(place.id)
     response = client.post_form(f"/questionnaires/{questionnaire.id}", data, follow_redirects=True)
     assert response.status_code == 200
-    assert "Merci ! Vos réponses sont enregistrées." in page_text(response)
+    assert "Merci\u00a0! Vos réponses sont enregistrées." in page_text(response)
     # The next step is shown: what will become of the answers, and the way back.
     assert "Ce qui sera fait de vos réponses sera écrit sur cette page." in page_text(response)
     assert "Retour à " in page_text(response)
@@ -201,7 +201,7 @@ def test_results_page_and_free_text(client, scene) -> None:
     db.session.flush()
     client.post_form("/auth/logout")
     text = page_text(client.get(results))
-    assert "Réponses :" in text and "mot 3" not in text  # free text is never public
+    assert "Réponses\u00a0:" in text and "mot 3" not in text  # free text is never public
     assert "<svg" in text and "<table>" in text
 
 

@@ -15,7 +15,7 @@ def test_deleting_a_message_asks_once(client):
     message = services.post_message(lea, thread, "Bonjour à tous", "c1").message
     client.login_as(lea)
     page = page_text(client.get(f"/threads/messages/{message.id}/delete"))
-    assert "Supprimer mon message ?" in page and "Bonjour à tous" in page
+    assert "Supprimer mon message\u00a0?" in page and "Bonjour à tous" in page
     assert message.deleted_at is None
     client.post_form(f"/threads/messages/{message.id}/delete")
     db.session.expire_all()
