@@ -1,8 +1,9 @@
 """The app shell the service worker keeps on the phone, and its version.
 
 The shell is only what every visitor gets alike: styles, scripts, icons and the offline page.
-Its version is a hash of those files (the offline page's template and catalogs), computed once per process: a deploy that changes one of
-them gives a new service worker, which replaces the old cache.
+Its version is a hash of those files (for the offline page, its template and its catalogs),
+computed once per process: a deploy that changes one of them gives a new service worker,
+which replaces the old cache.
 """
 
 from __future__ import annotations
