@@ -155,6 +155,17 @@ def browse(
     return stmt.order_by(Event.starts_at, Event.id)
 
 
+def past(member: Member | None, community: Community | None = None) -> Select[Any]:
+    """Rencontres `member` may read that are over, the latest first (with their compte rendu,
+    for those who missed them). A cancelled one never took place: it is left out."""
+    stmt = select(Event).where(
+        readable_events(member), Event.ends_at < utcnow(), Event.status != "cancelled"
+    )
+    if community is not None:
+        stmt = stmt.where(Event.community_id == community.id)
+    return stmt.order_by(Event.starts_at.desc(), Event.id.desc())
+
+
 def upcoming_for(member: Member | None, limit: int = 5) -> list[Event]:
     """For the home page: the next rencontres the member has a place at or may read.
 

@@ -92,6 +92,21 @@ def index() -> str:
     )
 
 
+@bp.get("/events/past")
+def past() -> str:
+    """The rencontres over, the latest first, with their compte rendu: what a member who did
+    not come reads, and where a gardener finds the one she has still to write about."""
+    slug = (request.args.get("community") or "")[:80]
+    community = community_by_slug(slug) if slug else None
+    return render_template(
+        "events/past.html",
+        page=paginate(queries.past(current_member(), community), page_from_request()),
+        community=community,
+        members_only=community is not None
+        and not permissions.can_read_community_events(current_member(), community),
+    )
+
+
 @bp.get("/events/<int:event_id>")
 def show(event_id: int) -> str:
     return _show(readable_event(event_id))

@@ -37,6 +37,12 @@ def _form(member: Member) -> PushKindsForm:
     return form
 
 
+@bp.app_template_global("push_on")
+def push_on() -> bool:
+    """Whether this site sends pushes: the ways to the preferences then name the phone."""
+    return push_keys.enabled()
+
+
 @bp.app_template_global("push_settings")
 def push_settings(member: Member | None) -> dict[str, Any] | None:
     """What the preferences page shows about push (None when push is off here)."""

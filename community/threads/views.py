@@ -259,7 +259,11 @@ def moderate_thread(thread_id: int, act: str) -> Response:
 
 @bp.get("/communities/<slug>/welcome")
 def welcome(slug: str) -> Response:
-    """The community's welcome thread: where a member lands after joining."""
+    """The community's welcome thread: where a member lands after joining.
+
+    At its top: the message saying she is in (a flash), the thread's title and community,
+    then "Écrire", which leads to the box. Opened at the box, a phone showed only an empty
+    box: the welcome was above, out of sight."""
     try:
         community = community_by_slug(slug)
     except NotFound:
@@ -267,7 +271,7 @@ def welcome(slug: str) -> Response:
     member = current_member()
     require(can_read_community_threads(member, community), member)
     thread = services.welcome_thread(community)  # opened once, for an older community
-    return redirect(url_for("threads.show", thread_id=thread.id, _anchor="message-form"))
+    return redirect(url_for("threads.show", thread_id=thread.id))
 
 
 @home_section

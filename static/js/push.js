@@ -75,12 +75,15 @@
     // Reading the current state asks nothing of the person.
     return registration.pushManager.getSubscription().then(function (subscription) {
       show(Boolean(subscription) && Notification.permission === "granted");
+      // Busy, not disabled: a disabled button drops the focus (a keyboard or screen-reader
+      // user was thrown back to the page's start), and the answer is said next to it.
       button.addEventListener("click", function () {
+        if (button.getAttribute("aria-disabled") === "true") { return; }
         var on = button.getAttribute("aria-checked") === "true";
-        button.disabled = true;
+        button.setAttribute("aria-disabled", "true");
         (on ? turnOff(registration) : turnOn(registration)).catch(function (error) {
           say(error && error.message === "denied" ? "denied" : "failed");
-        }).then(function () { button.disabled = false; });
+        }).then(function () { button.removeAttribute("aria-disabled"); });
       });
     });
   });

@@ -77,6 +77,23 @@
     update();
   });
 
+  // The menu floats over the page: once the focus moves on to something outside it (Tab past
+  // its last link), it closes, or it would hide what the focus reached; Escape closes it and
+  // gives the focus back to "Menu". A tap on nothing in particular moves no focus (Safari
+  // does not focus a tapped link either): that changes nothing, so its links keep working.
+  document.querySelectorAll("details.main-menu").forEach(function (menu) {
+    menu.addEventListener("focusout", function (event) {
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+        menu.open = false;
+      }
+    });
+    menu.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !menu.open) return;
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  });
+
   // A jump link ("Écrire") also puts the cursor in the field it leads to.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-focus]");

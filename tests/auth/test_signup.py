@@ -111,3 +111,11 @@ def test_signup_is_rate_limited(app, client, outbox, monkeypatch):
     )
     assert response.status_code == 429
     assert "Trop de tentatives" in response.get_data(as_text=True)
+
+
+def test_the_check_your_mailbox_page_links_to_a_new_link(client, outbox):
+    """Walked: "… ou connectez-vous pour recevoir un nouveau lien" was plain text, and the
+    page's one link was to sign up again."""
+    client.post_form("/auth/signup", GOOD)
+    sent = page_text(client.get("/auth/signup/sent"))
+    assert '<a href="/auth/login">Se connecter pour recevoir un nouveau lien</a>' in sent

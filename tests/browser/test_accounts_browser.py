@@ -1,6 +1,7 @@
 """A person on a phone signs up, logs in and edits their profile, in French."""
 
 import pytest
+from playwright.sync_api import expect
 
 from community.extensions import db
 from tests.conftest import assert_accessible, assert_no_horizontal_scroll
@@ -65,6 +66,25 @@ def test_log_in_with_the_keyboard_and_see_errors_announced(page, live_server):
     page.goto(live_server + "/auth/login")
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    # The menu floats over the page: tabbing past its last link closes it (walked: it stayed
+    # open, over the fields the focus had reached), so does Escape.
+    menu = page.locator("details.main-menu")
+    page.locator("details.main-menu > summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_attribute("open", "")
+    for _link in ("Accueil", "Communautés", "Initiatives", "Rencontres", "Se connecter"):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # S'inscrire, the last
+    expect(menu).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "email"
+    expect(menu).not_to_have_attribute("open", "")
+    page.locator("details.main-menu > summary").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(menu).not_to_have_attribute("open", "")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
     page.get_by_label("E-mail").fill("lea@example.org")
     page.get_by_label("Mot de passe").fill("pas le bon")
     page.keyboard.press("Enter")

@@ -93,7 +93,12 @@ def test_joining_lands_in_the_welcome_thread_opened_once(client):
     [welcome] = db.session.execute(
         select(Thread).where(Thread.community_id == community.id, Thread.welcome.is_(True))
     ).scalars()
-    assert landing.headers["Location"] == f"/threads/{welcome.id}#message-form"
+    # At the top of the thread (walked at 360 px: opened at its writing box, the page hid
+    # "Bienvenue dans …", the thread's title and its community above the fold): the welcome,
+    # then the "Écrire" button one tap from the box.
+    assert landing.headers["Location"] == f"/threads/{welcome.id}"
+    shown = page_text(client.get(landing.headers["Location"]))
+    assert shown.index("Bienvenue dans") < shown.index("<h1>") < shown.index('href="#message-form"')
     client.get(f"/communities/{community.slug}/welcome")  # a second visit opens no other
     assert threads.welcome_thread(community).id == welcome.id and welcome.pinned
     assert 'id="message-form"' in page_text(client.get(f"/threads/{welcome.id}"))

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from community.extensions import db
 from tests.conftest import assert_accessible, assert_no_horizontal_scroll, with_service_worker
@@ -87,6 +88,10 @@ def test_permission_is_asked_only_after_tapping_the_switch(page, context, live_s
     page.get_by_text("Cela n'a pas marché. Réessayez dans un moment.").or_(
         page.get_by_text("Les notifications arrivent sur ce téléphone.")
     ).wait_for()
+    # Walked with the keyboard: the switch was disabled while it worked, which threw the
+    # focus back to the page's start. It keeps it, and is usable again.
+    expect(switch).to_be_focused()
+    expect(switch).to_be_enabled()
 
 
 def test_every_push_shows_a_notification(page, context, live_server, vapid):

@@ -79,10 +79,26 @@ def test_anonymous_visitors_are_sent_to_log_in(client, vapid) -> None:
     assert response.status_code == 302 and "/auth/login" in response.location
 
 
+def test_the_way_to_the_switch_names_the_phone(client, vapid) -> None:
+    """Walked: the only ways to the switch read "Mes notifications par e-mail" (profile) and
+    "Préférences d'e-mail" (notifications), and so did the page's title: nobody looking for
+    her phone would tap them."""
+    client.login_as(make_member())
+    link = '<a class="button button-quiet" href="/me/notifications/settings">'
+    assert link + "Mes notifications : e-mail et téléphone</a>" in page_text(client.get("/me"))
+    listed = page_text(client.get("/notifications"))
+    assert '<a href="/me/notifications/settings">Mes réglages : e-mail et téléphone</a>' in listed
+    assert "<h1>Mes notifications : e-mail et téléphone</h1>" in page_text(
+        client.get("/me/notifications/settings")
+    )
+
+
 def test_without_push_the_page_says_nothing_of_phones(client) -> None:
     client.login_as(make_member())
     html = page_text(client.get("/me/notifications/settings"))
     assert "téléphone" not in html
+    assert "téléphone" not in page_text(client.get("/me"))
+    assert "téléphone" not in page_text(client.get("/notifications"))
 
 
 def test_production_refuses_push_without_a_valid_key(monkeypatch, other_app) -> None:
