@@ -87,7 +87,8 @@ def test_the_way_to_the_switch_names_the_phone(client, vapid) -> None:
     link = '<a class="button button-quiet" href="/me/notifications/settings">'
     assert link + "Mes notifications\u00a0: e-mail et téléphone</a>" in page_text(client.get("/me"))
     listed = page_text(client.get("/notifications"))
-    assert '<a href="/me/notifications/settings">Mes réglages\u00a0: e-mail et téléphone</a>' in listed
+    settings = '<a href="/me/notifications/settings">Mes réglages\u00a0: e-mail et téléphone</a>'
+    assert settings in listed
     assert "<h1>Mes notifications\u00a0: e-mail et téléphone</h1>" in page_text(
         client.get("/me/notifications/settings")
     )
