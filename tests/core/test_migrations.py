@@ -254,3 +254,47 @@ def test_a_reference_already_leading_nowhere_is_said_before_anything_is_migrated
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert _autoincrement(path) == set()
         db.engine.dispose()
+
+
+def test_a_migration_that_leaves_a_reference_leading_nowhere_is_rolled_back(
+    tmp_path, other_app, capsys, monkeypatch
+):
+    """`env.py` checks every reference after each migration, before it commits: one that leaves
+    a row pointing nowhere (here 0024, made to write a notification of nobody after its last
+    rebuild) is said and rolled back whole — its rebuilt tables too."""
+    from contextlib import contextmanager
+
+    from alembic.operations import Operations
+
+    rebuild = Operations.batch_alter_table
+
+    @contextmanager
+    def rebuild_then_break(self: Operations, table_name: str, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        with rebuild(self, table_name, *args, **kwargs) as batch:
+            yield batch
+        if table_name == "push_subscriptions":
+            self.get_bind().exec_driver_sql(
+                "INSERT INTO notifications (member_id, kind, text, url, created_at)"
+                " VALUES (99, 'reply', 'Réponse', '', '2026-12-07 10:00:00')"
+            )
+
+    path = tmp_path / "breaks.sqlite3"
+    app = other_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        upgrade(revision="0023")
+        with db.engine.begin() as connection:
+            _fill(connection)
+        before = _everything(path)
+        monkeypatch.setattr(Operations, "batch_alter_table", rebuild_then_break)
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            upgrade(revision="0024")
+        said = capsys.readouterr().err
+        assert "1 references lead nowhere after migrating: notifications row" in said
+        with db.engine.connect() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert version.scalar() == "0023"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert _everything(path) == before  # the notification of nobody is gone too
+        assert _broken_references(path) == []
+        assert _autoincrement(path) == set()  # the rebuilt tables are the old ones again
+        db.engine.dispose()
