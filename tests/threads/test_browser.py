@@ -178,7 +178,7 @@ def test_the_ways_into_a_discussion_at_360_px_without_javascript(
             expect(visitor.get_by_role("link", name="Créer mon compte")).to_be_visible()
             (assert_accessible if scripts else assert_no_horizontal_scroll)(visitor)
             page = _log_in(context, live_server, outsider)
-            for name, url in pages.items():
+            for url in pages.values():
                 page.goto(url)
                 expect(
                     page.get_by_text(
@@ -189,7 +189,6 @@ def test_the_ways_into_a_discussion_at_360_px_without_javascript(
                     assert_accessible(page)
                 else:
                     assert_no_horizontal_scroll(page)
-                    page.screenshot(path=f"/tmp/h-threads-{name}.png", full_page=True)
         finally:
             context.close()
 
