@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from community.communities.permissions import (
     can_answer_memberships,
     in_good_standing,
@@ -60,6 +62,23 @@ def can_read_outreach(member: Member | None, ambassador: Ambassador) -> bool:
     if is_the_ambassador(member, ambassador):
         return True
     return ambassador.community is not None and is_gardener(member, ambassador.community)
+
+
+def may_have_invited(member: Member | None) -> bool:
+    """Holds or held an ambassador mandate: her invitation links may bring someone in (an
+    ended mandate's links still work)."""
+    from community.ambassadors.models import Ambassador
+    from community.extensions import db
+
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    found = db.session.execute(
+        select(Ambassador.id).where(
+            Ambassador.member_id == member.id, Ambassador.status.in_(("active", "ended"))
+        )
+    ).first()
+    return found is not None
 
 
 def can_see_ambassador(member: Member | None, ambassador: Ambassador) -> bool:
