@@ -300,3 +300,48 @@ def test_the_readme_settings_table_lists_the_push_settings() -> None:
         "PUSH_TIMEOUT",
     ):
         assert name in rows, name
+
+
+# The switch's script run by node with a stand-in page: `permission` is what the browser holds.
+PUSH_JS_HARNESS = """
+const fs = require("fs");
+const attrs = {"data-blocked": "BLOCKED", "data-off": "OFF", "data-on": "ON",
+               "data-unsupported": "UNSUPPORTED"};
+const status = {textContent: "JS", getAttribute: (k) => attrs[k]};
+const button = {hidden: true, setAttribute() {}, getAttribute() { return null; },
+                addEventListener() {}};
+const row = {getAttribute: () => "/x", querySelector: (s) => (s === ".push-switch" ? button : status)};
+global.document = {querySelector: (s) => (s === "[data-push]" ? row : null)};
+global.window = {PushManager: function () {}, Notification: {}};
+global.Notification = {permission: process.argv[2]};
+let ready;
+global.navigator = {serviceWorker: {ready: new Promise((r) => { ready = r; })}};
+eval(fs.readFileSync(process.argv[1], "utf8"));
+const onLoad = status.textContent;
+ready({pushManager: {getSubscription: () => Promise.resolve(null)}});
+setTimeout(() => console.log(onLoad + " " + status.textContent), 0);
+"""
+
+
+@pytest.mark.parametrize(("permission", "said"), [("denied", "BLOCKED"), ("default", "OFF")])
+def test_a_browser_that_blocks_notifications_is_said_on_load(client, vapid, permission, said):
+    """Walked: "your browser blocks notifications" came only once the switch was pressed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    client.login_as(make_member())
+    html = page_text(client.get("/me/notifications/settings"))
+    assert (
+        'data-blocked="Votre navigateur bloque les notifications de Terreau. Pour les recevoir, '
+        'autorisez-les dans les réglages du navigateur, puis rechargez cette page."' in html
+    )
+    script = Path(__file__).resolve().parents[2] / "static" / "js" / "push.js"
+    run = subprocess.run(
+        [node, "-e", PUSH_JS_HARNESS, str(script), permission],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    on_load = "BLOCKED" if permission == "denied" else "JS"
+    assert run.stdout.split() == [on_load, said]
