@@ -310,7 +310,8 @@ const attrs = {"data-blocked": "BLOCKED", "data-off": "OFF", "data-on": "ON",
 const status = {textContent: "JS", getAttribute: (k) => attrs[k]};
 const button = {hidden: true, setAttribute() {}, getAttribute() { return null; },
                 addEventListener() {}};
-const row = {getAttribute: () => "/x", querySelector: (s) => (s === ".push-switch" ? button : status)};
+const row = {getAttribute: () => "/x",
+             querySelector: (s) => (s === ".push-switch" ? button : status)};
 global.document = {querySelector: (s) => (s === "[data-push]" ? row : null)};
 global.window = {PushManager: function () {}, Notification: {}};
 global.Notification = {permission: process.argv[2]};
