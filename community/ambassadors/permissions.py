@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from community.ambassadors.models import Ambassador
 from community.communities.permissions import (
     can_answer_memberships,
     in_good_standing,
     is_gardener,
 )
 from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
 
 if TYPE_CHECKING:
-    from community.ambassadors.models import Ambassador
     from community.communities.models import Community
     from community.members.models import Member
     from community.territory.models import Neighbourhood
@@ -67,9 +68,6 @@ def can_read_outreach(member: Member | None, ambassador: Ambassador) -> bool:
 def may_have_invited(member: Member | None) -> bool:
     """Holds or held an ambassador mandate: her invitation links may bring someone in (an
     ended mandate's links still work)."""
-    from community.ambassadors.models import Ambassador
-    from community.extensions import db
-
     if not is_authenticated(member):
         return False
     assert member is not None
