@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from community.ambassadors.models import Ambassador
 from community.communities.permissions import (
     can_answer_memberships,
     in_good_standing,
     is_gardener,
 )
 from community.core.permissions import is_authenticated, is_staff
+from community.extensions import db
 
 if TYPE_CHECKING:
-    from community.ambassadors.models import Ambassador
     from community.communities.models import Community
     from community.members.models import Member
     from community.territory.models import Neighbourhood
@@ -60,6 +63,20 @@ def can_read_outreach(member: Member | None, ambassador: Ambassador) -> bool:
     if is_the_ambassador(member, ambassador):
         return True
     return ambassador.community is not None and is_gardener(member, ambassador.community)
+
+
+def may_have_invited(member: Member | None) -> bool:
+    """Holds or held an ambassador mandate: her invitation links may bring someone in (an
+    ended mandate's links still work)."""
+    if not is_authenticated(member):
+        return False
+    assert member is not None
+    found = db.session.execute(
+        select(Ambassador.id).where(
+            Ambassador.member_id == member.id, Ambassador.status.in_(("active", "ended"))
+        )
+    ).first()
+    return found is not None
 
 
 def can_see_ambassador(member: Member | None, ambassador: Ambassador) -> bool:

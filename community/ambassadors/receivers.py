@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from community.ambassadors import invitations
 from community.ambassadors.invitations import record_invitation
 from community.ambassadors.models import Ambassador
+from community.ambassadors.permissions import may_have_invited
 from community.ambassadors.signals import ambassador_named
 from community.auth.invitations import invitation_reader
 from community.auth.signals import email_confirmed, member_signed_up
@@ -17,7 +18,7 @@ from community.core.urls import site_path
 from community.members.models import Member
 
 register_kind("ambassador", _l("Your roles"))
-register_kind("invitation", _l("Your invitations"))
+register_kind("invitation", _l("Your invitations"), audience=may_have_invited)
 # Sign-up's pages and mails say who invited a newcomer, and to what (auth knows no ambassador).
 invitation_reader(by_token=invitations.told_by_token, of_member=invitations.told_to_newcomer)
 

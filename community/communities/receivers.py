@@ -81,7 +81,12 @@ def tell_gardener_and_successor(
 
 
 register_kind("gardener_proposal", _l("Someone asks me to become a gardener"))
-register_kind("gardener_proposal_answer", _l("The answer to my gardener proposal"))
+# Who asks someone to become a gardener: staff, or a citizen gardener handing over her side.
+register_kind(
+    "gardener_proposal_answer",
+    _l("The answer to my gardener proposal"),
+    audience=can_see_dashboard,
+)
 
 
 def _side(proposal: GardenerProposal) -> Any:

@@ -8,6 +8,7 @@ is shown on the preferences page (one switch per kind, e-mail and push).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,20 +33,36 @@ notification_requested = signals.signal(
 @dataclass(frozen=True)
 class Kind:
     """A kind of notification: its code, a label for the preferences page, whether it may be
-    pushed to a phone. A push carries a title and a URL only: kinds whose text quotes something
-    private (a reply, a mention, an answer) get a neutral title in `notifications/push.py`."""
+    pushed to a phone, and who can receive it. A push carries a title and a URL only: kinds
+    whose text quotes something private (a reply, a mention, an answer) get a neutral title in
+    `notifications/push.py`.
+
+    `audience` answers, for a member, whether her roles now let this kind reach her (a
+    gardener's, staff's or ambassador's kinds); None: any member. The preferences page shows a
+    member only the kinds that can reach her; it never decides who is told."""
 
     name: str
     label: Any
     pushable: bool = True
+    audience: Callable[[Any], bool] | None = None
+
+    def can_reach(self, member: Any) -> bool:
+        return self.audience is None or bool(self.audience(member))
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register_kind(name: str, label: Any, *, pushable: bool = True) -> Kind:
-    """Declare a kind of notification (at import time, in the sending domain)."""
-    kind = Kind(name, label, pushable)
+def register_kind(
+    name: str,
+    label: Any,
+    *,
+    pushable: bool = True,
+    audience: Callable[[Any], bool] | None = None,
+) -> Kind:
+    """Declare a kind of notification (at import time, in the sending domain); `audience`:
+    who can receive it given her roles now (None: any member)."""
+    kind = Kind(name, label, pushable, audience)
     _KINDS[name] = kind
     return kind
 

@@ -93,9 +93,8 @@ class CheckinForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     body = TextAreaField(
-        _l("Compte rendu"),
+        # The section's heading says "Compte rendu": the label says what to write.
+        _l("What was said and decided at the rencontre"),
         validators=[DataRequired(), Length(max=20_000)],
-        description=_l(
-            "What was said and decided. Sent to those who came. Simple formatting allowed."
-        ),
+        description=_l("Sent to those who came. Simple formatting allowed."),
     )

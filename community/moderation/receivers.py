@@ -12,6 +12,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from community.communities.models import GardenerMandate
+from community.communities.permissions import gardens_any
 from community.core.notify import notify, register_kind
 from community.core.permissions import is_staff
 from community.core.signals import on_commit
@@ -40,7 +41,8 @@ def close_sockets(member: Member, **_facts: Any) -> None:
 # Every write at every door asks it (`core/handlers.py`, `core/sockets.py`).
 standing_check(read_only_refusal)
 
-register_kind("report", _l("A new report to answer (gardeners and staff)"))
+# Only a community's gardeners are told of its new reports (staff: the inbox badge).
+register_kind("report", _l("A new report to answer (gardeners and staff)"), audience=gardens_any)
 register_kind("report_outcome", _l("What became of my reports"))
 
 

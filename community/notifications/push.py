@@ -87,6 +87,17 @@ def pushable_kinds() -> dict[str, Any]:
     return choices
 
 
+def kinds_for(member: Member) -> dict[str, Any]:
+    """The pushable kinds that can reach `member` given her roles now (each kind's `audience`,
+    declared where it is registered): the preferences page offers her these only."""
+    registered = registered_kinds()
+    return {
+        name: label
+        for name, label in pushable_kinds().items()
+        if name not in registered or registered[name].can_reach(member)
+    }
+
+
 def _pushable(kind: Any) -> bool:
     return bool(kind.pushable) or kind.name in PUSHED_WITH_OWN_TITLE
 

@@ -81,7 +81,8 @@ def subscription_count(member: Member) -> int:
 
 
 def kind_choices(member: Member) -> dict[str, bool]:
-    """For each pushable kind, whether `member` wants it on their phones (default: yes)."""
+    """For each pushable kind that can reach `member`, whether she wants it on her phones
+    (default: yes)."""
     refused = set(
         db.session.execute(
             select(PushKindSetting.kind).where(
@@ -89,17 +90,23 @@ def kind_choices(member: Member) -> dict[str, bool]:
             )
         ).scalars()
     )
-    return {kind: kind not in refused for kind in push.pushable_kinds()}
+    return {kind: kind not in refused for kind in push.kinds_for(member)}
 
 
 def set_kind_choices(member: Member, wanted: set[str]) -> dict[str, bool]:
-    """Push exactly the kinds in `wanted` to `member`'s phones."""
+    """Of the kinds offered to `member` (those that can reach her now), push exactly those in
+    `wanted` to her phones. A pushable kind not offered to her is ignored and keeps its stored
+    choice (she may hold the role again); a kind that is not pushable at all is refused."""
     require(is_authenticated(member), member)
-    kinds = push.pushable_kinds()
-    unknown = wanted - set(kinds)
+    unknown = wanted - set(push.pushable_kinds())
     if unknown:
         raise Invalid(_("Choose one of the options."), {"kinds": [_("Unknown choice.")]})
-    db.session.execute(delete(PushKindSetting).where(PushKindSetting.member_id == member.id))
+    kinds = push.kinds_for(member)
+    db.session.execute(
+        delete(PushKindSetting).where(
+            PushKindSetting.member_id == member.id, PushKindSetting.kind.in_(list(kinds))
+        )
+    )
     for kind in kinds:
         if kind not in wanted:
             db.session.add(PushKindSetting(member_id=member.id, kind=kind, enabled=False))

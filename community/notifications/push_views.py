@@ -31,7 +31,7 @@ class PushKindsForm(FlaskForm):
 
 def _form(member: Member) -> PushKindsForm:
     form = PushKindsForm(prefix="push")
-    form.kinds.choices = [(name, str(label)) for name, label in push.pushable_kinds().items()]
+    form.kinds.choices = [(name, str(label)) for name, label in push.kinds_for(member).items()]
     if not form.is_submitted():
         form.kinds.data = [k for k, on in push_services.kind_choices(member).items() if on]
     return form

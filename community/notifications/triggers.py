@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community.communities.models import GardenerMandate
+from community.communities.permissions import gardens_any
 from community.core.models import utcnow
 from community.core.notify import register_kind
 from community.core.urls import site_path
@@ -24,7 +25,7 @@ from community.members.models import Member
 from community.notifications.models import Notification
 from community.notifications.services import notify
 
-register_kind("overdue", _l("Initiatives awaiting an answer"))
+register_kind("overdue", _l("Initiatives awaiting an answer"), audience=gardens_any)
 
 
 def notify_overdue(now: datetime | None = None) -> int:

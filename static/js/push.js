@@ -12,16 +12,20 @@
 
   function say(key) { status.textContent = status.getAttribute("data-" + key); }
 
+  // Already blocked in the browser's settings: said as the page loads, not once she taps.
+  function blocked() { return Notification.permission === "denied"; }
+
   function show(on) {
     button.setAttribute("aria-checked", on ? "true" : "false");
     button.hidden = false;
-    say(on ? "on" : "off");
+    say(on ? "on" : (blocked() ? "blocked" : "off"));
   }
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
     say("unsupported");
     return;
   }
+  if (blocked()) { say("blocked"); }
 
   function keyBytes(base64url) {
     var base64 = base64url.replace(/-/g, "+").replace(/_/g, "/");

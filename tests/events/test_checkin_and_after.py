@@ -320,3 +320,16 @@ def test_a_scanned_code_says_whom_it_names_before_the_presence_is_noted(client, 
     attendance.check_in(world.gardener, event, codes.checkin_code(event.id, placed.id))
     assert "sa présence est déjà notée" in scanned(codes.checkin_code(event.id, placed.id))
     assert "Ce code est celui de" not in page_text(client.get(f"/events/{event.id}/attendees"))
+
+
+def test_the_compte_rendu_label_says_what_to_write(world, client, login_as):
+    """Walked: the section's heading and its field's label both read "Compte rendu"."""
+    event = _now_event(world)
+    db.session.commit()
+    login_as(world.gardener)
+    page = page_text(client.get(f"/events/{event.id}/attendees"))
+    assert '<h2 id="report-form-title">Compte rendu</h2>' in page
+    label = re.search(r"<label for=\"[^\"]*body\"[^>]*>(.*?)</label>", page, re.S)
+    assert label is not None
+    assert label.group(1).strip() == "Ce qui s'est dit et décidé pendant la rencontre"
+    assert "Envoyé aux personnes venues." in page

@@ -14,28 +14,96 @@ from community.config import check_push_settings
 from community.core.notify import register_kind
 from community.notifications import push, push_keys, push_services
 from tests.conftest import page_text
-from tests.factories import make_member
+from tests.factories import make_community, make_member
 
 
-def test_the_page_offers_the_switch_and_every_kind(client, vapid) -> None:
+def _boxes(html: str) -> set[str]:
+    return set(re.findall(r'<input[^>]*name="push-kinds"[^>]*value="([^"]+)"', html))
+
+
+def test_the_page_offers_the_switch_and_the_kinds_that_can_reach_a_citizen(client, vapid) -> None:
     member = make_member()
     client.login_as(member)
     html = page_text(client.get("/me/notifications/settings"))
     assert "Recevoir les notifications sur ce téléphone" in html
     assert 'role="switch"' in html and 'aria-checked="false"' in html
     assert 'src="/static/js/push.js?v=' in html
-    # The kinds the issue names: a mention, an answer to my initiative, a new report for the
-    # gardeners, a rencontre reminder (each its own box).
+    # The kinds the issue names: a mention, an answer to my initiative, a rencontre reminder
+    # (each its own box).
     for label in (
         "Quand quelqu'un cite mon nom",
         "Réponses et nouvelles des initiatives que je suis",
-        "Un nouveau signalement à traiter (jardiniers et équipe)",
         "Rappel la veille d'une rencontre",
     ):
         assert label in html
     boxes = re.findall(r'<input[^>]*name="push-kinds"[^>]*>', html)
-    assert len(boxes) == len(push.pushable_kinds())
+    assert len(boxes) == len(push.kinds_for(member))
     assert all("checked" in box for box in boxes)  # every kind on by default
+
+
+# Walked at 360 px: a citizen was offered all the kinds, the gardeners' new reports included.
+ROLE_KINDS = {"report", "overdue", "gardener_proposal_answer", "invitation"}
+
+
+def test_a_citizen_is_not_offered_the_kinds_of_roles_she_does_not_hold(client, vapid) -> None:
+    member = make_member()
+    client.login_as(member)
+    html = page_text(client.get("/me/notifications/settings"))
+    assert "Un nouveau signalement à traiter (jardiniers et équipe)" not in html
+    shown = _boxes(html)
+    assert shown == set(push.kinds_for(member)) == set(push_services.kind_choices(member))
+    assert not shown & ROLE_KINDS
+    # What any member may be told (asked to be a gardener or an ambassador) stays offered.
+    assert {"mention", "gardener", "gardener_proposal", "ambassador"} <= shown
+
+
+def test_each_role_is_offered_its_own_kinds(client, vapid) -> None:
+    from tests.ambassadors.factories import make_ambassador
+
+    gardener, staff, ambassador, former = (make_member() for _ in range(4))
+    staff.role = "staff"
+    place = make_community(citizen=gardener)
+    make_ambassador(ambassador, place)
+    make_ambassador(former, place, status="ended")  # her links still bring people in
+    make_ambassador(make_member(), place, status="proposed")
+    assert ROLE_KINDS - {"invitation"} <= set(push.kinds_for(gardener))
+    assert "invitation" not in push.kinds_for(gardener)
+    assert set(push.kinds_for(staff)) & ROLE_KINDS == {"gardener_proposal_answer"}
+    assert set(push.kinds_for(ambassador)) & ROLE_KINDS == {"invitation"}
+    assert set(push.kinds_for(former)) & ROLE_KINDS == {"invitation"}
+    client.login_as(gardener)
+    html = page_text(client.get("/me/notifications/settings"))
+    assert "Un nouveau signalement à traiter (jardiniers et équipe)" in html
+
+
+def test_a_kind_not_offered_keeps_its_stored_choice(client, vapid) -> None:
+    """A gardener turned the new reports off, then left her mandate: saving as a citizen
+    neither shows nor changes that choice, and a kind not offered that she sends is ignored
+    (the form and the service alike); should she garden again, her choice is still there."""
+    from community.communities.models import GardenerMandate
+    from community.core.models import utcnow
+    from community.extensions import db
+
+    member = make_member()
+    make_community(citizen=member)
+    wanted = set(push.kinds_for(member)) - {"report"}
+    push_services.set_kind_choices(member, wanted)
+    for mandate in db.session.query(GardenerMandate).filter_by(member_id=member.id):
+        mandate.ended_at = utcnow()
+    db.session.flush()
+    assert "report" not in push.kinds_for(member)
+    client.login_as(member)
+    response = client.post_form("/me/notifications/push", {"push-kinds": ["mention", "report"]})
+    assert response.status_code == 302
+    choices = push_services.kind_choices(member)
+    assert {k for k, on in choices.items() if on} == {"mention"}
+    stored = push_services.PushKindSetting
+    refused = {
+        s.kind for s in db.session.query(stored).filter_by(member_id=member.id, enabled=False)
+    }
+    assert "report" in refused  # kept off, never shown
+    make_community(citizen=member)
+    assert push_services.kind_choices(member)["report"] is False
 
 
 def test_kinds_registered_by_other_domains_are_offered_unless_not_pushable(
@@ -57,10 +125,11 @@ def test_kinds_registered_by_other_domains_are_offered_unless_not_pushable(
 def test_choosing_kinds_without_javascript(client, vapid) -> None:
     member = make_member()
     client.login_as(member)
-    response = client.post_form("/me/notifications/push", {"push-kinds": ["mention", "overdue"]})
+    wanted = {"mention", "event_reminder"}
+    response = client.post_form("/me/notifications/push", {"push-kinds": sorted(wanted)})
     assert response.status_code == 302 and response.location.endswith("#telephone")
     choices = push_services.kind_choices(member)
-    assert {k for k, on in choices.items() if on} == {"mention", "overdue"}
+    assert {k for k, on in choices.items() if on} == wanted
     page = page_text(client.get("/me/notifications/settings"))
     assert "Vos choix pour le téléphone sont enregistrés." in page
 
@@ -231,3 +300,49 @@ def test_the_readme_settings_table_lists_the_push_settings() -> None:
         "PUSH_TIMEOUT",
     ):
         assert name in rows, name
+
+
+# The switch's script run by node with a stand-in page: `permission` is what the browser holds.
+PUSH_JS_HARNESS = """
+const fs = require("fs");
+const attrs = {"data-blocked": "BLOCKED", "data-off": "OFF", "data-on": "ON",
+               "data-unsupported": "UNSUPPORTED"};
+const status = {textContent: "JS", getAttribute: (k) => attrs[k]};
+const button = {hidden: true, setAttribute() {}, getAttribute() { return null; },
+                addEventListener() {}};
+const row = {getAttribute: () => "/x",
+             querySelector: (s) => (s === ".push-switch" ? button : status)};
+global.document = {querySelector: (s) => (s === "[data-push]" ? row : null)};
+global.window = {PushManager: function () {}, Notification: {}};
+global.Notification = {permission: process.argv[2]};
+let ready;
+global.navigator = {serviceWorker: {ready: new Promise((r) => { ready = r; })}};
+eval(fs.readFileSync(process.argv[1], "utf8"));
+const onLoad = status.textContent;
+ready({pushManager: {getSubscription: () => Promise.resolve(null)}});
+setTimeout(() => console.log(onLoad + " " + status.textContent), 0);
+"""
+
+
+@pytest.mark.parametrize(("permission", "said"), [("denied", "BLOCKED"), ("default", "OFF")])
+def test_a_browser_that_blocks_notifications_is_said_on_load(client, vapid, permission, said):
+    """Walked: "your browser blocks notifications" came only once the switch was pressed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    client.login_as(make_member())
+    html = page_text(client.get("/me/notifications/settings"))
+    assert (
+        'data-blocked="Votre navigateur bloque les notifications de Terreau. Pour les recevoir, '
+        'autorisez-les dans les réglages du navigateur, puis rechargez cette page."' in html
+    )
+    script = Path(__file__).resolve().parents[2] / "static" / "js" / "push.js"
+    run = subprocess.run(
+        [node, "-e", PUSH_JS_HARNESS, str(script), permission],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    on_load = "BLOCKED" if permission == "denied" else "JS"
+    assert run.stdout.split() == [on_load, said]
