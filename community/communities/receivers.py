@@ -32,7 +32,8 @@ from community.core.urls import site_path
 from community.extensions import db
 from community.members.models import Member
 
-# Not pushable: a refusal quotes the gardeners' answer to the member.
+# Pushed with a neutral title of its own (notifications/push.py): a refusal quotes the
+# gardeners' answer to the member.
 register_kind("membership", _l("Your communities"))
 register_kind("gardener", _l("Your roles"))
 register_kind("handover", _l("Handover notes"))
