@@ -42,7 +42,7 @@ def close_sockets(member: Member, **_facts: Any) -> None:
 standing_check(read_only_refusal)
 
 # Only a community's gardeners are told of its new reports (staff: the inbox badge).
-register_kind("report", _l("A new report to answer (gardeners and staff)"), audience=gardens_any)
+register_kind("report", _l("A new report to answer in my communities"), audience=gardens_any)
 register_kind("report_outcome", _l("What became of my reports"))
 
 

@@ -49,7 +49,7 @@ def test_a_citizen_is_not_offered_the_kinds_of_roles_she_does_not_hold(client, v
     member = make_member()
     client.login_as(member)
     html = page_text(client.get("/me/notifications/settings"))
-    assert "Un nouveau signalement à traiter (jardiniers et équipe)" not in html
+    assert "Un nouveau signalement à traiter dans mes communautés" not in html
     shown = _boxes(html)
     assert shown == set(push.kinds_for(member)) == set(push_services.kind_choices(member))
     assert not shown & ROLE_KINDS
@@ -73,7 +73,7 @@ def test_each_role_is_offered_its_own_kinds(client, vapid) -> None:
     assert set(push.kinds_for(former)) & ROLE_KINDS == {"invitation"}
     client.login_as(gardener)
     html = page_text(client.get("/me/notifications/settings"))
-    assert "Un nouveau signalement à traiter (jardiniers et équipe)" in html
+    assert "Un nouveau signalement à traiter dans mes communautés" in html
 
 
 def test_a_kind_not_offered_keeps_its_stored_choice(client, vapid) -> None:
