@@ -80,3 +80,20 @@ def test_the_outreach_journal_is_called_journal_de_terrain(client):
     assert "Mon journal de terrain" in pages[0]
     assert "Journal de terrain" in pages[1]
     assert not any("carnet" in page.casefold() for page in pages)
+
+
+def test_the_form_for_a_new_link_has_its_heading(client):
+    """After the list of her links, the form that makes another one is announced and named by
+    a heading of its own (a walk found it sitting unnamed after the list)."""
+    from tests.html_parts import element
+
+    member = make_member()
+    ambassador = make_ambassador(member, make_community(members=(member,)))
+    make_invitation(ambassador)
+    client.login_as(member)
+    html = page_text(client.get("/ambassadors"))
+    heading = f'<h3 id="new-link-{ambassador.id}">Un nouveau lien</h3>'
+    assert heading in html
+    form = element(html, f'aria-labelledby="new-link-{ambassador.id}"')
+    assert "Créer un nouveau lien" in form
+    assert html.index("Mes liens d’invitation") < html.index(heading) < html.index(form)
