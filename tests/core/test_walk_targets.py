@@ -49,3 +49,20 @@ def test_the_community_above_a_thread_is_44_px(client, login_as) -> None:
     page = page_text(client.get(f"/threads/{thread.id}"))
     meta = page.split('<p class="thread-meta">', 1)[1].split("</p>", 1)[0]
     assert re.search(r"^\s*(\{#.*?#\}\s*)?<a href=\"[^\"]+\">Jardin des Lilas</a>", meta, re.S)
+
+
+def test_the_way_back_to_the_initiative_above_its_thread_is_44_px(client, login_as) -> None:
+    from tests.initiatives.factories import make_initiative
+
+    rule = _rule("threads.css", ".thread-back > a")
+    assert "min-height: 44px" in rule and "inline-flex" in rule
+    member = make_member()
+    community = make_community(members=(member,))
+    initiative = make_initiative(member, community=community, title="Un verger partagé")
+    db.session.commit()
+    login_as(member)
+    page = page_text(client.get(f"/threads/{initiative.thread_id}"))
+    back = f'<p class="thread-back"><a href="/initiatives/{initiative.id}">'
+    assert back + "Retour à l'initiative « Un verger partagé »</a></p>" in page.replace(
+        "\u00a0", " "
+    )
