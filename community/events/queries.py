@@ -15,7 +15,7 @@ loses its rencontres at every door at once — and their places (`registrations.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -164,6 +164,40 @@ def past(member: Member | None, community: Community | None = None) -> Select[An
     if community is not None:
         stmt = stmt.where(Event.community_id == community.id)
     return stmt.order_by(Event.starts_at.desc(), Event.id.desc())
+
+
+# How long a rencontre over waits in its organisers' "à faire" for its compte rendu.
+REPORT_AWAITED_DAYS = 30
+
+
+def reports_awaited(member: Member | None, limit: int = 20) -> list[Event]:
+    """Rencontres over in the last `REPORT_AWAITED_DAYS` days, not cancelled, without a compte
+    rendu, that `member` organises: those of the communities she is a gardener of, and those
+    she created. Candidates only: whether she may write it now is `can_manage_event`'s to say
+    (suspensions, an ambassador's mandate ended). Staff may write every compte rendu, but it
+    is the gardeners' to do: staff are not asked for every rencontre of the town."""
+    if not is_authenticated(member):
+        return []
+    assert member is not None
+    now = utcnow()
+    gardened = select(GardenerMandate.community_id).where(
+        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+    )
+    stmt = (
+        select(Event)
+        .join(Community, Community.id == Event.community_id)
+        .where(
+            Event.ends_at < now,
+            Event.ends_at >= now - timedelta(days=REPORT_AWAITED_DAYS),
+            Event.status != "cancelled",
+            or_(Event.report_html.is_(None), Event.report_html == ""),
+            or_(Event.community_id.in_(gardened), Event.created_by_id == member.id),
+        )
+        .options(contains_eager(Event.community))
+        .order_by(Event.ends_at, Event.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(stmt).scalars())
 
 
 def upcoming_for(member: Member | None, limit: int = 5) -> list[Event]:

@@ -14,8 +14,11 @@ from flask_babel import lazy_gettext as _l
 from community.communities.signals import access_narrowed
 from community.core.jinja import moment
 from community.core.notify import notify, register_kind
-from community.events import mails, registrations, signals
+from community.core.todo import TodoItem, collecting
+from community.core.urls import site_path
+from community.events import mails, queries, registrations, signals
 from community.events.models import Event, Registration
+from community.events.permissions import can_manage_event
 from community.moderation.signals import member_suspended
 
 register_kind("event_promoted", _l("A place freed up for you at a rencontre"))
@@ -160,3 +163,21 @@ def _withdrawn(registration: Registration, *, banned: bool = False, **_: Any) ->
             _l("Registration cancelled: %(title)s", title=event.title),
             banned=banned,
         )
+
+
+@collecting.connect
+def _reports_to_write(member: Any, **_: Any) -> list[TodoItem]:
+    """In her "à faire": the compte rendu of a rencontre over that she organises, until it is
+    written (for a month)."""
+    return [
+        TodoItem(
+            kind="event_report",
+            label=_l("Compte rendu to write"),
+            title=event.title,
+            url=site_path("events.attendees", event_id=event.id, _anchor="compte-rendu"),
+            since=event.ends_at,
+            community=event.community.name,
+        )
+        for event in queries.reports_awaited(member)
+        if can_manage_event(member, event)
+    ]

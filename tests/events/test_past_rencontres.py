@@ -114,3 +114,40 @@ def test_a_rencontre_over_shows_no_check_in_code_nor_calendar_link(client, world
     assert "Votre code d'accueil" not in page and f"/events/{done.id}.ics" not in page
     page = page_text(client.get(f"/events/{coming.id}"))
     assert "Votre code d'accueil" in page and f"/events/{coming.id}.ics" in page
+
+
+def test_a_compte_rendu_to_write_waits_in_its_organisers_todo(client, world, login_as):
+    """A rencontre over, without its compte rendu, is in the "à faire" of its community's
+    gardeners and of the ambassador who planned it, for a month, until it is written — never
+    a cancelled one, never a member's, nor staff's for every rencontre of the town."""
+    mine = _past(world, "Troc de graines", days=3)
+    theirs = make_event(
+        world.community, world.ambassador, title="Balade des haies",
+        starts_at=utcnow() - timedelta(days=5),
+    )  # fmt: skip
+    _past(world, "Balade annulée", days=2, status="cancelled")
+    _past(world, "Atelier d'il y a longtemps", days=45)
+    make_event(world.community, world.gardener, title="Atelier à venir")
+    # Straight to the form (the "à faire" adds its own way back).
+    write_mine = f'href="/events/{mine.id}/attendees?next=%2Ftodo#compte-rendu"'
+    write_theirs = f'href="/events/{theirs.id}/attendees?next=%2Ftodo#compte-rendu"'
+
+    login_as(world.gardener)
+    todo = page_text(client.get("/todo"))
+    assert "Compte rendu à écrire" in todo
+    assert write_mine in todo and write_theirs in todo
+    for absent in ("Balade annulée", "Atelier d'il y a longtemps", "Atelier à venir"):
+        assert absent not in todo
+
+    login_as(world.ambassador)  # she planned one: hers only
+    todo = page_text(client.get("/todo"))
+    assert write_theirs in todo and write_mine not in todo
+
+    for nobody in (world.member, world.staff, world.other_gardener):
+        login_as(nobody)
+        assert "Compte rendu à écrire" not in page_text(client.get("/todo"))
+
+    attendance.publish_report(world.gardener, mine, "On a échangé **30 sachets**.")
+    login_as(world.gardener)
+    todo = page_text(client.get("/todo"))
+    assert write_mine not in todo and write_theirs in todo
