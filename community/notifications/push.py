@@ -23,6 +23,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community.core.cache import request_memo
 from community.core.notify import kinds as registered_kinds
 from community.core.signals import on_commit
 from community.extensions import db
@@ -89,13 +90,17 @@ def pushable_kinds() -> dict[str, Any]:
 
 def kinds_for(member: Member) -> dict[str, Any]:
     """The pushable kinds that can reach `member` given her roles now (each kind's `audience`,
-    declared where it is registered): the preferences page offers her these only."""
+    declared where it is registered): the preferences page offers her these only. Asked by
+    the page's form, its current choices and the save: worked out once per request."""
     registered = registered_kinds()
-    return {
-        name: label
-        for name, label in pushable_kinds().items()
-        if name not in registered or registered[name].can_reach(member)
-    }
+    return request_memo(
+        ("push_kinds_for", member.id),
+        lambda: {
+            name: label
+            for name, label in pushable_kinds().items()
+            if name not in registered or registered[name].can_reach(member)
+        },
+    )
 
 
 def _pushable(kind: Any) -> bool:
