@@ -230,6 +230,30 @@ class _BoundSession(FSASession):
         return self.bind
 
 
+def _sessions_on(connection: Any, original: Any) -> Any:
+    """`db.session` while a test (or a `built_once` builder) works in `connection`'s transaction.
+
+    Only the thread that set it up gets sessions bound to that connection: the test's own code,
+    its test client's requests and its Socket.IO events. Any other thread keeps the app's own
+    sessions, on the engine: a live server's handler still finishing after its test, or the
+    push worker's retry timer firing seconds later. One connection used from two threads
+    interleaves their savepoints: in a PostgreSQL run, another thread's `ROLLBACK TO SAVEPOINT`
+    took back a theme the test had just flushed ("Thème inconnu"); such a thread must not write
+    into a test that is not its own."""
+    from sqlalchemy.orm import scoped_session
+
+    bound = db._make_session_factory(
+        {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
+    engine_sessions = original.session_factory
+    owner = threading.get_ident()
+
+    def factory() -> Any:
+        return bound() if threading.get_ident() == owner else engine_sessions()
+
+    return scoped_session(factory, scopefunc=original.registry.scopefunc)
+
+
 # Connections of `built_once` fixtures alive now (the innermost last): a test inside one works
 # in a savepoint of that connection's transaction, on top of the rows built once.
 _shared_connections: list[Any] = []
@@ -303,13 +327,7 @@ def built_once(builder: Callable[[], Any]) -> Any:
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {
-                "class_": _BoundSession,
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-            }
-        )
+        db.session = _sessions_on(connection, original)
         try:
             value = builder()
             db.session.flush()
@@ -349,9 +367,7 @@ def _database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
     connection = shared or db.engine.connect()
     transaction = connection.begin_nested() if shared else connection.begin()
     original = db.session
-    db.session = db._make_scoped_session(
-        {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
-    )
+    db.session = _sessions_on(connection, original)
     try:
         yield
     finally:

@@ -100,8 +100,8 @@ def test_a_form_field_named_after_a_list_column_is_a_lines_field() -> None:
     assert not loose, loose
 
 
-@pytest.mark.parametrize("page", ["profile", "initiative"])
-def test_an_edit_form_posted_without_its_list_field_keeps_the_list(client, page) -> None:
+@pytest.mark.parametrize("form_page", ["profile", "initiative"])
+def test_an_edit_form_posted_without_its_list_field_keeps_the_list(client, form_page) -> None:
     from community.extensions import db
     from tests.initiatives.factories import make_initiative
 
@@ -110,7 +110,7 @@ def test_an_edit_form_posted_without_its_list_field_keeps_the_list(client, page)
     initiative = make_initiative(author=member, needs=["des bras", "une salle"])
     db.session.flush()
     client.login_as(member)
-    url = "/me/edit" if page == "profile" else f"/initiatives/{initiative.id}/edit"
+    url = "/me/edit" if form_page == "profile" else f"/initiatives/{initiative.id}/edit"
     answer = client.post_form(url, {})
     assert answer.status_code in (200, 302), answer.status_code
     db.session.expire_all()

@@ -295,8 +295,8 @@ PAGES = {  # page → roles that get it while the questionnaire is open
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", sorted(PAGES))
-def test_pages_over_the_matrix(client, scene, role, page) -> None:
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_pages_over_the_matrix(client, scene, role, path) -> None:
     person = {
         "visitor": None,
         "citizen": make_member(),
@@ -311,8 +311,8 @@ def test_pages_over_the_matrix(client, scene, role, page) -> None:
             make_ambassador(person, scene["community"])
     if person is not None:
         client.login_as(person)
-    response = client.get(f"/questionnaires/{scene['questionnaire'].id}{page}")
-    if role in PAGES[page]:
+    response = client.get(f"/questionnaires/{scene['questionnaire'].id}{path}")
+    if role in PAGES[path]:
         assert response.status_code == 200
     else:
         assert response.status_code in ((401, 302) if person is None else (403,))
