@@ -28,6 +28,7 @@ from flask_socketio.test_client import SocketIOTestClient
 from flask_sqlalchemy.session import Session as FSASession
 from sqlalchemy import text
 from sqlalchemy.orm import Session as SASession
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from community import create_app
 from community.core.queries import count_queries
@@ -230,6 +231,28 @@ class _BoundSession(FSASession):
         return self.bind
 
 
+class _OwnThreadSessions(sessionmaker):  # type: ignore[type-arg]
+    """Sessions bound to a test's connection for the thread that made the factory; the app's
+    own sessions, on the engine, for any other thread (see `_sessions_on`). A `sessionmaker`,
+    so that a test may still listen to `db.session`'s events."""
+
+    def __init__(self, connection: Any, engine_sessions: Any) -> None:
+        super().__init__(
+            bind=connection,
+            class_=_BoundSession,
+            query_cls=db.Query,
+            join_transaction_mode="create_savepoint",
+            db=db,
+        )
+        self.engine_sessions = engine_sessions
+        self.owner = threading.get_ident()
+
+    def __call__(self, **local_kw: Any) -> Any:
+        if threading.get_ident() != self.owner:
+            return self.engine_sessions(**local_kw)
+        return super().__call__(**local_kw)
+
+
 def _sessions_on(connection: Any, original: Any) -> Any:
     """`db.session` while a test (or a `built_once` builder) works in `connection`'s transaction.
 
@@ -240,17 +263,7 @@ def _sessions_on(connection: Any, original: Any) -> Any:
     interleaves their savepoints: in a PostgreSQL run, another thread's `ROLLBACK TO SAVEPOINT`
     took back a theme the test had just flushed ("Thème inconnu"); such a thread must not write
     into a test that is not its own."""
-    from sqlalchemy.orm import scoped_session
-
-    bound = db._make_session_factory(
-        {"class_": _BoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
-    )
-    engine_sessions = original.session_factory
-    owner = threading.get_ident()
-
-    def factory() -> Any:
-        return bound() if threading.get_ident() == owner else engine_sessions()
-
+    factory = _OwnThreadSessions(connection, original.session_factory)
     return scoped_session(factory, scopefunc=original.registry.scopefunc)
 
 
