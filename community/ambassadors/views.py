@@ -27,7 +27,8 @@ from community.ambassadors.permissions import (
     can_read_outreach,
     is_the_ambassador,
 )
-from community.communities.permissions import membership_of
+from community.communities.forms import JoinForm
+from community.communities.permissions import can_join, membership_of
 from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
@@ -159,12 +160,20 @@ def welcome(token: str) -> ResponseReturnValue:
         return render_template("ambassadors/welcome_gone.html"), 404
     member = current_member()
     community = invitations.invited_to(invitation)
+    membership = membership_of(member, community) if community is not None else None
+    # Someone who already has an account joins right here, as on the community's page.
+    may_join = (
+        community is not None
+        and can_join(member, community)
+        and (membership is None or membership.status == "left")
+    )
     return render_template(
         "ambassadors/welcome.html",
         invitation=invitation,
         ambassador=invitation.ambassador,
         community=community,
-        membership=membership_of(member, community) if community is not None else None,
+        membership=membership,
+        join_form=JoinForm() if may_join else None,
     )
 
 

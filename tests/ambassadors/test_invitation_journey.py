@@ -12,7 +12,7 @@ from community.communities.models import Membership
 from community.extensions import db
 from tests.ambassadors.factories import make_ambassador, make_invitation
 from tests.conftest import page_text
-from tests.factories import make_community, make_member, make_neighbourhood
+from tests.factories import make_community, make_member, make_membership, make_neighbourhood
 
 FR = {"Accept-Language": "fr"}
 
@@ -211,12 +211,43 @@ def test_a_dead_link_still_welcomes(client) -> None:
 
 
 def test_a_member_already_in_does_not_join_twice(client) -> None:
-    _aicha, _community, _, invitation = world()
+    _aicha, community, _, invitation = world()
+    nora = make_member()
+    make_membership(community, nora)
+    client.login_as(nora)
+    html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+    assert "Vous êtes membre de cette communauté." in html
+    assert f"/communities/{community.slug}/join" not in html
+    assert invitations.join_invited_community(nora) is None  # not signed up through the link
+
+
+@pytest.mark.parametrize("visibility", ["open", "on_request"])
+def test_someone_with_an_account_joins_from_the_link_in_one_tap(client, visibility) -> None:
+    """The invitation's page offers the community page's own form: the charter, and the
+    button that accepts it (no detour through the community's page)."""
+    _aicha, community, _, invitation = world(visibility)
     nora = make_member()
     client.login_as(nora)
     html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
-    assert "Rejoignez la communauté depuis sa page" in html
-    assert invitations.join_invited_community(nora) is None  # not signed up through the link
+    assert "Vous avez déjà un compte" in html
+    assert "Respect et bonne humeur." in html  # the charter she accepts by joining
+    assert f'action="/communities/{community.slug}/join"' in html
+    answer = client.post_form(
+        f"/communities/{community.slug}/join", {"accept_charter": "y"}, headers=FR
+    )
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert status_of(nora.email, community) == ("active" if visibility == "open" else "pending")
+
+
+def test_someone_banned_from_it_is_not_offered_to_join(client) -> None:
+    _aicha, community, _, invitation = world()
+    nora = make_member()
+    make_membership(community, nora, status="banned")
+    client.login_as(nora)
+    html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+    assert f"/communities/{community.slug}/join" not in html
+    assert f'href="/communities/{community.slug}"' in html
 
 
 def test_qr_code_and_flyer_are_the_ambassadors_own(client) -> None:
