@@ -17,8 +17,7 @@ from flask_babel import gettext as _
 from community.auth.invitations import invitation_of
 from community.auth.passwords import dummy_hash
 from community.auth.services import make_confirm_token, make_reset_token
-from community.core.mail import build_message, send_in_background
-from community.core.signals import on_commit
+from community.core.mail import build_message, send_after_commit
 from community.core.urls import external
 from community.members.models import Member
 
@@ -28,7 +27,7 @@ def queue(message: EmailMessage | None) -> None:
     same work is done for it, so that timing tells nothing). A mail server that does not
     answer is logged, not raised: the account change it follows is stored, and the member can
     ask for the mail again."""
-    on_commit(lambda: send_in_background(message))
+    send_after_commit(message)
 
 
 def deliver(build: Callable[[Member], EmailMessage], member: Member) -> None:

@@ -6,10 +6,15 @@ import queue
 import smtplib
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import Flask, current_app
+
+from community.core.signals import on_commit
 
 
 def subject_line(subject: str) -> str:
@@ -68,6 +73,30 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
 _OUTGOING: queue.Queue[tuple[Flask, EmailMessage | None]] = queue.Queue()
 _WORKER: dict[str, threading.Thread] = {}
 _WORKER_GUARD = threading.Lock()
+
+
+_HELD: ContextVar[bool] = ContextVar("terreau_mail_held", default=False)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """While inside, `send_after_commit` queues nothing: the demo's seeding, whose people are
+    made up (their rencontres' places and notifications would otherwise mail them)."""
+    token = _HELD.set(True)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
+def send_after_commit(message: EmailMessage | None) -> None:
+    """THE way a change mails someone: `message` leaves once the current transaction commits
+    (dropped if it rolls back), from the mail worker (`send_in_background`) — no request
+    waits for the mail server, however many mails its change sends. None is a mail that is
+    not sent, handed over all the same (so that timing tells nothing)."""
+    if _HELD.get():
+        return
+    on_commit(lambda: send_in_background(message))
 
 
 def send_in_background(message: EmailMessage | None) -> None:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from email.utils import make_msgid
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from community.core.mail import build_message, send
+from community.core.mail import build_message, send_after_commit
 from community.core.origins import public_url
-from community.core.signals import on_commit
 from community.events import codes, qr
 from community.events.models import Registration
 from community.events.times import paris
@@ -78,13 +77,7 @@ def send_later(registration: Registration, template: str, subject: Any, **extra:
         html = message.get_body(preferencelist=("html",))
         assert html is not None
         html.add_related(png, "image", "png", cid=cid, filename="code.png")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def deliver() -> None:
-        with app.app_context():
-            send(message)
-
-    on_commit(deliver)
+    send_after_commit(message)
 
 
 def guest_link(registration: Registration, token: str) -> None:

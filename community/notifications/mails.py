@@ -17,8 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from community.core.mail import build_message, send
-from community.core.signals import on_commit
+from community.core.mail import build_message, send, send_after_commit
 from community.core.urls import external
 from community.members.models import Member
 from community.notifications.models import KINDS, Notification
@@ -134,8 +133,9 @@ def _shorten(text: str, length: int) -> str:
 
 
 def mail_after_commit(message: EmailMessage) -> None:
-    """Queue `message`; it is sent once the current transaction commits (dropped on rollback)."""
-    on_commit(lambda: deliver(message))
+    """Queue `message`; it is sent once the current transaction commits (dropped on rollback),
+    by the mail worker (`core.mail.send_after_commit`)."""
+    send_after_commit(message)
 
 
 def deliver(message: EmailMessage) -> bool:

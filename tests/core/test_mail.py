@@ -1,4 +1,20 @@
-from community.core.mail import send_mail
+import threading
+
+import pytest
+
+from community.core.mail import build_message, send_mail
+from community.extensions import db
+from community.notifications.models import NotificationPreference
+from tests.factories import make_member
+
+
+@pytest.fixture
+def prefer_immediately():  # type: ignore[no-untyped-def]
+    def set_(member) -> None:  # type: ignore[no-untyped-def]
+        db.session.merge(NotificationPreference(member_id=member.id, email_frequency="immediate"))
+        db.session.flush()
+
+    return set_
 
 
 def test_console_backend_prints_the_decoded_mail(app, monkeypatch, capsys):
@@ -16,3 +32,52 @@ def test_smtp_backend_delivers_text_and_html(app, outbox):
     assert message["Subject"] == "Sujet accentué"
     assert outbox.text_of(message).strip() == "Texte é"
     assert message.get_body(preferencelist=("html",)).get_content().strip() == "<p>HTML é</p>"
+
+
+@pytest.mark.parametrize("door", ["account", "notification", "rencontre"])
+def test_no_commit_waits_for_the_mail_server(app, outbox, monkeypatch, prefer_immediately, door):
+    """Every mail that follows a change leaves after the commit from the mail worker, never
+    from the thread that committed: a request does not wait for the mail server, however many
+    members a gardener's answer notifies at once (it waited for each, one after the other)."""
+    from community.auth import mails as auth_mails
+    from community.core import mail as core_mail
+    from community.events import registrations
+    from community.notifications import services as notifications
+    from tests.events.factories import make_event
+    from tests.factories import make_community
+
+    monkeypatch.setitem(app.config, "MAIL_IN_BACKGROUND", True)
+    committing = threading.get_ident()
+    senders: list[int] = []
+    real_send = core_mail.send
+
+    def watching(message) -> None:  # type: ignore[no-untyped-def]
+        senders.append(threading.get_ident())
+        real_send(message)
+
+    monkeypatch.setattr(core_mail, "send", watching)
+    with app.test_request_context():
+        member = make_member()
+        if door == "account":
+            auth_mails.deliver(auth_mails.confirmation_message, member)
+        elif door == "notification":
+            prefer_immediately(member)
+            notifications.notify(member, "reply", "Karim vous a répondu", "/")
+        else:
+            registrations.register(member, make_event(make_community()))
+        db.session.commit()
+        core_mail.wait_for_background_mail()
+    assert senders and committing not in senders
+    assert outbox.to(member.email)
+
+
+def test_mail_held_while_the_demo_is_seeded(app, outbox) -> None:
+    from community.core.mail import held, send_after_commit
+
+    with app.test_request_context():
+        member = make_member()
+        with held():
+            send_after_commit(build_message(member.email, "Jamais", "Jamais envoyé"))
+        send_after_commit(build_message(member.email, "Envoyé", "Envoyé"))
+        db.session.commit()
+    assert [m["Subject"] for m in outbox.to(member.email)] == ["Envoyé"]
