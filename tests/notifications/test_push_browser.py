@@ -108,6 +108,11 @@ def test_every_push_shows_a_notification(page, context, live_server, vapid):
     )
     cdp.send("ServiceWorker.enable")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # DevTools reports the registrations after `enable` returns, in its own time (a loaded
+    # machine once checked before the report came): wait for it, ten seconds at most.
+    deadline = time.monotonic() + 10
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
     assert registrations, "no service worker registration seen"
     (worker,) = context.service_workers
     worker.evaluate(WATCH_NOTIFICATIONS)
