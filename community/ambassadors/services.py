@@ -25,8 +25,9 @@ from community.ambassadors.permissions import (
 )
 from community.ambassadors.signals import ambassador_named
 from community.communities import services as communities
-from community.communities.models import Community, GardenerMandate, Membership
-from community.communities.permissions import in_good_standing
+from community.communities.gardening import gardened_ids
+from community.communities.models import Community, Membership
+from community.communities.permissions import gardens_any, in_good_standing
 from community.core.content import plain_text
 from community.core.errors import Conflict, Forbidden, Invalid, NotFound
 from community.core.models import utcnow
@@ -180,25 +181,21 @@ def visible_ambassadors(member: Member) -> Select[Any]:
     stmt = select(Ambassador).order_by(Ambassador.created_at.desc(), Ambassador.id.desc())
     if is_staff(member):
         return stmt
-    gardened = select(GardenerMandate.community_id).where(
-        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
+    mine_or_gardened = or_(
+        Ambassador.member_id == member.id, Ambassador.community_id.in_(gardened_ids(member))
     )
-    return stmt.where(or_(Ambassador.member_id == member.id, Ambassador.community_id.in_(gardened)))
+    return stmt.where(mine_or_gardened)
 
 
 def may_list_ambassadors(member: Member) -> bool:
     """Staff, gardeners and ambassadors list ambassadors (each sees their own scope)."""
     if is_staff(member):
         return True
-    gardener = db.session.execute(
-        select(GardenerMandate.id).where(
-            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-        )
-    ).first()
+    gardener = gardens_any(member)
     mine = db.session.execute(
         select(Ambassador.id).where(Ambassador.member_id == member.id)
     ).first()
-    return gardener is not None or mine is not None
+    return gardener or mine is not None
 
 
 def mandates_of(member: Member) -> list[Ambassador]:

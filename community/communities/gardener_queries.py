@@ -24,7 +24,7 @@ def communities_needing_gardener() -> list[CommunityCard]:
     """Communities whose pair is incomplete, by name."""
     full = (
         select(GardenerMandate.community_id)
-        .where(GardenerMandate.ended_at.is_(None))
+        .where(GardenerMandate.in_office)
         .group_by(GardenerMandate.community_id)
         .having(func.count(func.distinct(GardenerMandate.side)) == len(SIDES))
     )
@@ -42,7 +42,7 @@ def gardened_by(member: Member) -> list[GardenerMandate]:
         db.session.execute(
             select(GardenerMandate)
             .join(Community, Community.id == GardenerMandate.community_id)
-            .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
+            .where(GardenerMandate.member_id == member.id, GardenerMandate.in_office)
             .options(contains_eager(GardenerMandate.community))  # the dashboard shows it
             .order_by(natural(Community.name))
         ).scalars()
@@ -131,7 +131,7 @@ def empty_seats(proposals: list[GardenerProposal]) -> set[int]:
         db.session.execute(
             select(GardenerMandate.community_id, GardenerMandate.side).where(
                 GardenerMandate.community_id.in_({p.community_id for p in proposals}),
-                GardenerMandate.ended_at.is_(None),
+                GardenerMandate.in_office,
             )
         ).all()
     )

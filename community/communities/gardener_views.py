@@ -179,7 +179,7 @@ def hand_over(mandate_id: int) -> Response:
     require(
         member is not None
         and mandate.member_id == member.id
-        and mandate.ended_at is None
+        and mandate.in_office
         and pairs.can_propose_for(member, mandate.community, mandate.side),
         member,
     )

@@ -8,7 +8,8 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from community.communities import signals
-from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.gardening import gardened_ids
+from community.communities.models import Community, Membership
 from community.communities.permissions import (
     can_answer_memberships,
     can_join,
@@ -31,13 +32,10 @@ MAX_MESSAGE = 1000
 def community_ids_of(member: Member) -> Select[tuple[int]]:
     """The ids of the communities `member` is in (a subquery): those she is an active member
     of, and those she gardens (the gardener on the town's side holds no membership)."""
-    gardened = select(GardenerMandate.community_id).where(
-        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-    )
     joined = select(Membership.community_id).where(
         Membership.member_id == member.id, Membership.status == "active"
     )
-    return joined.union(gardened)  # type: ignore[return-value]
+    return joined.union(gardened_ids(member))  # type: ignore[return-value]
 
 
 def communities_of(member: Member) -> list[Community]:
@@ -62,10 +60,7 @@ def pending_requests_for(member: Member) -> list[Membership]:
         .order_by(Membership.created_at, Membership.id)
     )
     if not is_staff(member):
-        gardened = select(GardenerMandate.community_id).where(
-            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-        )
-        stmt = stmt.where(Membership.community_id.in_(gardened))
+        stmt = stmt.where(Membership.community_id.in_(gardened_ids(member)))
     if not in_good_standing(member):
         return []
     # Not in a community she is banned from now (one query, whatever the number of requests).

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.core.models import UTCDateTime, utcnow
@@ -120,6 +130,18 @@ class GardenerMandate(db.Model):  # type: ignore[name-defined]
 
     community: Mapped[Community] = relationship()
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
+
+    @hybrid_property
+    def in_office(self) -> bool:
+        """Held right now: no end date. The one definition of "she gardens it now", read on a
+        row and in SQL (`select(...).where(GardenerMandate.in_office)`, an alias's too); the
+        queries every domain asks are built on it in `communities/gardening.py`."""
+        return self.ended_at is None
+
+    @in_office.inplace.expression
+    @classmethod
+    def _in_office_expression(cls) -> ColumnElement[bool]:
+        return cls.ended_at.is_(None)
 
     def __repr__(self) -> str:
         return f"<GardenerMandate {self.side} {self.member_id}@{self.community_id}>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from community.communities.gardening import gardened_ids
 from community.communities.models import Community, GardenerMandate, GardenerProposal, Membership
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
@@ -34,11 +35,7 @@ def _holds_mandate(member: Member | None, community: Community, side: str | None
     if not is_authenticated(member):
         return False
     assert member is not None
-    stmt = select(GardenerMandate.id).where(
-        GardenerMandate.community_id == community.id,
-        GardenerMandate.member_id == member.id,
-        GardenerMandate.ended_at.is_(None),
-    )
+    stmt = gardened_ids(member).where(GardenerMandate.community_id == community.id)
     if side is not None:
         stmt = stmt.where(GardenerMandate.side == side)
     return db.session.execute(stmt).first() is not None
@@ -94,11 +91,7 @@ def moderated_community_ids(member: Member | None) -> list[int]:
     assert member is not None
     if active_suspension(member) is not None:
         return []
-    gardened = db.session.execute(
-        select(GardenerMandate.community_id).where(
-            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-        )
-    ).scalars()
+    gardened = db.session.execute(gardened_ids(member)).scalars()
     banned = set(
         db.session.execute(
             select(Membership.community_id, Membership.banned_until).where(
@@ -138,14 +131,7 @@ def gardens_any(member: Member | None) -> bool:
     if not is_authenticated(member):
         return False
     assert member is not None
-    return (
-        db.session.execute(
-            select(GardenerMandate.id).where(
-                GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-            )
-        ).first()
-        is not None
-    )
+    return db.session.execute(gardened_ids(member)).first() is not None
 
 
 def can_see_dashboard(member: Member | None) -> bool:
@@ -160,7 +146,7 @@ def can_leave_handover_note(member: Member | None, mandate: GardenerMandate) -> 
         is_authenticated(member)
         and member is not None
         and mandate.member_id == member.id
-        and mandate.ended_at is None
+        and mandate.in_office
         and in_good_standing(member, mandate.community)
     )
 

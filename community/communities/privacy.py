@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from community.communities.gardening import gardened_ids
 from community.communities.models import Community, GardenerMandate, Handover, Membership
 from community.core.privacy import export_rows
 from community.extensions import db
@@ -71,10 +72,7 @@ def export_sections(member: Member) -> dict[str, Any]:
 def gardener_hands_over_first(member: Member, *, lock: bool = False) -> str | None:
     """A gardener in office is replaced by staff before their account goes."""
     mandate = db.session.execute(
-        select(Community.name)
-        .join(GardenerMandate, GardenerMandate.community_id == Community.id)
-        .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
-        .limit(1)
+        select(Community.name).where(Community.id.in_(gardened_ids(member))).limit(1)
     ).scalar_one_or_none()
     if mandate is not None:
         return _(

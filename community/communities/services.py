@@ -137,7 +137,7 @@ def cards_for(communities: list[Community]) -> list[CommunityCard]:
         rows = db.session.execute(
             select(GardenerMandate.community_id, GardenerMandate.side, Member)
             .join(Member, Member.id == GardenerMandate.member_id)
-            .where(GardenerMandate.community_id.in_(ids), GardenerMandate.ended_at.is_(None))
+            .where(GardenerMandate.community_id.in_(ids), GardenerMandate.in_office)
         ).all()
         for community_id, side, member in rows:
             pairs.setdefault(community_id, {})[side] = member
@@ -199,7 +199,7 @@ def open_mandate(community: Community, side: str) -> GardenerMandate | None:
         select(GardenerMandate).where(
             GardenerMandate.community_id == community.id,
             GardenerMandate.side == side,
-            GardenerMandate.ended_at.is_(None),
+            GardenerMandate.in_office,
         )
     ).scalar_one_or_none()
 

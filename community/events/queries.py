@@ -24,6 +24,7 @@ from sqlalchemy import Select, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager, load_only, raiseload
 from sqlalchemy.sql.elements import ColumnElement
 
+from community.communities.gardening import gardened_ids
 from community.communities.memberships import community_ids_of
 from community.communities.models import Community, GardenerMandate, Membership
 from community.core.cache import request_memo
@@ -74,7 +75,7 @@ def _may_read(community_id: Any, member_id: Any, staff: ColumnElement[bool]) -> 
             .where(
                 mandate.community_id == community_id,
                 mandate.member_id == member_id,
-                mandate.ended_at.is_(None),
+                mandate.in_office,
             )
             .correlate_except(mandate),
         ]
@@ -180,9 +181,6 @@ def reports_awaited(member: Member | None, limit: int = 20) -> list[Event]:
         return []
     assert member is not None
     now = utcnow()
-    gardened = select(GardenerMandate.community_id).where(
-        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-    )
     stmt = (
         select(Event)
         .join(Community, Community.id == Event.community_id)
@@ -191,7 +189,7 @@ def reports_awaited(member: Member | None, limit: int = 20) -> list[Event]:
             Event.ends_at >= now - timedelta(days=REPORT_AWAITED_DAYS),
             Event.status != "cancelled",
             or_(Event.report_html.is_(None), Event.report_html == ""),
-            or_(Event.community_id.in_(gardened), Event.created_by_id == member.id),
+            or_(Event.community_id.in_(gardened_ids(member)), Event.created_by_id == member.id),
         )
         .options(contains_eager(Event.community))
         .order_by(Event.ends_at, Event.id)

@@ -12,7 +12,8 @@ from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from community.communities.models import Community, GardenerMandate
+from community.communities.gardening import gardened_ids
+from community.communities.models import Community
 from community.core.database import natural
 from community.core.models import utcnow
 from community.core.pagination import Pagination, paginate
@@ -109,10 +110,7 @@ def awaiting_page(
 def _awaiting_for(member: Member, everything: bool) -> Select[Initiative]:
     stmt = _awaiting_stmt()
     if not (everything and is_staff(member)):
-        gardened = select(GardenerMandate.community_id).where(
-            GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-        )
-        stmt = stmt.where(Initiative.community_id.in_(gardened))
+        stmt = stmt.where(Initiative.community_id.in_(gardened_ids(member)))
     return stmt
 
 

@@ -134,7 +134,7 @@ def _answerer(community: Community | None, fallback: Member) -> Member:
     mandate = (
         db.session.execute(
             select(GardenerMandate)
-            .where(GardenerMandate.community_id == community.id, GardenerMandate.ended_at.is_(None))
+            .where(GardenerMandate.community_id == community.id, GardenerMandate.in_office)
             .order_by(GardenerMandate.side.desc())  # the citizen gardener first
         )
         .scalars()

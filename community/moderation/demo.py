@@ -62,7 +62,7 @@ def _seed(ctx: Any) -> None:
             db.session.execute(
                 select(GardenerMandate).where(
                     GardenerMandate.community_id == hidden.community_id,
-                    GardenerMandate.ended_at.is_(None),
+                    GardenerMandate.in_office,
                 )
             )
             .scalars()
@@ -97,7 +97,7 @@ def _seed(ctx: Any) -> None:
             db.session.execute(
                 select(GardenerMandate).where(
                     GardenerMandate.community_id == message.thread.community_id,
-                    GardenerMandate.ended_at.is_(None),
+                    GardenerMandate.in_office,
                     GardenerMandate.member_id != message.author_id,
                 )
             )

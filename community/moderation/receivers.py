@@ -9,9 +9,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import select
 
-from community.communities.models import GardenerMandate
+from community.communities.gardening import gardeners_of
 from community.communities.permissions import gardens_any
 from community.core.notify import notify, register_kind
 from community.core.permissions import is_staff
@@ -65,14 +64,7 @@ def _tell_gardeners(report: Report, **_kwargs: Any) -> None:
     url = site_path("moderation.detail", report_id=report.id)
     if report.community_id is None:
         return  # staff's reports: the inbox badge tells them (no list of every staff member)
-    gardeners = db.session.execute(
-        select(Member)
-        .join(GardenerMandate, GardenerMandate.member_id == Member.id)
-        .where(
-            GardenerMandate.community_id == report.community_id,
-            GardenerMandate.ended_at.is_(None),
-        )
-    ).scalars()
+    gardeners = db.session.execute(gardeners_of(report.community_id)).scalars()
     assert report.community is not None
     text = _l(
         "New report in %(community)s about %(what)s: please look at it.",

@@ -13,7 +13,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community.communities.models import GardenerMandate
+from community.communities.gardening import gardeners_of
 from community.communities.permissions import gardens_any
 from community.core.models import utcnow
 from community.core.notify import register_kind
@@ -21,7 +21,6 @@ from community.core.urls import site_path
 from community.extensions import db
 from community.initiatives.answers import answer_delay
 from community.initiatives.models import Initiative
-from community.members.models import Member
 from community.notifications.models import Notification
 from community.notifications.services import notify
 
@@ -40,14 +39,8 @@ def notify_overdue(now: datetime | None = None) -> int:
     count = 0
     for initiative in db.session.execute(overdue).scalars():
         url = site_path("initiatives.show", initiative_id=initiative.id)
-        gardeners = db.session.execute(
-            select(Member)
-            .join(GardenerMandate, GardenerMandate.member_id == Member.id)
-            .where(
-                GardenerMandate.community_id == initiative.community_id,
-                GardenerMandate.ended_at.is_(None),
-            )
-        ).scalars()
+        assert initiative.community_id is not None  # the overdue query asks for one
+        gardeners = db.session.execute(gardeners_of(initiative.community_id)).scalars()
         for gardener in gardeners:
             told = db.session.execute(
                 select(Notification.id).where(

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community, GardenerMandate, Membership
+from community.communities.gardening import gardened_ids
+from community.communities.models import Community, Membership
 from community.core.edge import as_id
 from community.core.permissions import is_authenticated, is_staff
 from community.extensions import db
@@ -36,15 +37,12 @@ def readable_clause(member: Member | None) -> ColumnElement[bool]:
     joined = select(Membership.community_id).where(
         Membership.member_id == member.id, Membership.status == "active"
     )
-    gardened = select(GardenerMandate.community_id).where(
-        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-    )
     return or_(
         and_(
             Questionnaire.status != "draft",
             or_(reaches, Questionnaire.community_id.in_(joined)),
         ),
-        Questionnaire.community_id.in_(gardened),
+        Questionnaire.community_id.in_(gardened_ids(member)),
     )
 
 

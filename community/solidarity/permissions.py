@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from community.ambassadors.models import Ambassador
-from community.communities.models import Community, GardenerMandate
+from community.communities.gardening import gardened_ids
+from community.communities.models import Community
 from community.communities.permissions import in_good_standing
 from community.core.permissions import is_authenticated
 from community.extensions import db
@@ -25,10 +26,7 @@ def gardens_theme(member: Member | None, theme_id: int) -> bool:
         db.session.execute(
             select(
                 exists().where(
-                    GardenerMandate.member_id == member.id,
-                    GardenerMandate.ended_at.is_(None),
-                    GardenerMandate.community_id == Community.id,
-                    Community.theme_id == theme_id,
+                    Community.theme_id == theme_id, Community.id.in_(gardened_ids(member))
                 )
             )
         ).scalar()
@@ -41,9 +39,7 @@ def is_go_between(member: Member | None) -> bool:
     if not is_authenticated(member) or not in_good_standing(member):
         return False
     assert member is not None
-    gardener = select(GardenerMandate.id).where(
-        GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None)
-    )
+    gardener = gardened_ids(member)
     ambassador = select(Ambassador.id).where(
         Ambassador.member_id == member.id, Ambassador.status == "active"
     )

@@ -36,7 +36,8 @@ from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from community.communities.models import Community, GardenerMandate
+from community.communities.gardening import gardened_ids
+from community.communities.models import Community
 from community.core.edge import as_id
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
@@ -52,9 +53,7 @@ def gardened_theme_ids(member: Member | None) -> set[int]:
     assert member is not None
     return set(
         db.session.execute(
-            select(Community.theme_id)
-            .join(GardenerMandate, GardenerMandate.community_id == Community.id)
-            .where(GardenerMandate.member_id == member.id, GardenerMandate.ended_at.is_(None))
+            select(Community.theme_id).where(Community.id.in_(gardened_ids(member)))
         ).scalars()
     )
 

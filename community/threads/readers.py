@@ -189,7 +189,7 @@ WATCHED: dict[InstrumentedAttribute[Any], Watch] = {
 # A deleted row that gave a reading (an active membership, a gardener's open mandate).
 _DELETED: dict[type, Callable[[Any], bool]] = {
     Membership: lambda row: row.status == "active",
-    GardenerMandate: lambda row: row.ended_at is None,
+    GardenerMandate: lambda row: row.in_office,
 }
 
 _BY_CLASS: dict[Any, list[tuple[str, Watch]]] = {}

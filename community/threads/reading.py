@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import load_only, raiseload
 
+from community.communities.gardening import gardened_ids
 from community.communities.models import GardenerMandate, Membership
 from community.core.models import utcnow
 from community.core.permissions import require
@@ -131,13 +132,7 @@ def unread_counts(member: Member | None, threads: list[Thread]) -> dict[int, int
                 Membership.status == "active",
                 Membership.community_id.in_(communities),
             )
-            .union(
-                select(GardenerMandate.community_id).where(
-                    GardenerMandate.member_id == member.id,
-                    GardenerMandate.ended_at.is_(None),
-                    GardenerMandate.community_id.in_(communities),
-                )
-            )
+            .union(gardened_ids(member).where(GardenerMandate.community_id.in_(communities)))
         ).scalars()
     )
     threads = [t for t in threads if t.community_id in insider]

@@ -1,12 +1,17 @@
 """The seams every domain builds on: on_commit, signals, the notification port, the export,
 the erasure and reportable content. Each test plays a new domain, from outside `members`,
-`moderation` and `notifications`: what it adds there, it adds from its own folder."""
+`moderation` and `notifications`: what it adds there, it adds from its own folder. And the
+definitions every domain reads and none writes again: a gardener's mandate in office."""
 
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 from marshmallow import ValidationError
 
+import community
 from community.core import notify as notify_port
 from community.core.errors import Conflict, Invalid
 from community.core.signals import all_signals, on_commit, on_rollback
@@ -153,3 +158,54 @@ def test_a_kind_is_registered_once_and_fits_the_column(reportable_note):
         targets.register("test_note", targets.TargetType(load=lambda _id: None))
     with pytest.raises(ValueError):
         targets.register("x" * 17, targets.TargetType(load=lambda _id: None))
+
+
+# Where a mandate's end date is read for what it is, not to ask whether she gardens now.
+MANDATE_END_READ = {
+    "communities/privacy.py:export_sections": "her export lists her mandates' end dates",
+    "threads/readers.py:WATCHED": "watches the column: a mandate that ends narrows reading",
+}
+
+
+def _reads_of_a_mandate_end(path: Path) -> list[tuple[str, int]]:
+    """(top-level definition, line) of each read of `<GardenerMandate or *mandate*>.ended_at`."""
+    found = []
+    for top in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            name = top.name
+        elif isinstance(top, ast.Assign | ast.AnnAssign):
+            target = top.targets[0] if isinstance(top, ast.Assign) else top.target
+            name = target.id if isinstance(target, ast.Name) else "<module>"
+        else:
+            name = "<module>"
+        for node in ast.walk(top):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "ended_at"
+                and isinstance(node.ctx, ast.Load)
+                and isinstance(node.value, ast.Name)
+                and "mandate" in node.value.id.lower()
+            ):
+                found.append((name, node.lineno))
+    return found
+
+
+def test_a_mandate_in_office_is_defined_once():
+    """ "She gardens it now" is `GardenerMandate.in_office` (no end date), and the queries of
+    `communities/gardening.py` built on it: no module writes `ended_at IS NULL` again."""
+    package = Path(community.__file__).parent
+    offenders, allowed_seen = [], set()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel == "communities/models.py":
+            continue  # the definition itself
+        for name, line in _reads_of_a_mandate_end(path):
+            if f"{rel}:{name}" in MANDATE_END_READ:
+                allowed_seen.add(f"{rel}:{name}")
+            else:
+                offenders.append(f"community/{rel}:{line} ({name})")
+    assert not offenders, (
+        "a mandate's end date read to ask whether she gardens now: use GardenerMandate.in_office"
+        " or communities.gardening (gardened_ids, gardeners_of) — " + ", ".join(offenders)
+    )
+    assert allowed_seen == set(MANDATE_END_READ), "an exception that no longer applies"
