@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from community.communities import belonging
 from community.communities.gardening import gardened_ids
 from community.communities.models import Community, GardenerMandate, GardenerProposal, Membership
 from community.core.models import utcnow
@@ -14,14 +15,11 @@ from community.moderation.standing import active_suspension, is_banned_from
 
 
 def membership_of(member: Member | None, community: Community) -> Membership | None:
+    """Her membership row of `community` (any status), read once per request."""
     if not is_authenticated(member):
         return None
     assert member is not None
-    return db.session.execute(
-        select(Membership).where(
-            Membership.community_id == community.id, Membership.member_id == member.id
-        )
-    ).scalar_one_or_none()
+    return belonging.membership_of(member.id, community.id)
 
 
 def is_member(member: Member | None, community: Community) -> bool:
@@ -31,14 +29,15 @@ def is_member(member: Member | None, community: Community) -> bool:
 
 
 def _holds_mandate(member: Member | None, community: Community, side: str | None = None) -> bool:
-    """`member` holds an open gardener mandate of `community` (on `side`, when given)."""
+    """`member` holds an open gardener mandate of `community` (on `side`, when given); her
+    mandates are read once per request (`belonging.mandates_of`)."""
     if not is_authenticated(member):
         return False
     assert member is not None
-    stmt = gardened_ids(member).where(GardenerMandate.community_id == community.id)
+    held = belonging.mandates_of(member.id)
     if side is not None:
-        stmt = stmt.where(GardenerMandate.side == side)
-    return db.session.execute(stmt).first() is not None
+        return (community.id, side) in held
+    return any(community_id == community.id for community_id, _side in held)
 
 
 def holds_citizen_side(member: Member | None, community: Community) -> bool:

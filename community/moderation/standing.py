@@ -13,7 +13,8 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, or_, select
 
-from community.communities.models import Community, Membership
+from community.communities.belonging import membership_of
+from community.communities.models import Community
 from community.core.cache import request_memo
 from community.core.jinja import day
 from community.core.models import utcnow
@@ -61,14 +62,7 @@ def is_banned_from(
     """Suspended from `community` right now."""
     if member is None or getattr(member, "id", None) is None:
         return False
-    membership = request_memo(
-        ("membership", community.id, member.id),
-        lambda: db.session.execute(
-            select(Membership).where(
-                Membership.community_id == community.id, Membership.member_id == member.id
-            )
-        ).scalar_one_or_none(),
-    )
+    membership = membership_of(member.id, community.id)
     if membership is None or membership.status != "banned":
         return False
     return membership.banned_until is None or membership.banned_until > (now or utcnow())
