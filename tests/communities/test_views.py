@@ -148,9 +148,12 @@ def test_joining_with_a_message_and_the_charter(client: Any) -> None:
         f"/communities/{community.slug}/join", {"message": "x" * 1001, "accept_charter": "y"}
     )
     assert too_long.status_code == 422 and "1000" in too_long.get_data(as_text=True)
-    assert db.session.execute(
-        select(Membership).where(Membership.member_id == member.id)
-    ).scalar_one_or_none() is None
+    assert (
+        db.session.execute(
+            select(Membership).where(Membership.member_id == member.id)
+        ).scalar_one_or_none()
+        is None
+    )
     client.post_form(
         f"/communities/{community.slug}/join", {"message": "Bonjour", "accept_charter": "y"}
     )
