@@ -69,9 +69,9 @@ def page_url(endpoint: str, number: int, **values: Any) -> str:
     """The link to page `number` of the list this request shows: its filters are kept from the
     query string (a filter given twice stays twice); the route's own `values` and the page
     number are the view's. A query argument `url_for` would read as its own — its `endpoint`,
-    an option (`_anchor`, `_external`, `_method`, `_scheme`) — or that names one of the
-    route's values is not carried over: a visitor's `?endpoint=x` was a 500, `?slug=` a link
-    to another community's list."""
+    an option (any name starting with "_": an anchor, a method, a scheme) — or that names one
+    of the route's values is not carried over: a visitor's `?endpoint=x` was a 500, `?slug=`
+    a link to another community's list."""
     kept: dict[str, Any] = {
         key: given
         for key, given in request.args.lists()
