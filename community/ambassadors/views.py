@@ -28,7 +28,7 @@ from community.ambassadors.permissions import (
     is_the_ambassador,
 )
 from community.communities.forms import JoinForm
-from community.communities.permissions import can_join, membership_of
+from community.communities.permissions import membership_of, offered_to_join
 from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
@@ -162,11 +162,7 @@ def welcome(token: str) -> ResponseReturnValue:
     community = invitations.invited_to(invitation)
     membership = membership_of(member, community) if community is not None else None
     # Someone who already has an account joins right here, as on the community's page.
-    may_join = (
-        community is not None
-        and can_join(member, community)
-        and (membership is None or membership.status == "left")
-    )
+    may_join = community is not None and offered_to_join(member, community)
     return render_template(
         "ambassadors/welcome.html",
         invitation=invitation,

@@ -125,6 +125,18 @@ def can_join(member: Member | None, community: Community) -> bool:
     return is_authenticated(member) and not is_gardener(member, community)
 
 
+def offered_to_join(member: Member | None, community: Community) -> bool:
+    """The join form is offered to `member` (the community's page, an invitation's page): she
+    may join (`can_join`), is not in it nor waiting for an answer, and is not suspended from
+    it right now — a refused request, a membership left or a suspension over offers it again."""
+    if not can_join(member, community):
+        return False
+    membership = membership_of(member, community)
+    if membership is not None and membership.status in {"active", "pending"}:
+        return False
+    return not is_banned_from(member, community)
+
+
 def gardens_any(member: Member | None) -> bool:
     """Holds an open gardener mandate in at least one community."""
     if not is_authenticated(member):

@@ -32,6 +32,7 @@ from community.communities.permissions import (
     can_see_dashboard,
     can_see_members,
     membership_of,
+    offered_to_join,
 )
 from community.communities.roles import gardener_role
 from community.core.cache import TTLCache
@@ -149,7 +150,8 @@ def _page(community: Community, member: Member | None, **forms: Any) -> str:
             if membership is not None and is_banned_from(member, community)
             else None
         ),
-        may_join=can_join(member, community),
+        # The join form, when it is hers to fill (`offered_to_join`, as an invitation's page).
+        joining=offered_to_join(member, community),
         # A gardener is in it without joining: her role in the pair, said on the page.
         my_role=next(
             (
@@ -190,7 +192,7 @@ def show(slug: str) -> str:
 
 
 @bp.post("/<slug>/join")
-def join(slug: str) -> str | Response:
+def join(slug: str) -> tuple[str, int] | Response:
     community = services.community_by_slug(slug)
     member = current_member()
     require(can_join(member, community), member)
@@ -214,7 +216,8 @@ def join(slug: str) -> str | Response:
                 return redirect(url_for("threads.welcome", slug=community.slug))
             flash(_("Your request is sent: the gardeners will answer you."), "success")
             return redirect(url_for("communities.show", slug=community.slug))
-    return _page(community, member, join_form=form, leave_form=LeaveForm())
+    # Refused (the charter not accepted, a message too long): the form again, said why.
+    return _page(community, member, join_form=form, leave_form=LeaveForm()), 422
 
 
 @bp.route("/<slug>/leave", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from community.core import permissions
+from community.core.pagination import page_url
 from community.core.standing import read_only_note_due, standing_refusal
 from community.core.text import full_stop
 from community.core.urls import asked_next, external, keep_next, with_next
@@ -34,6 +35,8 @@ def init_jinja(app: Flask) -> None:
         asked_next=asked_next,
         # ":" after a word the template writes itself ("{{ name }}{{ colon() }} {{ count }}").
         colon=colon,
+        # The link to another page of a list, its filters kept (`macros/forms.html`).
+        page_url=page_url,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # The request's catalog, found once per request and locale (`core.i18n.RequestDomain`).

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from flask import request
+from flask import request, url_for
 from flask_smorest import Page
 from sqlalchemy import Select, func, select
 
@@ -63,6 +63,21 @@ def page_from_request() -> int:
         return max(1, int(request.args.get("page", "1")))
     except ValueError:
         return 1
+
+
+def page_url(endpoint: str, number: int, **values: Any) -> str:
+    """The link to page `number` of the list this request shows: its filters are kept from the
+    query string (a filter given twice stays twice); the route's own `values` and the page
+    number are the view's. A query argument `url_for` would read as its own — its `endpoint`,
+    an option (any name starting with "_": an anchor, a method, a scheme) — or that names one
+    of the route's values is not carried over: a visitor's `?endpoint=x` was a 500, `?slug=`
+    a link to another community's list."""
+    kept: dict[str, Any] = {
+        key: given
+        for key, given in request.args.lists()
+        if key != "endpoint" and key != "page" and key[:1] != "_" and key not in values
+    }
+    return url_for(endpoint, **kept, **values, page=number)
 
 
 class SelectPage(Page):

@@ -250,6 +250,28 @@ def test_someone_banned_from_it_is_not_offered_to_join(client) -> None:
     assert f'href="/communities/{community.slug}"' in html
 
 
+@pytest.mark.parametrize("status", ["refused", "banned_until_yesterday"])
+def test_the_link_offers_to_join_again_as_the_community_page_does(client, status) -> None:
+    """A request refused, a suspension over: the community's page offers to join (or ask)
+    again, and so does the invitation's page — it told her only to go to the community."""
+    from datetime import timedelta
+
+    from community.core.models import utcnow
+
+    _aicha, community, _, invitation = world("on_request")
+    nora = make_member()
+    if status == "refused":
+        make_membership(community, nora, status="refused")
+    else:
+        membership = make_membership(community, nora, status="banned")
+        membership.banned_until = utcnow() - timedelta(days=1)
+    db.session.flush()
+    client.login_as(nora)
+    join = f'action="/communities/{community.slug}/join"'
+    assert join in page_text(client.get(f"/communities/{community.slug}", headers=FR))
+    assert join in page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+
+
 def test_qr_code_and_flyer_are_the_ambassadors_own(client) -> None:
     aicha, _community, _, invitation = world()
     assert client.get(f"/ambassadors/invitations/{invitation.id}/qr.svg").status_code in (302, 401)

@@ -142,7 +142,18 @@ def test_joining_with_a_message_and_the_charter(client: Any) -> None:
     member = make_member()
     client.login_as(member)
     missing = client.post_form(f"/communities/{community.slug}/join", {"message": "Bonjour"})
-    assert missing.status_code == 200 and "accept_charter-error" in missing.get_data(as_text=True)
+    # A refused form is a 422 (the French message beside the button), and nothing is written.
+    assert missing.status_code == 422 and "accept_charter-error" in missing.get_data(as_text=True)
+    too_long = client.post_form(
+        f"/communities/{community.slug}/join", {"message": "x" * 1001, "accept_charter": "y"}
+    )
+    assert too_long.status_code == 422 and "1000" in too_long.get_data(as_text=True)
+    assert (
+        db.session.execute(
+            select(Membership).where(Membership.member_id == member.id)
+        ).scalar_one_or_none()
+        is None
+    )
     client.post_form(
         f"/communities/{community.slug}/join", {"message": "Bonjour", "accept_charter": "y"}
     )

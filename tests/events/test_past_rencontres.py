@@ -151,3 +151,21 @@ def test_a_compte_rendu_to_write_waits_in_its_organisers_todo(client, world, log
     login_as(world.gardener)
     todo = page_text(client.get("/todo"))
     assert write_mine not in todo and write_theirs in todo
+
+
+def test_page_links_keep_the_filter_and_nothing_url_for_reads_as_its_own(client, world):
+    """The links to the next and previous pages carry the query string (the community chosen)
+    but never what `url_for` reads as its options or its endpoint: `?endpoint=x` was a 500
+    (`url_for() got multiple values for argument 'endpoint'`), `?_method=POST` one too (no
+    POST route to build), and `?_anchor=`/`?_external=` changed the links themselves."""
+    for day in range(21):  # two pages
+        _past(world, f"Rencontre {day}", days=2 + day)
+    base = f"/events/past?community={world.community.slug}"
+    for extra in ("endpoint=x", "_method=POST", "_anchor=x", "_external=1", "_scheme=javascript"):
+        answer = client.get(f"{base}&{extra}")
+        assert answer.status_code == 200, extra
+        page = page_text(answer)
+        nxt = f'href="/events/past?community={world.community.slug}&page=2" rel="next"'
+        assert nxt in page, extra
+    second = page_text(client.get(f"{base}&page=2&slug=x"))
+    assert 'rel="prev"' in second and "page=1" in second
