@@ -1,5 +1,6 @@
 """Where a member belongs, read once per request: her membership of a community
-(`membership_of`) and the gardener mandates she holds (`mandates_of`).
+(`membership_of`), the gardener mandates she holds (`mandates_of`) and the communities she is
+banned from (`bans_of`).
 
 A page asks these several times — the view for what it shows, then `is_member`, `is_banned_from`,
 `can_join`, `looks_after`… for what it offers — and each asked the database again: a community
@@ -10,6 +11,8 @@ or a mandate reads the new one afterwards.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -43,4 +46,19 @@ def mandates_of(member_id: int) -> frozenset[tuple[int, str]]:
                 )
             )
         ),
+    )
+
+
+def bans_of(member_id: int) -> list[tuple[int, datetime | None]]:
+    """(community id, end or None) of every community she is banned from, ended or not."""
+    return request_memo(
+        ("bans", member_id),
+        lambda: [
+            (community_id, until)
+            for community_id, until in db.session.execute(
+                select(Membership.community_id, Membership.banned_until).where(
+                    Membership.member_id == member_id, Membership.status == "banned"
+                )
+            )
+        ],
     )

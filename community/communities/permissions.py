@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from community.communities import belonging
-from community.communities.gardening import gardened_ids
 from community.communities.models import Community, GardenerMandate, GardenerProposal, Membership
 from community.core.models import utcnow
 from community.core.permissions import is_authenticated, is_staff
-from community.extensions import db
 from community.members.models import Member
 from community.moderation.standing import active_suspension, is_banned_from
 
@@ -84,23 +80,19 @@ def can_moderate(member: Member | None, community: Community) -> bool:
 
 def moderated_community_ids(member: Member | None) -> list[int]:
     """The communities whose content `member` moderates as a gardener right now (suspensions
-    taken off); staff moderate everything besides."""
+    taken off); staff moderate everything besides. Read from the request's memo of where she
+    belongs: a page asks it for its header, its menu and its lists."""
     if not is_authenticated(member):
         return []
     assert member is not None
     if active_suspension(member) is not None:
         return []
-    gardened = db.session.execute(gardened_ids(member)).scalars()
-    banned = set(
-        db.session.execute(
-            select(Membership.community_id, Membership.banned_until).where(
-                Membership.member_id == member.id, Membership.status == "banned"
-            )
-        ).all()
-    )
+    gardened = {community_id for community_id, _side in belonging.mandates_of(member.id)}
+    if not gardened:
+        return []
     now = utcnow()
-    out = {c for c, until in banned if until is None or until > now}
-    return sorted(set(gardened) - out)
+    banned = {c for c, until in belonging.bans_of(member.id) if until is None or until > now}
+    return sorted(gardened - banned)
 
 
 def can_answer_memberships(member: Member | None, community: Community) -> bool:
@@ -142,7 +134,7 @@ def gardens_any(member: Member | None) -> bool:
     if not is_authenticated(member):
         return False
     assert member is not None
-    return db.session.execute(gardened_ids(member)).first() is not None
+    return bool(belonging.mandates_of(member.id))
 
 
 def can_see_dashboard(member: Member | None) -> bool:
