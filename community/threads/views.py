@@ -48,9 +48,14 @@ bp.app_template_global("thread_path")(reading.thread_path)
 
 
 def _thread(member: Member | None, thread_id: int) -> Thread:
-    # With its community: the rights below read it (one query instead of two).
-    db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
-    return services.get_thread(member, thread_id)  # 404 unless she may read it
+    # With its community: the rights below read it (one query instead of two). Held in a
+    # variable: the session's identity map keeps an unchanged row only while something holds
+    # it, and a result thrown away was gone before `get_thread` asked (it loaded it again,
+    # then the community on its own).
+    loaded = db.session.get(Thread, thread_id, options=[joinedload(Thread.community)])
+    thread = services.get_thread(member, thread_id)  # 404 unless she may read it
+    assert loaded is None or loaded is thread
+    return thread
 
 
 @bp.route("/threads/<int:thread_id>", methods=["GET", "POST"])

@@ -218,3 +218,27 @@ def test_every_other_list_and_detail_page_is_flat(client: Any, queries: Any) -> 
     world.grow(4)
     grown = counts()
     assert {name: (small[name], n) for name, n in grown.items() if n != small[name]} == {}
+
+
+# What each key page costs a member today, in statements (the session's own included). A page
+# that asks more has grown a query: say why here, or load it with the others.
+BUDGET = {
+    "home": 18,
+    "communities": 13,
+    "community": 24,
+    "initiatives": 12,
+    "initiative": 17,
+    "thread": 11,
+    "dashboard": 17,
+    "observatory": 15,
+}
+
+
+def test_every_key_page_keeps_to_its_budget(client: Any, queries: Any) -> None:
+    world = World()
+    world.grow(1)
+    spent = {}
+    for name, url in PAGES.items():
+        client.login_as(getattr(world, AS.get(name) or "viewer"))
+        spent[name] = _count(client, queries, url(world))
+    assert spent == BUDGET, repr(spent)
