@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import import_module
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -10,6 +12,7 @@ from flask import Flask, current_app
 from community.auth.passwords import hash_password
 from community.auth.services import check_password, find_by_email
 from community.core.errors import Invalid
+from community.core.mail import wait_for_background_mail
 from community.core.models import utcnow
 from community.core.search import rebuild
 from community.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, seed_demo
@@ -26,6 +29,25 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(import_module("community.solidarity.cli").archive_signals_command)
     import_module("community.notifications.cli").init_cli(app)
     app.cli.add_command(import_module("community.events.cli").send_reminders_command)
+    for command in app.cli.commands.values():
+        _sends_before_returning(command)
+
+
+def _sends_before_returning(command: click.Command) -> None:
+    """A task run from cron (`send-reminders`, `notify-overdue`…) returns once the mails it
+    queued have left: its process ends right after, and the mail worker's queue with it."""
+    if isinstance(command, click.Group) or command.callback is None:
+        return
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            wait_for_background_mail()
+
+    command.callback = run
 
 
 def _print_demo_accounts() -> None:

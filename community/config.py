@@ -129,8 +129,9 @@ class Config:
     MAIL_USE_TLS = _bool(os.environ.get("MAIL_USE_TLS"), False)
     MAIL_USE_SSL = _bool(os.environ.get("MAIL_USE_SSL"), False)
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
-    # Account mails leave from a worker thread: no answer waits for (or is timed by) SMTP.
+    # Mails a request sends leave from a worker thread: no answer waits for (or is timed by) SMTP.
     MAIL_IN_BACKGROUND = _bool(os.environ.get("MAIL_IN_BACKGROUND"), True)
+    MAIL_DRAIN_SECONDS = _int("MAIL_DRAIN_SECONDS", 10)  # at exit, to send what is queued
     MAIL_DEFAULT_SENDER = (
         os.environ.get("MAIL_DEFAULT_SENDER") or "Terreau <ne-pas-repondre@terreau.local>"
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import queue
 import smtplib
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -73,6 +75,7 @@ def send_mail(to: str, subject: str, text: str, html: str | None = None) -> None
 _OUTGOING: queue.Queue[tuple[Flask, EmailMessage | None]] = queue.Queue()
 _WORKER: dict[str, threading.Thread] = {}
 _WORKER_GUARD = threading.Lock()
+_DRAIN_SECONDS: list[float] = []  # set once a mail is queued: how long an exit waits for them
 
 
 _HELD: ContextVar[bool] = ContextVar("terreau_mail_held", default=False)
@@ -104,7 +107,9 @@ def send_in_background(message: EmailMessage | None) -> None:
 
     The request never waits for the mail server, and costs the same whether or not it had a
     mail to send. A failed send is logged, not raised. `MAIL_IN_BACKGROUND=false` (the
-    tests) sends in the caller's thread instead.
+    tests) sends in the caller's thread instead. A command-line task waits for the queue
+    before it returns (`cli.init_cli`); a server's queue is drained as its process exits
+    (`MAIL_DRAIN_SECONDS` at most).
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("MAIL_IN_BACKGROUND", True):
@@ -112,6 +117,7 @@ def send_in_background(message: EmailMessage | None) -> None:
             _send_logged(app, message)
         return
     _OUTGOING.put((app, message))
+    _DRAIN_SECONDS[:] = [float(app.config.get("MAIL_DRAIN_SECONDS", 10))]
     with _WORKER_GUARD:
         worker = _WORKER.get("worker")
         if worker is None or not worker.is_alive():
@@ -121,9 +127,25 @@ def send_in_background(message: EmailMessage | None) -> None:
             worker.start()
 
 
-def wait_for_background_mail() -> None:
-    """Block until every queued mail has been handled (tests, and the CLI before exiting)."""
-    _OUTGOING.join()
+def wait_for_background_mail(timeout: float | None = None) -> bool:
+    """Wait until every queued mail has been handled (`timeout` seconds at most): whether
+    none is left."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with _OUTGOING.all_tasks_done:
+        while _OUTGOING.unfinished_tasks:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            _OUTGOING.all_tasks_done.wait(left)
+    return True
+
+
+@atexit.register
+def _drain_at_exit() -> None:
+    """A server stopping sends what its requests queued, for a while (a worker restarted by
+    its supervisor would otherwise lose them)."""
+    if _DRAIN_SECONDS and not wait_for_background_mail(_DRAIN_SECONDS[-1]):
+        print("terreau: mails still queued at exit were not sent", file=sys.stderr)
 
 
 def _work() -> None:

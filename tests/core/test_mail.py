@@ -81,3 +81,44 @@ def test_mail_held_while_the_demo_is_seeded(app, outbox) -> None:
         send_after_commit(build_message(member.email, "Envoyé", "Envoyé"))
         db.session.commit()
     assert [m["Subject"] for m in outbox.to(member.email)] == ["Envoyé"]
+
+
+def test_a_command_line_task_sends_its_mails_before_it_returns(app, outbox, monkeypatch) -> None:
+    """`send-reminders` and `notify-overdue` run from cron: their process ends once they
+    return, and the mail worker's queue with it. A command returns once its mails have left."""
+    import time
+    from datetime import timedelta
+
+    from community.core import mail as core_mail
+    from community.core.models import utcnow
+    from tests.events.factories import make_event, make_registration
+    from tests.factories import make_community
+
+    monkeypatch.setitem(app.config, "MAIL_IN_BACKGROUND", True)
+    real_send = core_mail.send
+
+    def slow(message) -> None:  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # a mail server that takes its time
+        real_send(message)
+
+    monkeypatch.setattr(core_mail, "send", slow)
+    event = make_event(make_community(), starts_at=utcnow() + timedelta(hours=20))
+    make_registration(event, None, guest_name="Camille", guest_email="camille@example.org")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    assert "Rappels envoyés : 1" in result.output
+    assert outbox.to("camille@example.org")  # already sent, not still queued
+
+
+def test_the_queue_is_waited_for_a_bounded_time(app, monkeypatch) -> None:
+    from community.core import mail as core_mail
+
+    monkeypatch.setitem(app.config, "MAIL_IN_BACKGROUND", True)
+    release = threading.Event()
+    monkeypatch.setattr(core_mail, "send", lambda message: release.wait(10))
+    with app.test_request_context():
+        core_mail.send_in_background(build_message("a@example.org", "Lent", "Lent"))
+    assert core_mail.wait_for_background_mail(0.2) is False  # the mail server is slow
+    release.set()
+    assert core_mail.wait_for_background_mail(5) is True
