@@ -120,7 +120,10 @@ def _appoint(
     member: Member | None,
     handover_note: str = "",
     appointed_by: Member | None = None,
+    proposed: bool = False,
 ) -> GardenerMandate | None:
+    # A proposal the candidate accepts: whoever asked wrote the note (None: account erased).
+    writer = appointed_by if proposed else actor
     if side not in SIDES:
         raise Invalid(_("Unknown side."), {"side": [_("technician or citizen.")]})
     current = open_mandate(community, side)
@@ -147,7 +150,7 @@ def _appoint(
             side=side,
             from_member_id=current.member_id,
             to_member_id=member.id if member else None,
-            written_by_id=actor.id,
+            written_by_id=writer.id if writer else None,
             note=note,
             note_html=render_markdown(note),
         )
@@ -277,6 +280,7 @@ def answer_proposal(
                 candidate,
                 proposal.note,
                 appointed_by=proposal.proposed_by,
+                proposed=True,
             )
     proposal.status = "accepted" if accept else "declined"
     proposal.answered_at = now

@@ -87,3 +87,24 @@ def respondent_members(questionnaire: Questionnaire) -> list[Member]:
             .where(Response.questionnaire_id == questionnaire.id)
         ).scalars()
     )
+
+
+def typed_in_by(member: Member | None, now: datetime) -> list[tuple[int, str, int]]:
+    """(id, title, count) of the answers `member` typed in (paper or in person) for each
+    questionnaire still taking answers: what an ambassador finds of his work on his home page."""
+    if not is_authenticated(member):
+        return []
+    assert member is not None
+    rows = db.session.execute(
+        select(Questionnaire.id, Questionnaire.title, func.count(Response.id))
+        .join(Response, Response.questionnaire_id == Questionnaire.id)
+        .where(
+            Response.recorded_by_id == member.id,
+            Questionnaire.status == "open",
+            or_(Questionnaire.opens_at.is_(None), Questionnaire.opens_at <= now),
+            or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now),
+        )
+        .group_by(Questionnaire.id, Questionnaire.title)
+        .order_by(Questionnaire.id.desc())
+    )
+    return [(qid, title, count) for qid, title, count in rows]

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from community.core.errors import DomainError, Invalid
 from community.core.handlers import refusal_undone
+from community.core.home import home_section
 from community.core.models import utcnow
 from community.core.permissions import current_member, require
 from community.extensions import db, limiter
@@ -57,6 +58,11 @@ def _labels() -> dict[str, Any]:
         "questionnaire_audience_labels": AUDIENCE_LABELS,
         "questionnaire_channel_labels": CHANNEL_LABELS,
     }
+
+
+@home_section
+def _home(member: Any) -> dict[str, Any]:
+    return {"typed_in": queries.typed_in_by(member, utcnow())}
 
 
 # --- reading and answering -------------------------------------------------------------------

@@ -248,3 +248,26 @@ def test_the_gardener_in_office_leaves_a_note_for_their_successor() -> None:
     assert gardener_queries.handovers_for(old) == []
     with pytest.raises(Forbidden):  # out of office: no more notes on that mandate
         pairs.leave_handover_note(old, mandate, own)
+
+
+def test_a_handover_accepted_by_the_successor_is_signed_by_whoever_wrote_it() -> None:
+    # The walk of 8 December: Maryse handed over with a note, Léa accepted, and Léa's dashboard
+    # said "Votre note pour la personne qui vous succédera" over Maryse's words — the row was
+    # signed by whoever accepted, so Léa's export held a note she never wrote.
+    old, new = make_member(), make_member()
+    community = make_community(citizen=old, members=(new,))
+    asked = pairs.propose(old, community, "citizen", new, NOTE)
+    pairs.answer_proposal(new, asked, accept=True)
+    handover = db.session.execute(select(Handover)).scalar_one()
+    assert (handover.from_member_id, handover.to_member_id) == (old.id, new.id)
+    assert handover.written_by_id == old.id
+    assert gardener_queries.handovers_for(new) == [handover]
+
+
+def test_a_handover_staff_proposed_is_signed_by_staff() -> None:
+    staff, old, new = make_member("staff"), make_member(), make_member()
+    community = make_community(citizen=old, members=(new,))
+    [asked] = pairs.change_pair(staff, community, {"citizen": new}, NOTE)
+    pairs.answer_proposal(new, asked, accept=True)
+    handover = db.session.execute(select(Handover)).scalar_one()
+    assert (handover.from_member_id, handover.written_by_id) == (old.id, staff.id)

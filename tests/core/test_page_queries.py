@@ -223,7 +223,7 @@ def test_every_other_list_and_detail_page_is_flat(client: Any, queries: Any) -> 
 # What each key page costs a member today, in statements (the session's own included). A page
 # that asks more has grown a query: say why here, or load it with the others.
 BUDGET = {
-    "home": 18,
+    "home": 19,  # the answers she typed in for open questionnaires (walk 2, 8 December)
     "communities": 13,
     "community": 24,
     "initiatives": 12,
