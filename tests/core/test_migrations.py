@@ -298,3 +298,53 @@ def test_a_migration_that_leaves_a_reference_leading_nowhere_is_rolled_back(
         assert _broken_references(path) == []
         assert _autoincrement(path) == set()  # the rebuilt tables are the old ones again
         db.engine.dispose()
+
+
+# --- 0025: handover notes given back to whoever wrote them ----------------------------------
+
+
+def test_0025_gives_a_note_back_to_whoever_asked(tmp_path, other_app):
+    path = tmp_path / "handovers.sqlite3"
+    app = other_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
+    with app.app_context():
+        upgrade(revision="0024")
+        tables = db.metadata.tables
+        now = utcnow()
+        with db.engine.begin() as connection:
+
+            def add(table: str, /, **values: Any) -> int:
+                result = connection.execute(tables[table].insert().values(**values))
+                return int(result.inserted_primary_key[0])
+
+            maryse, lea, karim = (
+                add(
+                    "members",
+                    email=f"{n}@example.org",
+                    display_name=n,
+                    display_name_key=n,
+                    password_hash="x",
+                )
+                for n in ("maryse", "lea", "karim")
+            )
+            theme = add("themes", name="Jardins", slug="jardins")
+            community = add("communities", slug="compost", name="Compost", theme_id=theme)
+            add("gardener_proposals", community_id=community, side="citizen", candidate_id=lea,
+                proposed_by_id=maryse, note="Les clés sont chez Omar.", status="accepted",
+                answered_at=now)  # fmt: skip
+            # What the bug stored: signed by Léa, who accepted.
+            wrong = add("handovers", community_id=community, side="citizen", from_member_id=maryse,
+                        to_member_id=lea, written_by_id=lea, note="Les clés sont chez Omar.",
+                        note_html="<p>Les clés sont chez Omar.</p>")  # fmt: skip
+            # Staff naming himself with his own note, no proposal: his indeed.
+            own = add("handovers", community_id=community, side="technician",
+                      from_member_id=None, to_member_id=karim, written_by_id=karim,
+                      note="Je reprends.", note_html="<p>Je reprends.</p>")  # fmt: skip
+        upgrade(revision="0025")
+        with db.engine.begin() as connection:
+            writers = dict(
+                connection.execute(
+                    sa.select(tables["handovers"].c.id, tables["handovers"].c.written_by_id)
+                ).all()
+            )
+        assert writers == {wrong: maryse, own: karim}
+        db.engine.dispose()
