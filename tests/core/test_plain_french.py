@@ -98,7 +98,7 @@ DANGLING = {
     *("à", "au", "aux", "avec", "chez", "dans", "de", "des", "du", "en", "et", "la", "le"),
     *("les", "ou", "par", "pour", "que", "qui", "sans", "sur", "un", "une", "vers"),
 }
-LABELS_BEFORE_A_VALUE = {"Answer expected by", "Proposed by", "Received"}
+LABELS_BEFORE_A_VALUE = {"Answer expected by", "Declared by", "Proposed by", "Received"}
 
 
 def test_no_french_string_is_cut_short() -> None:

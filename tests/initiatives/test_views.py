@@ -108,6 +108,25 @@ def test_declare_through_the_form(client, world):
     assert initiative.informal and initiative.status == "in_progress" and initiative.spontaneous
 
 
+def test_a_declared_initiative_says_it_was_declared_and_asked_nothing(client, world):
+    """It already runs: its page says "Déclarée par", and no "answer of the town" is awaited
+    of a town that was asked nothing — until its author asks for help."""
+    initiative = make_initiative(world.author, informal=True, title="Courses solidaires")
+    client.login_as(world.author)
+    page = text_of(client.get(f"/initiatives/{initiative.id}", headers={"Accept-Language": "fr"}))
+    assert "Déclarée par" in page and "Proposée par" not in page
+    assert "Réponse de la collectivité" not in page
+    assert "Rien n'a été demandé à la collectivité." in page
+    assert "Retirer ma déclaration" in page and "Retirer ma proposition" not in page
+    answer = client.post_form(
+        f"/initiatives/{initiative.id}/status",
+        {"status-status": "under_review", "status-answer": "Une salle le samedi ?"},
+    )
+    assert answer.status_code == 302
+    page = text_of(client.get(f"/initiatives/{initiative.id}", headers={"Accept-Language": "fr"}))
+    assert "Réponse de la collectivité" in page
+
+
 def test_a_bad_form_shows_errors_and_stores_nothing(client, world):
     client.login_as(world.author)
     response = client.post_form(
