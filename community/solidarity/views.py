@@ -181,7 +181,14 @@ def new_request() -> str | Response:
             apply_errors(form, error)
         else:
             flash(
-                _("Your request is saved. Helpers of the neighbourhood can now offer their help."),
+                _(
+                    "The request is saved. Helpers of the neighbourhood can now offer their "
+                    "help: their answers come to you, and you pass them on to the person."
+                )
+                if request.on_behalf
+                else _(
+                    "Your request is saved. Helpers of the neighbourhood can now offer their help."
+                ),
                 "success",
             )
             return redirect(url_for("solidarity.show_request", request_id=request.id))

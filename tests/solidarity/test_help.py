@@ -344,6 +344,27 @@ def test_request_form_without_js(client) -> None:  # type: ignore[no-untyped-def
     )  # no CSRF
 
 
+def test_a_request_for_someone_else_says_who_passes_the_answers_on(client) -> None:  # type: ignore[no-untyped-def]
+    """The go-between filed it for a neighbour without an account: the words say it is hers to
+    pass on, not "your request"."""
+    theme, place = make_theme(), make_neighbourhood()
+    gardener = make_member()
+    make_community(theme=theme, citizen=gardener)
+    client.login_as(gardener)
+    fr = {"Accept-Language": "fr"}
+    response = client.post_form(
+        "/solidarity/requests/new",
+        {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Des courses pour Mme R.",
+         "on_behalf": "y", "oral_consent": "y"},
+        headers=fr,
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = page_text(client.get(response.headers["Location"], headers=fr))
+    assert "vous les transmettez à la personne" in page
+    assert "Retirer cette demande" in page and "Retirer ma demande" not in page
+    assert "peuvent maintenant vous répondre" not in page
+
+
 def test_withdraw(world) -> None:  # type: ignore[no-untyped-def]
     request, people = world
     proposal = services.propose_help(people["offerer"], request)
