@@ -78,7 +78,7 @@ def new(slug: str) -> Any:
 
     def planned(events: list[Event]) -> Response:
         flash(
-            _("Rencontre planned.")
+            _("The rencontre is planned. Members of the community can now see it and sign up.")
             if len(events) == 1
             else _("%(count)d rencontres planned, one a week.", count=len(events)),
             "success",

@@ -117,7 +117,13 @@ def change_status(initiative_id: int) -> Response | tuple[str, int]:
         except Invalid as error:
             apply_errors(form, error)
         else:
-            flash(_("The status is changed and the answer published."), "success")
+            flash(
+                _(
+                    "Done: the new status is on the initiative's page, and those who follow it "
+                    "are told."
+                ),
+                "success",
+            )
             return redirect(back_or("initiatives.show", initiative_id=initiative_id))
     return _show(load_initiative(initiative_id), status_form=form, status=422)
 

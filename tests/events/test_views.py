@@ -52,6 +52,8 @@ def test_plan_a_weekly_rencontre_in_paris_time(client, world, login_as):
     login_as(world.gardener)
     form = client.get(f"/communities/{world.community.slug}/events/new")
     assert form.status_code == 200
+    # A way out of the form that leads back where she came from.
+    assert f'href="/communities/{world.community.slug}">' in page_text(form)
     response = client.post_form(
         f"/communities/{world.community.slug}/events/new",
         {
@@ -66,6 +68,8 @@ def test_plan_a_weekly_rencontre_in_paris_time(client, world, login_as):
         },
     )
     assert response.status_code == 302, page_text(response)
+    landed = page_text(client.get(response.headers["Location"], headers={"Accept-Language": "fr"}))
+    assert "2 rencontres prévues" in landed
     events = (
         db.session.query(Event)
         .filter_by(title="Permanence du marché")
