@@ -72,7 +72,14 @@ def test_log_in_with_the_keyboard_and_see_errors_announced(page, live_server):
     page.locator("details.main-menu > summary").focus()
     page.keyboard.press("Enter")
     expect(menu).to_have_attribute("open", "")
-    for _link in ("Accueil", "Communautés", "Initiatives", "Rencontres", "Se connecter"):
+    for _link in (
+        "Accueil",
+        "Communautés",
+        "Initiatives",
+        "Rencontres",
+        "Questionnaires",
+        "Se connecter",
+    ):
         page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # S'inscrire, the last
     expect(menu).to_have_attribute("open", "")
