@@ -39,6 +39,8 @@ def _sends_before_returning(command: click.Command) -> None:
     if isinstance(command, click.Group) or command.callback is None:
         return
     callback = command.callback
+    if getattr(callback, "_waits_for_mail", False):
+        return  # wrapped by an earlier `create_app()` (the command objects are the module's)
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +49,7 @@ def _sends_before_returning(command: click.Command) -> None:
         finally:
             wait_for_background_mail()
 
+    run._waits_for_mail = True  # type: ignore[attr-defined]
     command.callback = run
 
 

@@ -58,8 +58,9 @@ def clear_all() -> None:
 # --- a memo for one request ---------------------------------------------------------------
 #
 # What a page asks several times (is the member suspended? banned from this community?) is
-# looked up once per request (`g`), and forgotten as soon as the session writes, commits or
-# rolls back, or holds a change it has not flushed yet (a query would have flushed it first).
+# looked up once per request (`g`), and forgotten as soon as the session writes (a flush, or
+# a statement that writes: see `_mark_statement`), commits or rolls back, or holds a change it
+# has not flushed yet (a query would have flushed it first).
 
 
 def request_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -124,6 +125,9 @@ def _mark_statement(state: Any) -> None:
     if isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() == "SELECT":
         return  # a textual read (the health check's SELECT 1, the search's MATCH)
     state.session.info[_WROTE] = True
+    # A statement that writes is no flush: what the request's memo holds may be gone with it
+    # (a mandate ended by an UPDATE, memberships deleted by the database's cascade).
+    forget_request_memo()
 
 
 def _committed(session: Session) -> None:

@@ -160,7 +160,10 @@ def _work() -> None:
 
 
 def _send_logged(app: Flask, message: EmailMessage) -> None:
+    # Any failure is logged, not only a mail server's: raised in the worker, it ended the
+    # thread, and the mails queued after it waited for the next one to start it again (a
+    # command-line task waiting for its mails never returned).
     try:
         send(message)
-    except (OSError, smtplib.SMTPException):
+    except Exception:
         app.logger.exception("could not send mail to %s", message["To"])

@@ -52,3 +52,21 @@ def test_what_the_request_writes_is_read_again(app) -> None:
         permissions.membership_of(gardener, community).status = "left"  # type: ignore[union-attr]
         db.session.flush()
         assert permissions.membership_of(gardener, community).status == "left"  # type: ignore[union-attr]
+
+
+def test_a_statement_that_writes_is_read_again(app) -> None:
+    """A write that is no flush (an UPDATE or DELETE the session executes, a cascade of the
+    database) drops the memo too: the mandate ended here is not read as held."""
+    from sqlalchemy import update
+
+    gardener = make_member()
+    community = make_community(citizen=gardener)
+    with app.test_request_context():
+        assert permissions.is_gardener(gardener, community)
+        db.session.execute(
+            update(GardenerMandate)
+            .where(GardenerMandate.member_id == gardener.id)
+            .values(ended_at=utcnow())
+        )
+        assert not permissions.is_gardener(gardener, community)
+        assert not permissions.gardens_any(gardener)

@@ -122,3 +122,34 @@ def test_the_queue_is_waited_for_a_bounded_time(app, monkeypatch) -> None:
     assert core_mail.wait_for_background_mail(0.2) is False  # the mail server is slow
     release.set()
     assert core_mail.wait_for_background_mail(5) is True
+
+
+def test_a_mail_that_fails_oddly_does_not_stop_the_worker(app, outbox, monkeypatch) -> None:
+    """Whatever a send raises, the mail is logged and the worker goes on: a worker that died
+    left the queue unhandled, and a command-line task waiting for it never returned."""
+    from community.core import mail as core_mail
+
+    monkeypatch.setitem(app.config, "MAIL_IN_BACKGROUND", True)
+    real_send = core_mail.send
+
+    def odd(message) -> None:  # type: ignore[no-untyped-def]
+        if message["Subject"] == "Bizarre":
+            raise ValueError("not a mail server's error")
+        real_send(message)
+
+    monkeypatch.setattr(core_mail, "send", odd)
+    with app.test_request_context():
+        core_mail.send_in_background(build_message("a@example.org", "Bizarre", "Bizarre"))
+        core_mail.send_in_background(build_message("b@example.org", "Ensuite", "Ensuite"))
+    assert core_mail.wait_for_background_mail(5) is True
+    assert outbox.to("b@example.org")
+
+
+def test_every_command_waits_for_the_mail_once(app) -> None:
+    """`init_cli` runs at each `create_app()`: a command is wrapped once, not once per app."""
+    from community import cli
+
+    command = app.cli.commands["send-reminders"]
+    wrapped = command.callback
+    cli._sends_before_returning(command)
+    assert command.callback is wrapped
