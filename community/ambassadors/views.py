@@ -28,7 +28,7 @@ from community.ambassadors.permissions import (
     is_the_ambassador,
 )
 from community.communities.forms import JoinForm
-from community.communities.permissions import membership_of, offered_to_join
+from community.communities.permissions import is_gardener, membership_of, offered_to_join
 from community.communities.services import community_by_slug
 from community.core.errors import DomainError, Invalid
 from community.core.forms import apply_errors, as_choices
@@ -170,6 +170,7 @@ def welcome(token: str) -> ResponseReturnValue:
         community=community,
         membership=membership,
         join_form=JoinForm() if may_join else None,
+        gardener=community is not None and is_gardener(member, community),
     )
 
 

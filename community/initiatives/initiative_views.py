@@ -118,10 +118,7 @@ def change_status(initiative_id: int) -> Response | tuple[str, int]:
             apply_errors(form, error)
         else:
             flash(
-                _(
-                    "Done: the new status is on the initiative's page, and those who follow it "
-                    "are told."
-                ),
+                _("Done: the new status and your words are on the initiative's page."),
                 "success",
             )
             return redirect(back_or("initiatives.show", initiative_id=initiative_id))

@@ -91,7 +91,8 @@ def respondent_members(questionnaire: Questionnaire) -> list[Member]:
 
 def typed_in_by(member: Member | None, now: datetime) -> list[tuple[int, str, int]]:
     """(id, title, count) of the answers `member` typed in (paper or in person) for each
-    questionnaire still taking answers: what an ambassador finds of his work on his home page."""
+    questionnaire still taking answers and that she may still read: what an ambassador finds
+    of his work on his home page (one that left his reach leads nowhere, so is not listed)."""
     if not is_authenticated(member):
         return []
     assert member is not None
@@ -100,6 +101,7 @@ def typed_in_by(member: Member | None, now: datetime) -> list[tuple[int, str, in
         .join(Response, Response.questionnaire_id == Questionnaire.id)
         .where(
             Response.recorded_by_id == member.id,
+            readable_clause(member),
             Questionnaire.status == "open",
             or_(Questionnaire.opens_at.is_(None), Questionnaire.opens_at <= now),
             or_(Questionnaire.closes_at.is_(None), Questionnaire.closes_at > now),

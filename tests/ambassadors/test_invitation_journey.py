@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from community.ambassadors import invitations
-from community.communities.models import Membership
+from community.communities.models import GardenerMandate, Membership
 from community.extensions import db
 from tests.ambassadors.factories import make_ambassador, make_invitation
 from tests.conftest import page_text
@@ -248,6 +248,19 @@ def test_someone_banned_from_it_is_not_offered_to_join(client) -> None:
     html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
     assert f"/communities/{community.slug}/join" not in html
     assert f'href="/communities/{community.slug}"' in html
+    assert "Vous ne pouvez pas rejoindre cette communauté pour le moment." in html
+
+
+def test_one_of_its_gardeners_is_told_so(client) -> None:
+    _aicha, community, _, invitation = world()
+    karim = make_member()
+    make_community("Autre", technician=karim)  # gardens another one: not this one
+    db.session.add(GardenerMandate(community=community, member=karim, side="technician"))
+    db.session.flush()
+    client.login_as(karim)
+    html = page_text(client.get(f"/invitations/{invitation.token}", headers=FR))
+    assert "Vous êtes l'un de ses jardiniers." in html
+    assert f"/communities/{community.slug}/join" not in html
 
 
 @pytest.mark.parametrize("status", ["refused", "banned_until_yesterday"])

@@ -74,3 +74,23 @@ def test_the_menu_leads_to_the_questionnaires(client, scene, who) -> None:
     assert '<li><a href="/questionnaires">Questionnaires</a></li>' in page
     listing = page_text(client.get("/questionnaires"))
     assert '<li><a href="/questionnaires" aria-current="page">Questionnaires</a></li>' in listing
+
+
+def test_a_questionnaire_out_of_his_reach_leaves_the_home_page(client, scene) -> None:
+    """He typed answers in, then left an on-request community: its questionnaire's page is a
+    404 for him now, so his home page does not lead there."""
+    from community.communities.models import Membership
+
+    questionnaire = scene["questionnaire"]
+    client.login_as(scene["ambassador"])
+    _type_in(client, questionnaire, 1)
+    questionnaire.community.visibility = "on_request"
+    questionnaire.audience = "members"
+    db.session.execute(
+        db.update(Membership)
+        .where(Membership.member_id == scene["ambassador"].id)
+        .values(status="left")
+    )
+    db.session.commit()
+    assert client.get(f"/questionnaires/{questionnaire.id}").status_code == 404
+    assert "Les réponses que vous avez saisies" not in page_text(client.get("/"))
