@@ -143,6 +143,12 @@ def _request_once(view: Callable[[], ResponseReturnValue], writer: bool) -> Resp
         if request.method not in _READS:
             _require_standing()
         response = current_app.make_response(view())
+        if (
+            g.pop(_REFUSED_FORM, False)
+            and request.method not in _READS
+            and response.status_code == 200
+        ):
+            response.status_code = 422  # the form is not sent: see `form_refused`
     except BaseException as error:
         refusal = isinstance(error, DomainError) or (
             isinstance(error, HTTPException) and (error.code or 500) < 500
@@ -157,6 +163,18 @@ def _request_once(view: Callable[[], ResponseReturnValue], writer: bool) -> Resp
     else:
         db.session.rollback()
     return response
+
+
+_REFUSED_FORM = "terreau_form_refused"
+
+
+def form_refused() -> str:
+    """Said by the page itself as it shows a form's errors (`macros/forms.html`,
+    `form_errors`: "The form is not sent"): a request that writes then answers 422 and keeps
+    nothing, as its words say, whichever view rendered it. Returns "" (a template global)."""
+    if has_request_context():
+        setattr(g, _REFUSED_FORM, True)
+    return ""
 
 
 def _require_standing() -> None:

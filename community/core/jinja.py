@@ -14,6 +14,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from community.core import permissions
+from community.core.handlers import form_refused
 from community.core.pagination import page_url
 from community.core.standing import read_only_note_due, standing_refusal
 from community.core.text import full_stop
@@ -37,6 +38,8 @@ def init_jinja(app: Flask) -> None:
         colon=colon,
         # The link to another page of a list, its filters kept (`macros/forms.html`).
         page_url=page_url,
+        # A form's errors shown: the request answers 422 and keeps nothing (`core.handlers`).
+        form_refused=form_refused,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     # The request's catalog, found once per request and locale (`core.i18n.RequestDomain`).

@@ -56,7 +56,7 @@ def test_the_link_alone_neither_confirms_nor_logs_in(client, outbox):
     link = _confirm_link(outbox, SIGNUP["email"])
     assert client.get(link).status_code == 200
     wrong = client.post_form(link, {"password": "un autre mot de passe"})
-    assert wrong.status_code == 200 and "Mot de passe incorrect" in page_text(wrong)
+    assert wrong.status_code == 422 and "Mot de passe incorrect" in page_text(wrong)
     assert client.get("/me").status_code == 302
     assert _member(SIGNUP["email"]).email_confirmed_at is None
 
@@ -80,7 +80,7 @@ def test_pre_hijacking_the_owner_takes_the_address_back_and_the_link_dies(client
     attacker = client.post_form(
         "/auth/login", {"email": SIGNUP["email"], "password": SIGNUP["password"]}
     )
-    assert attacker.status_code == 200 and client.get("/me").status_code == 302
+    assert attacker.status_code == 422 and client.get("/me").status_code == 302
     victim = client.post_form("/auth/login", {"email": SIGNUP["email"], "password": mine})
     assert victim.status_code == 302 and client.get("/me").status_code == 200
 

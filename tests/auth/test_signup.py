@@ -85,7 +85,7 @@ def test_bad_signup_input_is_refused_in_french_and_nothing_is_stored(
     if change.get("accept_charter") == "":
         data.pop("accept_charter")
     response = client.post_form("/auth/signup", data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = page_text(response)
     assert "Le formulaire n'est pas envoyé" in html and field_message in html
     assert _member(data["email"]) is None

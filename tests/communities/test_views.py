@@ -34,7 +34,7 @@ def test_staff_create_then_edit_a_community(client: Any) -> None:
         f"/communities/{community.slug}/edit",
         {"name": "x", "theme_id": str(theme.id), "neighbourhood_id": "None", "visibility": "open"},
     )
-    assert bad.status_code == 200 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)
     page = client.get(f"/communities/{community.slug}").get_data(as_text=True)
     assert "<strong>Respect</strong>" in page
 
@@ -46,7 +46,7 @@ def test_the_pair_form_asks_for_a_handover_note(client: Any) -> None:
     url = f"/communities/{community.slug}/gardeners"
     data = {"technician_id": str(staff.id), "citizen_id": str(new.id), "handover_note": ""}
     refused = client.post_form(url, data)
-    assert refused.status_code == 200 and 'id="handover_note-error"' in refused.get_data(
+    assert refused.status_code == 422 and 'id="handover_note-error"' in refused.get_data(
         as_text=True
     )
     data["handover_note"] = "Le troc de graines est prévu le 12, la salle est réservée."

@@ -58,7 +58,7 @@ def summary_of(response: Any) -> _Page:
 
 def test_sign_up_names_and_links_each_field(client: Any) -> None:
     response = client.post_form("/auth/signup", {"email": "a@example.org", "display_name": "a"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = summary_of(response)
     assert page.links == [
         ("#display_name", "Pseudonyme : La longueur du champ doit être comprise entre 3 et 40 "
@@ -82,7 +82,7 @@ def test_sign_up_names_and_links_each_field(client: Any) -> None:
 def test_a_choice_links_to_its_first_option(client: Any) -> None:
     client.login_as(make_member("staff"))
     response = client.post_form("/communities/new", {"name": "", "visibility": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     hrefs = [href for href, _ in summary_of(response).links]
     assert "#name" in hrefs and "#visibility-0" in hrefs
 
@@ -96,3 +96,40 @@ def test_the_join_form_links_to_its_button(client: Any) -> None:
 
 def test_a_form_that_is_fine_has_no_summary(client: Any) -> None:
     assert b"error-summary" not in client.get("/auth/signup").get_data()
+
+
+# A page that says "Le formulaire n'est pas envoyé" answers 422 and keeps nothing, whichever
+# view rendered it (`core.handlers.form_refused`, called by the summary itself): these pages
+# answered 200 to a refused form.
+REFUSED: list[tuple[Any, ...]] = [
+    ("visitor", "/auth/login"),
+    ("visitor", "/auth/signup"),
+    ("member", "/me/edit", {"display_name": "a"}),
+    ("member", "/initiatives/new"),
+    ("member", "/initiatives/declare"),
+    ("member", "/solidarity/requests/new"),
+    ("member", "/solidarity/offers/new"),
+    ("staff", "/communities/new"),
+    ("gardener", "/communities/{slug}/events/new"),
+    ("gardener", "/communities/{slug}/ambassadors/name"),
+    ("gardener", "/communities/{slug}/questionnaires/new"),
+]
+
+
+def test_every_refused_form_answers_422(client: Any) -> None:
+    from community.extensions import db
+
+    gardener, staff = make_member(), make_member("staff")
+    community = make_community(citizen=gardener)
+    people = {"member": make_member(), "staff": staff, "gardener": gardener}
+    db.session.flush()
+    for who, path, *data in REFUSED:
+        if who == "visitor":
+            with client.session_transaction() as session:
+                session.clear()
+        else:
+            client.login_as(people[who])
+        url = path.format(slug=community.slug)
+        response = client.post_form(url, data[0] if data else {"title": "", "email": "x"})
+        assert response.status_code == 422, (url, response.status_code)
+        assert "error-summary" in response.get_data(as_text=True), url

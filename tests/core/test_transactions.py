@@ -102,7 +102,7 @@ def test_html_form_refused_after_a_flush_keeps_nothing(
     db.session.commit()
     login(client, cast.member)
     response = client.post_form(f"/communities/{cast.community.slug}/threads", {"title": TITLE})
-    assert response.status_code == 200  # the form again, with the refusal on its field
+    assert response.status_code == 422  # the form again, with the refusal on its field
     assert "refusé après coup" in response.get_data(as_text=True)
     assert _threads_titled(TITLE) == 0
     assert effects == []

@@ -71,7 +71,7 @@ def test_the_pages_offer_her_nothing_there_and_refuse_her(scene: Any, client: An
         "/initiatives/new",
         {"title": "Un nouveau bac", "summary": "Un bac de plus.", "community": community.slug},
     )
-    assert form.status_code == 200 and "suspendu" in page_text(form)
+    assert form.status_code == 422 and "suspendu" in page_text(form)
 
 
 def test_the_api_refuses_her_too(scene: Any, client: Any, api_token: Any) -> None:

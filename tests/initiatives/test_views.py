@@ -133,7 +133,7 @@ def test_a_bad_form_shows_errors_and_stores_nothing(client, world):
         "/initiatives/new", {"title": "", "summary": "x" * 400, "community": ""}
     )
     page = text_of(response)
-    assert response.status_code == 200 and 'aria-invalid="true"' in page
+    assert response.status_code == 422 and 'aria-invalid="true"' in page
     assert db.session.execute(select(func.count(Initiative.id))).scalar_one() == 0
 
 

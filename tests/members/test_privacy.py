@@ -269,9 +269,9 @@ def test_delete_page_erases_and_logs_out(client: Any, life: Life) -> None:
     page = page_text(client.get("/me/delete"))
     assert "compte supprimé" in page and "Télécharger mes données" in page
     wrong = client.post_form("/me/delete", {"password": "nope", "confirm": "y"})
-    assert wrong.status_code == 200 and "Mot de passe incorrect." in page_text(wrong)
+    assert wrong.status_code == 422 and "Mot de passe incorrect." in page_text(wrong)
     unconfirmed = client.post_form("/me/delete", {"password": PASSWORD})
-    assert unconfirmed.status_code == 200
+    assert unconfirmed.status_code == 422
     assert db.session.get(Member, life.leaver.id) is not None
     done = client.post_form("/me/delete", {"password": PASSWORD, "confirm": "y"})
     assert done.status_code == 302 and done.headers["Location"] == "/"

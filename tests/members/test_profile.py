@@ -50,7 +50,7 @@ def test_bad_profile_input_is_refused_and_nothing_changes(client, change, messag
     client.login_as(member)
     data = {"display_name": "Après", "bio": "", "locale": "fr", "neighbourhood_id": "", **change}
     response = client.post_form("/me/edit", data)
-    assert response.status_code == 200 and message in page_text(response)
+    assert response.status_code == 422 and message in page_text(response)
     assert member.display_name == "Avant"
 
 

@@ -119,7 +119,7 @@ def test_a_suspension_needs_an_end_date_or_an_explicit_none(world, client):
     silent = client.post_form(
         url, {"action": "suspend", "reason": "Insultes", "scope": "community"}
     )
-    assert silent.status_code == 200
+    assert silent.status_code == 422
     assert "cochez «\u00a0sans date de fin\u00a0»" in page_text(silent)
     both = client.post_form(
         url,

@@ -47,7 +47,7 @@ def test_report_a_member_without_javascript(world, client) -> None:  # type: ign
 def test_report_form_errors_and_refusals(world, client) -> None:  # type: ignore[no-untyped-def]
     client.login_as(world.citizen)
     missing = client.post_form("/report", {"target_type": "member", "target_id": world.author.id})
-    assert missing.status_code == 200 and 'class="error"' in missing.get_data(as_text=True)
+    assert missing.status_code == 422 and 'class="error"' in missing.get_data(as_text=True)
     assert client.get("/report?target_type=member&target_id=999999").status_code == 404
     assert client.get("/report?target_type=nonsense&target_id=1").status_code == 404
     assert client.get(f"/report?target_type=member&target_id={world.citizen.id}").status_code == 403
@@ -112,7 +112,7 @@ def test_resolve_through_the_page(world, client) -> None:  # type: ignore[no-unt
     assert "Votre décision" in page
     assert "De toute la plateforme" not in page  # a citizen gardener cannot suspend platform-wide
     missing_reason = client.post_form(f"/moderation/reports/{report.id}", {"action": "warn"})
-    assert missing_reason.status_code == 200
+    assert missing_reason.status_code == 422
     assert "Dites pourquoi" in missing_reason.get_data(as_text=True)
     response = client.post_form(
         f"/moderation/reports/{report.id}",

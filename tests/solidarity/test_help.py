@@ -332,7 +332,7 @@ def test_request_form_without_js(client) -> None:  # type: ignore[no-untyped-def
         "/solidarity/requests/new",
         {"theme_id": theme.id, "neighbourhood_id": place.id, "text": "Mon mail: a@b.fr"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "adresse e-mail" in response.get_data(as_text=True)
     response = client.post_form(
         "/solidarity/requests/new",

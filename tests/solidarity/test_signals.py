@@ -66,7 +66,7 @@ def test_personal_data_is_refused_with_a_clear_message(client, api_token, text, 
     client.login_as(member)
     form = {**payload(theme, place, text=text)}
     response = client.post_form("/solidarity/signals/new", form, headers={"Accept-Language": "fr"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "aria-invalid" in html and "téléphone" in html
     assert SolidaritySignal.query.count() == 0

@@ -62,7 +62,7 @@ def test_no_js_form_posts_and_broadcasts(app: Any, client: Any, cast: Any, sio: 
 def test_no_js_form_errors(client: Any, cast: Any) -> None:
     login(client, cast.member)
     response = client.post_form(f"/threads/{cast.thread.id}", {"body": ""})
-    assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'aria-invalid="true"' in response.get_data(as_text=True)
     assert (
         client.post(f"/threads/{cast.thread.id}", data={"body": "x"}).status_code == 400
     )  # no CSRF

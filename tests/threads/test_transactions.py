@@ -46,7 +46,7 @@ def test_html_post_rolls_back(client: Any, cast: Any, failing_post: None) -> Non
     db.session.commit()
     login(client, cast.member)
     response = client.post_form(f"/threads/{cast.thread.id}", {"body": BODY, "client_id": "h1"})
-    assert response.status_code == 200  # the form again, with the refusal
+    assert response.status_code == 422  # the form again, with the refusal
     assert "refusé après coup" in response.get_data(as_text=True)
     assert _left_behind(cast) == (0, 0)
     assert db.session.scalar(select(func.count()).select_from(ThreadRead)) == 0
