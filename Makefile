@@ -42,10 +42,10 @@ migrate: setup
 
 seed: migrate
 	$(FLASK) seed-demo
+	@$(FLASK) demo-accounts
 
 run: seed
 	@$(FLASK) vapid-keys >/dev/null
-	@$(FLASK) demo-accounts
 	@echo "Terreau : http://127.0.0.1:$(PORT)"
 	PORT=$(PORT) $(BIN)/python wsgi.py
 

@@ -69,8 +69,7 @@ def seed_demo_command() -> None:
         return
     seed_demo()
     db.session.commit()
-    click.echo("Données de démonstration chargées.")
-    _print_demo_accounts()
+    click.echo("Données de démonstration chargées (les comptes : demo-accounts).")
 
 
 @click.command("demo-accounts")

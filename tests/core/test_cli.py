@@ -11,7 +11,9 @@ def test_seed_demo_fills_an_empty_database_once(app, outbox):
     # Its people are made up: the rencontres' places and the notifications it seeds mail nobody.
     assert outbox.messages == []
     assert "--- mail to" not in result.output
-    assert "habitant@demo.terreau.fr" in result.output
+    assert "Données de démonstration chargées" in result.output
+    accounts = runner.invoke(args=["demo-accounts"]).output
+    assert "habitant@demo.terreau.fr" in accounts and accounts.count("habitant@") == 1
     roles = dict(db.session.execute(select(Member.role, func.count()).group_by(Member.role)).all())
     assert roles["admin"] >= 1 and roles["staff"] >= 2 and roles["citizen"] >= 20
     again = runner.invoke(args=["seed-demo"])
