@@ -181,9 +181,9 @@ def test_the_dashboard_says_whether_the_person_asked_takes_over_or_takes_an_empt
     db.session.flush()
     client.login_as(staff)
     page = entities.unescape(client.get("/communities/dashboard").get_data(as_text=True))
-    takes_over = "Nous avons demandé à Maryse Potager de prendre le relais dans Jardin des Roses"
+    takes_over = "Vous avez demandé à Maryse Potager de prendre le relais dans Jardin des Roses"
     empty_seat = (
-        "Nous avons demandé à Maryse Potager de devenir jardinier ou jardinière côté habitants"
+        "Vous avez demandé à Maryse Potager de devenir jardinier ou jardinière côté habitants"
         " dans Jardin des Roses"
     )
     assert (takes_over in page) is held
